@@ -1,0 +1,201 @@
+"""Command-line entry point: `oktatool` alone opens the window, subcommands script the core.
+
+The contract (commands, flags, exit status) is in DESIGN.md and the README. Handlers live in
+``oktatool.commands.<area>`` and are imported only when their command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from oktatool import __version__
+
+#: subcommand -> module under oktatool.commands that holds a function of the same name
+COMMANDS = {
+    "keygen": "keys",
+    "convert": "keys",
+    "thumbprint": "keys",
+    "assertion": "jwt",
+    "sign": "jwt",
+    "decode": "jwt",
+    "verify": "jwt",
+    "token": "okta",
+    "api": "okta",
+    "scopes": "scopes",
+    "sandbox": "sandbox",
+}
+
+KEY_FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
+KID_MODES = ("thumbprint", "random", "timestamp", "iso-date", "none")
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors follow the house format and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"error: {message}\n")
+
+
+def _add_org_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", metavar="NAME", help="read org, client id, key and scopes from this profile")
+    p.add_argument("--org", metavar="URL", help="Okta org: https://host or a bare host (http only for loopback)")
+    p.add_argument("--client-id", metavar="ID", help="the service app's client id")
+    p.add_argument("--key", metavar="FILE", help="private key of the service app (JWK, JWKS, PEM)")
+    p.add_argument("--kid", metavar="ID", help="key id to use (pick from a JWKS, or set the header kid)")
+    p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key (first line)")
+    p.add_argument("--scopes", metavar='"S1 S2"', help="space-separated Okta API scopes")
+    p.add_argument("--dpop", action="store_true", help="ask for a DPoP-bound token and sign DPoP proofs")
+    p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates (PEM) to trust")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout (default 30)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the whole argument parser (GUI flags and every subcommand)."""
+    parser = _Parser(
+        prog="oktatool",
+        description="Keys, client-assertion JWTs, scoped tokens and the Okta API. Without a command: the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"oktatool {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    parser.add_argument("--home", metavar="DIR", help="keep settings and data under DIR (like OKTATOOL_HOME)")
+    parser.add_argument("--profile", metavar="NAME", help="open the window on this profile")
+    parser.add_argument("--smoke", action="store_true", help="paint the main window once and exit 0")
+    parser.add_argument("--self-test", action="store_true", help="check everything a first click needs; exit 0 if all works")
+    parser.add_argument("--screenshot", metavar="DIR", help="write keys.png, jwt.png, scopes.png, console.png to DIR and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("gui", help="open the window (the default)")
+
+    p = sub.add_parser("keygen", help="generate a key")
+    p.add_argument("--kty", required=True, choices=("RSA", "EC", "OKP", "oct"), help="key type")
+    p.add_argument("--size", type=int, metavar="BITS", help="RSA modulus (2048-8192, step 8) or oct bits (128-512)")
+    p.add_argument("--crv", metavar="NAME", help="P-256 P-384 P-521 secp256k1 (EC); Ed25519 Ed448 X25519 X448 (OKP)")
+    p.add_argument("--use", choices=("sig", "enc"), help="public key use")
+    p.add_argument("--alg", metavar="ALG", help="algorithm written into the key (must fit the key and the use)")
+    p.add_argument("--kid-mode", choices=KID_MODES, default="thumbprint", help="how to make the kid (default thumbprint)")
+    p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")
+    p.add_argument("--format", choices=KEY_FORMATS, default="jwk", help="output format (default jwk)")
+    p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
+    p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
+    p.add_argument("--subject", metavar="CN", help="certificate common name (default: the kid)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private material with mode 0600)")
+
+    p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
+    p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
+    p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS / set this kid on the output")
+    p.add_argument("--recompute-kid", action="store_true", help="replace the kid with the RFC 7638 thumbprint")
+    p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
+    p.add_argument("--out-password-file", metavar="FILE", help="encrypt a pem output with this passphrase")
+    p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
+    p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
+    p.add_argument("--subject", metavar="CN", help="certificate common name (default: the kid)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private material with mode 0600)")
+
+    p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key")
+    p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
+    p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
+    p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
+
+    p = sub.add_parser("assertion", help="sign an Okta client assertion (private_key_jwt)")
+    p.add_argument("--org", required=True, metavar="URL", help="Okta org: https://host or a bare host")
+    p.add_argument("--client-id", required=True, metavar="ID", help="the service app's client id")
+    p.add_argument("--key", required=True, metavar="FILE", help="private key (JWK, JWKS, PEM)")
+    p.add_argument("--kid", metavar="ID", help="kid for the header (and to pick from a JWKS)")
+    p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
+    p.add_argument("--lifetime", type=int, default=300, metavar="SECONDS", help="seconds until exp (default 300, max 3600)")
+
+    p = sub.add_parser("sign", help="sign any JWT")
+    p.add_argument("--key", required=True, metavar="FILE", help="private key or HMAC secret (JWK, JWKS, PEM)")
+    p.add_argument("--claims", required=True, metavar="JSON|@FILE", help="claims as JSON, or @FILE")
+    p.add_argument("--header", metavar="JSON|@FILE", help="extra header members as JSON, or @FILE")
+    p.add_argument("--alg", metavar="ALG", help="signing algorithm (default: from the key)")
+    p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
+    p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
+
+    p = sub.add_parser("decode", help="decode a JWT without verifying it")
+    p.add_argument("token", nargs="?", default="-", metavar="TOKEN", help="the JWT, or - for stdin (default)")
+    p.add_argument("--json", action="store_true", help="print header, claims, signature and times as JSON")
+
+    p = sub.add_parser("verify", help="verify a JWT's signature and times")
+    p.add_argument("token", nargs="?", default="-", metavar="TOKEN", help="the JWT, or - for stdin (default)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--key", metavar="FILE", help="public key, certificate or secret (JWK, PEM)")
+    src.add_argument("--jwks", metavar="FILE", help="a JWKS file")
+    src.add_argument("--jwks-url", metavar="URL", help="a JWKS URL (https; http only for loopback)")
+    p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates for --jwks-url")
+    p.add_argument("--leeway", type=int, default=0, metavar="SECONDS", help="clock skew allowed for exp/nbf")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = sub.add_parser("token", help="get a scoped access token (Bearer or DPoP)")
+    _add_org_options(p)
+
+    p = sub.add_parser("api", help="call the Okta API")
+    p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")
+    p.add_argument("path", metavar="PATH", help="e.g. /api/v1/users?limit=200")
+    p.add_argument("--all", action="store_true", help='follow Link rel="next" and print every page')
+    p.add_argument("--data", metavar="JSON|@FILE", help="request body as JSON, or @FILE")
+    _add_org_options(p)
+
+    p = sub.add_parser("scopes", help="list Okta API scopes, or the scope an endpoint needs")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="filter scopes by name, area or description")
+    p.add_argument("--for", dest="endpoint", metavar='"METHOD PATH"', help='which scope "GET /api/v1/users" needs')
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("sandbox", help="run a local Okta-compatible org on 127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--tls", action="store_true", help="serve https with a generated certificate")
+    p.add_argument("--users", type=int, default=50, help="number of seeded users (default 50)")
+    p.add_argument("--dpop-required", action="store_true", help="the service app requires DPoP")
+    p.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute before 429s")
+    p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate")
+    return parser
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    import importlib
+
+    module = importlib.import_module(f"oktatool.commands.{COMMANDS[args.command]}")
+    handler = getattr(module, args.command)
+    return int(handler(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the command (or the window); return the exit status."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.home:
+        import os
+
+        from oktatool.core.paths import HOME_ENV
+
+        os.environ[HOME_ENV] = args.home
+    from oktatool.core.errors import EXIT_FAILED, OktaToolError
+
+    try:
+        if args.command in (None, "gui"):
+            from oktatool.app import run_gui
+
+            return run_gui(args)
+        return _run_command(args)
+    except OktaToolError as exc:
+        print(f"error: {exc.description}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}; run again with --debug for details", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

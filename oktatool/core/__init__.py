@@ -1,0 +1,1 @@
+"""Pure-Python engine of oktatool: no Qt, no printing; raises OktaToolError subclasses."""

@@ -1,0 +1,123 @@
+"""The one error hierarchy of oktatool.
+
+Core code raises these; the CLI prints ``error: <description>`` (and the hint) and exits with
+``exit_code``; the GUI shows the same text next to the field that caused it. A description never
+contains private key material, tokens or passphrases.
+"""
+
+from __future__ import annotations
+
+#: Exit status for "the operation failed" (token refused, signature invalid, network down).
+EXIT_FAILED = 1
+#: Exit status for "bad input or usage" (malformed key, wrong passphrase, unknown flag).
+EXIT_BAD_INPUT = 2
+
+
+class OktaToolError(Exception):
+    """Base class of every error oktatool raises on purpose."""
+
+    #: short, stable, machine-readable code (snake_case)
+    code: str = "oktatool_error"
+    #: the exit status the CLI uses for this family
+    exit_code: int = EXIT_FAILED
+
+    def __init__(self, description: str, *, hint: str | None = None, code: str | None = None) -> None:
+        super().__init__(description)
+        self.description = description
+        self.hint = hint
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.description
+
+    def user_message(self) -> str:
+        """Return the description and, when known, the fix, as shown to a person."""
+        if self.hint:
+            return f"{self.description}\nhint: {self.hint}"
+        return self.description
+
+
+class BadInputError(OktaToolError):
+    """Input the user gave cannot be used (exit 2)."""
+
+    code = "bad_input"
+    exit_code = EXIT_BAD_INPUT
+
+
+class KeyMaterialError(BadInputError):
+    """A key cannot be generated, parsed, converted or exported as asked."""
+
+    code = "key_material"
+
+
+class PassphraseError(KeyMaterialError):
+    """An encrypted key needs a passphrase, or the one given is wrong."""
+
+    code = "passphrase"
+
+
+class ClaimError(BadInputError):
+    """A JWT header or claim set is malformed or breaks a rule; ``claim`` names the member."""
+
+    code = "claim"
+
+    def __init__(
+        self, description: str, *, claim: str | None = None, hint: str | None = None, code: str | None = None
+    ) -> None:
+        super().__init__(description, hint=hint, code=code)
+        self.claim = claim
+
+
+class TokenFormatError(BadInputError):
+    """A string is not a JWT (or JWE) that can be decoded."""
+
+    code = "token_format"
+
+
+class OrgUrlError(BadInputError):
+    """An Okta org URL is malformed or points at the wrong place."""
+
+    code = "org_url"
+
+
+class VerificationError(OktaToolError):
+    """A JWT did not verify: bad signature, unknown kid, alg not allowed, expired or not yet valid."""
+
+    code = "verification_failed"
+
+
+class TokenError(OktaToolError):
+    """The authorization server refused to issue a token."""
+
+    code = "token_refused"
+
+
+class ApiError(OktaToolError):
+    """An Okta API call answered with an error."""
+
+    code = "api_error"
+
+
+class NetworkError(OktaToolError):
+    """The network failed: no route, DNS, TLS verification, timeout, reset connection."""
+
+    code = "network"
+
+
+class ConfigError(OktaToolError):
+    """Settings or profiles cannot be read or written."""
+
+    code = "config"
+
+
+class SecretStoreError(OktaToolError):
+    """The secret store (OS keyring or encrypted file) cannot store or return a secret."""
+
+    code = "secret_store"
+
+
+class SandboxError(OktaToolError):
+    """The local sandbox org cannot start or serve."""
+
+    code = "sandbox"

@@ -1,0 +1,83 @@
+"""Every location oktatool reads or writes, resolved in one place.
+
+``AppPaths.resolve()`` uses platformdirs; ``OKTATOOL_HOME`` (or ``--home``) relocates all of them under
+one folder, which is what tests and portable installs use. Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from oktatool import APP_NAME
+
+#: environment variable that relocates every oktatool folder
+HOME_ENV = "OKTATOOL_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The folders oktatool uses; create them with ``ensure()`` before writing."""
+
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> AppPaths:
+        """Return the paths for ``home`` (or $OKTATOOL_HOME), else the platform's standard folders."""
+        base = home if home is not None else os.environ.get(HOME_ENV)
+        if base:
+            root = Path(base).expanduser().resolve()
+            return cls(root / "config", root / "data", root / "cache", root / "logs")
+        from platformdirs import PlatformDirs
+
+        dirs = PlatformDirs(APP_NAME, appauthor=False)
+        return cls(
+            Path(dirs.user_config_dir),
+            Path(dirs.user_data_dir),
+            Path(dirs.user_cache_dir),
+            Path(dirs.user_log_dir),
+        )
+
+    @property
+    def settings_file(self) -> Path:
+        """Return the settings.json path."""
+        return self.config_dir / "settings.json"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        """Return the folder where the built-in sandbox org keeps its keys and certificate."""
+        return self.data_dir / "sandbox"
+
+    def ensure(self) -> AppPaths:
+        """Create the folders (owner-only where the platform supports modes) and return self."""
+        for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self
+
+
+def resource_dir() -> Path:
+    """Return the folder holding oktatool's resources (catalog data, icons).
+
+    Frozen bundles carry it next to the executable's data, wheels carry it as ``oktatool/resources``,
+    and a source checkout has it at the top of the repository.
+    """
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    package_root = Path(__file__).resolve().parent.parent
+    candidates = []
+    if frozen_root:
+        candidates.append(Path(frozen_root) / "oktatool" / "resources")
+    candidates += [package_root / "resources", package_root.parent / "resources"]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return candidates[-1]
+
+
+def resource(*parts: str) -> Path:
+    """Return the path of one resource file, e.g. ``resource("okta", "catalog.json")``."""
+    return resource_dir().joinpath(*parts)

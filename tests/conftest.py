@@ -1,0 +1,47 @@
+"""Shared fixtures: an isolated OKTATOOL_HOME per test, offscreen Qt, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point OKTATOOL_HOME at a fresh folder so no test touches the real settings or keyring."""
+    home = tmp_path_factory.mktemp("oktatool-home")
+    monkeypatch.setenv("OKTATOOL_HOME", str(home))
+    return home
+
+
+CliRunner = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def run_cli(isolated_home: Path) -> CliRunner:
+    """Run ``python -m oktatool ARGS`` in a subprocess; returns the CompletedProcess (text mode)."""
+
+    def run(*args: str, input: str | None = None, timeout: float = 120, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        full_env = dict(os.environ)
+        full_env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+        full_env["OKTATOOL_HOME"] = str(isolated_home)
+        if env:
+            full_env.update(env)
+        return subprocess.run(
+            [sys.executable, "-m", "oktatool", *args],
+            input=input, capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd,
+        )
+
+    return run

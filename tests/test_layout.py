@@ -1,0 +1,45 @@
+"""House rules that a reviewer would otherwise have to remember."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+FORBIDDEN_IN_CORE = {"PySide6", "shiboken6", "qasync"}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_core_never_imports_qt() -> None:
+    offenders = {
+        str(path.relative_to(REPO_ROOT)): sorted(_imported_roots(path) & FORBIDDEN_IN_CORE)
+        for path in (REPO_ROOT / "oktatool" / "core").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_rule_catches_an_offender(tmp_path: Path) -> None:
+    sample = tmp_path / "bad.py"
+    sample.write_text("from PySide6.QtCore import QObject\nimport qasync\n", encoding="utf-8")
+    assert _imported_roots(sample) & FORBIDDEN_IN_CORE == {"PySide6", "qasync"}
+
+
+def test_the_okta_spec_is_not_committed() -> None:
+    if not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    assert "management-minimal.yaml" not in tracked
