@@ -64,8 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--home", metavar="DIR", help="keep settings and data under DIR (like OKTATOOL_HOME)")
     parser.add_argument("--profile", metavar="NAME", help="open the window on this profile")
     parser.add_argument("--smoke", action="store_true", help="paint the main window once and exit 0")
-    parser.add_argument("--self-test", action="store_true", help="check everything a first click needs; exit 0 if all works")
-    parser.add_argument("--screenshot", metavar="DIR", help="write keys.png, jwt.png, scopes.png, console.png to DIR and exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check everything a first click needs; exit 0 if all of it works")
+    parser.add_argument("--screenshot", metavar="DIR",
+                        help="write keys.png, jwt.png, scopes.png and console.png to DIR, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("gui", help="open the window (the default)")
@@ -76,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crv", metavar="NAME", help="P-256 P-384 P-521 secp256k1 (EC); Ed25519 Ed448 X25519 X448 (OKP)")
     p.add_argument("--use", choices=("sig", "enc"), help="public key use")
     p.add_argument("--alg", metavar="ALG", help="algorithm written into the key (must fit the key and the use)")
-    p.add_argument("--kid-mode", choices=KID_MODES, default="thumbprint", help="how to make the kid (default thumbprint)")
+    p.add_argument("--kid-mode", choices=KID_MODES, default="thumbprint",
+                   help="how to make the kid (default thumbprint)")
     p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")
     p.add_argument("--format", choices=KEY_FORMATS, default="jwk", help="output format (default jwk)")
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
@@ -106,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, metavar="FILE", help="private key (JWK, JWKS, PEM)")
     p.add_argument("--kid", metavar="ID", help="kid for the header (and to pick from a JWKS)")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
-    p.add_argument("--lifetime", type=int, default=300, metavar="SECONDS", help="seconds until exp (default 300, max 3600)")
+    p.add_argument("--lifetime", type=int, default=300, metavar="SECONDS",
+                   help="seconds until exp (default 300, max 3600)")
 
     p = sub.add_parser("sign", help="sign any JWT")
     p.add_argument("--key", required=True, metavar="FILE", help="private key or HMAC secret (JWK, JWKS, PEM)")

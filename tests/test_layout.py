@@ -41,5 +41,6 @@ def test_the_rule_catches_an_offender(tmp_path: Path) -> None:
 def test_the_okta_spec_is_not_committed() -> None:
     if not (REPO_ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    tracked = listing.stdout
     assert "management-minimal.yaml" not in tracked
