@@ -137,12 +137,11 @@ def normalize_path(path: str) -> str:
         if bare_host and not text.startswith("/"):
             text = bare_host.group(1)
         text = text.split("#", 1)[0].split("?", 1)[0]
-    if not text.startswith("/"):
-        text = "/" + text
-    text = re.sub(r"/{2,}", "/", text)
-    if len(text) > 1:
-        text = text.rstrip("/")
-    return text
+    text = re.sub(r"/{2,}", "/", "/" + text.strip())
+    trimmed = ""
+    while trimmed != text:  # "/users/ /" -> "/users": spaces and slashes may alternate at the end
+        trimmed, text = text, text.rstrip().rstrip("/")
+    return text or "/"
 
 
 @dataclass
