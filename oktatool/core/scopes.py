@@ -133,14 +133,20 @@ def normalize_path(path: str) -> str:
     if "://" in text:
         text = urlsplit(text).path or "/"
     else:
-        bare_host = _HOST_PATH.match(text)
-        if bare_host and not text.startswith("/"):
-            text = bare_host.group(1)
-        text = text.split("#", 1)[0].split("?", 1)[0]
-    text = re.sub(r"/{2,}", "/", "/" + text.strip())
-    trimmed = ""
-    while trimmed != text:  # "/users/ /" -> "/users": spaces and slashes may alternate at the end
-        trimmed, text = text, text.rstrip().rstrip("/")
+        if not text.startswith("/"):
+            bare_host = _HOST_PATH.match(text)
+            if bare_host:
+                text = bare_host.group(1)
+        if "?" in text or "#" in text:
+            text = text.split("#", 1)[0].split("?", 1)[0]
+    if not text.startswith("/"):
+        text = "/" + text
+    if "//" in text:
+        text = re.sub(r"/{2,}", "/", text)
+    if text.endswith("/") or text[-1:].isspace():
+        trimmed = ""
+        while trimmed != text:  # "/users/ /" -> "/users": spaces and slashes may alternate at the end
+            trimmed, text = text, text.rstrip().rstrip("/")
     return text or "/"
 
 
@@ -288,8 +294,7 @@ class ScopeCatalog:
 
     def find(self, method: str, path: str) -> Operation | None:
         """Return the most specific operation for ``method path``, or None."""
-        matches = self.match(method, path)
-        return matches[0] if matches else None
+        return _first(self._root, _segments(normalize_path(path)), 0, method.upper())
 
     def required_scopes(self, method: str, path: str) -> ScopeRequirement:
         """Return what ``method path`` needs; raise BadInputError for an endpoint the catalog lacks."""
@@ -326,6 +331,18 @@ class ScopeCatalog:
         """Return the required scopes that ``granted`` does not cover (none when it satisfies)."""
         held = frozenset(granted)
         return tuple(scope for scope in operation.scopes if not _grants(held, scope))
+
+
+def _first(node: _Node, segments: list[str], depth: int, method: str) -> Operation | None:
+    """Return the first fit trying literals before parameters, which is the most specific one."""
+    if depth == len(segments):
+        return node.operations.get(method)
+    literal = node.literals.get(segments[depth])
+    if literal is not None:
+        found = _first(literal, segments, depth + 1, method)
+        if found is not None:
+            return found
+    return _first(node.param, segments, depth + 1, method) if node.param is not None else None
 
 
 @lru_cache(maxsize=4)

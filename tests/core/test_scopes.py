@@ -174,6 +174,7 @@ def test_concrete_ids_query_strings_urls_and_trailing_slashes() -> None:
 def test_every_operation_is_found_from_a_concrete_path() -> None:
     for op in CATALOG.operations:
         assert CATALOG.match(op.method, _concrete(op.path))[0] == op, op.label
+        assert CATALOG.find(op.method, _concrete(op.path)) == op
         assert CATALOG.match(op.method, op.path)[0] == op  # the template itself is a path too
 
 
