@@ -330,3 +330,66 @@ def test_scopes_a_service_app_cannot_ask_for() -> None:
     assert "client_credentials_self_scope_requested" in (CATALOG.unusable_reason("okta.users.read.self") or "")
     assert CATALOG.unusable_reason("openid")
     assert CATALOG.unusable_reason("okta.users.read") is None
+
+
+# -- loading errors and the generator's YAML reader ----------------------------------------------------
+
+
+def test_a_missing_or_broken_catalog_is_a_config_error(tmp_path: Path) -> None:
+    from oktatool.core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="cannot read the scope catalog"):
+        ScopeCatalog.load(tmp_path / "missing.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        ScopeCatalog.load(broken)
+    future = tmp_path / "future.json"
+    future.write_text('{"format": 99, "scopes": [], "operations": []}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="format 99"):
+        ScopeCatalog.load(future)
+
+
+def _outline(text: str) -> object:
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    try:
+        from yaml_outline import load_outline
+    finally:
+        sys.path.remove(str(REPO_ROOT / "scripts"))
+    return load_outline(text)
+
+
+def test_the_yaml_reader_keeps_structure_and_skips_prose() -> None:
+    text = """\
+info:
+  version: 2026.06.3
+  description: |
+    security:
+      - oauth2: [fake.scope]
+    paths:
+paths:
+  /api/v1/things/{id}:
+    description: a plain scalar
+      that folds onto a second line: with a colon
+    get:
+      operationId: getThing
+      security:
+        - apiToken: []
+        - oauth2:
+            - okta.things.read
+      tags:
+      - Thing
+    x5t#S256: kept
+    '200': quoted key
+    "say": 'it''s # not a comment'  # but this is
+"""
+    doc = _outline(text)
+    assert isinstance(doc, dict)
+    assert doc["info"] == {"version": "2026.06.3", "description": "|"}
+    item = doc["paths"]["/api/v1/things/{id}"]
+    assert item["description"] == "a plain scalar"
+    assert item["get"] == {"operationId": "getThing", "security": [{"apiToken": []}, {"oauth2": ["okta.things.read"]}],
+                           "tags": ["Thing"]}
+    assert item["x5t#S256"] == "kept"
+    assert item["200"] == "quoted key"
+    assert item["say"] == "it's # not a comment"
