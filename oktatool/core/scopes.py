@@ -97,18 +97,6 @@ class ScopeRequirement:
         return text
 
 
-def satisfied_by(scope: str) -> tuple[str, ...]:
-    """Return the scopes that grant ``scope``: itself, plus the ``.manage`` sibling of a ``.read`` scope."""
-    resource, _, verb = scope.rpartition(".")
-    if verb == "read" and resource:
-        return (scope, f"{resource}.manage")
-    return (scope,)
-
-
-def _grants(granted: frozenset[str], scope: str) -> bool:
-    return any(candidate in granted for candidate in satisfied_by(scope))
-
-
 def split_endpoint(text: str) -> tuple[str, str]:
     """Split ``"GET /api/v1/users"`` into (method, path); raise BadInputError when it is not that shape."""
     parts = text.split()
@@ -258,6 +246,14 @@ class ScopeCatalog:
                 return reason
         return None
 
+    def satisfied_by(self, scope: str) -> tuple[str, ...]:
+        """Return the scopes that grant ``scope``: itself, then its ``.manage`` sibling when that exists."""
+        resource, _, verb = scope.rpartition(".")
+        manage = f"{resource}.manage"
+        if verb == "read" and manage in self._by_name:
+            return (scope, manage)
+        return (scope,)
+
     # endpoints ------------------------------------------------------------------------------------
 
     def match(self, method: str, path: str) -> tuple[Operation, ...]:
@@ -316,7 +312,7 @@ class ScopeCatalog:
 
     def requirement(self, operation: Operation) -> ScopeRequirement:
         """Return the requirement of one operation with the alternatives for each scope."""
-        return ScopeRequirement(operation, tuple(satisfied_by(s) for s in operation.scopes))
+        return ScopeRequirement(operation, tuple(self.satisfied_by(s) for s in operation.scopes))
 
     def satisfies(self, granted: Iterable[str], operation: Operation) -> bool:
         """Say whether a token with ``granted`` scopes may call ``operation`` (SSWS-only operations: never)."""
@@ -325,12 +321,12 @@ class ScopeCatalog:
         if not operation.scopes:
             return False
         held = frozenset(granted)
-        return all(_grants(held, scope) for scope in operation.scopes)
+        return not self.missing(held, operation)
 
     def missing(self, granted: Iterable[str], operation: Operation) -> tuple[str, ...]:
         """Return the required scopes that ``granted`` does not cover (none when it satisfies)."""
         held = frozenset(granted)
-        return tuple(scope for scope in operation.scopes if not _grants(held, scope))
+        return tuple(s for s in operation.scopes if not any(c in held for c in self.satisfied_by(s)))
 
 
 def _first(node: _Node, segments: list[str], depth: int, method: str) -> Operation | None:

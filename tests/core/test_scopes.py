@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.paths import resource
-from oktatool.core.scopes import Operation, ScopeCatalog, normalize_path, satisfied_by, split_endpoint
+from oktatool.core.scopes import Operation, ScopeCatalog, normalize_path, split_endpoint
 from tests.conftest import REPO_ROOT
 
 CATALOG = ScopeCatalog.load()
@@ -266,9 +266,13 @@ def test_manage_satisfies_read_but_not_the_other_way() -> None:
     assert not CATALOG.satisfies({"okta.users.read"}, create_user)
     assert not CATALOG.satisfies({"okta.groups.manage"}, list_users)
     assert CATALOG.missing({"okta.users.read"}, create_user) == ("okta.users.manage",)
-    assert satisfied_by("okta.users.read") == ("okta.users.read", "okta.users.manage")
-    assert satisfied_by("okta.users.manage") == ("okta.users.manage",)
-    assert satisfied_by("okta.clients.register") == ("okta.clients.register",)
+    assert CATALOG.satisfied_by("okta.users.read") == ("okta.users.read", "okta.users.manage")
+    assert CATALOG.satisfied_by("okta.users.manage") == ("okta.users.manage",)
+    assert CATALOG.satisfied_by("okta.clients.register") == ("okta.clients.register",)
+    assert CATALOG.satisfied_by("okta.logs.read") == ("okta.logs.read",)  # there is no okta.logs.manage
+    assert CATALOG.satisfied_by("okta.users.read.self") == ("okta.users.read.self",)
+    logs = CATALOG.required_scopes("GET", "/api/v1/logs?since=2026-01-01")
+    assert logs.explain() == "GET /api/v1/logs (listLogEvents) needs okta.logs.read."
     explanation = CATALOG.required_scopes("GET", "/api/v1/users").explain()
     assert "okta.users.read or okta.users.manage" in explanation
 
