@@ -152,7 +152,8 @@ def preflight_assertion(header: Mapping[str, Any], claims: Mapping[str, Any], ke
             "client_assertion_invalid_signature_algorithm", ERR_ALG,
             "sign with an RSA key (RS256) or an EC key (ES256 for P-256, ES384 for P-384, ES512 for P-521)")
     if key is not None:
-        findings.extend(_key_findings(key, alg))
+        # the key is the root cause when it is the wrong kind: report it first
+        findings[:0] = _key_findings(key, alg)
     return findings
 
 
@@ -167,6 +168,7 @@ def _key_findings(key: Key, alg: Any) -> list[Finding]:
         found.append(Finding("key_use_enc", "use", "the key's use is enc (encryption), not sig",
                              "client_assertion_invalid_key_use", ERR_KEY_USE,
                              "use (and register) a key with use sig, or without use"))
+        return found
     if not key.is_private:
         found.append(Finding("no_private_key", None, "the key is public only; an assertion must be signed with "
                              "the private key", "client_assertion_invalid_signature", ERR_SIGNATURE,
