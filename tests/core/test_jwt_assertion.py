@@ -90,6 +90,12 @@ def test_ec_assertion_alg_follows_the_curve(crv: str, alg: str) -> None:
     _okta_side_check(assertion, key)
 
 
+def test_built_assertions_pass_their_own_preflight(rsa_key: Key, ec_key: Key) -> None:
+    for key in (rsa_key, ec_key):
+        built = build_client_assertion(ORG, CLIENT, key, lifetime=3600, clock=clock)
+        assert preflight_assertion(built.header, built.claims, key, ORG, CLIENT, NOW) == []
+
+
 def test_key_alg_wins_when_okta_accepts_it() -> None:
     key = generate_key(KeySpec("RSA", alg="RS512"))
     assert build_client_assertion(ORG, CLIENT, key, clock=clock).header["alg"] == "RS512"
