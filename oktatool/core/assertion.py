@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from oktatool.core import jwa
 from oktatool.core.encoding import dumps_compact
 from oktatool.core.errors import ClaimError, KeyMaterialError
-from oktatool.core.jwt import numeric_date, sign_compact
+from oktatool.core.jwt import Clock, numeric_date, sign_compact
 from oktatool.core.orgurl import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ def _raise_first(findings: list[Finding]) -> None:
 
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
-                           lifetime: int = DEFAULT_LIFETIME, clock: Callable[[], float] = time.time) -> ClientAssertion:
+                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time) -> ClientAssertion:
     """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would."""
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:

@@ -22,7 +22,7 @@ from joserfc.jws import JWSRegistry
 from oktatool.core import jwa
 from oktatool.core.encoding import b64url_decode, b64url_encode
 from oktatool.core.errors import ClaimError, KeyMaterialError, NetworkError, TokenFormatError, VerificationError
-from oktatool.core.jwt import decode_token, fetch_jwks, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.jwt import FAILURE_REASONS, decode_token, fetch_jwks, sign_token, verify_with_jwks, verify_with_key
 from oktatool.core.keys import Key, KeySpec, generate_key, load_key, load_keys
 
 JOSE = Path(__file__).resolve().parent.parent / "fixtures" / "jose"
@@ -225,6 +225,7 @@ def _reason(token: str, verifier: Key | list[Key], **kwargs: Any) -> Verificatio
             verify_with_jwks(token, verifier, **kwargs)
         else:
             verify_with_key(token, verifier, **kwargs)
+    assert info.value.code in FAILURE_REASONS  # the GUI maps every reason; none may be unlisted
     return info.value
 
 
