@@ -106,11 +106,17 @@ class Key:
                  cache: dict[str, Any] | None = None) -> None:
         """Wrap checked key material (a cryptography key object, or the bytes of an oct secret)."""
         shape = shape or shape_of(material)
-        for name, value in (("_material", material), ("_kid", kid), ("kty", shape.kty), ("crv", shape.crv),
-                            ("size", shape.size), ("use", use), ("alg", alg),
-                            ("key_ops", tuple(key_ops) if key_ops is not None else None),
-                            ("is_private", shape.is_private), ("_cache", dict(cache or {}))):
-            object.__setattr__(self, name, value)
+        init = object.__setattr__
+        init(self, "_material", material)
+        init(self, "_kid", kid)
+        init(self, "kty", shape.kty)
+        init(self, "crv", shape.crv)
+        init(self, "size", shape.size)
+        init(self, "use", use)
+        init(self, "alg", alg)
+        init(self, "key_ops", tuple(key_ops) if key_ops is not None else None)
+        init(self, "is_private", shape.is_private)
+        init(self, "_cache", dict(cache) if cache else {})
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"Key is immutable; use with_kid() or public() to derive a new one ({name})")
