@@ -55,7 +55,8 @@ from oktatool.core.keyjwk import (
 if TYPE_CHECKING:
     from jwcrypto.jwk import JWK
 
-__all__ = ["FORMATS", "KID_MODES", "Key", "KeySpec", "allowed_algs", "generate_key", "load_key", "load_keys"]
+__all__ = ["FORMATS", "KID_MODES", "PRIVATE_FORMATS", "Key", "KeySpec", "allowed_algs", "forget_loaded_keys",
+           "generate_key", "load_key", "load_keys"]
 
 FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
 #: formats whose output holds private material (written with mode 0600)
@@ -363,11 +364,16 @@ def _key_of(parsed: ParsedKey) -> Key:
     return Key(parsed.material, kid=kid, use=parsed.use, alg=parsed.alg, key_ops=parsed.key_ops)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=16)
 def _load_cached(data: str | bytes, passphrase: bytes | None) -> tuple[Key, ...]:
     # The same stored key loaded again (each CLI call of the GUI, each signature) skips parsing and
     # RSA validation: the Key objects are immutable, so sharing them is safe.
     return tuple(_key_of(parsed) for parsed in parse_key_input(data, passphrase=passphrase))
+
+
+def forget_loaded_keys() -> None:
+    """Drop the keys remembered from earlier loads (a profile was removed, or to measure a cold load)."""
+    _load_cached.cache_clear()
 
 
 def load_keys(data: str | bytes, *, passphrase: bytes | None = None) -> list[Key]:

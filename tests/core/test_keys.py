@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from joserfc.jwk import JWKRegistry
 
 from oktatool.core.errors import KeyMaterialError
-from oktatool.core.keys import Key, KeySpec, allowed_algs, generate_key, load_key, load_keys
+from oktatool.core.keys import Key, KeySpec, allowed_algs, forget_loaded_keys, generate_key, load_key, load_keys
 from tests.conftest import FIXTURES
 
 RFC7638_THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
@@ -260,6 +260,15 @@ def test_rsa_jwk_without_crt_members_is_recovered() -> None:
     assert load_key(json.dumps(members)) == key
 
 
+def test_key_ops_are_kept_in_order() -> None:
+    members = generate_key(KeySpec("EC", use="sig", kid="k")).to_dict(private=True)
+    members["key_ops"] = ["sign", "verify"]
+    key = load_key(json.dumps(members))
+    assert key.key_ops == ("sign", "verify")
+    assert list(key.to_dict()) == ["kty", "crv", "x", "y", "use", "key_ops", "kid"]
+    assert key.jwk().get("key_ops") == ["sign", "verify"]
+
+
 def test_jwk_keeps_or_recomputes_kid() -> None:
     key = generate_key(KeySpec("EC", kid="custom-1"))
     assert load_key(key.export("jwk")).kid == "custom-1"
@@ -273,6 +282,8 @@ def test_loaded_rsa_key_signs_without_revalidation() -> None:
     pem = key.export("pem")
     first = load_key(pem)
     assert load_key(pem) is first  # the same stored key is parsed and validated only once
+    forget_loaded_keys()
+    assert load_key(pem) is not first and load_key(pem) == first
     jwk = first.jwk()
     assert jwk is first.jwk()
     assert jwk._cache_pri_k is first.pyca()  # jwcrypto reuses our validated object
