@@ -428,13 +428,10 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
             if entry is not None and entry.iso is None:
                 raise _fail("invalid_time_claim", f"the signature is valid but the {claim} claim is not a valid "
                                                   f"number of seconds since 1970 ({entry.value!r})")
-        if times.expired:
-            exp = times.get("exp")
-            assert exp is not None
+        exp, nbf = times.get("exp"), times.get("nbf")
+        if times.expired and exp is not None:
             raise _fail("expired", f"the signature is valid but the token {exp.relative} ({exp.iso})")
-        if times.not_yet_valid:
-            nbf = times.get("nbf")
-            assert nbf is not None
+        if times.not_yet_valid and nbf is not None:
             raise _fail("not_yet_valid", f"the signature is valid but the token is not valid yet: {nbf.relative} "
                                          f"({nbf.iso})")
     return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
