@@ -117,9 +117,14 @@ def _clean_token(token: str) -> str:
 
 def _segment(text: str, name: str) -> bytes:
     try:
-        return b64url_decode(text)
+        raw = b64url_decode(text)
     except ValueError as exc:
         raise TokenFormatError(f"the {name} segment {exc}", code="bad_base64url") from None
+    # unused low bits in the last character would let two spellings carry one signature
+    if b64url_encode(raw) != text:
+        raise TokenFormatError(f"the {name} segment is not canonical base64url (its last character has stray bits)",
+                               code="bad_base64url")
+    return raw
 
 
 def parse_compact(token: str) -> CompactToken:
