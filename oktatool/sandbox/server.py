@@ -116,6 +116,10 @@ def rate_bucket(path: str) -> str:
     return "/".join(path.split("/")[:4])
 
 
+def _new_request_id() -> str:
+    return "".join(secrets.choice(_REQUEST_ID_ALPHABET) for _ in range(24))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "oktatool-sandbox"
@@ -128,12 +132,13 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(length_text)
         except ValueError:
             length = -1
+        sandbox = self.server.sandbox
         if length < 0 or length > MAX_BODY_BYTES:
-            self._send(okta_error(413 if length > 0 else 400, "E0000003", "The request body was not well-formed."))
+            refusal = okta_error(413 if length > 0 else 400, "E0000003", "The request body was not well-formed.")
+            self._send(sandbox.stamp(refusal, self.path))
             self.close_connection = True
             return
         body = self.rfile.read(length) if length else b""
-        sandbox = self.server.sandbox
         host = self.headers.get("Host") or ""
         if not _HOST_HEADER.fullmatch(host):
             host = sandbox.default_host
@@ -247,7 +252,7 @@ class Sandbox:
             server.server_close()
             raise SandboxError(f"cannot prepare the sandbox folder {self.directory}: {exc}") from None
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"oktatool-sandbox-{port}", daemon=True)
         self._thread.start()
         app = self.org.service_app
@@ -277,15 +282,23 @@ class Sandbox:
 
     def handle(self, request: Request) -> Response:
         """Answer one request: rate limit, route, and add the request id and rate limit headers."""
-        request_id = "".join(secrets.choice(_REQUEST_ID_ALPHABET) for _ in range(24))
+        request_id = _new_request_id()
         path = request.path
         exempt = path in _UNLIMITED_PATHS
         state = self.limiter.take(rate_bucket(path), count=not exempt)
         if not state.allowed and not exempt:
             response = okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
         else:
-            response = self._route(request, request_id)
+            try:
+                response = self._route(request, request_id)
+            except Exception:  # a sandbox bug must still give the client an answer, as Okta would
+                response = okta_error(500, "E0000009", "Internal Server Error")
         return response.with_headers(("X-Okta-Request-Id", request_id), *state.headers())
+
+    def stamp(self, response: Response, target: str) -> Response:
+        """Add a request id and the (uncounted) rate limit headers to a response made outside ``handle``."""
+        state = self.limiter.take(rate_bucket(target.partition("?")[0]), count=False)
+        return response.with_headers(("X-Okta-Request-Id", _new_request_id()), *state.headers())
 
     def _route(self, request: Request, request_id: str) -> Response:
         org, token_endpoint, api = self.org, self._token_endpoint, self._api
