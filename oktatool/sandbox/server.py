@@ -246,6 +246,10 @@ class Sandbox:
         options = self.options
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise SandboxError(f"cannot create the sandbox folder {self.directory}: {exc.strerror}",
+                               hint="give a folder you can write to with --dir") from None
+        try:
             server = _HttpServer((options.host, options.port), self)
         except OSError as exc:
             raise SandboxError(f"cannot start the sandbox on {options.host}:{options.port}: {exc.strerror}",

@@ -94,6 +94,15 @@ def test_bad_options_exit_2(run_cli: CliRunner, args: list[str], message: str) -
     assert result.stdout == ""
 
 
+def test_a_folder_that_cannot_be_made_is_a_clear_error(run_cli: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli("sandbox", "--dir", str(blocker / "box"), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot create the sandbox folder {blocker / 'box'}")
+    assert "hint: give a folder you can write to with --dir" in result.stderr
+
+
 def test_a_busy_port_is_a_clear_error(run_cli: CliRunner, sandbox_org: Any) -> None:
     result = run_cli("sandbox", "--port", str(sandbox_org.port), timeout=60)
     assert result.returncode == 1
