@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from oktatool.sandbox.apps import AppRoutes
 from oktatool.sandbox.clients import ClientRoutes
@@ -16,7 +17,7 @@ from oktatool.sandbox.directory import DirectoryRoutes
 from oktatool.sandbox.dpop import DpopError, check_proof
 from oktatool.sandbox.jose import ALLOWED_ALGS
 from oktatool.sandbox.logs import LogRoutes
-from oktatool.sandbox.messages import ApiRefusal, Call, Handler, Request, Response, okta_error
+from oktatool.sandbox.messages import ApiRefusal, Call, Handler, Request, Response, no_permission, okta_error
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.store import IssuedToken
 
@@ -71,10 +72,9 @@ class ManagementApi:
             return
         token = self.store.tokens.get(credential) if scheme in ("bearer", "dpop") and credential else None
         if token is None or token.expires_at <= self.org.now():
-            challenge = self._challenge(request, "Bearer", scope, "invalid_token", None)
+            challenge = (("WWW-Authenticate", self._challenge(request, "Bearer", scope, "invalid_token", None)),)
             raise ApiRefusal(okta_error(401, "E0000011", "Invalid token provided", (),
-                                     ("WWW-Authenticate", challenge)) if scheme in ("bearer", "dpop")
-                          else okta_error(401, "E0000011", "Invalid token provided"))
+                                        *(challenge if scheme in ("bearer", "dpop") else ())))
         token_scheme = "DPoP" if token.jkt else "Bearer"
         if scheme == "bearer" and token.jkt:
             self._refuse(request, 400, "DPoP", scope, "invalid_request",
@@ -86,7 +86,7 @@ class ManagementApi:
             self._refuse(request, 403, token_scheme, scope, "insufficient_scope", INSUFFICIENT_SCOPE)
         app = self.store.apps.get(token.client_id)
         if app is None or not app.roles:
-            raise ApiRefusal(okta_error(403, "E0000006", "You do not have permission to perform the requested action"))
+            raise no_permission()
 
     def _check_dpop(self, request: Request, token: IssuedToken, credential: str, scope: str) -> None:
         if not token.jkt:
@@ -120,7 +120,8 @@ class ManagementApi:
             parts.insert(0, f'algs="{" ".join(ALLOWED_ALGS)}"')
         return f"{scheme} " + ", ".join(parts)
 
-    def _refuse(self, request: Request, status: int, scheme: str, scope: str, error: str, description: str) -> None:
+    def _refuse(self, request: Request, status: int, scheme: str, scope: str, error: str,
+                description: str) -> NoReturn:
         # resource-side OAuth errors come only in WWW-Authenticate, without a body (FACTS §4.4)
         raise ApiRefusal(Response(status, b"", (("WWW-Authenticate",
                                                self._challenge(request, scheme, scope, error, description)),)))

@@ -13,6 +13,7 @@ from oktatool.sandbox.messages import (
     RouteSpec,
     json_response,
     nested,
+    no_permission,
     not_found,
     validation_failed,
 )
@@ -201,7 +202,7 @@ class AppRoutes:
     def deactivate_app(self, call: Call) -> Response:
         app = self._app(call)
         if app is self.org.service_app:
-            raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+            raise no_permission()
         app.status = "INACTIVE"
         return json_response(200, {})
 

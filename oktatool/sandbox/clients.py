@@ -10,11 +10,11 @@ from oktatool.sandbox.apps import find_app, registrable_jwk
 from oktatool.sandbox.messages import (
     ApiRefusal,
     Call,
-    OktaApiError,
     Response,
     RouteSpec,
     json_response,
     nested,
+    no_permission,
     not_found,
     oauth_error,
     validation_failed,
@@ -131,7 +131,7 @@ class ClientRoutes:
     def delete_client(self, call: Call) -> Response:
         app = self._client(call)
         if app is self.org.service_app:
-            raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+            raise no_permission()
         del self.store.apps[app.id]
         return Response(204)
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from oktatool.sandbox.messages import (
     Call,
-    OktaApiError,
     Response,
     RouteSpec,
     json_response,
+    no_permission,
     not_found,
     validation_failed,
 )
@@ -160,7 +160,7 @@ class DirectoryRoutes:
     def replace_group(self, call: Call) -> Response:
         group = self._group(call)
         if group["type"] == "BUILT_IN":
-            raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+            raise no_permission()
         profile = self._group_profile(call)
         group["profile"] = {"name": profile["name"], "description": profile.get("description")}
         group["lastUpdated"] = now_text()
@@ -169,7 +169,7 @@ class DirectoryRoutes:
     def delete_group(self, call: Call) -> Response:
         group = self._group(call)
         if group["type"] == "BUILT_IN":
-            raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+            raise no_permission()
         self.store.groups.remove(group["id"])
         self.store.group_members.pop(group["id"], None)
         return Response(204)
@@ -186,7 +186,7 @@ class DirectoryRoutes:
     def add_group_user(self, call: Call) -> Response:
         group, user = self._group(call), self._user(call)
         if group["type"] == "BUILT_IN":
-            raise OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+            raise no_permission()
         members = self.store.group_members.setdefault(group["id"], [])
         if user["id"] not in members:
             members.append(user["id"])

@@ -161,6 +161,11 @@ def validation_failed(field_name: str, cause: str) -> OktaApiError:
     return OktaApiError(400, "E0000001", f"Api validation failed: {field_name}", (f"{field_name}: {cause}",))
 
 
+def no_permission() -> OktaApiError:
+    """Return Okta's 403 E0000006 (the caller's admin role does not allow the action)."""
+    return OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
+
+
 def bad_body() -> OktaApiError:
     """Return Okta's 400 E0000003 for a body that is not JSON."""
     return OktaApiError(400, "E0000003", "The request body was not well-formed.")
