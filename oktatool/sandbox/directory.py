@@ -15,7 +15,7 @@ from oktatool.sandbox.messages import (
     validation_failed,
 )
 from oktatool.sandbox.org import SandboxOrg
-from oktatool.sandbox.paging import limit_param, matches, page_response
+from oktatool.sandbox.paging import limit_param, page_response, record_filter
 from oktatool.sandbox.store import now_text
 
 USERS = "/api/v1/users"
@@ -59,15 +59,8 @@ class DirectoryRoutes:
 
     def list_users(self, call: Call) -> Response:
         request = call.request
-        q, search = request.param("q"), request.param("search") or request.param("filter")
-        limit = limit_param(request, 10 if q else 200, 200)
-        keep: Callable[[dict[str, Any]], bool] | None = None
-        if q:
-            needle = q.lower()
-            fields = ("firstName", "lastName", "email", "login")
-            keep = lambda user: any(str(user["profile"].get(f) or "").lower().startswith(needle) for f in fields)  # noqa: E731
-        elif search:
-            keep = lambda user: matches(user, search)  # noqa: E731
+        limit = limit_param(request, 10 if request.param("q") else 200, 200)
+        keep = record_filter(request, ("firstName", "lastName", "email", "login"))
         items, more = self.store.users.page(request.param("after"), limit, keep)
         cursor = items[-1]["id"] if items else None
         return page_response(call, items, more, limit, cursor, self._user_json(call.base))
@@ -133,13 +126,8 @@ class DirectoryRoutes:
 
     def list_groups(self, call: Call) -> Response:
         request = call.request
-        q, search = request.param("q"), request.param("search") or request.param("filter")
         limit = limit_param(request, 10000, 10000)
-        keep: Callable[[dict[str, Any]], bool] | None = None
-        if q:
-            keep = lambda group: str(group["profile"].get("name") or "").lower().startswith(q.lower())  # noqa: E731
-        elif search:
-            keep = lambda group: matches(group, search)  # noqa: E731
+        keep = record_filter(request, ("name",))
         items, more = self.store.groups.page(request.param("after"), limit, keep)
         cursor = items[-1]["id"] if items else None
         return page_response(call, items, more, limit, cursor, self._group_json(call.base))

@@ -40,6 +40,17 @@ def page_response(call: Call, items: list[dict[str, Any]], more: bool, limit: in
     return json_response(200, [render(item) for item in items], *links)
 
 
+def record_filter(request: Request, q_fields: tuple[str, ...]) -> Callable[[dict[str, Any]], bool] | None:
+    """Return the predicate of a list request: ``q`` (prefix of a profile field) or ``search``/``filter``."""
+    q = (request.param("q") or "").lower()
+    expression = request.param("search") or request.param("filter")
+    if q:
+        return lambda record: any(str(record["profile"].get(name) or "").lower().startswith(q) for name in q_fields)
+    if expression:
+        return lambda record: matches(record, expression)
+    return None
+
+
 def matches(record: dict[str, Any], expression: str) -> bool:
     """Evaluate a small subset of Okta's search syntax: terms joined by ``and``/``or``, eq/sw/co."""
     for alternative in re.split(r"\s+or\s+", expression, flags=re.IGNORECASE):
