@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import re
@@ -22,7 +23,7 @@ from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.files import write_private
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
-from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key
+from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
 from oktatool.sandbox.tls import write_tls_files
 
 KEY_PEM_FILE = "service-app.pem"
@@ -233,6 +234,12 @@ class Sandbox:
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._info: SandboxInfo | None = None
+
+    @classmethod
+    def keeping_key(cls, options: SandboxOptions, directory: Path) -> Sandbox:
+        """Return a sandbox that reuses the service app key already in ``directory``, so kid and key file stay."""
+        pem = reusable_service_key(directory / KEY_PEM_FILE)
+        return cls(dataclasses.replace(options, service_key_pem=pem) if pem else options, directory)
 
     @property
     def info(self) -> SandboxInfo:
