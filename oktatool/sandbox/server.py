@@ -11,6 +11,7 @@ import secrets
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -179,7 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = True
+    # on Windows SO_REUSEADDR would let a second server take a port that is in use
+    allow_reuse_address = sys.platform != "win32"
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
