@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
-from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact
+from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
 from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, VerificationError
 
 if TYPE_CHECKING:
@@ -35,26 +35,17 @@ Clock = Callable[[], float]
 
 
 def parse_json_object(text: str, *, what: str) -> dict[str, Any]:
-    """Parse ``text`` as a JSON object, reporting line and column of a syntax error (ClaimError)."""
+    """Parse ``text`` as a strict JSON object, reporting line and column of a syntax error (ClaimError)."""
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = loads_strict(text)
     except json.JSONDecodeError as exc:
         raise ClaimError(f"{what} must be valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                          code="invalid_json") from None
-    except ValueError as exc:  # the duplicate-member hook
-        raise ClaimError(f"{what}: {exc}", code="duplicate_member") from None
+    except ValueError as exc:
+        raise ClaimError(f"{what} {exc}", code="invalid_json") from None
     if not isinstance(value, dict):
         raise ClaimError(f"{what} must be a JSON object {{...}}, not {_json_kind(value)}", code="not_an_object")
     return value
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise ValueError(f"the member {name!r} appears twice")
-        result[name] = value
-    return result
 
 
 def _json_kind(value: Any) -> str:
