@@ -183,7 +183,10 @@ def numeric_date(value: Any) -> float | None:
     """Return ``value`` as seconds since the epoch if it is a finite JSON number (not a bool), else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -48,3 +49,11 @@ def test_sign_refuses_claims_json_that_is_not_strict(run_cli: CliRunner, key_fil
 def test_decode_refuses_a_header_with_a_lone_surrogate(run_cli: CliRunner) -> None:
     token = _token(b'{"alg": "RS256", "kid": "\\ud800"}', b"{}")
     _refused(run_cli("decode", token, "--json"), "lone surrogate")
+
+
+def test_decode_shows_a_time_claim_too_large_for_a_date(run_cli: CliRunner) -> None:
+    token = _token(b'{"alg": "RS256"}', b'{"exp": 1' + b"0" * 400 + b"}")
+    result = run_cli("decode", token, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["times"]["exp"]["iso"] is None
+    assert run_cli("decode", token).returncode == 0

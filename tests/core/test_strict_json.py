@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from oktatool.core.encoding import b64url_encode, dumps_compact, dumps_pretty, loads_strict
 from oktatool.core.errors import ClaimError, TokenFormatError
-from oktatool.core.jwt import decode_token, parse_json_object, sign_token
+from oktatool.core.jwt import decode_token, numeric_date, parse_json_object, sign_token
 from oktatool.core.keys import KeySpec, generate_key
 
 
@@ -84,3 +84,11 @@ def test_claims_with_nan_are_shown_as_text_by_decode_and_refused_by_strict_decod
     json.loads(dumps_pretty(decoded.to_dict()))  # what decode --json prints stays valid JSON
     with pytest.raises(TokenFormatError, match="NaN"):
         decode_token(token, strict=True)
+
+
+def test_a_time_claim_too_large_for_a_float_is_not_a_date() -> None:
+    assert numeric_date(10**400) is None
+    decoded = decode_token(_token('{"alg": "RS256"}', '{"exp": 1' + "0" * 400 + "}"), now=0)
+    exp = decoded.times.get("exp")
+    assert exp is not None and exp.iso is None
+    assert decoded.times.expired is False
