@@ -337,7 +337,12 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
     if not isinstance(alg, str):
         raise ClaimError("the header has no alg", claim="alg")
     jwa.check_alg_fits(key, alg)
-    signing_input = b64url_encode(dumps_compact(header).encode("utf-8")) + "." + b64url_encode(payload)
+    try:
+        header_bytes = dumps_compact(header).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # e.g. a --kid with bytes that are not UTF-8
+        raise ClaimError(f"the header cannot be written as JSON: {exc}",
+                         hint="header values must be valid UTF-8 text") from None
+    signing_input = b64url_encode(header_bytes) + "." + b64url_encode(payload)
     signature = jwa.sign_bytes(key, alg, signing_input.encode("ascii"))
     return signing_input + "." + b64url_encode(signature)
 

@@ -46,6 +46,13 @@ def test_sign_refuses_claims_json_that_is_not_strict(run_cli: CliRunner, key_fil
     _refused(run_cli("sign", "--key", key_file, "--claims", f"@{claims_file}"), words)
 
 
+def test_sign_and_assertion_refuse_a_kid_that_is_not_utf8(run_cli: CliRunner, key_file: str) -> None:
+    not_utf8 = "a\udcff"  # subprocess passes it to argv as the byte 0xff
+    _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--kid", not_utf8), "UTF-8")
+    _refused(run_cli("assertion", "--org", "dev-1.okta.com", "--client-id", "0oa1", "--key", key_file,
+                     "--kid", not_utf8), "UTF-8")
+
+
 def test_decode_refuses_a_header_with_a_lone_surrogate(run_cli: CliRunner) -> None:
     token = _token(b'{"alg": "RS256", "kid": "\\ud800"}', b"{}")
     _refused(run_cli("decode", token, "--json"), "lone surrogate")

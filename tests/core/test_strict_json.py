@@ -70,6 +70,12 @@ def test_writers_refuse_nan_instead_of_writing_invalid_json() -> None:
         sign_token({"exp": float("inf")}, key)
 
 
+def test_a_header_that_is_not_utf8_is_a_claim_error_not_a_crash() -> None:
+    key = generate_key(KeySpec("EC"))
+    with pytest.raises(ClaimError, match="header cannot be written"):
+        sign_token({}, key, header={"kid": "a\udcff"})  # what argv holds for a non-UTF-8 --kid
+
+
 def test_decoding_a_header_with_nan_or_a_lone_surrogate_is_a_format_error() -> None:
     for header in ('{"alg": "RS256", "x": NaN}', '{"alg": "RS256", "kid": "\\udc00"}',
                    '{"alg": "RS256", "a": ' + "[" * 50_000 + "]" * 50_000 + "}"):
