@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
 from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
-from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, VerificationError
+from oktatool.core.errors import BadInputError, ClaimError, KeyMaterialError, TokenFormatError, VerificationError
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
@@ -30,6 +30,8 @@ TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 FAILURE_REASONS = ("bad_signature", "kid_not_found", "alg_not_allowed", "no_fitting_key", "expired",
                    "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit")
 
+#: the most clock skew verify allows for exp and nbf (one day; longer is not skew)
+MAX_LEEWAY = 86400
 #: a source of the current time in seconds since the epoch (injectable for tests)
 Clock = Callable[[], float]
 
@@ -441,9 +443,16 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
     return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
 
 
+def _check_leeway(leeway: float) -> None:
+    if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not 0 <= leeway <= MAX_LEEWAY:
+        raise BadInputError(f"the leeway must be 0 to {MAX_LEEWAY} seconds",
+                            hint="leeway allows for clock skew; to read an expired token, use oktatool decode")
+
+
 def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: float = 0,
                     check_times: bool = True) -> VerifiedToken:
     """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails."""
+    _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
     allowed = jwa.usable_algs(key)
@@ -469,6 +478,7 @@ def _confusion_hint(key: Key, alg: str) -> str | None:
 def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
                      check_times: bool = True) -> VerifiedToken:
     """Verify with a key set: the key named by kid, or (no kid) every key whose type fits, the match named."""
+    _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
     if not keys:

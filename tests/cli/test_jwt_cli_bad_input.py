@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.encoding import b64url_encode
+from oktatool.core.jwt import sign_token
 from oktatool.core.keys import KeySpec, generate_key
 from tests.conftest import CliRunner
 
@@ -64,3 +65,10 @@ def test_decode_shows_a_time_claim_too_large_for_a_date(run_cli: CliRunner) -> N
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["times"]["exp"]["iso"] is None
     assert run_cli("decode", token).returncode == 0
+
+
+@pytest.mark.parametrize("leeway", ["-1", "86401", "1" + "0" * 400])
+def test_verify_refuses_a_negative_or_huge_leeway(run_cli: CliRunner, key_file: str, leeway: str) -> None:
+    key = generate_key(KeySpec("EC", kid="ec-1"))
+    token = sign_token({"sub": "a"}, key)
+    _refused(run_cli("verify", token, "--key", key_file, "--leeway", leeway), "leeway")
