@@ -11,7 +11,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -70,10 +70,10 @@ class CompactToken:
     header: Mapping[str, Any]
     #: the payload bytes of a JWS; empty for a JWE (it is encrypted)
     payload: bytes
-    #: the signature segment, base64url, as it appeared
-    signature: str
+    #: the signature segment, base64url, as it appeared (kept out of repr: with it the token is a credential)
+    signature: str = field(repr=False)
     #: ASCII(header segment '.' payload segment), what the signature covers
-    signing_input: bytes
+    signing_input: bytes = field(repr=False)
     encrypted: bool = False
 
     @property
@@ -259,7 +259,7 @@ class DecodedToken:
     header: Mapping[str, Any]
     #: the claims object; None for an encrypted JWT (JWE) or a JWS whose payload is not a JSON object
     claims: Mapping[str, Any] | None
-    signature: str
+    signature: str = field(repr=False)
     times: TokenTimes
     encrypted: bool = False
     #: the payload as text when it is not a JSON object (e.g. RFC 7520's quotation)
