@@ -45,9 +45,10 @@ class HttpOptions:
 
 
 def is_loopback_host(host: str) -> bool:
-    """Return True for localhost names and loopback IP addresses (127.0.0.0/8, ::1)."""
+    """Return True for ``localhost`` and loopback IP addresses (127.0.0.0/8, ::1)."""
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    # not *.localhost: glibc (hosts: files dns) asks DNS for those names, which may answer anything
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
