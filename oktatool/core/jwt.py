@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: refuse longer input before decoding anything (an Okta token is a few kB; a cookie jar is not a JWT)
 MAX_TOKEN_CHARS = 256 * 1024
+#: refuse a JWKS URL's answer beyond this size (a key set is a few kB)
+MAX_JWKS_BYTES = 4 * 1024 * 1024
 #: the registered claims that hold NumericDate values (RFC 7519 §4.1, OIDC Core §2)
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 #: every reason verification fails, as VerificationError codes (the GUI maps them to its messages)
@@ -521,20 +523,23 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
 
     check_url(url)
     options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)
-    session = new_session(options)
+    body = bytearray()
     try:
-        with session:
-            response = session.get(url, timeout=options.timeout, headers={"Accept": "application/json"})
-            body = response.content[: 4 * 1024 * 1024 + 1]
+        with new_session(options) as session, session.get(url, timeout=options.timeout, stream=True,
+                                                          headers={"Accept": "application/json"}) as response:
+            if response.status_code != 200:
+                raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
+                                   code="jwks_http_status")
+            # streamed and capped: a hostile or broken server must not fill memory before the size check
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_JWKS_BYTES:
+                    raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
+                                       "that is not a key set", code="jwks_too_big")
     except requests.RequestException as exc:
         raise explain_network_error(exc, url) from None
-    if response.status_code != 200:
-        raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
-                           code="jwks_http_status")
-    if len(body) > 4 * 1024 * 1024:
-        raise NetworkError("the JWKS URL answered with more than 4 MB; that is not a key set", code="jwks_too_big")
     try:
-        return load_keys(body)
+        return load_keys(bytes(body))
     except KeyMaterialError as exc:
         raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
                                hint=exc.hint) from None
