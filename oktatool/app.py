@@ -19,9 +19,11 @@ from oktatool.core.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from PySide6.QtWidgets import QApplication
 
+    from oktatool.core.key_library import KeyLibrary
     from oktatool.core.secrets import SecretStore
     from oktatool.gui.main_window import MainWindow
 
@@ -50,6 +52,23 @@ class AppContext:
 
                 self._secret_store = open_secret_store(self.paths, self.settings.settings.preferences.secret_store)
             return self._secret_store
+
+    @property
+    def library_index(self) -> Path:
+        """Return the key library's index file (public facts only)."""
+        return self.paths.data_dir / "key-library.json"
+
+    def key_library(self) -> KeyLibrary:
+        """Return the key library over the secret store (opens the store: not on the GUI thread the first time)."""
+        from oktatool.core.key_library import KeyLibrary
+
+        return KeyLibrary(self.secret_store(), self.library_index)
+
+    def library_names(self) -> list[str]:
+        """Return the key library's names without opening the secret store."""
+        from oktatool.core.key_library import read_entries
+
+        return [entry.name for entry in read_entries(self.library_index)]
 
     def save_settings(self, settings: Settings) -> None:
         """Save new settings and tell the listeners."""

@@ -60,3 +60,17 @@ class LatestRequest:
     def is_current(self, generation: int) -> bool:
         """Return True if ``generation`` is still the newest request."""
         return generation == self.generation
+
+
+async def dialog_result(dialog: Any) -> int:
+    """Open a QDialog window-modal and wait for its result without a nested event loop (``exec`` inside a
+    coroutine would re-enter the qasync loop)."""
+    result: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(code: int) -> None:
+        if not result.done():
+            result.set_result(code)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return await result

@@ -33,6 +33,7 @@ def centered_label(text: str, parent: QWidget) -> QLabel:
     row = QHBoxLayout()
     label = QLabel(text)
     label.setWordWrap(True)
+    label.setMinimumWidth(380)
     label.setMaximumWidth(560)
     row.addStretch(1)
     row.addWidget(label)
@@ -75,7 +76,8 @@ class LazyTab(QWidget):
         except ModuleNotFoundError as exc:
             if exc.name != self.spec.module:
                 raise
-            content: QWidget = PlaceholderTab(f"Coming in a later version: {self.spec.purpose}")
+            content: QWidget = PlaceholderTab(f"<h3>{self.spec.title}</h3><p>{self.spec.purpose}</p>"
+                                              "<p>This tab comes in a later version of oktatool.</p>")
         else:
             content = getattr(module, self.spec.class_name)(self._context)
         self._layout.removeWidget(self._waiting)
