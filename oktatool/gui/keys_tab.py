@@ -153,7 +153,7 @@ class KeysTab(QWidget):
         self.use.addItems([NO_CHOICE, "sig", "enc"])
         self.use.setCurrentText("sig")
         self.alg = QComboBox()
-        self.alg.setMinimumContentsLength(12)
+        self.alg.setMinimumContentsLength(8)
         self.kid_mode = QComboBox()
         self.kid_mode.addItems(KID_MODES)
         self.kid_mode.setToolTip("thumbprint: RFC 7638 SHA-256 of the public key (what Okta shows)")
@@ -590,6 +590,9 @@ class KeysTab(QWidget):
         from oktatool.core.key_library import read_entries
 
         selected = self.selected_name()
+        store = self.context.opened_store
+        where = f"in the {store.short_name}" if store is not None else "in the secret store"
+        self.library_store.setText(f"Keys are kept {where}; this list shows public facts only.")
         self.library_model.set_entries(read_entries(self.context.library_index))
         row = self.library_model.row_of(selected) if selected else -1
         if row >= 0:

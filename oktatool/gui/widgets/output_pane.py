@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -34,12 +34,13 @@ class OutputPane(QFrame):
         header = QHBoxLayout()
         self.title = QLabel(f"<b>{title}</b>")
         header.addWidget(self.title)
-        header.addStretch(1)
         self.where = QLabel(where)
         self.where.setObjectName("whereLabel")
         colour = "#c62828" if private else "#2e7d32"
         self.where.setStyleSheet(f"color: {colour}; font-weight: 600")
-        header.addWidget(self.where)
+        self.where.setWordWrap(True)
+        self.where.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header.addWidget(self.where, 1)
         layout.addLayout(header)
         self.extra = QHBoxLayout()
         layout.addLayout(self.extra)
