@@ -22,9 +22,9 @@ from oktatool.gui.keys_tab import KeysTab
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
 from oktatool.gui.profiles_dialog import NO_KEY, ProfilesDialog
 from oktatool.gui.shell_actions import PreferencesDialog, about_text, apply_color_scheme
-from oktatool.gui.widgets.code_view import is_dark
 from oktatool.gui.widgets.error_dialog import ErrorDialog, ErrorReporter, redact_details
 from oktatool.gui.widgets.lazy_tab import PlaceholderTab
+from oktatool.gui.widgets.tones import is_dark
 
 
 def new_context(home: Path) -> AppContext:
