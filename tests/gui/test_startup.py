@@ -78,3 +78,39 @@ def test_the_spy_would_see_a_heavy_import(isolated_home: Path) -> None:
     code = SPY.replace("import oktatool.app as app", "import asyncio\nimport oktatool.app as app")
     done = _run(["-c", code.format(heavy=HEAVY)], isolated_home, platform="offscreen")
     assert "LOADED-AT-FIRST-PAINT asyncio painted" in done.stdout
+
+
+def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated_home: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real start-up path in process: paint, qasync loop, warm-up, then the user closes the window."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from oktatool.app import run_gui
+    from oktatool.core.settings import load_settings
+    from oktatool.gui.main_window import MainWindow
+
+    monkeypatch.setenv("OKTATOOL_SECRET_STORE", "memory")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs the error dialog's hook
+    seen: list[str] = []
+
+    def close_when_ready() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or "checking" in windows[0].store_label.text():
+            QTimer.singleShot(50, close_when_ready)
+            return
+        seen.append(windows[0].store_label.text())
+        windows[0].tabs.setCurrentIndex(3)
+        windows[0].close()
+
+    QTimer.singleShot(50, close_when_ready)
+    args = SimpleNamespace(smoke=False, self_test=False, screenshot=None, profile=None, debug=False)
+    try:
+        assert run_gui(args) == 0  # type: ignore[arg-type]
+    finally:
+        asyncio.set_event_loop(None)
+    assert seen == ["Secrets: memory (test)"]
+    assert load_settings(isolated_home / "config" / "settings.json").settings.window.tab == "console"
