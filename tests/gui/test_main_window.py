@@ -214,3 +214,35 @@ def test_unexpected_errors_open_a_dialog_and_details_hold_no_secrets(qtbot: Any,
 def test_redaction_keeps_ordinary_text() -> None:
     assert redact_details("KeyError: 'kid' in profile prod") == "KeyError: 'kid' in profile prod"
     assert "[redacted]" in redact_details('{"d": "c2VjcmV0c2VjcmV0c2VjcmV0"}')
+
+
+def test_a_failing_task_reaches_the_error_dialog(window: MainWindow, aloop: asyncio.AbstractEventLoop,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from oktatool.gui import startup, tasks
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    reporter = startup.install_error_handlers(window, aloop)
+
+    async def broken() -> None:
+        raise LookupError("no such thing")
+
+    task = tasks.spawn(broken())
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    assert task.done()
+    del task  # the loop reports a never-retrieved task exception when the task is collected
+    import gc
+
+    gc.collect()
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    assert reporter.dialog is not None and "LookupError" in reporter.dialog.message_label.text()
+    reporter.dialog.close()
+    aloop.set_exception_handler(None)
+
+
+def test_the_profile_flag_opens_that_profile(isolated_home: Path) -> None:
+    from oktatool.app import _choose_profile
+
+    context = new_context(isolated_home)
+    context.save_settings(context.settings.settings.with_profile(Profile("prod", "https://acme.okta.com")))
+    _choose_profile(context, "prod")
+    assert context.settings.settings.active_profile == "prod"

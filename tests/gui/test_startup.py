@@ -114,3 +114,29 @@ def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated
         asyncio.set_event_loop(None)
     assert seen == ["Secrets: memory (test)"]
     assert load_settings(isolated_home / "config" / "settings.json").settings.window.tab == "console"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {"command": None, "smoke": False}),
+    (["gui"], {"command": "gui"}),
+    (["--smoke", "--profile", "prod", "--home", "/tmp/h"], {"smoke": True, "profile": "prod", "home": "/tmp/h"}),
+    (["--self-test", "--debug"], {"self_test": True, "debug": True}),
+    (["--screenshot", "shots"], {"screenshot": "shots"}),
+])
+def test_window_command_lines_skip_the_full_parser(argv: list[str], expected: dict[str, object]) -> None:
+    from oktatool.cli import _window_args, build_parser
+
+    fast = _window_args(argv)
+    assert fast is not None
+    for name, value in expected.items():
+        assert getattr(fast, name) == value
+    full = vars(build_parser().parse_args(argv))
+    assert {k: v for k, v in vars(fast).items()} == {k: full[k] for k in vars(fast)}
+
+
+@pytest.mark.parametrize("argv", [["--profile"], ["--screenshot", "--smoke"], ["keygen", "--kty", "EC"],
+                                  ["--version"], ["gui", "--smoke"], ["--screenshot=x"], ["-h"]])
+def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
+    from oktatool.cli import _window_args
+
+    assert _window_args(argv) is None
