@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from oktatool.app import AppContext
     from oktatool.core.settings import Settings
 
@@ -90,22 +92,14 @@ class MainWindow(QMainWindow):
         key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
         self.org_label.setText(f"  {where}{client}{key}")
 
-    def _action(self, text: str, keys: QKeySequence.StandardKey | None = None, fallback: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if keys is not None:
-            action.setShortcuts(keys)
-            if fallback and not QKeySequence.keyBindings(keys):
-                action.setShortcuts([QKeySequence(fallback)])
-        return action
-
     def _build_menus(self) -> None:
-        keys = QKeySequence.StandardKey
-        self.open_action = self._action("&Open…", keys.Open)
-        self.save_action = self._action("&Save…", keys.Save)
-        self.quit_action = self._action("&Quit", keys.Quit, "Ctrl+Q")
-        self.copy_action = self._action("&Copy", keys.Copy)
-        self.preferences_action = self._action("&Preferences…", keys.Preferences, "Ctrl+,")
-        self.about_action = self._action("&About oktatool")
+        # Shortcuts are set in start(): QKeySequence's enums cost several ms to build before the first paint.
+        self.open_action = QAction("&Open…", self)
+        self.save_action = QAction("&Save…", self)
+        self.quit_action = QAction("&Quit", self)
+        self.copy_action = QAction("&Copy", self)
+        self.preferences_action = QAction("&Preferences…", self)
+        self.about_action = QAction("&About oktatool", self)
         menubar = self.menuBar()
         file_menu = menubar.addMenu("&File")
         file_menu.addAction(self.open_action)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -35,8 +35,20 @@ if TYPE_CHECKING:
     from oktatool.gui.main_window import MainWindow
 
 
+def _shortcut(action: QAction, keys: QKeySequence.StandardKey, fallback: str | None = None) -> None:
+    action.setShortcuts(keys)
+    if fallback and not QKeySequence.keyBindings(keys):
+        action.setShortcuts([QKeySequence(fallback)])
+
+
 def wire(window: MainWindow) -> None:
-    """Connect the menu actions and the profile editor of ``window``."""
+    """Give the menu actions the platform's shortcuts and connect them and the profile editor."""
+    keys = QKeySequence.StandardKey
+    _shortcut(window.open_action, keys.Open)
+    _shortcut(window.save_action, keys.Save)
+    _shortcut(window.quit_action, keys.Quit, "Ctrl+Q")
+    _shortcut(window.copy_action, keys.Copy)
+    _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
     window.open_action.triggered.connect(lambda: _dispatch(window, "open_file"))
     window.save_action.triggered.connect(lambda: _dispatch(window, "save_file"))
     window.copy_action.triggered.connect(lambda: _copy(window))
