@@ -87,11 +87,8 @@ class AppContext:
         with self._sandbox_lock:
             if self._sandbox is None:
                 from oktatool.sandbox import Sandbox, SandboxOptions
-                from oktatool.sandbox.server import KEY_PEM_FILE
 
-                key_file = self.paths.sandbox_dir / KEY_PEM_FILE
-                pem = key_file.read_bytes() if key_file.is_file() else None
-                sandbox = Sandbox(SandboxOptions(service_key_pem=pem), self.paths.sandbox_dir)
+                sandbox = Sandbox.keeping_key(SandboxOptions(), self.paths.sandbox_dir)
                 sandbox.start()
                 self._sandbox = sandbox
             return self._sandbox.info
