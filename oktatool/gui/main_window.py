@@ -2,6 +2,11 @@
 
 Everything built in ``__init__`` runs before the first paint, so it stays cheap: no tab content, no
 ``Qt.*`` enums, no heavy imports. ``start`` runs after the first paint and wires the rest.
+
+A tab is a module named in TAB_SPECS holding a QWidget class built as ``Class(context: AppContext)`` the
+first time the tab is shown; until its module exists the tab shows its purpose. Optional methods the
+window calls: ``open_file()`` / ``save_file()`` / ``copy_current()`` (File > Open, File > Save,
+Edit > Copy), ``async prepare_screenshot()`` (--screenshot) and ``store_ready()`` (secret store open).
 """
 
 from __future__ import annotations
