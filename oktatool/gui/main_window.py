@@ -146,8 +146,12 @@ class MainWindow(QMainWindow):
 
     # --- after the first paint ---------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Wire menus and the profile switcher, and build the shown tab (call after the first paint)."""
+    def start(self, *, build_shown_tab: bool = True) -> None:
+        """Wire menus and the profile switcher, and build the shown tab (call after the first paint).
+
+        Start-up passes ``build_shown_tab=False`` and calls ``build_shown_tab`` once the heavy modules were
+        imported off the GUI thread; until then the tab shows its purpose line.
+        """
         if self._started:
             return
         self._started = True
@@ -157,10 +161,15 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
         self.context.settings_listeners.append(lambda _settings: self._show_org())
-        self._on_tab_changed(self.tabs.currentIndex())
+        if build_shown_tab:
+            self.build_shown_tab()
         notice = self.context.settings.load_result.notice
         if notice:
             self.show_notice(notice)
+
+    def build_shown_tab(self) -> None:
+        """Build the content of the tab being shown."""
+        self._on_tab_changed(self.tabs.currentIndex())
 
     def current_page(self) -> QWidget | None:
         """Return the built content of the shown tab."""

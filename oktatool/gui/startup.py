@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from oktatool.gui.main_window import MainWindow
 
 #: modules the start-up path must not load before the first paint; imported in the executor afterwards
-DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring")
+DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring", "oktatool.core.keys",
+                    "oktatool.core.jwt")
 
 reporter: ErrorReporter | None = None
 
@@ -51,8 +52,11 @@ def import_deferred() -> tuple[str, ...]:
 
 
 async def warm_up(window: MainWindow, context: AppContext) -> None:
-    """Load the deferred modules and open the secret store off the GUI thread, then show the store in use."""
-    await tasks.run_blocking(import_deferred)
+    """Load the deferred modules off the GUI thread, build the shown tab, open the secret store, say which."""
+    try:
+        await tasks.run_blocking(import_deferred)
+    finally:
+        window.build_shown_tab()  # a missing module then fails here, visibly, in the error dialog
     store = await tasks.run_blocking(context.secret_store)
     window.set_store_text(f"Secrets: {store.short_name}", store.description)
     for page in window.pages.values():
@@ -64,7 +68,7 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
                painted_after: float) -> int:
     """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
-    window.start()
+    window.start(build_shown_tab=False)
     from oktatool.gui.shell_actions import apply_window_icon
 
     apply_window_icon(window)
