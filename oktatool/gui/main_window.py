@@ -5,8 +5,8 @@ Everything built in ``__init__`` runs before the first paint, so it stays cheap:
 
 A tab is a module named in TAB_SPECS holding a QWidget class built as ``Class(context: AppContext)`` the
 first time the tab is shown; until its module exists the tab shows its purpose. Optional methods the
-window calls: ``open_file()`` / ``save_file()`` / ``copy_current()`` (File > Open, File > Save,
-Edit > Copy), ``async prepare_screenshot()`` (--screenshot) and ``store_ready()`` (secret store open).
+window calls: ``open_file()`` / ``save_file()`` / ``copy_current()`` / ``paste()`` (File > Open, File > Save,
+Edit > Copy, Edit > Paste), ``async prepare_screenshot()`` (--screenshot) and ``store_ready()`` (secret store open).
 """
 
 from __future__ import annotations
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.save_action = QAction("&Save…", self)
         self.quit_action = QAction("&Quit", self)
         self.copy_action = QAction("&Copy", self)
+        self.paste_action = QAction("&Paste", self)
         self.preferences_action = QAction("&Preferences…", self)
         self.about_action = QAction("&About oktatool", self)
         menubar = self.menuBar()
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         edit_menu = menubar.addMenu("&Edit")
         edit_menu.addAction(self.copy_action)
+        edit_menu.addAction(self.paste_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
         help_menu = menubar.addMenu("&Help")
