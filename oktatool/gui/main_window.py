@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolB
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QScreen
 
     from oktatool.app import AppContext
     from oktatool.core.settings import Settings
@@ -123,14 +123,13 @@ class MainWindow(QMainWindow):
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window
         width, height = state.width, state.height
-        screen = QGuiApplication.primaryScreen()
+        screen: QScreen | None = QGuiApplication.primaryScreen()
         if state.x is not None and state.y is not None:
             # A window saved on a monitor that is gone opens on the primary screen instead.
-            screen = QGuiApplication.screenAt(QPoint(state.x + 40, state.y + 40)) or None
-            if screen is not None:
+            saved_on = QGuiApplication.screenAt(QPoint(state.x + 40, state.y + 40))
+            if saved_on is not None:
                 self.move(state.x, state.y)
-            else:
-                screen = QGuiApplication.primaryScreen()
+                screen = saved_on
         if screen is not None:
             room = screen.availableGeometry()
             width, height = min(width, room.width()), min(height, room.height())

@@ -23,21 +23,18 @@ if TYPE_CHECKING:
 DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring", "oktatool.core.keys",
                     "oktatool.core.jwt")
 
-reporter: ErrorReporter | None = None
-
 
 def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) -> ErrorReporter:
     """Send uncaught exceptions (Qt slots and asyncio tasks alike) to the error dialog."""
-    global reporter
     reporter = ErrorReporter(window)
     sys.excepthook = reporter.excepthook
 
     def on_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
         if isinstance(exc, BaseException):
-            reporter.excepthook(type(exc), exc, exc.__traceback__)  # type: ignore[union-attr]
+            reporter.excepthook(type(exc), exc, exc.__traceback__)
         else:
-            reporter.report(RuntimeError(str(context.get("message", "asyncio error"))),  # type: ignore[union-attr]
+            reporter.report(RuntimeError(str(context.get("message", "asyncio error"))),
                             str(context.get("message", "")))
 
     loop.set_exception_handler(on_loop_error)
