@@ -413,7 +413,8 @@ class KeysTab(QWidget):
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy.setVisible(busy)
-        self.generate_button.setText("Generate again" if busy else "Generate")
+        self.generate_button.setToolTip("Generating… a new click starts over with the options shown" if busy
+                                        else "Generate a key with these options")
         window = self.window()
         status = getattr(window, "statusBar", None)
         if callable(status):
