@@ -1,0 +1,170 @@
+"""The start-up contract: --smoke, headless fallbacks, and what is (not) imported at the first paint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+HEAVY = ("asyncio", "qasync", "jwcrypto", "requests", "cryptography", "keyring")
+
+
+def _run(code_or_args: list[str], home: Path, *, display: bool = False, platform: str | None = None,
+         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["OKTATOOL_HOME"] = str(home)
+    if platform:
+        env["QT_QPA_PLATFORM"] = platform
+    return subprocess.run([sys.executable, *code_or_args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO_ROOT)
+
+
+def test_smoke_paints_and_exits_0_without_a_display(isolated_home: Path) -> None:
+    done = _run(["-m", "oktatool", "--smoke"], isolated_home)
+    assert done.returncode == 0, done.stderr
+    assert (isolated_home / "config" / "settings.json").is_file()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the no-display check is for Linux")
+def test_window_without_a_display_says_so_in_one_line(isolated_home: Path) -> None:
+    done = _run(["-m", "oktatool"], isolated_home)
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: no display found")
+    assert "Traceback" not in done.stderr
+
+
+def test_gui_subcommand_takes_no_flags_the_contract_way(isolated_home: Path) -> None:
+    done = _run(["-m", "oktatool", "gui", "--smoke"], isolated_home)
+    assert done.returncode == 2
+    assert "unrecognized arguments" in done.stderr
+
+
+SPY = """
+import sys
+import oktatool.app as app
+
+real = app.wait_for_first_paint
+
+def spy(window, show):
+    seconds = real(window, show)
+    loaded = [name for name in {heavy!r} if name in sys.modules]
+    print("LOADED-AT-FIRST-PAINT", ",".join(loaded), "painted" if seconds is not None else "not-painted")
+    return seconds
+
+app.wait_for_first_paint = spy
+from oktatool.cli import main
+sys.exit(main(["--smoke"]))
+"""
+
+
+def test_heavy_modules_load_only_after_the_first_paint(isolated_home: Path) -> None:
+    done = _run(["-c", SPY.format(heavy=HEAVY)], isolated_home, platform="offscreen")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("LOADED-AT-FIRST-PAINT"))
+    _, loaded, painted = line.split(" ")
+    assert painted == "painted"
+    assert loaded == "", f"imported before the first paint: {loaded}"
+
+
+def test_the_spy_would_see_a_heavy_import(isolated_home: Path) -> None:
+    code = SPY.replace("import oktatool.app as app", "import asyncio\nimport oktatool.app as app")
+    done = _run(["-c", code.format(heavy=HEAVY)], isolated_home, platform="offscreen")
+    assert "LOADED-AT-FIRST-PAINT asyncio painted" in done.stdout
+
+
+def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated_home: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real start-up path in process: paint, qasync loop, warm-up, then the user closes the window."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from oktatool.app import run_gui
+    from oktatool.core.settings import load_settings
+    from oktatool.gui.main_window import MainWindow
+
+    monkeypatch.setenv("OKTATOOL_SECRET_STORE", "memory")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs the error dialog's hook
+    seen: list[str] = []
+
+    def close_when_ready() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or "checking" in windows[0].store_label.text():
+            QTimer.singleShot(50, close_when_ready)
+            return
+        seen.append(windows[0].store_label.text())
+        windows[0].tabs.setCurrentIndex(3)
+        windows[0].close()
+
+    QTimer.singleShot(50, close_when_ready)
+    args = SimpleNamespace(smoke=False, self_test=False, screenshot=None, profile=None, debug=False)
+    try:
+        assert run_gui(args) == 0  # type: ignore[arg-type]
+    finally:
+        asyncio.set_event_loop(None)
+    assert seen == ["Secrets: memory (test)"]
+    assert load_settings(isolated_home / "config" / "settings.json").settings.window.tab == "console"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {"command": None, "smoke": False}),
+    (["gui"], {"command": "gui"}),
+    (["--smoke", "--profile", "prod", "--home", "/tmp/h"], {"smoke": True, "profile": "prod", "home": "/tmp/h"}),
+    (["--self-test", "--debug"], {"self_test": True, "debug": True}),
+    (["--screenshot", "shots"], {"screenshot": "shots"}),
+])
+def test_window_command_lines_skip_the_full_parser(argv: list[str], expected: dict[str, object]) -> None:
+    from oktatool.cli import _window_args, build_parser
+
+    fast = _window_args(argv)
+    assert fast is not None
+    for name, value in expected.items():
+        assert getattr(fast, name) == value
+    full = vars(build_parser().parse_args(argv))
+    assert {k: v for k, v in vars(fast).items()} == {k: full[k] for k in vars(fast)}
+
+
+@pytest.mark.parametrize("argv", [["--profile"], ["--screenshot", "--smoke"], ["keygen", "--kty", "EC"],
+                                  ["--version"], ["gui", "--smoke"], ["--screenshot=x"], ["-h"]])
+def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
+    from oktatool.cli import _window_args
+
+    assert _window_args(argv) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+def test_ctrl_c_closes_the_window_and_saves_its_state(isolated_home: Path) -> None:
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(PYTHONPATH=str(REPO_ROOT), OKTATOOL_HOME=str(isolated_home), QT_QPA_PLATFORM="offscreen",
+               OKTATOOL_SECRET_STORE="memory")
+    settings = isolated_home / "config" / "settings.json"
+    process = subprocess.Popen([sys.executable, "-m", "oktatool"], env=env, cwd=REPO_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not settings.exists() and time.monotonic() < deadline:  # written on start-up (first run)
+            time.sleep(0.1)
+        time.sleep(1.5)  # let the loop start
+        first = settings.stat().st_mtime_ns
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert settings.stat().st_mtime_ns > first  # closeEvent saved the window state
