@@ -230,9 +230,14 @@ def _run_loop(app: QApplication, window: MainWindow, context: AppContext, args: 
     # qasync wraps executor futures for the *current* loop, so it must be the current one (feasibility §7).
     asyncio.set_event_loop(loop)
     startup.install_error_handlers(window, loop)
+    from oktatool.gui.tasks import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)
+    collector.start()
     try:
         with loop:
             result: Any = loop.run_until_complete(startup.main(app, window, context, args, painted_after))
     finally:
         context.close()
+        collector.stop()
     return int(result)
