@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from oktatool.core import jwa
 from oktatool.core.encoding import b64url_encode, dumps_compact
-from oktatool.core.errors import BadInputError, KeyMaterialError
+from oktatool.core.errors import BadInputError, KeyMaterialError, shorten
 from oktatool.core.jwt import sign_compact
 
 if TYPE_CHECKING:
@@ -71,10 +71,10 @@ def normalize_htu(url: str) -> str:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise BadInputError(f"not a valid URL for a DPoP proof: {url!r}") from None
+        raise BadInputError(f"not a valid URL for a DPoP proof: {shorten(url)!r}") from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise BadInputError(f"a DPoP proof needs an absolute http(s) URL, not {url!r}")
+        raise BadInputError(f"a DPoP proof needs an absolute http(s) URL, not {shorten(url)!r}")
     host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
@@ -99,7 +99,7 @@ def proof_parts(key: DPoPKey, method: str, url: str, *, nonce: str | None = None
     """Return the header and claims of a DPoP proof (what ``make_proof`` signs)."""
     verb = method.strip().upper()
     if not _METHOD.fullmatch(verb):
-        raise BadInputError(f"not an HTTP method: {method!r}", hint="GET, POST, PUT, PATCH or DELETE")
+        raise BadInputError(f"not an HTTP method: {shorten(method)!r}", hint="GET, POST, PUT, PATCH or DELETE")
     header = {"typ": "dpop+jwt", "alg": key.alg, "jwk": dict(key.public_jwk)}
     claims: dict[str, Any] = {
         "jti": secrets.token_urlsafe(24),

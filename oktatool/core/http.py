@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oktatool import __version__
-from oktatool.core.errors import BadInputError, NetworkError
+from oktatool.core.errors import BadInputError, NetworkError, shorten
 
 if TYPE_CHECKING:
     import requests
@@ -60,11 +60,11 @@ def check_url(url: str) -> str:
     """Return ``url`` if it is https, or http to a loopback address; raise BadInputError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise BadInputError(f"not an http(s) URL: {url!r}", hint="use https://host/path")
+        raise BadInputError(f"not an http(s) URL: {shorten(url)!r}", hint="use https://host/path")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise BadInputError(
             f"plain http is allowed only to this computer (loopback), not to {parts.hostname}",
-            hint=f"use https://{parts.netloc}{parts.path}",
+            hint=f"use https://{parts.netloc}{shorten(parts.path)}",
         )
     return url
 

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
 from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
-from oktatool.core.errors import BadInputError, ClaimError, KeyMaterialError, TokenFormatError, VerificationError
+from oktatool.core.errors import (
+    BadInputError,
+    ClaimError,
+    KeyMaterialError,
+    TokenFormatError,
+    VerificationError,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
@@ -409,10 +416,10 @@ def _check_header(compact: CompactToken) -> str:
         raise TokenFormatError("the token's header has no alg", code="bad_header")
     crit = compact.header.get("crit")
     if crit is not None:
-        raise _fail("unsupported_crit", f"the token marks header members as critical ({crit}); oktatool "
+        raise _fail("unsupported_crit", f"the token marks header members as critical ({shorten(repr(crit))}); oktatool "
                                         "understands none of them, so it must reject the token")
     if alg not in jwa.SIGNING_ALGS:
-        raise _fail("alg_not_allowed", f"the token's alg {alg!r} is not a supported signature algorithm",
+        raise _fail("alg_not_allowed", f"the token's alg {shorten(alg)!r} is not a supported signature algorithm",
                     "supported: " + " ".join(jwa.SIGNING_ALGS))
     return alg
 
@@ -435,7 +442,7 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
             entry = times.get(claim)
             if entry is not None and entry.iso is None:
                 raise _fail("invalid_time_claim", f"the signature is valid but the {claim} claim is not a valid "
-                                                  f"number of seconds since 1970 ({entry.value!r})")
+                                                  f"number of seconds since 1970 ({shorten(repr(entry.value))})")
         exp, nbf = times.get("exp"), times.get("nbf")
         if times.expired and exp is not None:
             raise _fail("expired", f"the signature is valid but the token {exp.relative} ({exp.iso})")
@@ -465,7 +472,7 @@ def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: f
     if not _try_key(compact, alg, key):
         kid_note = ""
         if compact.kid and key.kid and compact.kid != key.kid:
-            kid_note = f" (the token names kid {compact.kid!r}, the key is {key.kid!r})"
+            kid_note = f" (the token names kid {shorten(compact.kid)!r}, the key is {shorten(key.kid)!r})"
         raise _fail("bad_signature", f"bad signature: the token was not signed by this key{kid_note}",
                     "check that you have the right key, and that the token was copied whole")
     return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
@@ -488,8 +495,8 @@ def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = Non
     if compact.kid is not None:
         candidates = [k for k in keys if k.kid == compact.kid]
         if not candidates:
-            known = ", ".join(repr(k.kid) for k in keys if k.kid) or "none"
-            raise _fail("kid_not_found", f"kid {compact.kid!r} is not in the key set (its kids: {known})",
+            known = ", ".join(repr(shorten(k.kid or '')) for k in keys if k.kid) or "none"
+            raise _fail("kid_not_found", f"kid {shorten(compact.kid)!r} is not in the key set (its kids: {known})",
                         "the signer used a key this set does not have; fetch the current key set")
         fitting = [k for k in candidates if alg in jwa.usable_algs(k)]
         if not fitting:

@@ -72,3 +72,15 @@ def test_verify_refuses_a_negative_or_huge_leeway(run_cli: CliRunner, key_file: 
     key = generate_key(KeySpec("EC", kid="ec-1"))
     token = sign_token({"sub": "a"}, key)
     _refused(run_cli("verify", token, "--key", key_file, "--leeway", leeway), "leeway")
+
+
+def test_a_huge_argument_is_not_repeated_in_the_error(run_cli: CliRunner, key_file: str) -> None:
+    huge = "A" * 100_000  # near the largest single argument Linux passes (128 kB)
+    for args in (["assertion", "--org", huge, "--client-id", "0oa1", "--key", key_file],
+                 ["assertion", "--org", "dev-1.okta.com", "--client-id", huge, "--key", key_file],
+                 ["sign", "--key", key_file, "--claims", "{}", "--alg", huge],
+                 ["verify", "x.y.z", "--jwks-url", huge],
+                 ["scopes", "--for", "GET /" + huge]):
+        result = run_cli(*args)
+        _refused(result, "")
+        assert len(result.stderr) < 600, args[:3]
