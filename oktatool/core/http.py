@@ -167,14 +167,18 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
     return NetworkError(f"the request to {host} failed ({type(exc).__name__})", code="network")
 
 
+_SECRET_NAMES = "|".join(SECRET_FIELDS)
+#: a JSON member ("name": "value" with escapes, or a bare value) or a form field (name=value up to & or space)
 _SECRET_FIELD_RE = re.compile(
-    r"(?P<key>\"?(?:" + "|".join(SECRET_FIELDS) + r")\"?\s*[=:]\s*\"?)(?P<value>[^\"&\s,}]+)"
+    r'(?P<json>"(?:' + _SECRET_NAMES + r')"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^\s,}\]]+)'
+    r"|(?P<form>\b(?:" + _SECRET_NAMES + r")\s*[=:]\s*)[^&\s,}]+"
 )
 
 
 def redact_text(text: str) -> str:
-    """Replace the values of secret form/JSON members in ``text`` with a marker."""
-    return _SECRET_FIELD_RE.sub(lambda m: m.group("key") + "[redacted]", text)
+    """Replace the values of secret form/JSON members in ``text`` with a marker (whole JSON strings)."""
+    return _SECRET_FIELD_RE.sub(
+        lambda m: f'{m.group("json")}"[redacted]"' if m.group("json") else f'{m.group("form")}[redacted]', text)
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
