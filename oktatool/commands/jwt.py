@@ -7,8 +7,15 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from oktatool.commands.common import json_or_file, print_json, read_input, read_password_file, write_output
-from oktatool.core.errors import BadInputError, ClaimError
+from oktatool.commands.common import (
+    json_or_file,
+    print_json,
+    read_input,
+    read_password_file,
+    read_text_input,
+    write_output,
+)
+from oktatool.core.errors import ClaimError
 
 if TYPE_CHECKING:
     from oktatool.core.jwt import DecodedToken, VerifiedToken
@@ -30,13 +37,7 @@ def _load_key(path: str, kid: str | None, password_file: str | None) -> Key:
 
 
 def _read_token(source: str) -> str:
-    if source == "-":
-        data = read_input("-", what="token")
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise BadInputError("the token on standard input is binary data, not text") from None
-    return source
+    return read_text_input("-", what="token") if source == "-" else source
 
 
 def _json_object(value: str, what: str) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from oktatool.core.encoding import b64url_encode
 from oktatool.core.jwt import sign_token
 from oktatool.core.keys import KeySpec, generate_key
-from tests.conftest import CliRunner
+from tests.conftest import REPO_ROOT, CliRunner
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +86,13 @@ def test_a_huge_argument_is_not_repeated_in_the_error(run_cli: CliRunner, key_fi
         result = run_cli(*args)
         _refused(result, "")
         assert len(result.stderr) < 600, args[:3]
+
+
+def test_binary_or_empty_stdin_is_refused_by_decode_and_verify(run_cli: CliRunner, key_file: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    for args in (["decode"], ["verify", "--key", key_file]):
+        binary = subprocess.run([sys.executable, "-m", "oktatool", *args], input=b"\xff\xfe\x00 binary",
+                                capture_output=True, env=env, timeout=60)
+        assert binary.returncode == 2 and binary.stderr.startswith(b"error: ") and b"binary data" in binary.stderr
+        for empty in ("", "  \n"):
+            _refused(run_cli(*args, input=empty), "empty")
