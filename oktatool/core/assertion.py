@@ -16,9 +16,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
-from oktatool.core.encoding import dumps_compact
 from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten
-from oktatool.core.jwt import Clock, numeric_date, sign_compact
+from oktatool.core.jwt import Clock, numeric_date, sign_claims
 from oktatool.core.orgurl import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
@@ -228,7 +227,7 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
     findings = _signer_findings(header, key, client_id)
     if findings:
         _raise_first(findings)
-    token = sign_compact(header, dumps_compact(claims).encode("utf-8"), key)
+    token = sign_claims(header, claims, key)
     return ClientAssertion(MappingProxyType(header), MappingProxyType(claims), token)
 
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from oktatool.core import jwa
-from oktatool.core.encoding import b64url_encode, dumps_compact
+from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import BadInputError, KeyMaterialError, shorten
-from oktatool.core.jwt import sign_compact
+from oktatool.core.jwt import sign_claims
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
@@ -118,4 +118,4 @@ def make_proof(key: DPoPKey, method: str, url: str, *, nonce: str | None = None,
                now: float | None = None) -> str:
     """Sign a new DPoP proof for one request (``method`` ``url``), with a nonce and ath when given."""
     header, claims = proof_parts(key, method, url, nonce=nonce, access_token=access_token, now=now)
-    return sign_compact(header, dumps_compact(claims).encode("utf-8"), key.key)
+    return sign_claims(header, claims, key.key)

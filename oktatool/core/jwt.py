@@ -358,18 +358,22 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
     return signing_input + "." + b64url_encode(signature)
 
 
+def sign_claims(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key) -> str:
+    """Sign ``claims`` as compact JSON under the complete protected ``header``."""
+    try:
+        payload = dumps_compact(dict(claims)).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
+    return sign_compact(header, payload, key)
+
+
 def sign_token(claims: Mapping[str, Any], key: Key, *, alg: str | None = None,
                header: Mapping[str, Any] | None = None, defaults: bool = True) -> str:
     """Sign ``claims`` as a compact JWT with ``key``; ``header`` adds or overrides members (None removes)."""
     if not isinstance(claims, Mapping):
         raise ClaimError("the claims must be a JSON object {...}", code="not_an_object")
     chosen = resolve_alg(key, alg, header)
-    full_header = build_header(key, chosen, header, defaults=defaults)
-    try:
-        payload = dumps_compact(dict(claims)).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
-    return sign_compact(full_header, payload, key)
+    return sign_claims(build_header(key, chosen, header, defaults=defaults), claims, key)
 
 
 # ---------------------------------------------------------------------------------------------- verify
