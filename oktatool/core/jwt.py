@@ -468,11 +468,8 @@ def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: f
     _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
-    allowed = jwa.usable_algs(key)
-    if alg not in allowed:
-        fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
-        raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for this {key.describe()} key; {fits}",
-                    _confusion_hint(key, alg))
+    if alg not in jwa.usable_algs(key):
+        raise _alg_not_allowed(alg, key, f"this {key.describe()} key")
     if not _try_key(compact, alg, key):
         kid_note = ""
         if compact.kid and key.kid and compact.kid != key.kid:
@@ -482,10 +479,13 @@ def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: f
     return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
 
 
-def _confusion_hint(key: Key, alg: str) -> str | None:
+def _alg_not_allowed(alg: str, key: Key, named: str) -> VerificationError:
+    allowed = jwa.usable_algs(key)
+    fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
+    hint = None
     if alg in jwa.HMAC_ALGS and not key.is_symmetric:
-        return "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
-    return None
+        hint = "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
+    return _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for {named}; {fits}", hint)
 
 
 def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
@@ -504,11 +504,7 @@ def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = Non
                         "the signer used a key this set does not have; fetch the current key set")
         fitting = [k for k in candidates if alg in jwa.usable_algs(k)]
         if not fitting:
-            key = candidates[0]
-            allowed = jwa.usable_algs(key)
-            fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
-            raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for key {key_label(key)}; {fits}",
-                        _confusion_hint(key, alg))
+            raise _alg_not_allowed(alg, candidates[0], f"key {key_label(candidates[0])}")
     else:
         fitting = [k for k in keys if alg in jwa.usable_algs(k)]
         if not fitting:
