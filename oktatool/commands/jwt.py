@@ -15,7 +15,7 @@ from oktatool.commands.common import (
     read_text_input,
     write_output,
 )
-from oktatool.core.errors import ClaimError
+from oktatool.core.errors import ClaimError, PassphraseError
 
 if TYPE_CHECKING:
     from oktatool.core.jwt import DecodedToken, VerifiedToken
@@ -127,7 +127,14 @@ def _verify(args: argparse.Namespace, token: str) -> VerifiedToken:
     if args.jwks_url:
         keys = fetch_jwks(args.jwks_url, ca_bundle=args.ca_bundle)
         return verify_with_jwks(token, keys, leeway=args.leeway)
-    keys = load_keys(read_input(args.key or args.jwks, what="key" if args.key else "JWKS"))
+    source = args.key or args.jwks
+    try:
+        keys = load_keys(read_input(source, what="key" if args.key else "JWKS"))
+    except PassphraseError:
+        # verify has no --password-file: it needs only the public half
+        raise PassphraseError(f"{source} is an encrypted private key; verify needs only the public key",
+                              hint=f"export it once: oktatool convert {source} --password-file FILE "
+                                   "--format pem-public -o public.pem") from None
     if args.key and len(keys) == 1:
         return verify_with_key(token, keys[0], leeway=args.leeway)
     return verify_with_jwks(token, keys, leeway=args.leeway)

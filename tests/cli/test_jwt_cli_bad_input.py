@@ -96,3 +96,13 @@ def test_binary_or_empty_stdin_is_refused_by_decode_and_verify(run_cli: CliRunne
         assert binary.returncode == 2 and binary.stderr.startswith(b"error: ") and b"binary data" in binary.stderr
         for empty in ("", "  \n"):
             _refused(run_cli(*args, input=empty), "empty")
+
+
+def test_verify_with_an_encrypted_private_key_says_how_to_get_the_public_key(run_cli: CliRunner,
+                                                                             tmp_path: Path) -> None:
+    key = generate_key(KeySpec("EC", kid="ec-1"))
+    encrypted = tmp_path / "key.pem"
+    encrypted.write_text(key.export("pem", passphrase=b"secret-passphrase"))
+    result = run_cli("verify", sign_token({"sub": "a"}, key), "--key", str(encrypted))
+    _refused(result, "encrypted private key")
+    assert "--format pem-public" in result.stderr  # verify itself has no --password-file
