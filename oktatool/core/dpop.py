@@ -57,9 +57,11 @@ class DPoPKey:
         """Generate a fresh DPoP key pair: EC P-256 by default, or RSA of ``size`` bits."""
         from oktatool.core.keys import KeySpec, generate_key
 
-        spec = KeySpec(kty="EC", crv=crv, use="sig", kid_mode="none") if kty == "EC" else \
-            KeySpec(kty="RSA", size=size, use="sig", kid_mode="none")
-        return cls.from_key(generate_key(spec))
+        if kty == "EC":
+            return cls.from_key(generate_key(KeySpec(kty="EC", crv=crv, use="sig", kid_mode="none")))
+        if kty == "RSA":
+            return cls.from_key(generate_key(KeySpec(kty="RSA", size=size, use="sig", kid_mode="none")))
+        raise KeyMaterialError(f"a DPoP key is EC or RSA, not {shorten(kty)!r}", hint="use EC (the default) or RSA")
 
     def __repr__(self) -> str:
         return f"DPoPKey(alg={self.alg!r}, thumbprint={self.thumbprint!r})"
