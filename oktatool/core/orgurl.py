@@ -80,6 +80,9 @@ def _check_host(host: str, text: str) -> str:
     if not host or not all(_LABEL.fullmatch(label) for label in labels):
         raise OrgUrlError(f"{shorten(text)!r} does not contain a valid host name",
                           hint="give your Okta domain, e.g. https://dev-123456.okta.com")
+    if len(labels) == 1 and host != "localhost":  # a client id or a typo, never an org's host
+        raise OrgUrlError(f"{shorten(text)!r} is not a full host name (an Okta domain has dots)",
+                          hint="give your Okta domain, e.g. https://dev-123456.okta.com")
     return host
 
 
