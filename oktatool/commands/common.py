@@ -94,10 +94,10 @@ def write_output(text: str, output: str | None, *, private: bool) -> None:
     mode = 0o600 if private else 0o644
     try:
         fd = os.open(path, flags, mode)
+        if private:
+            os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT: tighten it before writing
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        if private:
-            os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
     except OSError as exc:
         raise BadInputError(f"cannot write {output}: {exc.strerror}") from None
 
