@@ -77,6 +77,10 @@ def _refuse_plain_http(url: str) -> None:
                            hint="use the https URL; never follow a server to plain http", code="plain_http_refused")
 
 
+def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
+
+
 def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
     import truststore
 
@@ -119,7 +123,16 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
             _refuse_plain_http(request.url or "")
             return super().send(request, **kwargs)
 
+        def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+            # what requests does on a redirect, minus adding ~/.netrc credentials
+            if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
+                    response.request.url or "", prepared_request.url or ""):
+                del prepared_request.headers["Authorization"]
+
     session = _LoopbackHttpOnlySession()
+    # any auth object keeps requests from reading ~/.netrc, whose Basic credentials would replace our
+    # Authorization header (SSWS, Bearer or DPoP); this one leaves the request as it is
+    session.auth = _headers_as_given
     session.trust_env = options.trust_env
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())
