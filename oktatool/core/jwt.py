@@ -334,6 +334,9 @@ def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = No
     header_alg = (header or {}).get("alg")
     if header_alg is not None and not isinstance(header_alg, str):
         raise ClaimError("the header's alg must be a string", claim="alg")
+    if "" in (alg, header_alg):
+        raise ClaimError("the alg asked for is empty", claim="alg",
+                         hint="leave it out to use the key's algorithm, or name one, e.g. ES256")
     if alg and header_alg and alg != header_alg:
         raise ClaimError(f"the alg asked for ({alg}) differs from the header's alg ({header_alg})", claim="alg",
                          hint="give the algorithm once")

@@ -106,3 +106,8 @@ def test_verify_with_an_encrypted_private_key_says_how_to_get_the_public_key(run
     result = run_cli("verify", sign_token({"sub": "a"}, key), "--key", str(encrypted))
     _refused(result, "encrypted private key")
     assert "--format pem-public" in result.stderr  # verify itself has no --password-file
+
+
+def test_sign_refuses_an_empty_alg_instead_of_choosing_one(run_cli: CliRunner, key_file: str) -> None:
+    _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--alg", ""), "alg asked for is empty")
+    _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--header", '{"alg": ""}'), "empty")
