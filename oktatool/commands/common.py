@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from oktatool.core.errors import BadInputError, PassphraseError
+
+#: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
+#: zero-width marks; a token or key set from elsewhere may carry them to rewrite the screen or spoof text
+_TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 #: refuse inputs larger than this before parsing them (a key or token is never close)
 MAX_INPUT_BYTES = 4 * 1024 * 1024
@@ -81,12 +86,17 @@ def json_or_file(value: str, *, what: str) -> Any:
         raise BadInputError(f"{what} {exc}") from None
 
 
+def terminal_text(text: str) -> str:
+    """Return ``text`` with control and bidi characters written as \\uXXXX (inside JSON strings: the same JSON)."""
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_output(text: str, output: str | None, *, private: bool) -> None:
     """Print ``text`` (with a final newline) or write it to ``output``; private files get mode 0600."""
     if not text.endswith("\n"):
         text += "\n"
     if output is None or output == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_text(text))
         sys.stdout.flush()
         return
     path = Path(output)
@@ -94,10 +104,10 @@ def write_output(text: str, output: str | None, *, private: bool) -> None:
     mode = 0o600 if private else 0o644
     try:
         fd = os.open(path, flags, mode)
+        if private:
+            os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT: tighten it before writing
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        if private:
-            os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
     except OSError as exc:
         raise BadInputError(f"cannot write {output}: {exc.strerror}") from None
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oktatool import __version__
-from oktatool.core.errors import BadInputError, NetworkError
+from oktatool.core.errors import BadInputError, NetworkError, shorten
 
 if TYPE_CHECKING:
     import requests
@@ -60,11 +60,11 @@ def check_url(url: str) -> str:
     """Return ``url`` if it is https, or http to a loopback address; raise BadInputError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise BadInputError(f"not an http(s) URL: {url!r}", hint="use https://host/path")
+        raise BadInputError(f"not an http(s) URL: {shorten(url)!r}", hint="use https://host/path")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise BadInputError(
             f"plain http is allowed only to this computer (loopback), not to {parts.hostname}",
-            hint=f"use https://{parts.netloc}{parts.path}",
+            hint=f"use https://{parts.netloc}{shorten(parts.path)}",
         )
     return url
 
@@ -75,6 +75,10 @@ def _refuse_plain_http(url: str) -> None:
         raise NetworkError(f"refused to send a request over plain http to {parts.hostname}: http is allowed only "
                            "to this computer (loopback); this usually means a server redirected from https to http",
                            hint="use the https URL; never follow a server to plain http", code="plain_http_refused")
+
+
+def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
@@ -119,7 +123,16 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
             _refuse_plain_http(request.url or "")
             return super().send(request, **kwargs)
 
+        def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+            # what requests does on a redirect, minus adding ~/.netrc credentials
+            if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
+                    response.request.url or "", prepared_request.url or ""):
+                del prepared_request.headers["Authorization"]
+
     session = _LoopbackHttpOnlySession()
+    # any auth object keeps requests from reading ~/.netrc, whose Basic credentials would replace our
+    # Authorization header (SSWS, Bearer or DPoP); this one leaves the request as it is
+    session.auth = _headers_as_given
     session.trust_env = options.trust_env
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())
@@ -167,14 +180,18 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
     return NetworkError(f"the request to {host} failed ({type(exc).__name__})", code="network")
 
 
+_SECRET_NAMES = "|".join(SECRET_FIELDS)
+#: a JSON member ("name": "value" with escapes, or a bare value) or a form field (name=value up to & or space)
 _SECRET_FIELD_RE = re.compile(
-    r"(?P<key>\"?(?:" + "|".join(SECRET_FIELDS) + r")\"?\s*[=:]\s*\"?)(?P<value>[^\"&\s,}]+)"
+    r'(?P<json>"(?:' + _SECRET_NAMES + r')"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^\s,}\]]+)'
+    r"|(?P<form>\b(?:" + _SECRET_NAMES + r")\s*[=:]\s*)[^&\s,}]+"
 )
 
 
 def redact_text(text: str) -> str:
-    """Replace the values of secret form/JSON members in ``text`` with a marker."""
-    return _SECRET_FIELD_RE.sub(lambda m: m.group("key") + "[redacted]", text)
+    """Replace the values of secret form/JSON members in ``text`` with a marker (whole JSON strings)."""
+    return _SECRET_FIELD_RE.sub(
+        lambda m: f'{m.group("json")}"[redacted]"' if m.group("json") else f'{m.group("form")}[redacted]', text)
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:

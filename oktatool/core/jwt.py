@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
 from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
-from oktatool.core.errors import BadInputError, ClaimError, KeyMaterialError, TokenFormatError, VerificationError
+from oktatool.core.errors import (
+    BadInputError,
+    ClaimError,
+    KeyMaterialError,
+    TokenFormatError,
+    VerificationError,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
@@ -327,6 +334,9 @@ def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = No
     header_alg = (header or {}).get("alg")
     if header_alg is not None and not isinstance(header_alg, str):
         raise ClaimError("the header's alg must be a string", claim="alg")
+    if "" in (alg, header_alg):
+        raise ClaimError("the alg asked for is empty", claim="alg",
+                         hint="leave it out to use the key's algorithm, or name one, e.g. ES256")
     if alg and header_alg and alg != header_alg:
         raise ClaimError(f"the alg asked for ({alg}) differs from the header's alg ({header_alg})", claim="alg",
                          hint="give the algorithm once")
@@ -351,18 +361,22 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
     return signing_input + "." + b64url_encode(signature)
 
 
+def sign_claims(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key) -> str:
+    """Sign ``claims`` as compact JSON under the complete protected ``header``."""
+    try:
+        payload = dumps_compact(dict(claims)).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
+    return sign_compact(header, payload, key)
+
+
 def sign_token(claims: Mapping[str, Any], key: Key, *, alg: str | None = None,
                header: Mapping[str, Any] | None = None, defaults: bool = True) -> str:
     """Sign ``claims`` as a compact JWT with ``key``; ``header`` adds or overrides members (None removes)."""
     if not isinstance(claims, Mapping):
         raise ClaimError("the claims must be a JSON object {...}", code="not_an_object")
     chosen = resolve_alg(key, alg, header)
-    full_header = build_header(key, chosen, header, defaults=defaults)
-    try:
-        payload = dumps_compact(dict(claims)).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
-    return sign_compact(full_header, payload, key)
+    return sign_claims(build_header(key, chosen, header, defaults=defaults), claims, key)
 
 
 # ---------------------------------------------------------------------------------------------- verify
@@ -409,10 +423,10 @@ def _check_header(compact: CompactToken) -> str:
         raise TokenFormatError("the token's header has no alg", code="bad_header")
     crit = compact.header.get("crit")
     if crit is not None:
-        raise _fail("unsupported_crit", f"the token marks header members as critical ({crit}); oktatool "
+        raise _fail("unsupported_crit", f"the token marks header members as critical ({shorten(repr(crit))}); oktatool "
                                         "understands none of them, so it must reject the token")
     if alg not in jwa.SIGNING_ALGS:
-        raise _fail("alg_not_allowed", f"the token's alg {alg!r} is not a supported signature algorithm",
+        raise _fail("alg_not_allowed", f"the token's alg {shorten(alg)!r} is not a supported signature algorithm",
                     "supported: " + " ".join(jwa.SIGNING_ALGS))
     return alg
 
@@ -435,7 +449,7 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
             entry = times.get(claim)
             if entry is not None and entry.iso is None:
                 raise _fail("invalid_time_claim", f"the signature is valid but the {claim} claim is not a valid "
-                                                  f"number of seconds since 1970 ({entry.value!r})")
+                                                  f"number of seconds since 1970 ({shorten(repr(entry.value))})")
         exp, nbf = times.get("exp"), times.get("nbf")
         if times.expired and exp is not None:
             raise _fail("expired", f"the signature is valid but the token {exp.relative} ({exp.iso})")
@@ -457,24 +471,24 @@ def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: f
     _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
-    allowed = jwa.usable_algs(key)
-    if alg not in allowed:
-        fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
-        raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for this {key.describe()} key; {fits}",
-                    _confusion_hint(key, alg))
+    if alg not in jwa.usable_algs(key):
+        raise _alg_not_allowed(alg, key, f"this {key.describe()} key")
     if not _try_key(compact, alg, key):
         kid_note = ""
         if compact.kid and key.kid and compact.kid != key.kid:
-            kid_note = f" (the token names kid {compact.kid!r}, the key is {key.kid!r})"
+            kid_note = f" (the token names kid {shorten(compact.kid)!r}, the key is {shorten(key.kid)!r})"
         raise _fail("bad_signature", f"bad signature: the token was not signed by this key{kid_note}",
                     "check that you have the right key, and that the token was copied whole")
     return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
 
 
-def _confusion_hint(key: Key, alg: str) -> str | None:
+def _alg_not_allowed(alg: str, key: Key, named: str) -> VerificationError:
+    allowed = jwa.usable_algs(key)
+    fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
+    hint = None
     if alg in jwa.HMAC_ALGS and not key.is_symmetric:
-        return "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
-    return None
+        hint = "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
+    return _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for {named}; {fits}", hint)
 
 
 def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
@@ -488,16 +502,12 @@ def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = Non
     if compact.kid is not None:
         candidates = [k for k in keys if k.kid == compact.kid]
         if not candidates:
-            known = ", ".join(repr(k.kid) for k in keys if k.kid) or "none"
-            raise _fail("kid_not_found", f"kid {compact.kid!r} is not in the key set (its kids: {known})",
+            known = ", ".join(repr(shorten(k.kid or '')) for k in keys if k.kid) or "none"
+            raise _fail("kid_not_found", f"kid {shorten(compact.kid)!r} is not in the key set (its kids: {known})",
                         "the signer used a key this set does not have; fetch the current key set")
         fitting = [k for k in candidates if alg in jwa.usable_algs(k)]
         if not fitting:
-            key = candidates[0]
-            allowed = jwa.usable_algs(key)
-            fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
-            raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for key {key_label(key)}; {fits}",
-                        _confusion_hint(key, alg))
+            raise _alg_not_allowed(alg, candidates[0], f"key {key_label(candidates[0])}")
     else:
         fitting = [k for k in keys if alg in jwa.usable_algs(k)]
         if not fitting:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from oktatool.core.encoding import b64url_encode
 from oktatool.core.jwt import sign_token
 from oktatool.core.keys import KeySpec, generate_key
-from tests.conftest import CliRunner
+from tests.conftest import REPO_ROOT, CliRunner
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,40 @@ def test_verify_refuses_a_negative_or_huge_leeway(run_cli: CliRunner, key_file: 
     key = generate_key(KeySpec("EC", kid="ec-1"))
     token = sign_token({"sub": "a"}, key)
     _refused(run_cli("verify", token, "--key", key_file, "--leeway", leeway), "leeway")
+
+
+def test_a_huge_argument_is_not_repeated_in_the_error(run_cli: CliRunner, key_file: str) -> None:
+    huge = "A" * 100_000  # near the largest single argument Linux passes (128 kB)
+    for args in (["assertion", "--org", huge, "--client-id", "0oa1", "--key", key_file],
+                 ["assertion", "--org", "dev-1.okta.com", "--client-id", huge, "--key", key_file],
+                 ["sign", "--key", key_file, "--claims", "{}", "--alg", huge],
+                 ["verify", "x.y.z", "--jwks-url", huge],
+                 ["scopes", "--for", "GET /" + huge]):
+        result = run_cli(*args)
+        _refused(result, "")
+        assert len(result.stderr) < 600, args[:3]
+
+
+def test_binary_or_empty_stdin_is_refused_by_decode_and_verify(run_cli: CliRunner, key_file: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    for args in (["decode"], ["verify", "--key", key_file]):
+        binary = subprocess.run([sys.executable, "-m", "oktatool", *args], input=b"\xff\xfe\x00 binary",
+                                capture_output=True, env=env, timeout=60)
+        assert binary.returncode == 2 and binary.stderr.startswith(b"error: ") and b"binary data" in binary.stderr
+        for empty in ("", "  \n"):
+            _refused(run_cli(*args, input=empty), "empty")
+
+
+def test_verify_with_an_encrypted_private_key_says_how_to_get_the_public_key(run_cli: CliRunner,
+                                                                             tmp_path: Path) -> None:
+    key = generate_key(KeySpec("EC", kid="ec-1"))
+    encrypted = tmp_path / "key.pem"
+    encrypted.write_text(key.export("pem", passphrase=b"secret-passphrase"))
+    result = run_cli("verify", sign_token({"sub": "a"}, key), "--key", str(encrypted))
+    _refused(result, "encrypted private key")
+    assert "--format pem-public" in result.stderr  # verify itself has no --password-file
+
+
+def test_sign_refuses_an_empty_alg_instead_of_choosing_one(run_cli: CliRunner, key_file: str) -> None:
+    _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--alg", ""), "alg asked for is empty")
+    _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--header", '{"alg": ""}'), "empty")

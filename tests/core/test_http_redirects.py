@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -12,18 +10,15 @@ from oktatool.core.errors import NetworkError
 from oktatool.core.http import new_session
 from oktatool.core.jwt import fetch_jwks
 from oktatool.core.keys import KeySpec, generate_key
+from tests.loopback_http import QuietHandler, serve_on_loopback
 
 JWKS = generate_key(KeySpec("EC", kid="ec-1")).export("jwks-public").encode()
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_GET(self) -> None:
         if self.path == "/jwks":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(JWKS)))
-            self.end_headers()
-            self.wfile.write(JWKS)
+            self.send_body(200, JWKS)
             return
         target = {"/away": "http://jwks.example.invalid/keys",
                   "/here": f"http://127.0.0.1:{self.server.server_address[1]}/jwks"}[self.path]
@@ -32,20 +27,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_on_loopback(_Handler) as base:
+        yield base
 
 
 def test_a_redirect_to_plain_http_elsewhere_is_refused_before_connecting(server: str) -> None:

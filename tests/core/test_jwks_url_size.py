@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from oktatool.core.errors import NetworkError
 from oktatool.core.jwt import MAX_JWKS_BYTES, fetch_jwks
+from tests.loopback_http import QuietHandler, serve_on_loopback
 
 #: what the server would send if nobody stopped reading
 OFFER = 16 * MAX_JWKS_BYTES
 
 
-class _Endless(http.server.BaseHTTPRequestHandler):
+class _Endless(QuietHandler):
     sent = 0
 
     def do_GET(self) -> None:
@@ -30,21 +29,12 @@ class _Endless(http.server.BaseHTTPRequestHandler):
         except OSError:
             pass  # the client hung up, as it should
 
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def endless() -> Iterator[str]:
     _Endless.sent = 0
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/keys"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_on_loopback(_Endless) as base:
+        yield f"{base}/keys"
 
 
 def test_an_endless_jwks_answer_is_cut_at_the_cap(endless: str) -> None:
