@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from oktatool.core.encoding import dumps_compact
 from oktatool.core.errors import ApiError, BadInputError, OktaToolError
@@ -80,12 +80,6 @@ class ApiResponse:
         if data is None:
             return []
         return data if isinstance(data, list) else [data]
-
-
-def dpop_htu(url: str) -> str:
-    """Return the ``htu`` of a DPoP proof for ``url``: no query or fragment, the path percent-decoded as Okta wants."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, unquote(parts.path) or "/", "", ""))
 
 
 class ApiClient:
@@ -180,7 +174,7 @@ class ApiClient:
             if self.dpop is None:
                 raise BadInputError("the token is DPoP-bound but no DPoP key was given to sign proofs",
                                     hint="ask for the token and call the API with the same DPoP key")
-            headers["DPoP"] = self.dpop.proof(method, dpop_htu(url), nonce=self.nonces.get(url),
+            headers["DPoP"] = self.dpop.proof(method, url, nonce=self.nonces.get(url),
                                               access_token=token.access_token)
         try:
             return self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
