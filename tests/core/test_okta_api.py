@@ -1,0 +1,200 @@
+"""The API client: pages as they arrive, rate limits and 429 waits (bounded, cancellable), DPoP proofs per
+request and the resource nonce challenge, explained errors; against the sandbox and a scripted stub."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Iterator
+from email.utils import formatdate
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+from oktatool.core.api import ApiClient, CancelledError
+from oktatool.core.dpop import DPoPKey
+from oktatool.core.encoding import b64url_encode
+from oktatool.core.errors import ApiError, BadInputError
+from oktatool.core.http import new_session
+from oktatool.core.jwt import parse_compact
+from oktatool.core.keys import load_key
+from oktatool.core.okta import Connection, DPoPSigner, OktaClient
+from oktatool.core.orgurl import parse_org_url
+from oktatool.core.tokens import TokenResponse
+from oktatool.sandbox.org import SandboxOptions
+from oktatool.sandbox.server import Sandbox, SandboxInfo
+from tests.okta_stub import Answer, Seen, json_answer, stub_server
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInfo]:
+    with Sandbox(SandboxOptions(users=45), tmp_path_factory.mktemp("sandbox")) as info:
+        yield info
+
+
+def _client(info: SandboxInfo, **kwargs: object) -> OktaClient:
+    key = load_key(info.key_file.read_text())
+    return OktaClient(Connection(parse_org_url(info.org_url), info.client_id, key, **kwargs))  # type: ignore[arg-type]
+
+
+def _bearer() -> TokenResponse:
+    return TokenResponse("stub-token", "Bearer", 3600, "okta.users.read", time.time())
+
+
+def _stub_client(url: str, **kwargs: object) -> ApiClient:
+    return ApiClient(url, new_session(), _bearer, **kwargs)  # type: ignore[arg-type]
+
+
+def test_pages_arrive_one_by_one_with_rate_limits_and_request_ids(sandbox: SandboxInfo) -> None:
+    pages = _client(sandbox).pages("GET", "/api/v1/users?limit=10")
+    first = next(pages)  # a generator: the first page is usable before the others are fetched
+    assert first.status == 200 and len(first.items()) == 10
+    assert first.next_url is not None and "after=" in first.next_url
+    assert first.rate_limit.limit and first.rate_limit.remaining is not None and first.rate_limit.reset
+    assert first.request_id
+    rest = list(pages)
+    assert len(rest) == 4 and rest[-1].next_url is None
+    ids = [u["id"] for page in [first, *rest] for u in page.items()]
+    assert len(ids) == 45 == len(set(ids))
+
+
+def test_the_scope_comes_from_the_catalog(sandbox: SandboxInfo) -> None:
+    client = _client(sandbox)
+    assert client.scopes_for("GET", "/api/v1/groups/00g1/users?limit=2") == ("okta.groups.read",)
+    assert client.send("GET", "/api/v1/groups").status == 200
+    assert client.scopes_for("GET", "/api/v1/users", "okta.users.manage") == ("okta.users.manage",)
+
+
+def test_missing_admin_role_is_explained(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with Sandbox(SandboxOptions(users=1, admin_role=False), tmp_path_factory.mktemp("norole")) as info, \
+            pytest.raises(ApiError) as caught:
+        next(_client(info).pages("GET", "/api/v1/users"))
+    assert caught.value.code == "E0000006"
+    assert "admin role" in caught.value.description
+    assert f"/oauth2/v1/clients/{info.client_id}/roles" in (caught.value.hint or "")
+
+
+def test_send_returns_error_answers_for_a_console(sandbox: SandboxInfo) -> None:
+    answer = _client(sandbox).send("GET", "/api/v1/users/nobody")
+    assert answer.status == 404 and not answer.ok
+    assert answer.problem is not None and answer.problem.error == "E0000007"
+    assert answer.json()["errorCode"] == "E0000007"
+
+
+def test_links_to_another_host_are_not_followed() -> None:
+    page = json_answer(200, [{"id": 1}], ("Link", '<https://evil.example/api/v1/users?after=1>; rel="next"'))
+    with stub_server(page) as stub:
+        pages = list(_stub_client(stub.url).pages("GET", "/api/v1/users"))
+        assert len(pages) == 1 and pages[0].next_url is None
+        with pytest.raises(BadInputError):
+            _stub_client(stub.url).send("GET", "https://evil.example/api/v1/users")
+
+
+def test_an_empty_polling_page_ends_the_walk() -> None:
+    link = ("Link", '<{}/api/v1/logs?after=2>; rel="next"')
+    with stub_server() as stub:
+        stub.script += [json_answer(200, [{"n": 1}], (link[0], link[1].format(stub.url))),
+                        json_answer(200, [], (link[0], link[1].format(stub.url)))]
+        pages = list(_stub_client(stub.url).pages("GET", "/api/v1/logs"))
+    assert [len(p.items()) for p in pages] == [1, 0]
+
+
+def _too_many(seconds: int) -> Answer:
+    now = int(time.time())
+    return json_answer(429, {"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many "
+                                                                      "requests."},
+                       ("X-Rate-Limit-Limit", "2"), ("X-Rate-Limit-Remaining", "0"),
+                       ("X-Rate-Limit-Reset", str(now + seconds)), ("Date", formatdate(now, usegmt=True)))
+
+
+def test_a_429_is_waited_through_until_the_reset() -> None:
+    with stub_server(_too_many(1), json_answer(200, [{"id": "ok"}])) as stub:
+        started = time.monotonic()
+        answer = _stub_client(stub.url).call("GET", "/api/v1/users")
+        waited = time.monotonic() - started
+    assert answer.items() == [{"id": "ok"}] and answer.retries == 1
+    assert 0.0 <= waited < 5
+
+
+def test_a_reset_beyond_the_bound_fails_at_once_and_says_when() -> None:
+    with stub_server(_too_many(120)) as stub:
+        started = time.monotonic()
+        with pytest.raises(ApiError) as caught:
+            _stub_client(stub.url, max_wait=5).call("GET", "/api/v1/users")
+        assert time.monotonic() - started < 3
+    assert caught.value.code == "E0000047"
+    assert "rate limit" in caught.value.description
+    assert "resets in 1" in (caught.value.hint or "")  # 119-120 s
+
+
+def test_retries_are_bounded() -> None:
+    with stub_server(_too_many(0), _too_many(0), _too_many(0)) as stub:
+        with pytest.raises(ApiError):
+            _stub_client(stub.url, max_retries=2).call("GET", "/api/v1/users")
+        assert len(stub.api_requests()) == 3
+
+
+def test_a_wait_can_be_cancelled() -> None:
+    cancel = threading.Event()
+    with stub_server(_too_many(30)) as stub:
+        threading.Timer(0.3, cancel.set).start()
+        started = time.monotonic()
+        with pytest.raises(CancelledError):
+            _stub_client(stub.url, max_wait=60).call("GET", "/api/v1/users", cancel=cancel)
+        assert time.monotonic() - started < 5
+
+
+def _dpop_token() -> TokenResponse:
+    return TokenResponse("dpop-bound-token", "DPoP", 3600, "okta.users.read", time.time())
+
+
+def _verified_proof(seen: Seen) -> dict[str, object]:
+    proof = seen.headers["DPoP"]
+    key = ECKey.import_key(parse_compact(proof).header["jwk"])
+    return dict(jwt.decode(proof, key).claims)
+
+
+def test_dpop_calls_carry_a_new_proof_with_htm_htu_and_ath() -> None:
+    signer = DPoPSigner(DPoPKey.generate())
+    with stub_server(json_answer(200, []), json_answer(200, [])) as stub:
+        client = ApiClient(stub.url, new_session(), _dpop_token, dpop=signer)
+        client.call("GET", "/api/v1/users/a%40b.com?limit=2")
+        client.call("POST", "/api/v1/groups", body={"profile": {"name": "g"}})
+        first, second = stub.api_requests()
+    assert first.headers["Authorization"] == "DPoP dpop-bound-token"
+    one, two = _verified_proof(first), _verified_proof(second)
+    assert one["htm"] == "GET" and one["htu"] == f"{stub.url}/api/v1/users/a@b.com"
+    assert one["ath"] == b64url_encode(hashlib.sha256(b"dpop-bound-token").digest())
+    assert two["htm"] == "POST" and one["jti"] != two["jti"]
+    assert json.loads(second.body) == {"profile": {"name": "g"}}
+    assert second.headers["Content-Type"] == "application/json"
+
+
+def test_a_resource_nonce_challenge_is_answered_once() -> None:
+    challenge = Answer(401, (("WWW-Authenticate", 'DPoP error="use_dpop_nonce", error_description="Resource server '
+                                                  'requires nonce in DPoP proof"'), ("DPoP-Nonce", "n-42")))
+    signer = DPoPSigner(DPoPKey.generate())
+    with stub_server(challenge, json_answer(200, {"ok": True})) as stub:
+        answer = ApiClient(stub.url, new_session(), _dpop_token, dpop=signer).call("GET", "/api/v1/users/me")
+        first, second = stub.api_requests()
+    assert answer.json() == {"ok": True}
+    assert "nonce" not in _verified_proof(first)
+    assert _verified_proof(second)["nonce"] == "n-42"
+
+
+def test_a_dpop_token_without_a_dpop_key_is_refused_before_sending() -> None:
+    with stub_server() as stub:
+        with pytest.raises(BadInputError):
+            ApiClient(stub.url, new_session(), _dpop_token).call("GET", "/api/v1/users")
+        assert stub.api_requests() == []
+
+
+def test_a_non_json_error_is_shown_raw() -> None:
+    with stub_server(Answer(500, (("Content-Type", "text/html"),), b"<h1>upstream broke</h1>")) as stub, \
+            pytest.raises(ApiError) as caught:
+        _stub_client(stub.url).call("GET", "/api/v1/users")
+    assert caught.value.description == ("the API call failed: HTTP 500 Internal Server Error, "
+                                        "<h1>upstream broke</h1>")
