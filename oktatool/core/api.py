@@ -213,10 +213,14 @@ class ApiClient:
         hint = problem.hint()
         if response.status == 429:
             wait = seconds_until_retry(response.headers, self.clock())
-            when = f"the limit resets in {wait:.0f} s" if wait is not None else "the server did not say when it resets"
-            hint = (hint + "\n" if hint else "") + (
-                f"{when}; this client waits at most {self.max_wait:.0f} s, {self.max_retries} time(s) "
-                f"(waited {response.retries})")
+            if response.retries >= self.max_retries:
+                note = f"still limited after waiting {response.retries} time(s)"
+            elif wait is not None:
+                note = f"the limit resets in {wait:.0f} s, longer than the {self.max_wait:.0f} s this client waits " \
+                       "(--max-wait)"
+            else:
+                note = "the server did not say when the limit resets"
+            hint = (hint + "\n" if hint else "") + note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
 
 

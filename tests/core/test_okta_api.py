@@ -132,9 +132,10 @@ def test_a_reset_beyond_the_bound_fails_at_once_and_says_when() -> None:
 
 def test_retries_are_bounded() -> None:
     with stub_server(_too_many(0), _too_many(0), _too_many(0)) as stub:
-        with pytest.raises(ApiError):
+        with pytest.raises(ApiError) as caught:
             _stub_client(stub.url, max_retries=2).call("GET", "/api/v1/users")
         assert len(stub.api_requests()) == 3
+    assert "still limited after waiting 2 time(s)" in (caught.value.hint or "")
 
 
 def test_a_wait_can_be_cancelled() -> None:
