@@ -160,7 +160,8 @@ class ApiClient:
             seen.add(response.url)
             url = response.next_url
             # System Log polling always links a next page: an empty page, or a link back, ends the walk
-            if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
+            if url in seen or (url is not None and len(response.content) < 16
+                               and response.content.strip() in (b"[]", b"")):
                 url = None
 
     def _send_once(self, method: str, url: str, data: bytes | None) -> requests.Response:
