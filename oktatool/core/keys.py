@@ -55,7 +55,8 @@ from oktatool.core.keyjwk import (
 if TYPE_CHECKING:
     from jwcrypto.jwk import JWK
 
-__all__ = ["FORMATS", "KID_MODES", "Key", "KeySpec", "allowed_algs", "generate_key", "load_key", "load_keys"]
+__all__ = ["FORMATS", "KID_MODES", "PRIVATE_FORMATS", "Key", "KeySpec", "allowed_algs", "forget_loaded_keys",
+           "generate_key", "load_key", "load_keys"]
 
 FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
 #: formats whose output holds private material (written with mode 0600)
@@ -106,11 +107,17 @@ class Key:
                  cache: dict[str, Any] | None = None) -> None:
         """Wrap checked key material (a cryptography key object, or the bytes of an oct secret)."""
         shape = shape or shape_of(material)
-        for name, value in (("_material", material), ("_kid", kid), ("kty", shape.kty), ("crv", shape.crv),
-                            ("size", shape.size), ("use", use), ("alg", alg),
-                            ("key_ops", tuple(key_ops) if key_ops is not None else None),
-                            ("is_private", shape.is_private), ("_cache", dict(cache or {}))):
-            object.__setattr__(self, name, value)
+        init = object.__setattr__
+        init(self, "_material", material)
+        init(self, "_kid", kid)
+        init(self, "kty", shape.kty)
+        init(self, "crv", shape.crv)
+        init(self, "size", shape.size)
+        init(self, "use", use)
+        init(self, "alg", alg)
+        init(self, "key_ops", tuple(key_ops) if key_ops is not None else None)
+        init(self, "is_private", shape.is_private)
+        init(self, "_cache", dict(cache) if cache else {})
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"Key is immutable; use with_kid() or public() to derive a new one ({name})")
@@ -357,11 +364,16 @@ def _key_of(parsed: ParsedKey) -> Key:
     return Key(parsed.material, kid=kid, use=parsed.use, alg=parsed.alg, key_ops=parsed.key_ops)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=16)
 def _load_cached(data: str | bytes, passphrase: bytes | None) -> tuple[Key, ...]:
     # The same stored key loaded again (each CLI call of the GUI, each signature) skips parsing and
     # RSA validation: the Key objects are immutable, so sharing them is safe.
     return tuple(_key_of(parsed) for parsed in parse_key_input(data, passphrase=passphrase))
+
+
+def forget_loaded_keys() -> None:
+    """Drop the keys remembered from earlier loads (a profile was removed, or to measure a cold load)."""
+    _load_cached.cache_clear()
 
 
 def load_keys(data: str | bytes, *, passphrase: bytes | None = None) -> list[Key]:
