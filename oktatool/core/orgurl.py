@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from oktatool.core.errors import OrgUrlError
@@ -38,12 +39,12 @@ class OrgUrl:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port is None else f"{host}:{self.port}"
 
-    @property
+    @cached_property
     def base(self) -> str:
         """Return ``scheme://host[:port]`` without a trailing slash."""
         return f"{self.scheme}://{self.netloc}"
 
-    @property
+    @cached_property
     def token_url(self) -> str:
         """Return the org authorization server's token URL, the exact `aud` of a client assertion."""
         return self.base + TOKEN_PATH
