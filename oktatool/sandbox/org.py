@@ -7,6 +7,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -62,6 +63,16 @@ def make_service_key(private_pem: bytes | None = None) -> ServiceKey:
     extra = {"kid": key.thumbprint(), "use": "sig", "alg": "RS256"}
     return ServiceKey(private_pem=private_pem, private_jwk={**key.as_dict(private=True), **extra},
                       public_jwk={**key.as_dict(private=False), **extra})
+
+
+def reusable_service_key(path: Path) -> bytes | None:
+    """Return the PEM in ``path`` when it holds an unencrypted RSA private key, so a restart keeps the kid."""
+    try:
+        pem = path.read_bytes()
+        private = serialization.load_pem_private_key(pem, password=None)
+    except (OSError, ValueError, TypeError):
+        return None
+    return pem if isinstance(private, rsa.RSAPrivateKey) and private.key_size >= 2048 else None
 
 
 @functools.cache
