@@ -19,6 +19,7 @@ from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo
 from tests.conftest import CliRunner
 from tests.okta_stub import Answer, Reset, Stall, json_answer, stub_server
+from tests.sandbox_fixtures import SandboxFactory
 
 RESPONSE_MEMBERS = {"access_token", "token_type", "expires_in", "scope"}
 
@@ -119,22 +120,20 @@ def test_unknown_endpoint_without_scopes_is_bad_input(run_cli: CliRunner, http_o
     assert result.returncode == 2 and "error:" in result.stderr
 
 
-def test_all_pages_of_10000_users_as_one_json_array(run_cli: CliRunner,
-                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
-    with Sandbox(SandboxOptions(users=10_000), tmp_path_factory.mktemp("big-org")) as info:
-        result = run_cli("api", "GET", "/api/v1/users?limit=200", "--all", "--json", *_org_args(info))
+def test_all_pages_of_10000_users_as_one_json_array(run_cli: CliRunner, sandbox_factory: SandboxFactory) -> None:
+    info = sandbox_factory(users=10_000)
+    result = run_cli("api", "GET", "/api/v1/users?limit=200", "--all", "--json", *_org_args(info))
     assert result.returncode == 0, result.stderr
     users = json.loads(result.stdout)
     assert len(users) == 10_000 == len({u["id"] for u in users})
     assert result.stderr == ""
 
 
-def test_a_rate_limit_beyond_the_wait_bound_fails_fast(run_cli: CliRunner,
-                                                       tmp_path_factory: pytest.TempPathFactory) -> None:
-    with Sandbox(SandboxOptions(users=6, rate_limit=1), tmp_path_factory.mktemp("limited")) as info:
-        started = time.monotonic()
-        result = run_cli("api", "GET", "/api/v1/users?limit=2", "--all", "--max-wait", "1", *_org_args(info))
-        elapsed = time.monotonic() - started
+def test_a_rate_limit_beyond_the_wait_bound_fails_fast(run_cli: CliRunner, sandbox_factory: SandboxFactory) -> None:
+    info = sandbox_factory(users=6, rate_limit=1)
+    started = time.monotonic()
+    result = run_cli("api", "GET", "/api/v1/users?limit=2", "--all", "--max-wait", "1", *_org_args(info))
+    elapsed = time.monotonic() - started
     stderr = _fails_clearly(result, "rate limit", "E0000047", "resets in")
     assert "X-Rate-Limit-Reset" in stderr
     assert elapsed < 20

@@ -68,13 +68,12 @@ def test_the_scope_comes_from_the_catalog(sandbox: SandboxInfo) -> None:
     assert client.scopes_for("GET", "/api/v1/users", "okta.users.manage") == ("okta.users.manage",)
 
 
-def test_missing_admin_role_is_explained(tmp_path_factory: pytest.TempPathFactory) -> None:
-    with Sandbox(SandboxOptions(users=1, admin_role=False), tmp_path_factory.mktemp("norole")) as info, \
-            pytest.raises(ApiError) as caught:
-        next(_client(info).pages("GET", "/api/v1/users"))
+def test_missing_admin_role_is_explained(sandbox_no_role: SandboxInfo) -> None:
+    with pytest.raises(ApiError) as caught:
+        next(_client(sandbox_no_role).pages("GET", "/api/v1/users"))
     assert caught.value.code == "E0000006"
     assert "admin role" in caught.value.description
-    assert f"/oauth2/v1/clients/{info.client_id}/roles" in (caught.value.hint or "")
+    assert f"/oauth2/v1/clients/{sandbox_no_role.client_id}/roles" in (caught.value.hint or "")
 
 
 def test_send_returns_error_answers_for_a_console(sandbox: SandboxInfo) -> None:
