@@ -1,0 +1,1 @@
+"""Qt item models (tables and lists), each testable without a view."""

@@ -1,0 +1,1 @@
+"""Reusable widgets: JSON editor with highlighting, output panes, dialogs."""
