@@ -15,6 +15,7 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from oktatool.core.settings import Profile, Settings, save_settings
 from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo
 from tests.conftest import CliRunner
@@ -199,15 +200,31 @@ def test_errors_never_show_the_assertion_or_token(run_cli: CliRunner, http_org: 
     assert "eyJ" not in stderr
 
 
+def _save_profiles(home: Path, *profiles: Profile) -> None:
+    save_settings(home / "config" / "settings.json", Settings(profiles=profiles, active_profile=profiles[0].name))
+
+
 def test_profile_from_settings(run_cli: CliRunner, http_org: SandboxInfo, isolated_home: Path) -> None:
-    settings = isolated_home / "config" / "settings.json"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(json.dumps({"profiles": [{"name": "dev", "org_url": http_org.org_url,
-                                                  "client_id": http_org.client_id,
-                                                  "key_file": str(http_org.key_file),
-                                                  "scopes": ["okta.users.read"], "dpop": False}]}))
-    result = run_cli("token", "--profile", "dev", "--json")
+    _save_profiles(isolated_home, Profile("dev", org_url=http_org.org_url, client_id=http_org.client_id,
+                                          scopes=("okta.users.read",)))
+    result = run_cli("token", "--profile", "dev", "--key", str(http_org.key_file), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["scope"] == "okta.users.read"
+    listing = run_cli("api", "GET", "/api/v1/users?limit=2", "--profile", "dev", "--key", str(http_org.key_file))
+    assert listing.returncode == 0 and len(json.loads(listing.stdout)) == 2
     missing = run_cli("token", "--profile", "nope", "--json")
-    assert missing.returncode == 2 and "profiles: dev" in missing.stderr
+    assert missing.returncode == 2 and "saved profiles: dev" in missing.stderr
+
+
+def test_profile_key_in_a_locked_store_asks_for_key(run_cli: CliRunner, http_org: SandboxInfo,
+                                                    isolated_home: Path) -> None:
+    _save_profiles(isolated_home, Profile("dev", org_url=http_org.org_url, client_id=http_org.client_id,
+                                          key_ref="service-key", scopes=("okta.users.read",)))
+    result = run_cli("token", "--profile", "dev", env={"OKTATOOL_SECRET_STORE": "file"})
+    _fails_clearly(result, "service-key", "--key FILE")
+
+
+def test_the_sandbox_profile_points_at_oktatool_sandbox(run_cli: CliRunner, isolated_home: Path) -> None:
+    _save_profiles(isolated_home, Profile("Local sandbox"))
+    result = run_cli("token", "--profile", "Local sandbox")
+    assert result.returncode == 2 and "oktatool sandbox" in result.stderr
