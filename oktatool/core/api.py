@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from oktatool.core.encoding import dumps_compact
-from oktatool.core.errors import ApiError, BadInputError, OktaToolError
+from oktatool.core.errors import ApiError, BadInputError, CancelledError, OktaToolError
 from oktatool.core.explain import ExplainContext
 from oktatool.core.headers import RateLimit, next_link, parse_rate_limit, parse_www_authenticate, seconds_until_retry
 from oktatool.core.http import check_url, explain_network_error
@@ -33,12 +33,6 @@ MAX_RETRIES = 3
 #: wait this long after a 429 that says nothing about when to come back
 DEFAULT_RETRY_WAIT = 1.0
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-
-
-class CancelledError(OktaToolError):
-    """The caller cancelled the request while it waited."""
-
-    code = "cancelled"
 
 
 @dataclass(frozen=True)

@@ -104,19 +104,24 @@ class OktaClient:
         return self.catalog().required_scopes(method, path.split("?", 1)[0]).scopes
 
     def scopes_for(self, method: str, path: str, scopes: str | Iterable[str] | None = None) -> tuple[str, ...]:
-        """Return the scopes to ask for: those given, else what the endpoint needs, else the connection's."""
+        """Return the scopes to ask for: those given, else what the endpoint needs, else the connection's.
+
+        For each scope the endpoint needs, a connection scope that grants it (``okta.users.manage`` for
+        ``okta.users.read``) is preferred: the app may hold only that one.
+        """
         if scopes:
             return normalize_scopes(scopes)
         try:
-            needed = self.required_scopes(method, path)
+            requirement = self.catalog().required_scopes(method, path.split("?", 1)[0])
         except BadInputError:
             if self.connection.scopes:
                 return self.connection.scopes
             raise
-        if not needed:
+        if not requirement.alternatives:
             raise BadInputError(f"{method.upper()} {path} takes no OAuth scope (SSWS API tokens only, or public)",
                                 hint="see oktatool scopes --for \"METHOD PATH\"")
-        return needed
+        held = self.connection.scopes
+        return tuple(next((s for s in options if s in held), options[0]) for options in requirement.alternatives)
 
     def token(self, scopes: str | Iterable[str] | None = None, *, use_cache: bool = True) -> TokenResponse:
         """Return a token for ``scopes`` (default: the connection's), cached until 5 minutes before expiry."""

@@ -14,10 +14,10 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from oktatool.core.api import ApiClient, CancelledError
+from oktatool.core.api import ApiClient
 from oktatool.core.dpop import DPoPKey
 from oktatool.core.encoding import b64url_encode
-from oktatool.core.errors import ApiError, BadInputError
+from oktatool.core.errors import ApiError, BadInputError, CancelledError
 from oktatool.core.http import new_session
 from oktatool.core.jwt import parse_compact
 from oktatool.core.keys import load_key
@@ -66,6 +66,13 @@ def test_the_scope_comes_from_the_catalog(sandbox: SandboxInfo) -> None:
     assert client.scopes_for("GET", "/api/v1/groups/00g1/users?limit=2") == ("okta.groups.read",)
     assert client.send("GET", "/api/v1/groups").status == 200
     assert client.scopes_for("GET", "/api/v1/users", "okta.users.manage") == ("okta.users.manage",)
+    # a profile that holds only the .manage scope asks for that one
+    manager = _client(sandbox, scopes=("okta.groups.manage",))
+    assert manager.scopes_for("GET", "/api/v1/groups") == ("okta.groups.manage",)
+    assert manager.send("GET", "/api/v1/groups").status == 200
+    assert manager.scopes_for("GET", "/api/v1/users") == ("okta.users.read",)
+    with pytest.raises(BadInputError):
+        client.scopes_for("GET", "/api/v1/not-an-endpoint")
 
 
 def test_missing_admin_role_is_explained(sandbox_no_role: SandboxInfo) -> None:
