@@ -19,7 +19,7 @@ from oktatool.core.encoding import dumps_compact
 from oktatool.core.errors import ApiError, BadInputError, CancelledError, OktaToolError
 from oktatool.core.explain import ExplainContext
 from oktatool.core.headers import RateLimit, next_link, parse_rate_limit, parse_www_authenticate, seconds_until_retry
-from oktatool.core.http import check_url, explain_network_error
+from oktatool.core.http import check_url, explain_network_error, redact_headers
 from oktatool.core.problems import Problem, parse_problem
 from oktatool.core.tokens import NonceStore, ProofSigner, TokenResponse, origin_of
 
@@ -52,6 +52,8 @@ class ApiResponse:
     problem: Problem | None = None
     #: how many 429 answers were waited through before this one
     retries: int = 0
+    #: the headers that were sent, secrets redacted (``Authorization: DPoP [redacted]``)
+    request_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +121,7 @@ class ApiClient:
             if cancel is not None and cancel.is_set():
                 raise CancelledError("cancelled")
             started = time.perf_counter()
-            response = self._send_once(method, url, data)
+            response, sent = self._send_once(method, url, data)
             elapsed = time.perf_counter() - started
             headers = response.headers
             if self.nonces.remember(url, headers) and not nonce_retried and response.status_code in (400, 401) \
@@ -134,7 +136,7 @@ class ApiClient:
                     if _wait(wait, cancel):
                         raise CancelledError("cancelled while waiting for the rate limit to reset")
                     continue
-            return self._answer(method, url, response, elapsed, retries, context)
+            return self._answer(method, url, response, elapsed, retries, context, sent)
 
     def call(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None) -> ApiResponse:
         """Send one request; raise ApiError (explained) when the answer is an error."""
@@ -158,7 +160,7 @@ class ApiClient:
                                and response.content.strip() in (b"[]", b"")):
                 url = None
 
-    def _send_once(self, method: str, url: str, data: bytes | None) -> requests.Response:
+    def _send_once(self, method: str, url: str, data: bytes | None) -> tuple[requests.Response, dict[str, str]]:
         import requests
 
         token = self.token_source()
@@ -172,13 +174,14 @@ class ApiClient:
             headers["DPoP"] = self.dpop.proof(method, url, nonce=self.nonces.get(url),
                                               access_token=token.access_token)
         try:
-            return self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                        allow_redirects=False)
+            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                            allow_redirects=False)
+            return response, headers
         except requests.RequestException as exc:
             raise explain_network_error(exc, url) from None
 
     def _answer(self, method: str, url: str, response: requests.Response, elapsed: float, retries: int,
-                context: ExplainContext | None) -> ApiResponse:
+                context: ExplainContext | None, sent: dict[str, str]) -> ApiResponse:
         headers = response.headers
         problem = None
         if response.status_code >= 400:
@@ -190,7 +193,7 @@ class ApiClient:
             if origin_of(link) != origin_of(self.org_url):
                 link = None
         return ApiResponse(method, url, response.status_code, headers, response.content, parse_rate_limit(headers),
-                           headers.get("X-Okta-Request-Id"), link, elapsed, problem, retries)
+                           headers.get("X-Okta-Request-Id"), link, elapsed, problem, retries, redact_headers(sent))
 
     def _context_for(self, method: str, url: str) -> ExplainContext:
         path = urlsplit(url).path

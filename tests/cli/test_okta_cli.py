@@ -108,7 +108,11 @@ def test_api_post_with_data_from_a_file(run_cli: CliRunner, http_org: SandboxInf
     body.write_text(json.dumps({"profile": {"name": "cli-made", "description": "from a file"}}))
     result = run_cli("api", "POST", "/api/v1/groups", "--data", f"@{body}", *_org_args(http_org), "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["profile"]["name"] == "cli-made"
+    group = json.loads(result.stdout)
+    assert group["profile"]["name"] == "cli-made"
+    deleted = run_cli("api", "DELETE", f"/api/v1/groups/{group['id']}", *_org_args(http_org))
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stdout == "" and deleted.stderr.startswith("204 DELETE")
 
 
 def test_insufficient_scope_names_the_needed_scope(run_cli: CliRunner, http_org: SandboxInfo) -> None:

@@ -169,9 +169,11 @@ def test_dpop_calls_carry_a_new_proof_with_htm_htu_and_ath() -> None:
     with stub_server(json_answer(200, []), json_answer(200, [])) as stub:
         client = ApiClient(stub.url, new_session(), _dpop_token, dpop=signer)
         client.call("GET", "/api/v1/users/a%40b.com?limit=2")
-        client.call("POST", "/api/v1/groups", body={"profile": {"name": "g"}})
+        answer = client.call("POST", "/api/v1/groups", body={"profile": {"name": "g"}})
         first, second = stub.api_requests()
     assert first.headers["Authorization"] == "DPoP dpop-bound-token"
+    assert answer.request_headers["Authorization"] == "DPoP [redacted]"
+    assert answer.request_headers["DPoP"] == "[redacted]" and "dpop-bound-token" not in repr(answer)
     one, two = _verified_proof(first), _verified_proof(second)
     assert one["htm"] == "GET" and one["htu"] == f"{stub.url}/api/v1/users/a@b.com"
     assert one["ath"] == b64url_encode(hashlib.sha256(b"dpop-bound-token").digest())
