@@ -60,6 +60,8 @@ class Stub:
     seen: list[Seen] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     token_scope: str = "okta.users.read"
+    #: what the token endpoint answers instead of the default Bearer token
+    token_answer: Answer | None = None
 
     def api_requests(self) -> list[Seen]:
         """Return the requests that were not token requests."""
@@ -81,8 +83,10 @@ class _Handler(BaseHTTPRequestHandler):
         stub = self.server.stub
         seen = Seen(self.command, self.path, {k: v for k, v in self.headers.items()}, body)
         stub.seen.append(seen)
-        if self.path == "/oauth2/v1/token":
-            behaviour: Behaviour = json_answer(200, {"access_token": "stub-token", "token_type": "Bearer",
+        if self.path == "/oauth2/v1/token" and stub.token_answer is not None:
+            behaviour: Behaviour = stub.token_answer
+        elif self.path == "/oauth2/v1/token":
+            behaviour = json_answer(200, {"access_token": "stub-token", "token_type": "Bearer",
                                                      "expires_in": 3600, "scope": stub.token_scope})
         else:
             behaviour = stub.script.pop(0) if stub.script else Answer(404)

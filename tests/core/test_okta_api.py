@@ -207,3 +207,17 @@ def test_a_non_json_error_is_shown_raw() -> None:
         _stub_client(stub.url).call("GET", "/api/v1/users")
     assert caught.value.description == ("the API call failed: HTTP 500 Internal Server Error, "
                                         "<h1>upstream broke</h1>")
+
+
+def test_a_minimal_standard_token_answer_is_enough(sandbox: SandboxInfo) -> None:
+    """Any RFC 6749 server on Okta's paths: lower-case token_type, no expires_in, no scope."""
+    with stub_server(json_answer(200, {"me": 1})) as stub:
+        stub.token_answer = json_answer(200, {"access_token": "plain", "token_type": "bearer"})
+        key = load_key(sandbox.key_file.read_text())
+        client = OktaClient(Connection(parse_org_url(stub.url), "0oa-any", key, scopes=("okta.users.read",)))
+        token = client.token()
+        answer = client.send("GET", "/api/v1/users/me")
+        (api_call,) = stub.api_requests()
+    assert (token.scheme, token.expires_in, token.scope) == ("Bearer", 3600, "okta.users.read")
+    assert api_call.headers["Authorization"] == "Bearer plain"
+    assert answer.json() == {"me": 1}
