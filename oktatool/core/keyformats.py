@@ -201,6 +201,9 @@ def _clean_pem(label: str, body: str) -> bytes:
             headers.append(line)  # RFC 1421 headers of legacy encrypted keys: Proc-Type, DEK-Info
         else:
             b64_lines.append(line)
+    if not all(line.isascii() and line.isprintable() for line in headers):
+        raise KeyMaterialError(f"the PEM block {label!r} has a damaged header line",
+                               hint="copy the block again; it was changed on the way")
     b64 = "".join("".join(b64_lines).split())
     if not b64:
         raise KeyMaterialError(f"the PEM block {label!r} is empty", hint="copy the whole block")

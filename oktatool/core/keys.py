@@ -26,7 +26,6 @@ from oktatool.core.keyalgs import (
     OCT_MIN_BITS,
     RSA_MAX_BITS,
     RSA_MIN_BITS,
-    USES,
     allowed_algs,
     check_alg,
     check_crv,
@@ -38,6 +37,7 @@ from oktatool.core.keyalgs import (
 from oktatool.core.keyexport import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
 from oktatool.core.keyformats import ParsedKey, parse_key_input
 from oktatool.core.keyjwk import (
+    CURVE_BITS,
     EC_CURVE_BY_CRV,
     KEY_MEMBERS,
     PRIVATE_TYPES,
@@ -121,6 +121,12 @@ class Key:
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"Key is immutable; use with_kid() or public() to derive a new one ({name})")
+
+    def __copy__(self) -> Key:
+        return self  # immutable: a copy is the same key
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Key:
+        return self
 
     def __repr__(self) -> str:
         return f"Key({self.describe()}, kid={self.kid!r}, {'private' if self.is_private else 'public'})"
@@ -294,8 +300,6 @@ def _checked_spec(spec: KeySpec) -> tuple[int | None, str | None]:
             if not OCT_MIN_BITS <= size <= OCT_MAX_BITS or size % 8:
                 raise KeyMaterialError(f"oct key size {size} is not possible here",
                                        hint=f"give {OCT_MIN_BITS} to {OCT_MAX_BITS} bits in steps of 8")
-    if spec.use is not None and spec.use not in USES:
-        raise KeyMaterialError(f"unknown key use {spec.use!r}", hint="use is sig or enc")
     check_use(spec.kty, size=size, crv=crv, use=spec.use)
     if spec.alg is not None:
         check_alg(spec.alg, spec.kty, size=size, crv=crv, use=spec.use)
@@ -343,16 +347,12 @@ def _new_material(kty: str, size: int | None, crv: str | None) -> Material:
     return x448.X448PrivateKey.generate()
 
 
-_SIZE_OF_CURVE = {"P-256": 256, "P-384": 384, "P-521": 521, "secp256k1": 256,
-                  "Ed25519": 256, "Ed448": 456, "X25519": 256, "X448": 448}
-
-
 def generate_key(spec: KeySpec, *, now: datetime | None = None) -> Key:
     """Generate a new private key as ``spec`` says; refuse specs that do not fit, saying what does."""
     size, crv = _checked_spec(spec)
     kid = _kid_for(spec, now)
     material = _new_material(spec.kty, size, crv)
-    shape = Shape(spec.kty, crv, _SIZE_OF_CURVE[crv] if crv else int(size or 0), True)
+    shape = Shape(spec.kty, crv, CURVE_BITS[crv] if crv else int(size or 0), True)
     return Key(material, kid=kid, use=spec.use, alg=spec.alg, shape=shape)
 
 

@@ -65,6 +65,9 @@ def test_keygen_output_file_modes(run_cli: CliRunner, tmp_path: Path) -> None:
     public = tmp_path / "pub.pem"
     assert run_cli("keygen", "--kty", "EC", "--format", "pem-public", "-o", str(public)).returncode == 0
     assert stat.S_IMODE(public.stat().st_mode) == 0o644
+    public_jwk = tmp_path / "pub.json"
+    assert run_cli("convert", str(public), "--format", "jwk", "-o", str(public_jwk)).returncode == 0
+    assert stat.S_IMODE(public_jwk.stat().st_mode) == 0o644  # a public key's JWK is not secret
     private.chmod(0o644)  # an existing file is tightened when private material is written into it
     assert run_cli("keygen", "--kty", "EC", "-o", str(private)).returncode == 0
     assert stat.S_IMODE(private.stat().st_mode) == 0o600

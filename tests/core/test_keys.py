@@ -97,6 +97,20 @@ def test_key_is_immutable_and_never_shows_material() -> None:
     assert repr(key).startswith("Key(oct 256")
 
 
+def test_key_inside_a_frozen_dataclass_survives_asdict_and_copy() -> None:
+    import copy
+    from dataclasses import asdict, dataclass
+
+    @dataclass(frozen=True)
+    class Profile:
+        name: str
+        key: Key
+
+    key = generate_key(KeySpec("EC"))
+    assert asdict(Profile("p", key))["key"] is key
+    assert copy.copy(key) is key and copy.deepcopy(key) is key
+
+
 def test_with_kid_and_equality() -> None:
     key = generate_key(KeySpec("OKP"))
     renamed = key.with_kid("rotation-2")
