@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
 from oktatool.core.encoding import dumps_compact
-from oktatool.core.errors import ClaimError, KeyMaterialError
-from oktatool.core.jwt import numeric_date, sign_compact
+from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError
+from oktatool.core.jwt import Clock, numeric_date, sign_compact
 from oktatool.core.orgurl import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ def _raise_first(findings: list[Finding]) -> None:
 
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
-                           lifetime: int = DEFAULT_LIFETIME, clock: Callable[[], float] = time.time) -> ClientAssertion:
+                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time) -> ClientAssertion:
     """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would."""
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:
@@ -230,3 +230,24 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
         _raise_first(findings)
     token = sign_compact(header, dumps_compact(claims).encode("utf-8"), key)
     return ClientAssertion(MappingProxyType(header), MappingProxyType(claims), token)
+
+
+def check_assertion_token(token: str, org: OrgUrl, client_id: str, *, key: Key | None = None,
+                          now: float | None = None) -> list[Finding]:
+    """Preflight an assertion made elsewhere (pasted); with ``key`` (public is enough) check its signature too."""
+    from oktatool.core.errors import VerificationError
+    from oktatool.core.jwt import decode_token, verify_with_key
+
+    moment = time.time() if now is None else now
+    decoded = decode_token(token, now=moment, strict=True)
+    if decoded.claims is None:
+        raise TokenFormatError("an encrypted JWT (JWE) cannot be a client assertion", code="encrypted_token")
+    findings = preflight_assertion(decoded.header, decoded.claims, None, org, client_id, moment)
+    if key is not None:
+        try:
+            verify_with_key(token, key, check_times=False)
+        except VerificationError as exc:
+            findings.append(Finding("signature", None, exc.description, "client_assertion_invalid_signature",
+                                    ERR_SIGNATURE, "sign with the private key whose public half is registered "
+                                    "in Okta under this kid"))
+    return findings

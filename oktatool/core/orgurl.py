@@ -70,6 +70,12 @@ def _check_host(host: str, text: str) -> str:
     if ":" in host:  # an IPv6 literal; urlsplit already validated the brackets
         return host
     host = host.rstrip(".")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")  # a custom domain may be internationalized
+        except UnicodeError:
+            raise OrgUrlError(f"{text!r} does not contain a valid host name",
+                              hint="give your Okta domain, e.g. https://dev-123456.okta.com") from None
     labels = host.split(".")
     if not host or not all(_LABEL.fullmatch(label) for label in labels):
         raise OrgUrlError(f"{text!r} does not contain a valid host name",

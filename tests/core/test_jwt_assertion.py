@@ -27,6 +27,7 @@ from oktatool.core.assertion import (
     ERR_TOO_FAR,
     ClientAssertion,
     build_client_assertion,
+    check_assertion_token,
     preflight_assertion,
 )
 from oktatool.core.errors import ClaimError, KeyMaterialError, OrgUrlError
@@ -238,3 +239,14 @@ def test_okta_strings_are_verbatim() -> None:
                   ERR_KID, ERR_ALG, ERR_SIGNATURE, ERR_KEY_USE, ERR_AUTH_METHOD):
         assert error in text, error
     assert json.dumps(ERR_KEY_USE)
+
+
+def test_pasted_assertion_is_checked_with_its_signature(ec_key: Key) -> None:
+    built = build_client_assertion(ORG, CLIENT, ec_key, clock=clock)
+    assert check_assertion_token(built.token, ORG, CLIENT, key=ec_key.public(), now=NOW) == []
+    other = generate_key(KeySpec("EC", kid="ec-1"))
+    findings = check_assertion_token(built.token, ORG, CLIENT, key=other.public(), now=NOW + 400)
+    assert [f.rule for f in findings] == ["exp_past", "signature"]
+    assert findings[1].okta_error == ERR_SIGNATURE and "bad signature" in findings[1].problem
+    wrong_org = parse_org_url("dev-999.okta.com")
+    assert [f.rule for f in check_assertion_token(built.token, wrong_org, CLIENT, now=NOW)] == ["aud"]

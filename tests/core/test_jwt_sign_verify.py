@@ -15,6 +15,8 @@ from typing import Any
 
 import jwt as pyjwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from joserfc import jws as joserfc_jws
 from joserfc.jwk import import_key as joserfc_import
 from joserfc.jws import JWSRegistry
@@ -22,7 +24,7 @@ from joserfc.jws import JWSRegistry
 from oktatool.core import jwa
 from oktatool.core.encoding import b64url_decode, b64url_encode
 from oktatool.core.errors import ClaimError, KeyMaterialError, NetworkError, TokenFormatError, VerificationError
-from oktatool.core.jwt import decode_token, fetch_jwks, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.jwt import FAILURE_REASONS, decode_token, fetch_jwks, sign_token, verify_with_jwks, verify_with_key
 from oktatool.core.keys import Key, KeySpec, generate_key, load_key, load_keys
 
 JOSE = Path(__file__).resolve().parent.parent / "fixtures" / "jose"
@@ -225,6 +227,7 @@ def _reason(token: str, verifier: Key | list[Key], **kwargs: Any) -> Verificatio
             verify_with_jwks(token, verifier, **kwargs)
         else:
             verify_with_key(token, verifier, **kwargs)
+    assert info.value.code in FAILURE_REASONS  # the GUI maps every reason; none may be unlisted
     return info.value
 
 
@@ -370,3 +373,30 @@ def test_jwks_url_must_be_https_unless_loopback() -> None:
 def test_load_keys_gives_every_key_of_a_jwks(keys: dict[str, Key]) -> None:
     text = json.dumps({"keys": [keys["ES256"].public().to_dict(), keys["EdDSA"].public().to_dict()]})
     assert len(load_keys(text)) == 2
+
+
+_HS_KEY = generate_key(KeySpec("oct", size=256))
+_SIGNED = sign_token({"sub": "hypothesis", "n": 1}, _HS_KEY)
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=len(_SIGNED) - 1), st.sampled_from(_ALPHABET))
+def test_any_one_character_change_fails_verification(position: int, char: str) -> None:
+    mutated = _SIGNED[:position] + char + _SIGNED[position + 1:]
+    if mutated == _SIGNED:
+        return
+    with pytest.raises((VerificationError, TokenFormatError)):
+        verify_with_key(mutated, _HS_KEY, now=NOW)
+
+
+def test_non_canonical_base64url_is_refused() -> None:
+    head, body, sig = _SIGNED.split(".")
+    # "Q" and "R" differ only in bits that base64url drops at the end of a 2-byte tail
+    last = sig[-1]
+    twin = {"A": "B", "E": "F", "I": "J", "M": "N", "Q": "R", "U": "V", "Y": "Z", "c": "d", "g": "h", "k": "l",
+            "o": "p", "s": "t", "w": "x", "0": "1", "4": "5", "8": "9"}.get(last)
+    assert twin is not None, "the HS256 signature is 32 bytes, so its last character carries 2 stray bits"
+    assert b64url_decode(sig[:-1] + twin) == b64url_decode(sig)
+    with pytest.raises(TokenFormatError, match="canonical"):
+        verify_with_key(f"{head}.{body}.{sig[:-1] + twin}", _HS_KEY, now=NOW)
