@@ -1,10 +1,11 @@
 """pytest plugin: in-process sandbox orgs on 127.0.0.1 for end-to-end tests.
 
 ``sandbox_org`` is a ready org (50 users, a service app with a registered key and granted scopes);
-``sandbox_factory(**options)`` starts one with any ``SandboxOptions`` (users, dpop_required, rate_limit,
-admin_role, scopes, tls, opaque_tokens). Each yields a frozen ``SandboxInfo``: org_url, token_url,
-client_id, key_file (PKCS#8 PEM), jwk_file (private JWK), kid, ssws_token, scopes, ca_file (TLS only),
-dpop_required, rate_limit, port, directory. Every sandbox stops when its test ends.
+``sandbox_factory(**options)`` starts one with any ``SandboxOptions``: users, dpop_required, rate_limit,
+admin_role, scopes, tls, opaque_tokens, faults=(Fault(path, "delay" | "reset" | "status", ...),).
+Each yields a frozen ``SandboxInfo``: org_url, token_url, client_id, key_file (PKCS#8 PEM), jwk_file
+(private JWK), kid, ssws_token, scopes, ca_file (TLS only), dpop_required, rate_limit, port, directory.
+Every sandbox stops when its test ends.
 """
 
 from __future__ import annotations

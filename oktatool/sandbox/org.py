@@ -24,6 +24,25 @@ SERVICE_APP_LABEL = "oktatool sandbox service app"
 
 
 @dataclass(frozen=True)
+class Fault:
+    """Misbehaviour for testing a client's error handling, on requests whose path starts with ``path``.
+
+    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset) or
+    "status" (answer ``status`` with Okta's error body); ``times`` limits how many requests it hits.
+    """
+
+    path: str
+    kind: str
+    seconds: float = 0.0
+    status: int = 500
+    times: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("delay", "reset", "status"):
+            raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset or status")
+
+
+@dataclass(frozen=True)
 class SandboxOptions:
     """How to build and serve a sandbox org."""
 
@@ -37,6 +56,7 @@ class SandboxOptions:
     tls: bool = False
     host: str = "127.0.0.1"
     port: int = 0
+    faults: tuple[Fault, ...] = ()
 
 
 @dataclass(frozen=True)
