@@ -1,15 +1,13 @@
-"""A tiny scriptable HTTP server on 127.0.0.1 for the failures the sandbox does not make on purpose.
+"""A tiny scriptable HTTP server on 127.0.0.1 for answers the sandbox does not give on purpose.
 
 It answers ``POST /oauth2/v1/token`` like any standards-following authorization server (a Bearer token)
-and every other request from a list of scripted behaviours: a canned answer, a stall longer than the
-client's read timeout, or a connection reset. It records what it received.
+and every other request from a list of scripted answers (a 429 that resets in a second, a DPoP nonce
+challenge from the resource, an HTML error page, a link to another host). It records what it received.
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,21 +25,6 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Stall:
-    """Read the request, then say nothing for ``seconds`` (or until the server stops)."""
-
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Reset:
-    """Read the request, then reset the connection (TCP RST) without answering."""
-
-
-Behaviour = Answer | Stall | Reset | Callable[["Seen"], Answer]
-
-
-@dataclass(frozen=True)
 class Seen:
     """One request the stub received."""
 
@@ -56,9 +39,8 @@ class Stub:
     """A running stub: its base URL, the scripted behaviours left, and what it received."""
 
     url: str
-    script: list[Behaviour]
+    script: list[Answer]
     seen: list[Seen] = field(default_factory=list)
-    stopping: threading.Event = field(default_factory=threading.Event)
     token_scope: str = "okta.users.read"
     #: what the token endpoint answers instead of the default Bearer token
     token_answer: Answer | None = None
@@ -84,28 +66,18 @@ class _Handler(BaseHTTPRequestHandler):
         seen = Seen(self.command, self.path, {k: v for k, v in self.headers.items()}, body)
         stub.seen.append(seen)
         if self.path == "/oauth2/v1/token" and stub.token_answer is not None:
-            behaviour: Behaviour = stub.token_answer
+            answer = stub.token_answer
         elif self.path == "/oauth2/v1/token":
-            behaviour = json_answer(200, {"access_token": "stub-token", "token_type": "Bearer",
-                                                     "expires_in": 3600, "scope": stub.token_scope})
+            answer = json_answer(200, {"access_token": "stub-token", "token_type": "Bearer",
+                                    "expires_in": 3600, "scope": stub.token_scope})
         else:
-            behaviour = stub.script.pop(0) if stub.script else Answer(404)
-        if callable(behaviour):
-            behaviour = behaviour(seen)
-        if isinstance(behaviour, Stall):
-            stub.stopping.wait(behaviour.seconds)
-            self.close_connection = True
-            return
-        if isinstance(behaviour, Reset):
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            return
-        self.send_response(behaviour.status)
-        for name, value in behaviour.headers:
+            answer = stub.script.pop(0) if stub.script else Answer(404)
+        self.send_response(answer.status)
+        for name, value in answer.headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(behaviour.body)))
+        self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
-        self.wfile.write(behaviour.body)
+        self.wfile.write(answer.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
@@ -122,15 +94,14 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def stub_server(*script: Behaviour) -> Iterator[Stub]:
-    """Serve the scripted behaviours on 127.0.0.1 until the block ends."""
+def stub_server(*script: Answer) -> Iterator[Stub]:
+    """Serve the scripted answers on 127.0.0.1 until the block ends."""
     server = _Server(lambda url: Stub(url, list(script)))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield server.stub
     finally:
-        server.stub.stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

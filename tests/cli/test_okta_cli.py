@@ -16,10 +16,11 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from oktatool.core.settings import Profile, Settings, save_settings
+from oktatool.sandbox import Fault
 from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo
 from tests.conftest import CliRunner
-from tests.okta_stub import Answer, Reset, Stall, json_answer, stub_server
+from tests.okta_stub import Answer, json_answer, stub_server
 from tests.sandbox_fixtures import SandboxFactory
 
 RESPONSE_MEMBERS = {"access_token", "token_type", "expires_in", "scope"}
@@ -160,22 +161,28 @@ def test_a_429_with_a_reset_is_waited_through(run_cli: CliRunner, http_org: Sand
     assert json.loads(result.stdout) == [{"id": "00u1"}]
 
 
-def test_a_read_timeout(run_cli: CliRunner, http_org: SandboxInfo) -> None:
-    with stub_server(Stall(30)) as stub:
-        started = time.monotonic()
-        result = run_cli("api", "GET", "/api/v1/users", *_stub_args(stub.url, http_org.key_file, "--timeout", "1"))
-        elapsed = time.monotonic() - started
-    _fails_clearly(result, "did not answer in time")
+def test_a_read_timeout(run_cli: CliRunner, sandbox_factory: SandboxFactory) -> None:
+    info = sandbox_factory(users=2, tls=True, faults=(Fault("/api/v1/users", "delay", seconds=4.0),))
+    started = time.monotonic()
+    result = run_cli("api", "GET", "/api/v1/users", *_org_args(info), "--timeout", "1")
+    elapsed = time.monotonic() - started
+    _fails_clearly(result, "did not answer in time", "--timeout")
     assert elapsed < 15
 
 
-def test_a_reset_connection(run_cli: CliRunner, http_org: SandboxInfo) -> None:
-    with stub_server(Reset()) as stub:
-        result = run_cli("api", "GET", "/api/v1/users", *_stub_args(stub.url, http_org.key_file, "--timeout", "5"))
+def test_a_reset_connection(run_cli: CliRunner, sandbox_factory: SandboxFactory) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "reset"),))
+    result = run_cli("api", "GET", "/api/v1/users", *_org_args(info), "--timeout", "5")
     _fails_clearly(result, "closed the connection")
 
 
-def test_a_500(run_cli: CliRunner, http_org: SandboxInfo) -> None:
+def test_a_500(run_cli: CliRunner, sandbox_factory: SandboxFactory) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "status", status=500),))
+    result = run_cli("api", "GET", "/api/v1/users", *_org_args(info))
+    _fails_clearly(result, "HTTP 500 Internal Server Error", "request id")
+
+
+def test_a_500_that_is_not_okta_json(run_cli: CliRunner, http_org: SandboxInfo) -> None:
     with stub_server(Answer(500, (("Content-Type", "text/html"),), b"<h1>oops</h1>")) as stub:
         result = run_cli("api", "GET", "/api/v1/users", *_stub_args(stub.url, http_org.key_file))
     _fails_clearly(result, "HTTP 500 Internal Server Error", "<h1>oops</h1>")
