@@ -7,6 +7,7 @@ import hashlib
 import json
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from email.utils import formatdate
 
@@ -27,6 +28,7 @@ from oktatool.core.tokens import TokenResponse
 from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo
 from tests.okta_stub import Answer, Seen, json_answer, stub_server
+from tests.sandbox_fixtures import SandboxFactory
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +223,19 @@ def test_a_minimal_standard_token_answer_is_enough(sandbox: SandboxInfo) -> None
     assert (token.scheme, token.expires_in, token.scope) == ("Bearer", 3600, "okta.users.read")
     assert api_call.headers["Authorization"] == "Bearer plain"
     assert answer.json() == {"me": 1}
+
+
+def test_walking_10000_users_keeps_one_page_in_memory(sandbox_factory: SandboxFactory) -> None:
+    info = sandbox_factory(users=10_000)
+    client = _client(info)
+    client.token("okta.users.read")
+    pages = client.pages("GET", "/api/v1/users?limit=200")
+    tracemalloc.start()
+    try:
+        count = sum(len(page.items()) for page in pages)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 10_000
+    # keeping all 10,000 parsed users takes about 27 MB; walking the pages holds one page (about 1 MB)
+    assert peak < 5_000_000, peak
