@@ -77,7 +77,8 @@ def _print_all(pages: Any, *, quiet: bool) -> int:
     out.write("\n]\n" if count else "]\n")
     out.flush()
     if not quiet and last is not None:
-        print(f"{count} item(s) in {pages_seen} page(s); " + _summary(last, pages=pages_seen), file=sys.stderr)
+        print(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen),
+              file=sys.stderr)
     return 0
 
 
@@ -95,6 +96,8 @@ def _summary(response: ApiResponse, *, pages: int) -> str:
         parts.append(text)
     if response.request_id:
         parts.append(f"request id {response.request_id}")
+    if response.next_url and pages == 1:
+        parts.append("more pages follow (add --all)")
     return "; ".join(parts)
 
 

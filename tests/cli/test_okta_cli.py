@@ -97,6 +97,13 @@ def test_dpop_api_call_over_https(run_cli: CliRunner, tls_dpop_org: SandboxInfo)
     assert result.stderr == ""
 
 
+def test_one_page_says_more_follow(run_cli: CliRunner, http_org: SandboxInfo) -> None:
+    result = run_cli("api", "GET", "/api/v1/users?limit=5", *_org_args(http_org))
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 5
+    assert "more pages follow (add --all)" in result.stderr
+
+
 def test_api_asks_for_the_scope_the_endpoint_needs(run_cli: CliRunner, http_org: SandboxInfo) -> None:
     result = run_cli("api", "GET", "/api/v1/groups", *_org_args(http_org))
     assert result.returncode == 0, result.stderr
