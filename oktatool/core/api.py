@@ -86,6 +86,7 @@ class ApiClient:
                  timeout: tuple[float, float] = (10.0, 30.0), max_wait: float = MAX_WAIT,
                  max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
                  scope_lookup: Callable[[str, str], tuple[str, ...]] | None = None,
+                 renew_token: Callable[[], TokenResponse] | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.org_url = check_url(org_url.rstrip("/"))
         self.session = session
@@ -97,6 +98,8 @@ class ApiClient:
         self.max_retries = max_retries
         self.context = context or ExplainContext()
         self.scope_lookup = scope_lookup
+        #: fetches a new token past the cache; called once when the server says the token is no good
+        self.renew_token = renew_token
         self.clock = clock
 
     def url_for(self, path: str) -> str:
@@ -116,7 +119,7 @@ class ApiClient:
         url = self.url_for(path)
         data = dumps_compact(body).encode("utf-8") if body is not None else None
         retries = 0
-        nonce_retried = False
+        nonce_retried = renewed = False
         while True:
             if cancel is not None and cancel.is_set():
                 raise CancelledError("cancelled")
@@ -127,6 +130,11 @@ class ApiClient:
             if self.nonces.remember(url, headers) and not nonce_retried and response.status_code in (400, 401) \
                     and _challenge_error(headers) == "use_dpop_nonce":
                 nonce_retried = True
+                continue
+            if response.status_code == 401 and self.renew_token is not None and not renewed \
+                    and _token_refused(headers, response.content):
+                renewed = True  # revoked, or issued by a server that has since restarted (the sandbox)
+                self.renew_token()
                 continue
             if response.status_code == 429 and retries < self.max_retries:
                 wait = seconds_until_retry(headers, self.clock())
@@ -228,6 +236,11 @@ def _challenge_error(headers: Mapping[str, str]) -> str | None:
         if error:
             return error
     return None
+
+
+def _token_refused(headers: Mapping[str, str], body: bytes) -> bool:
+    """Say whether a 401 means the access token itself is no good (not, say, a DPoP proof problem)."""
+    return _challenge_error(headers) == "invalid_token" or b'"E0000011"' in body
 
 
 def _wait(seconds: float, cancel: threading.Event | None) -> bool:

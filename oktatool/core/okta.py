@@ -135,7 +135,8 @@ class OktaClient:
                                  requested_scopes=wanted, dpop=self.dpop is not None)
         return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
-                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup)
+                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup,
+                         renew_token=lambda: self.token(wanted, use_cache=False))
 
     def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
              cancel: threading.Event | None = None) -> ApiResponse:

@@ -239,3 +239,20 @@ def test_walking_10000_users_keeps_one_page_in_memory(sandbox_factory: SandboxFa
     assert count == 10_000
     # keeping all 10,000 parsed users takes about 27 MB; walking the pages holds one page (about 1 MB)
     assert peak < 5_000_000, peak
+
+
+def test_a_refused_token_is_renewed_once() -> None:
+    refused = json_answer(401, {"errorCode": "E0000011", "errorSummary": "Invalid token provided"})
+    issued: list[str] = []
+
+    def renew() -> TokenResponse:
+        issued.append("new")
+        return _bearer()
+
+    with stub_server(refused, json_answer(200, {"ok": 1}), refused, refused) as stub:
+        client = ApiClient(stub.url, new_session(), _bearer, renew_token=renew)
+        assert client.call("GET", "/api/v1/users/me").json() == {"ok": 1}
+        with pytest.raises(ApiError) as caught:  # renewed once; a second refusal is the answer
+            client.call("GET", "/api/v1/users/me")
+    assert len(issued) == 2
+    assert caught.value.code == "E0000011" and "refused the access token" in caught.value.description
