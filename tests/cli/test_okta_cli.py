@@ -246,3 +246,18 @@ def test_the_sandbox_profile_points_at_oktatool_sandbox(run_cli: CliRunner, isol
     _save_profiles(isolated_home, Profile("Local sandbox"))
     result = run_cli("token", "--profile", "Local sandbox")
     assert result.returncode == 2 and "oktatool sandbox" in result.stderr
+
+
+def test_an_encrypted_key_made_by_openssl_with_a_password_file(run_cli: CliRunner, http_org: SandboxInfo,
+                                                                tmp_path: Path) -> None:
+    password, encrypted = tmp_path / "pass.txt", tmp_path / "key.enc.pem"
+    password.write_text("correct horse\n")
+    subprocess.run(["openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", str(http_org.key_file),
+                    "-out", str(encrypted), "-passout", f"file:{password}"], check=True, capture_output=True)
+    assert "ENCRYPTED PRIVATE KEY" in encrypted.read_text()
+    result = run_cli("token", *_org_args(http_org, key=encrypted), "--password-file", str(password),
+                     "--scopes", "okta.users.read", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["token_type"] == "Bearer"
+    without = run_cli("token", *_org_args(http_org, key=encrypted), "--scopes", "okta.users.read")
+    assert without.returncode == 2 and "error:" in without.stderr
