@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse
 from oktatool.core.assertion import DEFAULT_LIFETIME, build_client_assertion
@@ -101,7 +102,7 @@ class OktaClient:
 
     def required_scopes(self, method: str, path: str) -> tuple[str, ...]:
         """Return the scopes ``method path`` needs, from the catalog; raise BadInputError for unknown endpoints."""
-        return self.catalog().required_scopes(method, path.split("?", 1)[0]).scopes
+        return self.catalog().required_scopes(method, _endpoint(path)).scopes
 
     def scopes_for(self, method: str, path: str, scopes: str | Iterable[str] | None = None) -> tuple[str, ...]:
         """Return the scopes to ask for: those given, else what the endpoint needs, else the connection's.
@@ -112,7 +113,7 @@ class OktaClient:
         if scopes:
             return normalize_scopes(scopes)
         try:
-            requirement = self.catalog().required_scopes(method, path.split("?", 1)[0])
+            requirement = self.catalog().required_scopes(method, _endpoint(path))
         except BadInputError:
             if self.connection.scopes:
                 return self.connection.scopes
@@ -150,3 +151,9 @@ class OktaClient:
 
     def _lookup(self, method: str, path: str) -> tuple[str, ...]:
         return self.required_scopes(method, path)
+
+
+def _endpoint(path: str) -> str:
+    """Return the path of ``path`` (which may be a full URL or lack its leading slash), without the query."""
+    bare = urlsplit(path).path
+    return bare if bare.startswith("/") else "/" + bare

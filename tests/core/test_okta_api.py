@@ -66,6 +66,8 @@ def test_pages_arrive_one_by_one_with_rate_limits_and_request_ids(sandbox: Sandb
 def test_the_scope_comes_from_the_catalog(sandbox: SandboxInfo) -> None:
     client = _client(sandbox)
     assert client.scopes_for("GET", "/api/v1/groups/00g1/users?limit=2") == ("okta.groups.read",)
+    assert client.scopes_for("GET", f"{sandbox.org_url}/api/v1/groups?q=a") == ("okta.groups.read",)
+    assert client.scopes_for("get", "api/v1/groups") == ("okta.groups.read",)
     assert client.send("GET", "/api/v1/groups").status == 200
     assert client.scopes_for("GET", "/api/v1/users", "okta.users.manage") == ("okta.users.manage",)
     # a profile that holds only the .manage scope asks for that one
