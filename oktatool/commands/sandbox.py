@@ -31,20 +31,17 @@ def sandbox(args: argparse.Namespace) -> int:
     from oktatool.core.encoding import dumps_compact
     from oktatool.core.paths import AppPaths
     from oktatool.sandbox import Sandbox, SandboxOptions
-    from oktatool.sandbox.org import reusable_service_key
-    from oktatool.sandbox.server import KEY_PEM_FILE
 
     directory = Path(args.dir).expanduser() if args.dir else AppPaths.resolve().sandbox_dir
     options = SandboxOptions(users=args.users, dpop_required=args.dpop_required, rate_limit=args.rate_limit,
-                             tls=args.tls, port=args.port,
-                             service_key_pem=reusable_service_key(directory / KEY_PEM_FILE))
+                             tls=args.tls, port=args.port)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    server = Sandbox(options, directory)
+    server = Sandbox.keeping_key(options, directory)
     try:
         info = server.start()
         write_output(dumps_compact(info.to_json()), None, private=False)

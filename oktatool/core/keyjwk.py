@@ -142,9 +142,10 @@ def _text_member(jwk: Mapping[str, Any], name: str, *, required: bool) -> str | 
     value = jwk.get(name)
     if value is None:
         if required:
-            raise KeyMaterialError(f"the {jwk.get('kty')} JWK has no {name!r} member",
-                                   hint="copy the whole key; a JWK of this type needs "
-                                        + ", ".join(KEY_MEMBERS[str(jwk.get('kty'))][:4]))
+            kty = str(jwk.get("kty"))
+            needed = [member for member in THUMBPRINT_MEMBERS[kty] if member != "kty"]
+            raise KeyMaterialError(f"the {kty} JWK has no {name!r} member",
+                                   hint=f"copy the whole key; a {kty} JWK needs kty, {', '.join(needed)}")
         return None
     if not isinstance(value, str):
         raise KeyMaterialError(f"the JWK member {name!r} must be a string, not {type(value).__name__}")

@@ -42,13 +42,12 @@ from oktatool.gui import tasks
 from oktatool.gui.models.key_library_model import COL_ADDED, COL_THUMBPRINT, KeyLibraryModel
 from oktatool.gui.widgets.output_pane import OutputPane
 from oktatool.gui.widgets.store_unlock import PassphraseDialog, ready_store
+from oktatool.gui.widgets.tones import field_error_style, plain_message, tone_style
 
 if TYPE_CHECKING:
     from oktatool.app import AppContext
 
 NO_CHOICE = "(none)"
-ERROR_STYLE = "color: #c62828"
-FIELD_ERROR_STYLE = "border: 1px solid #c62828"
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,7 @@ class KeysTab(QWidget):
         self.use.addItems([NO_CHOICE, "sig", "enc"])
         self.use.setCurrentText("sig")
         self.alg = QComboBox()
-        self.alg.setMinimumContentsLength(12)
+        self.alg.setMinimumContentsLength(8)
         self.kid_mode = QComboBox()
         self.kid_mode.addItems(KID_MODES)
         self.kid_mode.setToolTip("thumbprint: RFC 7638 SHA-256 of the public key (what Okta shows)")
@@ -170,7 +169,6 @@ class KeysTab(QWidget):
         self.size_label = QLabel("Size")
         self.gen_error = QLabel()
         self.gen_error.setObjectName("generateError")
-        self.gen_error.setStyleSheet(ERROR_STYLE)
         self.gen_error.setWordWrap(True)
         self.gen_error.hide()
         grid.addWidget(QLabel("Type"), 0, 0)
@@ -218,7 +216,6 @@ class KeysTab(QWidget):
         layout.addWidget(hint)
         self.import_error = QLabel()
         self.import_error.setObjectName("importError")
-        self.import_error.setStyleSheet(ERROR_STYLE)
         self.import_error.setWordWrap(True)
         self.import_error.hide()
         layout.addWidget(self.import_error)
@@ -237,7 +234,8 @@ class KeysTab(QWidget):
             grid.addWidget(pane, index // 3, index % 3)
         self.pem_passphrase = QLineEdit()
         self.pem_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pem_passphrase.setPlaceholderText("passphrase (optional): encrypts the PEM")
+        self.pem_passphrase.setPlaceholderText("optional passphrase")
+        self.pem_passphrase.setToolTip("Type a passphrase to encrypt the private PEM (PKCS#8)")
         self.panes["pem"].extra.addWidget(self.pem_passphrase)
         self.pem_passphrase.textChanged.connect(self._reexport_pem)
         return holder
@@ -254,6 +252,7 @@ class KeysTab(QWidget):
         self.library_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.library_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.library_view.verticalHeader().hide()
+        self.library_view.setWordWrap(False)
         self.library_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.library_view.horizontalHeader().setStretchLastSection(True)
         self.library_view.setColumnHidden(COL_THUMBPRINT, True)
@@ -374,11 +373,13 @@ class KeysTab(QWidget):
     def show_field_error(self, widget: QWidget | None, exc: OktaToolError) -> None:
         """Mark ``widget`` and say what is wrong under the options."""
         if widget is not None:
-            widget.setStyleSheet(FIELD_ERROR_STYLE)
-        self.gen_error.setText(exc.user_message().replace("\n", " "))
+            widget.setStyleSheet(field_error_style())
+        self.gen_error.setStyleSheet(tone_style("error"))
+        self.gen_error.setText(plain_message(exc))
         self.gen_error.show()
 
     def _show_import_error(self, text: str | None) -> None:
+        self.import_error.setStyleSheet(tone_style("error"))
         self.import_error.setText(text or "")
         self.import_error.setVisible(bool(text))
 
@@ -511,7 +512,7 @@ class KeysTab(QWidget):
             exports = await export_all(key, self._pem_passphrase())
         except OktaToolError as exc:
             if self.request.is_current(generation):
-                self._show_import_error(exc.user_message().replace("\n", " "))
+                self._show_import_error(plain_message(exc))
             return
         if self.request.is_current(generation):
             await self.show_key(key, exports, source=source)
@@ -590,6 +591,9 @@ class KeysTab(QWidget):
         from oktatool.core.key_library import read_entries
 
         selected = self.selected_name()
+        store = self.context.opened_store
+        where = f"in the {store.short_name}" if store is not None else "in the secret store"
+        self.library_store.setText(f"Keys are kept {where}; this list shows public facts only.")
         self.library_model.set_entries(read_entries(self.context.library_index))
         row = self.library_model.row_of(selected) if selected else -1
         if row >= 0:
@@ -608,7 +612,7 @@ class KeysTab(QWidget):
         self.save_key_button.setEnabled(self.key is not None)
 
     def _library_message(self, text: str | None, *, error: bool = True) -> None:
-        self.library_error.setStyleSheet(ERROR_STYLE if error else "")
+        self.library_error.setStyleSheet(tone_style("error") if error else "")
         self.library_error.setText(text or "")
         self.library_error.setVisible(bool(text))
 
@@ -641,7 +645,7 @@ class KeysTab(QWidget):
             library = await tasks.run_blocking(self.context.key_library)
             entry = await tasks.run_blocking(library.save, name, key)
         except OktaToolError as exc:
-            self._library_message(exc.user_message().replace("\n", " "))
+            self._library_message(plain_message(exc))
             return
         self._library_message(f"Saved {entry.name!r} in the {store.short_name}.", error=False)
         self.refresh_library()
@@ -658,7 +662,7 @@ class KeysTab(QWidget):
             key = await tasks.run_blocking(library.load, name)
             exports = await export_all(key, self._pem_passphrase())
         except OktaToolError as exc:
-            self._library_message(exc.user_message().replace("\n", " "))
+            self._library_message(plain_message(exc))
             return
         self.request.cancel()
         await self.show_key(key, exports, source=f"from the library ({name})")
@@ -679,7 +683,7 @@ class KeysTab(QWidget):
             entry = await tasks.run_blocking(library.rename, old, new)
             self.context.save_settings(self.context.settings.settings.with_key_renamed(old, entry.name))
         except OktaToolError as exc:
-            self._library_message(exc.user_message().replace("\n", " "))
+            self._library_message(plain_message(exc))
             return
         self._library_message(None)
         self.refresh_library()
@@ -705,7 +709,7 @@ class KeysTab(QWidget):
             await tasks.run_blocking(library.delete, name)
             self.context.save_settings(self.context.settings.settings.with_key_renamed(name, None))
         except OktaToolError as exc:
-            self._library_message(exc.user_message().replace("\n", " "))
+            self._library_message(plain_message(exc))
             return
         self._library_message(f"Deleted {name!r}.", error=False)
         self.refresh_library()
@@ -720,6 +724,6 @@ class KeysTab(QWidget):
         try:
             self.context.save_settings(settings.with_profile(replace(profile, key_ref=name), replacing=profile.name))
         except OktaToolError as exc:
-            self._library_message(exc.user_message())
+            self._library_message(plain_message(exc))
             return
         self._library_message(f"The profile {profile.name!r} now signs with {name!r}.", error=False)

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
 
     def _show_org(self) -> None:
         profile = self.context.settings.settings.profile()
-        where = "built-in sandbox org (local, started on first use)" if profile.is_sandbox else profile.org_url
+        where = "built-in sandbox org (runs locally, starts on first use)" if profile.is_sandbox else profile.org_url
         client = f" · client {profile.client_id}" if profile.client_id else ""
         key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
         self.org_label.setText(f"  {where}{client}{key}")
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         shell_actions.wire(self)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
+        self.context.settings_listeners.append(lambda _settings: self._show_org())
         self._on_tab_changed(self.tabs.currentIndex())
         notice = self.context.settings.load_result.notice
         if notice:

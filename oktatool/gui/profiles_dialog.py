@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.settings import SANDBOX_ORG, Profile
+from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
     from oktatool.app import AppContext
@@ -50,7 +51,7 @@ class ProfilesDialog(QDialog):
         self.dpop = QCheckBox("Ask for DPoP-bound tokens")
         self.error = QLabel()
         self.error.setObjectName("fieldError")
-        self.error.setStyleSheet("color: #c62828")
+        self.error.setStyleSheet(tone_style("error"))
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)
@@ -138,7 +139,7 @@ class ProfilesDialog(QDialog):
             settings = self.context.settings.settings.with_profile(profile, replacing=old)
             self.context.save_settings(settings)
         except OktaToolError as exc:
-            self.error.setText(exc.user_message())
+            self.error.setText(plain_message(exc))
             return False
         self.error.clear()
         self._refill(profile.name)
@@ -153,7 +154,7 @@ class ProfilesDialog(QDialog):
         try:
             self.context.save_settings(self.context.settings.settings.with_profile(profile))
         except OktaToolError as exc:
-            self.error.setText(exc.user_message())
+            self.error.setText(plain_message(exc))
             return
         self._refill(profile.name)
 
@@ -170,6 +171,6 @@ class ProfilesDialog(QDialog):
         try:
             self.context.save_settings(self.context.settings.settings.without_profile(name))
         except OktaToolError as exc:
-            self.error.setText(exc.user_message())
+            self.error.setText(plain_message(exc))
             return
         self._refill(self.context.settings.settings.active_profile)

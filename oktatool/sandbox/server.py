@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import re
@@ -10,6 +11,7 @@ import secrets
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.files import write_private
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
-from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key
+from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
 from oktatool.sandbox.tls import write_tls_files
 
 KEY_PEM_FILE = "service-app.pem"
@@ -178,7 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = True
+    # on Windows SO_REUSEADDR would let a second server take a port that is in use
+    allow_reuse_address = sys.platform != "win32"
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -233,6 +236,12 @@ class Sandbox:
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._info: SandboxInfo | None = None
+
+    @classmethod
+    def keeping_key(cls, options: SandboxOptions, directory: Path) -> Sandbox:
+        """Return a sandbox that reuses the service app key already in ``directory``, so kid and key file stay."""
+        pem = reusable_service_key(directory / KEY_PEM_FILE)
+        return cls(dataclasses.replace(options, service_key_pem=pem) if pem else options, directory)
 
     @property
     def info(self) -> SandboxInfo:

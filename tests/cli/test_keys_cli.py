@@ -166,3 +166,15 @@ def test_convert_bad_input_exits_2(run_cli: CliRunner, tmp_path: Path) -> None:
     huge.write_bytes(b"A" * (10 * 1024 * 1024))
     big = run_cli("thumbprint", str(huge))
     assert big.returncode == 2 and "MB" in one_error_line(big.stderr)
+
+
+def test_keygen_kid_modes_and_certificate(run_cli: CliRunner) -> None:
+    assert "kid" not in json.loads(run_cli("keygen", "--kty", "EC", "--kid-mode", "none").stdout)
+    random_jwk = json.loads(run_cli("keygen", "--kty", "EC", "--kid-mode", "random").stdout)
+    assert len(random_jwk["kid"]) >= 22 and random_jwk["kid"] != JWKRegistry.import_key(random_jwk).thumbprint()
+    cert = run_cli("keygen", "--kty", "OKP", "--crv", "Ed448", "--format", "cert", "--subject", "svc", "--days", "7")
+    assert cert.returncode == 0 and cert.stdout.startswith("-----BEGIN CERTIFICATE-----")
+    if shutil.which("openssl"):
+        text = subprocess.run(["openssl", "x509", "-noout", "-subject", "-text"], input=cert.stdout,
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+        assert "CN = svc" in text and "ED448" in text

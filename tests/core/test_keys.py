@@ -325,3 +325,21 @@ def test_ec_pyca_object_is_the_private_key(generated: dict[str, Key]) -> None:
     assert isinstance(generated["EC-None-P-256"].pyca(), ec.EllipticCurvePrivateKey)
     with pytest.raises(KeyMaterialError):
         generated["oct-None-None"].pyca()
+
+
+@pytest.mark.parametrize(("maker", "arg"), [
+    ("RSAKey", 2048), ("ECKey", "P-256"), ("ECKey", "P-384"), ("ECKey", "P-521"), ("ECKey", "secp256k1"),
+    ("OKPKey", "Ed25519"), ("OKPKey", "Ed448"), ("OKPKey", "X25519"), ("OKPKey", "X448"), ("OctKey", 384),
+])
+def test_keys_made_by_joserfc_import_unchanged(maker: str, arg: object) -> None:
+    from joserfc import jwk as joserfc_jwk
+
+    theirs = getattr(joserfc_jwk, maker).generate_key(arg, private=True)
+    members = theirs.as_dict(private=True)
+    ours = load_key(json.dumps(members))
+    assert ours.thumbprint() == theirs.thumbprint()
+    assert {k: v for k, v in ours.to_dict(private=True).items() if k != "kid"} == members
+    if maker != "OctKey":
+        from_pem = load_key(theirs.as_pem(private=True))
+        assert from_pem == ours.with_thumbprint_kid()
+        assert load_key(theirs.as_pem(private=False)) == ours.public().with_thumbprint_kid()

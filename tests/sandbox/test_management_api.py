@@ -362,3 +362,13 @@ def test_key_files_are_private(sandbox_org: SandboxInfo) -> None:
     assert sandbox_org.key_file.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     private_jwk = jwt.PyJWK.from_json(sandbox_org.jwk_file.read_text())
     assert private_jwk.key_id == sandbox_org.kid
+
+
+def test_client_registration_errors_use_rfc_7591(sandbox_org: SandboxInfo) -> None:
+    response = requests.post(sandbox_org.org_url + "/oauth2/v1/clients", json={"application_type": "service"},
+                             headers=ssws(sandbox_org), timeout=10)
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_client_metadata",
+                               "error_description": "client_name: The field cannot be left blank."}
+    clients = requests.get(sandbox_org.org_url + "/oauth2/v1/clients", headers=ssws(sandbox_org), timeout=10)
+    assert len(clients.json()) == 2  # the service app and the web app; the bookmark app is not a client

@@ -7,13 +7,13 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
-    QGuiApplication,
-    QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from oktatool.gui.widgets.tones import is_dark
 
 #: (light, dark) colours per token kind
 _COLOURS = {
@@ -30,12 +30,6 @@ _RULES = (
     ("literal", r"\b(?:true|false|null)\b"),
     ("pem", r"^-----(?:BEGIN|END) [A-Z0-9 ]+-----$"),
 )
-
-
-def is_dark(palette: QPalette | None = None) -> bool:
-    """Return True when the palette (default: the application's) is a dark one."""
-    palette = palette or QGuiApplication.palette()
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
 class JsonHighlighter(QSyntaxHighlighter):

@@ -83,5 +83,6 @@ class LazyTab(QWidget):
         self._layout.removeWidget(self._waiting)
         self._waiting.deleteLater()
         self._layout.addWidget(content)
+        content.show()  # a layout shows a new child of a visible parent only on a later loop turn
         self.content = content
         return content

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.tones import tone_style
 
 
 class OutputPane(QFrame):
@@ -31,16 +32,13 @@ class OutputPane(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
-        header = QHBoxLayout()
         self.title = QLabel(f"<b>{title}</b>")
-        header.addWidget(self.title)
-        header.addStretch(1)
+        layout.addWidget(self.title)
         self.where = QLabel(where)
         self.where.setObjectName("whereLabel")
-        colour = "#c62828" if private else "#2e7d32"
-        self.where.setStyleSheet(f"color: {colour}; font-weight: 600")
-        header.addWidget(self.where)
-        layout.addLayout(header)
+        self._paint_where()
+        self.where.setWordWrap(True)
+        layout.addWidget(self.where)
         self.extra = QHBoxLayout()
         layout.addLayout(self.extra)
         self.view = CodeView()
@@ -62,6 +60,15 @@ class OutputPane(QFrame):
         self.copy_button.clicked.connect(self.copy)
         self.save_button.clicked.connect(self.ask_and_save)
         self.set_text(None)
+
+    def _paint_where(self) -> None:
+        self.where.setStyleSheet(tone_style("secret" if self.private else "good", bold=True))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the label when the scheme switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_where()
 
     def set_text(self, text: str | None, note: str | None = None) -> None:
         """Show ``text`` (None: nothing to show, ``note`` says why)."""

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from oktatool.core.errors import SecretStoreError
 from oktatool.gui import tasks
+from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
     from oktatool.app import AppContext
@@ -21,9 +22,9 @@ class PassphraseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        text = QLabel(explanation)
-        text.setWordWrap(True)
-        layout.addWidget(text)
+        self.explanation = QLabel(explanation)
+        self.explanation.setWordWrap(True)
+        layout.addWidget(self.explanation)
         form = QFormLayout()
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -36,7 +37,7 @@ class PassphraseDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("fieldError")
-        self.error.setStyleSheet("color: #c62828")
+        self.error.setStyleSheet(tone_style("error"))
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -87,6 +88,6 @@ async def ready_store(context: AppContext, parent: QWidget) -> SecretStore | Non
         try:
             await tasks.run_blocking(store.unlock, dialog.value())
         except SecretStoreError as exc:
-            explanation = exc.user_message()
+            explanation = plain_message(exc)
             continue
         return store
