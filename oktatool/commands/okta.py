@@ -34,6 +34,10 @@ def token(args: argparse.Namespace) -> int:
     print(f"scope:        {answer.scope}")
     print(f"expires_in:   {answer.expires_in} s (at {expires})")
     print(f"access_token: {answer.access_token}")
+    if answer.is_dpop and client.dpop is not None:
+        print(f"dpop_jkt:     {client.dpop.thumbprint}")
+        print("note: the token is bound to a DPoP key that lived only in this run; call the API with "
+              "`oktatool api --dpop`, which signs its own proofs", file=sys.stderr)
     return 0
 
 

@@ -90,6 +90,16 @@ def test_readable_token_summary(run_cli: CliRunner, http_org: SandboxInfo) -> No
     assert "expires_in:   3600 s" in result.stdout
 
 
+def test_readable_dpop_summary_names_the_key_binding(run_cli: CliRunner, tls_dpop_org: SandboxInfo) -> None:
+    result = run_cli("token", *_org_args(tls_dpop_org), "--scopes", "okta.users.read", "--dpop")
+    assert result.returncode == 0, result.stderr
+    fields = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    assert fields["token_type"].strip() == "DPoP"
+    claims = jwt.decode(fields["access_token"].strip(), _org_keys(tls_dpop_org)).claims
+    assert claims["cnf"]["jkt"] == fields["dpop_jkt"].strip()
+    assert "oktatool api --dpop" in result.stderr
+
+
 def test_dpop_api_call_over_https(run_cli: CliRunner, tls_dpop_org: SandboxInfo) -> None:
     result = run_cli("api", "GET", "/api/v1/users?limit=3", *_org_args(tls_dpop_org), "--dpop", "--json")
     assert result.returncode == 0, result.stderr
