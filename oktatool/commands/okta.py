@@ -6,12 +6,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from oktatool.commands.common import json_or_file, print_json, read_password_file, read_text_input
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from oktatool.core.api import ApiResponse
     from oktatool.core.keys import Key
     from oktatool.core.okta import Connection, OktaClient
@@ -62,7 +64,7 @@ def api(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_all(pages: Any, *, quiet: bool) -> int:
+def _print_all(pages: Iterator[ApiResponse], *, quiet: bool) -> int:
     """Stream the items of every page as one JSON array, page by page."""
     from oktatool.core.encoding import dumps_pretty
 
