@@ -586,6 +586,10 @@ class KeysTab(QWidget):
 
     # --- key library ------------------------------------------------------------------------------------
 
+    def store_ready(self) -> None:
+        """Say which store holds the library once it is open."""
+        self.refresh_library()
+
     def refresh_library(self) -> None:
         """Reload the library list (public facts only: no unlocking needed)."""
         from oktatool.core.key_library import read_entries

@@ -133,6 +133,30 @@ def test_generate_fills_every_pane_and_the_outputs_agree(qtbot: Any, tab: KeysTa
                                                   "keep secret"]
 
 
+@pytest.mark.parametrize(("kty", "shape", "use", "alg", "described"), [
+    ("EC", "P-384", "sig", "ES384", "EC P-384"),
+    ("EC", "secp256k1", "sig", "ES256K", "EC secp256k1"),
+    ("OKP", "Ed448", "sig", "EdDSA", "OKP Ed448"),
+    ("OKP", "X448", "enc", "ECDH-ES", "OKP X448"),
+    ("oct", 384, "sig", "HS384", "oct 384"),
+    ("RSA", 3072, "enc", "RSA-OAEP-256", "RSA 3072"),
+])
+def test_shape_use_and_alg_controls_make_that_key(tab: KeysTab, aloop: asyncio.AbstractEventLoop, kty: str,
+                                                   shape: Any, use: str, alg: str, described: str) -> None:
+    tab.kty.setCurrentText(kty)
+    if isinstance(shape, int):
+        tab.size.setValue(shape)
+    else:
+        tab.crv.setCurrentText(shape)
+    tab.use.setCurrentText(use)
+    tab.alg.setCurrentText(alg)
+    assert tab.alg.currentText() == alg
+    finish(aloop, tab.generate())
+    assert tab.key is not None
+    assert (tab.key.describe(), tab.key.use, tab.key.alg) == (described, use, alg)
+    assert json.loads(tab.panes["jwk"].text())["alg"] == alg
+
+
 @pytest.mark.parametrize(("mode", "custom", "check"), [
     ("custom", "my-kid-1", lambda kid: kid == "my-kid-1"),
     ("none", "", lambda kid: kid is None),

@@ -74,7 +74,8 @@ def test_window_state_survives_a_restart(qtbot: Any, isolated_home: Path, aloop:
     second = MainWindow(new_context(isolated_home))
     qtbot.addWidget(second)
     second.show_restored()
-    assert second.size() == QSize(900, 640)
+    room = QGuiApplication.primaryScreen().availableGeometry()  # offscreen: 800x600, so clamped there
+    assert second.size() == QSize(min(900, room.width()), min(640, room.height()))
     assert second.tabs.currentIndex() == 2
     assert (second.frameGeometry().x(), second.frameGeometry().y()) == (saved.x, saved.y)
 
@@ -214,3 +215,68 @@ def test_unexpected_errors_open_a_dialog_and_details_hold_no_secrets(qtbot: Any,
 def test_redaction_keeps_ordinary_text() -> None:
     assert redact_details("KeyError: 'kid' in profile prod") == "KeyError: 'kid' in profile prod"
     assert "[redacted]" in redact_details('{"d": "c2VjcmV0c2VjcmV0c2VjcmV0"}')
+
+
+def test_a_failing_task_reaches_the_error_dialog(window: MainWindow, aloop: asyncio.AbstractEventLoop,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from oktatool.gui import startup, tasks
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    reporter = startup.install_error_handlers(window, aloop)
+
+    async def broken() -> None:
+        raise LookupError("no such thing")
+
+    task = tasks.spawn(broken())
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    assert task.done()
+    del task  # the loop reports a never-retrieved task exception when the task is collected
+    import gc
+
+    gc.collect()
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    assert reporter.dialog is not None and "LookupError" in reporter.dialog.message_label.text()
+    reporter.dialog.close()
+    aloop.set_exception_handler(None)
+
+
+def test_the_profile_flag_opens_that_profile(isolated_home: Path) -> None:
+    from oktatool.app import _choose_profile
+
+    context = new_context(isolated_home)
+    context.save_settings(context.settings.settings.with_profile(Profile("prod", "https://acme.okta.com")))
+    _choose_profile(context, "prod")
+    assert context.settings.settings.active_profile == "prod"
+
+
+def test_an_exception_in_a_qt_slot_reaches_the_dialog(qtbot: Any, window: MainWindow,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    reporter = ErrorReporter(window)
+    monkeypatch.setattr(sys, "excepthook", reporter.excepthook)
+    button = QPushButton("boom")
+    qtbot.addWidget(button)
+
+    def explode() -> None:
+        raise ZeroDivisionError("division by zero in a slot")
+
+    button.clicked.connect(explode)
+    button.click()
+    assert reporter.dialog is not None and "ZeroDivisionError" in reporter.dialog.message_label.text()
+    reporter.dialog.close()
+    assert window.isVisible()
+
+
+def test_a_window_saved_off_screen_opens_on_screen(qtbot: Any, isolated_home: Path,
+                                                   aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.core.settings import WindowState
+
+    context = new_context(isolated_home)
+    context.save_settings(replace(context.settings.settings,
+                                  window=WindowState(x=50_000, y=50_000, width=19_000, height=15_000)))
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    assert win.width() <= room.width() and win.height() <= room.height()
+    assert win.pos().x() < room.right() and win.pos().y() < room.bottom()

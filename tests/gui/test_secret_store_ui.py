@@ -26,10 +26,14 @@ def file_context(home: Path) -> AppContext:
 def test_the_status_bar_names_the_store(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> None:
     window = MainWindow(context)
     qtbot.addWidget(window)
+    window.show()
+    window.start()
     assert "checking" in window.store_label.text()
     aloop.run_until_complete(warm_up(window, context))
     assert window.store_label.text() == f"Secrets: {MemoryStore.short_name}"
     assert "in-memory" in window.store_label.toolTip()
+    keys = window.pages["keys"].content
+    assert MemoryStore.short_name in keys.library_store.text()  # type: ignore[union-attr]
 
 
 def test_a_new_file_store_asks_to_choose_a_passphrase_twice(qtbot: Any, isolated_home: Path,

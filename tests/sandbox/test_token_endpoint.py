@@ -294,3 +294,27 @@ def test_every_grant_attempt_is_in_the_system_log(sandbox_org: SandboxInfo) -> N
     assert all(event["actor"]["id"] == sandbox_org.client_id for event in logs)
     assert logs[0]["debugContext"]["debugData"]["grantedScopes"] == "okta.users.read"
 
+
+
+def _register(info: SandboxInfo, **metadata: Any) -> tuple[str, rsa.RSAPrivateKey]:
+    private = _other_rsa_key()
+    body = {"client_name": "Registered", "token_endpoint_auth_method": "private_key_jwt",
+            "jwks": {"keys": [_public_jwk(private, "k")]}, **metadata}
+    response = requests.post(info.org_url + "/oauth2/v1/clients", json=body, headers=ssws(info), timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()["client_id"], private
+
+
+@pytest.mark.parametrize(("metadata", "expected"), [
+    ({"application_type": "web", "grant_types": ["client_credentials"]},
+     (401, "invalid_client", "Only clients with 'application_type' of 'service' may use the client_credentials "
+      "'grant_type' with the Org Authorization Server.")),
+    ({"application_type": "service", "grant_types": ["authorization_code"]},
+     (400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant "
+      "types: [authorization_code].")),
+])
+def test_only_service_clients_with_the_grant_may_use_client_credentials(
+        sandbox_org: SandboxInfo, metadata: dict[str, Any], expected: tuple[int, str, str]) -> None:
+    client_id, private = _register(sandbox_org, **metadata)
+    response = request_token(sandbox_org, key=private, headers={"kid": "k"}, iss=client_id, sub=client_id)
+    assert oauth_error(response) == expected
