@@ -69,14 +69,16 @@ def read_password_file(path: str | None) -> bytes | None:
 
 
 def json_or_file(value: str, *, what: str) -> Any:
-    """Parse a JSON argument, or the JSON in @FILE, reporting line and column on a syntax error."""
-    text = value
-    if value.startswith("@"):
-        text = read_text_input(value[1:], what=what)
+    """Parse a JSON argument, or the JSON in @FILE, strictly; report line and column of a syntax error."""
+    from oktatool.core.encoding import loads_strict
+
+    text = read_text_input(value[1:], what=what) if value.startswith("@") else value
     try:
-        return json.loads(text)
+        return loads_strict(text)
     except json.JSONDecodeError as exc:
         raise BadInputError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except ValueError as exc:
+        raise BadInputError(f"{what} {exc}") from None
 
 
 def write_output(text: str, output: str | None, *, private: bool) -> None:

@@ -45,9 +45,10 @@ class HttpOptions:
 
 
 def is_loopback_host(host: str) -> bool:
-    """Return True for localhost names and loopback IP addresses (127.0.0.0/8, ::1)."""
+    """Return True for ``localhost`` and loopback IP addresses (127.0.0.0/8, ::1)."""
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    # not *.localhost: glibc (hosts: files dns) asks DNS for those names, which may answer anything
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -66,6 +67,14 @@ def check_url(url: str) -> str:
             hint=f"use https://{parts.netloc}{parts.path}",
         )
     return url
+
+
+def _refuse_plain_http(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
+        raise NetworkError(f"refused to send a request over plain http to {parts.hostname}: http is allowed only "
+                           "to this computer (loopback); this usually means a server redirected from https to http",
+                           hint="use the https URL; never follow a server to plain http", code="plain_http_refused")
 
 
 def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
@@ -104,7 +113,13 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
             conn.ca_certs = None
             conn.ca_cert_dir = None
 
-    session = requests.Session()
+    class _LoopbackHttpOnlySession(requests.Session):
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            # every hop passes here, redirects included: a server cannot send us to plain http elsewhere
+            _refuse_plain_http(request.url or "")
+            return super().send(request, **kwargs)
+
+    session = _LoopbackHttpOnlySession()
     session.trust_env = options.trust_env
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())

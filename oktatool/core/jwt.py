@@ -11,50 +11,45 @@ import json
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
-from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact
-from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, VerificationError
+from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
+from oktatool.core.errors import BadInputError, ClaimError, KeyMaterialError, TokenFormatError, VerificationError
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
 
 #: refuse longer input before decoding anything (an Okta token is a few kB; a cookie jar is not a JWT)
 MAX_TOKEN_CHARS = 256 * 1024
+#: refuse a JWKS URL's answer beyond this size (a key set is a few kB)
+MAX_JWKS_BYTES = 4 * 1024 * 1024
 #: the registered claims that hold NumericDate values (RFC 7519 §4.1, OIDC Core §2)
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 #: every reason verification fails, as VerificationError codes (the GUI maps them to its messages)
 FAILURE_REASONS = ("bad_signature", "kid_not_found", "alg_not_allowed", "no_fitting_key", "expired",
                    "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit")
 
+#: the most clock skew verify allows for exp and nbf (one day; longer is not skew)
+MAX_LEEWAY = 86400
 #: a source of the current time in seconds since the epoch (injectable for tests)
 Clock = Callable[[], float]
 
 
 def parse_json_object(text: str, *, what: str) -> dict[str, Any]:
-    """Parse ``text`` as a JSON object, reporting line and column of a syntax error (ClaimError)."""
+    """Parse ``text`` as a strict JSON object, reporting line and column of a syntax error (ClaimError)."""
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = loads_strict(text)
     except json.JSONDecodeError as exc:
         raise ClaimError(f"{what} must be valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                          code="invalid_json") from None
-    except ValueError as exc:  # the duplicate-member hook
-        raise ClaimError(f"{what}: {exc}", code="duplicate_member") from None
+    except ValueError as exc:
+        raise ClaimError(f"{what} {exc}", code="invalid_json") from None
     if not isinstance(value, dict):
         raise ClaimError(f"{what} must be a JSON object {{...}}, not {_json_kind(value)}", code="not_an_object")
     return value
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise ValueError(f"the member {name!r} appears twice")
-        result[name] = value
-    return result
 
 
 def _json_kind(value: Any) -> str:
@@ -77,10 +72,10 @@ class CompactToken:
     header: Mapping[str, Any]
     #: the payload bytes of a JWS; empty for a JWE (it is encrypted)
     payload: bytes
-    #: the signature segment, base64url, as it appeared
-    signature: str
+    #: the signature segment, base64url, as it appeared (kept out of repr: with it the token is a credential)
+    signature: str = field(repr=False)
     #: ASCII(header segment '.' payload segment), what the signature covers
-    signing_input: bytes
+    signing_input: bytes = field(repr=False)
     encrypted: bool = False
 
     @property
@@ -192,7 +187,10 @@ def numeric_date(value: Any) -> float | None:
     """Return ``value`` as seconds since the epoch if it is a finite JSON number (not a bool), else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -263,7 +261,7 @@ class DecodedToken:
     header: Mapping[str, Any]
     #: the claims object; None for an encrypted JWT (JWE) or a JWS whose payload is not a JSON object
     claims: Mapping[str, Any] | None
-    signature: str
+    signature: str = field(repr=False)
     times: TokenTimes
     encrypted: bool = False
     #: the payload as text when it is not a JSON object (e.g. RFC 7520's quotation)
@@ -343,7 +341,12 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
     if not isinstance(alg, str):
         raise ClaimError("the header has no alg", claim="alg")
     jwa.check_alg_fits(key, alg)
-    signing_input = b64url_encode(dumps_compact(header).encode("utf-8")) + "." + b64url_encode(payload)
+    try:
+        header_bytes = dumps_compact(header).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # e.g. a --kid with bytes that are not UTF-8
+        raise ClaimError(f"the header cannot be written as JSON: {exc}",
+                         hint="header values must be valid UTF-8 text") from None
+    signing_input = b64url_encode(header_bytes) + "." + b64url_encode(payload)
     signature = jwa.sign_bytes(key, alg, signing_input.encode("ascii"))
     return signing_input + "." + b64url_encode(signature)
 
@@ -442,9 +445,16 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
     return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
 
 
+def _check_leeway(leeway: float) -> None:
+    if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not 0 <= leeway <= MAX_LEEWAY:
+        raise BadInputError(f"the leeway must be 0 to {MAX_LEEWAY} seconds",
+                            hint="leeway allows for clock skew; to read an expired token, use oktatool decode")
+
+
 def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: float = 0,
                     check_times: bool = True) -> VerifiedToken:
     """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails."""
+    _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
     allowed = jwa.usable_algs(key)
@@ -470,6 +480,7 @@ def _confusion_hint(key: Key, alg: str) -> str | None:
 def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
                      check_times: bool = True) -> VerifiedToken:
     """Verify with a key set: the key named by kid, or (no kid) every key whose type fits, the match named."""
+    _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
     if not keys:
@@ -512,20 +523,23 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
 
     check_url(url)
     options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)
-    session = new_session(options)
+    body = bytearray()
     try:
-        with session:
-            response = session.get(url, timeout=options.timeout, headers={"Accept": "application/json"})
-            body = response.content[: 4 * 1024 * 1024 + 1]
+        with new_session(options) as session, session.get(url, timeout=options.timeout, stream=True,
+                                                          headers={"Accept": "application/json"}) as response:
+            if response.status_code != 200:
+                raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
+                                   code="jwks_http_status")
+            # streamed and capped: a hostile or broken server must not fill memory before the size check
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_JWKS_BYTES:
+                    raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
+                                       "that is not a key set", code="jwks_too_big")
     except requests.RequestException as exc:
         raise explain_network_error(exc, url) from None
-    if response.status_code != 200:
-        raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
-                           code="jwks_http_status")
-    if len(body) > 4 * 1024 * 1024:
-        raise NetworkError("the JWKS URL answered with more than 4 MB; that is not a key set", code="jwks_too_big")
     try:
-        return load_keys(body)
+        return load_keys(bytes(body))
     except KeyMaterialError as exc:
         raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
                                hint=exc.hint) from None
