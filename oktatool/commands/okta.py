@@ -1,0 +1,182 @@
+"""`oktatool token` and `oktatool api`: a scoped token, and calls to the Okta API with it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from oktatool.commands.common import json_or_file, print_json, read_password_file, read_text_input
+from oktatool.core.errors import BadInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from oktatool.core.api import ApiResponse
+    from oktatool.core.keys import Key
+    from oktatool.core.okta import Connection, OktaClient
+    from oktatool.core.settings import Profile
+    from oktatool.core.tokens import TokenResponse
+
+
+def token(args: argparse.Namespace) -> int:
+    """Get a token for --scopes and print it (JSON with --json, else a summary)."""
+    client = _client(args)
+    if not (args.scopes or client.connection.scopes):
+        raise BadInputError("no scopes given", hint='add --scopes "okta.users.read" (or set scopes in the profile)')
+    answer = client.token(args.scopes or None)
+    _warn(answer)
+    if args.json:
+        print_json(answer.to_dict())
+        return 0
+    expires = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(answer.expires_at))
+    print(f"token_type:   {answer.token_type}")
+    print(f"scope:        {answer.scope}")
+    print(f"expires_in:   {answer.expires_in} s (at {expires})")
+    print(f"access_token: {answer.access_token}")
+    if answer.is_dpop and client.dpop is not None:
+        print(f"dpop_jkt:     {client.dpop.thumbprint}")
+        print("note: the token is bound to a DPoP key that lived only in this run; call the API with "
+              "`oktatool api --dpop`, which signs its own proofs", file=sys.stderr)
+    return 0
+
+
+def api(args: argparse.Namespace) -> int:
+    """Call METHOD PATH; with --all follow every rel="next" page and print one JSON array of all items."""
+    client = _client(args, max_wait=args.max_wait)
+    body = json_or_file(args.data, what="--data") if args.data is not None else None
+    scopes = client.scopes_for(args.method, args.path, args.scopes)
+    caller = client.api(scopes)
+    _warn(client.token(scopes))
+    if args.all:
+        return _print_all(caller.pages(args.method, args.path, body=body), quiet=args.json)
+    response = caller.call(args.method, args.path, body=body)
+    if response.content.strip():
+        data = response.json() if _is_json(response) else None
+        if data is not None:
+            print_json(data)
+        else:
+            sys.stdout.write(response.content.decode("utf-8", "replace").rstrip("\n") + "\n")
+    if not args.json:
+        print(_summary(response, pages=1), file=sys.stderr)
+    return 0
+
+
+def _print_all(pages: Iterator[ApiResponse], *, quiet: bool) -> int:
+    """Stream the items of every page as one JSON array, page by page."""
+    from oktatool.core.encoding import dumps_pretty
+
+    out = sys.stdout
+    count = pages_seen = 0
+    last: ApiResponse | None = None
+    out.write("[")
+    for page in pages:
+        pages_seen += 1
+        last = page
+        for item in page.items():
+            out.write(",\n  " if count else "\n  ")
+            out.write(dumps_pretty(item).replace("\n", "\n  "))
+            count += 1
+        out.flush()
+    out.write("\n]\n" if count else "]\n")
+    out.flush()
+    if not quiet and last is not None:
+        print(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen),
+              file=sys.stderr)
+    return 0
+
+
+def _is_json(response: ApiResponse) -> bool:
+    return "json" in response.headers.get("Content-Type", "application/json").lower()
+
+
+def _summary(response: ApiResponse, *, pages: int) -> str:
+    parts = [f"{response.status} {response.method} {response.url}"]
+    limit = response.rate_limit
+    if limit.limit is not None or limit.remaining is not None:
+        text = f"rate limit {limit.remaining}/{limit.limit} left"
+        if limit.reset is not None:
+            text += f", resets in {max(0, limit.reset - int(time.time()))} s"
+        parts.append(text)
+    if response.request_id:
+        parts.append(f"request id {response.request_id}")
+    if response.next_url and pages == 1:
+        parts.append("more pages follow (add --all)")
+    return "; ".join(parts)
+
+
+def _warn(answer: TokenResponse) -> None:
+    for warning in answer.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaClient:
+    from oktatool.core.api import MAX_WAIT
+    from oktatool.core.okta import OktaClient
+
+    return OktaClient(_connection(args), max_wait=MAX_WAIT if max_wait is None else max_wait)
+
+
+def _connection(args: argparse.Namespace) -> Connection:
+    """Build the connection from --profile and/or --org, --client-id, --key (flags win over the profile)."""
+    from oktatool.core.http import HttpOptions
+    from oktatool.core.keys import load_key, load_keys
+    from oktatool.core.okta import Connection
+    from oktatool.core.orgurl import parse_org_url
+    from oktatool.core.tokens import normalize_scopes
+
+    profile = _read_profile(args.profile) if args.profile else None
+    org = args.org or (profile.org_url if profile else None)
+    client_id = args.client_id or (profile.client_id if profile else None)
+    if not (org and client_id and (args.key or (profile and profile.key_ref))):
+        raise BadInputError(f"{args.command} needs --profile NAME, or --org URL, --client-id ID and --key FILE",
+                            hint="the key is the service app's private key (JWK, JWKS or PEM)")
+    passphrase = read_password_file(args.password_file)
+    if args.key:
+        key_text = read_text_input(args.key, what="key")
+        key = load_key(key_text, kid=args.kid, passphrase=passphrase)
+        kids = tuple(k.kid for k in load_keys(key_text, passphrase=passphrase) if k.kid)
+    else:
+        assert profile is not None and profile.key_ref is not None
+        key = _library_key(profile.key_ref)
+        kids = (key.kid,) if key.kid else ()
+    if args.timeout <= 0:
+        raise BadInputError("--timeout must be more than 0 seconds")
+    http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
+                       connect_timeout=min(10.0, args.timeout), read_timeout=args.timeout)
+    scopes = normalize_scopes(profile.scopes) if profile and profile.scopes else ()
+    return Connection(parse_org_url(org), client_id, key, kid=args.kid, key_kids=kids, scopes=scopes,
+                      dpop=bool(args.dpop or (profile and profile.dpop)), http=http)
+
+
+def _read_profile(name: str) -> Profile:
+    """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
+    from oktatool.core.paths import AppPaths
+    from oktatool.core.settings import load_settings
+
+    settings = load_settings(AppPaths.resolve().settings_file).settings
+    for profile in settings.profiles:
+        if profile.name == name:
+            if profile.is_sandbox:
+                raise BadInputError(f"profile {name!r} uses the built-in sandbox, which runs inside the window",
+                                    hint="start `oktatool sandbox` and pass its org URL, client id and key file")
+            return profile
+    names = ", ".join(p.name for p in settings.profiles)
+    raise BadInputError(f"no profile named {name!r}", hint=f"saved profiles: {names}" if names else None)
+
+
+def _library_key(name: str) -> Key:
+    """Return the profile's key from the key library (the OS keyring); a locked file store needs --key."""
+    from oktatool.app import AppContext
+    from oktatool.core.errors import SecretStoreError
+    from oktatool.core.paths import AppPaths
+    from oktatool.core.settings import SettingsStore
+
+    paths = AppPaths.resolve()
+    context = AppContext(paths, SettingsStore(paths.settings_file))  # the file exists: the profile came from it
+    if context.secret_store().locked:
+        raise SecretStoreError(f"the profile's key {name!r} is in the passphrase-protected secret store, which the "
+                               "command line does not unlock", hint="pass the key with --key FILE")
+    return context.key_library().load(name)
