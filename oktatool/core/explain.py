@@ -77,6 +77,11 @@ def _kid_invalid(ctx: ExplainContext) -> Explanation:
     )
 
 
+def _first_scope(ctx: ExplainContext) -> str:
+    """Return the scope to show in a grant example: the first one asked for, else a common one."""
+    return next(iter(ctx.requested_scopes or ctx.required_scopes), "okta.users.read")
+
+
 def _scope_list(ctx: ExplainContext) -> str:
     if ctx.challenge_scope:
         return ctx.challenge_scope
@@ -250,8 +255,8 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
         "none of the requested scopes is granted to the app",
         "scopes must be granted to the app before it can ask for them",
         "grant them in the Admin Console (the app > Okta API Scopes > Grant; Super Admin only) or with POST "
-        f"/api/v1/apps/{ctx.client_id or '{appId}'}/grants {{\"scopeId\": \"okta.users.read\", \"issuer\": "
-        "\"https://{yourOktaDomain}\"}")),
+        f"/api/v1/apps/{ctx.client_id or '{appId}'}/grants {{\"scopeId\": \"{_first_scope(ctx)}\", "
+        "\"issuer\": \"https://{yourOktaDomain}\"} for each scope")),
     (None, "The following scopes require user consent", _e(
         "those scopes need a user's consent, which client credentials cannot give", "end-user scopes were "
         "requested", "request admin okta.* scopes only")),

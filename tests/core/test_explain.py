@@ -229,3 +229,11 @@ def test_any_error_answer_parses_and_keeps_the_status(status: int, raw: bytes, c
         problem = parse_problem(status, headers, body)
         assert f"HTTP {status}" in problem.message()
         assert isinstance(problem.to_error().description, str)
+
+
+def test_no_scope_granted_shows_a_grant_call_for_the_scope_that_was_asked_for() -> None:
+    ctx = ExplainContext(client_id="0oa1", requested_scopes=("okta.policies.read",))
+    found = explain("consent_required", "You are not allowed any of the requested scopes.", ctx)
+    assert found is not None
+    assert '"scopeId": "okta.policies.read"' in found.fix
+    assert "/api/v1/apps/0oa1/grants" in found.fix
