@@ -7,9 +7,12 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oktatool.core.errors import BadInputError, PassphraseError
+
+if TYPE_CHECKING:
+    from oktatool.core.keys import Key
 
 #: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
 #: zero-width marks; a token or key set from elsewhere may carry them to rewrite the screen or spoof text
@@ -117,3 +120,22 @@ def print_json(value: Any) -> None:
     from oktatool.core.encoding import dumps_pretty
 
     write_output(dumps_pretty(value), None, private=False)
+
+
+def load_key_arg(source: str | None, *, kid: str | None, password_file: str | None,
+                 recompute_kid: bool = False) -> tuple[Key, tuple[str, ...]]:
+    """Load the key in a file (or stdin for ``-``) and list every kid the input holds.
+
+    ``kid`` picks the key from a set; on an input with a single key that has another kid (or none), it
+    names that key instead, which is how a PEM gets the kid registered in Okta.
+    """
+    from oktatool.core.keys import load_key, load_keys
+
+    data = read_input(source, what="key")
+    passphrase = read_password_file(password_file)
+    keys = load_keys(data, passphrase=passphrase)
+    kids = tuple(k.kid for k in keys if k.kid)
+    relabel = kid is not None and len({k.thumbprint() for k in keys}) == 1 and \
+        all(k.kid != kid and k.thumbprint() != kid for k in keys)
+    key = load_key(data, kid=None if relabel else kid, passphrase=passphrase, recompute_kid=recompute_kid)
+    return (key.with_kid(kid) if relabel else key), kids

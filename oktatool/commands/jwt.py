@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.common import (
     json_or_file,
+    load_key_arg,
     print_json,
     read_input,
-    read_password_file,
     read_text_input,
     write_output,
 )
@@ -19,21 +19,6 @@ from oktatool.core.errors import ClaimError, PassphraseError
 
 if TYPE_CHECKING:
     from oktatool.core.jwt import DecodedToken, VerifiedToken
-    from oktatool.core.keys import Key
-
-
-def _load_key(path: str, kid: str | None, password_file: str | None) -> Key:
-    """Load the key in ``path``; ``kid`` picks it from a set, or names a single key that has another kid."""
-    from oktatool.core.keys import load_key, load_keys
-
-    data = read_input(path, what="key")
-    passphrase = read_password_file(password_file)
-    if kid is None:
-        return load_key(data, passphrase=passphrase)
-    keys = load_keys(data, passphrase=passphrase)
-    if any(k.kid == kid for k in keys) or len({k.thumbprint() for k in keys}) > 1:
-        return load_key(data, kid=kid, passphrase=passphrase)
-    return load_key(data, passphrase=passphrase).with_kid(kid)
 
 
 def _read_token(source: str) -> str:
@@ -53,7 +38,7 @@ def assertion(args: argparse.Namespace) -> int:
     from oktatool.core.orgurl import parse_org_url
 
     org = parse_org_url(args.org)
-    key = _load_key(args.key, args.kid, args.password_file)
+    key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     built = build_client_assertion(org, args.client_id, key, kid=args.kid, lifetime=args.lifetime)
     write_output(built.token, None, private=False)
     return 0
@@ -65,7 +50,7 @@ def sign(args: argparse.Namespace) -> int:
 
     claims = _json_object(args.claims, "--claims")
     header = _json_object(args.header, "--header") if args.header else None
-    key = _load_key(args.key, args.kid, args.password_file)
+    key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     write_output(sign_token(claims, key, alg=args.alg, header=header), None, private=False)
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from oktatool.commands.common import read_input, read_password_file, write_output
+from oktatool.commands.common import load_key_arg, read_input, read_password_file, write_output
 from oktatool.core.errors import KeyMaterialError
 
 if TYPE_CHECKING:
@@ -39,26 +39,12 @@ def keygen(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_for_convert(args: argparse.Namespace) -> Key:
-    """Load the input key; with --kid on a single-key input that lacks it, the kid names the output."""
-    from oktatool.core.keys import load_key, load_keys
-
-    data = read_input(args.input, what="key")
-    passphrase = read_password_file(args.password_file)
-    kid = getattr(args, "kid", None)
-    keys = load_keys(data, passphrase=passphrase)
-    distinct = {k.thumbprint() for k in keys}
-    relabel = kid is not None and len(distinct) == 1 and all(k.kid != kid and k.thumbprint() != kid for k in keys)
-    recompute = bool(getattr(args, "recompute_kid", False))
-    key = load_key(data, kid=None if relabel else kid, passphrase=passphrase, recompute_kid=recompute)
-    return key.with_kid(kid) if relabel else key
-
-
 def convert(args: argparse.Namespace) -> int:
     """Read a key in any form and write it in the asked format."""
     out_passphrase = read_password_file(args.out_password_file)
     _refuse_stray_passphrase(args.format, "--out-password-file", out_passphrase)
-    key = _load_for_convert(args)
+    key, _kids = load_key_arg(args.input, kid=args.kid, password_file=args.password_file,
+                              recompute_kid=args.recompute_kid)
     text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject)
     _write_key(key, text, args.format, args.output)
     return 0

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oktatool.commands.common import json_or_file, print_json, read_password_file, read_text_input
+from oktatool.commands.common import json_or_file, load_key_arg, print_json
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -122,7 +122,6 @@ def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaC
 def _connection(args: argparse.Namespace) -> Connection:
     """Build the connection from --profile and/or --org, --client-id, --key (flags win over the profile)."""
     from oktatool.core.http import HttpOptions
-    from oktatool.core.keys import load_key, load_keys
     from oktatool.core.okta import Connection
     from oktatool.core.orgurl import parse_org_url
     from oktatool.core.tokens import normalize_scopes
@@ -133,11 +132,8 @@ def _connection(args: argparse.Namespace) -> Connection:
     if not (org and client_id and (args.key or (profile and profile.key_ref))):
         raise BadInputError(f"{args.command} needs --profile NAME, or --org URL, --client-id ID and --key FILE",
                             hint="the key is the service app's private key (JWK, JWKS or PEM)")
-    passphrase = read_password_file(args.password_file)
     if args.key:
-        key_text = read_text_input(args.key, what="key")
-        key = load_key(key_text, kid=args.kid, passphrase=passphrase)
-        kids = tuple(k.kid for k in load_keys(key_text, passphrase=passphrase) if k.kid)
+        key, kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     else:
         assert profile is not None and profile.key_ref is not None
         key = _library_key(profile.key_ref)
