@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Install dist/oktatool_<version>_amd64.deb into a clean Debian 12 root and run the frozen app from the
+# installed files. Fails loudly on any error.
+#
+#   packaging/test-deb.sh [PATH.deb]
+#
+# Roots (OKTATOOL_TEST_ROOT):
+#   debootstrap (default when run as root): `debootstrap --variant=minbase bookworm` from the mirror this
+#       machine's apt uses, kept pristine as a tarball in $OKTATOOL_CACHE (default /var/cache/oktatool-ci)
+#       and unpacked fresh for every run; the .deb is installed with apt, so its Depends are what
+#       brings in the host libraries, and `ldd` proves nothing the bundle needs is missing.
+#   dpkg: `dpkg -x` into a temporary folder and run with this machine's libraries (no root needed;
+#       Depends are only checked to be installed here, not proven sufficient).
+# Commands whose code is not in this tree yet (oktatool/commands/<area>.py, oktatool/app.py) are
+# reported as SKIP; OKTATOOL_TEST_STRICT=1 turns every SKIP into a failure (release builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+deb=${1:-$(ls -t dist/oktatool_*_amd64.deb 2>/dev/null | head -1)}
+[ -n "$deb" ] && [ -f "$deb" ] || { echo "test-deb: no .deb given and none in dist/ (run packaging/build-linux.sh)" >&2; exit 1; }
+deb=$(readlink -f "$deb")
+mode=${OKTATOOL_TEST_ROOT:-$([ "$(id -u)" = 0 ] && echo debootstrap || echo dpkg)}
+cache=${OKTATOOL_CACHE:-/var/cache/oktatool-ci}
+strict=${OKTATOOL_TEST_STRICT:-0}
+suite=bookworm
+
+work=$(mktemp -d /tmp/oktatool-test-deb.XXXXXX)
+root=$work/root
+cleanup() {
+  if mountpoint -q "$root/proc" 2>/dev/null; then umount "$root/proc"; fi
+  # --one-file-system: never follow a mount that survived into the host's folders.
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+
+mirror() {
+  # The first Debian URI this machine's apt uses (deb822 or one-line format).
+  local uri
+  uri=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources \
+        | grep -m1 -E 'debian(/| |$)' | sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' | awk '{print $1}')
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+in_root() {
+  if [ "$mode" = debootstrap ]; then
+    chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LANG=C.UTF-8 \
+      QT_QPA_PLATFORM=offscreen OKTATOOL_HOME=/tmp/oktatool-home "$@"
+  else
+    env QT_QPA_PLATFORM=offscreen OKTATOOL_HOME="$work/home" LANG=C.UTF-8 "$@"
+  fi
+}
+
+start=$SECONDS
+if [ "$mode" = debootstrap ]; then
+  base="$cache/$suite-minbase.tar"
+  if [ ! -f "$base" ]; then
+    command -v debootstrap >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+    echo "test-deb: debootstrap --variant=minbase $suite from $(mirror) (cached in $base)"
+    mkdir -p "$cache" "$work/bootstrap"
+    debootstrap --variant=minbase "$suite" "$work/bootstrap" "$(mirror)" >"$work/debootstrap.log" 2>&1 \
+      || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
+    tar -C "$work/bootstrap" -cf "$base.tmp" . && mv "$base.tmp" "$base"
+    rm -rf --one-file-system "$work/bootstrap"
+  fi
+  mkdir -p "$root"
+  tar -C "$root" -xf "$base"
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  mount -t proc proc "$root/proc"
+  cp "$deb" "$root/tmp/oktatool.deb"
+  echo "test-deb: clean $suite root ready in $((SECONDS - start)) s; installing $(basename "$deb") with apt"
+  in_root apt-get update -qq
+  in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/oktatool.deb \
+    >"$work/apt.log" 2>&1 || { tail -30 "$work/apt.log" >&2; exit 1; }
+  prefix=$root
+else
+  echo "test-deb: dpkg -x $(basename "$deb") into a temporary root; running with this machine's libraries"
+  dpkg-deb -x "$deb" "$root"
+  depends=$(dpkg-deb -f "$deb" Depends)
+  # Each Depends item must be satisfied here by at least one of its alternatives.
+  IFS=',' read -ra items <<<"$depends"
+  for item in "${items[@]}"; do
+    ok=0
+    IFS='|' read -ra alts <<<"$item"
+    for alt in "${alts[@]}"; do
+      pkg=$(awk '{print $1}' <<<"$alt")
+      if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then ok=1; fi
+    done
+    [ "$ok" = 1 ] || { echo "test-deb: Depends item '$item' is not installed on this machine" >&2; exit 1; }
+  done
+  prefix=$root
+fi
+echo "test-deb: installed in $((SECONDS - start)) s"
+
+fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
+exe="$prefix/usr/bin/oktatool"
+[ -L "$exe" ] || fail "/usr/bin/oktatool is not a symlink"
+[ "$(readlink "$exe")" = /opt/oktatool/oktatool ] || fail "/usr/bin/oktatool points to $(readlink "$exe")"
+[ -x "$prefix/opt/oktatool/oktatool" ] || fail "/opt/oktatool/oktatool is not executable"
+[ -f "$prefix/usr/share/applications/oktatool.desktop" ] || fail "no .desktop entry"
+[ -f "$prefix/usr/share/icons/hicolor/256x256/apps/oktatool.png" ] || fail "no hicolor icon"
+[ -d "$prefix/opt/oktatool/_internal/oktatool/resources" ] || fail "resources are not in the bundle"
+if [ "$mode" = debootstrap ]; then
+  # The symlink resolves inside the root, where /opt/oktatool is.
+  exe=/usr/bin/oktatool
+  # Every bundled ELF file must find every library it needs (bundled, or from the Depends apt installed).
+  missing=$(in_root sh -c 'cd /opt/oktatool/_internal && find /opt/oktatool -type f \( -name "*.so*" -o -name oktatool \) \
+      -exec env LD_LIBRARY_PATH=/opt/oktatool/_internal ldd {} \; 2>/dev/null | grep "not found" | sort -u') || true
+  [ -z "$missing" ] || fail "libraries missing in the clean root:"$'\n'"$missing"
+  echo "test-deb: ldd: every bundled library resolves in the clean root"
+else
+  # Outside a root the symlink's absolute target does not exist; run the bundle's executable directly.
+  exe="$root/opt/oktatool/oktatool"
+fi
+
+run() {
+  # run NAME EXPECTED_PATTERN CMD... : run, print the output, fail on non-zero exit or a missing pattern.
+  local name=$1 pattern=$2 out rc=0
+  shift 2
+  local t0=$SECONDS
+  out=$(in_root "$@" 2>&1) || rc=$?
+  printf '%s\n' "$out" | sed 's/^/    /' | head -40
+  [ "$rc" = 0 ] || fail "$name exited $rc"
+  grep -qE -- "$pattern" <<<"$out" || fail "$name printed nothing matching /$pattern/"
+  echo "test-deb: ok   $name ($((SECONDS - t0)) s)"
+}
+skip() {
+  [ "$strict" = 1 ] && fail "$1 is not in this tree (OKTATOOL_TEST_STRICT=1)"
+  echo "test-deb: SKIP $1 (its code is not in this tree yet)"
+}
+has() { [ -f "$repo/oktatool/$1" ]; }
+
+version=$(dpkg-deb -f "$deb" Version)
+run "oktatool --version" "^oktatool $version\$" "$exe" --version
+if has commands/keys.py; then
+  run "oktatool keygen --kty EC --crv P-256" '"crv": *"P-256"' "$exe" keygen --kty EC --crv P-256
+else skip "oktatool keygen"; fi
+if has commands/scopes.py; then
+  run "oktatool scopes --json" 'okta\.users\.read' "$exe" scopes --json
+else skip "oktatool scopes --json"; fi
+if has app.py; then
+  run "oktatool --smoke" '' "$exe" --smoke
+  run "oktatool --self-test" '' "$exe" --self-test
+else skip "oktatool --smoke and --self-test"; fi
+echo "test-deb: PASS ($mode root, $((SECONDS - start)) s)"
