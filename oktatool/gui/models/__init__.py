@@ -1,0 +1,1 @@
+"""Qt item models (tables, trees) used by the tabs; each tested without a view."""

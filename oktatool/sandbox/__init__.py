@@ -1,0 +1,1 @@
+"""A local Okta-compatible org on loopback for trying the whole flow offline."""
