@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="e.g. /api/v1/users?limit=200")
     p.add_argument("--all", action="store_true", help='follow Link rel="next" and print every page')
     p.add_argument("--data", metavar="JSON|@FILE", help="request body as JSON, or @FILE")
+    p.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
+                   help="longest wait for a rate limit to reset before giving up (default 60)")
     _add_org_options(p)
 
     p = sub.add_parser("scopes", help="list Okta API scopes, or the scope an endpoint needs")

@@ -1,1 +1,10 @@
-"""A local Okta-compatible org on loopback for trying the whole flow offline."""
+"""A local Okta-compatible org on loopback: the org authorization server and a management API subset.
+
+It enforces Okta's token-endpoint, DPoP and scope rules with Okta's error codes and wording, and it
+verifies assertions and proofs with joserfc, never with oktatool's own JWT code.
+"""
+
+from oktatool.sandbox.org import SandboxOptions
+from oktatool.sandbox.server import Sandbox, SandboxInfo
+
+__all__ = ["Sandbox", "SandboxInfo", "SandboxOptions"]

@@ -1,0 +1,74 @@
+"""CLI handlers for keys: ``keygen``, ``convert``, ``thumbprint``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from oktatool.commands.common import read_input, read_password_file, write_output
+from oktatool.core.errors import KeyMaterialError
+
+if TYPE_CHECKING:
+    from oktatool.core.keys import Key
+
+
+def _refuse_stray_passphrase(fmt: str, flag: str, passphrase: bytes | None) -> None:
+    if passphrase is not None and fmt != "pem":
+        raise KeyMaterialError(f"{flag} encrypts only --format pem, not {fmt}",
+                               hint=f"use --format pem, or leave out {flag}")
+
+
+def _write_key(text: str, fmt: str, output: str | None, *, secret: bool) -> None:
+    from oktatool.core.keys import PRIVATE_FORMATS
+
+    write_output(text, output, private=secret or fmt in PRIVATE_FORMATS)
+
+
+def keygen(args: argparse.Namespace) -> int:
+    """Generate a key and print or write it in the asked format (private JWK by default)."""
+    from oktatool.core.keys import KeySpec, generate_key
+
+    passphrase = read_password_file(args.password_file)
+    _refuse_stray_passphrase(args.format, "--password-file", passphrase)
+    spec = KeySpec(kty=args.kty, size=args.size, crv=args.crv, use=args.use, alg=args.alg,
+                   kid_mode=args.kid_mode, kid=args.kid)
+    key = generate_key(spec)
+    text = key.export(args.format, passphrase=passphrase, days=args.days, subject=args.subject)
+    _write_key(text, args.format, args.output, secret=key.is_symmetric)
+    return 0
+
+
+def _load_for_convert(args: argparse.Namespace) -> Key:
+    """Load the input key; with --kid on a single-key input that lacks it, the kid names the output."""
+    from oktatool.core.keys import load_key, load_keys
+
+    data = read_input(args.input, what="key")
+    passphrase = read_password_file(args.password_file)
+    kid = getattr(args, "kid", None)
+    keys = load_keys(data, passphrase=passphrase)
+    distinct = {k.thumbprint() for k in keys}
+    relabel = kid is not None and len(distinct) == 1 and all(k.kid != kid and k.thumbprint() != kid for k in keys)
+    recompute = bool(getattr(args, "recompute_kid", False))
+    key = load_key(data, kid=None if relabel else kid, passphrase=passphrase, recompute_kid=recompute)
+    return key.with_kid(kid) if relabel else key
+
+
+def convert(args: argparse.Namespace) -> int:
+    """Read a key in any form and write it in the asked format."""
+    out_passphrase = read_password_file(args.out_password_file)
+    _refuse_stray_passphrase(args.format, "--out-password-file", out_passphrase)
+    key = _load_for_convert(args)
+    text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject)
+    _write_key(text, args.format, args.output, secret=key.is_symmetric)
+    return 0
+
+
+def thumbprint(args: argparse.Namespace) -> int:
+    """Print the RFC 7638 SHA-256 thumbprint of the key, and nothing else."""
+    from oktatool.core.keys import load_key
+
+    data = read_input(args.input, what="key")
+    passphrase = read_password_file(args.password_file)
+    key = load_key(data, kid=args.kid, passphrase=passphrase)
+    write_output(key.thumbprint(), None, private=False)
+    return 0

@@ -1,0 +1,236 @@
+"""The API client: any method and path on the org, Bearer or DPoP, pagination, rate limits, explained errors.
+
+``ApiClient.send`` returns every answer (errors included) as a frozen ``ApiResponse``, which is what a
+console shows; ``call`` and ``pages`` raise ``ApiError`` for error answers, which is what scripts want.
+Pages are yielded as they arrive, so memory stays proportional to what the caller keeps.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from oktatool.core.encoding import dumps_compact
+from oktatool.core.errors import ApiError, BadInputError, OktaToolError
+from oktatool.core.explain import ExplainContext
+from oktatool.core.headers import RateLimit, next_link, parse_rate_limit, parse_www_authenticate, seconds_until_retry
+from oktatool.core.http import check_url, explain_network_error
+from oktatool.core.problems import Problem, parse_problem
+from oktatool.core.tokens import NonceStore, ProofSigner, TokenResponse, origin_of
+
+if TYPE_CHECKING:
+    import requests
+
+#: wait at most this long for a rate limit to reset before giving up (seconds)
+MAX_WAIT = 60.0
+#: how many 429 answers in a row we wait through before giving up
+MAX_RETRIES = 3
+#: wait this long after a 429 that says nothing about when to come back
+DEFAULT_RETRY_WAIT = 1.0
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class CancelledError(OktaToolError):
+    """The caller cancelled the request while it waited."""
+
+    code = "cancelled"
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """One answer of the API: status, headers, body, and what was read from them."""
+
+    method: str
+    url: str
+    status: int
+    headers: Mapping[str, str] = field(repr=False)
+    content: bytes = field(repr=False)
+    rate_limit: RateLimit
+    request_id: str | None
+    #: the rel="next" URL, only when it is on the same org (never follow a link elsewhere with our token)
+    next_url: str | None
+    elapsed: float
+    problem: Problem | None = None
+    #: how many 429 answers were waited through before this one
+    retries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Say whether the status is 2xx."""
+        return 200 <= self.status < 300
+
+    def json(self) -> Any:
+        """Return the body parsed as JSON (None for an empty body); raise ApiError if it is not JSON."""
+        if not self.content.strip():
+            return None
+        try:
+            return json.loads(self.content)
+        except ValueError:
+            raise ApiError(f"{self.method} {self.url} answered {self.status} with a body that is not JSON",
+                           code="not_json") from None
+
+    def items(self) -> list[Any]:
+        """Return the page's items: the JSON array, or the single JSON value as a one-item list."""
+        data = self.json()
+        if data is None:
+            return []
+        return data if isinstance(data, list) else [data]
+
+
+class ApiClient:
+    """Calls one org's API with tokens from ``token_source``; thread-safe apart from the session it is given."""
+
+    def __init__(self, org_url: str, session: requests.Session, token_source: Callable[[], TokenResponse], *,
+                 dpop: ProofSigner | None = None, nonces: NonceStore | None = None,
+                 timeout: tuple[float, float] = (10.0, 30.0), max_wait: float = MAX_WAIT,
+                 max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
+                 scope_lookup: Callable[[str, str], tuple[str, ...]] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.org_url = check_url(org_url.rstrip("/"))
+        self.session = session
+        self.token_source = token_source
+        self.dpop = dpop
+        self.nonces = nonces or NonceStore()
+        self.timeout = timeout
+        self.max_wait = max_wait
+        self.max_retries = max_retries
+        self.context = context or ExplainContext()
+        self.scope_lookup = scope_lookup
+        self.clock = clock
+
+    def url_for(self, path: str) -> str:
+        """Return the absolute URL of ``path`` on the org; refuse a URL on another host (our token goes there)."""
+        url = urljoin(self.org_url + "/", path.lstrip("/")) if not urlsplit(path).scheme else path
+        if origin_of(url) != origin_of(self.org_url):
+            raise BadInputError(f"{url} is not on the org {self.org_url}; the access token is sent only there",
+                                hint="give a path such as /api/v1/users")
+        return url
+
+    def send(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None,
+             context: ExplainContext | None = None) -> ApiResponse:
+        """Send one request (waiting through 429s, answering DPoP nonce challenges); return the answer."""
+        method = method.upper()
+        if method not in METHODS:
+            raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
+        url = self.url_for(path)
+        data = dumps_compact(body).encode("utf-8") if body is not None else None
+        retries = 0
+        nonce_retried = False
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError("cancelled")
+            started = time.perf_counter()
+            response = self._send_once(method, url, data)
+            elapsed = time.perf_counter() - started
+            headers = response.headers
+            if self.nonces.remember(url, headers) and not nonce_retried and response.status_code in (400, 401) \
+                    and _challenge_error(headers) == "use_dpop_nonce":
+                nonce_retried = True
+                continue
+            if response.status_code == 429 and retries < self.max_retries:
+                wait = seconds_until_retry(headers, self.clock())
+                wait = DEFAULT_RETRY_WAIT if wait is None else wait
+                if wait <= self.max_wait:
+                    retries += 1
+                    if _wait(wait, cancel):
+                        raise CancelledError("cancelled while waiting for the rate limit to reset")
+                    continue
+            return self._answer(method, url, response, elapsed, retries, context)
+
+    def call(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None) -> ApiResponse:
+        """Send one request; raise ApiError (explained) when the answer is an error."""
+        response = self.send(method, path, body=body, cancel=cancel)
+        if response.problem is not None:
+            raise self._error(response)
+        return response
+
+    def pages(self, method: str, path: str, *, body: Any = None,
+              cancel: threading.Event | None = None) -> Iterator[ApiResponse]:
+        """Yield the first page and every rel="next" page after it, as each arrives; raise ApiError on an error."""
+        url: str | None = path
+        seen: set[str] = set()
+        while url is not None:
+            response = self.call(method, url, body=body, cancel=cancel)
+            yield response
+            seen.add(response.url)
+            url = response.next_url
+            # System Log polling always links a next page: an empty page, or a link back, ends the walk
+            if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
+                url = None
+
+    def _send_once(self, method: str, url: str, data: bytes | None) -> requests.Response:
+        import requests
+
+        token = self.token_source()
+        headers = {"Accept": "application/json", "Authorization": f"{token.scheme} {token.access_token}"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        if token.is_dpop:
+            if self.dpop is None:
+                raise BadInputError("the token is DPoP-bound but no DPoP key was given to sign proofs",
+                                    hint="ask for the token and call the API with the same DPoP key")
+            headers["DPoP"] = self.dpop.proof(method, url, nonce=self.nonces.get(url),
+                                              access_token=token.access_token)
+        try:
+            return self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                        allow_redirects=False)
+        except requests.RequestException as exc:
+            raise explain_network_error(exc, url) from None
+
+    def _answer(self, method: str, url: str, response: requests.Response, elapsed: float, retries: int,
+                context: ExplainContext | None) -> ApiResponse:
+        headers = response.headers
+        problem = None
+        if response.status_code >= 400:
+            ctx = context or self._context_for(method, url)
+            problem = parse_problem(response.status_code, headers, response.content, source="api", context=ctx)
+        link = next_link(headers.get("Link"))
+        if link is not None:
+            link = urljoin(url, link)
+            if origin_of(link) != origin_of(self.org_url):
+                link = None
+        return ApiResponse(method, url, response.status_code, headers, response.content, parse_rate_limit(headers),
+                           headers.get("X-Okta-Request-Id"), link, elapsed, problem, retries)
+
+    def _context_for(self, method: str, url: str) -> ExplainContext:
+        path = urlsplit(url).path
+        required: tuple[str, ...] = ()
+        if self.scope_lookup is not None:
+            try:
+                required = self.scope_lookup(method, path)
+            except OktaToolError:
+                required = ()  # an endpoint the catalog lacks: the server's challenge may still name the scope
+        return replace(self.context, method=method, path=path, required_scopes=required)
+
+    def _error(self, response: ApiResponse) -> ApiError:
+        problem = response.problem
+        assert problem is not None
+        hint = problem.hint()
+        if response.status == 429:
+            wait = seconds_until_retry(response.headers, self.clock())
+            when = f"the limit resets in {wait:.0f} s" if wait is not None else "the server did not say when it resets"
+            hint = (hint + "\n" if hint else "") + (
+                f"{when}; this client waits at most {self.max_wait:.0f} s, {self.max_retries} time(s) "
+                f"(waited {response.retries})")
+        return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
+
+
+def _challenge_error(headers: Mapping[str, str]) -> str | None:
+    for challenge in parse_www_authenticate(headers.get("WWW-Authenticate")):
+        error = challenge.get("error")
+        if error:
+            return error
+    return None
+
+
+def _wait(seconds: float, cancel: threading.Event | None) -> bool:
+    """Sleep ``seconds``; return True at once if ``cancel`` is set meanwhile."""
+    if cancel is not None:
+        return cancel.wait(seconds)
+    time.sleep(seconds)
+    return False

@@ -1,0 +1,230 @@
+"""Okta client assertions (private_key_jwt) and the preflight that checks them against Okta's rules.
+
+Every rule Okta's org authorization server enforces on a client assertion is checked here before
+anything is sent; each violation carries the exact error Okta would answer (FACTS.md §3) and the fix.
+The GUI and the CLI share ``preflight_assertion``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from oktatool.core import jwa
+from oktatool.core.errors import ClaimError, KeyMaterialError
+from oktatool.core.jwt import numeric_date, sign_compact
+from oktatool.core.orgurl import OrgUrl, parse_org_url
+
+if TYPE_CHECKING:
+    from oktatool.core.keys import Key
+
+#: algorithms Okta accepts for client assertions (FACTS.md §8)
+OKTA_ASSERTION_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+DEFAULT_LIFETIME = 300
+#: Okta refuses an `exp` more than one hour ahead (client_assertion_expires_too_far_in_future)
+MAX_LIFETIME = 3600
+#: bytes of randomness in every jti (256 bits; the brief asks for at least 128)
+JTI_BYTES = 32
+
+#: RFC 3986 unreserved characters; Okta client ids are like 0oa1b2c3d4E5f6G7h8i9
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,255}")
+
+# Okta's exact error_description strings (OAUTH-ERR, FACTS.md §3)
+ERR_AUDIENCE = "The audience claim for client_assertion must be the endpoint invoked for the request."
+ERR_ISSUER = "The issuer claim for client_assertion is not a valid client_id."
+ERR_SUBJECT = "The subject claim for client_assertion is not a valid client_id."
+ERR_EXP_REQUIRED = "The client_assertion must contain the 'exp' claim as seconds since epoch."
+ERR_EXPIRED = "The client_assertion token is expired."
+ERR_TOO_FAR = "The client_assertion token has an expiration too far into the future."
+ERR_IAT_FUTURE = "The client_assertion token must be issued before the current time."
+ERR_KID = "The client_assertion JWT kid is invalid."
+ERR_ALG = "The client_assertion JWT signature algorithm is invalid."
+ERR_SIGNATURE = "The client_assertion signature is invalid."
+ERR_KEY_USE = ("The public key being used for client assertion has an invalid 'use' parameter. "
+               "Valid values for the 'use' parameter are [...].")
+ERR_AUTH_METHOD = ("Client Credentials requests to the Org Authorization Server must use the private_key_jwt "
+                   "token_endpoint_auth_method.")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken Okta rule: which member, what is wrong, the Okta error it would cause, and the fix."""
+
+    rule: str
+    member: str | None
+    problem: str
+    #: Okta's internal error code (e.g. client_assertion_invalid_audience)
+    okta_code: str
+    #: Okta's error_description, verbatim
+    okta_error: str
+    fix: str
+
+    def message(self) -> str:
+        """Return the problem and the Okta error it would cause, quoted, in one line."""
+        return f'{self.problem}; Okta would answer "{self.okta_error}"'
+
+
+@dataclass(frozen=True)
+class ClientAssertion:
+    """A signed client assertion with the header and claims it was built from."""
+
+    header: Mapping[str, Any]
+    claims: Mapping[str, Any]
+    token: str
+
+    @property
+    def jti(self) -> str:
+        """Return the assertion's unique id."""
+        return str(self.claims["jti"])
+
+    @property
+    def expires_at(self) -> int:
+        """Return `exp` in seconds since the epoch."""
+        return int(self.claims["exp"])
+
+    def __repr__(self) -> str:  # the token is a credential until it expires: keep it out of logs
+        return f"ClientAssertion(header={dict(self.header)!r}, claims={dict(self.claims)!r}, token=<redacted>)"
+
+
+def _member(mapping: Mapping[str, Any], name: str) -> Any:
+    return mapping.get(name)
+
+
+def preflight_assertion(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key | None, org: OrgUrl,
+                        client_id: str, now: float) -> list[Finding]:
+    """Check a client assertion's header, claims and key against Okta's rules; return every violation."""
+    findings: list[Finding] = []
+
+    def add(rule: str, member: str | None, problem: str, code: str, error: str, fix: str) -> None:
+        findings.append(Finding(rule, member, problem, code, error, fix))
+
+    if not _CLIENT_ID.fullmatch(client_id or ""):
+        add("client_id_malformed", "iss", f"the client id {client_id!r} is malformed (expected letters, digits "
+            "and -._~ only, like 0oa1b2c3d4E5f6G7h8i9)", "client_assertion_invalid_issuer", ERR_ISSUER,
+            "copy the Client ID from the app's General tab in the Okta Admin Console")
+    aud = _member(claims, "aud")
+    if aud != org.token_url:
+        shown = "missing" if aud is None else repr(aud)
+        add("aud", "aud", f"aud is {shown}, not the token URL {org.token_url}", "client_assertion_invalid_audience",
+            ERR_AUDIENCE, f"set aud to exactly {org.token_url} (no trailing slash, same host you send to)")
+    iss, sub = _member(claims, "iss"), _member(claims, "sub")
+    if iss != client_id:
+        add("iss", "iss", f"iss is {iss!r}, not the client id {client_id!r}", "client_assertion_invalid_issuer",
+            ERR_ISSUER, "set iss to the client id")
+    if sub != client_id:
+        problem = f"sub is {sub!r}, not the client id {client_id!r}"
+        if iss == client_id:
+            problem += " (iss and sub must be the same)"
+        add("sub", "sub", problem, "client_assertion_invalid_subject", ERR_SUBJECT, "set sub to the client id")
+
+    exp = numeric_date(_member(claims, "exp"))
+    if exp is None:
+        add("exp_missing", "exp", "exp is missing or not a number of seconds since 1970",
+            "client_assertion_expiration_required", ERR_EXP_REQUIRED, "set exp to now + 300 (seconds since epoch)")
+    elif exp <= now:
+        add("exp_past", "exp", f"exp is {int(now - exp)} s in the past", "client_assertion_expired_token",
+            ERR_EXPIRED, "make a new assertion (and check this computer's clock)")
+    elif exp > now + MAX_LIFETIME:
+        add("exp_too_far", "exp", f"exp is {int(exp - now)} s ahead, more than {MAX_LIFETIME} s (1 hour)",
+            "client_assertion_expires_too_far_in_future", ERR_TOO_FAR,
+            "use a lifetime of at most 3600 s (300 s is safer against clock skew)")
+    iat_raw = _member(claims, "iat")
+    iat = numeric_date(iat_raw)
+    if iat_raw is not None and iat is None:
+        add("iat_invalid", "iat", "iat is not a number of seconds since 1970", "client_assertion_issued_at_in_future",
+            ERR_IAT_FUTURE, "set iat to the current time in seconds, or leave it out")
+    elif iat is not None and iat > now:
+        add("iat_future", "iat", f"iat is {int(iat - now)} s in the future", "client_assertion_issued_at_in_future",
+            ERR_IAT_FUTURE, "set iat to now; if it was, this computer's clock is ahead: sync it")
+
+    kid = _member(header, "kid")
+    if not isinstance(kid, str) or not kid:
+        add("kid_missing", "kid", "the header has no kid", "client_assertion_invalid_kid", ERR_KID,
+            "set kid to the Key ID shown for the public key under the app's Client Credentials in Okta")
+    alg = _member(header, "alg")
+    if alg not in OKTA_ASSERTION_ALGS:
+        add("alg", "alg", f"alg {alg!r} is not one Okta accepts ({', '.join(OKTA_ASSERTION_ALGS)})",
+            "client_assertion_invalid_signature_algorithm", ERR_ALG,
+            "sign with an RSA key (RS256) or an EC key (ES256 for P-256, ES384 for P-384, ES512 for P-521)")
+    if key is not None:
+        findings.extend(_key_findings(key, alg))
+    return findings
+
+
+def _key_findings(key: Key, alg: Any) -> list[Finding]:
+    found: list[Finding] = []
+    if key.is_symmetric:
+        found.append(Finding("symmetric_key", None, "the key is a shared secret (oct); Okta's org authorization "
+                             "server accepts only private_key_jwt", "unsupported_auth_method_client_creds",
+                             ERR_AUTH_METHOD, "generate an RSA or EC key pair and register its public key in Okta"))
+        return found
+    if key.use == "enc":
+        found.append(Finding("key_use_enc", "use", "the key's use is enc (encryption), not sig",
+                             "client_assertion_invalid_key_use", ERR_KEY_USE,
+                             "use (and register) a key with use sig, or without use"))
+    if not key.is_private:
+        found.append(Finding("no_private_key", None, "the key is public only; an assertion must be signed with "
+                             "the private key", "client_assertion_invalid_signature", ERR_SIGNATURE,
+                             "give the private key whose public half is registered in Okta"))
+    if key.kty not in ("RSA", "EC") or (key.kty == "EC" and key.crv not in ("P-256", "P-384", "P-521")):
+        found.append(Finding("key_type", None, f"a {key.describe()} key cannot make an assertion Okta accepts",
+                             "client_assertion_invalid_signature_algorithm", ERR_ALG,
+                             "use an RSA key (2048 bits or more) or an EC key on P-256, P-384 or P-521"))
+    elif isinstance(alg, str) and alg in OKTA_ASSERTION_ALGS and alg not in jwa.usable_algs(key):
+        fits = [a for a in jwa.usable_algs(key) if a in OKTA_ASSERTION_ALGS]
+        found.append(Finding("alg_key_mismatch", "alg", f"alg {alg} does not fit this {key.describe()} key",
+                             "client_assertion_invalid_signature", ERR_SIGNATURE,
+                             f"use alg {' or '.join(fits) or 'RS256'} with this key"))
+    return found
+
+
+def assertion_alg(key: Key) -> str:
+    """Return the alg for a client assertion with ``key``: the first one Okta accepts that fits the key."""
+    fits = [a for a in jwa.usable_algs(key) if a in OKTA_ASSERTION_ALGS]
+    if fits:
+        return fits[0]
+    # nothing fits: keep what the key would use so that preflight names the real problem
+    return key.alg or next(iter(jwa.algs_for_key(key)), "none")
+
+
+def _raise_first(findings: list[Finding]) -> None:
+    first = findings[0]
+    others = f" (and {len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
+    error_type = KeyMaterialError if first.rule in ("symmetric_key", "key_use_enc", "no_private_key", "key_type",
+                                                    "alg_key_mismatch") else ClaimError
+    raise error_type(first.message() + others, hint=first.fix, code=f"preflight_{first.rule}")
+
+
+def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
+                           lifetime: int = DEFAULT_LIFETIME, clock: Callable[[], float] = time.time) -> ClientAssertion:
+    """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would."""
+    org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:
+        raise ClaimError(f"the lifetime must be 1 to {MAX_LIFETIME} seconds, not {lifetime!r}", claim="exp",
+                         hint="Okta refuses an exp more than one hour ahead; 300 s is the default")
+    now = int(clock())
+    header = {"alg": assertion_alg(key), "kid": kid or key.kid, "typ": "JWT"}
+    claims = {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": org_url.token_url,
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": secrets.token_urlsafe(JTI_BYTES),
+    }
+    findings = preflight_assertion(header, claims, key, org_url, client_id, now)
+    if findings:
+        _raise_first(findings)
+    token = sign_compact(header, _payload(claims), key)
+    return ClientAssertion(MappingProxyType(header), MappingProxyType(claims), token)
+
+
+def _payload(claims: Mapping[str, Any]) -> bytes:
+    from oktatool.core.encoding import dumps_compact
+
+    return dumps_compact(dict(claims)).encode("utf-8")

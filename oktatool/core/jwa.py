@@ -1,0 +1,163 @@
+"""JWS algorithms (RFC 7518 §3, RFC 8037, RFC 8812): which alg fits which key, and the raw sign/verify.
+
+Signing goes straight to `cryptography` with the key objects the Key caches, so a client assertion
+costs little more than the signature itself (benchmarks/jwt.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+from oktatool.core.encoding import b64url_decode
+from oktatool.core.errors import KeyMaterialError
+
+if TYPE_CHECKING:
+    from oktatool.core.keys import Key
+
+HMAC_ALGS = ("HS256", "HS384", "HS512")
+RSA_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
+EC_ALGS = ("ES256", "ES384", "ES512", "ES256K")
+#: every JWS algorithm oktatool signs and verifies; `none` is deliberately absent
+SIGNING_ALGS = HMAC_ALGS + RSA_ALGS + EC_ALGS + ("EdDSA",)
+
+#: the one ECDSA alg per curve (RFC 7518 §3.4, RFC 8812 §3.2)
+EC_ALG_FOR_CURVE = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
+_EC_COORD_BYTES = {"P-256": 32, "P-384": 48, "P-521": 66, "secp256k1": 32}
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {"256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512}
+_HMAC_DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def _hash_for(alg: str) -> hashes.HashAlgorithm:
+    return _HASHES["256" if alg == "ES256K" else alg[2:]]()
+
+
+def algs_for_key(key: Key) -> tuple[str, ...]:
+    """Return the JWS algorithms this key can sign or verify, before its own `alg` restriction."""
+    if key.kty == "RSA":
+        return RSA_ALGS
+    if key.kty == "EC":
+        alg = EC_ALG_FOR_CURVE.get(key.crv or "")
+        return (alg,) if alg else ()
+    if key.kty == "OKP":
+        return ("EdDSA",) if key.crv in ("Ed25519", "Ed448") else ()
+    if key.kty == "oct":
+        # RFC 7518 §3.2: the HMAC key must be at least as long as the hash output
+        return tuple(alg for alg in HMAC_ALGS if key.size >= int(alg[2:]))
+    return ()
+
+
+def usable_algs(key: Key) -> tuple[str, ...]:
+    """Return the algorithms this key may be used with: its type's, narrowed by its `alg` and `use`."""
+    if key.use == "enc":
+        return ()
+    algs = algs_for_key(key)
+    if key.alg:
+        return tuple(a for a in algs if a == key.alg)
+    return algs
+
+
+def default_alg(key: Key) -> str:
+    """Return the algorithm to sign with when none is asked for: the key's own, else the usual one."""
+    algs = usable_algs(key)
+    if not algs:
+        raise KeyMaterialError(f"this {key.describe()} key cannot sign JWTs{_why_not(key)}",
+                               hint="use an RSA, EC (P-256/P-384/P-521/secp256k1), Ed25519/Ed448 or oct key")
+    return algs[0]
+
+
+def _why_not(key: Key) -> str:
+    if key.use == "enc":
+        return " (its use is enc: it is an encryption key)"
+    if key.alg and key.alg not in algs_for_key(key):
+        return f" (its alg {key.alg} is not a signature algorithm for it)"
+    if key.kty == "OKP":
+        return " (X25519/X448 keys are for key agreement only)"
+    if key.kty == "oct":
+        return f" (an HMAC key needs at least 256 bits; this one has {key.size})"
+    return ""
+
+
+def check_alg_fits(key: Key, alg: str) -> None:
+    """Raise KeyMaterialError unless ``alg`` may be used with ``key``, naming what would fit."""
+    if alg == "none":
+        raise KeyMaterialError("alg none (an unsigned JWT) is refused", hint="pick a signing algorithm")
+    if alg not in SIGNING_ALGS:
+        raise KeyMaterialError(f"unknown or unsupported JWS algorithm {alg!r}",
+                               hint="supported: " + " ".join(SIGNING_ALGS))
+    fits = usable_algs(key)
+    if alg not in fits:
+        hint = f"this key fits {', '.join(fits)}" if fits else f"this key cannot sign JWTs{_why_not(key)}"
+        raise KeyMaterialError(f"alg {alg} does not fit this {key.describe()} key", hint=hint, code="alg_mismatch")
+
+
+def _private_object(key: Key) -> Any:
+    if key.is_symmetric:
+        return b64url_decode(key.to_dict(private=True)["k"])
+    if not key.is_private:
+        raise KeyMaterialError(f"this {key.describe()} key is public; signing needs the private key",
+                               hint="give the private key (JWK with d, or a PRIVATE KEY PEM)", code="no_private_key")
+    return key.pyca()
+
+
+def _public_object(key: Key) -> Any:
+    if key.is_symmetric:
+        return b64url_decode(key.to_dict(private=True)["k"])
+    obj: Any = key.pyca()
+    return obj.public_key() if key.is_private else obj
+
+
+def sign_bytes(key: Key, alg: str, data: bytes) -> bytes:
+    """Sign ``data`` with ``key`` under ``alg`` (already checked to fit) and return the JWS signature."""
+    obj = _private_object(key)
+    if alg in _HMAC_DIGESTS:
+        return hmac.new(obj, data, _HMAC_DIGESTS[alg]).digest()
+    if alg.startswith("RS"):
+        return bytes(obj.sign(data, padding.PKCS1v15(), _hash_for(alg)))
+    if alg.startswith("PS"):
+        digest = _hash_for(alg)
+        pss = padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size)
+        return bytes(obj.sign(data, pss, digest))
+    if alg.startswith("ES"):
+        der = obj.sign(data, ec.ECDSA(_hash_for(alg)))
+        r, s = decode_dss_signature(der)
+        size = _EC_COORD_BYTES[key.crv or ""]
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big")
+    if alg == "EdDSA":
+        return bytes(obj.sign(data))
+    raise KeyMaterialError(f"unsupported JWS algorithm {alg!r}")  # pragma: no cover - check_alg_fits ran first
+
+
+def verify_bytes(key: Key, alg: str, data: bytes, signature: bytes) -> bool:
+    """Return True when ``signature`` over ``data`` verifies with ``key`` under ``alg``."""
+    obj = _public_object(key)
+    try:
+        if alg in _HMAC_DIGESTS:
+            return hmac.compare_digest(hmac.new(obj, data, _HMAC_DIGESTS[alg]).digest(), signature)
+        if alg.startswith("RS") and isinstance(obj, rsa.RSAPublicKey):
+            obj.verify(signature, data, padding.PKCS1v15(), _hash_for(alg))
+        elif alg.startswith("PS") and isinstance(obj, rsa.RSAPublicKey):
+            digest = _hash_for(alg)
+            obj.verify(signature, data, padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size),
+                       digest)
+        elif alg.startswith("ES") and isinstance(obj, ec.EllipticCurvePublicKey):
+            size = _EC_COORD_BYTES[key.crv or ""]
+            if len(signature) != 2 * size:
+                return False
+            r = int.from_bytes(signature[:size], "big")
+            s = int.from_bytes(signature[size:], "big")
+            obj.verify(encode_dss_signature(r, s), data, ec.ECDSA(_hash_for(alg)))
+        elif alg == "EdDSA" and isinstance(obj, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
+            obj.verify(signature, data)
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True

@@ -1,0 +1,531 @@
+"""Any JWT: sign, decode without a key, verify with a key or a key set, and the times in between.
+
+Decoding never needs a key and never trusts the token; verification takes the allowed algorithms
+from the key (an RSA public key is never an HMAC secret, `none` never verifies) and reports the exact
+reason a token fails.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from oktatool.core import jwa
+from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact
+from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, VerificationError
+
+if TYPE_CHECKING:
+    from oktatool.core.keys import Key
+
+#: refuse longer input before decoding anything (an Okta token is a few kB; a cookie jar is not a JWT)
+MAX_TOKEN_CHARS = 256 * 1024
+#: the registered claims that hold NumericDate values (RFC 7519 §4.1, OIDC Core §2)
+TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
+#: the reasons verification fails, as VerificationError codes
+FAILURE_REASONS = ("bad_signature", "kid_not_found", "alg_not_allowed", "no_fitting_key", "expired",
+                   "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit")
+
+Clock = Callable[[], float]
+
+
+def parse_json_object(text: str, *, what: str) -> dict[str, Any]:
+    """Parse ``text`` as a JSON object, reporting line and column of a syntax error (ClaimError)."""
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise ClaimError(f"{what} must be valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                         code="invalid_json") from None
+    except ValueError as exc:  # the duplicate-member hook
+        raise ClaimError(f"{what}: {exc}", code="duplicate_member") from None
+    if not isinstance(value, dict):
+        raise ClaimError(f"{what} must be a JSON object {{...}}, not {_json_kind(value)}", code="not_an_object")
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise ValueError(f"the member {name!r} appears twice")
+        result[name] = value
+    return result
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return "a number"
+
+
+# ---------------------------------------------------------------------------------------------- decode
+
+
+@dataclass(frozen=True)
+class CompactToken:
+    """The parts of a compact JWS (three segments) or JWE (five segments), decoded but not trusted."""
+
+    header: Mapping[str, Any]
+    #: the payload bytes of a JWS; empty for a JWE (it is encrypted)
+    payload: bytes
+    #: the signature segment, base64url, as it appeared
+    signature: str
+    #: ASCII(header segment '.' payload segment), what the signature covers
+    signing_input: bytes
+    encrypted: bool = False
+
+    @property
+    def alg(self) -> str | None:
+        """Return the header's alg, when it is a string."""
+        alg = self.header.get("alg")
+        return alg if isinstance(alg, str) else None
+
+    @property
+    def kid(self) -> str | None:
+        """Return the header's kid, when it is a string."""
+        kid = self.header.get("kid")
+        return kid if isinstance(kid, str) else None
+
+
+def _clean_token(token: str) -> str:
+    if not isinstance(token, str):
+        raise TokenFormatError("the token must be text")
+    if len(token) > MAX_TOKEN_CHARS:
+        raise TokenFormatError(f"the input is {len(token):,} characters long; a JWT of more than "
+                               f"{MAX_TOKEN_CHARS // 1024} kB is not accepted", code="token_too_long")
+    text = token.strip()
+    scheme, _, rest = text.partition(" ")
+    if scheme.lower() in ("bearer", "dpop") and rest:
+        text = rest.strip()  # pasted straight from an Authorization header
+    if not text:
+        raise TokenFormatError("the token is empty", hint="paste a JWT: three base64url parts joined by dots",
+                               code="empty_token")
+    if any(ch.isspace() for ch in text):
+        raise TokenFormatError("the token contains spaces or line breaks inside it",
+                               hint="copy the token again as one line", code="whitespace_in_token")
+    return text
+
+
+def _segment(text: str, name: str) -> bytes:
+    try:
+        return b64url_decode(text)
+    except ValueError as exc:
+        raise TokenFormatError(f"the {name} segment {exc}", code="bad_base64url") from None
+
+
+def parse_compact(token: str) -> CompactToken:
+    """Split and decode a compact JWS or JWE; raise TokenFormatError with what is wrong."""
+    text = _clean_token(token)
+    parts = text.split(".")
+    if len(parts) not in (3, 5):
+        raise TokenFormatError(
+            f"a JWT has 3 parts separated by dots (5 for an encrypted JWT); this has {len(parts)}",
+            hint="copy the whole token: header.payload.signature", code="wrong_part_count")
+    header_bytes = _segment(parts[0], "header")
+    try:
+        header_text = header_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TokenFormatError("the header is not UTF-8 text", code="bad_header") from None
+    try:
+        header = parse_json_object(header_text, what="the header")
+    except ClaimError as exc:
+        raise TokenFormatError(exc.description, code="bad_header") from None
+    if len(parts) == 5:
+        for index, name in ((1, "encrypted key"), (2, "IV"), (3, "ciphertext"), (4, "tag")):
+            _segment(parts[index], name)
+        return CompactToken(header, b"", "", b"", encrypted=True)
+    payload = _segment(parts[1], "payload")
+    _segment(parts[2], "signature")
+    return CompactToken(header, payload, parts[2], f"{parts[0]}.{parts[1]}".encode("ascii"))
+
+
+@dataclass(frozen=True)
+class ClaimTime:
+    """One NumericDate claim shown for people: the raw value, ISO-8601 UTC and relative to now."""
+
+    claim: str
+    value: Any
+    iso: str | None
+    relative: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form used by ``decode --json``."""
+        return {"value": self.value, "iso": self.iso, "relative": self.relative}
+
+
+@dataclass(frozen=True)
+class TokenTimes:
+    """The time claims of a token judged at one instant."""
+
+    now: float
+    times: tuple[ClaimTime, ...] = ()
+    expired: bool = False
+    not_yet_valid: bool = False
+
+    def get(self, claim: str) -> ClaimTime | None:
+        """Return the ClaimTime of ``claim`` if the token has it."""
+        return next((t for t in self.times if t.claim == claim), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form used by ``decode --json``: each claim plus the flags."""
+        result: dict[str, Any] = {t.claim: t.to_dict() for t in self.times}
+        result["expired"] = self.expired
+        result["not_yet_valid"] = self.not_yet_valid
+        return result
+
+
+def numeric_date(value: Any) -> float | None:
+    """Return ``value`` as seconds since the epoch if it is a finite JSON number (not a bool), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def iso_utc(seconds: float) -> str | None:
+    """Format epoch seconds as ISO-8601 UTC (``2024-05-01T12:00:00Z``), or None when out of range."""
+    try:
+        moment = datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    text = moment.isoformat(timespec="seconds" if seconds == int(seconds) else "milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def format_duration(seconds: float) -> str:
+    """Format a non-negative span coarsely: ``45 s``, ``4 min``, ``2 h``, ``3 d``."""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
+_PHRASES = {
+    "exp": ("expires in {}", "expired {} ago", "expires now"),
+    "nbf": ("valid in {}", "valid since {} ago", "valid from now"),
+    "iat": ("issued {} in the future", "issued {} ago", "issued now"),
+    "auth_time": ("authenticated {} in the future", "authenticated {} ago", "authenticated now"),
+}
+
+
+def relative_phrase(claim: str, value: float, now: float) -> str:
+    """Describe a time claim relative to ``now``: "expires in 4 min", "expired 2 h ago"."""
+    future, past, present = _PHRASES.get(claim, ("in {}", "{} ago", "now"))
+    delta = value - now
+    if abs(delta) < 1:
+        return present
+    return (future if delta > 0 else past).format(format_duration(delta))
+
+
+def token_times(claims: Mapping[str, Any], now: float, *, leeway: float = 0) -> TokenTimes:
+    """Judge the time claims of ``claims`` at ``now`` (seconds since the epoch)."""
+    times: list[ClaimTime] = []
+    expired = not_yet_valid = False
+    for claim in TIME_CLAIMS:
+        if claim not in claims:
+            continue
+        raw = claims[claim]
+        number = numeric_date(raw)
+        if number is None:
+            times.append(ClaimTime(claim, raw, None, "not a number of seconds since 1970"))
+            continue
+        iso = iso_utc(number)
+        times.append(ClaimTime(claim, raw, iso, relative_phrase(claim, number, now) if iso else "out of range"))
+        if claim == "exp" and number <= now - leeway:
+            expired = True
+        if claim == "nbf" and number > now + leeway:
+            not_yet_valid = True
+    return TokenTimes(now, tuple(times), expired, not_yet_valid)
+
+
+@dataclass(frozen=True)
+class DecodedToken:
+    """A JWT decoded without a key: header, claims, signature and times, nothing verified."""
+
+    header: Mapping[str, Any]
+    #: the claims object; None for an encrypted JWT (JWE) or a JWS whose payload is not a JSON object
+    claims: Mapping[str, Any] | None
+    signature: str
+    times: TokenTimes
+    encrypted: bool = False
+    #: the payload as text when it is not a JSON object (e.g. RFC 7520's quotation)
+    payload_text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``decode --json`` shape: {"header","claims","signature","times"}."""
+        result: dict[str, Any] = {"header": dict(self.header), "claims": None if self.claims is None
+                                  else dict(self.claims), "signature": self.signature, "times": self.times.to_dict()}
+        if self.encrypted:
+            result["encrypted"] = True
+        if self.payload_text is not None:
+            result["payload"] = self.payload_text
+        return result
+
+
+def decode_token(token: str, *, now: float | None = None, strict: bool = False) -> DecodedToken:
+    """Decode ``token`` without verifying it; ``strict`` demands a JSON-object claims set (a JWT)."""
+    import time
+
+    moment = time.time() if now is None else now
+    compact = parse_compact(token)
+    if compact.encrypted:
+        return DecodedToken(compact.header, None, "", TokenTimes(moment), encrypted=True)
+    try:
+        text = compact.payload.decode("utf-8")
+    except UnicodeDecodeError:
+        if strict:
+            raise TokenFormatError("the payload is not UTF-8 text, so it is not a JWT claims set",
+                                   code="bad_payload") from None
+        return DecodedToken(compact.header, None, compact.signature, TokenTimes(moment),
+                            payload_text=b64url_encode(compact.payload))
+    try:
+        claims = parse_json_object(text, what="the claims")
+    except ClaimError as exc:
+        if strict:
+            raise TokenFormatError(exc.description, code="bad_claims") from None
+        return DecodedToken(compact.header, None, compact.signature, TokenTimes(moment), payload_text=text)
+    return DecodedToken(compact.header, claims, compact.signature, token_times(claims, moment))
+
+
+# ------------------------------------------------------------------------------------------------ sign
+
+
+def build_header(key: Key, alg: str, extra: Mapping[str, Any] | None = None, *,
+                 defaults: bool = True) -> dict[str, Any]:
+    """Return the protected header: alg, then (with ``defaults``) typ JWT and the key's kid, then ``extra``."""
+    header: dict[str, Any] = {"alg": alg}
+    if defaults:
+        header["typ"] = "JWT"
+        if key.kid:
+            header["kid"] = key.kid
+    for name, value in (extra or {}).items():
+        if name == "alg":
+            continue
+        if value is None:
+            header.pop(name, None)  # {"typ": null} in --header removes a default member
+        else:
+            header[name] = value
+    return header
+
+
+def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = None) -> str:
+    """Return the signing alg from ``alg``, else the header's, else the key's; check it fits the key."""
+    header_alg = (header or {}).get("alg")
+    if header_alg is not None and not isinstance(header_alg, str):
+        raise ClaimError("the header's alg must be a string", claim="alg")
+    if alg and header_alg and alg != header_alg:
+        raise ClaimError(f"the alg asked for ({alg}) differs from the header's alg ({header_alg})", claim="alg",
+                         hint="give the algorithm once")
+    chosen = alg or header_alg or jwa.default_alg(key)
+    jwa.check_alg_fits(key, chosen)
+    return chosen
+
+
+def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
+    """Sign ``payload`` under the complete protected ``header`` (whose alg must fit ``key``)."""
+    alg = header.get("alg")
+    if not isinstance(alg, str):
+        raise ClaimError("the header has no alg", claim="alg")
+    jwa.check_alg_fits(key, alg)
+    signing_input = b64url_encode(dumps_compact(header).encode("utf-8")) + "." + b64url_encode(payload)
+    signature = jwa.sign_bytes(key, alg, signing_input.encode("ascii"))
+    return signing_input + "." + b64url_encode(signature)
+
+
+def sign_token(claims: Mapping[str, Any], key: Key, *, alg: str | None = None,
+               header: Mapping[str, Any] | None = None, defaults: bool = True) -> str:
+    """Sign ``claims`` as a compact JWT with ``key``; ``header`` adds or overrides members (None removes)."""
+    if not isinstance(claims, Mapping):
+        raise ClaimError("the claims must be a JSON object {...}", code="not_an_object")
+    chosen = resolve_alg(key, alg, header)
+    full_header = build_header(key, chosen, header, defaults=defaults)
+    try:
+        payload = dumps_compact(dict(claims)).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
+    return sign_compact(full_header, payload, key)
+
+
+# ---------------------------------------------------------------------------------------------- verify
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A token whose signature verified with ``key`` (and whose times held, unless not checked)."""
+
+    header: Mapping[str, Any]
+    claims: Mapping[str, Any] | None
+    payload: bytes
+    alg: str
+    key: Key
+    #: how the key is named to people: its kid, or its type and thumbprint
+    key_label: str
+    times: TokenTimes = field(default_factory=lambda: TokenTimes(0.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``verify --json`` shape of a valid token."""
+        return {"valid": True, "alg": self.alg, "key": self.key_label, "header": dict(self.header),
+                "claims": None if self.claims is None else dict(self.claims), "times": self.times.to_dict()}
+
+
+def key_label(key: Key) -> str:
+    """Name a key for people: ``kid "abc" (RSA 2048)`` or ``RSA 2048, thumbprint …``."""
+    if key.kid:
+        return f'kid "{key.kid}" ({key.describe()})'
+    return f"{key.describe()}, thumbprint {key.thumbprint()}"
+
+
+def _fail(reason: str, description: str, hint: str | None = None) -> VerificationError:
+    return VerificationError(description, hint=hint, code=reason)
+
+
+def _check_header(compact: CompactToken) -> str:
+    if compact.encrypted:
+        raise TokenFormatError("this is an encrypted JWT (JWE, five parts); it cannot be verified without "
+                               "decrypting it", code="encrypted_token")
+    alg = compact.header.get("alg")
+    if alg == "none":
+        raise _fail("unsigned", "the token is unsigned (alg none); an unsigned token never verifies")
+    if not isinstance(alg, str):
+        raise TokenFormatError("the token's header has no alg", code="bad_header")
+    crit = compact.header.get("crit")
+    if crit is not None:
+        raise _fail("unsupported_crit", f"the token marks header members as critical ({crit}); oktatool "
+                                        "understands none of them, so it must reject the token")
+    if alg not in jwa.SIGNING_ALGS:
+        raise _fail("alg_not_allowed", f"the token's alg {alg!r} is not a supported signature algorithm",
+                    "supported: " + " ".join(jwa.SIGNING_ALGS))
+    return alg
+
+
+def _try_key(compact: CompactToken, alg: str, key: Key) -> bool:
+    return jwa.verify_bytes(key, alg, compact.signing_input, b64url_decode(compact.signature))
+
+
+def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, leeway: float,
+            check_times: bool) -> VerifiedToken:
+    import time
+
+    moment = time.time() if now is None else now
+    claims: dict[str, Any] | None = None
+    try:
+        claims = parse_json_object(compact.payload.decode("utf-8"), what="the claims")
+    except (UnicodeDecodeError, ClaimError):
+        claims = None
+    times = token_times(claims or {}, moment, leeway=leeway)
+    if check_times and claims is not None:
+        for claim in ("exp", "nbf"):
+            entry = times.get(claim)
+            if entry is not None and entry.iso is None:
+                raise _fail("invalid_time_claim", f"the signature is valid but the {claim} claim is not a valid "
+                                                  f"number of seconds since 1970 ({entry.value!r})")
+        if times.expired:
+            exp = times.get("exp")
+            assert exp is not None
+            raise _fail("expired", f"the signature is valid but the token {exp.relative} ({exp.iso})")
+        if times.not_yet_valid:
+            nbf = times.get("nbf")
+            assert nbf is not None
+            raise _fail("not_yet_valid", f"the signature is valid but the token is not valid yet: {nbf.relative} "
+                                         f"({nbf.iso})")
+    return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
+
+
+def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: float = 0,
+                    check_times: bool = True) -> VerifiedToken:
+    """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails."""
+    compact = parse_compact(token)
+    alg = _check_header(compact)
+    allowed = jwa.usable_algs(key)
+    if alg not in allowed:
+        fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
+        raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for this {key.describe()} key; {fits}",
+                    _confusion_hint(key, alg))
+    if not _try_key(compact, alg, key):
+        kid_note = ""
+        if compact.kid and key.kid and compact.kid != key.kid:
+            kid_note = f" (the token names kid {compact.kid!r}, the key is {key.kid!r})"
+        raise _fail("bad_signature", f"bad signature: the token was not signed by this key{kid_note}",
+                    "check that you have the right key, and that the token was copied whole")
+    return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
+
+
+def _confusion_hint(key: Key, alg: str) -> str | None:
+    if alg in jwa.HMAC_ALGS and not key.is_symmetric:
+        return "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
+    return None
+
+
+def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
+                     check_times: bool = True) -> VerifiedToken:
+    """Verify with a key set: the key named by kid, or (no kid) every key whose type fits, the match named."""
+    compact = parse_compact(token)
+    alg = _check_header(compact)
+    if not keys:
+        raise _fail("no_fitting_key", "the key set is empty")
+    if compact.kid is not None:
+        candidates = [k for k in keys if k.kid == compact.kid]
+        if not candidates:
+            known = ", ".join(repr(k.kid) for k in keys if k.kid) or "none"
+            raise _fail("kid_not_found", f"kid {compact.kid!r} is not in the key set (its kids: {known})",
+                        "the signer used a key this set does not have; fetch the current key set")
+        fitting = [k for k in candidates if alg in jwa.usable_algs(k)]
+        if not fitting:
+            key = candidates[0]
+            allowed = jwa.usable_algs(key)
+            fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
+            raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for key {key_label(key)}; {fits}",
+                        _confusion_hint(key, alg))
+    else:
+        fitting = [k for k in keys if alg in jwa.usable_algs(k)]
+        if not fitting:
+            raise _fail("no_fitting_key", f"no key in the set can verify alg {alg} "
+                                          f"(the set holds: {', '.join(k.describe() for k in keys)})")
+    for key in fitting:
+        if _try_key(compact, alg, key):
+            return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
+    tried = "; ".join(key_label(k) for k in fitting)
+    raise _fail("bad_signature", f"bad signature: no key in the set verifies it (tried {tried})",
+                "check that the key set belongs to the token's issuer")
+
+
+def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0) -> list[Key]:
+    """Fetch a JWKS over verified TLS (http only to loopback) and return its keys."""
+    from pathlib import Path
+
+    import requests
+
+    from oktatool.core.errors import NetworkError
+    from oktatool.core.http import HttpOptions, check_url, explain_network_error, new_session
+    from oktatool.core.keys import load_keys
+
+    check_url(url)
+    options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)
+    session = new_session(options)
+    try:
+        with session:
+            response = session.get(url, timeout=options.timeout, headers={"Accept": "application/json"})
+            body = response.content[: 4 * 1024 * 1024 + 1]
+    except requests.RequestException as exc:
+        raise explain_network_error(exc, url) from None
+    if response.status_code != 200:
+        raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
+                           code="jwks_http_status")
+    if len(body) > 4 * 1024 * 1024:
+        raise NetworkError("the JWKS URL answered with more than 4 MB; that is not a key set", code="jwks_too_big")
+    try:
+        return load_keys(body)
+    except KeyMaterialError as exc:
+        raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
+                               hint=exc.hint) from None

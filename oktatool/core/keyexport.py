@@ -1,0 +1,94 @@
+"""PEM and X.509 output of key material: PKCS#8 (plain or encrypted), PKCS#1/SEC1, SPKI, self-signed certs."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.x509.oid import NameOID
+
+from oktatool.core.errors import KeyMaterialError
+from oktatool.core.keyjwk import PRIVATE_TYPES, Material, PrivateKey, public_of, shape_of
+
+MAX_CERT_DAYS = 36500
+_CN_MAX = 64  # ub-common-name, RFC 5280 appendix A
+
+
+def _private(material: Material, fmt: str) -> PrivateKey:
+    if isinstance(material, bytes):
+        raise KeyMaterialError(f"an oct key is a shared secret; it has no {fmt} form", hint="use jwk or jwks")
+    if not isinstance(material, PRIVATE_TYPES):
+        raise KeyMaterialError(f"this is a public key; {fmt} needs the private key",
+                               hint="use pem-public, jwk-public or jwks-public, or load the private key")
+    return material
+
+
+def pem_pkcs8(material: Material, passphrase: bytes | None) -> str:
+    """Return PKCS#8 PEM (``PRIVATE KEY``, or ``ENCRYPTED PRIVATE KEY`` with a passphrase)."""
+    key = _private(material, "pem")
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode()
+
+
+def pem_traditional(material: Material) -> str:
+    """Return PKCS#1 (``RSA PRIVATE KEY``) or SEC1 (``EC PRIVATE KEY``) PEM."""
+    key = _private(material, "pem-traditional")
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise KeyMaterialError(f"OKP {shape_of(key).crv} keys have no traditional PEM form (only RSA and EC do)",
+                               hint="use format pem (PKCS#8)")
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                             serialization.NoEncryption()).decode()
+
+
+def pem_spki(material: Material) -> str:
+    """Return the SubjectPublicKeyInfo PEM (``PUBLIC KEY``)."""
+    if isinstance(material, bytes):
+        raise KeyMaterialError("an oct key is a shared secret; it has no public key", hint="use jwk or jwks")
+    return public_of(material).public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def _cert_hash(key: PrivateKey) -> hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None:
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return None  # EdDSA hashes internally
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        if key.curve.key_size == 384:
+            return hashes.SHA384()
+        if key.curve.key_size == 521:
+            return hashes.SHA512()
+    return hashes.SHA256()
+
+
+def self_signed_cert(material: Material, *, common_name: str, days: int, now: datetime | None = None) -> str:
+    """Return a self-signed X.509 v3 certificate PEM for an RSA, EC, Ed25519 or Ed448 private key."""
+    key = _private(material, "cert")
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+                      | ed448.Ed448PrivateKey):
+        raise KeyMaterialError(f"OKP {shape_of(key).crv} keys cannot sign, so they cannot self-sign a certificate",
+                               hint="certificates are made for RSA, EC, Ed25519 and Ed448 keys")
+    if not 1 <= days <= MAX_CERT_DAYS:
+        raise KeyMaterialError(f"certificate validity must be 1 to {MAX_CERT_DAYS} days, not {days}")
+    if not 1 <= len(common_name) <= _CN_MAX:
+        raise KeyMaterialError(f"the certificate common name must be 1 to {_CN_MAX} characters "
+                               f"(this one has {len(common_name)})", hint="give a shorter subject")
+    start = (now or datetime.now(UTC)).replace(microsecond=0)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    public = key.public_key()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public)
+        # 159 random bits keep the serial positive and under the 20-octet limit of RFC 5280 §4.1.2.2
+        .serial_number(secrets.randbits(159) | 1)
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+    )
+    cert = builder.sign(key, _cert_hash(key))
+    return cert.public_bytes(serialization.Encoding.PEM).decode()

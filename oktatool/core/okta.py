@@ -1,0 +1,146 @@
+"""One service app talking to one Okta org: the token client and the API client wired to a key.
+
+``OktaClient`` is what the CLI and the GUI Console use: it signs client assertions with the app's key,
+keeps a DPoP key for the session when DPoP is on, asks for the scopes an endpoint needs (from the scope
+catalog) and hands out tokens and API calls. Everything it returns is a frozen value.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse
+from oktatool.core.assertion import DEFAULT_LIFETIME, build_client_assertion
+from oktatool.core.dpop import DPoPKey, make_proof
+from oktatool.core.errors import BadInputError
+from oktatool.core.explain import ExplainContext
+from oktatool.core.http import HttpOptions, new_session
+from oktatool.core.keys import Key
+from oktatool.core.orgurl import OrgUrl
+from oktatool.core.tokens import ClientCredentials, NonceStore, TokenClient, TokenResponse, normalize_scopes
+
+if TYPE_CHECKING:
+    import requests
+
+    from oktatool.core.scopes import ScopeCatalog
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything needed to act as one service app on one org."""
+
+    org: OrgUrl
+    client_id: str
+    key: Key = field(repr=False)
+    #: kid for the assertion header (default: the key's own kid)
+    kid: str | None = None
+    #: every kid in the key file, so a "kid is invalid" answer can list them
+    key_kids: tuple[str, ...] = ()
+    #: scopes to ask for when a call does not say (a profile's granted scopes)
+    scopes: tuple[str, ...] = ()
+    dpop: bool = False
+    http: HttpOptions = field(default_factory=HttpOptions)
+    assertion_lifetime: int = DEFAULT_LIFETIME
+
+
+class DPoPSigner:
+    """Signs DPoP proofs with one key pair for the life of a client (the token is bound to it)."""
+
+    def __init__(self, key: DPoPKey) -> None:
+        self.key = key
+
+    @property
+    def thumbprint(self) -> str:
+        """Return the RFC 7638 thumbprint of the DPoP public key."""
+        return self.key.thumbprint
+
+    def proof(self, method: str, url: str, *, nonce: str | None = None, access_token: str | None = None) -> str:
+        """Return a new proof for one request."""
+        return make_proof(self.key, method, url, nonce=nonce, access_token=access_token)
+
+
+class OktaClient:
+    """Tokens and API calls for one Connection; safe to use from worker threads."""
+
+    def __init__(self, connection: Connection, *, session: requests.Session | None = None,
+                 dpop_key: DPoPKey | None = None, catalog: ScopeCatalog | None = None,
+                 max_wait: float = MAX_WAIT, max_retries: int = MAX_RETRIES) -> None:
+        self.connection = connection
+        self.session = session or new_session(connection.http)
+        self.nonces = NonceStore()
+        self.tokens = TokenClient(self.session, timeout=connection.http.timeout, nonces=self.nonces)
+        self.dpop = DPoPSigner(dpop_key or DPoPKey.generate()) if connection.dpop else None
+        self.max_wait = max_wait
+        self.max_retries = max_retries
+        self._catalog = catalog
+        self._catalog_lock = threading.Lock()
+
+    @property
+    def credentials(self) -> ClientCredentials:
+        """Return the app's credentials: each call of ``sign_assertion`` signs a new assertion."""
+        conn = self.connection
+
+        def sign() -> str:
+            return build_client_assertion(conn.org, conn.client_id, conn.key, kid=conn.kid,
+                                          lifetime=conn.assertion_lifetime).token
+
+        return ClientCredentials(conn.org.token_url, conn.client_id, sign, kid=conn.kid or conn.key.kid,
+                                 key_kids=conn.key_kids)
+
+    def catalog(self) -> ScopeCatalog:
+        """Return the scope catalog (loaded on first use)."""
+        with self._catalog_lock:
+            if self._catalog is None:
+                from oktatool.core.scopes import ScopeCatalog
+
+                self._catalog = ScopeCatalog.load()
+            return self._catalog
+
+    def required_scopes(self, method: str, path: str) -> tuple[str, ...]:
+        """Return the scopes ``method path`` needs, from the catalog; raise BadInputError for unknown endpoints."""
+        return self.catalog().required_scopes(method, path.split("?", 1)[0]).scopes
+
+    def scopes_for(self, method: str, path: str, scopes: str | Iterable[str] | None = None) -> tuple[str, ...]:
+        """Return the scopes to ask for: those given, else what the endpoint needs, else the connection's."""
+        if scopes:
+            return normalize_scopes(scopes)
+        try:
+            needed = self.required_scopes(method, path)
+        except BadInputError:
+            if self.connection.scopes:
+                return self.connection.scopes
+            raise
+        if not needed:
+            raise BadInputError(f"{method.upper()} {path} takes no OAuth scope (SSWS API tokens only, or public)",
+                                hint="see oktatool scopes --for \"METHOD PATH\"")
+        return needed
+
+    def token(self, scopes: str | Iterable[str] | None = None, *, use_cache: bool = True) -> TokenResponse:
+        """Return a token for ``scopes`` (default: the connection's), cached until 5 minutes before expiry."""
+        wanted = normalize_scopes(scopes if scopes else self.connection.scopes)
+        return self.tokens.get_token(self.credentials, wanted, dpop=self.dpop, use_cache=use_cache)
+
+    def api(self, scopes: str | Iterable[str]) -> ApiClient:
+        """Return an API client whose calls carry a token for ``scopes``."""
+        wanted = normalize_scopes(scopes)
+        context = ExplainContext(client_id=self.connection.client_id, token_url=self.connection.org.token_url,
+                                 requested_scopes=wanted, dpop=self.dpop is not None)
+        return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
+                         nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
+                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup)
+
+    def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
+             cancel: threading.Event | None = None) -> ApiResponse:
+        """Call the API once and return the answer, errors included (what a console shows)."""
+        return self.api(self.scopes_for(method, path, scopes)).send(method, path, body=body, cancel=cancel)
+
+    def pages(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
+              cancel: threading.Event | None = None) -> Iterator[ApiResponse]:
+        """Yield every page of a list as it arrives; raise ApiError on an error answer."""
+        return self.api(self.scopes_for(method, path, scopes)).pages(method, path, body=body, cancel=cancel)
+
+    def _lookup(self, method: str, path: str) -> tuple[str, ...]:
+        return self.required_scopes(method, path)

@@ -1,0 +1,307 @@
+"""Serve a sandbox org over HTTP(S) on loopback: dispatch, request ids, rate limits, start and stop."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+import secrets
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from oktatool.core.errors import SandboxError
+from oktatool.sandbox.api import ManagementApi
+from oktatool.sandbox.files import write_private
+from oktatool.sandbox.messages import Request, Response, okta_error
+from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
+from oktatool.sandbox.org import SandboxOptions, SandboxOrg, make_service_key
+from oktatool.sandbox.tls import write_tls_files
+
+KEY_PEM_FILE = "service-app.pem"
+KEY_JWK_FILE = "service-app.jwk.json"
+#: X-Rate-Limit-Limit shown when no limit is configured (counted, never enforced)
+NOMINAL_RATE_LIMIT = 10_000
+RATE_WINDOW_SECONDS = 60
+MAX_BODY_BYTES = 1024 * 1024
+_UNLIMITED_PATHS = ("/oauth2/v1/keys", "/.well-known/openid-configuration",
+                    "/.well-known/oauth-authorization-server")
+_REQUEST_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_HOST_HEADER = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    """Everything a client needs to use a running sandbox."""
+
+    org_url: str
+    token_url: str
+    client_id: str
+    key_file: Path  # the service app's private key, PKCS#8 PEM (mode 0600)
+    jwk_file: Path  # the same key as a private JWK with kid, use and alg (mode 0600)
+    kid: str
+    ssws_token: str
+    scopes: tuple[str, ...]
+    directory: Path
+    ca_file: Path | None  # the CA certificate to trust when TLS is on
+    dpop_required: bool
+    rate_limit: int | None
+    port: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the start-up line of ``oktatool sandbox`` as a JSON object."""
+        line: dict[str, Any] = {
+            "org_url": self.org_url,
+            "token_endpoint": self.token_url,
+            "client_id": self.client_id,
+            "key_file": str(self.key_file),
+            "jwk_file": str(self.jwk_file),
+            "kid": self.kid,
+            "ssws_token": self.ssws_token,
+            "scopes": list(self.scopes),
+            "dpop_required": self.dpop_required,
+            "dir": str(self.directory),
+        }
+        if self.ca_file is not None:
+            line["ca_file"] = str(self.ca_file)
+        return line
+
+
+@dataclass(frozen=True)
+class RateState:
+    """The X-Rate-Limit-* values of one response and whether the request may proceed."""
+
+    limit: int
+    remaining: int
+    reset: int
+    allowed: bool
+
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """Return the rate limit headers."""
+        return (("X-Rate-Limit-Limit", str(self.limit)), ("X-Rate-Limit-Remaining", str(self.remaining)),
+                ("X-Rate-Limit-Reset", str(self.reset)))
+
+
+class RateLimiter:
+    """Count requests per bucket in 60-second windows; refuse beyond ``limit`` when one is set."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self._windows: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, bucket: str, *, count: bool = True) -> RateState:
+        """Count one request in ``bucket`` (unless ``count`` is False) and return the state."""
+        ceiling = self.limit if self.limit is not None else NOMINAL_RATE_LIMIT
+        now = time.time()
+        with self._lock:
+            start, used = self._windows.get(bucket, (now, 0))
+            if now >= start + RATE_WINDOW_SECONDS:
+                start, used = now, 0
+            allowed = self.limit is None or used < self.limit
+            if count and allowed:
+                used += 1
+            self._windows[bucket] = (start, used)
+        return RateState(ceiling, max(0, ceiling - used), math.ceil(start + RATE_WINDOW_SECONDS), allowed)
+
+
+def rate_bucket(path: str) -> str:
+    """Return the rate-limit bucket of a path: its first three segments (/api/v1/users, /oauth2/v1/token)."""
+    return "/".join(path.split("/")[:4])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "oktatool-sandbox"
+    timeout = 30  # idle keep-alive connections close after this
+    server: _HttpServer
+
+    def _serve(self) -> None:
+        length_text = self.headers.get("Content-Length") or "0"
+        try:
+            length = int(length_text)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self._send(okta_error(413 if length > 0 else 400, "E0000003", "The request body was not well-formed."))
+            self.close_connection = True
+            return
+        body = self.rfile.read(length) if length else b""
+        sandbox = self.server.sandbox
+        host = self.headers.get("Host") or ""
+        if not _HOST_HEADER.fullmatch(host):
+            host = sandbox.default_host
+        request = Request(method=self.command, target=self.path, headers=tuple(self.headers.items()), body=body,
+                          base_url=f"{sandbox.scheme}://{host}", client_ip=self.client_address[0])
+        self._send(sandbox.handle(request))
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: requests are recorded in the System Log, and stdout carries the JSON line."""
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.tls_context: ssl.SSLContext | None = None
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """Do the TLS handshake on the connection's own thread, then serve it; remember it for stop()."""
+        connection: socket.socket = request
+        if self.tls_context is not None:
+            try:
+                connection.settimeout(_Handler.timeout)
+                connection = self.tls_context.wrap_socket(connection, server_side=True)
+            except (ssl.SSLError, OSError):
+                return  # a client that does not trust the certificate hangs up during the handshake
+        with self._connections_lock:
+            self._connections.add(connection)
+        try:
+            _Handler(connection, client_address, self)
+        finally:
+            with self._connections_lock:
+                self._connections.discard(connection)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore connections that clients drop; the sandbox keeps serving."""
+
+    def close_connections(self) -> None:
+        """Shut down every open connection so that no keep-alive thread outlives the sandbox."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class Sandbox:
+    """A running (or ready to run) sandbox org; use ``start()``/``stop()`` or ``with``."""
+
+    def __init__(self, options: SandboxOptions, directory: Path) -> None:
+        self.options = options
+        self.directory = directory
+        self.scheme = "https" if options.tls else "http"
+        self.default_host = options.host
+        self.org: SandboxOrg | None = None
+        self._token_endpoint: TokenEndpoint | None = None
+        self._api: ManagementApi | None = None
+        self.limiter = RateLimiter(options.rate_limit)
+        self._server: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+        self._info: SandboxInfo | None = None
+
+    @property
+    def info(self) -> SandboxInfo:
+        """Return the connection details (after ``start()``)."""
+        if self._info is None:
+            raise SandboxError("the sandbox is not running", hint="call start() first")
+        return self._info
+
+    def start(self) -> SandboxInfo:
+        """Write the key files (and TLS certificate), bind, and serve on a background thread."""
+        options = self.options
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            server = _HttpServer((options.host, options.port), self)
+        except OSError as exc:
+            raise SandboxError(f"cannot start the sandbox on {options.host}:{options.port}: {exc.strerror}",
+                               hint="choose another --port, or leave it out to take a free one") from None
+        port = int(server.server_address[1])
+        host = f"[{options.host}]" if ":" in options.host else options.host
+        self.default_host = f"{host}:{port}"
+        org_url = f"{self.scheme}://{self.default_host}"
+        try:
+            key = make_service_key(options.service_key_pem)
+            self.org = SandboxOrg(options, key, org_url)
+            self._token_endpoint, self._api = TokenEndpoint(self.org), ManagementApi(self.org)
+            key_file, jwk_file = self.directory / KEY_PEM_FILE, self.directory / KEY_JWK_FILE
+            write_private(key_file, key.private_pem)
+            write_private(jwk_file, (json.dumps(key.private_jwk, indent=2) + "\n").encode("utf-8"))
+            ca_file = None
+            if options.tls:
+                tls_files = write_tls_files(self.directory)
+                server.tls_context = tls_files.server_context()
+                ca_file = tls_files.ca_file
+        except (OSError, ValueError) as exc:
+            server.server_close()
+            raise SandboxError(f"cannot prepare the sandbox folder {self.directory}: {exc}") from None
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name=f"oktatool-sandbox-{port}", daemon=True)
+        self._thread.start()
+        app = self.org.service_app
+        self._info = SandboxInfo(
+            org_url=org_url, token_url=org_url + TOKEN_PATH, client_id=app.id, key_file=key_file,
+            jwk_file=jwk_file, kid=key.kid, ssws_token=self.org.ssws_token, scopes=tuple(options.scopes),
+            directory=self.directory, ca_file=ca_file, dpop_required=options.dpop_required,
+            rate_limit=options.rate_limit, port=port)
+        return self._info
+
+    def stop(self) -> None:
+        """Stop serving, close every connection and the listening socket."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> SandboxInfo:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request: rate limit, route, and add the request id and rate limit headers."""
+        request_id = "".join(secrets.choice(_REQUEST_ID_ALPHABET) for _ in range(24))
+        path = request.path
+        exempt = path in _UNLIMITED_PATHS
+        state = self.limiter.take(rate_bucket(path), count=not exempt)
+        if not state.allowed and not exempt:
+            response = okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
+        else:
+            response = self._route(request, request_id)
+        return response.with_headers(("X-Okta-Request-Id", request_id), *state.headers())
+
+    def _route(self, request: Request, request_id: str) -> Response:
+        org, token_endpoint, api = self.org, self._token_endpoint, self._api
+        if org is None or token_endpoint is None or api is None:  # pragma: no cover - served only after start()
+            return okta_error(503, "E0000009", "Internal Server Error")
+        path, method = request.path, request.method
+        if path == TOKEN_PATH:
+            if method != "POST":
+                return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
+            return token_endpoint.handle(request, request_id)
+        if path in _UNLIMITED_PATHS:
+            if method != "GET":
+                return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
+            return keys_document(org) if path == "/oauth2/v1/keys" else metadata_document(org, request)
+        response = api.handle(request)
+        if response is None:
+            return okta_error(404, "E0000007", f"Not found: Resource not found: {request.raw_path} (Endpoint)")
+        return response
+
