@@ -6,11 +6,14 @@ The contract (commands, flags, exit status) is in DESIGN.md and the README. Hand
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from oktatool import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 #: subcommand -> module under oktatool.commands that holds a function of the same name
 COMMANDS = {
@@ -31,12 +34,17 @@ KEY_FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-tradition
 KID_MODES = ("thumbprint", "random", "timestamp", "iso-date", "none")
 
 
-class _Parser(argparse.ArgumentParser):
-    """ArgumentParser whose usage errors follow the house format and exit 2."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"error: {message}\n")
+    class _Parser(argparse.ArgumentParser):
+        """ArgumentParser whose usage errors follow the house format and exit 2."""
+
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.print_usage(sys.stderr)
+            self.exit(2, f"error: {message}\n")
+
+    return _Parser
 
 
 def _add_org_options(p: argparse.ArgumentParser) -> None:
@@ -55,6 +63,7 @@ def _add_org_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the whole argument parser (GUI flags and every subcommand)."""
+    _Parser = _parser_class()
     parser = _Parser(
         prog="oktatool",
         description="Keys, client-assertion JWTs, scoped tokens and the Okta API. Without a command: the window.",
@@ -169,9 +178,42 @@ def _run_command(args: argparse.Namespace) -> int:
     return int(handler(args))
 
 
+#: flags of the window's command line (no subcommand, or ``gui``): name -> takes a value
+_WINDOW_FLAGS = {"--smoke": False, "--self-test": False, "--debug": False, "--screenshot": True, "--profile": True,
+                 "--home": True}
+
+
+def _window_args(arguments: list[str]) -> argparse.Namespace | None:
+    """Parse the window's plain command lines without building the full parser (~4% of the window's start-up).
+
+    Returns None for anything else, which then goes through argparse and the DESIGN.md contract.
+    """
+    from types import SimpleNamespace
+
+    values: dict[str, object] = {"command": None, "debug": False, "home": None, "profile": None, "smoke": False,
+                                 "self_test": False, "screenshot": None}
+    rest = iter(arguments)
+    for token in rest:
+        if values["command"] == "gui":
+            return None  # the gui subcommand takes no flags of its own: let argparse say so
+        if token == "gui":  # noqa: S105 - a subcommand, not a password
+            values["command"] = "gui"
+        elif _WINDOW_FLAGS.get(token) is False:
+            values[token[2:].replace("-", "_")] = True
+        elif _WINDOW_FLAGS.get(token) is True:
+            value = next(rest, None)
+            if value is None or value.startswith("-"):
+                return None
+            values[token[2:]] = value
+        else:
+            return None
+    return SimpleNamespace(**values)  # type: ignore[return-value]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the command (or the window); return the exit status."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _window_args(arguments) or build_parser().parse_args(arguments)
     if args.home:
         import os
 

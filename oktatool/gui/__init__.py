@@ -1,1 +1,1 @@
-"""Qt face of oktatool: the window and its tabs (imports core, never the other way)."""
+"""The PySide6 window: tabs, dialogs, models and widgets over oktatool.core."""

@@ -1,1 +1,1 @@
-"""Qt item models (tables, trees) used by the tabs; each tested without a view."""
+"""Qt item models (tables and lists), each testable without a view."""

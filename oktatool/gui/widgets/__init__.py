@@ -1,1 +1,1 @@
-"""Reusable widgets of the window."""
+"""Reusable widgets: JSON editor with highlighting, output panes, dialogs."""

@@ -1,0 +1,433 @@
+"""Where private keys and tokens live: the OS keyring, or a passphrase-protected file; never plaintext.
+
+``KeyringStore`` keeps short values in the OS keyring and larger ones (an RSA-4096 private JWK exceeds
+Windows Credential Manager's 2,560-byte limit) as AES-GCM files in the data folder whose 256-bit keys sit
+in the keyring (envelope encryption). ``EncryptedFileStore`` is for machines without a working keyring
+(keyring's ``fail``/``null`` backends, headless Linux): one AES-GCM file whose key is derived from a
+passphrase with scrypt. ``MemoryStore`` is for tests. Names are not secret; the index of names is a
+plain JSON file so the library can be listed without unlocking anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets as _random
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from oktatool.core.errors import SecretStoreError
+from oktatool.core.settings import write_atomic
+
+if TYPE_CHECKING:
+    from oktatool.core.paths import AppPaths
+
+#: service name under which oktatool's entries appear in the OS keyring
+SERVICE = "oktatool"
+#: Windows Credential Manager's limit for one credential blob, in bytes (values are stored as UTF-16)
+KEYRING_LIMIT = 2560
+_ENVELOPE_PREFIX = "oktatool-envelope:v1:"
+_SEALED_MAGIC = b"OKTS1"
+_FILE_FORMAT = "oktatool-secrets"
+#: environment variable that forces a store: keyring, file, or memory (tests, demos)
+STORE_ENV = "OKTATOOL_SECRET_STORE"
+
+
+class SecretStore(Protocol):
+    """A named-secret store."""
+
+    #: a few words for the status bar ("OS keyring", "encrypted file")
+    short_name: str
+    #: one sentence: which backend, and where the secrets are
+
+    @property
+    def description(self) -> str:
+        """Return which backend holds the secrets, and where."""
+
+    @property
+    def locked(self) -> bool:
+        """Return True while the store needs a passphrase before it can answer."""
+
+    def get(self, name: str) -> str | None:
+        """Return the secret ``name``, or None when there is none."""
+
+    def set(self, name: str, value: str) -> None:
+        """Store ``value`` under ``name`` (replacing an existing value)."""
+
+    def delete(self, name: str) -> None:
+        """Remove ``name``; removing a missing name is not an error."""
+
+    def names(self) -> list[str]:
+        """Return the stored names, sorted."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not text")
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name) > 200 or any(ord(c) < 32 for c in name):
+        raise SecretStoreError("a secret's name must be 1-200 printable characters",
+                               hint="choose a shorter name without control characters")
+    return name
+
+
+class MemoryStore:
+    """Secrets in a dict, for tests; nothing is written anywhere."""
+
+    short_name = "memory (test)"
+    locked = False
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    @property
+    def description(self) -> str:
+        """Return which backend holds the secrets."""
+        return "in-memory store: secrets are lost when oktatool exits"
+
+    def get(self, name: str) -> str | None:
+        """Return the secret ``name``, or None."""
+        return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        """Store ``value`` under ``name``."""
+        self._values[_check_name(name)] = value
+
+    def delete(self, name: str) -> None:
+        """Remove ``name``."""
+        self._values.pop(name, None)
+
+    def names(self) -> list[str]:
+        """Return the stored names, sorted."""
+        return sorted(self._values)
+
+
+class _NameIndex:
+    """The names a keyring store holds (the keyring API cannot list them): a JSON list in the data folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def read(self) -> list[str]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return sorted({n for n in raw if isinstance(n, str)}) if isinstance(raw, list) else []
+
+    def change(self, name: str, *, present: bool) -> None:
+        with self._lock:
+            names = set(self.read())
+            names.add(name) if present else names.discard(name)
+            try:
+                write_atomic(self.path, json.dumps(sorted(names), indent=1).encode("utf-8"), mode=0o600)
+            except OSError as exc:
+                raise SecretStoreError(f"cannot update the list of stored secrets {self.path}: {exc.strerror}") \
+                    from None
+
+
+def keyring_problem(backend: Any) -> str | None:
+    """Return why ``backend`` cannot keep secrets (fail/null/empty chainer/plaintext), or None if it can."""
+    from keyring.backends import chainer, fail, null
+
+    if isinstance(backend, fail.Keyring):
+        return "no OS keyring is available (no Secret Service on the D-Bus session bus)"
+    if isinstance(backend, null.Keyring):
+        return "the keyring is disabled (null backend)"
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        return "no OS keyring is available"
+    kind = f"{type(backend).__module__}.{type(backend).__name__}"
+    if "plaintext" in kind.lower() or kind.startswith("keyrings.alt.file"):
+        return f"the keyring backend {kind} stores secrets in plain text"
+    return None
+
+
+class KeyringStore:
+    """Secrets in the OS keyring; values too large for it are sealed in files whose keys the keyring holds."""
+
+    short_name = "OS keyring"
+    locked = False
+
+    def __init__(self, data_dir: Path, backend: Any | None = None) -> None:
+        import keyring
+
+        self.backend = backend if backend is not None else keyring.get_keyring()
+        problem = keyring_problem(self.backend)
+        if problem:
+            raise SecretStoreError(problem, hint="install and unlock a keyring, or use the encrypted file store")
+        self.sealed_dir = data_dir / "sealed"
+        self._index = _NameIndex(data_dir / "secret-names.json")
+
+    @property
+    def description(self) -> str:
+        """Return which keyring backend holds the secrets."""
+        backend = type(self.backend)
+        name = getattr(backend, "name", None) or f"{backend.__module__}.{backend.__name__}"
+        return f"OS keyring ({name}); large values sealed with AES-256-GCM in {self.sealed_dir}"
+
+    def _sealed_path(self, name: str) -> Path:
+        return self.sealed_dir / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".sealed")
+
+    def _keyring_call(self, what: str, fn: Any, *args: Any) -> Any:
+        from keyring.errors import KeyringError
+
+        try:
+            return fn(SERVICE, *args)
+        except KeyringError as exc:
+            raise SecretStoreError(f"the OS keyring could not {what} ({type(exc).__name__})",
+                                   hint="unlock the keyring and try again") from None
+
+    def get(self, name: str) -> str | None:
+        """Return the secret ``name`` (opening its sealed file when it has one), or None."""
+        stored = self._keyring_call("read a secret", self.backend.get_password, name)
+        if stored is None or not stored.startswith(_ENVELOPE_PREFIX):
+            return stored  # type: ignore[no-any-return]
+        key = _unb64(stored[len(_ENVELOPE_PREFIX):])
+        path = self._sealed_path(name)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            raise SecretStoreError(f"the sealed file for {name!r} is missing: {path}",
+                                   hint="delete the entry and store it again") from None
+        return _open_sealed(blob, key, name)
+
+    def set(self, name: str, value: str) -> None:
+        """Store ``value``: in the keyring when it fits, else sealed in a file with its key in the keyring."""
+        _check_name(name)
+        path = self._sealed_path(name)
+        if len(value.encode("utf-16-le")) <= KEYRING_LIMIT:
+            self._keyring_call("store a secret", self.backend.set_password, name, value)
+            path.unlink(missing_ok=True)
+        else:
+            key = _random.token_bytes(32)
+            try:
+                write_atomic(path, _seal(value, key, name), mode=0o600)
+            except OSError as exc:
+                raise SecretStoreError(f"cannot write the sealed file {path}: {exc.strerror}") from None
+            self._keyring_call("store a secret", self.backend.set_password, name, _ENVELOPE_PREFIX + _b64(key))
+        self._index.change(name, present=True)
+
+    def delete(self, name: str) -> None:
+        """Remove ``name`` from the keyring and its sealed file."""
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            self._keyring_call("delete a secret", self.backend.delete_password, name)
+        except SecretStoreError:
+            if self.backend.get_password(SERVICE, name) is not None:
+                raise
+        except PasswordDeleteError:
+            pass
+        self._sealed_path(name).unlink(missing_ok=True)
+        self._index.change(name, present=False)
+
+    def names(self) -> list[str]:
+        """Return the stored names, sorted."""
+        return self._index.read()
+
+
+def _seal(value: str, key: bytes, name: str) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = _random.token_bytes(12)
+    return _SEALED_MAGIC + nonce + AESGCM(key).encrypt(nonce, value.encode("utf-8"), name.encode("utf-8"))
+
+
+def _open_sealed(blob: bytes, key: bytes, name: str) -> str:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not blob.startswith(_SEALED_MAGIC) or len(blob) < len(_SEALED_MAGIC) + 12 + 16:
+        raise SecretStoreError(f"the sealed file for {name!r} is not an oktatool sealed file",
+                               code="store_damaged")
+    nonce = blob[len(_SEALED_MAGIC):len(_SEALED_MAGIC) + 12]
+    try:
+        plain = AESGCM(key).decrypt(nonce, blob[len(_SEALED_MAGIC) + 12:], name.encode("utf-8"))
+    except InvalidTag:
+        raise SecretStoreError(f"the sealed file for {name!r} was changed or damaged; it cannot be opened",
+                               hint="delete the entry and store it again", code="store_damaged") from None
+    return plain.decode("utf-8")
+
+
+class EncryptedFileStore:
+    """All secrets in one AES-256-GCM file, its key derived from a passphrase with scrypt.
+
+    The file holds the scrypt parameters and salt, a check value (so a wrong passphrase and a damaged file
+    give different errors), a nonce and the ciphertext; the header is authenticated as associated data.
+    """
+
+    short_name = "encrypted file"
+
+    def __init__(self, path: Path, *, scrypt_n: int = 2**15) -> None:
+        self.path = path
+        self._scrypt_n = scrypt_n
+        self._key: bytes | None = None
+        self._header: dict[str, Any] | None = None
+        self._values: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def description(self) -> str:
+        """Return where the file is and its state."""
+        state = "locked" if self.locked else "unlocked"
+        return f"passphrase-protected file (scrypt + AES-256-GCM) at {self.path}, {state}"
+
+    @property
+    def locked(self) -> bool:
+        """Return True until ``unlock`` got the right passphrase."""
+        return self._key is None
+
+    @property
+    def exists(self) -> bool:
+        """Return True when the file exists (the user enters its passphrase rather than choosing one)."""
+        return self.path.exists()
+
+    def unlock(self, passphrase: bytes) -> None:
+        """Open the file with ``passphrase``, or start a new one protected by it when there is no file yet."""
+        if not passphrase:
+            raise SecretStoreError("the passphrase is empty", hint="type the store's passphrase",
+                                   code="wrong_passphrase")
+        with self._lock:
+            if not self.path.exists():
+                kdf: dict[str, Any] = {"name": "scrypt", "n": self._scrypt_n, "r": 8, "p": 1,
+                                       "salt": _b64(_random.token_bytes(16))}
+                header: dict[str, Any] = {"format": _FILE_FORMAT, "version": 1, "kdf": kdf}
+                key, check = _derive(passphrase, kdf)
+                header["check"] = _b64(check)
+                self._key, self._header, self._values = key, header, {}
+                self._write()
+                return
+            header, nonce, ciphertext = self._read_file()
+            key, check = _derive(passphrase, header["kdf"])
+            if not hmac.compare_digest(check, _unb64(header["check"])):
+                raise SecretStoreError("the passphrase of the encrypted secret store is wrong",
+                                       hint="type it again (it is case-sensitive)", code="wrong_passphrase")
+            values = _decrypt_values(key, nonce, ciphertext, header, self.path)
+            self._key, self._header, self._values = key, header, values
+
+    def lock(self) -> None:
+        """Forget the key and the decrypted values."""
+        with self._lock:
+            self._key, self._header, self._values = None, None, {}
+
+    def _read_file(self) -> tuple[dict[str, Any], bytes, bytes]:
+        damaged = SecretStoreError(f"the encrypted secret store {self.path} is damaged and cannot be read",
+                                   hint="restore it from a backup, or move it away to start a new one",
+                                   code="store_damaged")
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            header = {k: raw[k] for k in ("format", "version", "kdf", "check")}
+            if header["format"] != _FILE_FORMAT or header["version"] != 1:
+                raise damaged
+            kdf = header["kdf"]
+            if not (isinstance(kdf, dict) and kdf.get("name") == "scrypt"
+                    and all(isinstance(kdf.get(k), int) for k in ("n", "r", "p"))):
+                raise damaged
+            return header, _unb64(raw["nonce"]), _unb64(raw["ciphertext"])
+        except OSError as exc:
+            raise SecretStoreError(f"cannot read the encrypted secret store {self.path}: {exc.strerror}") \
+                from None
+        except (ValueError, KeyError, TypeError):
+            raise damaged from None
+
+    def _require_key(self) -> bytes:
+        if self._key is None:
+            raise SecretStoreError("the encrypted secret store is locked", hint="enter its passphrase first",
+                                   code="store_locked")
+        return self._key
+
+    def _write(self) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        key = self._require_key()
+        assert self._header is not None
+        nonce = _random.token_bytes(12)
+        plain = json.dumps(self._values, sort_keys=True).encode("utf-8")
+        ciphertext = AESGCM(key).encrypt(nonce, plain, _aad(self._header))
+        document = {**self._header, "nonce": _b64(nonce), "ciphertext": _b64(ciphertext)}
+        try:
+            write_atomic(self.path, json.dumps(document, indent=1).encode("utf-8"), mode=0o600)
+        except OSError as exc:
+            raise SecretStoreError(f"cannot write the encrypted secret store {self.path}: {exc.strerror}") \
+                from None
+
+    def get(self, name: str) -> str | None:
+        """Return the secret ``name``, or None."""
+        self._require_key()
+        return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        """Store ``value`` under ``name`` and rewrite the file."""
+        _check_name(name)
+        with self._lock:
+            self._require_key()
+            self._values[name] = value
+            self._write()
+
+    def delete(self, name: str) -> None:
+        """Remove ``name`` and rewrite the file."""
+        with self._lock:
+            self._require_key()
+            if self._values.pop(name, None) is not None:
+                self._write()
+
+    def names(self) -> list[str]:
+        """Return the stored names, sorted."""
+        self._require_key()
+        return sorted(self._values)
+
+
+def _aad(header: dict[str, Any]) -> bytes:
+    return json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _derive(passphrase: bytes, kdf: dict[str, Any]) -> tuple[bytes, bytes]:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    try:
+        material = Scrypt(salt=_unb64(kdf["salt"]), length=64, n=kdf["n"], r=kdf["r"], p=kdf["p"]).derive(passphrase)
+    except (ValueError, KeyError, TypeError):
+        raise SecretStoreError("the encrypted secret store has unusable key-derivation settings",
+                               hint="restore it from a backup", code="store_damaged") from None
+    return material[:32], hashlib.sha256(b"oktatool-check" + material[32:]).digest()
+
+
+def _decrypt_values(key: bytes, nonce: bytes, ciphertext: bytes, header: dict[str, Any], path: Path) -> dict[str, str]:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        values = json.loads(AESGCM(key).decrypt(nonce, ciphertext, _aad(header)))
+    except (InvalidTag, ValueError):
+        raise SecretStoreError(f"the encrypted secret store {path} was changed or damaged; it cannot be opened",
+                               hint="restore it from a backup", code="store_damaged") from None
+    if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        raise SecretStoreError(f"the encrypted secret store {path} holds unexpected data", code="store_damaged")
+    return values
+
+
+def open_secret_store(paths: AppPaths, choice: str = "auto") -> SecretStore:
+    """Return the store to use: the OS keyring when it works (``auto``/``keyring``), else the encrypted file."""
+    forced = os.environ.get(STORE_ENV, "").strip().lower()
+    if forced == "memory":
+        return MemoryStore()
+    choice = forced or choice
+    file_store = EncryptedFileStore(paths.data_dir / "secrets.enc")
+    if choice == "file":
+        return file_store
+    try:
+        return KeyringStore(paths.data_dir)
+    except SecretStoreError:
+        return file_store

@@ -1,0 +1,367 @@
+"""Profiles, preferences and window state: a typed schema stored as settings.json.
+
+Reading never fails: a file that is not JSON is kept aside as ``settings.json.corrupt-<UTC time>`` and
+the defaults are used (``LoadResult.notice`` says which file was kept); a member with a wrong type or an
+out-of-range value falls back to its default on its own. Writing is atomic (temp file, fsync, rename).
+Secrets never live here: a profile's ``key_ref`` names an entry of the key library in the secret store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from oktatool.core.errors import ConfigError
+
+#: schema version written into settings.json
+SCHEMA_VERSION = 1
+#: name of the profile every first run creates
+SANDBOX_PROFILE = "Local sandbox"
+#: org_url marker of a profile that talks to the built-in sandbox started in process
+SANDBOX_ORG = "sandbox"
+TAB_NAMES = ("keys", "jwt", "scopes", "console")
+COLOR_SCHEMES = ("system", "light", "dark")
+SECRET_STORE_CHOICES = ("auto", "keyring", "file")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One Okta org and service app to talk to; ``org_url`` "sandbox" means the built-in sandbox."""
+
+    name: str
+    org_url: str = SANDBOX_ORG
+    client_id: str = ""
+    key_ref: str | None = None
+    scopes: tuple[str, ...] = ()
+    dpop: bool = False
+
+    @property
+    def is_sandbox(self) -> bool:
+        """Return True when this profile uses the built-in sandbox org."""
+        return self.org_url == SANDBOX_ORG
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """User choices that apply to every profile."""
+
+    color_scheme: str = "system"
+    secret_store: str = "auto"  # noqa: S105 - which store, not a secret
+    assertion_lifetime: int = 300
+    network_timeout: float = 30.0
+    confirm_delete: bool = True
+
+
+@dataclass(frozen=True)
+class WindowState:
+    """Where the main window was and which tab was shown."""
+
+    x: int | None = None
+    y: int | None = None
+    width: int = 1100
+    height: int = 750
+    maximized: bool = False
+    tab: str = "keys"
+
+
+def _sandbox_profile() -> Profile:
+    return Profile(name=SANDBOX_PROFILE, org_url=SANDBOX_ORG, scopes=("okta.users.read",))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything settings.json holds."""
+
+    profiles: tuple[Profile, ...] = field(default_factory=lambda: (_sandbox_profile(),))
+    active_profile: str = SANDBOX_PROFILE
+    preferences: Preferences = field(default_factory=Preferences)
+    window: WindowState = field(default_factory=WindowState)
+
+    def profile(self, name: str | None = None) -> Profile:
+        """Return the profile called ``name`` (default: the active one), or the first profile."""
+        wanted = self.active_profile if name is None else name
+        for profile in self.profiles:
+            if profile.name == wanted:
+                return profile
+        return self.profiles[0]
+
+    def with_profile(self, profile: Profile, *, replacing: str | None = None) -> Settings:
+        """Return settings with ``profile`` added, or put in place of the profile named ``replacing``."""
+        old = profile.name if replacing is None else replacing
+        names = [p.name for p in self.profiles]
+        if profile.name != old and profile.name in names:
+            raise ConfigError(f"a profile called {profile.name!r} already exists", hint="choose another name")
+        if old in names:
+            profiles = tuple(profile if p.name == old else p for p in self.profiles)
+        else:
+            profiles = (*self.profiles, profile)
+        active = profile.name if self.active_profile == old else self.active_profile
+        return replace(self, profiles=profiles, active_profile=active)
+
+    def without_profile(self, name: str) -> Settings:
+        """Return settings without the profile ``name``; the last profile cannot be removed."""
+        remaining = tuple(p for p in self.profiles if p.name != name)
+        if not remaining:
+            raise ConfigError("the last profile cannot be deleted", hint="add another profile first")
+        active = self.active_profile if self.active_profile != name else remaining[0].name
+        return replace(self, profiles=remaining, active_profile=active)
+
+    def with_active(self, name: str) -> Settings:
+        """Return settings whose active profile is ``name`` (which must exist)."""
+        if name not in {p.name for p in self.profiles}:
+            raise ConfigError(f"there is no profile called {name!r}")
+        return replace(self, active_profile=name)
+
+    def with_key_renamed(self, old: str, new: str | None) -> Settings:
+        """Return settings whose profiles point at key ``new`` where they pointed at ``old`` (None: unset)."""
+        profiles = tuple(replace(p, key_ref=new) if p.key_ref == old else p for p in self.profiles)
+        return replace(self, profiles=profiles)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What ``load_settings`` found: the settings, and a notice for the user when something was wrong."""
+
+    settings: Settings
+    first_run: bool = False
+    notice: str | None = None
+    kept_file: Path | None = None
+
+
+# --- decoding: each member is checked on its own and falls back to its default -----------------------
+
+def _pick(raw: Mapping[str, Any], key: str, default: T, check: Callable[[Any], bool]) -> T:
+    value = raw.get(key, default)
+    return value if check(value) else default
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _int_in(low: int, high: int) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
+def _opt_int_in(low: int, high: int) -> Callable[[Any], bool]:
+    check = _int_in(low, high)
+    return lambda v: v is None or check(v)
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any], bool]:
+    return lambda v: v in choices
+
+
+def _profile_from(raw: Any) -> Profile | None:
+    if not isinstance(raw, Mapping):
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    org = raw.get("org_url", SANDBOX_ORG)
+    scopes_raw = raw.get("scopes", [])
+    scopes = tuple(s for s in scopes_raw if isinstance(s, str) and s) if isinstance(scopes_raw, list) else ()
+    key_ref = raw.get("key_ref")
+    return Profile(
+        name=name.strip(),
+        org_url=org if isinstance(org, str) and org.strip() else SANDBOX_ORG,
+        client_id=_pick(raw, "client_id", "", _is_str),
+        key_ref=key_ref if isinstance(key_ref, str) and key_ref else None,
+        scopes=scopes,
+        dpop=_pick(raw, "dpop", False, _is_bool),
+    )
+
+
+def _preferences_from(raw: Any) -> Preferences:
+    d = Preferences()
+    if not isinstance(raw, Mapping):
+        return d
+    timeout = raw.get("network_timeout", d.network_timeout)
+    ok_timeout = isinstance(timeout, int | float) and not isinstance(timeout, bool) and 1 <= timeout <= 600
+    return Preferences(
+        color_scheme=_pick(raw, "color_scheme", d.color_scheme, _one_of(COLOR_SCHEMES)),
+        secret_store=_pick(raw, "secret_store", d.secret_store, _one_of(SECRET_STORE_CHOICES)),
+        assertion_lifetime=_pick(raw, "assertion_lifetime", d.assertion_lifetime, _int_in(1, 3600)),
+        network_timeout=float(timeout) if ok_timeout else d.network_timeout,
+        confirm_delete=_pick(raw, "confirm_delete", d.confirm_delete, _is_bool),
+    )
+
+
+def _window_from(raw: Any) -> WindowState:
+    d = WindowState()
+    if not isinstance(raw, Mapping):
+        return d
+    coordinate = _opt_int_in(-100_000, 100_000)
+    return WindowState(
+        x=_pick(raw, "x", d.x, coordinate),
+        y=_pick(raw, "y", d.y, coordinate),
+        width=_pick(raw, "width", d.width, _int_in(300, 20_000)),
+        height=_pick(raw, "height", d.height, _int_in(200, 20_000)),
+        maximized=_pick(raw, "maximized", d.maximized, _is_bool),
+        tab=_pick(raw, "tab", d.tab, _one_of(TAB_NAMES)),
+    )
+
+
+def settings_from_dict(raw: Mapping[str, Any]) -> Settings:
+    """Build Settings from parsed JSON, keeping every valid member and defaulting the rest."""
+    profiles: list[Profile] = []
+    raw_profiles = raw.get("profiles")
+    for item in raw_profiles if isinstance(raw_profiles, list) else []:
+        profile = _profile_from(item)
+        if profile is not None and profile.name not in {p.name for p in profiles}:
+            profiles.append(profile)
+    if not profiles:
+        profiles.append(_sandbox_profile())
+    active = raw.get("active_profile")
+    if active not in {p.name for p in profiles}:
+        active = profiles[0].name
+    return Settings(
+        profiles=tuple(profiles),
+        active_profile=str(active),
+        preferences=_preferences_from(raw.get("preferences")),
+        window=_window_from(raw.get("window")),
+    )
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    """Return the JSON form of ``settings`` (the schema version first)."""
+    return {
+        "version": SCHEMA_VERSION,
+        "active_profile": settings.active_profile,
+        "profiles": [
+            {"name": p.name, "org_url": p.org_url, "client_id": p.client_id, "key_ref": p.key_ref,
+             "scopes": list(p.scopes), "dpop": p.dpop}
+            for p in settings.profiles
+        ],
+        "preferences": {
+            "color_scheme": settings.preferences.color_scheme,
+            "secret_store": settings.preferences.secret_store,
+            "assertion_lifetime": settings.preferences.assertion_lifetime,
+            "network_timeout": settings.preferences.network_timeout,
+            "confirm_delete": settings.preferences.confirm_delete,
+        },
+        "window": {
+            "x": settings.window.x, "y": settings.window.y,
+            "width": settings.window.width, "height": settings.window.height,
+            "maximized": settings.window.maximized, "tab": settings.window.tab,
+        },
+    }
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+def _keep_corrupt(path: Path, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while kept.exists():
+        counter += 1
+        kept = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    os.replace(path, kept)
+    return kept
+
+
+def load_settings(path: Path, *, now: datetime | None = None) -> LoadResult:
+    """Read settings.json at ``path``; a missing file is a first run, a corrupt one is kept aside."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadResult(Settings(), first_run=True)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
+        return _recover(path, f"cannot be read ({reason})", now)
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _recover(path, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now)
+    if not isinstance(raw, dict):
+        return _recover(path, "does not hold a JSON object", now)
+    return LoadResult(settings_from_dict(raw))
+
+
+def _recover(path: Path, reason: str, now: datetime | None) -> LoadResult:
+    try:
+        kept: Path | None = _keep_corrupt(path, now or datetime.now(UTC))
+    except OSError:
+        kept = None
+    where = f"it was kept as {kept}" if kept else "it could not be moved aside and will be overwritten"
+    notice = f"The settings file {path} {reason}; {where}. oktatool started with default settings."
+    return LoadResult(Settings(), notice=notice, kept_file=kept)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write ``settings`` to ``path`` atomically (see ``write_atomic``)."""
+    data = json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False) + "\n"
+    try:
+        write_atomic(path, data.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the settings file {path}: {exc.strerror or exc}",
+                          hint="check that the folder exists and is writable") from None
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Write ``data`` to ``path`` all or nothing: a temp file beside it, fsync, rename over it (raises OSError)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is durable only once the folder entry is on disk; Windows cannot open folders this way.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class SettingsStore:
+    """The settings file and its current contents; ``update`` saves every change right away."""
+
+    def __init__(self, path: Path, *, now: datetime | None = None) -> None:
+        self.path = path
+        loaded = load_settings(path, now=now)
+        self.settings = loaded.settings
+        self.load_result = loaded
+        if loaded.first_run or loaded.notice:
+            self.save_quietly()
+
+    def update(self, settings: Settings) -> None:
+        """Replace the settings and save them (raises ConfigError when the file cannot be written)."""
+        self.settings = settings
+        save_settings(self.path, settings)
+
+    def save_quietly(self) -> str | None:
+        """Save the current settings; return the error text instead of raising (start-up, shutdown)."""
+        try:
+            save_settings(self.path, self.settings)
+        except ConfigError as exc:
+            return exc.description
+        return None

@@ -1,0 +1,224 @@
+"""The main window: four tabs, menus with the platform's shortcuts, a profile switcher, a status bar.
+
+Everything built in ``__init__`` runs before the first paint, so it stays cheap: no tab content, no
+``Qt.*`` enums, no heavy imports. ``start`` runs after the first paint and wires the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
+
+from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
+
+if TYPE_CHECKING:
+    from oktatool.app import AppContext
+    from oktatool.core.settings import Settings
+
+TAB_SPECS = (
+    TabSpec("keys", "Keys", "oktatool.gui.keys_tab", "KeysTab",
+            "Generate, import and convert keys (JWK, JWKS, PEM, certificate) and keep them in the key library."),
+    TabSpec("jwt", "JWT", "oktatool.gui.jwt_tab", "JwtTab",
+            "Sign Okta client assertions and any JWT; decode and verify tokens against a key or a JWKS."),
+    TabSpec("scopes", "Scopes", "oktatool.gui.scopes_tab", "ScopesTab",
+            "Find the Okta API scope an endpoint needs and get a scoped access token (Bearer or DPoP)."),
+    TabSpec("console", "Console", "oktatool.gui.console_tab", "ConsoleTab",
+            "Call the Okta API with the profile's token: any method and path, every page, rate limits shown."),
+)
+
+
+class MainWindow(QMainWindow):
+    """The oktatool window; tabs build their content when first shown."""
+
+    #: the active profile changed (its name)
+    profile_changed = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("oktatool")
+        self.setObjectName("mainWindow")
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, LazyTab] = {}
+        for spec in TAB_SPECS:
+            page = LazyTab(spec, context)
+            self.pages[spec.key] = page
+            self.tabs.addTab(page, spec.title)
+        self.setCentralWidget(self.tabs)
+        self._build_profile_bar()
+        self._build_menus()
+        self.store_label = QLabel("Secret store: checking…")
+        self.statusBar().addPermanentWidget(self.store_label)
+        self._restore_state(context.settings.settings)
+        self._started = False
+
+    # --- construction -----------------------------------------------------------------------------
+
+    def _build_profile_bar(self) -> None:
+        bar = QToolBar("Profile")
+        bar.setObjectName("profileBar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Profile "))
+        self.profile_combo = QComboBox()
+        self.profile_combo.setObjectName("profileCombo")
+        self.profile_combo.setMinimumContentsLength(18)
+        bar.addWidget(self.profile_combo)
+        self.edit_profiles_action = bar.addAction("Edit profiles…")
+        self.org_label = QLabel()
+        self.org_label.setObjectName("orgLabel")
+        bar.addWidget(self.org_label)
+        self.addToolBar(bar)
+        self._fill_profiles()
+
+    def _fill_profiles(self) -> None:
+        settings = self.context.settings.settings
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        self.profile_combo.addItems([p.name for p in settings.profiles])
+        self.profile_combo.setCurrentText(settings.active_profile)
+        self.profile_combo.blockSignals(False)
+        self._show_org()
+
+    def _show_org(self) -> None:
+        profile = self.context.settings.settings.profile()
+        where = "built-in sandbox org (local, started on first use)" if profile.is_sandbox else profile.org_url
+        client = f" · client {profile.client_id}" if profile.client_id else ""
+        key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
+        self.org_label.setText(f"  {where}{client}{key}")
+
+    def _action(self, text: str, keys: QKeySequence.StandardKey | None = None, fallback: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if keys is not None:
+            action.setShortcuts(keys)
+            if fallback and not QKeySequence.keyBindings(keys):
+                action.setShortcuts([QKeySequence(fallback)])
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.open_action = self._action("&Open…", keys.Open)
+        self.save_action = self._action("&Save…", keys.Save)
+        self.quit_action = self._action("&Quit", keys.Quit, "Ctrl+Q")
+        self.copy_action = self._action("&Copy", keys.Copy)
+        self.preferences_action = self._action("&Preferences…", keys.Preferences, "Ctrl+,")
+        self.about_action = self._action("&About oktatool")
+        menubar = self.menuBar()
+        file_menu = menubar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menubar.addMenu("&Edit")
+        edit_menu.addAction(self.copy_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
+        help_menu = menubar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _restore_state(self, settings: Settings) -> None:
+        state = settings.window
+        self.resize(state.width, state.height)
+        if state.x is not None and state.y is not None:
+            self.move(state.x, state.y)
+        for index, spec in enumerate(TAB_SPECS):
+            if spec.key == state.tab:
+                self.tabs.setCurrentIndex(index)
+
+    def show_restored(self) -> None:
+        """Show the window as it was left (maximized or not)."""
+        if self.context.settings.settings.window.maximized:
+            self.showMaximized()
+        else:
+            self.show()
+
+    # --- after the first paint ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Wire menus and the profile switcher, and build the shown tab (call after the first paint)."""
+        if self._started:
+            return
+        self._started = True
+        from oktatool.gui import shell_actions
+
+        shell_actions.wire(self)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
+        self._on_tab_changed(self.tabs.currentIndex())
+        notice = self.context.settings.load_result.notice
+        if notice:
+            self.show_notice(notice)
+
+    def current_page(self) -> QWidget | None:
+        """Return the built content of the shown tab."""
+        page = self.tabs.currentWidget()
+        return page.content if isinstance(page, LazyTab) else None
+
+    def show_tab(self, key: str) -> QWidget:
+        """Select the tab ``key``, build it if needed and return its content."""
+        page = self.pages[key]
+        self.tabs.setCurrentWidget(page)
+        return page.ensure_built()
+
+    def _on_tab_changed(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if isinstance(page, LazyTab):
+            page.ensure_built()
+
+    def _on_profile_chosen(self, name: str) -> None:
+        if not name:
+            return
+        store = self.context.settings
+        if name != store.settings.active_profile:
+            self.context.save_settings(store.settings.with_active(name))
+        self._show_org()
+        self.profile_changed.emit(name)
+
+    def reload_profiles(self) -> None:
+        """Refill the profile switcher after profiles were edited."""
+        self._fill_profiles()
+        self.profile_changed.emit(self.context.settings.settings.active_profile)
+
+    def set_store_text(self, text: str, tooltip: str = "") -> None:
+        """Say in the status bar which secret store is in use."""
+        self.store_label.setText(text)
+        self.store_label.setToolTip(tooltip)
+
+    def show_notice(self, text: str) -> None:
+        """Show a notice the user must see (e.g. a kept corrupt settings file) in the status bar and a dialog."""
+        from oktatool.gui import shell_actions
+
+        shell_actions.show_notice(self, text)
+
+    # --- leaving -------------------------------------------------------------------------------------
+
+    def window_state(self) -> dict[str, object]:
+        """Return the window's geometry and tab as WindowState fields."""
+        geometry = self.normalGeometry() if self.isMaximized() else self.geometry()
+        frame = self.frameGeometry() if not self.isMaximized() else None
+        index = self.tabs.currentIndex()
+        return {
+            "x": frame.x() if frame is not None else geometry.x(),
+            "y": frame.y() if frame is not None else geometry.y(),
+            "width": geometry.width(),
+            "height": geometry.height(),
+            "maximized": self.isMaximized(),
+            "tab": TAB_SPECS[index].key if 0 <= index < len(TAB_SPECS) else "keys",
+        }
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember size, position and tab before closing."""
+        from dataclasses import replace
+
+        from oktatool.core.settings import WindowState
+
+        settings = self.context.settings.settings
+        state = WindowState(**self.window_state())  # type: ignore[arg-type]
+        self.context.settings.settings = replace(settings, window=state)
+        error = self.context.settings.save_quietly()
+        if error:
+            self.statusBar().showMessage(error)
+        super().closeEvent(event)

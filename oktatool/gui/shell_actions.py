@@ -1,0 +1,219 @@
+"""The window's menu actions and dialogs (About, Preferences, notices), wired after the first paint."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool import __version__
+from oktatool.core.errors import OktaToolError
+from oktatool.core.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
+
+if TYPE_CHECKING:
+    from oktatool.gui.main_window import MainWindow
+
+
+def wire(window: MainWindow) -> None:
+    """Connect the menu actions and the profile editor of ``window``."""
+    window.open_action.triggered.connect(lambda: _dispatch(window, "open_file"))
+    window.save_action.triggered.connect(lambda: _dispatch(window, "save_file"))
+    window.copy_action.triggered.connect(lambda: _copy(window))
+    window.quit_action.triggered.connect(window.close)
+    window.about_action.triggered.connect(lambda: show_about(window))
+    window.preferences_action.triggered.connect(lambda: edit_preferences(window))
+    window.edit_profiles_action.triggered.connect(lambda: edit_profiles(window))
+    window.context.settings_listeners.append(lambda s: apply_color_scheme(s.preferences.color_scheme))
+    apply_color_scheme(window.context.settings.settings.preferences.color_scheme)
+
+
+def apply_window_icon(window: QWidget) -> None:
+    """Set the application icon (an SVG: loaded after the first paint)."""
+    from oktatool.core.paths import resource
+
+    icon = QIcon(str(resource("icons", "oktatool.svg")))
+    if not icon.isNull():
+        window.setWindowIcon(icon)
+        QGuiApplication.setWindowIcon(icon)
+
+
+def _dispatch(window: MainWindow, method: str) -> None:
+    page = window.current_page()
+    handler = getattr(page, method, None)
+    if callable(handler):
+        handler()
+    else:
+        window.statusBar().showMessage(f"The {window.tabs.tabText(window.tabs.currentIndex())} tab has nothing to "
+                                       f"{'open' if method == 'open_file' else 'save'} yet.", 4000)
+
+
+def _copy(window: MainWindow) -> None:
+    focus = QApplication.focusWidget()
+    if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit):
+        focus.copy()
+        return
+    _dispatch(window, "copy_current")
+
+
+def crypto_versions() -> str:
+    """Return "cryptography X (OpenSSL Y)" for the About box and the self-test."""
+    try:
+        import cryptography
+        from cryptography.hazmat.backends.openssl.backend import backend
+
+        return f"cryptography {cryptography.__version__} ({backend.openssl_version_text()})"
+    except Exception as exc:
+        return f"cryptography not available ({type(exc).__name__})"
+
+
+def about_text() -> str:
+    """Return the About box text: versions of oktatool, Qt, PySide6, Python and the crypto backend."""
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    try:
+        import jwcrypto
+
+        jose = f"jwcrypto {getattr(jwcrypto, '__version__', '')}".strip()
+    except ImportError:
+        jose = "jwcrypto not available"
+    return (
+        f"<h3>oktatool {__version__}</h3>"
+        "<p>Keys, client-assertion JWTs, scoped tokens and the Okta API — offline, on your desktop.</p>"
+        f"<p>Qt {qVersion()} · PySide6 {pyside_version}<br>"
+        f"Python {platform.python_version()} ({platform.python_implementation()})<br>"
+        f"{crypto_versions()}<br>{jose}</p>"
+        "<p>Licensed under the Apache License 2.0.</p>"
+    )
+
+
+def show_about(window: QWidget) -> None:
+    """Show the About box."""
+    QMessageBox.about(window, "About oktatool", about_text())
+
+
+def show_notice(window: MainWindow, text: str) -> None:
+    """Show ``text`` in the status bar and in a dialog the user closes."""
+    window.statusBar().showMessage(text)
+    box = QMessageBox(QMessageBox.Icon.Warning, "oktatool", text, QMessageBox.StandardButton.Ok, window)
+    box.setModal(False)
+    box.show()
+    window.notice_box = box  # type: ignore[attr-defined]
+
+
+def apply_color_scheme(choice: str) -> None:
+    """Follow the OS light/dark scheme, or force one (Qt 6.8+ honours the request where the platform can)."""
+    hints = QGuiApplication.styleHints()
+    wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(choice, Qt.ColorScheme.Unknown)
+    setter = getattr(hints, "setColorScheme", None)
+    if callable(setter):
+        setter(wanted)
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or wanted == Qt.ColorScheme.Unknown:
+        return
+    # Where the platform ignores the request (offscreen, some Linux desktops), set a matching palette.
+    window_color = app.palette().color(QPalette.ColorRole.Window)
+    if (window_color.lightness() < 128) != (wanted == Qt.ColorScheme.Dark):
+        app.setPalette(dark_palette() if wanted == Qt.ColorScheme.Dark else app.style().standardPalette())
+
+
+def dark_palette() -> QPalette:
+    """Return a dark palette for styles that do not switch on their own."""
+    from PySide6.QtGui import QColor
+
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for r, color in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1f1f1f"),
+                     (role.AlternateBase, "#2a2a2a"), (role.Text, "#e6e6e6"), (role.Button, "#353535"),
+                     (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb4"), (role.HighlightedText, "#ffffff"),
+                     (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8a8a"),
+                     (role.Link, "#6ea8ff")):
+        palette.setColor(r, QColor(color))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    return palette
+
+
+class PreferencesDialog(QDialog):
+    """Edit the preferences that apply to every profile."""
+
+    def __init__(self, preferences: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        form = QFormLayout()
+        self.scheme = QComboBox()
+        self.scheme.addItems(COLOR_SCHEMES)
+        self.scheme.setCurrentText(preferences.color_scheme)
+        form.addRow("Colour scheme", self.scheme)
+        self.store = QComboBox()
+        self.store.addItems(SECRET_STORE_CHOICES)
+        self.store.setCurrentText(preferences.secret_store)
+        self.store.setToolTip("auto: the OS keyring when it works, else an encrypted file (takes effect on restart)")
+        form.addRow("Secret store", self.store)
+        self.lifetime = QSpinBox()
+        self.lifetime.setRange(1, 3600)
+        self.lifetime.setSuffix(" s")
+        self.lifetime.setValue(preferences.assertion_lifetime)
+        form.addRow("Client assertion lifetime", self.lifetime)
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(1, 600)
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(preferences.network_timeout)
+        form.addRow("Network timeout", self.timeout)
+        self.confirm = QCheckBox("Ask before deleting keys and profiles")
+        self.confirm.setChecked(preferences.confirm_delete)
+        form.addRow("", self.confirm)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Secrets are never written to the settings file."))
+        layout.addWidget(buttons)
+
+    def preferences(self) -> Preferences:
+        """Return the preferences as edited."""
+        return Preferences(color_scheme=self.scheme.currentText(), secret_store=self.store.currentText(),
+                           assertion_lifetime=self.lifetime.value(), network_timeout=self.timeout.value(),
+                           confirm_delete=self.confirm.isChecked())
+
+
+def edit_preferences(window: MainWindow) -> None:
+    """Open the Preferences dialog and save what the user accepts."""
+    settings = window.context.settings.settings
+    dialog = PreferencesDialog(settings.preferences, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    try:
+        window.context.save_settings(replace(settings, preferences=dialog.preferences()))
+    except OktaToolError as exc:
+        QMessageBox.warning(window, "Preferences", exc.user_message())
+
+
+def edit_profiles(window: MainWindow) -> None:
+    """Open the profile editor; the switcher shows the result."""
+    from oktatool.gui.profiles_dialog import ProfilesDialog
+
+    dialog = ProfilesDialog(window.context, window)
+    dialog.exec()
+    window.reload_profiles()

@@ -1,0 +1,85 @@
+"""What runs once the window has painted: error handlers, deferred imports, the secret store, and the
+headless modes (--self-test, --screenshot)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QApplication
+
+from oktatool.gui import tasks
+from oktatool.gui.widgets.error_dialog import ErrorReporter
+
+if TYPE_CHECKING:
+    import argparse
+
+    from oktatool.app import AppContext
+    from oktatool.gui.main_window import MainWindow
+
+#: modules the start-up path must not load before the first paint; imported in the executor afterwards
+DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring")
+
+reporter: ErrorReporter | None = None
+
+
+def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) -> ErrorReporter:
+    """Send uncaught exceptions (Qt slots and asyncio tasks alike) to the error dialog."""
+    global reporter
+    reporter = ErrorReporter(window)
+    sys.excepthook = reporter.excepthook
+
+    def on_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if isinstance(exc, BaseException):
+            reporter.excepthook(type(exc), exc, exc.__traceback__)  # type: ignore[union-attr]
+        else:
+            reporter.report(RuntimeError(str(context.get("message", "asyncio error"))),  # type: ignore[union-attr]
+                            str(context.get("message", "")))
+
+    loop.set_exception_handler(on_loop_error)
+    return reporter
+
+
+def import_deferred() -> tuple[str, ...]:
+    """Import the heavy modules (run in the executor) and return their names."""
+    for name in DEFERRED_MODULES:
+        importlib.import_module(name)
+    return DEFERRED_MODULES
+
+
+async def warm_up(window: MainWindow, context: AppContext) -> None:
+    """Load the deferred modules and open the secret store off the GUI thread, then show the store in use."""
+    await tasks.run_blocking(import_deferred)
+    store = await tasks.run_blocking(context.secret_store)
+    window.set_store_text(f"Secrets: {store.short_name}", store.description)
+
+
+async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
+               painted_after: float) -> int:
+    """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
+    window.start()
+    from oktatool.gui.shell_actions import apply_window_icon
+
+    apply_window_icon(window)
+    warm = tasks.spawn(warm_up(window, context))
+    if getattr(args, "self_test", False):
+        from oktatool.gui.self_test import run_self_test
+
+        return await run_self_test(window, context, painted_after, warm)
+    if args.screenshot:
+        from oktatool.gui.self_test import take_screenshots
+
+        await asyncio.gather(warm, return_exceptions=True)
+        return await take_screenshots(window, args.screenshot)
+    app.setQuitOnLastWindowClosed(False)
+    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def on_last_window_closed() -> None:
+        if not closed.done():
+            closed.set_result(0)
+
+    app.lastWindowClosed.connect(on_last_window_closed)
+    return await closed

@@ -1,0 +1,62 @@
+"""qasync glue: blocking work in the executor, tasks kept alive, and latest-request-wins slots.
+
+Only import this after the first paint (it imports asyncio). Results come back on the GUI thread
+because the awaiting coroutine runs on the qasync loop; workers never touch Qt objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: tasks started with ``spawn``; a task that nobody references can be garbage-collected mid-flight
+_background: set[asyncio.Task[Any]] = set()
+
+
+def spawn(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """Start ``coro`` on the running loop and keep a reference until it finishes."""
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
+
+
+async def run_blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn(*args, **kwargs)`` in the default thread executor and return its result."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+
+
+class LatestRequest:
+    """One user action whose newest request wins: starting it again cancels (and ignores) the previous one."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[Any] | None = None
+        self.generation = 0
+
+    @property
+    def busy(self) -> bool:
+        """Return True while a request is running."""
+        return self._task is not None and not self._task.done()
+
+    def start(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Cancel the running request (its executor work finishes unseen) and start ``coro``."""
+        self.cancel()
+        self.generation += 1
+        task = spawn(coro)
+        self._task = task
+        return task
+
+    def cancel(self) -> None:
+        """Cancel the running request, if any."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self._task = None
+
+    def is_current(self, generation: int) -> bool:
+        """Return True if ``generation`` is still the newest request."""
+        return generation == self.generation

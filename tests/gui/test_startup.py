@@ -1,0 +1,80 @@
+"""The start-up contract: --smoke, headless fallbacks, and what is (not) imported at the first paint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+HEAVY = ("asyncio", "qasync", "jwcrypto", "requests", "cryptography", "keyring")
+
+
+def _run(code_or_args: list[str], home: Path, *, display: bool = False, platform: str | None = None,
+         timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["OKTATOOL_HOME"] = str(home)
+    if platform:
+        env["QT_QPA_PLATFORM"] = platform
+    return subprocess.run([sys.executable, *code_or_args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO_ROOT)
+
+
+def test_smoke_paints_and_exits_0_without_a_display(isolated_home: Path) -> None:
+    done = _run(["-m", "oktatool", "--smoke"], isolated_home)
+    assert done.returncode == 0, done.stderr
+    assert (isolated_home / "config" / "settings.json").is_file()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the no-display check is for Linux")
+def test_window_without_a_display_says_so_in_one_line(isolated_home: Path) -> None:
+    done = _run(["-m", "oktatool"], isolated_home)
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: no display found")
+    assert "Traceback" not in done.stderr
+
+
+def test_gui_subcommand_takes_no_flags_the_contract_way(isolated_home: Path) -> None:
+    done = _run(["-m", "oktatool", "gui", "--smoke"], isolated_home)
+    assert done.returncode == 2
+    assert "unrecognized arguments" in done.stderr
+
+
+SPY = """
+import sys
+import oktatool.app as app
+
+real = app.wait_for_first_paint
+
+def spy(window, show):
+    seconds = real(window, show)
+    loaded = [name for name in {heavy!r} if name in sys.modules]
+    print("LOADED-AT-FIRST-PAINT", ",".join(loaded), "painted" if seconds is not None else "not-painted")
+    return seconds
+
+app.wait_for_first_paint = spy
+from oktatool.cli import main
+sys.exit(main(["--smoke"]))
+"""
+
+
+def test_heavy_modules_load_only_after_the_first_paint(isolated_home: Path) -> None:
+    done = _run(["-c", SPY.format(heavy=HEAVY)], isolated_home, platform="offscreen")
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("LOADED-AT-FIRST-PAINT"))
+    _, loaded, painted = line.split(" ")
+    assert painted == "painted"
+    assert loaded == "", f"imported before the first paint: {loaded}"
+
+
+def test_the_spy_would_see_a_heavy_import(isolated_home: Path) -> None:
+    code = SPY.replace("import oktatool.app as app", "import asyncio\nimport oktatool.app as app")
+    done = _run(["-c", code.format(heavy=HEAVY)], isolated_home, platform="offscreen")
+    assert "LOADED-AT-FIRST-PAINT asyncio painted" in done.stdout
