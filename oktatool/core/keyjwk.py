@@ -211,6 +211,12 @@ def _ec_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
         raise KeyMaterialError(f"the EC JWK's curve {crv!r} is not supported",
                                hint=f"use one of {', '.join(EC_CURVE_BY_CRV)}")
     curve = EC_CURVE_BY_CRV[crv]
+    length = (curve.key_size + 7) // 8
+    for name in ("x", "y", "d"):
+        raw = _bytes_member(jwk, name, required=name != "d")
+        if raw is not None and len(raw) > length:
+            raise KeyMaterialError(f"the EC JWK's {name!r} has {len(raw)} bytes; {crv} takes at most {length}",
+                                   hint=f"at most {length} bytes: the value was changed on the way; copy the key again")
     x = _int_member(jwk, "x")
     y = _int_member(jwk, "y")
     assert x is not None and y is not None
