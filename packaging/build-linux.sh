@@ -9,7 +9,8 @@
 #   PYTHON               interpreter with oktatool's dependencies and PyInstaller (default: .venv/bin/python,
 #                        else python3)
 #   OKTATOOL_XZ_LEVEL    xz level 0-9 for both artifacts (default 6; CI uses 1)
-#   OKTATOOL_DEB_BUDGET  largest acceptable .deb in bytes (default 45 MB); the build fails above it
+#   OKTATOOL_DEB_BUDGET  largest acceptable .deb in bytes (default 45 MB); at xz level 6 or more the build
+#                        fails above it (fast CI levels only warn: they make bigger files by design)
 #   OKTATOOL_SKIP_APT=1  never call apt-get (the caller has installed the build tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# PyInstaller bundles libpython; Debian's own python3 keeps it in the separate libpython3.X package.
+pyver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+if ! "$PYTHON" -c 'import sysconfig, sys; sys.exit(0 if sysconfig.get_config_var("Py_ENABLE_SHARED") else 1)' \
+   && ! ldconfig -p | grep -q "libpython$pyver.so.1.0"; then
+  [ "${OKTATOOL_SKIP_APT:-0}" = 1 ] && { echo "build-linux: libpython$pyver is missing" >&2; exit 1; }
+  echo "build-linux: installing libpython$pyver"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "libpython$pyver" >/dev/null
 fi
 
 version=$("$PYTHON" -c 'import oktatool; print(oktatool.__version__)')
@@ -138,7 +148,10 @@ echo "build-linux: $tarball $(stat -c %s "$tarball") bytes in $((SECONDS - start
 
 size=$(stat -c %s "$deb")
 if [ "$size" -gt "$budget" ]; then
-  echo "build-linux: $deb is $size bytes, over the budget of $budget" >&2
-  exit 1
+  if [ "$level" -ge 6 ]; then
+    echo "build-linux: $deb is $size bytes, over the budget of $budget" >&2
+    exit 1
+  fi
+  echo "build-linux: warning: $deb is $size bytes at xz level $level, over the budget of $budget (checked at level 6+)"
 fi
 echo "build-linux: done ($repo/dist)"
