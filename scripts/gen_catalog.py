@@ -151,7 +151,7 @@ def resource_of(scope: str) -> tuple[str, str]:
     return resource, verb
 
 
-def describe(scope: str) -> str:
+def describe(scope: str, known: set[str]) -> str:
     """Write the one-line description of a scope in our own words."""
     if scope in OVERRIDES:
         return OVERRIDES[scope]
@@ -162,7 +162,8 @@ def describe(scope: str) -> str:
     if verb == "read":
         return f"Read {noun}."
     if verb == "manage":
-        return f"Create, change and delete {noun}; includes {resource}.read."
+        includes = f"; includes {resource}.read" if f"{resource}.read" in known else ""
+        return f"Create, change and delete {noun}{includes}."
     raise SystemExit(f"scope {scope} is neither .read nor .manage: add it to OVERRIDES in {__file__}")
 
 
@@ -230,11 +231,13 @@ def build_catalog(spec: dict[str, Any], spec_bytes: bytes) -> dict[str, Any]:
 
     scopes_out: list[dict[str, Any]] = []
     names = [(name, "management", None) for name in declared] + [(n, "org-as", a) for n, a in ORG_AS_SCOPES]
+    known = {name for name, _, _ in names}
     for name, server, fixed_area in names:
         used = [o for o in operations if name in o["scopes"]]
         areas = sorted({o["area"] for o in used if o["area"]} | ({fixed_area} if fixed_area else set()))
         scopes_out.append({
-            "name": name, "server": server, "areas": areas, "operations": len(used), "description": describe(name),
+            "name": name, "server": server, "areas": areas, "operations": len(used),
+            "description": describe(name, known),
         })
     scopes_out.sort(key=lambda s: s["name"])
     return {

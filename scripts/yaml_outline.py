@@ -36,9 +36,27 @@ def _unquote(text: str) -> str:
     return text
 
 
+def _quoted_end(text: str) -> int:
+    """Return the index of the quote that closes the scalar opening ``text``, or -1."""
+    quote, index = text[0], 1
+    while index < len(text):
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and text[index + 1:index + 2] == "'":
+                index += 2
+                continue
+            return index
+        index += 1
+    return -1
+
+
 def _strip_comment(text: str) -> str:
     if text.startswith(("'", '"')):
-        return text
+        end = _quoted_end(text)
+        return text[:end + 1] if end > 0 else text
     cut = text.find(" #")
     return text[:cut].rstrip() if cut >= 0 else text
 
@@ -81,10 +99,7 @@ def _tokens(lines: Iterator[str]) -> Iterator[_Token]:
 
 
 def _is_quoted_key(text: str) -> bool:
-    quote = text[0]
-    end = text.find(quote, 1)
-    while quote == "'" and end >= 0 and text[end + 1:end + 2] == "'":
-        end = text.find(quote, end + 2)
+    end = _quoted_end(text)
     return end > 0 and text[end + 1:].lstrip().startswith(":")
 
 

@@ -45,3 +45,5 @@ def run_cli(isolated_home: Path) -> CliRunner:
         )
 
     return run
+
+pytest_plugins = ["tests.sandbox_fixtures"]

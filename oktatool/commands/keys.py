@@ -18,10 +18,11 @@ def _refuse_stray_passphrase(fmt: str, flag: str, passphrase: bytes | None) -> N
                                hint=f"use --format pem, or leave out {flag}")
 
 
-def _write_key(text: str, fmt: str, output: str | None, *, secret: bool) -> None:
+def _write_key(key: Key, text: str, fmt: str, output: str | None) -> None:
     from oktatool.core.keys import PRIVATE_FORMATS
 
-    write_output(text, output, private=secret or fmt in PRIVATE_FORMATS)
+    # jwk of a public key holds nothing secret; every format of an oct key that exists is the secret
+    write_output(text, output, private=key.is_private and fmt in PRIVATE_FORMATS)
 
 
 def keygen(args: argparse.Namespace) -> int:
@@ -34,7 +35,7 @@ def keygen(args: argparse.Namespace) -> int:
                    kid_mode=args.kid_mode, kid=args.kid)
     key = generate_key(spec)
     text = key.export(args.format, passphrase=passphrase, days=args.days, subject=args.subject)
-    _write_key(text, args.format, args.output, secret=key.is_symmetric)
+    _write_key(key, text, args.format, args.output)
     return 0
 
 
@@ -59,7 +60,7 @@ def convert(args: argparse.Namespace) -> int:
     _refuse_stray_passphrase(args.format, "--out-password-file", out_passphrase)
     key = _load_for_convert(args)
     text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject)
-    _write_key(text, args.format, args.output, secret=key.is_symmetric)
+    _write_key(key, text, args.format, args.output)
     return 0
 
 

@@ -35,7 +35,8 @@ def scopes(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"scope": _scope_json(exact), "operations": [_operation_json(op) for op in opened]})
         else:
-            write_output(_scope_detail_text(exact, opened), None, private=False)
+            has_read = exact.verb == "manage" and catalog.get(f"{exact.resource}.read") is not None
+            write_output(_scope_detail_text(exact, opened, includes_read=has_read), None, private=False)
         return 0
 
     found = catalog.search(args.query)
@@ -67,13 +68,13 @@ def _table(found: tuple[Scope, ...]) -> str:
     return "\n".join(f"{n:<{name_w}}  {a:<{area_w}}  {o:>{ops_w}}  {d}" for n, a, o, d in rows)
 
 
-def _scope_detail_text(scope: Scope, opened: tuple[Operation, ...]) -> str:
+def _scope_detail_text(scope: Scope, opened: tuple[Operation, ...], *, includes_read: bool) -> str:
     lines = [
         scope.name,
         f"  {scope.description}",
         f"  server:     {'org authorization server API' if scope.server == 'org-as' else 'management API'}",
         f"  areas:      {', '.join(scope.areas) or '-'}",
-        f"  operations: {len(opened)}" + (" (with what the .read scope opens)" if scope.verb == "manage" else ""),
+        f"  operations: {len(opened)}" + (" (with what the .read scope opens)" if includes_read else ""),
     ]
     if not opened:
         lines.append("  (no fixed endpoint in the catalog)")

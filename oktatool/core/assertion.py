@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
-from oktatool.core.errors import ClaimError, KeyMaterialError
-from oktatool.core.jwt import numeric_date, sign_compact
+from oktatool.core.encoding import dumps_compact
+from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError
+from oktatool.core.jwt import Clock, numeric_date, sign_compact
 from oktatool.core.orgurl import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
@@ -91,68 +92,73 @@ class ClientAssertion:
         return f"ClientAssertion(header={dict(self.header)!r}, claims={dict(self.claims)!r}, token=<redacted>)"
 
 
-def _member(mapping: Mapping[str, Any], name: str) -> Any:
-    return mapping.get(name)
-
-
 def preflight_assertion(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key | None, org: OrgUrl,
                         client_id: str, now: float) -> list[Finding]:
     """Check a client assertion's header, claims and key against Okta's rules; return every violation."""
+    return _signer_findings(header, key, client_id) + _claim_findings(claims, org, client_id, now)
+
+
+def _signer_findings(header: Mapping[str, Any], key: Key | None, client_id: str) -> list[Finding]:
+    alg = header.get("alg")
+    # the key is the root cause when it is the wrong kind: report it first
+    findings = _key_findings(key, alg) if key is not None else []
+    if not _CLIENT_ID.fullmatch(client_id or ""):
+        findings.append(Finding(
+            "client_id_malformed", "iss", f"the client id {client_id!r} is malformed (expected letters, digits "
+            "and -._~ only, like 0oa1b2c3d4E5f6G7h8i9)", "client_assertion_invalid_issuer", ERR_ISSUER,
+            "copy the Client ID from the app's General tab in the Okta Admin Console"))
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        findings.append(Finding(
+            "kid_missing", "kid", "the header has no kid", "client_assertion_invalid_kid", ERR_KID,
+            "set kid to the Key ID shown for the public key under the app's Client Credentials in Okta"))
+    if alg not in OKTA_ASSERTION_ALGS:
+        findings.append(Finding(
+            "alg", "alg", f"alg {alg!r} is not one Okta accepts ({', '.join(OKTA_ASSERTION_ALGS)})",
+            "client_assertion_invalid_signature_algorithm", ERR_ALG,
+            "sign with an RSA key (RS256) or an EC key (ES256 for P-256, ES384 for P-384, ES512 for P-521)"))
+    return findings
+
+
+def _claim_findings(claims: Mapping[str, Any], org: OrgUrl, client_id: str, now: float) -> list[Finding]:
     findings: list[Finding] = []
 
-    def add(rule: str, member: str | None, problem: str, code: str, error: str, fix: str) -> None:
-        findings.append(Finding(rule, member, problem, code, error, fix))
+    def add(rule: str, problem: str, code: str, error: str, fix: str) -> None:
+        findings.append(Finding(rule, rule.partition("_")[0], problem, code, error, fix))
 
-    if not _CLIENT_ID.fullmatch(client_id or ""):
-        add("client_id_malformed", "iss", f"the client id {client_id!r} is malformed (expected letters, digits "
-            "and -._~ only, like 0oa1b2c3d4E5f6G7h8i9)", "client_assertion_invalid_issuer", ERR_ISSUER,
-            "copy the Client ID from the app's General tab in the Okta Admin Console")
-    aud = _member(claims, "aud")
+    aud = claims.get("aud")
     if aud != org.token_url:
         shown = "missing" if aud is None else repr(aud)
-        add("aud", "aud", f"aud is {shown}, not the token URL {org.token_url}", "client_assertion_invalid_audience",
+        add("aud", f"aud is {shown}, not the token URL {org.token_url}", "client_assertion_invalid_audience",
             ERR_AUDIENCE, f"set aud to exactly {org.token_url} (no trailing slash, same host you send to)")
-    iss, sub = _member(claims, "iss"), _member(claims, "sub")
+    iss, sub = claims.get("iss"), claims.get("sub")
     if iss != client_id:
-        add("iss", "iss", f"iss is {iss!r}, not the client id {client_id!r}", "client_assertion_invalid_issuer",
+        add("iss", f"iss is {iss!r}, not the client id {client_id!r}", "client_assertion_invalid_issuer",
             ERR_ISSUER, "set iss to the client id")
     if sub != client_id:
         problem = f"sub is {sub!r}, not the client id {client_id!r}"
         if iss == client_id:
             problem += " (iss and sub must be the same)"
-        add("sub", "sub", problem, "client_assertion_invalid_subject", ERR_SUBJECT, "set sub to the client id")
-
-    exp = numeric_date(_member(claims, "exp"))
+        add("sub", problem, "client_assertion_invalid_subject", ERR_SUBJECT, "set sub to the client id")
+    exp = numeric_date(claims.get("exp"))
     if exp is None:
-        add("exp_missing", "exp", "exp is missing or not a number of seconds since 1970",
+        add("exp_missing", "exp is missing or not a number of seconds since 1970",
             "client_assertion_expiration_required", ERR_EXP_REQUIRED, "set exp to now + 300 (seconds since epoch)")
     elif exp <= now:
-        add("exp_past", "exp", f"exp is {int(now - exp)} s in the past", "client_assertion_expired_token",
+        add("exp_past", f"exp is {int(now - exp)} s in the past", "client_assertion_expired_token",
             ERR_EXPIRED, "make a new assertion (and check this computer's clock)")
     elif exp > now + MAX_LIFETIME:
-        add("exp_too_far", "exp", f"exp is {int(exp - now)} s ahead, more than {MAX_LIFETIME} s (1 hour)",
+        add("exp_too_far", f"exp is {int(exp - now)} s ahead, more than {MAX_LIFETIME} s (1 hour)",
             "client_assertion_expires_too_far_in_future", ERR_TOO_FAR,
             "use a lifetime of at most 3600 s (300 s is safer against clock skew)")
-    iat_raw = _member(claims, "iat")
+    iat_raw = claims.get("iat")
     iat = numeric_date(iat_raw)
     if iat_raw is not None and iat is None:
-        add("iat_invalid", "iat", "iat is not a number of seconds since 1970", "client_assertion_issued_at_in_future",
+        add("iat_invalid", "iat is not a number of seconds since 1970", "client_assertion_issued_at_in_future",
             ERR_IAT_FUTURE, "set iat to the current time in seconds, or leave it out")
     elif iat is not None and iat > now:
-        add("iat_future", "iat", f"iat is {int(iat - now)} s in the future", "client_assertion_issued_at_in_future",
+        add("iat_future", f"iat is {int(iat - now)} s in the future", "client_assertion_issued_at_in_future",
             ERR_IAT_FUTURE, "set iat to now; if it was, this computer's clock is ahead: sync it")
-
-    kid = _member(header, "kid")
-    if not isinstance(kid, str) or not kid:
-        add("kid_missing", "kid", "the header has no kid", "client_assertion_invalid_kid", ERR_KID,
-            "set kid to the Key ID shown for the public key under the app's Client Credentials in Okta")
-    alg = _member(header, "alg")
-    if alg not in OKTA_ASSERTION_ALGS:
-        add("alg", "alg", f"alg {alg!r} is not one Okta accepts ({', '.join(OKTA_ASSERTION_ALGS)})",
-            "client_assertion_invalid_signature_algorithm", ERR_ALG,
-            "sign with an RSA key (RS256) or an EC key (ES256 for P-256, ES384 for P-384, ES512 for P-521)")
-    if key is not None:
-        findings.extend(_key_findings(key, alg))
     return findings
 
 
@@ -167,6 +173,7 @@ def _key_findings(key: Key, alg: Any) -> list[Finding]:
         found.append(Finding("key_use_enc", "use", "the key's use is enc (encryption), not sig",
                              "client_assertion_invalid_key_use", ERR_KEY_USE,
                              "use (and register) a key with use sig, or without use"))
+        return found
     if not key.is_private:
         found.append(Finding("no_private_key", None, "the key is public only; an assertion must be signed with "
                              "the private key", "client_assertion_invalid_signature", ERR_SIGNATURE,
@@ -201,7 +208,7 @@ def _raise_first(findings: list[Finding]) -> None:
 
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
-                           lifetime: int = DEFAULT_LIFETIME, clock: Callable[[], float] = time.time) -> ClientAssertion:
+                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time) -> ClientAssertion:
     """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would."""
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:
@@ -217,14 +224,30 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
         "exp": now + lifetime,
         "jti": secrets.token_urlsafe(JTI_BYTES),
     }
-    findings = preflight_assertion(header, claims, key, org_url, client_id, now)
+    # the claims are right by construction; what can still be wrong is the signer (key, kid, client id)
+    findings = _signer_findings(header, key, client_id)
     if findings:
         _raise_first(findings)
-    token = sign_compact(header, _payload(claims), key)
+    token = sign_compact(header, dumps_compact(claims).encode("utf-8"), key)
     return ClientAssertion(MappingProxyType(header), MappingProxyType(claims), token)
 
 
-def _payload(claims: Mapping[str, Any]) -> bytes:
-    from oktatool.core.encoding import dumps_compact
+def check_assertion_token(token: str, org: OrgUrl, client_id: str, *, key: Key | None = None,
+                          now: float | None = None) -> list[Finding]:
+    """Preflight an assertion made elsewhere (pasted); with ``key`` (public is enough) check its signature too."""
+    from oktatool.core.errors import VerificationError
+    from oktatool.core.jwt import decode_token, verify_with_key
 
-    return dumps_compact(dict(claims)).encode("utf-8")
+    moment = time.time() if now is None else now
+    decoded = decode_token(token, now=moment, strict=True)
+    if decoded.claims is None:
+        raise TokenFormatError("an encrypted JWT (JWE) cannot be a client assertion", code="encrypted_token")
+    findings = preflight_assertion(decoded.header, decoded.claims, None, org, client_id, moment)
+    if key is not None:
+        try:
+            verify_with_key(token, key, check_times=False)
+        except VerificationError as exc:
+            findings.append(Finding("signature", None, exc.description, "client_assertion_invalid_signature",
+                                    ERR_SIGNATURE, "sign with the private key whose public half is registered "
+                                    "in Okta under this kid"))
+    return findings

@@ -39,6 +39,18 @@ def _hash_for(alg: str) -> hashes.HashAlgorithm:
     return _HASHES["256" if alg == "ES256K" else alg[2:]]()
 
 
+def _rsa_scheme(alg: str) -> tuple[padding.AsymmetricPadding, hashes.HashAlgorithm]:
+    digest = _hash_for(alg)
+    if alg.startswith("PS"):
+        return padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size), digest
+    return padding.PKCS1v15(), digest
+
+
+# built once: the padding and hash descriptors are immutable, and rebuilding them showed up per token
+_RSA_SCHEMES = {alg: _rsa_scheme(alg) for alg in RSA_ALGS}
+_ECDSA = {alg: ec.ECDSA(_hash_for(alg)) for alg in EC_ALGS}
+
+
 def algs_for_key(key: Key) -> tuple[str, ...]:
     """Return the JWS algorithms this key can sign or verify, before its own `alg` restriction."""
     if key.kty == "RSA":
@@ -119,14 +131,11 @@ def sign_bytes(key: Key, alg: str, data: bytes) -> bytes:
     obj = _private_object(key)
     if alg in _HMAC_DIGESTS:
         return hmac.new(obj, data, _HMAC_DIGESTS[alg]).digest()
-    if alg.startswith("RS"):
-        return bytes(obj.sign(data, padding.PKCS1v15(), _hash_for(alg)))
-    if alg.startswith("PS"):
-        digest = _hash_for(alg)
-        pss = padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size)
-        return bytes(obj.sign(data, pss, digest))
-    if alg.startswith("ES"):
-        der = obj.sign(data, ec.ECDSA(_hash_for(alg)))
+    if alg in _RSA_SCHEMES:
+        scheme, digest = _RSA_SCHEMES[alg]
+        return bytes(obj.sign(data, scheme, digest))
+    if alg in _ECDSA:
+        der = obj.sign(data, _ECDSA[alg])
         r, s = decode_dss_signature(der)
         size = _EC_COORD_BYTES[key.crv or ""]
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
@@ -141,19 +150,16 @@ def verify_bytes(key: Key, alg: str, data: bytes, signature: bytes) -> bool:
     try:
         if alg in _HMAC_DIGESTS:
             return hmac.compare_digest(hmac.new(obj, data, _HMAC_DIGESTS[alg]).digest(), signature)
-        if alg.startswith("RS") and isinstance(obj, rsa.RSAPublicKey):
-            obj.verify(signature, data, padding.PKCS1v15(), _hash_for(alg))
-        elif alg.startswith("PS") and isinstance(obj, rsa.RSAPublicKey):
-            digest = _hash_for(alg)
-            obj.verify(signature, data, padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size),
-                       digest)
-        elif alg.startswith("ES") and isinstance(obj, ec.EllipticCurvePublicKey):
+        if alg in _RSA_SCHEMES and isinstance(obj, rsa.RSAPublicKey):
+            scheme, digest = _RSA_SCHEMES[alg]
+            obj.verify(signature, data, scheme, digest)
+        elif alg in _ECDSA and isinstance(obj, ec.EllipticCurvePublicKey):
             size = _EC_COORD_BYTES[key.crv or ""]
             if len(signature) != 2 * size:
                 return False
             r = int.from_bytes(signature[:size], "big")
             s = int.from_bytes(signature[size:], "big")
-            obj.verify(encode_dss_signature(r, s), data, ec.ECDSA(_hash_for(alg)))
+            obj.verify(encode_dss_signature(r, s), data, _ECDSA[alg])
         elif alg == "EdDSA" and isinstance(obj, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
             obj.verify(signature, data)
         else:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,11 @@ if TYPE_CHECKING:
 MAX_TOKEN_CHARS = 256 * 1024
 #: the registered claims that hold NumericDate values (RFC 7519 §4.1, OIDC Core §2)
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
-#: the reasons verification fails, as VerificationError codes
+#: every reason verification fails, as VerificationError codes (the GUI maps them to its messages)
 FAILURE_REASONS = ("bad_signature", "kid_not_found", "alg_not_allowed", "no_fitting_key", "expired",
                    "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit")
 
+#: a source of the current time in seconds since the epoch (injectable for tests)
 Clock = Callable[[], float]
 
 
@@ -115,9 +117,14 @@ def _clean_token(token: str) -> str:
 
 def _segment(text: str, name: str) -> bytes:
     try:
-        return b64url_decode(text)
+        raw = b64url_decode(text)
     except ValueError as exc:
         raise TokenFormatError(f"the {name} segment {exc}", code="bad_base64url") from None
+    # unused low bits in the last character would let two spellings carry one signature
+    if b64url_encode(raw) != text:
+        raise TokenFormatError(f"the {name} segment is not canonical base64url (its last character has stray bits)",
+                               code="bad_base64url")
+    return raw
 
 
 def parse_compact(token: str) -> CompactToken:
@@ -275,8 +282,6 @@ class DecodedToken:
 
 def decode_token(token: str, *, now: float | None = None, strict: bool = False) -> DecodedToken:
     """Decode ``token`` without verifying it; ``strict`` demands a JSON-object claims set (a JWT)."""
-    import time
-
     moment = time.time() if now is None else now
     compact = parse_compact(token)
     if compact.encrypted:
@@ -371,7 +376,7 @@ class VerifiedToken:
     key: Key
     #: how the key is named to people: its kid, or its type and thumbprint
     key_label: str
-    times: TokenTimes = field(default_factory=lambda: TokenTimes(0.0))
+    times: TokenTimes
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``verify --json`` shape of a valid token."""
@@ -415,8 +420,6 @@ def _try_key(compact: CompactToken, alg: str, key: Key) -> bool:
 
 def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, leeway: float,
             check_times: bool) -> VerifiedToken:
-    import time
-
     moment = time.time() if now is None else now
     claims: dict[str, Any] | None = None
     try:
@@ -430,13 +433,10 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
             if entry is not None and entry.iso is None:
                 raise _fail("invalid_time_claim", f"the signature is valid but the {claim} claim is not a valid "
                                                   f"number of seconds since 1970 ({entry.value!r})")
-        if times.expired:
-            exp = times.get("exp")
-            assert exp is not None
+        exp, nbf = times.get("exp"), times.get("nbf")
+        if times.expired and exp is not None:
             raise _fail("expired", f"the signature is valid but the token {exp.relative} ({exp.iso})")
-        if times.not_yet_valid:
-            nbf = times.get("nbf")
-            assert nbf is not None
+        if times.not_yet_valid and nbf is not None:
             raise _fail("not_yet_valid", f"the signature is valid but the token is not valid yet: {nbf.relative} "
                                          f"({nbf.iso})")
     return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)

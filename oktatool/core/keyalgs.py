@@ -66,7 +66,7 @@ def _enc_algs(kty: str, size: int, crv: str | None) -> tuple[str, ...]:
 
 def allowed_algs(kty: str, *, size: int | None = None, crv: str | None = None,
                  use: str | None = None) -> tuple[str, ...]:
-    """Return the algorithms that fit a key of this type, size or curve, and use (signing ones first)."""
+    """Return the algorithms that fit a key of this type, size or curve, and use (no use: signing algs)."""
     check_kty(kty)
     if kty in DEFAULT_CRV:
         crv = crv or DEFAULT_CRV[kty]
@@ -76,9 +76,8 @@ def allowed_algs(kty: str, *, size: int | None = None, crv: str | None = None,
     if use is not None and use not in USES:
         raise KeyMaterialError(f"unknown key use {use!r}", hint="use is sig or enc")
     bits = size if size is not None else (DEFAULT_OCT_BITS if kty == "oct" else DEFAULT_RSA_BITS)
-    sig = _sig_algs(kty, bits, crv) if use in (None, "sig") else ()
-    enc = _enc_algs(kty, bits, crv) if use in (None, "enc") else ()
-    return sig + enc
+    # Encryption algorithms need use "enc" said out loud (issue 2): a key without a use is a signing key.
+    return _enc_algs(kty, bits, crv) if use == "enc" else _sig_algs(kty, bits, crv)
 
 
 def describe_shape(kty: str, size: int | None, crv: str | None) -> str:

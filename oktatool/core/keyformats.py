@@ -149,6 +149,9 @@ def _from_jwk(jwk: Mapping[str, Any]) -> ParsedKey:
     ops = jwk.get("key_ops")
     if ops is not None and not (isinstance(ops, list) and all(isinstance(op, str) for op in ops)):
         raise KeyMaterialError("the JWK member 'key_ops' must be an array of strings")
+    if ops is not None and len(set(ops)) != len(ops):
+        raise KeyMaterialError("the JWK member 'key_ops' names an operation twice (RFC 7517 §4.3)",
+                               hint="list each operation once")
     use = _optional_text(jwk, "use")
     if use is not None and use not in ("sig", "enc"):
         raise KeyMaterialError(f"the JWK member 'use' is {use[:20]!r}; it must be sig or enc")
@@ -162,9 +165,8 @@ def _from_jwk(jwk: Mapping[str, Any]) -> ParsedKey:
 def _from_pem_text(text: str, passphrase: bytes | None) -> list[ParsedKey]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks = list(_BLOCK.finditer(text))
-    ended = {m.start() for m in blocks}
     for begin in _BEGIN.finditer(text):
-        if begin.start() not in ended and not any(m.start() <= begin.start() < m.end() for m in blocks):
+        if not any(m.start() <= begin.start() < m.end() for m in blocks):
             raise KeyMaterialError(f"the PEM block {begin.group(1)!r} has no matching END line: the text is cut off",
                                    hint="copy the whole block, from -----BEGIN to -----END")
     found: list[ParsedKey] = []
@@ -199,6 +201,9 @@ def _clean_pem(label: str, body: str) -> bytes:
             headers.append(line)  # RFC 1421 headers of legacy encrypted keys: Proc-Type, DEK-Info
         else:
             b64_lines.append(line)
+    if not all(line.isascii() and line.isprintable() for line in headers):
+        raise KeyMaterialError(f"the PEM block {label!r} has a damaged header line",
+                               hint="copy the block again; it was changed on the way")
     b64 = "".join("".join(b64_lines).split())
     if not b64:
         raise KeyMaterialError(f"the PEM block {label!r} is empty", hint="copy the whole block")

@@ -33,6 +33,9 @@ _OKP_PRIVATE: dict[str, Any] = {"Ed25519": ed25519.Ed25519PrivateKey, "Ed448": e
                                 "X25519": x25519.X25519PrivateKey, "X448": x448.X448PrivateKey}
 _OKP_PUBLIC: dict[str, Any] = {"Ed25519": ed25519.Ed25519PublicKey, "Ed448": ed448.Ed448PublicKey,
                                "X25519": x25519.X25519PublicKey, "X448": x448.X448PublicKey}
+#: Key.size of curve keys; Ed448 keys are 57 bytes, so 456 bits, though the curve is named for 448
+CURVE_BITS = {"P-256": 256, "P-384": 384, "P-521": 521, "secp256k1": 256,
+              "Ed25519": 256, "Ed448": 456, "X25519": 256, "X448": 448}
 #: bytes of x (and d) per OKP curve (RFC 8032, RFC 7748)
 OKP_LENGTHS = {"Ed25519": 32, "Ed448": 57, "X25519": 32, "X448": 56}
 #: members in RFC order after kty: key members first (RFC 7518 §6, RFC 8037 §2), then the common ones
@@ -77,9 +80,7 @@ def shape_of(material: Material) -> Shape:
                                    hint="use P-256, P-384, P-521 or secp256k1")
         return Shape("EC", crv, material.curve.key_size, isinstance(material, ec.EllipticCurvePrivateKey))
     crv = okp_curve(material)
-    # Ed448 keys are 57 bytes but the curve is named for 448 bits; use the byte size so it is unambiguous.
-    bits = {"Ed25519": 256, "X25519": 256, "Ed448": 456, "X448": 448}[crv]
-    return Shape("OKP", crv, bits, isinstance(material, PRIVATE_TYPES))
+    return Shape("OKP", crv, CURVE_BITS[crv], isinstance(material, PRIVATE_TYPES))
 
 
 def _uint(value: int, length: int | None = None) -> str:
@@ -141,9 +142,10 @@ def _text_member(jwk: Mapping[str, Any], name: str, *, required: bool) -> str | 
     value = jwk.get(name)
     if value is None:
         if required:
-            raise KeyMaterialError(f"the {jwk.get('kty')} JWK has no {name!r} member",
-                                   hint="copy the whole key; a JWK of this type needs "
-                                        + ", ".join(KEY_MEMBERS[str(jwk.get('kty'))][:4]))
+            kty = str(jwk.get("kty"))
+            needed = [member for member in THUMBPRINT_MEMBERS[kty] if member != "kty"]
+            raise KeyMaterialError(f"the {kty} JWK has no {name!r} member",
+                                   hint=f"copy the whole key; a {kty} JWK needs kty, {', '.join(needed)}")
         return None
     if not isinstance(value, str):
         raise KeyMaterialError(f"the JWK member {name!r} must be a string, not {type(value).__name__}")

@@ -26,7 +26,6 @@ from oktatool.core.keyalgs import (
     OCT_MIN_BITS,
     RSA_MAX_BITS,
     RSA_MIN_BITS,
-    USES,
     allowed_algs,
     check_alg,
     check_crv,
@@ -38,6 +37,7 @@ from oktatool.core.keyalgs import (
 from oktatool.core.keyexport import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
 from oktatool.core.keyformats import ParsedKey, parse_key_input
 from oktatool.core.keyjwk import (
+    CURVE_BITS,
     EC_CURVE_BY_CRV,
     KEY_MEMBERS,
     PRIVATE_TYPES,
@@ -55,7 +55,8 @@ from oktatool.core.keyjwk import (
 if TYPE_CHECKING:
     from jwcrypto.jwk import JWK
 
-__all__ = ["FORMATS", "KID_MODES", "Key", "KeySpec", "allowed_algs", "generate_key", "load_key", "load_keys"]
+__all__ = ["FORMATS", "KID_MODES", "PRIVATE_FORMATS", "Key", "KeySpec", "allowed_algs", "forget_loaded_keys",
+           "generate_key", "load_key", "load_keys"]
 
 FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
 #: formats whose output holds private material (written with mode 0600)
@@ -106,14 +107,26 @@ class Key:
                  cache: dict[str, Any] | None = None) -> None:
         """Wrap checked key material (a cryptography key object, or the bytes of an oct secret)."""
         shape = shape or shape_of(material)
-        for name, value in (("_material", material), ("_kid", kid), ("kty", shape.kty), ("crv", shape.crv),
-                            ("size", shape.size), ("use", use), ("alg", alg),
-                            ("key_ops", tuple(key_ops) if key_ops is not None else None),
-                            ("is_private", shape.is_private), ("_cache", dict(cache or {}))):
-            object.__setattr__(self, name, value)
+        init = object.__setattr__
+        init(self, "_material", material)
+        init(self, "_kid", kid)
+        init(self, "kty", shape.kty)
+        init(self, "crv", shape.crv)
+        init(self, "size", shape.size)
+        init(self, "use", use)
+        init(self, "alg", alg)
+        init(self, "key_ops", tuple(key_ops) if key_ops is not None else None)
+        init(self, "is_private", shape.is_private)
+        init(self, "_cache", dict(cache) if cache else {})
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"Key is immutable; use with_kid() or public() to derive a new one ({name})")
+
+    def __copy__(self) -> Key:
+        return self  # immutable: a copy is the same key
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Key:
+        return self
 
     def __repr__(self) -> str:
         return f"Key({self.describe()}, kid={self.kid!r}, {'private' if self.is_private else 'public'})"
@@ -287,8 +300,6 @@ def _checked_spec(spec: KeySpec) -> tuple[int | None, str | None]:
             if not OCT_MIN_BITS <= size <= OCT_MAX_BITS or size % 8:
                 raise KeyMaterialError(f"oct key size {size} is not possible here",
                                        hint=f"give {OCT_MIN_BITS} to {OCT_MAX_BITS} bits in steps of 8")
-    if spec.use is not None and spec.use not in USES:
-        raise KeyMaterialError(f"unknown key use {spec.use!r}", hint="use is sig or enc")
     check_use(spec.kty, size=size, crv=crv, use=spec.use)
     if spec.alg is not None:
         check_alg(spec.alg, spec.kty, size=size, crv=crv, use=spec.use)
@@ -336,16 +347,12 @@ def _new_material(kty: str, size: int | None, crv: str | None) -> Material:
     return x448.X448PrivateKey.generate()
 
 
-_SIZE_OF_CURVE = {"P-256": 256, "P-384": 384, "P-521": 521, "secp256k1": 256,
-                  "Ed25519": 256, "Ed448": 456, "X25519": 256, "X448": 448}
-
-
 def generate_key(spec: KeySpec, *, now: datetime | None = None) -> Key:
     """Generate a new private key as ``spec`` says; refuse specs that do not fit, saying what does."""
     size, crv = _checked_spec(spec)
     kid = _kid_for(spec, now)
     material = _new_material(spec.kty, size, crv)
-    shape = Shape(spec.kty, crv, _SIZE_OF_CURVE[crv] if crv else int(size or 0), True)
+    shape = Shape(spec.kty, crv, CURVE_BITS[crv] if crv else int(size or 0), True)
     return Key(material, kid=kid, use=spec.use, alg=spec.alg, shape=shape)
 
 
@@ -357,11 +364,16 @@ def _key_of(parsed: ParsedKey) -> Key:
     return Key(parsed.material, kid=kid, use=parsed.use, alg=parsed.alg, key_ops=parsed.key_ops)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=16)
 def _load_cached(data: str | bytes, passphrase: bytes | None) -> tuple[Key, ...]:
     # The same stored key loaded again (each CLI call of the GUI, each signature) skips parsing and
     # RSA validation: the Key objects are immutable, so sharing them is safe.
     return tuple(_key_of(parsed) for parsed in parse_key_input(data, passphrase=passphrase))
+
+
+def forget_loaded_keys() -> None:
+    """Drop the keys remembered from earlier loads (a profile was removed, or to measure a cold load)."""
+    _load_cached.cache_clear()
 
 
 def load_keys(data: str | bytes, *, passphrase: bytes | None = None) -> list[Key]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from oktatool.core.errors import OrgUrlError
@@ -38,12 +39,12 @@ class OrgUrl:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port is None else f"{host}:{self.port}"
 
-    @property
+    @cached_property
     def base(self) -> str:
         """Return ``scheme://host[:port]`` without a trailing slash."""
         return f"{self.scheme}://{self.netloc}"
 
-    @property
+    @cached_property
     def token_url(self) -> str:
         """Return the org authorization server's token URL, the exact `aud` of a client assertion."""
         return self.base + TOKEN_PATH
@@ -69,6 +70,12 @@ def _check_host(host: str, text: str) -> str:
     if ":" in host:  # an IPv6 literal; urlsplit already validated the brackets
         return host
     host = host.rstrip(".")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")  # a custom domain may be internationalized
+        except UnicodeError:
+            raise OrgUrlError(f"{text!r} does not contain a valid host name",
+                              hint="give your Okta domain, e.g. https://dev-123456.okta.com") from None
     labels = host.split(".")
     if not host or not all(_LABEL.fullmatch(label) for label in labels):
         raise OrgUrlError(f"{text!r} does not contain a valid host name",

@@ -97,18 +97,6 @@ class ScopeRequirement:
         return text
 
 
-def satisfied_by(scope: str) -> tuple[str, ...]:
-    """Return the scopes that grant ``scope``: itself, plus the ``.manage`` sibling of a ``.read`` scope."""
-    resource, _, verb = scope.rpartition(".")
-    if verb == "read" and resource:
-        return (scope, f"{resource}.manage")
-    return (scope,)
-
-
-def _grants(granted: frozenset[str], scope: str) -> bool:
-    return any(candidate in granted for candidate in satisfied_by(scope))
-
-
 def split_endpoint(text: str) -> tuple[str, str]:
     """Split ``"GET /api/v1/users"`` into (method, path); raise BadInputError when it is not that shape."""
     parts = text.split()
@@ -133,16 +121,21 @@ def normalize_path(path: str) -> str:
     if "://" in text:
         text = urlsplit(text).path or "/"
     else:
-        bare_host = _HOST_PATH.match(text)
-        if bare_host and not text.startswith("/"):
-            text = bare_host.group(1)
-        text = text.split("#", 1)[0].split("?", 1)[0]
+        if not text.startswith("/"):
+            bare_host = _HOST_PATH.match(text)
+            if bare_host:
+                text = bare_host.group(1)
+        if "?" in text or "#" in text:
+            text = text.split("#", 1)[0].split("?", 1)[0]
     if not text.startswith("/"):
         text = "/" + text
-    text = re.sub(r"/{2,}", "/", text)
-    if len(text) > 1:
-        text = text.rstrip("/")
-    return text
+    if "//" in text:
+        text = re.sub(r"/{2,}", "/", text)
+    if text.endswith("/") or text[-1:].isspace():
+        trimmed = ""
+        while trimmed != text:  # "/users/ /" -> "/users": spaces and slashes may alternate at the end
+            trimmed, text = text, text.rstrip().rstrip("/")
+    return text or "/"
 
 
 @dataclass
@@ -253,6 +246,14 @@ class ScopeCatalog:
                 return reason
         return None
 
+    def satisfied_by(self, scope: str) -> tuple[str, ...]:
+        """Return the scopes that grant ``scope``: itself, then its ``.manage`` sibling when that exists."""
+        resource, _, verb = scope.rpartition(".")
+        manage = f"{resource}.manage"
+        if verb == "read" and manage in self._by_name:
+            return (scope, manage)
+        return (scope,)
+
     # endpoints ------------------------------------------------------------------------------------
 
     def match(self, method: str, path: str) -> tuple[Operation, ...]:
@@ -289,8 +290,7 @@ class ScopeCatalog:
 
     def find(self, method: str, path: str) -> Operation | None:
         """Return the most specific operation for ``method path``, or None."""
-        matches = self.match(method, path)
-        return matches[0] if matches else None
+        return _first(self._root, _segments(normalize_path(path)), 0, method.upper())
 
     def required_scopes(self, method: str, path: str) -> ScopeRequirement:
         """Return what ``method path`` needs; raise BadInputError for an endpoint the catalog lacks."""
@@ -312,7 +312,7 @@ class ScopeCatalog:
 
     def requirement(self, operation: Operation) -> ScopeRequirement:
         """Return the requirement of one operation with the alternatives for each scope."""
-        return ScopeRequirement(operation, tuple(satisfied_by(s) for s in operation.scopes))
+        return ScopeRequirement(operation, tuple(self.satisfied_by(s) for s in operation.scopes))
 
     def satisfies(self, granted: Iterable[str], operation: Operation) -> bool:
         """Say whether a token with ``granted`` scopes may call ``operation`` (SSWS-only operations: never)."""
@@ -321,12 +321,24 @@ class ScopeCatalog:
         if not operation.scopes:
             return False
         held = frozenset(granted)
-        return all(_grants(held, scope) for scope in operation.scopes)
+        return not self.missing(held, operation)
 
     def missing(self, granted: Iterable[str], operation: Operation) -> tuple[str, ...]:
         """Return the required scopes that ``granted`` does not cover (none when it satisfies)."""
         held = frozenset(granted)
-        return tuple(scope for scope in operation.scopes if not _grants(held, scope))
+        return tuple(s for s in operation.scopes if not any(c in held for c in self.satisfied_by(s)))
+
+
+def _first(node: _Node, segments: list[str], depth: int, method: str) -> Operation | None:
+    """Return the first fit trying literals before parameters, which is the most specific one."""
+    if depth == len(segments):
+        return node.operations.get(method)
+    literal = node.literals.get(segments[depth])
+    if literal is not None:
+        found = _first(literal, segments, depth + 1, method)
+        if found is not None:
+            return found
+    return _first(node.param, segments, depth + 1, method) if node.param is not None else None
 
 
 @lru_cache(maxsize=4)

@@ -53,8 +53,11 @@ def public_key(jwk: dict[str, Any]) -> RSAKey | ECKey:
 
 def signature_valid(token: CompactJwt, jwk: dict[str, Any], alg: str) -> bool:
     """Return True when ``token`` is signed with ``alg`` by the private half of ``jwk``."""
+    # the header alg decides (it must be allowed and fit the key type); the JWK's own alg/use are checked
+    # by the callers with Okta's wording, so joserfc must not refuse on them first
+    material = {name: value for name, value in jwk.items() if name not in ("alg", "use", "key_ops")}
     try:
-        key = public_key(jwk)
+        key = public_key(material)
         jws.deserialize_compact(token.raw, key, algorithms=[alg])
     except (JoseError, ValueError):
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -97,12 +98,57 @@ def oauth_error(status: int, error: str, description: str, *extra: tuple[str, st
     return json_response(status, {"error": error, "error_description": description}, *extra)
 
 
-class OktaApiError(Exception):
+@dataclass(frozen=True)
+class Call:
+    """A request that passed authorization, with its path parameters."""
+
+    request: Request
+    params: dict[str, str]
+
+    @property
+    def base(self) -> str:
+        """Return the org URL the caller used."""
+        return self.request.base_url
+
+    def body(self) -> dict[str, Any]:
+        """Return the JSON object body, or raise E0000003."""
+        try:
+            value = self.request.json()
+        except (ValueError, UnicodeDecodeError):
+            raise bad_body() from None
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise bad_body()
+        return value
+
+
+#: an operation's implementation
+Handler = Callable[[Call], Response]
+#: (method, path template with {name} parameters, required scope, handler)
+RouteSpec = tuple[str, str, str, Handler]
+
+
+class ApiRefusal(Exception):
+    """Raised by handlers to answer with a prepared error response."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+class OktaApiError(ApiRefusal):
     """Raised by management handlers to answer with an Okta error body."""
 
     def __init__(self, status: int, code: str, summary: str, causes: tuple[str, ...] = ()) -> None:
-        super().__init__(summary)
-        self.response = okta_error(status, code, summary, causes)
+        super().__init__(okta_error(status, code, summary, causes))
+
+
+def nested(value: Any, *path: str) -> Any:
+    """Return ``value[path[0]][path[1]]...``, or None where a member is missing or not an object."""
+    for name in path:
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
 
 
 def not_found(what: str, kind: str) -> OktaApiError:
@@ -113,6 +159,11 @@ def not_found(what: str, kind: str) -> OktaApiError:
 def validation_failed(field_name: str, cause: str) -> OktaApiError:
     """Return Okta's 400 E0000001 naming the field and the cause."""
     return OktaApiError(400, "E0000001", f"Api validation failed: {field_name}", (f"{field_name}: {cause}",))
+
+
+def no_permission() -> OktaApiError:
+    """Return Okta's 403 E0000006 (the caller's admin role does not allow the action)."""
+    return OktaApiError(403, "E0000006", "You do not have permission to perform the requested action")
 
 
 def bad_body() -> OktaApiError:

@@ -105,6 +105,12 @@ class TokenEndpoint:
             raise _client_error("Client Credentials requests to the Org Authorization Server must use the "
                                 "private_key_jwt token_endpoint_auth_method." if known else INVALID_CLIENT)
         app = self._authenticate(request, form, attempt)
+        if app.application_type != "service":
+            raise _client_error("Only clients with 'application_type' of 'service' may use the client_credentials "
+                                "'grant_type' with the Org Authorization Server.")
+        if "client_credentials" not in app.grant_types:
+            raise TokenRefused(400, "unauthorized_client", "The client is not authorized to use the provided grant "
+                               f"type. Configured grant types: [{', '.join(app.grant_types)}].")
         jkt = self._dpop(request, app)
         scopes = self._scopes(app, form.get("scope", ""))
         token = self.org.mint_token(app, scopes, jkt, request.base_url)

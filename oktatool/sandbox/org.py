@@ -7,6 +7,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -23,6 +24,25 @@ SERVICE_APP_LABEL = "oktatool sandbox service app"
 
 
 @dataclass(frozen=True)
+class Fault:
+    """Misbehaviour for testing a client's error handling, on requests whose path starts with ``path``.
+
+    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset) or
+    "status" (answer ``status`` with Okta's error body); ``times`` limits how many requests it hits.
+    """
+
+    path: str
+    kind: str
+    seconds: float = 0.0
+    status: int = 500
+    times: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("delay", "reset", "status"):
+            raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset or status")
+
+
+@dataclass(frozen=True)
 class SandboxOptions:
     """How to build and serve a sandbox org."""
 
@@ -36,6 +56,7 @@ class SandboxOptions:
     tls: bool = False
     host: str = "127.0.0.1"
     port: int = 0
+    faults: tuple[Fault, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,16 @@ def make_service_key(private_pem: bytes | None = None) -> ServiceKey:
     extra = {"kid": key.thumbprint(), "use": "sig", "alg": "RS256"}
     return ServiceKey(private_pem=private_pem, private_jwk={**key.as_dict(private=True), **extra},
                       public_jwk={**key.as_dict(private=False), **extra})
+
+
+def reusable_service_key(path: Path) -> bytes | None:
+    """Return the PEM in ``path`` when it holds an unencrypted RSA private key, so a restart keeps the kid."""
+    try:
+        pem = path.read_bytes()
+        private = serialization.load_pem_private_key(pem, password=None)
+    except (OSError, ValueError, TypeError):
+        return None
+    return pem if isinstance(private, rsa.RSAPrivateKey) and private.key_size >= 2048 else None
 
 
 @functools.cache

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import re
 import secrets
 import socket
 import ssl
+import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.files import write_private
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
-from oktatool.sandbox.org import SandboxOptions, SandboxOrg, make_service_key
+from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
 from oktatool.sandbox.tls import write_tls_files
 
 KEY_PEM_FILE = "service-app.pem"
@@ -32,6 +35,8 @@ RATE_WINDOW_SECONDS = 60
 MAX_BODY_BYTES = 1024 * 1024
 _UNLIMITED_PATHS = ("/oauth2/v1/keys", "/.well-known/openid-configuration",
                     "/.well-known/oauth-authorization-server")
+_STATUS_SUMMARIES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+                     504: "Gateway Timeout"}
 _REQUEST_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _HOST_HEADER = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 
@@ -116,6 +121,10 @@ def rate_bucket(path: str) -> str:
     return "/".join(path.split("/")[:4])
 
 
+def _new_request_id() -> str:
+    return "".join(secrets.choice(_REQUEST_ID_ALPHABET) for _ in range(24))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "oktatool-sandbox"
@@ -128,12 +137,26 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(length_text)
         except ValueError:
             length = -1
+        sandbox = self.server.sandbox
         if length < 0 or length > MAX_BODY_BYTES:
-            self._send(okta_error(413 if length > 0 else 400, "E0000003", "The request body was not well-formed."))
+            refusal = okta_error(413 if length > 0 else 400, "E0000003", "The request body was not well-formed.")
+            self._send(sandbox.stamp(refusal, self.path))
             self.close_connection = True
             return
         body = self.rfile.read(length) if length else b""
-        sandbox = self.server.sandbox
+        fault = sandbox.take_fault(self.path)
+        if fault is not None and fault.kind == "reset":
+            # SO_LINGER with a zero timeout makes close() send RST: the client sees "connection reset"
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault is not None and fault.kind == "delay":
+            time.sleep(fault.seconds)
+        if fault is not None and fault.kind == "status":
+            summary = _STATUS_SUMMARIES.get(fault.status, "Internal Server Error")
+            self._send(sandbox.stamp(okta_error(fault.status, "E0000009", summary), self.path))
+            return
         host = self.headers.get("Host") or ""
         if not _HOST_HEADER.fullmatch(host):
             host = sandbox.default_host
@@ -157,7 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = True
+    # on Windows SO_REUSEADDR would let a second server take a port that is in use
+    allow_reuse_address = sys.platform != "win32"
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -207,9 +231,17 @@ class Sandbox:
         self._token_endpoint: TokenEndpoint | None = None
         self._api: ManagementApi | None = None
         self.limiter = RateLimiter(options.rate_limit)
+        self._fault_hits: dict[int, int] = {}
+        self._fault_lock = threading.Lock()
         self._server: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._info: SandboxInfo | None = None
+
+    @classmethod
+    def keeping_key(cls, options: SandboxOptions, directory: Path) -> Sandbox:
+        """Return a sandbox that reuses the service app key already in ``directory``, so kid and key file stay."""
+        pem = reusable_service_key(directory / KEY_PEM_FILE)
+        return cls(dataclasses.replace(options, service_key_pem=pem) if pem else options, directory)
 
     @property
     def info(self) -> SandboxInfo:
@@ -223,6 +255,10 @@ class Sandbox:
         options = self.options
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise SandboxError(f"cannot create the sandbox folder {self.directory}: {exc.strerror}",
+                               hint="give a folder you can write to with --dir") from None
+        try:
             server = _HttpServer((options.host, options.port), self)
         except OSError as exc:
             raise SandboxError(f"cannot start the sandbox on {options.host}:{options.port}: {exc.strerror}",
@@ -247,7 +283,7 @@ class Sandbox:
             server.server_close()
             raise SandboxError(f"cannot prepare the sandbox folder {self.directory}: {exc}") from None
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"oktatool-sandbox-{port}", daemon=True)
         self._thread.start()
         app = self.org.service_app
@@ -277,15 +313,34 @@ class Sandbox:
 
     def handle(self, request: Request) -> Response:
         """Answer one request: rate limit, route, and add the request id and rate limit headers."""
-        request_id = "".join(secrets.choice(_REQUEST_ID_ALPHABET) for _ in range(24))
+        request_id = _new_request_id()
         path = request.path
         exempt = path in _UNLIMITED_PATHS
         state = self.limiter.take(rate_bucket(path), count=not exempt)
         if not state.allowed and not exempt:
             response = okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
         else:
-            response = self._route(request, request_id)
+            try:
+                response = self._route(request, request_id)
+            except Exception:  # a sandbox bug must still give the client an answer, as Okta would
+                response = okta_error(500, "E0000009", "Internal Server Error")
         return response.with_headers(("X-Okta-Request-Id", request_id), *state.headers())
+
+    def take_fault(self, target: str) -> Fault | None:
+        """Return the configured fault for this request path, counting it against its ``times``."""
+        path = target.partition("?")[0]
+        with self._fault_lock:
+            for index, fault in enumerate(self.options.faults):
+                hits = self._fault_hits.get(index, 0)
+                if path.startswith(fault.path) and (fault.times is None or hits < fault.times):
+                    self._fault_hits[index] = hits + 1
+                    return fault
+        return None
+
+    def stamp(self, response: Response, target: str) -> Response:
+        """Add a request id and the (uncounted) rate limit headers to a response made outside ``handle``."""
+        state = self.limiter.take(rate_bucket(target.partition("?")[0]), count=False)
+        return response.with_headers(("X-Okta-Request-Id", _new_request_id()), *state.headers())
 
     def _route(self, request: Request, request_id: str) -> Response:
         org, token_endpoint, api = self.org, self._token_endpoint, self._api

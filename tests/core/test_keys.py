@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from joserfc.jwk import JWKRegistry
 
 from oktatool.core.errors import KeyMaterialError
-from oktatool.core.keys import Key, KeySpec, allowed_algs, generate_key, load_key, load_keys
+from oktatool.core.keys import Key, KeySpec, allowed_algs, forget_loaded_keys, generate_key, load_key, load_keys
 from tests.conftest import FIXTURES
 
 RFC7638_THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
@@ -97,6 +97,20 @@ def test_key_is_immutable_and_never_shows_material() -> None:
     assert repr(key).startswith("Key(oct 256")
 
 
+def test_key_inside_a_frozen_dataclass_survives_asdict_and_copy() -> None:
+    import copy
+    from dataclasses import asdict, dataclass
+
+    @dataclass(frozen=True)
+    class Profile:
+        name: str
+        key: Key
+
+    key = generate_key(KeySpec("EC"))
+    assert asdict(Profile("p", key))["key"] is key
+    assert copy.copy(key) is key and copy.deepcopy(key) is key
+
+
 def test_with_kid_and_equality() -> None:
     key = generate_key(KeySpec("OKP"))
     renamed = key.with_kid("rotation-2")
@@ -169,21 +183,25 @@ def test_allowed_algs_follow_key_and_use() -> None:
                                                            "ECDH-ES+A256KW")
     assert allowed_algs("OKP", crv="Ed448") == ("EdDSA",)
     assert allowed_algs("OKP", crv="X448", use="sig") == ()
-    assert allowed_algs("OKP", crv="X25519")[0] == "ECDH-ES"
+    assert allowed_algs("OKP", crv="X25519", use="enc")[0] == "ECDH-ES"
+    assert allowed_algs("OKP", crv="X25519") == ()  # no use means signing, and X25519 cannot sign
     assert allowed_algs("oct", size=256, use="sig") == ("HS256",)
     assert allowed_algs("oct", size=383, use="sig") == ("HS256",)
     assert allowed_algs("oct", size=384, use="sig") == ("HS256", "HS384")
     assert allowed_algs("oct", size=512, use="sig") == ("HS256", "HS384", "HS512")
     assert allowed_algs("oct", size=128, use="sig") == ()
     assert allowed_algs("oct", size=128, use="enc") == ("A128KW", "A128GCMKW", "dir")
-    assert "RSA-OAEP" not in allowed_algs("RSA", use="sig")
-    assert "ECDH-ES" not in allowed_algs("EC", use="sig")
+    assert "RSA-OAEP" not in allowed_algs("RSA", use="sig") and "RSA-OAEP" not in allowed_algs("RSA")
+    assert "ECDH-ES" not in allowed_algs("EC", use="sig") and "ECDH-ES" not in allowed_algs("EC")
 
 
 @pytest.mark.parametrize(("spec", "fits", "needs"), [
     (KeySpec("EC", crv="P-256", alg="ES384"), "ES256", "curve P-384"),
     (KeySpec("EC", crv="P-256", use="sig", alg="ES256K"), "ES256", "secp256k1"),
-    (KeySpec("OKP", crv="X25519", alg="EdDSA"), "ECDH-ES", "Ed25519 or Ed448"),
+    (KeySpec("OKP", crv="X25519", use="enc", alg="EdDSA"), "ECDH-ES", "Ed25519 or Ed448"),
+    (KeySpec("EC", alg="ECDH-ES"), "ES256", "use enc"),
+    (KeySpec("RSA", alg="RSA-OAEP-256"), "RS256", "use enc"),
+    (KeySpec("oct", size=128, alg="A128KW"), "no alg does", "use enc"),
     (KeySpec("EC", use="sig", alg="ECDH-ES"), "ES256", "use enc"),
     (KeySpec("RSA", use="sig", alg="RSA-OAEP"), "RS256", "use enc"),
     (KeySpec("oct", size=256, use="sig", alg="HS384"), "HS256", "at least 384 bits"),
@@ -201,7 +219,8 @@ def test_alg_mismatch_names_what_fits(spec: KeySpec, fits: str, needs: str) -> N
 def test_alg_that_fits_is_kept() -> None:
     for spec in (KeySpec("EC", crv="P-384", alg="ES384"), KeySpec("OKP", crv="Ed448", use="sig", alg="EdDSA"),
                  KeySpec("oct", size=512, alg="HS512"), KeySpec("RSA", use="enc", alg="RSA-OAEP-256"),
-                 KeySpec("OKP", crv="X448", use="enc", alg="ECDH-ES+A256KW"), KeySpec("oct", size=192, alg="A192KW")):
+                 KeySpec("OKP", crv="X448", use="enc", alg="ECDH-ES+A256KW"),
+                 KeySpec("oct", size=192, use="enc", alg="A192KW")):
         key = generate_key(spec)
         assert key.alg == spec.alg and load_key(key.export("jwk")).alg == spec.alg
 
@@ -255,6 +274,15 @@ def test_rsa_jwk_without_crt_members_is_recovered() -> None:
     assert load_key(json.dumps(members)) == key
 
 
+def test_key_ops_are_kept_in_order() -> None:
+    members = generate_key(KeySpec("EC", use="sig", kid="k")).to_dict(private=True)
+    members["key_ops"] = ["sign", "verify"]
+    key = load_key(json.dumps(members))
+    assert key.key_ops == ("sign", "verify")
+    assert list(key.to_dict()) == ["kty", "crv", "x", "y", "use", "key_ops", "kid"]
+    assert key.jwk().get("key_ops") == ["sign", "verify"]
+
+
 def test_jwk_keeps_or_recomputes_kid() -> None:
     key = generate_key(KeySpec("EC", kid="custom-1"))
     assert load_key(key.export("jwk")).kid == "custom-1"
@@ -268,6 +296,8 @@ def test_loaded_rsa_key_signs_without_revalidation() -> None:
     pem = key.export("pem")
     first = load_key(pem)
     assert load_key(pem) is first  # the same stored key is parsed and validated only once
+    forget_loaded_keys()
+    assert load_key(pem) is not first and load_key(pem) == first
     jwk = first.jwk()
     assert jwk is first.jwk()
     assert jwk._cache_pri_k is first.pyca()  # jwcrypto reuses our validated object
@@ -295,3 +325,21 @@ def test_ec_pyca_object_is_the_private_key(generated: dict[str, Key]) -> None:
     assert isinstance(generated["EC-None-P-256"].pyca(), ec.EllipticCurvePrivateKey)
     with pytest.raises(KeyMaterialError):
         generated["oct-None-None"].pyca()
+
+
+@pytest.mark.parametrize(("maker", "arg"), [
+    ("RSAKey", 2048), ("ECKey", "P-256"), ("ECKey", "P-384"), ("ECKey", "P-521"), ("ECKey", "secp256k1"),
+    ("OKPKey", "Ed25519"), ("OKPKey", "Ed448"), ("OKPKey", "X25519"), ("OKPKey", "X448"), ("OctKey", 384),
+])
+def test_keys_made_by_joserfc_import_unchanged(maker: str, arg: object) -> None:
+    from joserfc import jwk as joserfc_jwk
+
+    theirs = getattr(joserfc_jwk, maker).generate_key(arg, private=True)
+    members = theirs.as_dict(private=True)
+    ours = load_key(json.dumps(members))
+    assert ours.thumbprint() == theirs.thumbprint()
+    assert {k: v for k, v in ours.to_dict(private=True).items() if k != "kid"} == members
+    if maker != "OctKey":
+        from_pem = load_key(theirs.as_pem(private=True))
+        assert from_pem == ours.with_thumbprint_kid()
+        assert load_key(theirs.as_pem(private=False)) == ours.public().with_thumbprint_kid()

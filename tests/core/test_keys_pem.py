@@ -223,3 +223,17 @@ def test_pasted_pem_with_crlf_indentation_and_bom_is_read(ours: dict[str, Key]) 
     assert load_key(mangled) == ours["RSA-None"]
     assert load_key(mangled.encode("utf-8")) == ours["RSA-None"]
     assert load_key(pem.encode("utf-16")) == ours["RSA-None"]  # what Windows PowerShell redirection writes
+
+
+@pytest.mark.parametrize(("kty", "args"), [
+    ("OKP", ["genpkey", "-algorithm", "ED448", "-aes256", "-pass", "file:PASS"]),
+    ("EC", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-aes256", "-pass", "file:PASS"]),
+    ("RSA", ["genrsa", "-traditional", "-aes256", "-passout", "file:PASS", "2048"]),
+])
+def test_keys_encrypted_by_openssl_at_birth(kty: str, args: list[str], pass_file: Path) -> None:
+    encrypted = openssl(*[a.replace("PASS", str(pass_file)) for a in args])
+    plain = openssl("pkey", "-passin", f"file:{pass_file}", data=encrypted)
+    key = load_key(encrypted, passphrase=PASSPHRASE)
+    assert key.is_private and key.thumbprint() == joserfc_thumbprint(kty, plain)
+    with pytest.raises(PassphraseError):
+        load_key(encrypted, passphrase=PASSPHRASE + b"!")

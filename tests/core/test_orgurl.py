@@ -31,6 +31,10 @@ def test_custom_domain_is_accepted() -> None:
     assert parse_org_url("login.example.com").token_url == "https://login.example.com/oauth2/v1/token"
 
 
+def test_internationalized_custom_domain_becomes_punycode() -> None:
+    assert parse_org_url("https://login.bücher.example").host == "login.xn--bcher-kva.example"
+
+
 def test_loopback_keeps_http_and_port() -> None:
     org = parse_org_url("http://127.0.0.1:8765/")
     assert org.base == "http://127.0.0.1:8765"

@@ -1,0 +1,154 @@
+"""CLI handlers for JWTs: ``assertion``, ``sign``, ``decode``, ``verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from oktatool.commands.common import json_or_file, print_json, read_input, read_password_file, write_output
+from oktatool.core.errors import BadInputError, ClaimError
+
+if TYPE_CHECKING:
+    from oktatool.core.jwt import DecodedToken, VerifiedToken
+    from oktatool.core.keys import Key
+
+
+def _load_key(path: str, kid: str | None, password_file: str | None) -> Key:
+    """Load the key in ``path``; ``kid`` picks it from a set, or names a single key that has another kid."""
+    from oktatool.core.keys import load_key, load_keys
+
+    data = read_input(path, what="key")
+    passphrase = read_password_file(password_file)
+    if kid is None:
+        return load_key(data, passphrase=passphrase)
+    keys = load_keys(data, passphrase=passphrase)
+    if any(k.kid == kid for k in keys) or len({k.thumbprint() for k in keys}) > 1:
+        return load_key(data, kid=kid, passphrase=passphrase)
+    return load_key(data, passphrase=passphrase).with_kid(kid)
+
+
+def _read_token(source: str) -> str:
+    if source == "-":
+        data = read_input("-", what="token")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BadInputError("the token on standard input is binary data, not text") from None
+    return source
+
+
+def _json_object(value: str, what: str) -> dict[str, Any]:
+    parsed = json_or_file(value, what=what)
+    if not isinstance(parsed, dict):
+        raise ClaimError(f"{what} must be a JSON object {{...}}", hint='e.g. {"sub": "alice"}')
+    return parsed
+
+
+def assertion(args: argparse.Namespace) -> int:
+    """Print a fresh Okta client assertion (the bare token and a newline)."""
+    from oktatool.core.assertion import build_client_assertion
+    from oktatool.core.orgurl import parse_org_url
+
+    org = parse_org_url(args.org)
+    key = _load_key(args.key, args.kid, args.password_file)
+    built = build_client_assertion(org, args.client_id, key, kid=args.kid, lifetime=args.lifetime)
+    write_output(built.token, None, private=False)
+    return 0
+
+
+def sign(args: argparse.Namespace) -> int:
+    """Sign the claims with the key and print the bare token."""
+    from oktatool.core.jwt import sign_token
+
+    claims = _json_object(args.claims, "--claims")
+    header = _json_object(args.header, "--header") if args.header else None
+    key = _load_key(args.key, args.kid, args.password_file)
+    write_output(sign_token(claims, key, alg=args.alg, header=header), None, private=False)
+    return 0
+
+
+def _value_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _table(title: str, members: Mapping[str, Any], notes: Mapping[str, str] | None = None) -> list[str]:
+    lines = [title]
+    if not members:
+        return [*lines, "  (empty)"]
+    width = min(max(len(name) for name in members), 24)
+    for name, value in members.items():
+        text = _value_text(value)
+        if notes and name in notes:
+            text += f"  {notes[name]}"
+        lines.append(f"  {name.ljust(width)}  {text}")
+    return lines
+
+
+def _render(decoded: DecodedToken) -> str:
+    lines = _table("Header", decoded.header)
+    if decoded.encrypted:
+        lines += ["", "Encrypted JWT (JWE): the claims are encrypted; decoding them needs the recipient's key."]
+        return "\n".join(lines)
+    notes = {t.claim: f"{t.iso}  ({t.relative})" if t.iso else f"({t.relative})" for t in decoded.times.times}
+    if decoded.claims is not None:
+        lines += ["", *_table("Claims", decoded.claims, notes)]
+    else:
+        lines += ["", "Payload (not a JSON object)", f"  {decoded.payload_text}"]
+    lines += ["", "Signature", f"  {decoded.signature or '(none: unsigned)'}", ""]
+    status = []
+    if decoded.times.expired:
+        status.append("EXPIRED")
+    if decoded.times.not_yet_valid:
+        status.append("NOT YET VALID")
+    status.append("signature not checked (use oktatool verify)")
+    lines.append("Status: " + "; ".join(status))
+    return "\n".join(lines)
+
+
+def decode(args: argparse.Namespace) -> int:
+    """Show a token's header, claims, signature and times without verifying it."""
+    from oktatool.core.jwt import decode_token
+
+    decoded = decode_token(_read_token(args.token))
+    if args.json:
+        print_json(decoded.to_dict())
+    else:
+        write_output(_render(decoded), None, private=False)
+    return 0
+
+
+def _verify(args: argparse.Namespace, token: str) -> VerifiedToken:
+    from oktatool.core.jwt import fetch_jwks, verify_with_jwks, verify_with_key
+    from oktatool.core.keys import load_keys
+
+    if args.jwks_url:
+        keys = fetch_jwks(args.jwks_url, ca_bundle=args.ca_bundle)
+        return verify_with_jwks(token, keys, leeway=args.leeway)
+    keys = load_keys(read_input(args.key or args.jwks, what="key" if args.key else "JWKS"))
+    if args.key and len(keys) == 1:
+        return verify_with_key(token, keys[0], leeway=args.leeway)
+    return verify_with_jwks(token, keys, leeway=args.leeway)
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Verify a token's signature and times: exit 0 valid, 1 invalid (saying why), 2 bad input."""
+    from oktatool.core.errors import VerificationError
+
+    token = _read_token(args.token)
+    try:
+        verified = _verify(args, token)
+    except VerificationError as exc:
+        if not args.json:
+            raise
+        print_json({"valid": False, "reason": exc.code, "error": exc.description, "hint": exc.hint})
+        return exc.exit_code
+    if args.json:
+        print_json(verified.to_dict())
+        return 0
+    exp = verified.times.get("exp")
+    when = f"; {exp.relative} ({exp.iso})" if exp and exp.iso else ""
+    write_output(f"valid: {verified.alg} signature verified with {verified.key_label}{when}", None, private=False)
+    return 0
+

@@ -1,0 +1,54 @@
+"""``oktatool sandbox``: run the local Okta-compatible org until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from oktatool.commands.common import write_output
+from oktatool.core.errors import BadInputError
+
+MAX_USERS = 1_000_000
+
+
+def _check(args: argparse.Namespace) -> None:
+    if not 0 <= args.port <= 65535:
+        raise BadInputError(f"--port must be between 0 and 65535, not {args.port}",
+                            hint="leave --port out to take a free port")
+    if not 0 <= args.users <= MAX_USERS:
+        raise BadInputError(f"--users must be between 0 and {MAX_USERS:,}, not {args.users}")
+    if args.rate_limit is not None and args.rate_limit < 1:
+        raise BadInputError(f"--rate-limit must be at least 1 request per minute, not {args.rate_limit}",
+                            hint="leave --rate-limit out for no limit")
+
+
+def sandbox(args: argparse.Namespace) -> int:
+    """Start the sandbox, print one JSON line describing it, and serve until SIGINT or SIGTERM."""
+    _check(args)
+    from oktatool.core.encoding import dumps_compact
+    from oktatool.core.paths import AppPaths
+    from oktatool.sandbox import Sandbox, SandboxOptions
+
+    directory = Path(args.dir).expanduser() if args.dir else AppPaths.resolve().sandbox_dir
+    options = SandboxOptions(users=args.users, dpop_required=args.dpop_required, rate_limit=args.rate_limit,
+                             tls=args.tls, port=args.port)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    server = Sandbox.keeping_key(options, directory)
+    try:
+        info = server.start()
+        write_output(dumps_compact(info.to_json()), None, private=False)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0

@@ -1,0 +1,167 @@
+"""OAuth clients (dynamic client registration) and the admin roles assigned to them."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from typing import Any
+
+from oktatool.sandbox.apps import find_app, registrable_jwk
+from oktatool.sandbox.messages import (
+    ApiRefusal,
+    Call,
+    Response,
+    RouteSpec,
+    json_response,
+    nested,
+    no_permission,
+    not_found,
+    oauth_error,
+    validation_failed,
+)
+from oktatool.sandbox.org import SandboxOrg
+from oktatool.sandbox.paging import limit_param, page_response
+from oktatool.sandbox.store import ROLE_TYPES, App, now_text
+
+CLIENTS = "/oauth2/v1/clients"
+
+
+def _invalid_metadata(description: str) -> ApiRefusal:
+    return ApiRefusal(oauth_error(400, "invalid_client_metadata", description))
+
+
+class ClientRoutes:
+    """OAuth clients and their role assignments."""
+
+    def __init__(self, org: SandboxOrg) -> None:
+        self.org = org
+        self.store = org.store
+
+    def routes(self) -> list[RouteSpec]:
+        """Return (method, path template, scope, handler) of every operation here."""
+        return [
+            ("GET", CLIENTS, "okta.clients.read", self.list_clients),
+            ("POST", CLIENTS, "okta.clients.register", self.create_client),
+            ("GET", CLIENTS + "/{clientId}", "okta.clients.read", self.get_client),
+            ("PUT", CLIENTS + "/{clientId}", "okta.clients.manage", self.replace_client),
+            ("DELETE", CLIENTS + "/{clientId}", "okta.clients.manage", self.delete_client),
+            ("GET", CLIENTS + "/{clientId}/roles", "okta.roles.read", self.list_roles),
+            ("POST", CLIENTS + "/{clientId}/roles", "okta.roles.manage", self.assign_role),
+            ("GET", CLIENTS + "/{clientId}/roles/{roleId}", "okta.roles.read", self.get_role),
+            ("DELETE", CLIENTS + "/{clientId}/roles/{roleId}", "okta.roles.manage", self.unassign_role),
+        ]
+
+    def _client(self, call: Call) -> App:
+        return find_app(self.store, call.params["clientId"])
+
+    def _client_json(self, app: App, base: str) -> dict[str, Any]:
+        return {
+            "client_id": app.id,
+            "client_id_issued_at": calendar.timegm(time.strptime(app.created[:19], "%Y-%m-%dT%H:%M:%S")),
+            "client_name": app.label,
+            "client_uri": None,
+            "logo_uri": None,
+            "response_types": ["token"] if app.application_type == "service" else ["code"],
+            "grant_types": list(app.grant_types),
+            "token_endpoint_auth_method": app.token_endpoint_auth_method,
+            "application_type": app.application_type,
+            "dpop_bound_access_tokens": app.dpop_bound_access_tokens,
+            "jwks": {"keys": [dict(key.jwk) for key in app.active_keys()]},
+            "_links": {"app": {"href": f"{base}/api/v1/apps/{app.id}"}},
+        }
+
+    @staticmethod
+    def _client_fields(app: App, body: dict[str, Any]) -> None:
+        # dynamic client registration answers in RFC 7591's error shape, not Okta's E0000001
+        name = body.get("client_name")
+        if not isinstance(name, str) or not name.strip():
+            raise _invalid_metadata("client_name: The field cannot be left blank.")
+        grant_types = body.get("grant_types", app.grant_types)
+        if not isinstance(grant_types, list) or not all(isinstance(g, str) for g in grant_types):
+            raise _invalid_metadata("grant_types: The value must be a list of grant types.")
+        application_type = body.get("application_type", app.application_type)
+        auth_method = body.get("token_endpoint_auth_method", app.token_endpoint_auth_method)
+        if not isinstance(application_type, str) or not isinstance(auth_method, str):
+            raise _invalid_metadata("application_type and token_endpoint_auth_method must be text.")
+        dpop = body.get("dpop_bound_access_tokens", app.dpop_bound_access_tokens)
+        if not isinstance(dpop, bool):
+            raise _invalid_metadata("dpop_bound_access_tokens: The value must be true or false.")
+        app.label, app.grant_types, app.application_type = name, list(grant_types), application_type
+        app.token_endpoint_auth_method, app.dpop_bound_access_tokens = auth_method, dpop
+        app.last_updated = now_text()
+
+    def list_clients(self, call: Call) -> Response:
+        request = call.request
+        limit = limit_param(request, 20, 200)
+        q = (request.param("q") or "").lower()
+        apps = [app for app in self.store.apps.values() if app.sign_on_mode == "OPENID_CONNECT"
+                and (not q or app.label.lower().startswith(q))]
+        after = request.param("after")
+        if after:
+            apps = [app for app in apps if app.id > after]
+        page, more = apps[:limit], len(apps) > limit
+        return page_response(call, [{"id": app.id} for app in page], more, limit,
+                              page[-1].id if page else None,
+                              lambda item: self._client_json(self.store.apps[item["id"]], call.base))
+
+    def create_client(self, call: Call) -> Response:
+        body = call.body()
+        app = self.store.add_app(label="new client", application_type="web", grant_types=["authorization_code"],
+                                 auth_method="client_secret_basic")
+        keys = nested(body, "jwks", "keys") or []
+        try:
+            if not isinstance(keys, list):
+                raise _invalid_metadata("jwks: keys must be a list of JWKs.")
+            self._client_fields(app, body)
+            for jwk in keys:
+                self.store.add_key(app, registrable_jwk(jwk, app.keys))
+        except ApiRefusal:
+            del self.store.apps[app.id]
+            raise
+        return json_response(201, self._client_json(app, call.base))
+
+    def get_client(self, call: Call) -> Response:
+        return json_response(200, self._client_json(self._client(call), call.base))
+
+    def replace_client(self, call: Call) -> Response:
+        app = self._client(call)
+        self._client_fields(app, call.body())
+        return json_response(200, self._client_json(app, call.base))
+
+    def delete_client(self, call: Call) -> Response:
+        app = self._client(call)
+        if app is self.org.service_app:
+            raise no_permission()
+        del self.store.apps[app.id]
+        return Response(204)
+
+    def _role_json(self, role: dict[str, Any], app: App, base: str) -> dict[str, Any]:
+        href = f"{base}/oauth2/v1/clients/{app.id}/roles/{role['id']}"
+        return {**role, "_links": {"self": {"href": href}, "assignee": {"href": f"{base}/oauth2/v1/clients/{app.id}"}}}
+
+    def _role(self, call: Call, app: App) -> dict[str, Any]:
+        role = next((r for r in app.roles if r["id"] == call.params["roleId"]), None)
+        if role is None:
+            raise not_found(call.params["roleId"], "RoleAssignment")
+        return role
+
+    def list_roles(self, call: Call) -> Response:
+        app = self._client(call)
+        return json_response(200, [self._role_json(r, app, call.base) for r in app.roles])
+
+    def assign_role(self, call: Call) -> Response:
+        app = self._client(call)
+        role_type = call.body().get("type")
+        if role_type not in ROLE_TYPES:
+            raise validation_failed("type", f"The value must be one of {', '.join(ROLE_TYPES)}.")
+        role = next((r for r in app.roles if r["type"] == role_type), None) or self.store.add_role(app, role_type)
+        return json_response(200, self._role_json(role, app, call.base))
+
+    def get_role(self, call: Call) -> Response:
+        app = self._client(call)
+        return json_response(200, self._role_json(self._role(call, app), app, call.base))
+
+    def unassign_role(self, call: Call) -> Response:
+        app = self._client(call)
+        app.roles.remove(self._role(call, app))
+        return Response(204)

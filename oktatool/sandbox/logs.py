@@ -1,0 +1,43 @@
+"""The System Log: token grants (successes, failures, DPoP challenges) as Okta log events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oktatool.sandbox.messages import Call, Response, RouteSpec
+from oktatool.sandbox.org import SandboxOrg
+from oktatool.sandbox.paging import limit_param, matches, page_response
+
+
+class LogRoutes:
+    """GET /api/v1/logs with limit, after, since, until, q and filter."""
+
+    def __init__(self, org: SandboxOrg) -> None:
+        self.org = org
+        self.store = org.store
+
+    def routes(self) -> list[RouteSpec]:
+        """Return (method, path template, scope, handler) of every operation here."""
+        return [
+            ("GET", "/api/v1/logs", "okta.logs.read", self.list_logs),
+        ]
+
+    def list_logs(self, call: Call) -> Response:
+        request = call.request
+        limit = limit_param(request, 100, 1000)
+        since, until = request.param("since"), request.param("until")
+        q = (request.param("q") or "").lower()
+        log_filter = request.param("filter")
+
+        def keep(event: dict[str, Any]) -> bool:
+            if since and event["published"] < since:
+                return False
+            if until and event["published"] >= until:
+                return False
+            if q and q not in str(event).lower():
+                return False
+            return not log_filter or matches(event, log_filter)
+
+        items, more = self.store.logs.page(request.param("after"), limit, keep)
+        cursor = items[-1]["uuid"] if items else None
+        return page_response(call, items, more, limit, cursor, dict)

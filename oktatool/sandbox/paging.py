@@ -1,0 +1,77 @@
+"""List pages the Okta way (``limit``, ``after`` cursor, ``Link`` headers) and a small search syntax."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from oktatool.sandbox.messages import Call, Request, Response, json_response, validation_failed
+
+_SEARCH_TERM = re.compile(r'\s*([\w.]+)\s+(eq|sw|co)\s+"([^"]*)"\s*', re.IGNORECASE)
+
+Render = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def limit_param(request: Request, default: int, maximum: int) -> int:
+    """Return the ``limit`` query parameter clamped to 1..maximum, or the default."""
+    raw = request.param("limit")
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise validation_failed("limit", "The value must be a number.") from None
+    return max(1, min(value, maximum))
+
+
+def page_response(call: Call, items: list[dict[str, Any]], more: bool, limit: int, cursor: str | None,
+                  render: Render) -> Response:
+    """Return a JSON array page with ``Link`` self (and next, when more follow) headers."""
+    request = call.request
+    query = request.target.partition("?")[2]
+    self_url = call.base + request.raw_path + (f"?{query}" if query else "")
+    links = [("Link", f'<{self_url}>; rel="self"')]
+    if more and cursor is not None:
+        params = {name: values[0] for name, values in request.query.items() if name not in ("after", "limit")}
+        params.update({"after": cursor, "limit": str(limit)})
+        links.append(("Link", f'<{call.base}{request.raw_path}?{urlencode(params)}>; rel="next"'))
+    return json_response(200, [render(item) for item in items], *links)
+
+
+def record_filter(request: Request, q_fields: tuple[str, ...]) -> Callable[[dict[str, Any]], bool] | None:
+    """Return the predicate of a list request: ``q`` (prefix of a profile field) or ``search``/``filter``."""
+    q = (request.param("q") or "").lower()
+    expression = request.param("search") or request.param("filter")
+    if q:
+        return lambda record: any(str(record["profile"].get(name) or "").lower().startswith(q) for name in q_fields)
+    if expression:
+        return lambda record: matches(record, expression)
+    return None
+
+
+def matches(record: dict[str, Any], expression: str) -> bool:
+    """Evaluate a small subset of Okta's search syntax: terms joined by ``and``/``or``, eq/sw/co."""
+    for alternative in re.split(r"\s+or\s+", expression, flags=re.IGNORECASE):
+        terms = re.split(r"\s+and\s+", alternative, flags=re.IGNORECASE)
+        if all(_term_matches(record, term) for term in terms):
+            return True
+    return False
+
+
+def _term_matches(record: dict[str, Any], term: str) -> bool:
+    parsed = _SEARCH_TERM.fullmatch(term)
+    if parsed is None:
+        raise validation_failed("search", f"Invalid search expression: {term.strip()}")
+    path, operator, wanted = parsed.groups()
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    text, wanted = str(value or "").lower(), wanted.lower()
+    operator = operator.lower()
+    if operator == "eq":
+        return text == wanted
+    if operator == "sw":
+        return text.startswith(wanted)
+    return wanted in text

@@ -1,0 +1,42 @@
+"""Injected faults for clients' error-handling tests: slow answers, reset connections, server errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from oktatool.sandbox import Fault
+from tests.sandbox.client import bearer_token, ssws
+
+
+def test_a_delay_makes_a_read_timeout(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "delay", seconds=2.0, times=1),))
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=(5, 0.3))
+    assert requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10).status_code == 200
+
+
+def test_a_reset_drops_the_connection(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "reset"),))
+    with pytest.raises(requests.exceptions.ConnectionError) as caught:
+        requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10)
+    assert "reset" in str(caught.value).lower() or "aborted" in str(caught.value).lower()
+    assert requests.get(info.org_url + "/api/v1/groups", headers=ssws(info), timeout=10).status_code == 200
+
+
+def test_a_server_error_once_then_success(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "status", status=503, times=1),))
+    token = bearer_token(info)  # the token endpoint is not affected
+    headers = {"Authorization": f"Bearer {token}"}
+    first = requests.get(info.org_url + "/api/v1/users", headers=headers, timeout=10)
+    assert first.status_code == 503
+    assert first.json()["errorCode"] == "E0000009"
+    assert first.headers["X-Okta-Request-Id"]
+    assert requests.get(info.org_url + "/api/v1/users", headers=headers, timeout=10).status_code == 200
+
+
+def test_an_unknown_fault_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        Fault("/api", "explode")
