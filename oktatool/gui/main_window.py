@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QPoint, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
 
     def _show_org(self) -> None:
         profile = self.context.settings.settings.profile()
-        where = "built-in sandbox org (local, started on first use)" if profile.is_sandbox else profile.org_url
+        where = "built-in sandbox org (runs locally, starts on first use)" if profile.is_sandbox else profile.org_url
         client = f" · client {profile.client_id}" if profile.client_id else ""
         key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
         self.org_label.setText(f"  {where}{client}{key}")
@@ -121,9 +121,19 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window
-        self.resize(state.width, state.height)
+        width, height = state.width, state.height
+        screen = QGuiApplication.primaryScreen()
         if state.x is not None and state.y is not None:
-            self.move(state.x, state.y)
+            # A window saved on a monitor that is gone opens on the primary screen instead.
+            screen = QGuiApplication.screenAt(QPoint(state.x + 40, state.y + 40)) or None
+            if screen is not None:
+                self.move(state.x, state.y)
+            else:
+                screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width()), min(height, room.height())
+        self.resize(width, height)
         for index, spec in enumerate(TAB_SPECS):
             if spec.key == state.tab:
                 self.tabs.setCurrentIndex(index)
@@ -147,6 +157,7 @@ class MainWindow(QMainWindow):
         shell_actions.wire(self)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
+        self.context.settings_listeners.append(lambda _settings: self._show_org())
         self._on_tab_changed(self.tabs.currentIndex())
         notice = self.context.settings.load_result.notice
         if notice:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from oktatool import __version__
 from oktatool.core.errors import OktaToolError
 from oktatool.core.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
+from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
     from oktatool.gui.main_window import MainWindow
@@ -88,14 +89,14 @@ def crypto_versions() -> str:
 
 def about_text() -> str:
     """Return the About box text: versions of oktatool, Qt, PySide6, Python and the crypto backend."""
+    from importlib.metadata import PackageNotFoundError, version
+
     from PySide6 import __version__ as pyside_version
     from PySide6.QtCore import qVersion
 
     try:
-        import jwcrypto
-
-        jose = f"jwcrypto {getattr(jwcrypto, '__version__', '')}".strip()
-    except ImportError:
+        jose = f"jwcrypto {version('jwcrypto')}"
+    except PackageNotFoundError:
         jose = "jwcrypto not available"
     return (
         f"<h3>oktatool {__version__}</h3>"
@@ -207,7 +208,7 @@ def edit_preferences(window: MainWindow) -> None:
     try:
         window.context.save_settings(replace(settings, preferences=dialog.preferences()))
     except OktaToolError as exc:
-        QMessageBox.warning(window, "Preferences", exc.user_message())
+        QMessageBox.warning(window, "Preferences", plain_message(exc))
 
 
 def edit_profiles(window: MainWindow) -> None:

@@ -55,6 +55,10 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
     await tasks.run_blocking(import_deferred)
     store = await tasks.run_blocking(context.secret_store)
     window.set_store_text(f"Secrets: {store.short_name}", store.description)
+    for page in window.pages.values():
+        ready = getattr(page.content, "store_ready", None)
+        if callable(ready):
+            ready()
 
 
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,

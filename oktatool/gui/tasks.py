@@ -39,6 +39,11 @@ class LatestRequest:
         self.generation = 0
 
     @property
+    def task(self) -> asyncio.Task[Any] | None:
+        """Return the newest request's task (tests await it)."""
+        return self._task
+
+    @property
     def busy(self) -> bool:
         """Return True while a request is running."""
         return self._task is not None and not self._task.done()
@@ -55,8 +60,21 @@ class LatestRequest:
         """Cancel the running request, if any."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._task = None
 
     def is_current(self, generation: int) -> bool:
         """Return True if ``generation`` is still the newest request."""
         return generation == self.generation
+
+
+async def dialog_result(dialog: Any) -> int:
+    """Open a QDialog window-modal and wait for its result without a nested event loop (``exec`` inside a
+    coroutine would re-enter the qasync loop)."""
+    result: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(code: int) -> None:
+        if not result.done():
+            result.set_result(code)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return await result

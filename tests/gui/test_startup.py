@@ -78,3 +78,65 @@ def test_the_spy_would_see_a_heavy_import(isolated_home: Path) -> None:
     code = SPY.replace("import oktatool.app as app", "import asyncio\nimport oktatool.app as app")
     done = _run(["-c", code.format(heavy=HEAVY)], isolated_home, platform="offscreen")
     assert "LOADED-AT-FIRST-PAINT asyncio painted" in done.stdout
+
+
+def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated_home: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real start-up path in process: paint, qasync loop, warm-up, then the user closes the window."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from oktatool.app import run_gui
+    from oktatool.core.settings import load_settings
+    from oktatool.gui.main_window import MainWindow
+
+    monkeypatch.setenv("OKTATOOL_SECRET_STORE", "memory")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs the error dialog's hook
+    seen: list[str] = []
+
+    def close_when_ready() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows or "checking" in windows[0].store_label.text():
+            QTimer.singleShot(50, close_when_ready)
+            return
+        seen.append(windows[0].store_label.text())
+        windows[0].tabs.setCurrentIndex(3)
+        windows[0].close()
+
+    QTimer.singleShot(50, close_when_ready)
+    args = SimpleNamespace(smoke=False, self_test=False, screenshot=None, profile=None, debug=False)
+    try:
+        assert run_gui(args) == 0  # type: ignore[arg-type]
+    finally:
+        asyncio.set_event_loop(None)
+    assert seen == ["Secrets: memory (test)"]
+    assert load_settings(isolated_home / "config" / "settings.json").settings.window.tab == "console"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {"command": None, "smoke": False}),
+    (["gui"], {"command": "gui"}),
+    (["--smoke", "--profile", "prod", "--home", "/tmp/h"], {"smoke": True, "profile": "prod", "home": "/tmp/h"}),
+    (["--self-test", "--debug"], {"self_test": True, "debug": True}),
+    (["--screenshot", "shots"], {"screenshot": "shots"}),
+])
+def test_window_command_lines_skip_the_full_parser(argv: list[str], expected: dict[str, object]) -> None:
+    from oktatool.cli import _window_args, build_parser
+
+    fast = _window_args(argv)
+    assert fast is not None
+    for name, value in expected.items():
+        assert getattr(fast, name) == value
+    full = vars(build_parser().parse_args(argv))
+    assert {k: v for k, v in vars(fast).items()} == {k: full[k] for k in vars(fast)}
+
+
+@pytest.mark.parametrize("argv", [["--profile"], ["--screenshot", "--smoke"], ["keygen", "--kty", "EC"],
+                                  ["--version"], ["gui", "--smoke"], ["--screenshot=x"], ["-h"]])
+def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
+    from oktatool.cli import _window_args
+
+    assert _window_args(argv) is None

@@ -33,6 +33,7 @@ def centered_label(text: str, parent: QWidget) -> QLabel:
     row = QHBoxLayout()
     label = QLabel(text)
     label.setWordWrap(True)
+    label.setMinimumWidth(380)
     label.setMaximumWidth(560)
     row.addStretch(1)
     row.addWidget(label)
@@ -75,11 +76,13 @@ class LazyTab(QWidget):
         except ModuleNotFoundError as exc:
             if exc.name != self.spec.module:
                 raise
-            content: QWidget = PlaceholderTab(f"Coming in a later version: {self.spec.purpose}")
+            content: QWidget = PlaceholderTab(f"<h3>{self.spec.title}</h3><p>{self.spec.purpose}</p>"
+                                              "<p>This tab comes in a later version of oktatool.</p>")
         else:
             content = getattr(module, self.spec.class_name)(self._context)
         self._layout.removeWidget(self._waiting)
         self._waiting.deleteLater()
         self._layout.addWidget(content)
+        content.show()  # a layout shows a new child of a visible parent only on a later loop turn
         self.content = content
         return content

@@ -1,0 +1,175 @@
+"""The headless modes: --self-test (everything a first click needs, one line per step) and --screenshot."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QIcon
+
+from oktatool.core.errors import OktaToolError
+from oktatool.gui import tasks
+from oktatool.gui.main_window import TAB_SPECS
+
+if TYPE_CHECKING:
+    from oktatool.app import AppContext
+    from oktatool.gui.main_window import MainWindow
+
+Step = Callable[[], Awaitable[str]]
+
+
+def _say(ok: bool, name: str, detail: str) -> None:
+    print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}", flush=True)
+
+
+async def run_self_test(window: MainWindow, context: AppContext, painted_after: float,
+                        warm: asyncio.Task[None]) -> int:
+    """Run every step, print one line each, and return 0 only if all of them passed."""
+    _say(True, "first paint", f"the window was shown and painted in {painted_after * 1000:.0f} ms")
+
+    async def loop_running() -> str:
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        await asyncio.sleep(0.02)
+        kind = type(loop).__name__
+        if "QEventLoop" not in kind and "QSelectorEventLoop" not in kind:
+            raise RuntimeError(f"the running loop is {kind}, not qasync's")
+        return f"{kind} running, a 20 ms sleep took {(time.perf_counter() - started) * 1000:.0f} ms"
+
+    async def deferred_imported() -> str:
+        from oktatool.gui.startup import DEFERRED_MODULES, import_deferred
+
+        await tasks.run_blocking(import_deferred)
+        missing = [m for m in DEFERRED_MODULES if m not in sys.modules]
+        if missing:
+            raise RuntimeError(f"not imported: {', '.join(missing)}")
+        from oktatool.gui.shell_actions import crypto_versions
+
+        return f"{', '.join(DEFERRED_MODULES)} ({crypto_versions()})"
+
+    async def resources_found() -> str:
+        from oktatool.core.paths import resource
+
+        icon_path = resource("icons", "oktatool.svg")
+        if not icon_path.is_file():
+            raise RuntimeError(f"missing {icon_path}")
+        if QIcon(str(icon_path)).pixmap(32, 32).isNull():
+            raise RuntimeError(f"{icon_path} does not render (is the Qt SVG image plugin bundled?)")
+        found = [f"icon {icon_path}"]
+        catalog = resource("okta", "catalog.json")
+        if catalog.exists():
+            data = json.loads(catalog.read_text(encoding="utf-8"))
+            found.append(f"scope catalog {catalog} ({len(data) if hasattr(data, '__len__') else '?'} entries)")
+        return "; ".join(found)
+
+    key_box: list[Any] = []
+
+    async def key_generated() -> str:
+        from oktatool.core.keys import KeySpec, generate_key
+
+        def make() -> tuple[Any, str]:
+            return generate_key(KeySpec("EC", crv="P-256", use="sig")), threading.current_thread().name
+
+        key, thread = await tasks.run_blocking(make)
+        if thread == threading.main_thread().name:
+            raise RuntimeError("the key was generated on the GUI thread")
+        key_box.append(key)
+        return f"{key.describe()} kid {key.kid} in executor thread {thread}"
+
+    async def jwt_round_trip() -> str:
+        from oktatool.core.jwt import sign_token, verify_with_key
+
+        if not key_box:
+            raise RuntimeError("no key (the previous step failed)")
+        key = key_box[0]
+        now = int(time.time())
+        token = sign_token({"iss": "oktatool-self-test", "sub": "oktatool-self-test", "iat": now, "exp": now + 60},
+                           key)
+        verified = verify_with_key(token, key.public())
+        return f"{verified.alg} token of {len(token)} characters signed and verified (oktatool.core.jwt)"
+
+    async def store_answering() -> str:
+        store = await tasks.run_blocking(context.secret_store)
+        if store.locked:
+            from oktatool.core.secrets import EncryptedFileStore
+
+            def scratch_round_trip() -> None:
+                with tempfile.TemporaryDirectory(prefix="oktatool-self-test-") as scratch:
+                    probe = EncryptedFileStore(Path(scratch) / "probe.enc", scrypt_n=2**12)
+                    probe.unlock(b"self-test")
+                    probe.set("probe", "value")
+                    again = EncryptedFileStore(probe.path, scrypt_n=2**12)
+                    again.unlock(b"self-test")
+                    if again.get("probe") != "value":
+                        raise RuntimeError("the encrypted file store did not return what it stored")
+
+            await tasks.run_blocking(scratch_round_trip)
+            return f"{store.description}; no OS keyring, so the passphrase is asked on first use " \
+                   "(round trip through a scratch encrypted file ok)"
+
+        def round_trip() -> None:
+            name = "oktatool-self-test-probe"
+            store.set(name, "probe")
+            try:
+                if store.get(name) != "probe":
+                    raise RuntimeError("the store did not return what it stored")
+            finally:
+                store.delete(name)
+
+        await tasks.run_blocking(round_trip)
+        return f"{store.description}: stored, read back and deleted a probe"
+
+    async def tabs_built() -> str:
+        for spec in TAB_SPECS:
+            window.pages[spec.key].ensure_built()
+        return ", ".join(f"{spec.title} ({type(window.pages[spec.key].content).__name__})" for spec in TAB_SPECS)
+
+    steps: list[tuple[str, Step]] = [
+        ("qasync loop running", loop_running),
+        ("deferred modules imported", deferred_imported),
+        ("resources found", resources_found),
+        ("key generated in the executor", key_generated),
+        ("JWT signed and verified", jwt_round_trip),
+        ("secret store answering", store_answering),
+        ("tabs built", tabs_built),
+    ]
+    failures = 0
+    for name, step in steps:
+        try:
+            _say(True, name, await step())
+        except (OktaToolError, Exception) as exc:  # every failure becomes one line, never a traceback
+            failures += 1
+            _say(False, name, f"{type(exc).__name__}: {exc}")
+    await asyncio.gather(warm, return_exceptions=True)
+    print("self-test passed" if not failures else f"self-test FAILED: {failures} step(s)", flush=True)
+    return 0 if not failures else 1
+
+
+async def take_screenshots(window: MainWindow, folder: str) -> int:
+    """Write keys.png, jwt.png, scopes.png and console.png of the whole window to ``folder``."""
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot create {target}: {exc.strerror}", file=sys.stderr)
+        return 1
+    window.resize(1100, 750)
+    for spec in TAB_SPECS:
+        content = window.show_tab(spec.key)
+        prepare = getattr(content, "prepare_screenshot", None)
+        if callable(prepare):
+            await prepare()
+        await asyncio.sleep(0.05)
+        path = target / f"{spec.key}.png"
+        if not window.grab().save(str(path)):
+            print(f"error: cannot write {path}", file=sys.stderr)
+            return 1
+        print(f"wrote {path}", flush=True)
+    return 0

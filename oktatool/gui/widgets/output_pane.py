@@ -1,0 +1,108 @@
+"""One output of the Keys tab: a title, where it goes, the text, and Copy / Save buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from oktatool.core.errors import OktaToolError
+from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.tones import tone_style
+
+
+class OutputPane(QFrame):
+    """Shows one export of the current key; private panes save files readable by the owner only."""
+
+    #: a file was written (its path)
+    saved = Signal(str)
+
+    def __init__(self, key: str, title: str, where: str, *, private: bool, suffix: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.private = private
+        self.suffix = suffix
+        self.file_stem = "key"
+        self.title_text = title
+        self.setObjectName(f"pane_{key.replace('-', '_')}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        self.title = QLabel(f"<b>{title}</b>")
+        layout.addWidget(self.title)
+        self.where = QLabel(where)
+        self.where.setObjectName("whereLabel")
+        self._paint_where()
+        self.where.setWordWrap(True)
+        layout.addWidget(self.where)
+        self.extra = QHBoxLayout()
+        layout.addLayout(self.extra)
+        self.view = CodeView()
+        self.view.setPlaceholderText("Generate or import a key")
+        layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        self.copy_button = QPushButton("Copy")
+        self.save_button = QPushButton("Save…")
+        self.copy_button.setToolTip(f"Copy the {title.lower()} to the clipboard")
+        self.save_button.setToolTip(f"Save the {title.lower()} to a file"
+                                    + (" readable only by you" if private else ""))
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        self.status = QLabel()
+        self.status.setObjectName("paneStatus")
+        buttons.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.copy_button.clicked.connect(self.copy)
+        self.save_button.clicked.connect(self.ask_and_save)
+        self.set_text(None)
+
+    def _paint_where(self) -> None:
+        self.where.setStyleSheet(tone_style("secret" if self.private else "good", bold=True))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the label when the scheme switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_where()
+
+    def set_text(self, text: str | None, note: str | None = None) -> None:
+        """Show ``text`` (None: nothing to show, ``note`` says why)."""
+        self.view.setPlainText(text or "")
+        self.view.setPlaceholderText(note or "Generate or import a key")
+        self.copy_button.setEnabled(bool(text))
+        self.save_button.setEnabled(bool(text))
+        self.status.clear()
+
+    def text(self) -> str:
+        """Return the text shown."""
+        return self.view.toPlainText()
+
+    def copy(self) -> None:
+        """Put the text on the clipboard."""
+        QGuiApplication.clipboard().setText(self.text())
+        self.status.setText("Copied")
+
+    def ask_and_save(self) -> None:
+        """Ask where to save and write the file."""
+        suggested = str(Path.home() / f"{self.file_stem}{self.suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, f"Save the {self.title_text.lower()}", suggested)
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        """Write the text to ``path`` (mode 0600 when private); say what happened next to the buttons."""
+        from oktatool.commands.common import write_output
+
+        try:
+            write_output(self.text(), str(path), private=self.private)
+        except OktaToolError as exc:
+            self.status.setText(exc.description)
+            return False
+        self.status.setText(f"Saved {path.name}" + (" (owner only)" if self.private else ""))
+        self.saved.emit(str(path))
+        return True

@@ -1,0 +1,93 @@
+"""Ask for the encrypted file store's passphrase when there is no OS keyring (choose one on first use)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from oktatool.core.errors import SecretStoreError
+from oktatool.gui import tasks
+from oktatool.gui.widgets.tones import plain_message, tone_style
+
+if TYPE_CHECKING:
+    from oktatool.app import AppContext
+    from oktatool.core.secrets import SecretStore
+
+
+class PassphraseDialog(QDialog):
+    """Ask for a passphrase; ``confirm`` adds a repeat field (choosing a new one)."""
+
+    def __init__(self, title: str, explanation: str, *, confirm: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.explanation = QLabel(explanation)
+        self.explanation.setWordWrap(True)
+        layout.addWidget(self.explanation)
+        form = QFormLayout()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Passphrase", self.passphrase)
+        self.repeat: QLineEdit | None = None
+        if confirm:
+            self.repeat = QLineEdit()
+            self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+            form.addRow("Repeat", self.repeat)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("fieldError")
+        self.error.setStyleSheet(tone_style("error"))
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def show_error(self, text: str) -> None:
+        """Show ``text`` under the fields."""
+        self.error.setText(text)
+        self.error.show()
+
+    def _check(self) -> None:
+        if not self.passphrase.text():
+            self.show_error("Type a passphrase.")
+            return
+        if self.repeat is not None and self.repeat.text() != self.passphrase.text():
+            self.show_error("The two passphrases differ; type them again.")
+            return
+        self.accept()
+
+    def value(self) -> bytes:
+        """Return the passphrase typed."""
+        return self.passphrase.text().encode("utf-8")
+
+
+async def ready_store(context: AppContext, parent: QWidget) -> SecretStore | None:
+    """Return the secret store, unlocked (asking for the passphrase if needed); None if the user cancels."""
+    store = await tasks.run_blocking(context.secret_store)
+    if not store.locked:
+        return store
+    from oktatool.core.secrets import EncryptedFileStore
+
+    assert isinstance(store, EncryptedFileStore)
+    new = not store.exists
+    explanation = (
+        "No OS keyring is available here, so oktatool keeps keys in a file encrypted with a passphrase "
+        f"({store.path}). " + ("Choose a passphrase for it; you will need it each time oktatool starts."
+                               if new else "Enter its passphrase to unlock it.")
+    )
+    while True:
+        dialog = PassphraseDialog("Unlock the secret store" if not new else "Protect the secret store",
+                                  explanation, confirm=new, parent=parent)
+        if await tasks.dialog_result(dialog) != QDialog.DialogCode.Accepted.value:
+            return None
+        try:
+            await tasks.run_blocking(store.unlock, dialog.value())
+        except SecretStoreError as exc:
+            explanation = plain_message(exc)
+            continue
+        return store

@@ -1,0 +1,221 @@
+"""Secret stores: memory, keyring (with envelope files for large values), passphrase-protected file."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail, null
+
+from oktatool.core.errors import SecretStoreError
+from oktatool.core.key_library import KeyLibrary, read_entries
+from oktatool.core.keys import KeySpec, generate_key, load_key
+from oktatool.core.paths import AppPaths
+from oktatool.core.secrets import (
+    KEYRING_LIMIT,
+    SERVICE,
+    EncryptedFileStore,
+    KeyringStore,
+    MemoryStore,
+    keyring_problem,
+    open_secret_store,
+)
+
+BIG = "x" * 5000  # larger than Windows Credential Manager takes; like an RSA-4096 private JWK
+
+
+class DictKeyring(KeyringBackend):
+    """An in-memory keyring backend (keyring itself has none)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.values.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Any:
+    previous = keyring.get_keyring()
+    backend = DictKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_memory_store_round_trip() -> None:
+    store = MemoryStore()
+    store.set("b", "2")
+    store.set("a", "1")
+    assert store.get("a") == "1" and store.names() == ["a", "b"]
+    store.delete("a")
+    store.delete("a")
+    assert store.get("a") is None and store.names() == ["b"]
+    with pytest.raises(SecretStoreError):
+        store.set("", "x")
+
+
+def test_keyring_store_keeps_small_values_in_the_keyring(tmp_path: Path, memory_keyring: DictKeyring) -> None:
+    store = KeyringStore(tmp_path)
+    store.set("small", "value")
+    assert memory_keyring.values[(SERVICE, "small")] == "value"
+    assert store.get("small") == "value"
+    assert store.names() == ["small"]
+    assert not (tmp_path / "sealed").exists() or not list((tmp_path / "sealed").iterdir())
+
+
+def test_large_values_use_envelope_encryption(tmp_path: Path, memory_keyring: DictKeyring) -> None:
+    store = KeyringStore(tmp_path)
+    store.set("big", BIG)
+    in_keyring = memory_keyring.values[(SERVICE, "big")]
+    assert len(in_keyring.encode("utf-16-le")) <= KEYRING_LIMIT
+    assert BIG not in in_keyring
+    sealed = list((tmp_path / "sealed").iterdir())
+    assert len(sealed) == 1
+    assert b"xxxx" not in sealed[0].read_bytes()  # never plaintext on disk
+    assert oct(sealed[0].stat().st_mode & 0o777) == oct(0o600)
+    assert store.get("big") == BIG
+    # a new store instance (a restart) reads it back through the keyring's key
+    assert KeyringStore(tmp_path).get("big") == BIG
+    store.set("big", "small now")
+    assert not list((tmp_path / "sealed").iterdir())
+    assert store.get("big") == "small now"
+    store.delete("big")
+    assert store.get("big") is None and store.names() == []
+
+
+def test_a_real_rsa_4096_private_jwk_goes_through_the_envelope(tmp_path: Path, memory_keyring: DictKeyring) -> None:
+    jwk = generate_key(KeySpec("RSA", size=4096)).export("jwk")
+    assert len(jwk.encode("utf-8")) > KEYRING_LIMIT
+    store = KeyringStore(tmp_path)
+    store.set("rsa", jwk)
+    assert memory_keyring.values[(SERVICE, "rsa")].startswith("oktatool-envelope:v1:")
+    assert load_key(store.get("rsa") or "").is_private
+
+
+def test_a_tampered_envelope_file_is_refused(tmp_path: Path, memory_keyring: DictKeyring) -> None:
+    store = KeyringStore(tmp_path)
+    store.set("big", BIG)
+    sealed = next((tmp_path / "sealed").iterdir())
+    data = bytearray(sealed.read_bytes())
+    data[-1] ^= 1
+    sealed.write_bytes(bytes(data))
+    with pytest.raises(SecretStoreError, match="changed or damaged"):
+        store.get("big")
+
+
+def test_unusable_keyring_backends_are_recognised(tmp_path: Path) -> None:
+    assert keyring_problem(fail.Keyring()) is not None
+    assert keyring_problem(null.Keyring()) is not None
+    assert keyring_problem(DictKeyring()) is None
+    with pytest.raises(SecretStoreError, match="keyring"):
+        KeyringStore(tmp_path, backend=null.Keyring())
+
+
+def test_open_falls_back_to_the_encrypted_file_without_a_keyring(tmp_path: Path) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        store = open_secret_store(AppPaths.resolve(tmp_path))
+    finally:
+        keyring.set_keyring(previous)
+    assert isinstance(store, EncryptedFileStore)
+    assert store.locked and "passphrase" in store.description
+
+
+def test_open_uses_the_keyring_when_it_works(tmp_path: Path, memory_keyring: DictKeyring) -> None:
+    assert isinstance(open_secret_store(AppPaths.resolve(tmp_path)), KeyringStore)
+    assert isinstance(open_secret_store(AppPaths.resolve(tmp_path), "file"), EncryptedFileStore)
+
+
+def test_encrypted_file_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    assert store.locked and not store.exists
+    with pytest.raises(SecretStoreError, match="locked"):
+        store.get("x")
+    store.unlock(b"correct horse")
+    store.set("k", "secret value")
+    store.set("big", BIG)
+    assert b"secret value" not in path.read_bytes() and b"xxxx" not in path.read_bytes()
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    again = EncryptedFileStore(path)
+    again.unlock(b"correct horse")
+    assert again.get("k") == "secret value" and again.get("big") == BIG
+    assert again.names() == ["big", "k"]
+    again.delete("k")
+    again.lock()
+    assert again.locked
+    third = EncryptedFileStore(path)
+    third.unlock(b"correct horse")
+    assert third.names() == ["big"]
+
+
+def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    store.unlock(b"right")
+    store.set("k", "v")
+    with pytest.raises(SecretStoreError, match=r"passphrase .* is wrong") as wrong:
+        EncryptedFileStore(path).unlock(b"wrong")
+    assert wrong.value.code == "wrong_passphrase"
+    assert "right" not in wrong.value.user_message()
+
+
+@pytest.mark.parametrize("member", ["ciphertext", "nonce", "version"])
+def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    store.unlock(b"pw")
+    store.set("k", "v")
+    document = json.loads(path.read_text())
+    if member == "version":
+        document["version"] = 2
+    else:
+        raw = bytearray(base64.b64decode(document[member]))
+        raw[0] ^= 0x55
+        document[member] = base64.b64encode(bytes(raw)).decode()
+    path.write_text(json.dumps(document))
+    with pytest.raises(SecretStoreError) as damaged:
+        EncryptedFileStore(path).unlock(b"pw")
+    assert damaged.value.code == "store_damaged"
+
+
+def test_a_file_that_is_not_json_is_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.enc"
+    path.write_text("garbage")
+    with pytest.raises(SecretStoreError, match="damaged"):
+        EncryptedFileStore(path).unlock(b"pw")
+
+
+def test_key_library_lists_public_facts_only(tmp_path: Path) -> None:
+    store = MemoryStore()
+    library = KeyLibrary(store, tmp_path / "key-library.json")
+    key = generate_key(KeySpec("EC", use="sig"))
+    entry = library.save("service app", key)
+    assert entry.shape == "EC P-256" and entry.private and entry.thumbprint == key.thumbprint()
+    index_text = (tmp_path / "key-library.json").read_text()
+    assert key.to_dict(private=True)["d"] not in index_text
+    assert read_entries(tmp_path / "key-library.json") == [entry]
+    assert library.load("service app") == key
+    with pytest.raises(Exception, match="already in the library"):
+        library.save("service app", key)
+    renamed = library.rename("service app", "prod")
+    assert renamed.name == "prod" and library.names() == ["prod"]
+    assert store.names() == ["key:prod"]
+    library.delete("prod")
+    assert library.names() == [] and store.names() == []

@@ -1,0 +1,47 @@
+"""GUI fixtures: a qasync loop for the test, an AppContext on a temp home with an in-memory secret store."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oktatool.app import AppContext
+from oktatool.core.paths import AppPaths
+from oktatool.core.secrets import MemoryStore
+from oktatool.core.settings import SettingsStore
+
+
+@pytest.fixture
+def aloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop set as the current loop (tests drive it with run_until_complete)."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def context(isolated_home: Path) -> AppContext:
+    """An AppContext on the test's OKTATOOL_HOME with an in-memory secret store."""
+    paths = AppPaths.resolve(isolated_home)
+    return AppContext(paths, SettingsStore(paths.settings_file), secret_store=MemoryStore())
+
+
+def finish(loop: asyncio.AbstractEventLoop, task: Any, timeout: float = 60) -> Any:
+    """Run ``task`` (a Task or None) to completion on the qasync loop."""
+    assert task is not None, "the action did not start a request"
+    return loop.run_until_complete(asyncio.wait_for(asyncio.shield(task), timeout))
+
+
+def openssl(*args: str, input: bytes | None = None) -> bytes:
+    """Run openssl and return its stdout (keys made independently of our code)."""
+    return subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60, input=input).stdout

@@ -1,0 +1,62 @@
+"""--self-test and --screenshot as a packaged app runs them: a subprocess, no display."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.conftest import REPO_ROOT
+
+
+def run_app(*args: str, home: Path, extra: dict[str, str] | None = None,
+            cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update({"PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(home), **(extra or {})})
+    return subprocess.run([sys.executable, "-m", "oktatool", *args], env=env, capture_output=True, text=True,
+                          timeout=180, cwd=cwd)
+
+
+@pytest.mark.slow
+def test_self_test_passes_and_prints_one_line_per_step(isolated_home: Path) -> None:
+    done = run_app("--self-test", home=isolated_home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    steps = [line for line in lines if line.startswith(("ok", "FAIL"))]
+    names = [line.split(":", 1)[0][6:] for line in steps]
+    assert names == ["first paint", "qasync loop running", "deferred modules imported", "resources found",
+                     "key generated in the executor", "JWT signed and verified", "secret store answering",
+                     "tabs built"]
+    assert all(line.startswith("ok") for line in steps)
+    assert lines[-1] == "self-test passed"
+
+
+@pytest.mark.slow
+def test_self_test_fails_when_a_bundle_lacks_its_resources(isolated_home: Path, tmp_path: Path) -> None:
+    # The package without its resources folder, as a broken bundle would ship it.
+    shutil.copytree(REPO_ROOT / "oktatool", tmp_path / "src" / "oktatool",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    done = run_app("--self-test", home=isolated_home,
+                   extra={"PYTHONPATH": str(tmp_path / "src"), "OKTATOOL_SECRET_STORE": "memory"}, cwd=tmp_path)
+    assert done.returncode == 1
+    assert any(line.startswith("FAIL  resources found") for line in done.stdout.splitlines())
+    assert "ok    JWT signed and verified" in done.stdout  # the other steps still run and report
+    assert done.stdout.splitlines()[-1] == "self-test FAILED: 1 step(s)"
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "shots"
+    done = run_app("--screenshot", str(target), home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
+    assert done.returncode == 0, done.stderr
+    for name in ("keys", "jwt", "scopes", "console"):
+        image = QImage(str(target / f"{name}.png"))
+        assert (image.width(), image.height()) == (1100, 750), name
+    # different tabs, different pictures
+    assert (target / "keys.png").read_bytes() != (target / "jwt.png").read_bytes()
