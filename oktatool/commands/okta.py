@@ -6,14 +6,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from oktatool.commands.common import json_or_file, print_json, read_password_file, read_text_input
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from oktatool.core.api import ApiResponse
+    from oktatool.core.keys import Key
     from oktatool.core.okta import Connection, OktaClient
+    from oktatool.core.settings import Profile
     from oktatool.core.tokens import TokenResponse
 
 
@@ -32,6 +36,10 @@ def token(args: argparse.Namespace) -> int:
     print(f"scope:        {answer.scope}")
     print(f"expires_in:   {answer.expires_in} s (at {expires})")
     print(f"access_token: {answer.access_token}")
+    if answer.is_dpop and client.dpop is not None:
+        print(f"dpop_jkt:     {client.dpop.thumbprint}")
+        print("note: the token is bound to a DPoP key that lived only in this run; call the API with "
+              "`oktatool api --dpop`, which signs its own proofs", file=sys.stderr)
     return 0
 
 
@@ -56,7 +64,7 @@ def api(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_all(pages: Any, *, quiet: bool) -> int:
+def _print_all(pages: Iterator[ApiResponse], *, quiet: bool) -> int:
     """Stream the items of every page as one JSON array, page by page."""
     from oktatool.core.encoding import dumps_pretty
 
@@ -75,7 +83,8 @@ def _print_all(pages: Any, *, quiet: bool) -> int:
     out.write("\n]\n" if count else "]\n")
     out.flush()
     if not quiet and last is not None:
-        print(f"{count} item(s) in {pages_seen} page(s); " + _summary(last, pages=pages_seen), file=sys.stderr)
+        print(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen),
+              file=sys.stderr)
     return 0
 
 
@@ -93,6 +102,8 @@ def _summary(response: ApiResponse, *, pages: int) -> str:
         parts.append(text)
     if response.request_id:
         parts.append(f"request id {response.request_id}")
+    if response.next_url and pages == 1:
+        parts.append("more pages follow (add --all)")
     return "; ".join(parts)
 
 
@@ -119,13 +130,18 @@ def _connection(args: argparse.Namespace) -> Connection:
     profile = _read_profile(args.profile) if args.profile else None
     org = args.org or (profile.org_url if profile else None)
     client_id = args.client_id or (profile.client_id if profile else None)
-    key_text = read_text_input(args.key, what="key") if args.key else (profile.key_text() if profile else None)
-    if not (org and client_id and key_text):
+    if not (org and client_id and (args.key or (profile and profile.key_ref))):
         raise BadInputError(f"{args.command} needs --profile NAME, or --org URL, --client-id ID and --key FILE",
                             hint="the key is the service app's private key (JWK, JWKS or PEM)")
     passphrase = read_password_file(args.password_file)
-    key = load_key(key_text, kid=args.kid, passphrase=passphrase)
-    kids = tuple(k.kid for k in load_keys(key_text, passphrase=passphrase) if k.kid)
+    if args.key:
+        key_text = read_text_input(args.key, what="key")
+        key = load_key(key_text, kid=args.kid, passphrase=passphrase)
+        kids = tuple(k.kid for k in load_keys(key_text, passphrase=passphrase) if k.kid)
+    else:
+        assert profile is not None and profile.key_ref is not None
+        key = _library_key(profile.key_ref)
+        kids = (key.kid,) if key.kid else ()
     if args.timeout <= 0:
         raise BadInputError("--timeout must be more than 0 seconds")
     http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
@@ -135,52 +151,32 @@ def _connection(args: argparse.Namespace) -> Connection:
                       dpop=bool(args.dpop or (profile and profile.dpop)), http=http)
 
 
-class _Profile:
-    """The parts of a settings profile the command line needs."""
-
-    def __init__(self, raw: dict[str, Any], settings_dir: Path) -> None:
-        self.name = str(raw.get("name", ""))
-        self.org_url = str(raw.get("org_url") or "")
-        self.client_id = str(raw.get("client_id") or "")
-        self.scopes = tuple(str(s) for s in raw.get("scopes") or ())
-        self.dpop = bool(raw.get("dpop"))
-        self.key_file = raw.get("key_file")
-        self.key_ref = raw.get("key_ref")
-        self.settings_dir = settings_dir
-
-    def key_text(self) -> str | None:
-        if self.key_file:
-            path = Path(str(self.key_file)).expanduser()
-            return read_text_input(str(path if path.is_absolute() else self.settings_dir / path), what="key")
-        return None
-
-
-def _read_profile(name: str) -> _Profile:
-    """Return the profile ``name`` from settings.json (minimal reader until the settings module lands)."""
-    import json
-
-    from oktatool.core.errors import ConfigError
+def _read_profile(name: str) -> Profile:
+    """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
     from oktatool.core.paths import AppPaths
+    from oktatool.core.settings import load_settings
 
-    path = AppPaths.resolve().settings_file
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"no settings file ({path}), so no profile {name!r}",
-                          hint="create the profile in the window, or use --org, --client-id and --key") from None
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read the settings file {path}: {exc}") from None
-    profiles = data.get("profiles") if isinstance(data, dict) else None
-    for raw in profiles if isinstance(profiles, list) else []:
-        if isinstance(raw, dict) and raw.get("name") == name:
-            profile = _Profile(raw, path.parent)
-            if profile.org_url == "sandbox":
+    settings = load_settings(AppPaths.resolve().settings_file).settings
+    for profile in settings.profiles:
+        if profile.name == name:
+            if profile.is_sandbox:
                 raise BadInputError(f"profile {name!r} uses the built-in sandbox, which runs inside the window",
                                     hint="start `oktatool sandbox` and pass its org URL, client id and key file")
-            if profile.key_file is None and profile.key_ref:
-                raise ConfigError(f"profile {name!r} keeps its key in the secret store, which the command line "
-                                  "cannot open yet", hint="pass the key with --key FILE")
             return profile
-    names = [str(p.get("name")) for p in profiles if isinstance(p, dict)] if isinstance(profiles, list) else []
-    raise BadInputError(f"no profile named {name!r}",
-                        hint=f"profiles: {', '.join(names)}" if names else "no profiles are saved yet")
+    names = ", ".join(p.name for p in settings.profiles)
+    raise BadInputError(f"no profile named {name!r}", hint=f"saved profiles: {names}" if names else None)
+
+
+def _library_key(name: str) -> Key:
+    """Return the profile's key from the key library (the OS keyring); a locked file store needs --key."""
+    from oktatool.app import AppContext
+    from oktatool.core.errors import SecretStoreError
+    from oktatool.core.paths import AppPaths
+    from oktatool.core.settings import SettingsStore
+
+    paths = AppPaths.resolve()
+    context = AppContext(paths, SettingsStore(paths.settings_file))  # the file exists: the profile came from it
+    if context.secret_store().locked:
+        raise SecretStoreError(f"the profile's key {name!r} is in the passphrase-protected secret store, which the "
+                               "command line does not unlock", hint="pass the key with --key FILE")
+    return context.key_library().load(name)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from oktatool.core.encoding import dumps_compact
-from oktatool.core.errors import ApiError, BadInputError, OktaToolError
+from oktatool.core.errors import ApiError, BadInputError, CancelledError, OktaToolError
 from oktatool.core.explain import ExplainContext
 from oktatool.core.headers import RateLimit, next_link, parse_rate_limit, parse_www_authenticate, seconds_until_retry
-from oktatool.core.http import check_url, explain_network_error
+from oktatool.core.http import check_url, explain_network_error, redact_headers
 from oktatool.core.problems import Problem, parse_problem
 from oktatool.core.tokens import NonceStore, ProofSigner, TokenResponse, origin_of
 
@@ -33,12 +33,6 @@ MAX_RETRIES = 3
 #: wait this long after a 429 that says nothing about when to come back
 DEFAULT_RETRY_WAIT = 1.0
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-
-
-class CancelledError(OktaToolError):
-    """The caller cancelled the request while it waited."""
-
-    code = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -58,6 +52,8 @@ class ApiResponse:
     problem: Problem | None = None
     #: how many 429 answers were waited through before this one
     retries: int = 0
+    #: the headers that were sent, secrets redacted (``Authorization: DPoP [redacted]``)
+    request_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +86,7 @@ class ApiClient:
                  timeout: tuple[float, float] = (10.0, 30.0), max_wait: float = MAX_WAIT,
                  max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
                  scope_lookup: Callable[[str, str], tuple[str, ...]] | None = None,
+                 renew_token: Callable[[], TokenResponse] | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.org_url = check_url(org_url.rstrip("/"))
         self.session = session
@@ -101,6 +98,8 @@ class ApiClient:
         self.max_retries = max_retries
         self.context = context or ExplainContext()
         self.scope_lookup = scope_lookup
+        #: fetches a new token past the cache; called once when the server says the token is no good
+        self.renew_token = renew_token
         self.clock = clock
 
     def url_for(self, path: str) -> str:
@@ -120,17 +119,22 @@ class ApiClient:
         url = self.url_for(path)
         data = dumps_compact(body).encode("utf-8") if body is not None else None
         retries = 0
-        nonce_retried = False
+        nonce_retried = renewed = False
         while True:
             if cancel is not None and cancel.is_set():
                 raise CancelledError("cancelled")
             started = time.perf_counter()
-            response = self._send_once(method, url, data)
+            response, sent = self._send_once(method, url, data)
             elapsed = time.perf_counter() - started
             headers = response.headers
             if self.nonces.remember(url, headers) and not nonce_retried and response.status_code in (400, 401) \
                     and _challenge_error(headers) == "use_dpop_nonce":
                 nonce_retried = True
+                continue
+            if response.status_code == 401 and self.renew_token is not None and not renewed \
+                    and _token_refused(headers, response.content):
+                renewed = True  # revoked, or issued by a server that has since restarted (the sandbox)
+                self.renew_token()
                 continue
             if response.status_code == 429 and retries < self.max_retries:
                 wait = seconds_until_retry(headers, self.clock())
@@ -140,7 +144,7 @@ class ApiClient:
                     if _wait(wait, cancel):
                         raise CancelledError("cancelled while waiting for the rate limit to reset")
                     continue
-            return self._answer(method, url, response, elapsed, retries, context)
+            return self._answer(method, url, response, elapsed, retries, context, sent)
 
     def call(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None) -> ApiResponse:
         """Send one request; raise ApiError (explained) when the answer is an error."""
@@ -160,10 +164,11 @@ class ApiClient:
             seen.add(response.url)
             url = response.next_url
             # System Log polling always links a next page: an empty page, or a link back, ends the walk
-            if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
+            if url in seen or (url is not None and len(response.content) < 16
+                               and response.content.strip() in (b"[]", b"")):
                 url = None
 
-    def _send_once(self, method: str, url: str, data: bytes | None) -> requests.Response:
+    def _send_once(self, method: str, url: str, data: bytes | None) -> tuple[requests.Response, dict[str, str]]:
         import requests
 
         token = self.token_source()
@@ -177,13 +182,14 @@ class ApiClient:
             headers["DPoP"] = self.dpop.proof(method, url, nonce=self.nonces.get(url),
                                               access_token=token.access_token)
         try:
-            return self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                        allow_redirects=False)
+            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
+                                            allow_redirects=False)
+            return response, headers
         except requests.RequestException as exc:
             raise explain_network_error(exc, url) from None
 
     def _answer(self, method: str, url: str, response: requests.Response, elapsed: float, retries: int,
-                context: ExplainContext | None) -> ApiResponse:
+                context: ExplainContext | None, sent: dict[str, str]) -> ApiResponse:
         headers = response.headers
         problem = None
         if response.status_code >= 400:
@@ -195,7 +201,7 @@ class ApiClient:
             if origin_of(link) != origin_of(self.org_url):
                 link = None
         return ApiResponse(method, url, response.status_code, headers, response.content, parse_rate_limit(headers),
-                           headers.get("X-Okta-Request-Id"), link, elapsed, problem, retries)
+                           headers.get("X-Okta-Request-Id"), link, elapsed, problem, retries, redact_headers(sent))
 
     def _context_for(self, method: str, url: str) -> ExplainContext:
         path = urlsplit(url).path
@@ -213,10 +219,14 @@ class ApiClient:
         hint = problem.hint()
         if response.status == 429:
             wait = seconds_until_retry(response.headers, self.clock())
-            when = f"the limit resets in {wait:.0f} s" if wait is not None else "the server did not say when it resets"
-            hint = (hint + "\n" if hint else "") + (
-                f"{when}; this client waits at most {self.max_wait:.0f} s, {self.max_retries} time(s) "
-                f"(waited {response.retries})")
+            if response.retries >= self.max_retries:
+                note = f"still limited after waiting {response.retries} time(s)"
+            elif wait is not None:
+                note = f"the limit resets in {wait:.0f} s, longer than the {self.max_wait:.0f} s this client waits " \
+                       "(--max-wait)"
+            else:
+                note = "the server did not say when the limit resets"
+            hint = (hint + "\n" if hint else "") + note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
 
 
@@ -226,6 +236,11 @@ def _challenge_error(headers: Mapping[str, str]) -> str | None:
         if error:
             return error
     return None
+
+
+def _token_refused(headers: Mapping[str, str], body: bytes) -> bool:
+    """Say whether a 401 means the access token itself is no good (not, say, a DPoP proof problem)."""
+    return _challenge_error(headers) == "invalid_token" or b'"E0000011"' in body
 
 
 def _wait(seconds: float, cancel: threading.Event | None) -> bool:

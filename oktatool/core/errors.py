@@ -121,3 +121,9 @@ class SandboxError(OktaToolError):
     """The local sandbox org cannot start or serve."""
 
     code = "sandbox"
+
+
+class CancelledError(OktaToolError):
+    """The user cancelled an operation while it waited (e.g. for a rate limit to reset)."""
+
+    code = "cancelled"

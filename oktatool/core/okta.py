@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse
 from oktatool.core.assertion import DEFAULT_LIFETIME, build_client_assertion
@@ -101,22 +102,27 @@ class OktaClient:
 
     def required_scopes(self, method: str, path: str) -> tuple[str, ...]:
         """Return the scopes ``method path`` needs, from the catalog; raise BadInputError for unknown endpoints."""
-        return self.catalog().required_scopes(method, path.split("?", 1)[0]).scopes
+        return self.catalog().required_scopes(method, _endpoint(path)).scopes
 
     def scopes_for(self, method: str, path: str, scopes: str | Iterable[str] | None = None) -> tuple[str, ...]:
-        """Return the scopes to ask for: those given, else what the endpoint needs, else the connection's."""
+        """Return the scopes to ask for: those given, else what the endpoint needs, else the connection's.
+
+        For each scope the endpoint needs, a connection scope that grants it (``okta.users.manage`` for
+        ``okta.users.read``) is preferred: the app may hold only that one.
+        """
         if scopes:
             return normalize_scopes(scopes)
         try:
-            needed = self.required_scopes(method, path)
+            requirement = self.catalog().required_scopes(method, _endpoint(path))
         except BadInputError:
             if self.connection.scopes:
                 return self.connection.scopes
             raise
-        if not needed:
+        if not requirement.alternatives:
             raise BadInputError(f"{method.upper()} {path} takes no OAuth scope (SSWS API tokens only, or public)",
                                 hint="see oktatool scopes --for \"METHOD PATH\"")
-        return needed
+        held = self.connection.scopes
+        return tuple(next((s for s in options if s in held), options[0]) for options in requirement.alternatives)
 
     def token(self, scopes: str | Iterable[str] | None = None, *, use_cache: bool = True) -> TokenResponse:
         """Return a token for ``scopes`` (default: the connection's), cached until 5 minutes before expiry."""
@@ -130,7 +136,8 @@ class OktaClient:
                                  requested_scopes=wanted, dpop=self.dpop is not None)
         return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
-                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup)
+                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup,
+                         renew_token=lambda: self.token(wanted, use_cache=False))
 
     def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
              cancel: threading.Event | None = None) -> ApiResponse:
@@ -144,3 +151,9 @@ class OktaClient:
 
     def _lookup(self, method: str, path: str) -> tuple[str, ...]:
         return self.required_scopes(method, path)
+
+
+def _endpoint(path: str) -> str:
+    """Return the path of ``path`` (which may be a full URL or lack its leading slash), without the query."""
+    bare = urlsplit(path).path
+    return bare if bare.startswith("/") else "/" + bare

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oktatool.core.explain import ExplainContext, explain, known_errors
 from oktatool.core.problems import parse_problem
@@ -211,3 +213,19 @@ def test_secrets_in_an_error_body_are_redacted() -> None:
 def test_every_table_entry_is_reachable() -> None:
     for code, prefix in known_errors():
         assert explain(code, prefix) is not None
+
+
+@given(st.integers(min_value=400, max_value=599), st.binary(max_size=300),
+       st.one_of(st.none(), st.text(max_size=120)),
+       st.dictionaries(st.sampled_from(["error", "error_description", "errorCode", "errorSummary", "errorCauses",
+                                        "errorId"]),
+                       st.one_of(st.text(max_size=40), st.integers(), st.none(),
+                                 st.lists(st.dictionaries(st.just("errorSummary"), st.text(max_size=20)),
+                                          max_size=2))))
+def test_any_error_answer_parses_and_keeps_the_status(status: int, raw: bytes, challenge: str | None,
+                                                      members: dict[str, object]) -> None:
+    for body in (raw, json.dumps(members).encode()):
+        headers = {"WWW-Authenticate": challenge} if challenge is not None else {}
+        problem = parse_problem(status, headers, body)
+        assert f"HTTP {status}" in problem.message()
+        assert isinstance(problem.to_error().description, str)

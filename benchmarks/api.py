@@ -1,0 +1,103 @@
+"""Benchmark listing 10,000 users page by page: oktatool's API client against a bare requests loop.
+
+Run from the repository root: ``python benchmarks/api.py [USERS] [ROUNDS]``. A sandbox org on loopback
+serves both sides in the same run with the same token; each side fetches every page (limit=200), parses
+its JSON and counts the users, keeping nothing else. Printed: best time of each side, the time ratio
+(goal <= 1.2x) and the peak traced memory (tracemalloc) of each side. The machine is shared and noisy:
+read the ratio, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests
+
+from oktatool.core.headers import next_link
+from oktatool.core.keys import load_key
+from oktatool.core.okta import Connection, OktaClient
+from oktatool.core.orgurl import parse_org_url
+from oktatool.sandbox.org import SandboxOptions
+from oktatool.sandbox.server import Sandbox
+
+PATH = "/api/v1/users?limit=200"
+
+
+def with_oktatool(client: OktaClient) -> int:
+    """Count the users through OktaClient.pages (a generator of frozen ApiResponse values)."""
+    return sum(len(page.items()) for page in client.pages("GET", PATH))
+
+
+def with_bare_requests(org_url: str, authorization: str) -> int:
+    """Count the users with a plain requests loop that follows Link rel="next"."""
+    session = requests.Session()
+    headers = {"Accept": "application/json", "Authorization": authorization}
+    url: str | None = org_url + PATH
+    count = 0
+    while url:
+        response = session.get(url, headers=headers, timeout=30)
+        response.raise_for_status()
+        count += len(response.json())
+        url = next_link(response.headers.get("Link"))
+    return count
+
+
+def best_of(rounds: int, work: Callable[[], int], expected: int) -> float:
+    """Return the fastest of ``rounds`` timings of ``work``, checking it saw every user."""
+    fastest = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        assert work() == expected
+        fastest = min(fastest, time.perf_counter() - start)
+    return fastest
+
+
+def peak_memory(work: Callable[[], int]) -> int:
+    """Return the peak traced memory, in bytes, of one run of ``work``."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> int:
+    """Serve USERS users from a sandbox and time both sides, interleaved, in the same run."""
+    users = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    with tempfile.TemporaryDirectory() as folder, \
+            Sandbox(SandboxOptions(users=users), Path(folder)) as info:
+        key = load_key(info.key_file.read_text())
+        client = OktaClient(Connection(parse_org_url(info.org_url), info.client_id, key))
+        token = client.token("okta.users.read")  # both sides use this token; the token request is not timed
+        authorization = f"{token.scheme} {token.access_token}"
+        ours = lambda: with_oktatool(client)  # noqa: E731
+        bare = lambda: with_bare_requests(info.org_url, authorization)  # noqa: E731
+        ours(), bare()  # warm both connection pools and the catalog
+        ours_time = bare_time = float("inf")
+        for _ in range(rounds):  # interleave so both sides see the same machine load
+            ours_time = min(ours_time, best_of(1, ours, users))
+            bare_time = min(bare_time, best_of(1, bare, users))
+        ours_peak, bare_peak = peak_memory(ours), peak_memory(bare)
+    pages = -(-users // 200)
+    print(f"users: {users} in {pages} pages of 200, best of {rounds} rounds each, same sandbox, same token")
+    print(f"oktatool OktaClient.pages: {ours_time * 1000:8.1f} ms   peak traced memory {ours_peak / 1e6:6.2f} MB")
+    print(f"bare requests loop:        {bare_time * 1000:8.1f} ms   peak traced memory {bare_peak / 1e6:6.2f} MB")
+    print(f"time ratio oktatool/bare: {ours_time / bare_time:.2f}x (goal <= 1.2x)")
+    print(f"memory ratio oktatool/bare: {ours_peak / bare_peak:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
