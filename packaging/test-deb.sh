@@ -134,7 +134,7 @@ run() {
   shift 2
   local t0=$SECONDS
   out=$(in_root "$@" 2>&1) || rc=$?
-  printf '%s\n' "$out" | sed "s/^/    /" | head -8
+  printf '%s\n' "$out" | sed "s/^/    /" | head -12
   [ "$rc" = 0 ] || fail "$name exited $rc"
   grep -qE -- "$pattern" <<<"$out" || fail "$name printed nothing matching /$pattern/"
   echo "test-deb: ok   $name ($((SECONDS - t0)) s)"
