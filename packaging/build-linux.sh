@@ -84,11 +84,14 @@ for f in "${elves[@]}"; do
   done < <(awk '$1 ~ /0x/ && $NF ~ /^GLIBC_[0-9.]+$/ {sub("GLIBC_", "", $NF); print $NF}' <<<"$dump" | sort -uV)
 done
 declare -A packages=()
+# Read whole outputs into variables: a reader that stops early would SIGPIPE the writer under pipefail.
+ldcache=$(ldconfig -p)
 for soname in "${!host_sonames[@]}"; do
-  path=$(ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ {print $NF; exit}')
+  path=$(awk -v s="$soname" '$1 == s && /x86-64/ && !found {print $NF; found = 1}' <<<"$ldcache")
   if [ -z "$path" ]; then echo "build-linux: $soname is needed but neither bundled nor on this host" >&2; exit 1; fi
-  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) \
-    || pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
+  # Debian 12 registers libc6's files under /lib, most others under /usr/lib: try the resolved path first.
+  owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null) || owner=$(dpkg -S "$path")
+  pkg=$(sed -n '1s/:.*//p' <<<"$owner")
   packages[$pkg]=1
 done
 unset 'packages[libc6]'
