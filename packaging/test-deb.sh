@@ -30,7 +30,10 @@ suite=bookworm
 
 work=$(mktemp -d /tmp/oktatool-test-deb.XXXXXX)
 root=$work/root
+server_pid=""
 cleanup() {
+  # A failed check must not leave the sandbox server running.
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   if mountpoint -q "$root/proc" 2>/dev/null; then umount "$root/proc"; fi
   # --one-file-system: never follow a mount that survived into the host's folders.
   rm -rf --one-file-system "$work"
@@ -45,16 +48,16 @@ mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-in_root() {
-  if [ "$mode" = host ]; then
-    env QT_QPA_PLATFORM=offscreen OKTATOOL_HOME="$work/home" LANG=C.UTF-8 "$@"
-  elif [ "$mode" = debootstrap ]; then
-    chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LANG=C.UTF-8 \
-      QT_QPA_PLATFORM=offscreen OKTATOOL_HOME=/tmp/oktatool-home "$@"
+root_cmd() {
+  # Set ROOT_CMD to the prefix that runs a command in the root (offscreen, with a scratch OKTATOOL_HOME).
+  if [ "$mode" = debootstrap ]; then
+    ROOT_CMD=(chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/root LANG=C.UTF-8
+              QT_QPA_PLATFORM=offscreen OKTATOOL_HOME=/tmp/oktatool-home)
   else
-    env QT_QPA_PLATFORM=offscreen OKTATOOL_HOME="$work/home" LANG=C.UTF-8 "$@"
+    ROOT_CMD=(env QT_QPA_PLATFORM=offscreen OKTATOOL_HOME="$work/home" LANG=C.UTF-8)
   fi
 }
+in_root() { root_cmd; "${ROOT_CMD[@]}" "$@"; }
 
 bootstrap_base() {
   # Make the pristine minbase tarball once; return non-zero where debootstrap cannot run (containers).
@@ -142,15 +145,45 @@ else
 fi
 
 run() {
-  # run NAME EXPECTED_PATTERN CMD... : run, print the output, fail on non-zero exit or a missing pattern.
-  local name=$1 pattern=$2 out rc=0
-  shift 2
+  # run NAME EXPECTED_EXIT EXPECTED_PATTERN CMD... : run, print the output, fail on another exit status
+  # or a missing pattern.
+  local name=$1 expected=$2 pattern=$3 out rc=0
+  shift 3
   local t0=$SECONDS
   out=$(in_root "$@" 2>&1) || rc=$?
   head -n 12 <<<"$out" | sed "s/^/    /"  # head reads a here-string: no SIGPIPE under pipefail
-  [ "$rc" = 0 ] || fail "$name exited $rc"
+  [ "$rc" = "$expected" ] || fail "$name exited $rc, expected $expected"
   grep -qE -- "$pattern" <<<"$out" || fail "$name printed nothing matching /$pattern/"
   echo "test-deb: ok   $name ($((SECONDS - t0)) s)"
+}
+json_field() { grep -o "\"$1\":\"[^\"]*\"" <<<"$2" | sed -n '1s/.*:"\(.*\)"/\1/p'; }
+
+sandbox_token() {
+  # The frozen app end to end over TLS: its sandbox (joserfc) on loopback, its token client (jwcrypto,
+  # requests) through the OS trust store plus the sandbox's CA; refused without that CA.
+  local out="$work/sandbox.out" pid line t0=$SECONDS
+  # Started as a plain command, not through a function, so $! is the server itself (chroot and env exec).
+  root_cmd
+  "${ROOT_CMD[@]}" "$exe" sandbox --tls --dir /tmp/oktatool-sandbox >"$out" 2>&1 &
+  pid=$!
+  server_pid=$pid
+  for _ in $(seq 150); do
+    if grep -q org_url "$out" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  line=$(sed -n 1p "$out")
+  grep -q '"org_url"' <<<"$line" || fail "oktatool sandbox --tls did not start: $(cat "$out")"
+  local org cid key ca
+  org=$(json_field org_url "$line"); cid=$(json_field client_id "$line")
+  key=$(json_field key_file "$line"); ca=$(json_field ca_file "$line")
+  echo "test-deb: ok   oktatool sandbox --tls serving $org ($((SECONDS - t0)) s)"
+  run "oktatool token (TLS, --ca-bundle)" 0 '"access_token"' \
+    "$exe" token --org "$org" --client-id "$cid" --key "$key" --scopes okta.users.read --ca-bundle "$ca" --json
+  run "oktatool token without the sandbox CA is refused" 1 'could not be verified' \
+    "$exe" token --org "$org" --client-id "$cid" --key "$key" --scopes okta.users.read --json
+  kill "$pid"
+  wait "$pid" || true
+  server_pid=""
 }
 skip() {
   [ "$strict" = 1 ] && fail "$1 is not in this tree (OKTATOOL_TEST_STRICT=1)"
@@ -159,17 +192,20 @@ skip() {
 has() { [ -f "$repo/oktatool/$1" ]; }
 
 version=$(dpkg-deb -f "$deb" Version)
-run "oktatool --version" "^oktatool $version\$" "$exe" --version
+run "oktatool --version" 0 "^oktatool $version\$" "$exe" --version
 if has commands/keys.py; then
-  run "oktatool keygen --kty EC --crv P-256" '"crv": *"P-256"' "$exe" keygen --kty EC --crv P-256
+  run "oktatool keygen --kty EC --crv P-256" 0 '"crv": *"P-256"' "$exe" keygen --kty EC --crv P-256
 else skip "oktatool keygen"; fi
 if has commands/scopes.py; then
-  run "oktatool scopes --json" 'okta\.users\.read' "$exe" scopes --json
+  run "oktatool scopes --json" 0 'okta\.users\.read' "$exe" scopes --json
 else skip "oktatool scopes --json"; fi
+if has commands/sandbox.py && has commands/okta.py; then
+  sandbox_token
+else skip "oktatool sandbox --tls + oktatool token"; fi
 if has app.py; then
-  run "oktatool --smoke" '' "$exe" --smoke
+  run "oktatool --smoke" 0 '' "$exe" --smoke
 else skip "oktatool --smoke"; fi
 if has gui/self_test.py; then
-  run "oktatool --self-test" '' "$exe" --self-test
+  run "oktatool --self-test" 0 'self-test passed' "$exe" --self-test
 else skip "oktatool --self-test"; fi
 echo "test-deb: PASS ($mode root, $((SECONDS - start)) s)"
