@@ -87,11 +87,8 @@ class AppContext:
         with self._sandbox_lock:
             if self._sandbox is None:
                 from oktatool.sandbox import Sandbox, SandboxOptions
-                from oktatool.sandbox.server import KEY_PEM_FILE
 
-                key_file = self.paths.sandbox_dir / KEY_PEM_FILE
-                pem = key_file.read_bytes() if key_file.is_file() else None
-                sandbox = Sandbox(SandboxOptions(service_key_pem=pem), self.paths.sandbox_dir)
+                sandbox = Sandbox.keeping_key(SandboxOptions(), self.paths.sandbox_dir)
                 sandbox.start()
                 self._sandbox = sandbox
             return self._sandbox.info
@@ -205,6 +202,20 @@ def _choose_profile(context: AppContext, name: str) -> None:
               file=sys.stderr)
 
 
+def _close_on_interrupt(window: MainWindow) -> None:
+    """Close the window (saving its state) on Ctrl+C in the terminal that started oktatool."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda _signum, _frame: window.close())
+    # Python runs signal handlers only between bytecodes; while Qt waits in C nothing runs, so wake up
+    # the interpreter a few times a second.
+    waker = QTimer(window)
+    waker.timeout.connect(lambda: None)
+    waker.start(250)
+
+
 def _run_loop(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
               painted_after: float) -> int:
     """Import asyncio/qasync, start the loop, and run until the window closes (or a headless mode ends)."""
@@ -214,13 +225,19 @@ def _run_loop(app: QApplication, window: MainWindow, context: AppContext, args: 
 
     from oktatool.gui import startup
 
+    _close_on_interrupt(window)
     loop = qasync.QEventLoop(app)
     # qasync wraps executor futures for the *current* loop, so it must be the current one (feasibility §7).
     asyncio.set_event_loop(loop)
     startup.install_error_handlers(window, loop)
+    from oktatool.gui.tasks import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)
+    collector.start()
     try:
         with loop:
             result: Any = loop.run_until_complete(startup.main(app, window, context, args, painted_after))
     finally:
         context.close()
+        collector.stop()
     return int(result)

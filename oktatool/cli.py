@@ -229,9 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(args)
         return _run_command(args)
     except OktaToolError as exc:
-        print(f"error: {exc.description}", file=sys.stderr)
+        from oktatool.commands.common import terminal_text
+
+        print(f"error: {terminal_text(exc.description)}", file=sys.stderr)
         if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+            print(f"hint: {terminal_text(exc.hint)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from oktatool.core.errors import BadInputError, PassphraseError
+
+#: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
+#: zero-width marks; a token or key set from elsewhere may carry them to rewrite the screen or spoof text
+_TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 #: refuse inputs larger than this before parsing them (a key or token is never close)
 MAX_INPUT_BYTES = 4 * 1024 * 1024
@@ -69,14 +74,21 @@ def read_password_file(path: str | None) -> bytes | None:
 
 
 def json_or_file(value: str, *, what: str) -> Any:
-    """Parse a JSON argument, or the JSON in @FILE, reporting line and column on a syntax error."""
-    text = value
-    if value.startswith("@"):
-        text = read_text_input(value[1:], what=what)
+    """Parse a JSON argument, or the JSON in @FILE, strictly; report line and column of a syntax error."""
+    from oktatool.core.encoding import loads_strict
+
+    text = read_text_input(value[1:], what=what) if value.startswith("@") else value
     try:
-        return json.loads(text)
+        return loads_strict(text)
     except json.JSONDecodeError as exc:
         raise BadInputError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except ValueError as exc:
+        raise BadInputError(f"{what} {exc}") from None
+
+
+def terminal_text(text: str) -> str:
+    """Return ``text`` with control and bidi characters written as \\uXXXX (inside JSON strings: the same JSON)."""
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write_output(text: str, output: str | None, *, private: bool) -> None:
@@ -84,7 +96,7 @@ def write_output(text: str, output: str | None, *, private: bool) -> None:
     if not text.endswith("\n"):
         text += "\n"
     if output is None or output == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_text(text))
         sys.stdout.flush()
         return
     path = Path(output)
@@ -92,10 +104,10 @@ def write_output(text: str, output: str | None, *, private: bool) -> None:
     mode = 0o600 if private else 0o644
     try:
         fd = os.open(path, flags, mode)
+        if private:
+            os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT: tighten it before writing
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        if private:
-            os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
     except OSError as exc:
         raise BadInputError(f"cannot write {output}: {exc.strerror}") from None
 

@@ -7,8 +7,15 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from oktatool.commands.common import json_or_file, print_json, read_input, read_password_file, write_output
-from oktatool.core.errors import BadInputError, ClaimError
+from oktatool.commands.common import (
+    json_or_file,
+    print_json,
+    read_input,
+    read_password_file,
+    read_text_input,
+    write_output,
+)
+from oktatool.core.errors import ClaimError, PassphraseError
 
 if TYPE_CHECKING:
     from oktatool.core.jwt import DecodedToken, VerifiedToken
@@ -30,13 +37,7 @@ def _load_key(path: str, kid: str | None, password_file: str | None) -> Key:
 
 
 def _read_token(source: str) -> str:
-    if source == "-":
-        data = read_input("-", what="token")
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise BadInputError("the token on standard input is binary data, not text") from None
-    return source
+    return read_text_input("-", what="token") if source == "-" else source
 
 
 def _json_object(value: str, what: str) -> dict[str, Any]:
@@ -126,7 +127,14 @@ def _verify(args: argparse.Namespace, token: str) -> VerifiedToken:
     if args.jwks_url:
         keys = fetch_jwks(args.jwks_url, ca_bundle=args.ca_bundle)
         return verify_with_jwks(token, keys, leeway=args.leeway)
-    keys = load_keys(read_input(args.key or args.jwks, what="key" if args.key else "JWKS"))
+    source = args.key or args.jwks
+    try:
+        keys = load_keys(read_input(source, what="key" if args.key else "JWKS"))
+    except PassphraseError:
+        # verify has no --password-file: it needs only the public half
+        raise PassphraseError(f"{source} is an encrypted private key; verify needs only the public key",
+                              hint=f"export it once: oktatool convert {source} --password-file FILE "
+                                   "--format pem-public -o public.pem") from None
     if args.key and len(keys) == 1:
         return verify_with_key(token, keys[0], leeway=args.leeway)
     return verify_with_jwks(token, keys, leeway=args.leeway)

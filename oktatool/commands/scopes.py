@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from oktatool.commands.common import print_json, write_output
-from oktatool.core.errors import BadInputError, OktaToolError
+from oktatool.core.errors import BadInputError, OktaToolError, shorten
 from oktatool.core.scopes import Operation, Scope, ScopeCatalog, ScopeRequirement, split_endpoint
 
 #: widest area text shown in the table before it is cut with an ellipsis
@@ -41,7 +41,7 @@ def scopes(args: argparse.Namespace) -> int:
 
     found = catalog.search(args.query)
     if not found:
-        raise OktaToolError(f"no Okta scope matches {args.query!r}",
+        raise OktaToolError(f"no Okta scope matches {shorten(args.query)!r}",
                             hint="try a shorter word (users, apps, logs), or run `oktatool scopes` for all",
                             code="no_match")
     if args.json:

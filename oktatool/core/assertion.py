@@ -16,9 +16,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
-from oktatool.core.encoding import dumps_compact
-from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError
-from oktatool.core.jwt import Clock, numeric_date, sign_compact
+from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten
+from oktatool.core.jwt import Clock, numeric_date, sign_claims
 from oktatool.core.orgurl import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
@@ -104,8 +103,8 @@ def _signer_findings(header: Mapping[str, Any], key: Key | None, client_id: str)
     findings = _key_findings(key, alg) if key is not None else []
     if not _CLIENT_ID.fullmatch(client_id or ""):
         findings.append(Finding(
-            "client_id_malformed", "iss", f"the client id {client_id!r} is malformed (expected letters, digits "
-            "and -._~ only, like 0oa1b2c3d4E5f6G7h8i9)", "client_assertion_invalid_issuer", ERR_ISSUER,
+            "client_id_malformed", "iss", f"the client id {shorten(client_id)!r} is malformed (expected letters, "
+            "digits and -._~ only, like 0oa1b2c3d4E5f6G7h8i9)", "client_assertion_invalid_issuer", ERR_ISSUER,
             "copy the Client ID from the app's General tab in the Okta Admin Console"))
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
@@ -114,7 +113,7 @@ def _signer_findings(header: Mapping[str, Any], key: Key | None, client_id: str)
             "set kid to the Key ID shown for the public key under the app's Client Credentials in Okta"))
     if alg not in OKTA_ASSERTION_ALGS:
         findings.append(Finding(
-            "alg", "alg", f"alg {alg!r} is not one Okta accepts ({', '.join(OKTA_ASSERTION_ALGS)})",
+            "alg", "alg", f"alg {shorten(repr(alg))} is not one Okta accepts ({', '.join(OKTA_ASSERTION_ALGS)})",
             "client_assertion_invalid_signature_algorithm", ERR_ALG,
             "sign with an RSA key (RS256) or an EC key (ES256 for P-256, ES384 for P-384, ES512 for P-521)"))
     return findings
@@ -128,15 +127,15 @@ def _claim_findings(claims: Mapping[str, Any], org: OrgUrl, client_id: str, now:
 
     aud = claims.get("aud")
     if aud != org.token_url:
-        shown = "missing" if aud is None else repr(aud)
+        shown = "missing" if aud is None else shorten(repr(aud))
         add("aud", f"aud is {shown}, not the token URL {org.token_url}", "client_assertion_invalid_audience",
             ERR_AUDIENCE, f"set aud to exactly {org.token_url} (no trailing slash, same host you send to)")
     iss, sub = claims.get("iss"), claims.get("sub")
     if iss != client_id:
-        add("iss", f"iss is {iss!r}, not the client id {client_id!r}", "client_assertion_invalid_issuer",
-            ERR_ISSUER, "set iss to the client id")
+        add("iss", f"iss is {shorten(repr(iss))}, not the client id {shorten(client_id)!r}",
+            "client_assertion_invalid_issuer", ERR_ISSUER, "set iss to the client id")
     if sub != client_id:
-        problem = f"sub is {sub!r}, not the client id {client_id!r}"
+        problem = f"sub is {shorten(repr(sub))}, not the client id {shorten(client_id)!r}"
         if iss == client_id:
             problem += " (iss and sub must be the same)"
         add("sub", problem, "client_assertion_invalid_subject", ERR_SUBJECT, "set sub to the client id")
@@ -228,7 +227,7 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
     findings = _signer_findings(header, key, client_id)
     if findings:
         _raise_first(findings)
-    token = sign_compact(header, dumps_compact(claims).encode("utf-8"), key)
+    token = sign_claims(header, claims, key)
     return ClientAssertion(MappingProxyType(header), MappingProxyType(claims), token)
 
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from oktatool.core import jwa
-from oktatool.core.encoding import b64url_encode, dumps_compact
-from oktatool.core.errors import BadInputError, KeyMaterialError
-from oktatool.core.jwt import sign_compact
+from oktatool.core.encoding import b64url_encode
+from oktatool.core.errors import BadInputError, KeyMaterialError, shorten
+from oktatool.core.jwt import sign_claims
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
@@ -57,9 +57,11 @@ class DPoPKey:
         """Generate a fresh DPoP key pair: EC P-256 by default, or RSA of ``size`` bits."""
         from oktatool.core.keys import KeySpec, generate_key
 
-        spec = KeySpec(kty="EC", crv=crv, use="sig", kid_mode="none") if kty == "EC" else \
-            KeySpec(kty="RSA", size=size, use="sig", kid_mode="none")
-        return cls.from_key(generate_key(spec))
+        if kty == "EC":
+            return cls.from_key(generate_key(KeySpec(kty="EC", crv=crv, use="sig", kid_mode="none")))
+        if kty == "RSA":
+            return cls.from_key(generate_key(KeySpec(kty="RSA", size=size, use="sig", kid_mode="none")))
+        raise KeyMaterialError(f"a DPoP key is EC or RSA, not {shorten(kty)!r}", hint="use EC (the default) or RSA")
 
     def __repr__(self) -> str:
         return f"DPoPKey(alg={self.alg!r}, thumbprint={self.thumbprint!r})"
@@ -71,10 +73,10 @@ def normalize_htu(url: str) -> str:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise BadInputError(f"not a valid URL for a DPoP proof: {url!r}") from None
+        raise BadInputError(f"not a valid URL for a DPoP proof: {shorten(url)!r}") from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise BadInputError(f"a DPoP proof needs an absolute http(s) URL, not {url!r}")
+        raise BadInputError(f"a DPoP proof needs an absolute http(s) URL, not {shorten(url)!r}")
     host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
@@ -99,7 +101,7 @@ def proof_parts(key: DPoPKey, method: str, url: str, *, nonce: str | None = None
     """Return the header and claims of a DPoP proof (what ``make_proof`` signs)."""
     verb = method.strip().upper()
     if not _METHOD.fullmatch(verb):
-        raise BadInputError(f"not an HTTP method: {method!r}", hint="GET, POST, PUT, PATCH or DELETE")
+        raise BadInputError(f"not an HTTP method: {shorten(method)!r}", hint="GET, POST, PUT, PATCH or DELETE")
     header = {"typ": "dpop+jwt", "alg": key.alg, "jwk": dict(key.public_jwk)}
     claims: dict[str, Any] = {
         "jti": secrets.token_urlsafe(24),
@@ -118,4 +120,4 @@ def make_proof(key: DPoPKey, method: str, url: str, *, nonce: str | None = None,
                now: float | None = None) -> str:
     """Sign a new DPoP proof for one request (``method`` ``url``), with a nonce and ath when given."""
     header, claims = proof_parts(key, method, url, nonce=nonce, access_token=access_token, now=now)
-    return sign_compact(header, dumps_compact(claims).encode("utf-8"), key.key)
+    return sign_claims(header, claims, key.key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from typing import Any
 
@@ -28,11 +29,56 @@ def b64url_decode(text: str) -> bytes:
         raise ValueError("is not valid base64url") from exc
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"contains {name}, which is not a JSON number (write a number or a string)")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"contains the number {text[:20]}, too large for a double")
+    return number
+
+
+def _bounded_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        raise ValueError(f"contains a number with {len(text):,} digits, too many to read") from None
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise ValueError(f"has the member {name!r} twice")
+        result[name] = value
+    return result
+
+
+def loads_strict(text: str) -> Any:
+    """Parse JSON as RFC 8259 / I-JSON demand; raise JSONDecodeError (syntax) or ValueError (saying what).
+
+    Python's json module accepts NaN and Infinity, lone surrogate escapes and duplicate members,
+    none of which another JOSE implementation reads the same way; they are refused here.
+    """
+    try:
+        value = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant,
+                           parse_float=_finite_float, parse_int=_bounded_int)
+        # a \ud800 escape decodes to a lone surrogate, which no UTF-8 encoder will write back
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains a \\uD800-\\uDFFF escape that is not a character (a lone surrogate)") from None
+    except RecursionError:
+        raise ValueError("is nested too deeply") from None
+    return value
+
+
 def dumps_pretty(value: Any) -> str:
     """Serialize JSON the way oktatool shows it: two-space indent, insertion order kept, UTF-8."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def dumps_compact(value: Any) -> str:
-    """Serialize JSON compactly (JWT segments, HTTP bodies)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Serialize JSON compactly (JWT segments, HTTP bodies); NaN and Infinity are refused (ValueError)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)

@@ -13,6 +13,15 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
+#: how much of a value the user gave an error message repeats (input may be megabytes, or a pasted secret)
+QUOTE_LIMIT = 60
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Return ``text`` cut to ``limit`` characters with an ellipsis, for repeating input in a message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class OktaToolError(Exception):
     """Base class of every error oktatool raises on purpose."""
 

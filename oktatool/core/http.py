@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oktatool import __version__
-from oktatool.core.errors import BadInputError, NetworkError
+from oktatool.core.errors import BadInputError, NetworkError, shorten
 
 if TYPE_CHECKING:
     import requests
@@ -45,9 +45,10 @@ class HttpOptions:
 
 
 def is_loopback_host(host: str) -> bool:
-    """Return True for localhost names and loopback IP addresses (127.0.0.0/8, ::1)."""
+    """Return True for ``localhost`` and loopback IP addresses (127.0.0.0/8, ::1)."""
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    # not *.localhost: glibc (hosts: files dns) asks DNS for those names, which may answer anything
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -59,13 +60,25 @@ def check_url(url: str) -> str:
     """Return ``url`` if it is https, or http to a loopback address; raise BadInputError otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise BadInputError(f"not an http(s) URL: {url!r}", hint="use https://host/path")
+        raise BadInputError(f"not an http(s) URL: {shorten(url)!r}", hint="use https://host/path")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise BadInputError(
             f"plain http is allowed only to this computer (loopback), not to {parts.hostname}",
-            hint=f"use https://{parts.netloc}{parts.path}",
+            hint=f"use https://{parts.netloc}{shorten(parts.path)}",
         )
     return url
+
+
+def _refuse_plain_http(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
+        raise NetworkError(f"refused to send a request over plain http to {parts.hostname}: http is allowed only "
+                           "to this computer (loopback); this usually means a server redirected from https to http",
+                           hint="use the https URL; never follow a server to plain http", code="plain_http_refused")
+
+
+def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
@@ -104,7 +117,22 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
             conn.ca_certs = None
             conn.ca_cert_dir = None
 
-    session = requests.Session()
+    class _LoopbackHttpOnlySession(requests.Session):
+        def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+            # every hop passes here, redirects included: a server cannot send us to plain http elsewhere
+            _refuse_plain_http(request.url or "")
+            return super().send(request, **kwargs)
+
+        def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+            # what requests does on a redirect, minus adding ~/.netrc credentials
+            if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
+                    response.request.url or "", prepared_request.url or ""):
+                del prepared_request.headers["Authorization"]
+
+    session = _LoopbackHttpOnlySession()
+    # any auth object keeps requests from reading ~/.netrc, whose Basic credentials would replace our
+    # Authorization header (SSWS, Bearer or DPoP); this one leaves the request as it is
+    session.auth = _headers_as_given
     session.trust_env = options.trust_env
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())
@@ -152,14 +180,18 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
     return NetworkError(f"the request to {host} failed ({type(exc).__name__})", code="network")
 
 
+_SECRET_NAMES = "|".join(SECRET_FIELDS)
+#: a JSON member ("name": "value" with escapes, or a bare value) or a form field (name=value up to & or space)
 _SECRET_FIELD_RE = re.compile(
-    r"(?P<key>\"?(?:" + "|".join(SECRET_FIELDS) + r")\"?\s*[=:]\s*\"?)(?P<value>[^\"&\s,}]+)"
+    r'(?P<json>"(?:' + _SECRET_NAMES + r')"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^\s,}\]]+)'
+    r"|(?P<form>\b(?:" + _SECRET_NAMES + r")\s*[=:]\s*)[^&\s,}]+"
 )
 
 
 def redact_text(text: str) -> str:
-    """Replace the values of secret form/JSON members in ``text`` with a marker."""
-    return _SECRET_FIELD_RE.sub(lambda m: m.group("key") + "[redacted]", text)
+    """Replace the values of secret form/JSON members in ``text`` with a marker (whole JSON strings)."""
+    return _SECRET_FIELD_RE.sub(
+        lambda m: f'{m.group("json")}"[redacted]"' if m.group("json") else f'{m.group("form")}[redacted]', text)
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, paddin
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from oktatool.core.encoding import b64url_decode
-from oktatool.core.errors import KeyMaterialError
+from oktatool.core.errors import KeyMaterialError, shorten
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
@@ -102,7 +102,7 @@ def check_alg_fits(key: Key, alg: str) -> None:
     if alg == "none":
         raise KeyMaterialError("alg none (an unsigned JWT) is refused", hint="pick a signing algorithm")
     if alg not in SIGNING_ALGS:
-        raise KeyMaterialError(f"unknown or unsupported JWS algorithm {alg!r}",
+        raise KeyMaterialError(f"unknown or unsupported JWS algorithm {shorten(alg)!r}",
                                hint="supported: " + " ".join(SIGNING_ALGS))
     fits = usable_algs(key)
     if alg not in fits:

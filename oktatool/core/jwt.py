@@ -11,50 +11,52 @@ import json
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core import jwa
-from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact
-from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, VerificationError
+from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
+from oktatool.core.errors import (
+    BadInputError,
+    ClaimError,
+    KeyMaterialError,
+    TokenFormatError,
+    VerificationError,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from oktatool.core.keys import Key
 
 #: refuse longer input before decoding anything (an Okta token is a few kB; a cookie jar is not a JWT)
 MAX_TOKEN_CHARS = 256 * 1024
+#: refuse a JWKS URL's answer beyond this size (a key set is a few kB)
+MAX_JWKS_BYTES = 4 * 1024 * 1024
 #: the registered claims that hold NumericDate values (RFC 7519 §4.1, OIDC Core §2)
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 #: every reason verification fails, as VerificationError codes (the GUI maps them to its messages)
 FAILURE_REASONS = ("bad_signature", "kid_not_found", "alg_not_allowed", "no_fitting_key", "expired",
                    "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit")
 
+#: the most clock skew verify allows for exp and nbf (one day; longer is not skew)
+MAX_LEEWAY = 86400
 #: a source of the current time in seconds since the epoch (injectable for tests)
 Clock = Callable[[], float]
 
 
 def parse_json_object(text: str, *, what: str) -> dict[str, Any]:
-    """Parse ``text`` as a JSON object, reporting line and column of a syntax error (ClaimError)."""
+    """Parse ``text`` as a strict JSON object, reporting line and column of a syntax error (ClaimError)."""
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = loads_strict(text)
     except json.JSONDecodeError as exc:
         raise ClaimError(f"{what} must be valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
                          code="invalid_json") from None
-    except ValueError as exc:  # the duplicate-member hook
-        raise ClaimError(f"{what}: {exc}", code="duplicate_member") from None
+    except ValueError as exc:
+        raise ClaimError(f"{what} {exc}", code="invalid_json") from None
     if not isinstance(value, dict):
         raise ClaimError(f"{what} must be a JSON object {{...}}, not {_json_kind(value)}", code="not_an_object")
     return value
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise ValueError(f"the member {name!r} appears twice")
-        result[name] = value
-    return result
 
 
 def _json_kind(value: Any) -> str:
@@ -77,10 +79,10 @@ class CompactToken:
     header: Mapping[str, Any]
     #: the payload bytes of a JWS; empty for a JWE (it is encrypted)
     payload: bytes
-    #: the signature segment, base64url, as it appeared
-    signature: str
+    #: the signature segment, base64url, as it appeared (kept out of repr: with it the token is a credential)
+    signature: str = field(repr=False)
     #: ASCII(header segment '.' payload segment), what the signature covers
-    signing_input: bytes
+    signing_input: bytes = field(repr=False)
     encrypted: bool = False
 
     @property
@@ -192,7 +194,10 @@ def numeric_date(value: Any) -> float | None:
     """Return ``value`` as seconds since the epoch if it is a finite JSON number (not a bool), else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -263,7 +268,7 @@ class DecodedToken:
     header: Mapping[str, Any]
     #: the claims object; None for an encrypted JWT (JWE) or a JWS whose payload is not a JSON object
     claims: Mapping[str, Any] | None
-    signature: str
+    signature: str = field(repr=False)
     times: TokenTimes
     encrypted: bool = False
     #: the payload as text when it is not a JSON object (e.g. RFC 7520's quotation)
@@ -329,6 +334,9 @@ def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = No
     header_alg = (header or {}).get("alg")
     if header_alg is not None and not isinstance(header_alg, str):
         raise ClaimError("the header's alg must be a string", claim="alg")
+    if "" in (alg, header_alg):
+        raise ClaimError("the alg asked for is empty", claim="alg",
+                         hint="leave it out to use the key's algorithm, or name one, e.g. ES256")
     if alg and header_alg and alg != header_alg:
         raise ClaimError(f"the alg asked for ({alg}) differs from the header's alg ({header_alg})", claim="alg",
                          hint="give the algorithm once")
@@ -343,9 +351,23 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
     if not isinstance(alg, str):
         raise ClaimError("the header has no alg", claim="alg")
     jwa.check_alg_fits(key, alg)
-    signing_input = b64url_encode(dumps_compact(header).encode("utf-8")) + "." + b64url_encode(payload)
+    try:
+        header_bytes = dumps_compact(header).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # e.g. a --kid with bytes that are not UTF-8
+        raise ClaimError(f"the header cannot be written as JSON: {exc}",
+                         hint="header values must be valid UTF-8 text") from None
+    signing_input = b64url_encode(header_bytes) + "." + b64url_encode(payload)
     signature = jwa.sign_bytes(key, alg, signing_input.encode("ascii"))
     return signing_input + "." + b64url_encode(signature)
+
+
+def sign_claims(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key) -> str:
+    """Sign ``claims`` as compact JSON under the complete protected ``header``."""
+    try:
+        payload = dumps_compact(dict(claims)).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
+    return sign_compact(header, payload, key)
 
 
 def sign_token(claims: Mapping[str, Any], key: Key, *, alg: str | None = None,
@@ -354,12 +376,7 @@ def sign_token(claims: Mapping[str, Any], key: Key, *, alg: str | None = None,
     if not isinstance(claims, Mapping):
         raise ClaimError("the claims must be a JSON object {...}", code="not_an_object")
     chosen = resolve_alg(key, alg, header)
-    full_header = build_header(key, chosen, header, defaults=defaults)
-    try:
-        payload = dumps_compact(dict(claims)).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
-    return sign_compact(full_header, payload, key)
+    return sign_claims(build_header(key, chosen, header, defaults=defaults), claims, key)
 
 
 # ---------------------------------------------------------------------------------------------- verify
@@ -406,10 +423,10 @@ def _check_header(compact: CompactToken) -> str:
         raise TokenFormatError("the token's header has no alg", code="bad_header")
     crit = compact.header.get("crit")
     if crit is not None:
-        raise _fail("unsupported_crit", f"the token marks header members as critical ({crit}); oktatool "
+        raise _fail("unsupported_crit", f"the token marks header members as critical ({shorten(repr(crit))}); oktatool "
                                         "understands none of them, so it must reject the token")
     if alg not in jwa.SIGNING_ALGS:
-        raise _fail("alg_not_allowed", f"the token's alg {alg!r} is not a supported signature algorithm",
+        raise _fail("alg_not_allowed", f"the token's alg {shorten(alg)!r} is not a supported signature algorithm",
                     "supported: " + " ".join(jwa.SIGNING_ALGS))
     return alg
 
@@ -432,7 +449,7 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
             entry = times.get(claim)
             if entry is not None and entry.iso is None:
                 raise _fail("invalid_time_claim", f"the signature is valid but the {claim} claim is not a valid "
-                                                  f"number of seconds since 1970 ({entry.value!r})")
+                                                  f"number of seconds since 1970 ({shorten(repr(entry.value))})")
         exp, nbf = times.get("exp"), times.get("nbf")
         if times.expired and exp is not None:
             raise _fail("expired", f"the signature is valid but the token {exp.relative} ({exp.iso})")
@@ -442,34 +459,42 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
     return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
 
 
+def _check_leeway(leeway: float) -> None:
+    if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not 0 <= leeway <= MAX_LEEWAY:
+        raise BadInputError(f"the leeway must be 0 to {MAX_LEEWAY} seconds",
+                            hint="leeway allows for clock skew; to read an expired token, use oktatool decode")
+
+
 def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: float = 0,
                     check_times: bool = True) -> VerifiedToken:
     """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails."""
+    _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
-    allowed = jwa.usable_algs(key)
-    if alg not in allowed:
-        fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
-        raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for this {key.describe()} key; {fits}",
-                    _confusion_hint(key, alg))
+    if alg not in jwa.usable_algs(key):
+        raise _alg_not_allowed(alg, key, f"this {key.describe()} key")
     if not _try_key(compact, alg, key):
         kid_note = ""
         if compact.kid and key.kid and compact.kid != key.kid:
-            kid_note = f" (the token names kid {compact.kid!r}, the key is {key.kid!r})"
+            kid_note = f" (the token names kid {shorten(compact.kid)!r}, the key is {shorten(key.kid)!r})"
         raise _fail("bad_signature", f"bad signature: the token was not signed by this key{kid_note}",
                     "check that you have the right key, and that the token was copied whole")
     return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
 
 
-def _confusion_hint(key: Key, alg: str) -> str | None:
+def _alg_not_allowed(alg: str, key: Key, named: str) -> VerificationError:
+    allowed = jwa.usable_algs(key)
+    fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
+    hint = None
     if alg in jwa.HMAC_ALGS and not key.is_symmetric:
-        return "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
-    return None
+        hint = "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
+    return _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for {named}; {fits}", hint)
 
 
 def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
                      check_times: bool = True) -> VerifiedToken:
     """Verify with a key set: the key named by kid, or (no kid) every key whose type fits, the match named."""
+    _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
     if not keys:
@@ -477,16 +502,12 @@ def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = Non
     if compact.kid is not None:
         candidates = [k for k in keys if k.kid == compact.kid]
         if not candidates:
-            known = ", ".join(repr(k.kid) for k in keys if k.kid) or "none"
-            raise _fail("kid_not_found", f"kid {compact.kid!r} is not in the key set (its kids: {known})",
+            known = ", ".join(repr(shorten(k.kid or '')) for k in keys if k.kid) or "none"
+            raise _fail("kid_not_found", f"kid {shorten(compact.kid)!r} is not in the key set (its kids: {known})",
                         "the signer used a key this set does not have; fetch the current key set")
         fitting = [k for k in candidates if alg in jwa.usable_algs(k)]
         if not fitting:
-            key = candidates[0]
-            allowed = jwa.usable_algs(key)
-            fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
-            raise _fail("alg_not_allowed", f"the token's alg {alg} is not allowed for key {key_label(key)}; {fits}",
-                        _confusion_hint(key, alg))
+            raise _alg_not_allowed(alg, candidates[0], f"key {key_label(candidates[0])}")
     else:
         fitting = [k for k in keys if alg in jwa.usable_algs(k)]
         if not fitting:
@@ -512,20 +533,23 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
 
     check_url(url)
     options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)
-    session = new_session(options)
+    body = bytearray()
     try:
-        with session:
-            response = session.get(url, timeout=options.timeout, headers={"Accept": "application/json"})
-            body = response.content[: 4 * 1024 * 1024 + 1]
+        with new_session(options) as session, session.get(url, timeout=options.timeout, stream=True,
+                                                          headers={"Accept": "application/json"}) as response:
+            if response.status_code != 200:
+                raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
+                                   code="jwks_http_status")
+            # streamed and capped: a hostile or broken server must not fill memory before the size check
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_JWKS_BYTES:
+                    raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
+                                       "that is not a key set", code="jwks_too_big")
     except requests.RequestException as exc:
         raise explain_network_error(exc, url) from None
-    if response.status_code != 200:
-        raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
-                           code="jwks_http_status")
-    if len(body) > 4 * 1024 * 1024:
-        raise NetworkError("the JWKS URL answered with more than 4 MB; that is not a key set", code="jwks_too_big")
     try:
-        return load_keys(body)
+        return load_keys(bytes(body))
     except KeyMaterialError as exc:
         raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
                                hint=exc.hint) from None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from oktatool.core.errors import OrgUrlError
+from oktatool.core.errors import OrgUrlError, shorten
 from oktatool.core.http import is_loopback_host
 
 #: the org authorization server's token endpoint (FACTS.md §4.6); a custom AS cannot mint Okta API scopes
@@ -74,11 +74,14 @@ def _check_host(host: str, text: str) -> str:
         try:
             host = host.encode("idna").decode("ascii")  # a custom domain may be internationalized
         except UnicodeError:
-            raise OrgUrlError(f"{text!r} does not contain a valid host name",
+            raise OrgUrlError(f"{shorten(text)!r} does not contain a valid host name",
                               hint="give your Okta domain, e.g. https://dev-123456.okta.com") from None
     labels = host.split(".")
     if not host or not all(_LABEL.fullmatch(label) for label in labels):
-        raise OrgUrlError(f"{text!r} does not contain a valid host name",
+        raise OrgUrlError(f"{shorten(text)!r} does not contain a valid host name",
+                          hint="give your Okta domain, e.g. https://dev-123456.okta.com")
+    if len(labels) == 1 and host != "localhost":  # a client id or a typo, never an org's host
+        raise OrgUrlError(f"{shorten(text)!r} is not a full host name (an Okta domain has dots)",
                           hint="give your Okta domain, e.g. https://dev-123456.okta.com")
     return host
 
@@ -94,13 +97,14 @@ def parse_org_url(text: str) -> OrgUrl:
         port = parts.port
         hostname = parts.hostname
     except ValueError:
-        raise OrgUrlError(f"{raw!r} is not a valid URL",
+        raise OrgUrlError(f"{shorten(raw)!r} is not a valid URL",
                           hint="give your Okta domain, e.g. https://dev-123456.okta.com") from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
         raise OrgUrlError(f"the org URL must use https, not {parts.scheme}:", hint="use https://<your Okta domain>")
     if not hostname:
-        raise OrgUrlError(f"{raw!r} has no host name", hint="give your Okta domain, e.g. https://dev-123456.okta.com")
+        raise OrgUrlError(f"{shorten(raw)!r} has no host name",
+                          hint="give your Okta domain, e.g. https://dev-123456.okta.com")
     if parts.username is not None or parts.password is not None:
         raise OrgUrlError("the org URL must not contain a user name or password", hint=f"use https://{hostname}")
     host = _check_host(hostname.lower(), raw)
@@ -109,13 +113,13 @@ def parse_org_url(text: str) -> OrgUrl:
     custom = _CUSTOM_AS.match(parts.path)
     if custom:
         raise OrgUrlError(
-            f"{raw} is a custom authorization server ({custom.group('server')}); only the org authorization "
-            "server can mint access tokens with Okta API scopes",
+            f"{shorten(raw)} is a custom authorization server ({shorten(custom.group('server'))}); only the org "
+            "authorization server can mint access tokens with Okta API scopes",
             hint=f"use the org URL {suggestion} (token URL {suggestion}{TOKEN_PATH})",
             code="custom_authorization_server",
         )
     if parts.path not in ("", "/"):
-        raise OrgUrlError(f"the org URL must not have a path ({parts.path})", hint=f"use {suggestion}")
+        raise OrgUrlError(f"the org URL must not have a path ({shorten(parts.path)})", hint=f"use {suggestion}")
     if parts.query or parts.fragment or candidate.endswith(("?", "#")):
         raise OrgUrlError("the org URL must not have a query or fragment", hint=f"use {suggestion}")
 

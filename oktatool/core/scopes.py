@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from oktatool.core.errors import BadInputError, ConfigError
+from oktatool.core.errors import BadInputError, ConfigError, shorten
 
 #: the catalog format this module reads (the generator writes the same number)
 CATALOG_FORMAT = 1
@@ -102,12 +102,13 @@ def split_endpoint(text: str) -> tuple[str, str]:
     parts = text.split()
     if len(parts) != 2:
         raise BadInputError(
-            f"expected METHOD PATH, got {text!r}",
+            f"expected METHOD PATH, got {shorten(text)!r}",
             hint='write it like "GET /api/v1/users" (quote it as one argument)',
         )
     method, path = parts[0].upper(), parts[1]
     if method not in METHODS:
-        raise BadInputError(f"unknown HTTP method {parts[0]!r}", hint=f"use one of {', '.join(METHODS[:5])}")
+        raise BadInputError(f"unknown HTTP method {shorten(parts[0])!r}",
+                            hint=f"use one of {', '.join(METHODS[:5])}")
     return method, path
 
 
@@ -214,7 +215,7 @@ class ScopeCatalog:
         lowered = name.lower()
         close = [s.name for s in self.scopes if s.name.lower() == lowered or lowered in s.name.lower()]
         hint = f"did you mean {', '.join(close[:5])}?" if close else "run `oktatool scopes` to list them"
-        raise BadInputError(f"unknown Okta scope {name!r}", hint=hint)
+        raise BadInputError(f"unknown Okta scope {shorten(name)!r}", hint=hint)
 
     def get(self, name: str) -> Scope | None:
         """Return the scope called ``name``, or None."""
@@ -300,11 +301,11 @@ class ScopeCatalog:
             methods = self.methods_for(path)
             if methods:
                 raise BadInputError(
-                    f"{method.upper()} is not an Okta API operation on {normalized}",
+                    f"{method.upper()} is not an Okta API operation on {shorten(normalized)}",
                     hint=f"that path takes {', '.join(methods)}",
                 )
             raise BadInputError(
-                f"no Okta API operation matches {method.upper()} {normalized}",
+                f"no Okta API operation matches {method.upper()} {shorten(normalized)}",
                 hint="give the path from /api/v1/... (ids may be concrete); `oktatool scopes QUERY` lists scopes",
                 code="unknown_endpoint",
             )

@@ -221,15 +221,12 @@ class KeyringStore:
 
     def delete(self, name: str) -> None:
         """Remove ``name`` from the keyring and its sealed file."""
-        from keyring.errors import PasswordDeleteError
-
         try:
             self._keyring_call("delete a secret", self.backend.delete_password, name)
         except SecretStoreError:
+            # keyring raises PasswordDeleteError for a missing entry; only a surviving entry is a failure
             if self.backend.get_password(SERVICE, name) is not None:
                 raise
-        except PasswordDeleteError:
-            pass
         self._sealed_path(name).unlink(missing_ok=True)
         self._index.change(name, present=False)
 

@@ -144,9 +144,9 @@ class KeysTab(QWidget):
         self.kty = QComboBox()
         self.kty.addItems(KTYS)
         self.kty.setToolTip("RSA and EC keys work with Okta; OKP (Ed25519…) and oct are for other JOSE uses")
-        self.size = QSpinBox()
-        self.size.setSingleStep(1024)
-        self.size.setSuffix(" bits")
+        self.size_spin = QSpinBox()
+        self.size_spin.setSingleStep(1024)
+        self.size_spin.setSuffix(" bits")
         self.crv = QComboBox()
         self.use = QComboBox()
         self.use.addItems([NO_CHOICE, "sig", "enc"])
@@ -174,7 +174,7 @@ class KeysTab(QWidget):
         grid.addWidget(QLabel("Type"), 0, 0)
         grid.addWidget(self.kty, 0, 1)
         grid.addWidget(self.size_label, 0, 2)
-        grid.addWidget(self.size, 0, 3)
+        grid.addWidget(self.size_spin, 0, 3)
         grid.addWidget(self.crv, 0, 3)
         grid.addWidget(QLabel("Use"), 0, 4)
         grid.addWidget(self.use, 0, 5)
@@ -191,7 +191,7 @@ class KeysTab(QWidget):
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(7, 1)
         self.kty.currentTextChanged.connect(self._on_kty_changed)
-        self.size.valueChanged.connect(self._refresh_algs)
+        self.size_spin.valueChanged.connect(self._refresh_algs)
         self.crv.currentTextChanged.connect(self._refresh_algs)
         self.use.currentTextChanged.connect(self._refresh_algs)
         self.kid_mode.currentTextChanged.connect(self._on_kid_mode)
@@ -290,19 +290,19 @@ class KeysTab(QWidget):
 
     def _on_kty_changed(self, kty: str) -> None:
         sized = kty in ("RSA", "oct")
-        self.size.setVisible(sized)
+        self.size_spin.setVisible(sized)
         self.crv.setVisible(not sized)
         self.size_label.setText("Size" if sized else "Curve")
-        self.size.blockSignals(True)
+        self.size_spin.blockSignals(True)
         if kty == "RSA":
-            self.size.setRange(1024, 8192)
-            self.size.setSingleStep(1024)
-            self.size.setValue(DEFAULT_RSA_BITS)
+            self.size_spin.setRange(1024, 8192)
+            self.size_spin.setSingleStep(1024)
+            self.size_spin.setValue(DEFAULT_RSA_BITS)
         elif kty == "oct":
-            self.size.setRange(64, 1024)
-            self.size.setSingleStep(64)
-            self.size.setValue(DEFAULT_OCT_BITS)
-        self.size.blockSignals(False)
+            self.size_spin.setRange(64, 1024)
+            self.size_spin.setSingleStep(64)
+            self.size_spin.setValue(DEFAULT_OCT_BITS)
+        self.size_spin.blockSignals(False)
         self.crv.blockSignals(True)
         self.crv.clear()
         self.crv.addItems(EC_CURVES if kty == "EC" else OKP_CURVES if kty == "OKP" else ())
@@ -317,7 +317,7 @@ class KeysTab(QWidget):
 
     def _shape(self) -> tuple[str, int | None, str | None, str | None]:
         kty = self.kty.currentText()
-        size = self.size.value() if kty in ("RSA", "oct") else None
+        size = self.size_spin.value() if kty in ("RSA", "oct") else None
         crv = self.crv.currentText() or None if kty in ("EC", "OKP") else None
         use = self.use.currentText()
         return kty, size, crv, None if use == NO_CHOICE else use
@@ -353,7 +353,7 @@ class KeysTab(QWidget):
 
     def _clear_field_errors(self) -> None:
         self.gen_error.hide()
-        for widget in (self.size, self.crv, self.use, self.alg, self.kid_edit):
+        for widget in (self.size_spin, self.crv, self.use, self.alg, self.kid_edit):
             widget.setStyleSheet("")
 
     def _field_for(self, message: str) -> QWidget | None:
@@ -361,7 +361,7 @@ class KeysTab(QWidget):
         if "kid" in text:
             return self.kid_edit
         if "size" in text or "bits" in text:
-            return self.size
+            return self.size_spin
         if " alg" in text or text.startswith("alg"):
             return self.alg
         if "use" in text:
@@ -413,7 +413,8 @@ class KeysTab(QWidget):
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.busy.setVisible(busy)
-        self.generate_button.setText("Generate again" if busy else "Generate")
+        self.generate_button.setToolTip("Generating… a new click starts over with the options shown" if busy
+                                        else "Generate a key with these options")
         window = self.window()
         status = getattr(window, "statusBar", None)
         if callable(status):

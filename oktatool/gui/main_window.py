@@ -2,6 +2,11 @@
 
 Everything built in ``__init__`` runs before the first paint, so it stays cheap: no tab content, no
 ``Qt.*`` enums, no heavy imports. ``start`` runs after the first paint and wires the rest.
+
+A tab is a module named in TAB_SPECS holding a QWidget class built as ``Class(context: AppContext)`` the
+first time the tab is shown; until its module exists the tab shows its purpose. Optional methods the
+window calls: ``open_file()`` / ``save_file()`` / ``copy_current()`` / ``paste()`` (File > Open, File > Save,
+Edit > Copy, Edit > Paste), ``async prepare_screenshot()`` (--screenshot) and ``store_ready()`` (secret store open).
 """
 
 from __future__ import annotations
@@ -9,12 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
 
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QScreen
+
     from oktatool.app import AppContext
     from oktatool.core.settings import Settings
 
@@ -90,22 +97,15 @@ class MainWindow(QMainWindow):
         key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
         self.org_label.setText(f"  {where}{client}{key}")
 
-    def _action(self, text: str, keys: QKeySequence.StandardKey | None = None, fallback: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if keys is not None:
-            action.setShortcuts(keys)
-            if fallback and not QKeySequence.keyBindings(keys):
-                action.setShortcuts([QKeySequence(fallback)])
-        return action
-
     def _build_menus(self) -> None:
-        keys = QKeySequence.StandardKey
-        self.open_action = self._action("&Open…", keys.Open)
-        self.save_action = self._action("&Save…", keys.Save)
-        self.quit_action = self._action("&Quit", keys.Quit, "Ctrl+Q")
-        self.copy_action = self._action("&Copy", keys.Copy)
-        self.preferences_action = self._action("&Preferences…", keys.Preferences, "Ctrl+,")
-        self.about_action = self._action("&About oktatool")
+        # Shortcuts are set in start(): QKeySequence's enums cost several ms to build before the first paint.
+        self.open_action = QAction("&Open…", self)
+        self.save_action = QAction("&Save…", self)
+        self.quit_action = QAction("&Quit", self)
+        self.copy_action = QAction("&Copy", self)
+        self.paste_action = QAction("&Paste", self)
+        self.preferences_action = QAction("&Preferences…", self)
+        self.about_action = QAction("&About oktatool", self)
         menubar = self.menuBar()
         file_menu = menubar.addMenu("&File")
         file_menu.addAction(self.open_action)
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         edit_menu = menubar.addMenu("&Edit")
         edit_menu.addAction(self.copy_action)
+        edit_menu.addAction(self.paste_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
         help_menu = menubar.addMenu("&Help")
@@ -122,14 +123,13 @@ class MainWindow(QMainWindow):
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window
         width, height = state.width, state.height
-        screen = QGuiApplication.primaryScreen()
+        screen: QScreen | None = QGuiApplication.primaryScreen()
         if state.x is not None and state.y is not None:
             # A window saved on a monitor that is gone opens on the primary screen instead.
-            screen = QGuiApplication.screenAt(QPoint(state.x + 40, state.y + 40)) or None
-            if screen is not None:
+            saved_on = QGuiApplication.screenAt(QPoint(state.x + 40, state.y + 40))
+            if saved_on is not None:
                 self.move(state.x, state.y)
-            else:
-                screen = QGuiApplication.primaryScreen()
+                screen = saved_on
         if screen is not None:
             room = screen.availableGeometry()
             width, height = min(width, room.width()), min(height, room.height())
@@ -147,8 +147,12 @@ class MainWindow(QMainWindow):
 
     # --- after the first paint ---------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Wire menus and the profile switcher, and build the shown tab (call after the first paint)."""
+    def start(self, *, build_shown_tab: bool = True) -> None:
+        """Wire menus and the profile switcher, and build the shown tab (call after the first paint).
+
+        Start-up passes ``build_shown_tab=False`` and calls ``build_shown_tab`` once the heavy modules were
+        imported off the GUI thread; until then the tab shows its purpose line.
+        """
         if self._started:
             return
         self._started = True
@@ -158,10 +162,15 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
         self.context.settings_listeners.append(lambda _settings: self._show_org())
-        self._on_tab_changed(self.tabs.currentIndex())
+        if build_shown_tab:
+            self.build_shown_tab()
         notice = self.context.settings.load_result.notice
         if notice:
             self.show_notice(notice)
+
+    def build_shown_tab(self) -> None:
+        """Build the content of the tab being shown."""
+        self._on_tab_changed(self.tabs.currentIndex())
 
     def current_page(self) -> QWidget | None:
         """Return the built content of the shown tab."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -35,11 +35,25 @@ if TYPE_CHECKING:
     from oktatool.gui.main_window import MainWindow
 
 
+def _shortcut(action: QAction, keys: QKeySequence.StandardKey, fallback: str | None = None) -> None:
+    action.setShortcuts(keys)
+    if fallback and not QKeySequence.keyBindings(keys):
+        action.setShortcuts([QKeySequence(fallback)])
+
+
 def wire(window: MainWindow) -> None:
-    """Connect the menu actions and the profile editor of ``window``."""
+    """Give the menu actions the platform's shortcuts and connect them and the profile editor."""
+    keys = QKeySequence.StandardKey
+    _shortcut(window.open_action, keys.Open)
+    _shortcut(window.save_action, keys.Save)
+    _shortcut(window.quit_action, keys.Quit, "Ctrl+Q")
+    _shortcut(window.copy_action, keys.Copy)
+    _shortcut(window.paste_action, keys.Paste)
+    _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
     window.open_action.triggered.connect(lambda: _dispatch(window, "open_file"))
     window.save_action.triggered.connect(lambda: _dispatch(window, "save_file"))
     window.copy_action.triggered.connect(lambda: _copy(window))
+    window.paste_action.triggered.connect(lambda: _paste(window))
     window.quit_action.triggered.connect(window.close)
     window.about_action.triggered.connect(lambda: show_about(window))
     window.preferences_action.triggered.connect(lambda: edit_preferences(window))
@@ -65,7 +79,7 @@ def _dispatch(window: MainWindow, method: str) -> None:
         handler()
     else:
         window.statusBar().showMessage(f"The {window.tabs.tabText(window.tabs.currentIndex())} tab has nothing to "
-                                       f"{'open' if method == 'open_file' else 'save'} yet.", 4000)
+                                       f"{method.split('_')[0]} yet.", 4000)
 
 
 def _copy(window: MainWindow) -> None:
@@ -74,6 +88,14 @@ def _copy(window: MainWindow) -> None:
         focus.copy()
         return
     _dispatch(window, "copy_current")
+
+
+def _paste(window: MainWindow) -> None:
+    focus = QApplication.focusWidget()
+    if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) and not focus.isReadOnly():
+        focus.paste()
+        return
+    _dispatch(window, "paste")
 
 
 def crypto_versions() -> str:

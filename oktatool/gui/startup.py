@@ -20,23 +20,21 @@ if TYPE_CHECKING:
     from oktatool.gui.main_window import MainWindow
 
 #: modules the start-up path must not load before the first paint; imported in the executor afterwards
-DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring")
-
-reporter: ErrorReporter | None = None
+DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring", "oktatool.core.keys",
+                    "oktatool.core.jwt")
 
 
 def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) -> ErrorReporter:
     """Send uncaught exceptions (Qt slots and asyncio tasks alike) to the error dialog."""
-    global reporter
     reporter = ErrorReporter(window)
     sys.excepthook = reporter.excepthook
 
     def on_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
         if isinstance(exc, BaseException):
-            reporter.excepthook(type(exc), exc, exc.__traceback__)  # type: ignore[union-attr]
+            reporter.excepthook(type(exc), exc, exc.__traceback__)
         else:
-            reporter.report(RuntimeError(str(context.get("message", "asyncio error"))),  # type: ignore[union-attr]
+            reporter.report(RuntimeError(str(context.get("message", "asyncio error"))),
                             str(context.get("message", "")))
 
     loop.set_exception_handler(on_loop_error)
@@ -51,8 +49,11 @@ def import_deferred() -> tuple[str, ...]:
 
 
 async def warm_up(window: MainWindow, context: AppContext) -> None:
-    """Load the deferred modules and open the secret store off the GUI thread, then show the store in use."""
-    await tasks.run_blocking(import_deferred)
+    """Load the deferred modules off the GUI thread, build the shown tab, open the secret store, say which."""
+    try:
+        await tasks.run_blocking(import_deferred)
+    finally:
+        window.build_shown_tab()  # a missing module then fails here, visibly, in the error dialog
     store = await tasks.run_blocking(context.secret_store)
     window.set_store_text(f"Secrets: {store.short_name}", store.description)
     for page in window.pages.values():
@@ -64,7 +65,7 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
                painted_after: float) -> int:
     """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
-    window.start()
+    window.start(build_shown_tab=False)
     from oktatool.gui.shell_actions import apply_window_icon
 
     apply_window_icon(window)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -78,3 +79,39 @@ async def dialog_result(dialog: Any) -> int:
     dialog.finished.connect(finished)
     dialog.open()
     return await result
+
+
+class GuiThreadCollector:
+    """Run Python's cyclic garbage collector on the GUI thread only, while the window lives.
+
+    With automatic collection, a worker thread (key generation, HTTP, the sandbox) can collect a reference
+    cycle that holds a Qt object; the object is then destroyed on that thread, its timers cannot be stopped
+    there, and they later fire on freed memory (a segfault in QTimerInfoList::activateTimers).
+    """
+
+    def __init__(self, parent: Any, interval_ms: int = 500) -> None:
+        from PySide6.QtCore import QTimer
+
+        self._timer = QTimer(parent)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.collect)
+        self._thresholds = gc.get_threshold()
+
+    def start(self) -> None:
+        """Turn automatic collection off and collect on the timer instead."""
+        gc.disable()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Collect once more on this thread and give collection back to Python."""
+        self._timer.stop()
+        gc.collect()
+        gc.enable()
+
+    def collect(self) -> None:
+        """Collect the oldest generation whose count passed its threshold (as automatic collection would)."""
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                return

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from oktatool.core.encoding import b64url_encode
 from oktatool.core.jwt import sign_token
 from oktatool.core.keys import Key, KeySpec, generate_key
 from tests.conftest import CliRunner
+from tests.loopback_http import QuietHandler, serve_on_loopback
 
 CLIENT = "0oa1b2c3d4E5f6G7h8i9"
 
@@ -162,26 +161,12 @@ def test_verify_bad_input_exits_2(run_cli: CliRunner, material: dict[str, Any], 
 def jwks_url(material: dict[str, Any]) -> Iterator[str]:
     body = Path(material["jwks"]).read_bytes()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_body(200, body)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/oauth2/v1/keys"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_on_loopback(Handler) as base:
+        yield f"{base}/oauth2/v1/keys"
 
 
 def test_verify_with_jwks_url(run_cli: CliRunner, material: dict[str, Any], jwks_url: str) -> None:

@@ -108,3 +108,10 @@ def test_public_key_and_bad_method_are_refused(ec_key: DPoPKey) -> None:
         DPoPKey.from_key(ec_key.key.public())
     with pytest.raises(BadInputError, match="HTTP method"):
         make_proof(ec_key, "GE T", "https://x.okta.com/")
+
+
+@pytest.mark.parametrize("kty", ["OKP", "oct", "ec", ""])
+def test_generate_refuses_a_key_type_okta_cannot_take_for_dpop(kty: str) -> None:
+    # it used to make an RSA key for anything that was not exactly "EC"
+    with pytest.raises(KeyMaterialError, match="EC or RSA"):
+        DPoPKey.generate(kty)

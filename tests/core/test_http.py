@@ -23,12 +23,14 @@ from oktatool.core.http import (
 )
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.9.9.9", "localhost", "LOCALHOST", "[::1]", "app.localhost"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.9.9.9", "localhost", "LOCALHOST", "[::1]"])
 def test_loopback_hosts(host: str) -> None:
     assert is_loopback_host(host)
 
 
-@pytest.mark.parametrize("host", ["example.okta.com", "10.0.0.1", "192.168.1.1", "localhost.example.com", "::2"])
+# app.localhost: the resolver may send the name to DNS, so plain http to it could leave this computer
+@pytest.mark.parametrize("host", ["example.okta.com", "10.0.0.1", "192.168.1.1", "localhost.example.com", "::2",
+                                  "app.localhost"])
 def test_non_loopback_hosts(host: str) -> None:
     assert not is_loopback_host(host)
 

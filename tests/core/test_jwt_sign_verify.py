@@ -6,10 +6,8 @@ import hashlib
 import hmac
 import json
 import subprocess
-import threading
 import warnings
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from oktatool.core.encoding import b64url_decode, b64url_encode
 from oktatool.core.errors import ClaimError, KeyMaterialError, NetworkError, TokenFormatError, VerificationError
 from oktatool.core.jwt import FAILURE_REASONS, decode_token, fetch_jwks, sign_token, verify_with_jwks, verify_with_key
 from oktatool.core.keys import Key, KeySpec, generate_key, load_key, load_keys
+from tests.loopback_http import QuietHandler, serve_on_loopback
 
 JOSE = Path(__file__).resolve().parent.parent / "fixtures" / "jose"
 VECTORS = sorted(p.stem for p in JOSE.glob("*.json"))
@@ -331,27 +330,12 @@ def test_openssl_made_keys_sign_and_verify(tmp_path: Path) -> None:
 def jwks_server(keys: dict[str, Key]) -> Iterator[str]:
     body = json.dumps({"keys": [keys["RS256"].public().to_dict(), keys["ES256"].public().to_dict()]}).encode()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
-            status, data = (200, body) if self.path == "/keys" else (404, b"{}")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_body(*((200, body) if self.path == "/keys" else (404, b"{}")))
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_on_loopback(Handler) as base:
+        yield base
 
 
 def test_jwks_url_is_fetched_and_used(keys: dict[str, Key], jwks_server: str) -> None:

@@ -115,3 +115,16 @@ def test_any_text_parses_or_raises_bad_input(text: str) -> None:
     assert org.token_url.startswith(("https://", "http://"))
     assert org.token_url.endswith("/oauth2/v1/token")
     assert parse_org_url(org.base) == org
+
+
+def test_plain_http_to_a_localhost_subdomain_is_refused() -> None:
+    # the resolver may ask DNS for app.localhost; only the name localhost and loopback addresses stay here
+    with pytest.raises(OrgUrlError, match="loopback"):
+        parse_org_url("http://app.localhost:8080")
+
+
+@pytest.mark.parametrize("text", ["0oa1b2c3d4E5f6G7h8i9", "null", "okta", "https://intranet:8443", "1234"])
+def test_a_single_label_host_is_refused(text: str) -> None:
+    # a client id pasted into --org used to give an assertion for https://0oa.../oauth2/v1/token
+    with pytest.raises(OrgUrlError, match="not a full host name"):
+        parse_org_url(text)

@@ -219,3 +219,34 @@ def test_key_library_lists_public_facts_only(tmp_path: Path) -> None:
     assert store.names() == ["key:prod"]
     library.delete("prod")
     assert library.names() == [] and store.names() == []
+
+
+class RefusingDeleteKeyring(DictKeyring):
+    """A keyring that raises PasswordDeleteError for missing entries, like the real backends."""
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.values:
+            raise PasswordDeleteError("not found")
+        del self.values[(service, username)]
+
+
+def test_deleting_a_missing_keyring_entry_is_not_an_error(tmp_path: Path) -> None:
+    store = KeyringStore(tmp_path, backend=RefusingDeleteKeyring())
+    store.delete("never stored")
+    store.set("a", "1")
+    store.delete("a")
+    assert store.get("a") is None and store.names() == []
+
+
+def test_a_keyring_failure_is_a_secret_store_error_without_the_value(tmp_path: Path) -> None:
+    from keyring.errors import PasswordSetError
+
+    class Refusing(DictKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise PasswordSetError("locked collection")
+
+    with pytest.raises(SecretStoreError, match="could not store") as failed:
+        KeyringStore(tmp_path, backend=Refusing()).set("k", "hunter2-secret")
+    assert "hunter2-secret" not in failed.value.user_message()

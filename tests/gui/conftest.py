@@ -45,3 +45,24 @@ def finish(loop: asyncio.AbstractEventLoop, task: Any, timeout: float = 60) -> A
 def openssl(*args: str, input: bytes | None = None) -> bytes:
     """Run openssl and return its stdout (keys made independently of our code)."""
     return subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60, input=input).stdout
+
+
+@pytest.fixture(autouse=True)
+def collect_qt_garbage_on_this_thread(qapp: Any) -> Iterator[None]:
+    """After each GUI test, destroy its windows and collect its cycles here, on the GUI thread.
+
+    Left to automatic collection, a later test's server thread could collect a cycle holding a widget,
+    destroying it off the GUI thread; its timers then fire on freed memory and the run segfaults.
+    """
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    gc.collect()

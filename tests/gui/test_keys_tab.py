@@ -69,14 +69,14 @@ def drop(tab: KeysTab, mime: QMimeData) -> None:
 
 def test_key_type_switches_between_size_and_curve(tab: KeysTab) -> None:
     tab.kty.setCurrentText("EC")
-    assert tab.crv.isVisible() and not tab.size.isVisible()
+    assert tab.crv.isVisible() and not tab.size_spin.isVisible()
     assert [tab.crv.itemText(i) for i in range(tab.crv.count())] == ["P-256", "P-384", "P-521", "secp256k1"]
     tab.kty.setCurrentText("OKP")
     assert tab.crv.currentText() == "Ed25519" and tab.size_label.text() == "Curve"
     tab.kty.setCurrentText("oct")
-    assert tab.size.isVisible() and tab.size.value() == 256
+    assert tab.size_spin.isVisible() and tab.size_spin.value() == 256
     tab.kty.setCurrentText("RSA")
-    assert tab.size.value() == 2048 and tab.size_label.text() == "Size"
+    assert tab.size_spin.value() == 2048 and tab.size_label.text() == "Size"
 
 
 @pytest.mark.parametrize(("kty", "shape", "use"), [
@@ -86,7 +86,7 @@ def test_key_type_switches_between_size_and_curve(tab: KeysTab) -> None:
 def test_alg_list_is_what_the_core_allows(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
     tab.kty.setCurrentText(kty)
     if isinstance(shape, int):
-        tab.size.setValue(shape)
+        tab.size_spin.setValue(shape)
     else:
         tab.crv.setCurrentText(shape)
     tab.use.setCurrentText(use)
@@ -145,7 +145,7 @@ def test_shape_use_and_alg_controls_make_that_key(tab: KeysTab, aloop: asyncio.A
                                                    shape: Any, use: str, alg: str, described: str) -> None:
     tab.kty.setCurrentText(kty)
     if isinstance(shape, int):
-        tab.size.setValue(shape)
+        tab.size_spin.setValue(shape)
     else:
         tab.crv.setCurrentText(shape)
     tab.use.setCurrentText(use)
@@ -186,10 +186,10 @@ def test_empty_custom_kid_is_refused_next_to_the_field(qtbot: Any, tab: KeysTab)
 
 
 def test_an_impossible_rsa_size_is_explained_next_to_size(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    tab.size.setValue(1024)
+    tab.size_spin.setValue(1024)
     finish(aloop, tab.generate())
     assert tab.key is None
-    assert "border" in tab.size.styleSheet()
+    assert "border" in tab.size_spin.styleSheet()
     assert "2048" in tab.gen_error.text() and "Traceback" not in tab.gen_error.text()
     assert tab.busy.isHidden()
 
@@ -205,7 +205,7 @@ def test_oct_keys_say_they_have_no_public_part(tab: KeysTab, aloop: asyncio.Abst
 
 
 def test_the_latest_request_wins(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    tab.size.setValue(4096)
+    tab.size_spin.setValue(4096)
     first = tab.generate()
     tab.kty.setCurrentText("EC")
     second = tab.generate()
@@ -232,7 +232,7 @@ def test_rsa_4096_never_freezes_the_window(tab: KeysTab, aloop: asyncio.Abstract
     timer.timeout.connect(tick)
     maxima = []
     for _ in range(3):
-        tab.size.setValue(4096)
+        tab.size_spin.setValue(4096)
         task = tab.generate()
         assert tab.busy.isVisible()
         gaps.clear()
@@ -242,6 +242,7 @@ def test_rsa_4096_never_freezes_the_window(tab: KeysTab, aloop: asyncio.Abstract
         timer.stop()
         assert tab.key is not None and tab.key.size == 4096
         maxima.append(max(gaps[1:]) if len(gaps) > 1 else 0.0)
+    print(f"max tick gap per RSA-4096 run: {[round(m * 1000) for m in maxima]} ms")
     # 2 shared cores with other agents: one run can be preempted, so judge the median of the per-run maxima.
     assert statistics.median(maxima) < 0.050, maxima
 

@@ -142,6 +142,7 @@ def test_menus_use_the_platform_shortcuts(window: MainWindow) -> None:
     assert window.copy_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Copy)
     assert not window.quit_action.shortcut().isEmpty()
     assert not window.preferences_action.shortcut().isEmpty()
+    assert window.paste_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Paste)
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&Help"]
 
@@ -280,3 +281,16 @@ def test_a_window_saved_off_screen_opens_on_screen(qtbot: Any, isolated_home: Pa
     room = QGuiApplication.primaryScreen().availableGeometry()
     assert win.width() <= room.width() and win.height() <= room.height()
     assert win.pos().x() < room.right() and win.pos().y() < room.bottom()
+
+
+def test_edit_paste_imports_the_key_on_the_clipboard(window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.core.keys import KeySpec, generate_key
+    from tests.gui.conftest import finish
+
+    key = generate_key(KeySpec("EC", crv="P-521"))
+    QGuiApplication.clipboard().setText(key.export("pem"))
+    tab = window.pages["keys"].content
+    assert isinstance(tab, KeysTab)
+    window.paste_action.trigger()
+    finish(aloop, tab.request.task)
+    assert tab.key is not None and tab.key.thumbprint() == key.thumbprint()

@@ -140,3 +140,31 @@ def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
     from oktatool.cli import _window_args
 
     assert _window_args(argv) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+def test_ctrl_c_closes_the_window_and_saves_its_state(isolated_home: Path) -> None:
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(PYTHONPATH=str(REPO_ROOT), OKTATOOL_HOME=str(isolated_home), QT_QPA_PLATFORM="offscreen",
+               OKTATOOL_SECRET_STORE="memory")
+    settings = isolated_home / "config" / "settings.json"
+    process = subprocess.Popen([sys.executable, "-m", "oktatool"], env=env, cwd=REPO_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not settings.exists() and time.monotonic() < deadline:  # written on start-up (first run)
+            time.sleep(0.1)
+        time.sleep(1.5)  # let the loop start
+        first = settings.stat().st_mtime_ns
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert settings.stat().st_mtime_ns > first  # closeEvent saved the window state

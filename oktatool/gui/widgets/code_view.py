@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression
+from PySide6.QtCore import QEvent, QRegularExpression
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -72,10 +72,8 @@ class CodeView(QPlainTextEdit):
         self.setWordWrapMode(self.wordWrapMode().WrapAnywhere)
         self.highlighter = JsonHighlighter(self.document())
 
-    def changeEvent(self, event: object) -> None:  # type: ignore[override]
+    def changeEvent(self, event: QEvent) -> None:
         """Re-colour when the palette switches between light and dark."""
-        from PySide6.QtCore import QEvent
-
-        super().changeEvent(event)  # type: ignore[arg-type]
-        if getattr(event, "type", lambda: None)() == QEvent.Type.PaletteChange:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
             self.highlighter.update_colours()

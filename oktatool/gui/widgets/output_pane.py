@@ -42,6 +42,9 @@ class OutputPane(QFrame):
         self.extra = QHBoxLayout()
         layout.addLayout(self.extra)
         self.view = CodeView()
+        if suffix.endswith(".pem"):
+            # PEM lines are 64 characters; wrapped at a pane's width they break raggedly mid-line.
+            self.view.setLineWrapMode(CodeView.LineWrapMode.NoWrap)
         self.view.setPlaceholderText("Generate or import a key")
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()

@@ -1,0 +1,49 @@
+"""The JSON highlighter: which tokens get which colour, in light and dark schemes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from oktatool.gui.shell_actions import apply_color_scheme
+from oktatool.gui.widgets.code_view import _COLOURS, CodeView
+
+
+def colours_at(view: CodeView, line: int) -> dict[int, str]:
+    block = view.document().findBlockByNumber(line)
+    return {r.start: r.format.foreground().color().name() for r in block.layout().formats()}
+
+
+def test_keys_strings_numbers_and_literals_are_coloured(qtbot: Any) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.setPlainText('{\n  "kty": "EC",\n  "n": 12,\n  "ok": true\n}')
+    line1 = colours_at(view, 1)
+    assert line1[2] == _COLOURS["key"][0]  # "kty" as a key
+    assert line1[9] == _COLOURS["string"][0]  # "EC" as a string value
+    assert colours_at(view, 2)[7] == _COLOURS["number"][0]
+    assert colours_at(view, 3)[8] == _COLOURS["literal"][0]
+
+
+def test_pem_armour_is_dimmed(qtbot: Any) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.setPlainText("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----")
+    assert colours_at(view, 0)[0] == _COLOURS["pem"][0]
+    assert colours_at(view, 1) == {}
+
+
+def test_dark_scheme_switches_the_colours(qtbot: Any, qapp: QApplication) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.setPlainText('{"kty": "EC"}')
+    before = qapp.palette()
+    try:
+        apply_color_scheme("dark")
+        qtbot.waitUntil(lambda: colours_at(view, 0).get(1) == _COLOURS["key"][1], timeout=2000)
+    finally:
+        qapp.setPalette(before)
+        apply_color_scheme("system")
+    assert QColor(_COLOURS["key"][1]).lightness() > QColor(_COLOURS["key"][0]).lightness()
