@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from oktatool.core.okta import Connection, OktaClient
     from oktatool.core.settings import Profile
     from oktatool.core.tokens import TokenResponse
+
+#: the longest --timeout or --max-wait accepted: a day (larger values overflow the socket timeout)
+MAX_SECONDS = 86_400.0
 
 
 def token(args: argparse.Namespace) -> int:
@@ -112,10 +116,20 @@ def _warn(answer: TokenResponse) -> None:
         print(f"warning: {warning}", file=sys.stderr)
 
 
+def _check_seconds(flag: str, value: float, *, low: float, inclusive: bool) -> None:
+    """Refuse a NaN, infinite, out-of-range or absurdly large number of seconds (argparse lets all through)."""
+    above = value >= low if inclusive else value > low
+    if not (math.isfinite(value) and above and value <= MAX_SECONDS):
+        least = f"at least {low:g}" if inclusive else f"more than {low:g}"
+        raise BadInputError(f"{flag} must be {least} and at most {MAX_SECONDS:g} seconds, not {value}")
+
+
 def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaClient:
     from oktatool.core.api import MAX_WAIT
     from oktatool.core.okta import OktaClient
 
+    if max_wait is not None:
+        _check_seconds("--max-wait", max_wait, low=0.0, inclusive=True)
     return OktaClient(_connection(args), max_wait=MAX_WAIT if max_wait is None else max_wait)
 
 
@@ -138,8 +152,7 @@ def _connection(args: argparse.Namespace) -> Connection:
         assert profile is not None and profile.key_ref is not None
         key = _library_key(profile.key_ref)
         kids = (key.kid,) if key.kid else ()
-    if args.timeout <= 0:
-        raise BadInputError("--timeout must be more than 0 seconds")
+    _check_seconds("--timeout", args.timeout, low=0.0, inclusive=False)
     http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
                        connect_timeout=min(10.0, args.timeout), read_timeout=args.timeout)
     scopes = normalize_scopes(profile.scopes) if profile and profile.scopes else ()

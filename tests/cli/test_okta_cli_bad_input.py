@@ -1,0 +1,51 @@
+"""`oktatool token` / `oktatool api` with bad input: one `error:` line, exit 2 (bad input) or 1, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from oktatool.sandbox.org import SandboxOptions
+from oktatool.sandbox.server import Sandbox, SandboxInfo
+from tests.conftest import CliRunner
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxInfo]:
+    with Sandbox(SandboxOptions(users=3), tmp_path_factory.mktemp("bad-input-org")) as info:
+        yield info
+
+
+def _org_args(info: SandboxInfo) -> list[str]:
+    return ["--org", info.org_url, "--client-id", info.client_id, "--key", str(info.key_file)]
+
+
+def _one_error(result: subprocess.CompletedProcess[str], code: int, *words: str) -> str:
+    assert result.returncode == code, (result.returncode, result.stderr)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e300", "0", "-1", "86401"])
+def test_a_timeout_that_is_not_a_usable_number_is_bad_input(run_cli: CliRunner, org: SandboxInfo,
+                                                             value: str) -> None:
+    result = run_cli("token", *_org_args(org), "--scopes", "okta.users.read", f"--timeout={value}")
+    _one_error(result, 2, "--timeout")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "1e300"])
+def test_a_max_wait_that_is_not_a_usable_number_is_bad_input(run_cli: CliRunner, org: SandboxInfo,
+                                                              value: str) -> None:
+    result = run_cli("api", *_org_args(org), "GET", "/api/v1/users", f"--max-wait={value}")
+    _one_error(result, 2, "--max-wait")
+
+
+def test_a_zero_max_wait_is_allowed(run_cli: CliRunner, org: SandboxInfo) -> None:
+    result = run_cli("api", *_org_args(org), "GET", "/api/v1/users?limit=1", "--max-wait=0", "--json")
+    assert result.returncode == 0, result.stderr
