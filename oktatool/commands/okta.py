@@ -162,10 +162,15 @@ def _connection(args: argparse.Namespace) -> Connection:
 
 def _read_profile(name: str) -> Profile:
     """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
+    from oktatool.core.errors import ConfigError
     from oktatool.core.paths import AppPaths
     from oktatool.core.settings import load_settings
 
-    settings = load_settings(AppPaths.resolve().settings_file).settings
+    loaded = load_settings(AppPaths.resolve().settings_file, keep_aside=False)
+    if loaded.notice:  # moving the user's file aside is the window's job, with a notice the user sees
+        raise ConfigError(loaded.notice, hint="fix the file, or start oktatool's window, which keeps it aside "
+                                              "and starts afresh")
+    settings = loaded.settings
     for profile in settings.profiles:
         if profile.name == name:
             if profile.is_sandbox:

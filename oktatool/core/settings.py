@@ -273,25 +273,30 @@ def _keep_corrupt(path: Path, now: datetime) -> Path:
     return kept
 
 
-def load_settings(path: Path, *, now: datetime | None = None) -> LoadResult:
-    """Read settings.json at ``path``; a missing file is a first run, a corrupt one is kept aside."""
+def load_settings(path: Path, *, now: datetime | None = None, keep_aside: bool = True) -> LoadResult:
+    """Read settings.json at ``path``; a missing file is a first run, a corrupt one is kept aside.
+
+    With ``keep_aside=False`` (a command-line read) a corrupt file is left where it is and only reported.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return LoadResult(Settings(), first_run=True)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
-        return _recover(path, f"cannot be read ({reason})", now)
+        return _recover(path, f"cannot be read ({reason})", now, keep_aside)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _recover(path, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now)
+        return _recover(path, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now, keep_aside)
     if not isinstance(raw, dict):
-        return _recover(path, "does not hold a JSON object", now)
+        return _recover(path, "does not hold a JSON object", now, keep_aside)
     return LoadResult(settings_from_dict(raw))
 
 
-def _recover(path: Path, reason: str, now: datetime | None) -> LoadResult:
+def _recover(path: Path, reason: str, now: datetime | None, keep_aside: bool) -> LoadResult:
+    if not keep_aside:
+        return LoadResult(Settings(), notice=f"the settings file {path} {reason}")
     try:
         kept: Path | None = _keep_corrupt(path, now or datetime.now(UTC))
     except OSError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +50,17 @@ def test_a_max_wait_that_is_not_a_usable_number_is_bad_input(run_cli: CliRunner,
 def test_a_zero_max_wait_is_allowed(run_cli: CliRunner, org: SandboxInfo) -> None:
     result = run_cli("api", *_org_args(org), "GET", "/api/v1/users?limit=1", "--max-wait=0", "--json")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("text", ['{"profiles": [{"name": "prod", ', "[1, 2]", "\udcff"])
+def test_a_corrupt_settings_file_is_reported_and_left_alone(run_cli: CliRunner, org: SandboxInfo,
+                                                            isolated_home: Path, text: str) -> None:
+    settings = isolated_home / "config" / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    raw = text.encode("utf-8", "surrogateescape")
+    settings.write_bytes(raw)
+    result = run_cli("token", "--profile", "prod", "--key", str(org.key_file), "--scopes", "okta.users.read")
+    line = _one_error(result, 1, "settings file")
+    assert "no profile named" not in line
+    assert settings.read_bytes() == raw  # the command line does not move the user's file aside
+    assert sorted(p.name for p in settings.parent.iterdir()) == ["settings.json"]
