@@ -104,6 +104,7 @@ class ApiClient:
 
     def url_for(self, path: str) -> str:
         """Return the absolute URL of ``path`` on the org; refuse a URL on another host (our token goes there)."""
+        check_path(path)
         url = urljoin(self.org_url + "/", path.lstrip("/")) if not urlsplit(path).scheme else path
         if origin_of(url) != origin_of(self.org_url):
             raise BadInputError(f"{url} is not on the org {self.org_url}; the access token is sent only there",
@@ -228,6 +229,15 @@ class ApiClient:
                 note = "the server did not say when the limit resets"
             hint = (hint + "\n" if hint else "") + note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
+
+
+def check_path(path: str) -> str:
+    """Return ``path``, or raise BadInputError when it holds control characters (URL parsing drops CR, LF, tab)."""
+    bad = next((c for c in path if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:
+        raise BadInputError(f"the path contains the control character {bad!r}; it would not be sent as typed",
+                            hint="remove line breaks and tabs from the path; percent-encode them in a query (%0A)")
+    return path
 
 
 def _challenge_error(headers: Mapping[str, str]) -> str | None:

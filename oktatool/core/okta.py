@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse
+from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path
 from oktatool.core.assertion import DEFAULT_LIFETIME, build_client_assertion
 from oktatool.core.dpop import DPoPKey, make_proof
 from oktatool.core.errors import BadInputError
@@ -155,5 +155,5 @@ class OktaClient:
 
 def _endpoint(path: str) -> str:
     """Return the path of ``path`` (which may be a full URL or lack its leading slash), without the query."""
-    bare = urlsplit(path).path
+    bare = urlsplit(check_path(path)).path
     return bare if bare.startswith("/") else "/" + bare

@@ -64,3 +64,14 @@ def test_a_corrupt_settings_file_is_reported_and_left_alone(run_cli: CliRunner, 
     assert "no profile named" not in line
     assert settings.read_bytes() == raw  # the command line does not move the user's file aside
     assert sorted(p.name for p in settings.parent.iterdir()) == ["settings.json"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/users\r\nX-Evil: 1", "/api/v1/users?q=a\r\nX-Evil: 1",
+                                  "/api/v1/users\t", "/api/v1/users?q=\x7f"])
+@pytest.mark.parametrize("scopes", [[], ["--scopes", "okta.users.read"]])
+def test_control_characters_in_the_path_are_bad_input(run_cli: CliRunner, org: SandboxInfo, path: str,
+                                                      scopes: list[str]) -> None:
+    result = run_cli("api", *_org_args(org), "GET", path, *scopes)
+    line = _one_error(result, 2, "control character")
+    assert "X-Evil" not in result.stderr and result.stdout == ""
+    assert "\r" not in line
