@@ -250,3 +250,18 @@ def test_a_keyring_failure_is_a_secret_store_error_without_the_value(tmp_path: P
     with pytest.raises(SecretStoreError, match="could not store") as failed:
         KeyringStore(tmp_path, backend=Refusing()).set("k", "hunter2-secret")
     assert "hunter2-secret" not in failed.value.user_message()
+
+
+@pytest.mark.parametrize(("member", "value"), [("n", 2**40), ("n", 2**21), ("n", 1000), ("r", 10**9), ("p", 2**20),
+                                               ("p", 0), ("n", True)])
+def test_a_tampered_scrypt_cost_is_damage_not_a_hang(tmp_path: Path, member: str, value: int) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    store.unlock(b"pw")
+    store.set("k", "v")
+    document = json.loads(path.read_text())
+    document["kdf"][member] = value
+    path.write_text(json.dumps(document))
+    with pytest.raises(SecretStoreError, match="damaged") as damaged:
+        EncryptedFileStore(path).unlock(b"pw")
+    assert damaged.value.code == "store_damaged"
