@@ -196,7 +196,13 @@ class KeyringStore:
         stored = self._keyring_call("read a secret", self.backend.get_password, name)
         if stored is None or not stored.startswith(_ENVELOPE_PREFIX):
             return stored  # type: ignore[no-any-return]
-        key = _unb64(stored[len(_ENVELOPE_PREFIX):])
+        try:
+            key = _unb64(stored[len(_ENVELOPE_PREFIX):])
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise SecretStoreError(f"the keyring entry for {name!r} is damaged (its sealing key is unusable)",
+                                   hint="delete the entry and store it again", code="store_damaged")
         path = self._sealed_path(name)
         try:
             blob = path.read_bytes()

@@ -265,3 +265,14 @@ def test_a_tampered_scrypt_cost_is_damage_not_a_hang(tmp_path: Path, member: str
     with pytest.raises(SecretStoreError, match="damaged") as damaged:
         EncryptedFileStore(path).unlock(b"pw")
     assert damaged.value.code == "store_damaged"
+
+
+@pytest.mark.parametrize("envelope_key", ["%%%not base64", "", base64.b64encode(b"short").decode()])
+def test_a_damaged_keyring_envelope_is_a_store_error(tmp_path: Path, memory_keyring: DictKeyring,
+                                                     envelope_key: str) -> None:
+    store = KeyringStore(tmp_path)
+    store.set("big", BIG)
+    memory_keyring.values[(SERVICE, "big")] = "oktatool-envelope:v1:" + envelope_key
+    with pytest.raises(SecretStoreError, match="damaged") as damaged:
+        store.get("big")
+    assert damaged.value.code == "store_damaged"
