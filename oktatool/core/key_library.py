@@ -28,7 +28,7 @@ MAX_NAME = 100
 
 @dataclass(frozen=True)
 class LibraryEntry:
-    """The public facts of one library key."""
+    """The public facts of one library key (``thumbprint`` is empty for a symmetric key)."""
 
     name: str
     shape: str
@@ -43,7 +43,10 @@ class LibraryEntry:
     def of(cls, name: str, key: Key, *, added: datetime | None = None) -> LibraryEntry:
         """Return the entry describing ``key`` stored as ``name``."""
         when = (added or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return cls(name=name, shape=key.describe(), kid=key.kid, thumbprint=key.thumbprint(), alg=key.alg,
+        # an oct key's thumbprint is an unsalted SHA-256 of its secret: in this plain file it would let anyone
+        # test guesses of a weak HMAC secret offline, so the index keeps it only for asymmetric keys
+        thumbprint = "" if key.is_symmetric else key.thumbprint()
+        return cls(name=name, shape=key.describe(), kid=key.kid, thumbprint=thumbprint, alg=key.alg,
                    use=key.use, private=key.is_private, added=when)
 
 

@@ -276,3 +276,17 @@ def test_a_damaged_keyring_envelope_is_a_store_error(tmp_path: Path, memory_keyr
     with pytest.raises(SecretStoreError, match="damaged") as damaged:
         store.get("big")
     assert damaged.value.code == "store_damaged"
+
+
+def test_the_library_index_holds_nothing_derived_from_a_secret_key(tmp_path: Path) -> None:
+    import hashlib
+
+    library = KeyLibrary(MemoryStore(), tmp_path / "key-library.json")
+    weak = load_key('{"kty": "oct", "k": "c2VjcmV0"}')  # the HMAC secret "secret", as jwt.io suggests
+    entry = library.save("hmac", weak)
+    index_text = (tmp_path / "key-library.json").read_text()
+    digest = hashlib.sha256(b'{"k":"c2VjcmV0","kty":"oct"}').digest()
+    assert weak.thumbprint() == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert weak.thumbprint() not in index_text and "c2VjcmV0" not in index_text
+    assert entry.thumbprint == "" and entry.shape.startswith("oct")
+    assert library.load("hmac") == weak
