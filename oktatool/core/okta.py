@@ -136,7 +136,7 @@ class OktaClient:
                                  requested_scopes=wanted, dpop=self.dpop is not None)
         return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
-                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup,
+                         max_retries=self.max_retries, context=context, scope_lookup=self.required_scopes,
                          renew_token=lambda: self.token(wanted, use_cache=False))
 
     def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
@@ -148,9 +148,6 @@ class OktaClient:
               cancel: threading.Event | None = None) -> Iterator[ApiResponse]:
         """Yield every page of a list as it arrives; raise ApiError on an error answer."""
         return self.api(self.scopes_for(method, path, scopes)).pages(method, path, body=body, cancel=cancel)
-
-    def _lookup(self, method: str, path: str) -> tuple[str, ...]:
-        return self.required_scopes(method, path)
 
 
 def _endpoint(path: str) -> str:

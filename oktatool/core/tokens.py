@@ -64,10 +64,6 @@ class TokenRequest:
     form: tuple[tuple[str, str], ...]
     headers: tuple[tuple[str, str], ...]
 
-    def field(self, name: str) -> str | None:
-        """Return the value of the form field ``name``, or None."""
-        return next((value for key, value in self.form if key == name), None)
-
     def header(self, name: str) -> str | None:
         """Return the value of the header ``name`` (case-insensitive), or None."""
         lowered = name.lower()
