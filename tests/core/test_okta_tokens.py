@@ -262,3 +262,24 @@ def test_scopes_not_granted_are_explained(sandbox: SandboxInfo) -> None:
         _client(sandbox).token("okta.logStreams.manage")
     assert "You are not allowed any of the requested scopes." in caught.value.description
     assert f"/api/v1/apps/{sandbox.client_id}/grants" in (caught.value.hint or "")
+
+
+def test_a_server_that_keeps_asking_for_a_nonce_is_retried_once_only(sandbox: SandboxInfo) -> None:
+    from tests.okta_stub import json_answer, stub_server
+
+    with stub_server() as stub:
+        refusal = {"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof."}
+        stub.token_answer = json_answer(400, refusal, ("DPoP-Nonce", "always-new"))
+        key = load_key(sandbox.key_file.read_text())
+        client = OktaClient(Connection(parse_org_url(stub.url), sandbox.client_id, key, scopes=("okta.users.read",),
+                                       dpop=True))
+        with pytest.raises(TokenError) as refused:
+            client.token()
+    first, second = stub.seen
+    assertions = [dict(parse_qsl(s.body.decode()))["client_assertion"] for s in (first, second)]
+    assert assertions[0] != assertions[1]  # a new assertion for the retry: Okta consumed the first jti
+    assert "nonce" not in jwt.decode(first.headers["DPoP"], _proof_key(first.headers["DPoP"])).claims
+    assert jwt.decode(second.headers["DPoP"], _proof_key(second.headers["DPoP"])).claims["nonce"] == "always-new"
+    message = refused.value.user_message()
+    assert all(a not in message and a.split(".")[2] not in message for a in assertions)
+    assert second.headers["DPoP"] not in message
