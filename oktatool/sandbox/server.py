@@ -51,7 +51,7 @@ class SandboxInfo:
     key_file: Path  # the service app's private key, PKCS#8 PEM (mode 0600)
     jwk_file: Path  # the same key as a private JWK with kid, use and alg (mode 0600)
     kid: str
-    ssws_token: str
+    ssws_token: str = dataclasses.field(repr=False)  # a credential: kept out of logs and test reports
     scopes: tuple[str, ...]
     directory: Path
     ca_file: Path | None  # the CA certificate to trust when TLS is on
