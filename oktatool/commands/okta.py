@@ -75,8 +75,9 @@ def _print_all(pages: Iterator[ApiResponse], *, quiet: bool) -> int:
     out = sys.stdout
     count = pages_seen = 0
     last: ApiResponse | None = None
-    out.write("[")
     for page in pages:
+        if not pages_seen:
+            out.write("[")  # only once the first page is in: a failed first call leaves stdout empty
         pages_seen += 1
         last = page
         for item in page.items():

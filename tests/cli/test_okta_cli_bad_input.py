@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,3 +76,11 @@ def test_control_characters_in_the_path_are_bad_input(run_cli: CliRunner, org: S
     line = _one_error(result, 2, "control character")
     assert "X-Evil" not in result.stderr and result.stdout == ""
     assert "\r" not in line
+
+
+def test_all_pages_that_fail_at_once_print_nothing_on_stdout(run_cli: CliRunner, org: SandboxInfo) -> None:
+    result = run_cli("api", *_org_args(org), "GET", "/api/v1/users/00unobody", "--all", "--json")
+    _one_error(result, 1, "does not exist")
+    assert result.stdout == ""  # not a lone "[" that no JSON reader accepts
+    listing = run_cli("api", *_org_args(org), "GET", "/api/v1/users?limit=2", "--all", "--json")
+    assert listing.returncode == 0 and len(json.loads(listing.stdout)) == 3
