@@ -53,6 +53,7 @@ def api(args: argparse.Namespace) -> int:
     body = json_or_file(args.data, what="--data") if args.data is not None else None
     scopes = client.scopes_for(args.method, args.path, args.scopes)
     caller = client.api(scopes)
+    caller.target(args.method, args.path)  # bad input is exit 2 before any token is asked for
     _warn(client.token(scopes))
     if args.all:
         return _print_all(caller.pages(args.method, args.path, body=body), quiet=args.json)

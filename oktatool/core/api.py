@@ -111,13 +111,17 @@ class ApiClient:
                                 hint="give a path such as /api/v1/users")
         return url
 
+    def target(self, method: str, path: str) -> tuple[str, str]:
+        """Return the upper-case method and absolute URL of a request; raise BadInputError for either."""
+        upper = method.upper()
+        if upper not in METHODS:
+            raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
+        return upper, self.url_for(path)
+
     def send(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None,
              context: ExplainContext | None = None) -> ApiResponse:
         """Send one request (waiting through 429s, answering DPoP nonce challenges); return the answer."""
-        method = method.upper()
-        if method not in METHODS:
-            raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
-        url = self.url_for(path)
+        method, url = self.target(method, path)
         data = dumps_compact(body).encode("utf-8") if body is not None else None
         retries = 0
         nonce_retried = renewed = False

@@ -84,3 +84,16 @@ def test_all_pages_that_fail_at_once_print_nothing_on_stdout(run_cli: CliRunner,
     assert result.stdout == ""  # not a lone "[" that no JSON reader accepts
     listing = run_cli("api", *_org_args(org), "GET", "/api/v1/users?limit=2", "--all", "--json")
     assert listing.returncode == 0 and len(json.loads(listing.stdout)) == 3
+
+
+@pytest.mark.parametrize(("method", "path", "words"), [
+    ("FOO", "/api/v1/users", ["unknown HTTP method"]),
+    ("", "/api/v1/users", ["unknown HTTP method"]),
+    ("GET", "https://evil.example/api/v1/users", ["not on the org"]),
+])
+def test_a_bad_method_or_path_is_refused_before_the_token_request(run_cli: CliRunner, org: SandboxInfo, method: str,
+                                                                  path: str, words: list[str]) -> None:
+    # nothing listens on port 9 of loopback: asking for a token first would fail with exit 1 instead
+    args = ["--org", "http://127.0.0.1:9", "--client-id", org.client_id, "--key", str(org.key_file)]
+    result = run_cli("api", *args, method, path, "--scopes", "okta.users.read")
+    _one_error(result, 2, *words)
