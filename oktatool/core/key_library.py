@@ -69,10 +69,20 @@ def read_entries(index_path: Path) -> list[LibraryEntry]:
     entries = []
     for item in raw if isinstance(raw, list) else []:
         try:
-            entries.append(LibraryEntry(**{k: item[k] for k in LibraryEntry.__dataclass_fields__}))
+            entry = LibraryEntry(**{k: item[k] for k in LibraryEntry.__dataclass_fields__})
         except (KeyError, TypeError):
             continue
+        if _well_typed(entry):
+            entries.append(entry)
     return sorted(entries, key=lambda e: e.name.casefold())
+
+
+def _well_typed(entry: LibraryEntry) -> bool:
+    """Say whether an entry read from the (hand-editable) index has the types the dataclass promises."""
+    texts = (entry.name, entry.shape, entry.thumbprint, entry.added)
+    optional = (entry.kid, entry.alg, entry.use)
+    return (all(isinstance(v, str) for v in texts) and all(v is None or isinstance(v, str) for v in optional)
+            and isinstance(entry.private, bool))
 
 
 class KeyLibrary:

@@ -290,3 +290,12 @@ def test_the_library_index_holds_nothing_derived_from_a_secret_key(tmp_path: Pat
     assert weak.thumbprint() not in index_text and "c2VjcmV0" not in index_text
     assert entry.thumbprint == "" and entry.shape.startswith("oct")
     assert library.load("hmac") == weak
+
+
+def test_an_index_entry_with_wrong_types_is_skipped(tmp_path: Path) -> None:
+    good = {"name": "ok", "shape": "EC P-256", "kid": None, "thumbprint": "t", "alg": None, "use": None,
+            "private": True, "added": "2026-01-01 00:00 UTC"}
+    index = tmp_path / "key-library.json"
+    index.write_text(json.dumps([good, {**good, "name": 5}, {**good, "kid": ["x"]}, {**good, "private": "yes"},
+                                 "not an object", None]))
+    assert [e.name for e in read_entries(index)] == ["ok"]
