@@ -339,6 +339,7 @@ class EncryptedFileStore:
             kdf = header["kdf"]
             if not (isinstance(kdf, dict) and kdf.get("name") == "scrypt" and _usable_scrypt(kdf)):
                 raise damaged
+            _unb64(header["check"])  # checked here so a mangled check value is damage, not a crash in unlock
             return header, _unb64(raw["nonce"]), _unb64(raw["ciphertext"])
         except OSError as exc:
             raise SecretStoreError(f"cannot read the encrypted secret store {self.path}: {exc.strerror}") \

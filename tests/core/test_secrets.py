@@ -176,7 +176,7 @@ def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
     assert "right" not in wrong.value.user_message()
 
 
-@pytest.mark.parametrize("member", ["ciphertext", "nonce", "version"])
+@pytest.mark.parametrize("member", ["ciphertext", "nonce", "version", "check-text", "check-number", "check-null"])
 def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
@@ -185,6 +185,8 @@ def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
     document = json.loads(path.read_text())
     if member == "version":
         document["version"] = 2
+    elif member.startswith("check-"):
+        document["check"] = {"check-text": "%%% not base64", "check-number": 5, "check-null": None}[member]
     else:
         raw = bytearray(base64.b64decode(document[member]))
         raw[0] ^= 0x55
