@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oktatool.commands.common import json_or_file, load_key_arg, print_json
+from oktatool.commands.common import json_or_file, load_key_arg, print_json, terminal_text, write_output
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ def token(args: argparse.Namespace) -> int:
         print_json(answer.to_dict())
         return 0
     expires = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(answer.expires_at))
-    print(f"token_type:   {answer.token_type}")
-    print(f"scope:        {answer.scope}")
-    print(f"expires_in:   {answer.expires_in} s (at {expires})")
-    print(f"access_token: {answer.access_token}")
+    lines = [f"token_type:   {answer.token_type}", f"scope:        {answer.scope}",
+             f"expires_in:   {answer.expires_in} s (at {expires})", f"access_token: {answer.access_token}"]
     if answer.is_dpop and client.dpop is not None:
-        print(f"dpop_jkt:     {client.dpop.thumbprint}")
+        lines.append(f"dpop_jkt:     {client.dpop.thumbprint}")
+    write_output("\n".join(lines), None, private=False)  # the server chose these strings: escape controls
+    if answer.is_dpop and client.dpop is not None:
         print("note: the token is bound to a DPoP key that lived only in this run; call the API with "
               "`oktatool api --dpop`, which signs its own proofs", file=sys.stderr)
     return 0
@@ -63,9 +63,9 @@ def api(args: argparse.Namespace) -> int:
         if data is not None:
             print_json(data)
         else:
-            sys.stdout.write(response.content.decode("utf-8", "replace").rstrip("\n") + "\n")
+            write_output(response.content.decode("utf-8", "replace"), None, private=False)
     if not args.json:
-        print(_summary(response, pages=1), file=sys.stderr)
+        print(terminal_text(_summary(response, pages=1)), file=sys.stderr)
     return 0
 
 
@@ -83,13 +83,13 @@ def _print_all(pages: Iterator[ApiResponse], *, quiet: bool) -> int:
         last = page
         for item in page.items():
             out.write(",\n  " if count else "\n  ")
-            out.write(dumps_pretty(item).replace("\n", "\n  "))
+            out.write(terminal_text(dumps_pretty(item).replace("\n", "\n  ")))
             count += 1
         out.flush()
     out.write("\n]\n" if count else "]\n")
     out.flush()
     if not quiet and last is not None:
-        print(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen),
+        print(terminal_text(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen)),
               file=sys.stderr)
     return 0
 
@@ -115,7 +115,7 @@ def _summary(response: ApiResponse, *, pages: int) -> str:
 
 def _warn(answer: TokenResponse) -> None:
     for warning in answer.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {terminal_text(warning)}", file=sys.stderr)
 
 
 def _check_seconds(flag: str, value: float, *, low: float, inclusive: bool) -> None:

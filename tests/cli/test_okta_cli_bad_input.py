@@ -97,3 +97,23 @@ def test_a_bad_method_or_path_is_refused_before_the_token_request(run_cli: CliRu
     args = ["--org", "http://127.0.0.1:9", "--client-id", org.client_id, "--key", str(org.key_file)]
     result = run_cli("api", *args, method, path, "--scopes", "okta.users.read")
     _one_error(result, 2, *words)
+
+
+#: set the window title, ring the bell, an 8-bit CSI, a right-to-left override, DEL
+HOSTILE = "\x1b]0;owned\x07 \x9b2J \u202eevil\x7f"
+
+
+@pytest.mark.parametrize("all_pages", [False, True])
+def test_org_data_cannot_drive_the_terminal(run_cli: CliRunner, org: SandboxInfo, all_pages: bool) -> None:
+    import requests
+
+    # anyone who may edit a group can put control characters in its name; listing it must not run them
+    created = requests.post(org.org_url + "/api/v1/groups", json={"profile": {"name": HOSTILE}}, timeout=10,
+                            headers={"Authorization": f"SSWS {org.ssws_token}"})
+    assert created.status_code == 200, created.text
+    result = run_cli("api", *_org_args(org), "GET", f"/api/v1/groups/{created.json()['id']}",
+                     *(["--all"] if all_pages else []))
+    assert result.returncode == 0, result.stderr
+    assert not any(ch in result.stdout + result.stderr for ch in ("\x1b", "\x07", "\x9b", "\u202e", "\x7f"))
+    items = json.loads(result.stdout)
+    assert (items[0] if all_pages else items)["profile"]["name"] == HOSTILE  # escaped, still the same JSON
