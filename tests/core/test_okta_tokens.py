@@ -283,3 +283,17 @@ def test_a_server_that_keeps_asking_for_a_nonce_is_retried_once_only(sandbox: Sa
     message = refused.value.user_message()
     assert all(a not in message and a.split(".")[2] not in message for a in assertions)
     assert second.headers["DPoP"] not in message
+
+
+@pytest.mark.parametrize("expires_in", [b"Infinity", b"1e999", b"-1", b"100000000000000000000", b'"soon"'])
+def test_a_nonsense_expires_in_means_the_default_hour(expires_in: bytes) -> None:
+    from tests.okta_stub import Answer, stub_server
+
+    body = b'{"access_token": "stub-token", "token_type": "Bearer", "scope": "okta.users.read", "expires_in": ' \
+        + expires_in + b"}"
+    with stub_server() as stub:
+        stub.token_answer = Answer(200, (("Content-Type", "application/json"),), body)
+        credentials = ClientCredentials(stub.url + "/oauth2/v1/token", "0oa-any", lambda: "assertion")
+        token = TokenClient(new_session()).get_token(credentials, "okta.users.read")
+    assert token.access_token == "stub-token" and token.expires_in == 3600
+    time.gmtime(token.expires_at)  # what `oktatool token` prints
