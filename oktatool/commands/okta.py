@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from oktatool.commands.common import json_or_file, load_key_arg, print_json
+from oktatool.commands.common import json_or_file, load_key_arg, print_json, terminal_text, write_output
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from oktatool.core.okta import Connection, OktaClient
     from oktatool.core.settings import Profile
     from oktatool.core.tokens import TokenResponse
+
+#: the longest --timeout or --max-wait accepted: a day (larger values overflow the socket timeout)
+MAX_SECONDS = 86_400.0
 
 
 def token(args: argparse.Namespace) -> int:
@@ -32,12 +36,12 @@ def token(args: argparse.Namespace) -> int:
         print_json(answer.to_dict())
         return 0
     expires = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(answer.expires_at))
-    print(f"token_type:   {answer.token_type}")
-    print(f"scope:        {answer.scope}")
-    print(f"expires_in:   {answer.expires_in} s (at {expires})")
-    print(f"access_token: {answer.access_token}")
+    lines = [f"token_type:   {answer.token_type}", f"scope:        {answer.scope}",
+             f"expires_in:   {answer.expires_in} s (at {expires})", f"access_token: {answer.access_token}"]
     if answer.is_dpop and client.dpop is not None:
-        print(f"dpop_jkt:     {client.dpop.thumbprint}")
+        lines.append(f"dpop_jkt:     {client.dpop.thumbprint}")
+    write_output("\n".join(lines), None, private=False)  # the server chose these strings: escape controls
+    if answer.is_dpop and client.dpop is not None:
         print("note: the token is bound to a DPoP key that lived only in this run; call the API with "
               "`oktatool api --dpop`, which signs its own proofs", file=sys.stderr)
     return 0
@@ -49,6 +53,7 @@ def api(args: argparse.Namespace) -> int:
     body = json_or_file(args.data, what="--data") if args.data is not None else None
     scopes = client.scopes_for(args.method, args.path, args.scopes)
     caller = client.api(scopes)
+    caller.target(args.method, args.path)  # bad input is exit 2 before any token is asked for
     _warn(client.token(scopes))
     if args.all:
         return _print_all(caller.pages(args.method, args.path, body=body), quiet=args.json)
@@ -58,9 +63,9 @@ def api(args: argparse.Namespace) -> int:
         if data is not None:
             print_json(data)
         else:
-            sys.stdout.write(response.content.decode("utf-8", "replace").rstrip("\n") + "\n")
+            write_output(response.content.decode("utf-8", "replace"), None, private=False)
     if not args.json:
-        print(_summary(response, pages=1), file=sys.stderr)
+        print(terminal_text(_summary(response, pages=1)), file=sys.stderr)
     return 0
 
 
@@ -71,19 +76,20 @@ def _print_all(pages: Iterator[ApiResponse], *, quiet: bool) -> int:
     out = sys.stdout
     count = pages_seen = 0
     last: ApiResponse | None = None
-    out.write("[")
     for page in pages:
+        if not pages_seen:
+            out.write("[")  # only once the first page is in: a failed first call leaves stdout empty
         pages_seen += 1
         last = page
         for item in page.items():
             out.write(",\n  " if count else "\n  ")
-            out.write(dumps_pretty(item).replace("\n", "\n  "))
+            out.write(terminal_text(dumps_pretty(item).replace("\n", "\n  ")))
             count += 1
         out.flush()
     out.write("\n]\n" if count else "]\n")
     out.flush()
     if not quiet and last is not None:
-        print(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen),
+        print(terminal_text(f"{count} item(s) in {pages_seen} page(s); last page: " + _summary(last, pages=pages_seen)),
               file=sys.stderr)
     return 0
 
@@ -109,13 +115,23 @@ def _summary(response: ApiResponse, *, pages: int) -> str:
 
 def _warn(answer: TokenResponse) -> None:
     for warning in answer.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {terminal_text(warning)}", file=sys.stderr)
+
+
+def _check_seconds(flag: str, value: float, *, low: float, inclusive: bool) -> None:
+    """Refuse a NaN, infinite, out-of-range or absurdly large number of seconds (argparse lets all through)."""
+    above = value >= low if inclusive else value > low
+    if not (math.isfinite(value) and above and value <= MAX_SECONDS):
+        least = f"at least {low:g}" if inclusive else f"more than {low:g}"
+        raise BadInputError(f"{flag} must be {least} and at most {MAX_SECONDS:g} seconds, not {value}")
 
 
 def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaClient:
     from oktatool.core.api import MAX_WAIT
     from oktatool.core.okta import OktaClient
 
+    if max_wait is not None:
+        _check_seconds("--max-wait", max_wait, low=0.0, inclusive=True)
     return OktaClient(_connection(args), max_wait=MAX_WAIT if max_wait is None else max_wait)
 
 
@@ -138,8 +154,7 @@ def _connection(args: argparse.Namespace) -> Connection:
         assert profile is not None and profile.key_ref is not None
         key = _library_key(profile.key_ref)
         kids = (key.kid,) if key.kid else ()
-    if args.timeout <= 0:
-        raise BadInputError("--timeout must be more than 0 seconds")
+    _check_seconds("--timeout", args.timeout, low=0.0, inclusive=False)
     http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
                        connect_timeout=min(10.0, args.timeout), read_timeout=args.timeout)
     scopes = normalize_scopes(profile.scopes) if profile and profile.scopes else ()
@@ -149,10 +164,15 @@ def _connection(args: argparse.Namespace) -> Connection:
 
 def _read_profile(name: str) -> Profile:
     """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
+    from oktatool.core.errors import ConfigError
     from oktatool.core.paths import AppPaths
     from oktatool.core.settings import load_settings
 
-    settings = load_settings(AppPaths.resolve().settings_file).settings
+    loaded = load_settings(AppPaths.resolve().settings_file, keep_aside=False)
+    if loaded.notice:  # moving the user's file aside is the window's job, with a notice the user sees
+        raise ConfigError(loaded.notice, hint="fix the file, or start oktatool's window, which keeps it aside "
+                                              "and starts afresh")
+    settings = loaded.settings
     for profile in settings.profiles:
         if profile.name == name:
             if profile.is_sandbox:

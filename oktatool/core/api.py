@@ -104,19 +104,24 @@ class ApiClient:
 
     def url_for(self, path: str) -> str:
         """Return the absolute URL of ``path`` on the org; refuse a URL on another host (our token goes there)."""
+        check_path(path)
         url = urljoin(self.org_url + "/", path.lstrip("/")) if not urlsplit(path).scheme else path
         if origin_of(url) != origin_of(self.org_url):
             raise BadInputError(f"{url} is not on the org {self.org_url}; the access token is sent only there",
                                 hint="give a path such as /api/v1/users")
         return url
 
+    def target(self, method: str, path: str) -> tuple[str, str]:
+        """Return the upper-case method and absolute URL of a request; raise BadInputError for either."""
+        upper = method.upper()
+        if upper not in METHODS:
+            raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
+        return upper, self.url_for(path)
+
     def send(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None,
              context: ExplainContext | None = None) -> ApiResponse:
         """Send one request (waiting through 429s, answering DPoP nonce challenges); return the answer."""
-        method = method.upper()
-        if method not in METHODS:
-            raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
-        url = self.url_for(path)
+        method, url = self.target(method, path)
         data = dumps_compact(body).encode("utf-8") if body is not None else None
         retries = 0
         nonce_retried = renewed = False
@@ -228,6 +233,15 @@ class ApiClient:
                 note = "the server did not say when the limit resets"
             hint = (hint + "\n" if hint else "") + note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
+
+
+def check_path(path: str) -> str:
+    """Return ``path``, or raise BadInputError when it holds control characters (URL parsing drops CR, LF, tab)."""
+    bad = next((c for c in path if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:
+        raise BadInputError(f"the path contains the control character {bad!r}; it would not be sent as typed",
+                            hint="remove line breaks and tabs from the path; percent-encode them in a query (%0A)")
+    return path
 
 
 def _challenge_error(headers: Mapping[str, str]) -> str | None:

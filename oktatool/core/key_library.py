@@ -28,7 +28,7 @@ MAX_NAME = 100
 
 @dataclass(frozen=True)
 class LibraryEntry:
-    """The public facts of one library key."""
+    """The public facts of one library key (``thumbprint`` is empty for a symmetric key)."""
 
     name: str
     shape: str
@@ -43,7 +43,10 @@ class LibraryEntry:
     def of(cls, name: str, key: Key, *, added: datetime | None = None) -> LibraryEntry:
         """Return the entry describing ``key`` stored as ``name``."""
         when = (added or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return cls(name=name, shape=key.describe(), kid=key.kid, thumbprint=key.thumbprint(), alg=key.alg,
+        # an oct key's thumbprint is an unsalted SHA-256 of its secret: in this plain file it would let anyone
+        # test guesses of a weak HMAC secret offline, so the index keeps it only for asymmetric keys
+        thumbprint = "" if key.is_symmetric else key.thumbprint()
+        return cls(name=name, shape=key.describe(), kid=key.kid, thumbprint=thumbprint, alg=key.alg,
                    use=key.use, private=key.is_private, added=when)
 
 
@@ -66,10 +69,20 @@ def read_entries(index_path: Path) -> list[LibraryEntry]:
     entries = []
     for item in raw if isinstance(raw, list) else []:
         try:
-            entries.append(LibraryEntry(**{k: item[k] for k in LibraryEntry.__dataclass_fields__}))
+            entry = LibraryEntry(**{k: item[k] for k in LibraryEntry.__dataclass_fields__})
         except (KeyError, TypeError):
             continue
+        if _well_typed(entry):
+            entries.append(entry)
     return sorted(entries, key=lambda e: e.name.casefold())
+
+
+def _well_typed(entry: LibraryEntry) -> bool:
+    """Say whether an entry read from the (hand-editable) index has the types the dataclass promises."""
+    texts = (entry.name, entry.shape, entry.thumbprint, entry.added)
+    optional = (entry.kid, entry.alg, entry.use)
+    return (all(isinstance(v, str) for v in texts) and all(v is None or isinstance(v, str) for v in optional)
+            and isinstance(entry.private, bool))
 
 
 class KeyLibrary:

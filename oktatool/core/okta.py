@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse
+from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path
 from oktatool.core.assertion import DEFAULT_LIFETIME, build_client_assertion
 from oktatool.core.dpop import DPoPKey, make_proof
 from oktatool.core.errors import BadInputError
@@ -136,7 +136,7 @@ class OktaClient:
                                  requested_scopes=wanted, dpop=self.dpop is not None)
         return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
-                         max_retries=self.max_retries, context=context, scope_lookup=self._lookup,
+                         max_retries=self.max_retries, context=context, scope_lookup=self.required_scopes,
                          renew_token=lambda: self.token(wanted, use_cache=False))
 
     def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
@@ -149,11 +149,8 @@ class OktaClient:
         """Yield every page of a list as it arrives; raise ApiError on an error answer."""
         return self.api(self.scopes_for(method, path, scopes)).pages(method, path, body=body, cancel=cancel)
 
-    def _lookup(self, method: str, path: str) -> tuple[str, ...]:
-        return self.required_scopes(method, path)
-
 
 def _endpoint(path: str) -> str:
     """Return the path of ``path`` (which may be a full URL or lack its leading slash), without the query."""
-    bare = urlsplit(path).path
+    bare = urlsplit(check_path(path)).path
     return bare if bare.startswith("/") else "/" + bare

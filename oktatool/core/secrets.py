@@ -33,6 +33,8 @@ KEYRING_LIMIT = 2560
 _ENVELOPE_PREFIX = "oktatool-envelope:v1:"
 _SEALED_MAGIC = b"OKTS1"
 _FILE_FORMAT = "oktatool-secrets"
+#: scrypt work factors a store file may name: 2**10 (tests) to 2**20 (1 GiB with r=8); more is refused as damage
+SCRYPT_N_CHOICES = frozenset(2**e for e in range(10, 21))
 #: environment variable that forces a store: keyring, file, or memory (tests, demos)
 STORE_ENV = "OKTATOOL_SECRET_STORE"
 
@@ -194,7 +196,13 @@ class KeyringStore:
         stored = self._keyring_call("read a secret", self.backend.get_password, name)
         if stored is None or not stored.startswith(_ENVELOPE_PREFIX):
             return stored  # type: ignore[no-any-return]
-        key = _unb64(stored[len(_ENVELOPE_PREFIX):])
+        try:
+            key = _unb64(stored[len(_ENVELOPE_PREFIX):])
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise SecretStoreError(f"the keyring entry for {name!r} is damaged (its sealing key is unusable)",
+                                   hint="delete the entry and store it again", code="store_damaged")
         path = self._sealed_path(name)
         try:
             blob = path.read_bytes()
@@ -329,9 +337,9 @@ class EncryptedFileStore:
             if header["format"] != _FILE_FORMAT or header["version"] != 1:
                 raise damaged
             kdf = header["kdf"]
-            if not (isinstance(kdf, dict) and kdf.get("name") == "scrypt"
-                    and all(isinstance(kdf.get(k), int) for k in ("n", "r", "p"))):
+            if not (isinstance(kdf, dict) and kdf.get("name") == "scrypt" and _usable_scrypt(kdf)):
                 raise damaged
+            _unb64(header["check"])  # checked here so a mangled check value is damage, not a crash in unlock
             return header, _unb64(raw["nonce"]), _unb64(raw["ciphertext"])
         except OSError as exc:
             raise SecretStoreError(f"cannot read the encrypted secret store {self.path}: {exc.strerror}") \
@@ -384,6 +392,14 @@ class EncryptedFileStore:
         """Return the stored names, sorted."""
         self._require_key()
         return sorted(self._values)
+
+
+def _usable_scrypt(kdf: dict[str, Any]) -> bool:
+    """Say whether the file's scrypt cost is one oktatool could have written (a tampered one could ask for a TiB)."""
+    n, r, p = (kdf.get(k) for k in ("n", "r", "p"))
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (n, r, p)):
+        return False
+    return n in SCRYPT_N_CHOICES and 1 <= r <= 16 and 1 <= p <= 4  # type: ignore[operator]
 
 
 def _aad(header: dict[str, Any]) -> bytes:

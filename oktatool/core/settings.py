@@ -273,25 +273,30 @@ def _keep_corrupt(path: Path, now: datetime) -> Path:
     return kept
 
 
-def load_settings(path: Path, *, now: datetime | None = None) -> LoadResult:
-    """Read settings.json at ``path``; a missing file is a first run, a corrupt one is kept aside."""
+def load_settings(path: Path, *, now: datetime | None = None, keep_aside: bool = True) -> LoadResult:
+    """Read settings.json at ``path``; a missing file is a first run, a corrupt one is kept aside.
+
+    With ``keep_aside=False`` (a command-line read) a corrupt file is left where it is and only reported.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return LoadResult(Settings(), first_run=True)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "it is not UTF-8 text"
-        return _recover(path, f"cannot be read ({reason})", now)
+        return _recover(path, f"cannot be read ({reason})", now, keep_aside)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        return _recover(path, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now)
+        return _recover(path, f"is not valid JSON ({exc.msg} at line {exc.lineno})", now, keep_aside)
     if not isinstance(raw, dict):
-        return _recover(path, "does not hold a JSON object", now)
+        return _recover(path, "does not hold a JSON object", now, keep_aside)
     return LoadResult(settings_from_dict(raw))
 
 
-def _recover(path: Path, reason: str, now: datetime | None) -> LoadResult:
+def _recover(path: Path, reason: str, now: datetime | None, keep_aside: bool) -> LoadResult:
+    if not keep_aside:
+        return LoadResult(Settings(), notice=f"the settings file {path} {reason}")
     try:
         kept: Path | None = _keep_corrupt(path, now or datetime.now(UTC))
     except OSError:
@@ -316,7 +321,9 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        # a leftover temp file (a crash, a reused pid) would keep its old mode through O_CREAT: start afresh
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

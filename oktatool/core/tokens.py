@@ -29,6 +29,8 @@ CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 RENEW_MARGIN = 300
 #: Okta's access tokens from the org authorization server last one hour (FACTS.md §4.6)
 DEFAULT_EXPIRES_IN = 3600
+#: a longer expires_in than this (ten years) is treated as absent
+MAX_EXPIRES_IN = 10 * 366 * 86_400
 
 
 class ProofSigner(Protocol):
@@ -63,10 +65,6 @@ class TokenRequest:
     url: str
     form: tuple[tuple[str, str], ...]
     headers: tuple[tuple[str, str], ...]
-
-    def field(self, name: str) -> str | None:
-        """Return the value of the form field ``name``, or None."""
-        return next((value for key, value in self.form if key == name), None)
 
     def header(self, name: str) -> str | None:
         """Return the value of the header ``name`` (case-insensitive), or None."""
@@ -258,7 +256,9 @@ class TokenClient:
         expires_in = data.get("expires_in")
         try:
             lifetime = int(expires_in) if expires_in is not None else DEFAULT_EXPIRES_IN
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # Python's JSON reads Infinity and 1e999 as inf
+            lifetime = DEFAULT_EXPIRES_IN
+        if not 0 <= lifetime <= MAX_EXPIRES_IN:  # nonsense that would overflow date arithmetic downstream
             lifetime = DEFAULT_EXPIRES_IN
         scope = data["scope"] if isinstance(data.get("scope"), str) else " ".join(scopes)
         warnings: tuple[str, ...] = ()

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from oktatool.core.errors import SandboxError
+from oktatool.core.settings import write_atomic
 from oktatool.sandbox.api import ManagementApi
-from oktatool.sandbox.files import write_private
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
 from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
@@ -51,7 +51,7 @@ class SandboxInfo:
     key_file: Path  # the service app's private key, PKCS#8 PEM (mode 0600)
     jwk_file: Path  # the same key as a private JWK with kid, use and alg (mode 0600)
     kid: str
-    ssws_token: str
+    ssws_token: str = dataclasses.field(repr=False)  # a credential: kept out of logs and test reports
     scopes: tuple[str, ...]
     directory: Path
     ca_file: Path | None  # the CA certificate to trust when TLS is on
@@ -272,8 +272,8 @@ class Sandbox:
             self.org = SandboxOrg(options, key, org_url)
             self._token_endpoint, self._api = TokenEndpoint(self.org), ManagementApi(self.org)
             key_file, jwk_file = self.directory / KEY_PEM_FILE, self.directory / KEY_JWK_FILE
-            write_private(key_file, key.private_pem)
-            write_private(jwk_file, (json.dumps(key.private_jwk, indent=2) + "\n").encode("utf-8"))
+            write_atomic(key_file, key.private_pem, mode=0o600)
+            write_atomic(jwk_file, (json.dumps(key.private_jwk, indent=2) + "\n").encode("utf-8"), mode=0o600)
             ca_file = None
             if options.tls:
                 tls_files = write_tls_files(self.directory)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from oktatool.sandbox.files import write_private
+from oktatool.core.settings import write_atomic
 
 CA_FILE = "ca.pem"
 SERVER_CERT_FILE = "server-cert.pem"
@@ -73,6 +73,6 @@ def write_tls_files(folder: Path, *, days: int = 30) -> TlsFiles:
     files = TlsFiles(folder / CA_FILE, folder / SERVER_CERT_FILE, folder / SERVER_KEY_FILE)
     files.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     files.cert_file.write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
-    write_private(files.key_file, server_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    write_atomic(files.key_file, server_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), mode=0o600)
     return files

@@ -262,3 +262,38 @@ def test_scopes_not_granted_are_explained(sandbox: SandboxInfo) -> None:
         _client(sandbox).token("okta.logStreams.manage")
     assert "You are not allowed any of the requested scopes." in caught.value.description
     assert f"/api/v1/apps/{sandbox.client_id}/grants" in (caught.value.hint or "")
+
+
+def test_a_server_that_keeps_asking_for_a_nonce_is_retried_once_only(sandbox: SandboxInfo) -> None:
+    from tests.okta_stub import json_answer, stub_server
+
+    with stub_server() as stub:
+        refusal = {"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof."}
+        stub.token_answer = json_answer(400, refusal, ("DPoP-Nonce", "always-new"))
+        key = load_key(sandbox.key_file.read_text())
+        client = OktaClient(Connection(parse_org_url(stub.url), sandbox.client_id, key, scopes=("okta.users.read",),
+                                       dpop=True))
+        with pytest.raises(TokenError) as refused:
+            client.token()
+    first, second = stub.seen
+    assertions = [dict(parse_qsl(s.body.decode()))["client_assertion"] for s in (first, second)]
+    assert assertions[0] != assertions[1]  # a new assertion for the retry: Okta consumed the first jti
+    assert "nonce" not in jwt.decode(first.headers["DPoP"], _proof_key(first.headers["DPoP"])).claims
+    assert jwt.decode(second.headers["DPoP"], _proof_key(second.headers["DPoP"])).claims["nonce"] == "always-new"
+    message = refused.value.user_message()
+    assert all(a not in message and a.split(".")[2] not in message for a in assertions)
+    assert second.headers["DPoP"] not in message
+
+
+@pytest.mark.parametrize("expires_in", [b"Infinity", b"1e999", b"-1", b"100000000000000000000", b'"soon"'])
+def test_a_nonsense_expires_in_means_the_default_hour(expires_in: bytes) -> None:
+    from tests.okta_stub import Answer, stub_server
+
+    body = b'{"access_token": "stub-token", "token_type": "Bearer", "scope": "okta.users.read", "expires_in": ' \
+        + expires_in + b"}"
+    with stub_server() as stub:
+        stub.token_answer = Answer(200, (("Content-Type", "application/json"),), body)
+        credentials = ClientCredentials(stub.url + "/oauth2/v1/token", "0oa-any", lambda: "assertion")
+        token = TokenClient(new_session()).get_token(credentials, "okta.users.read")
+    assert token.access_token == "stub-token" and token.expires_in == 3600
+    time.gmtime(token.expires_at)  # what `oktatool token` prints

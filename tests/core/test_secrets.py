@@ -176,7 +176,7 @@ def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
     assert "right" not in wrong.value.user_message()
 
 
-@pytest.mark.parametrize("member", ["ciphertext", "nonce", "version"])
+@pytest.mark.parametrize("member", ["ciphertext", "nonce", "version", "check-text", "check-number", "check-null"])
 def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
@@ -185,6 +185,8 @@ def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
     document = json.loads(path.read_text())
     if member == "version":
         document["version"] = 2
+    elif member.startswith("check-"):
+        document["check"] = {"check-text": "%%% not base64", "check-number": 5, "check-null": None}[member]
     else:
         raw = bytearray(base64.b64decode(document[member]))
         raw[0] ^= 0x55
@@ -250,3 +252,52 @@ def test_a_keyring_failure_is_a_secret_store_error_without_the_value(tmp_path: P
     with pytest.raises(SecretStoreError, match="could not store") as failed:
         KeyringStore(tmp_path, backend=Refusing()).set("k", "hunter2-secret")
     assert "hunter2-secret" not in failed.value.user_message()
+
+
+@pytest.mark.parametrize(("member", "value"), [("n", 2**40), ("n", 2**21), ("n", 1000), ("r", 10**9), ("p", 2**20),
+                                               ("p", 0), ("n", True)])
+def test_a_tampered_scrypt_cost_is_damage_not_a_hang(tmp_path: Path, member: str, value: int) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    store.unlock(b"pw")
+    store.set("k", "v")
+    document = json.loads(path.read_text())
+    document["kdf"][member] = value
+    path.write_text(json.dumps(document))
+    with pytest.raises(SecretStoreError, match="damaged") as damaged:
+        EncryptedFileStore(path).unlock(b"pw")
+    assert damaged.value.code == "store_damaged"
+
+
+@pytest.mark.parametrize("envelope_key", ["%%%not base64", "", base64.b64encode(b"short").decode()])
+def test_a_damaged_keyring_envelope_is_a_store_error(tmp_path: Path, memory_keyring: DictKeyring,
+                                                     envelope_key: str) -> None:
+    store = KeyringStore(tmp_path)
+    store.set("big", BIG)
+    memory_keyring.values[(SERVICE, "big")] = "oktatool-envelope:v1:" + envelope_key
+    with pytest.raises(SecretStoreError, match="damaged") as damaged:
+        store.get("big")
+    assert damaged.value.code == "store_damaged"
+
+
+def test_the_library_index_holds_nothing_derived_from_a_secret_key(tmp_path: Path) -> None:
+    import hashlib
+
+    library = KeyLibrary(MemoryStore(), tmp_path / "key-library.json")
+    weak = load_key('{"kty": "oct", "k": "c2VjcmV0"}')  # the HMAC secret "secret", as jwt.io suggests
+    entry = library.save("hmac", weak)
+    index_text = (tmp_path / "key-library.json").read_text()
+    digest = hashlib.sha256(b'{"k":"c2VjcmV0","kty":"oct"}').digest()
+    assert weak.thumbprint() == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert weak.thumbprint() not in index_text and "c2VjcmV0" not in index_text
+    assert entry.thumbprint == "" and entry.shape.startswith("oct")
+    assert library.load("hmac") == weak
+
+
+def test_an_index_entry_with_wrong_types_is_skipped(tmp_path: Path) -> None:
+    good = {"name": "ok", "shape": "EC P-256", "kid": None, "thumbprint": "t", "alg": None, "use": None,
+            "private": True, "added": "2026-01-01 00:00 UTC"}
+    index = tmp_path / "key-library.json"
+    index.write_text(json.dumps([good, {**good, "name": 5}, {**good, "kid": ["x"]}, {**good, "private": "yes"},
+                                 "not an object", None]))
+    assert [e.name for e in read_entries(index)] == ["ok"]

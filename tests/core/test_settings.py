@@ -24,6 +24,7 @@ from oktatool.core.settings import (
     save_settings,
     settings_from_dict,
     settings_to_dict,
+    write_atomic,
 )
 
 
@@ -156,3 +157,17 @@ def test_any_json_object_decodes_to_valid_settings(value: object) -> None:
     assert decoded.profiles
     assert decoded.active_profile in {p.name for p in decoded.profiles}
     assert settings_from_dict(settings_to_dict(decoded)) == decoded
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_a_leftover_temp_file_does_not_lend_its_mode_to_a_private_file(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "secrets.enc"
+    stale = tmp_path / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    stale.write_bytes(b"left by a crash")
+    stale.chmod(0o644)
+    write_atomic(path, b"ciphertext", mode=0o600)
+    assert path.read_bytes() == b"ciphertext"
+    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert not stale.exists()

@@ -55,11 +55,11 @@ class KeyLibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             access = "" if entry.private else " (public)"
             return (entry.name, entry.shape + access, entry.kid or "(none)",
-                    entry.thumbprint[:12] + "…", entry.added)[index.column()]
+                    entry.thumbprint[:12] + "…" if entry.thumbprint else "(secret)", entry.added)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             uses = ", ".join(x for x in (entry.use, entry.alg) if x) or "no use or alg set"
             return (f"{entry.name}: {entry.shape}, {'private' if entry.private else 'public only'}, {uses}\n"
-                    f"kid: {entry.kid or '(none)'}\nthumbprint: {entry.thumbprint}")
+                    f"kid: {entry.kid or '(none)'}\nthumbprint: {entry.thumbprint or '(not kept for a secret key)'}")
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
