@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from oktatool.core.assertion import build_client_assertion, check_assertion_token
@@ -83,6 +83,10 @@ def test_a_damaged_private_jwk_is_refused_without_showing_its_secret_members(
 def test_a_wrong_passphrase_is_never_repeated(keys: dict[str, Key], wrong: str) -> None:
     right = "correct horse battery staple"
     pem = keys["EC"].export("pem", passphrase=right.encode())
+    with pytest.raises(OktaToolError) as fixed_text:
+        load_key(pem, passphrase=b"\x01" * CHUNK)
+    # a passphrase made of the message's own words ("0 the private") is not a leak when it shows up
+    assume(not any(chunk in _visible(fixed_text.value) for chunk in _chunks(wrong)))
     with pytest.raises(OktaToolError) as caught:
         load_key(pem, passphrase=wrong.encode())
     _assert_hidden([right, wrong, pem.splitlines()[1]], _visible(caught.value))
