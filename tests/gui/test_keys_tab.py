@@ -79,17 +79,22 @@ def test_key_type_switches_between_size_and_curve(tab: KeysTab) -> None:
     assert tab.size_spin.value() == 2048 and tab.size_label.text() == "Size"
 
 
-@pytest.mark.parametrize(("kty", "shape", "use"), [
-    ("RSA", 3072, "sig"), ("RSA", 2048, NO_CHOICE), ("EC", "P-384", "enc"), ("OKP", "Ed448", "sig"),
-    ("OKP", "X25519", "enc"), ("oct", 192, NO_CHOICE), ("EC", "secp256k1", "sig"),
-])
-def test_alg_list_is_what_the_core_allows(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
+def _choose(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
+    """Set the key type, then its size (an int) or curve (a name), then the use."""
     tab.kty.setCurrentText(kty)
     if isinstance(shape, int):
         tab.size_spin.setValue(shape)
     else:
         tab.crv.setCurrentText(shape)
     tab.use.setCurrentText(use)
+
+
+@pytest.mark.parametrize(("kty", "shape", "use"), [
+    ("RSA", 3072, "sig"), ("RSA", 2048, NO_CHOICE), ("EC", "P-384", "enc"), ("OKP", "Ed448", "sig"),
+    ("OKP", "X25519", "enc"), ("oct", 192, NO_CHOICE), ("EC", "secp256k1", "sig"),
+])
+def test_alg_list_is_what_the_core_allows(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
+    _choose(tab, kty, shape, use)
     offered = [tab.alg.itemText(i) for i in range(tab.alg.count())]
     size = shape if isinstance(shape, int) else None
     crv = shape if isinstance(shape, str) else None
@@ -143,12 +148,7 @@ def test_generate_fills_every_pane_and_the_outputs_agree(qtbot: Any, tab: KeysTa
 ])
 def test_shape_use_and_alg_controls_make_that_key(tab: KeysTab, aloop: asyncio.AbstractEventLoop, kty: str,
                                                    shape: Any, use: str, alg: str, described: str) -> None:
-    tab.kty.setCurrentText(kty)
-    if isinstance(shape, int):
-        tab.size_spin.setValue(shape)
-    else:
-        tab.crv.setCurrentText(shape)
-    tab.use.setCurrentText(use)
+    _choose(tab, kty, shape, use)
     tab.alg.setCurrentText(alg)
     assert tab.alg.currentText() == alg
     finish(aloop, tab.generate())
