@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
-from oktatool.core.headers import next_link
-from oktatool.core.keys import load_key
-from oktatool.core.okta import Connection, OktaClient
-from oktatool.core.orgurl import parse_org_url
+from oktatool.core.keys.key import load_key
+from oktatool.core.okta.client import Connection, OktaClient
+from oktatool.core.okta.headers import next_link
+from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox
 

@@ -27,9 +27,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from oktatool.core.assertion import build_client_assertion
-from oktatool.core.keys import KeySpec, generate_key, load_key
-from oktatool.core.orgurl import parse_org_url
+from oktatool.core.jose.assertion import build_client_assertion
+from oktatool.core.keys.key import KeySpec, generate_key, load_key
+from oktatool.core.okta.orgurl import parse_org_url
 
 ORG = parse_org_url("dev-123456.okta.com")
 CLIENT = "0oa1b2c3d4E5f6G7h8i9"

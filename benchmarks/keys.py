@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from jwcrypto import jws
 
-from oktatool.core import keys as okeys
 from oktatool.core.encoding import b64url_decode, b64url_encode
+from oktatool.core.keys import key as okeys
 
 HEADER = b64url_encode(b'{"alg":"RS256","typ":"JWT"}')
 CLAIMS = b64url_encode(json.dumps({"iss": "0oa1", "sub": "0oa1", "aud": "https://example.okta.com/oauth2/v1/token",

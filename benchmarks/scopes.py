@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oktatool.core.scopes import Operation, ScopeCatalog, normalize_path
+from oktatool.core.okta.scopes import Operation, ScopeCatalog, normalize_path
 
 RegexTable = list[tuple[str, re.Pattern[str], tuple[int, ...], Operation]]
 

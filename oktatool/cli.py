@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.home:
         import os
 
-        from oktatool.core.paths import HOME_ENV
+        from oktatool.core.store.paths import HOME_ENV
 
         os.environ[HOME_ENV] = args.home
     from oktatool.core.errors import EXIT_FAILED, OktaToolError

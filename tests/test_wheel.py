@@ -14,7 +14,7 @@ from tests.conftest import REPO_ROOT
 
 PROBE = """
 import json, oktatool
-from oktatool.core.paths import resource, resource_dir
+from oktatool.core.store.paths import resource, resource_dir
 print(json.dumps({"package": oktatool.__file__, "resources": str(resource_dir()),
                   "icon": resource("icons", "oktatool.svg").is_file(),
                   "catalog": resource("okta", "catalog.json").is_file()}))

@@ -3,63 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core.errors import BadInputError, PassphraseError
+from oktatool.core.files import read_input, read_text_input, write_file
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
+    from oktatool.core.keys.key import Key
 
 #: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
 #: zero-width marks; a token or key set from elsewhere may carry them to rewrite the screen or spoof text
 _TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-#: refuse inputs larger than this before parsing them (a key or token is never close)
-MAX_INPUT_BYTES = 4 * 1024 * 1024
-
-
-def read_input(source: str | None, *, what: str = "input") -> bytes:
-    """Read a file path, or stdin for ``-``/None, refusing huge or missing inputs with a clear error."""
-    if source in (None, "-"):
-        if sys.stdin is None or sys.stdin.closed:
-            raise BadInputError(f"no {what} given", hint=f"pass the {what} as a file, or pipe it on stdin")
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        label = "standard input"
-    else:
-        path = Path(source)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
-        except FileNotFoundError:
-            raise BadInputError(f"{what} file not found: {source}") from None
-        except IsADirectoryError:
-            raise BadInputError(f"{what} is a folder, not a file: {source}") from None
-        except PermissionError:
-            raise BadInputError(f"cannot read {what} file (permission denied): {source}") from None
-        except OSError as exc:
-            raise BadInputError(f"cannot read {what} file {source}: {exc.strerror}") from None
-        label = source
-    if len(data) > MAX_INPUT_BYTES:
-        raise BadInputError(f"{what} from {label} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; "
-                            f"that is not a key or a token")
-    if not data.strip():
-        raise BadInputError(f"{what} from {label} is empty")
-    return data
-
-
-def read_text_input(source: str | None, *, what: str = "input") -> str:
-    """Read like ``read_input`` and decode UTF-8 (BOM tolerated), with a clear error for binary data."""
-    data = read_input(source, what=what)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(f"{what} is binary data, not text",
-                            hint="give a PEM, JWK or JWT as text") from None
-
 
 def read_password_file(path: str | None) -> bytes | None:
     """Return the first line of a passphrase file without its line ending, or None when no file is given."""
@@ -102,17 +59,7 @@ def write_output(text: str, output: str | None, *, private: bool) -> None:
         sys.stdout.write(terminal_text(text))
         sys.stdout.flush()
         return
-    path = Path(output)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    mode = 0o600 if private else 0o644
-    try:
-        fd = os.open(path, flags, mode)
-        if private:
-            os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT: tighten it before writing
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise BadInputError(f"cannot write {output}: {exc.strerror}") from None
+    write_file(Path(output), text.encode("utf-8"), private=private)
 
 
 def print_json(value: Any) -> None:
@@ -129,7 +76,7 @@ def load_key_arg(source: str | None, *, kid: str | None, password_file: str | No
     ``kid`` picks the key from a set; on an input with a single key that has another kid (or none), it
     names that key instead, which is how a PEM gets the kid registered in Okta.
     """
-    from oktatool.core.keys import load_key, load_keys
+    from oktatool.core.keys.key import load_key, load_keys
 
     data = read_input(source, what="key")
     passphrase = read_password_file(password_file)

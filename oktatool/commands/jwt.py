@@ -11,14 +11,13 @@ from oktatool.commands.common import (
     json_or_file,
     load_key_arg,
     print_json,
-    read_input,
-    read_text_input,
     write_output,
 )
 from oktatool.core.errors import ClaimError, PassphraseError
+from oktatool.core.files import read_input, read_text_input
 
 if TYPE_CHECKING:
-    from oktatool.core.jwt import DecodedToken, VerifiedToken
+    from oktatool.core.jose.jwt import DecodedToken, VerifiedToken
 
 
 def _read_token(source: str) -> str:
@@ -34,8 +33,8 @@ def _json_object(value: str, what: str) -> dict[str, Any]:
 
 def assertion(args: argparse.Namespace) -> int:
     """Print a fresh Okta client assertion (the bare token and a newline)."""
-    from oktatool.core.assertion import build_client_assertion
-    from oktatool.core.orgurl import parse_org_url
+    from oktatool.core.jose.assertion import build_client_assertion
+    from oktatool.core.okta.orgurl import parse_org_url
 
     org = parse_org_url(args.org)
     key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
@@ -46,7 +45,7 @@ def assertion(args: argparse.Namespace) -> int:
 
 def sign(args: argparse.Namespace) -> int:
     """Sign the claims with the key and print the bare token."""
-    from oktatool.core.jwt import sign_token
+    from oktatool.core.jose.jwt import sign_token
 
     claims = _json_object(args.claims, "--claims")
     header = _json_object(args.header, "--header") if args.header else None
@@ -95,7 +94,7 @@ def _render(decoded: DecodedToken) -> str:
 
 def decode(args: argparse.Namespace) -> int:
     """Show a token's header, claims, signature and times without verifying it."""
-    from oktatool.core.jwt import decode_token
+    from oktatool.core.jose.jwt import decode_token
 
     decoded = decode_token(_read_token(args.token))
     if args.json:
@@ -106,8 +105,8 @@ def decode(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace, token: str) -> VerifiedToken:
-    from oktatool.core.jwt import fetch_jwks, verify_with_jwks, verify_with_key
-    from oktatool.core.keys import load_keys
+    from oktatool.core.jose.jwt import fetch_jwks, verify_with_jwks, verify_with_key
+    from oktatool.core.keys.key import load_keys
 
     if args.jwks_url:
         keys = fetch_jwks(args.jwks_url, ca_bundle=args.ca_bundle)

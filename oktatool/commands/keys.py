@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from oktatool.commands.common import load_key_arg, read_input, read_password_file, write_output
+from oktatool.commands.common import load_key_arg, read_password_file, write_output
 from oktatool.core.errors import KeyMaterialError
+from oktatool.core.files import read_input
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
+    from oktatool.core.keys.key import Key
 
 
 def _refuse_stray_passphrase(fmt: str, flag: str, passphrase: bytes | None) -> None:
@@ -19,7 +20,7 @@ def _refuse_stray_passphrase(fmt: str, flag: str, passphrase: bytes | None) -> N
 
 
 def _write_key(key: Key, text: str, fmt: str, output: str | None) -> None:
-    from oktatool.core.keys import PRIVATE_FORMATS
+    from oktatool.core.keys.key import PRIVATE_FORMATS
 
     # jwk of a public key holds nothing secret; every format of an oct key that exists is the secret
     write_output(text, output, private=key.is_private and fmt in PRIVATE_FORMATS)
@@ -27,7 +28,7 @@ def _write_key(key: Key, text: str, fmt: str, output: str | None) -> None:
 
 def keygen(args: argparse.Namespace) -> int:
     """Generate a key and print or write it in the asked format (private JWK by default)."""
-    from oktatool.core.keys import KeySpec, generate_key
+    from oktatool.core.keys.key import KeySpec, generate_key
 
     passphrase = read_password_file(args.password_file)
     _refuse_stray_passphrase(args.format, "--password-file", passphrase)
@@ -52,7 +53,7 @@ def convert(args: argparse.Namespace) -> int:
 
 def thumbprint(args: argparse.Namespace) -> int:
     """Print the RFC 7638 SHA-256 thumbprint of the key, and nothing else."""
-    from oktatool.core.keys import load_key
+    from oktatool.core.keys.key import load_key
 
     data = read_input(args.input, what="key")
     passphrase = read_password_file(args.password_file)

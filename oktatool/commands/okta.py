@@ -15,11 +15,11 @@ from oktatool.core.errors import BadInputError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from oktatool.core.api import ApiResponse
-    from oktatool.core.keys import Key
-    from oktatool.core.okta import Connection, OktaClient
-    from oktatool.core.settings import Profile
-    from oktatool.core.tokens import TokenResponse
+    from oktatool.core.keys.key import Key
+    from oktatool.core.okta.api import ApiResponse
+    from oktatool.core.okta.client import Connection, OktaClient
+    from oktatool.core.okta.tokens import TokenResponse
+    from oktatool.core.store.settings import Profile
 
 #: the longest --timeout or --max-wait accepted: a day (larger values overflow the socket timeout)
 MAX_SECONDS = 86_400.0
@@ -127,8 +127,8 @@ def _check_seconds(flag: str, value: float, *, low: float, inclusive: bool) -> N
 
 
 def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaClient:
-    from oktatool.core.api import MAX_WAIT
-    from oktatool.core.okta import OktaClient
+    from oktatool.core.okta.api import MAX_WAIT
+    from oktatool.core.okta.client import OktaClient
 
     if max_wait is not None:
         _check_seconds("--max-wait", max_wait, low=0.0, inclusive=True)
@@ -137,10 +137,10 @@ def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaC
 
 def _connection(args: argparse.Namespace) -> Connection:
     """Build the connection from --profile and/or --org, --client-id, --key (flags win over the profile)."""
-    from oktatool.core.http import HttpOptions
-    from oktatool.core.okta import Connection
-    from oktatool.core.orgurl import parse_org_url
-    from oktatool.core.tokens import normalize_scopes
+    from oktatool.core.okta.client import Connection
+    from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import parse_org_url
+    from oktatool.core.okta.tokens import normalize_scopes
 
     profile = _read_profile(args.profile) if args.profile else None
     org = args.org or (profile.org_url if profile else None)
@@ -165,8 +165,8 @@ def _connection(args: argparse.Namespace) -> Connection:
 def _read_profile(name: str) -> Profile:
     """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
     from oktatool.core.errors import ConfigError
-    from oktatool.core.paths import AppPaths
-    from oktatool.core.settings import load_settings
+    from oktatool.core.store.paths import AppPaths
+    from oktatool.core.store.settings import load_settings
 
     loaded = load_settings(AppPaths.resolve().settings_file, keep_aside=False)
     if loaded.notice:  # moving the user's file aside is the window's job, with a notice the user sees
@@ -185,10 +185,10 @@ def _read_profile(name: str) -> Profile:
 
 def _library_key(name: str) -> Key:
     """Return the profile's key from the key library (the OS keyring); a locked file store needs --key."""
-    from oktatool.app import AppContext
+    from oktatool.context import AppContext
     from oktatool.core.errors import SecretStoreError
-    from oktatool.core.paths import AppPaths
-    from oktatool.core.settings import SettingsStore
+    from oktatool.core.store.paths import AppPaths
+    from oktatool.core.store.settings import SettingsStore
 
     paths = AppPaths.resolve()
     context = AppContext(paths, SettingsStore(paths.settings_file))  # the file exists: the profile came from it

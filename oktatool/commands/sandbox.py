@@ -29,7 +29,7 @@ def sandbox(args: argparse.Namespace) -> int:
     """Start the sandbox, print one JSON line describing it, and serve until SIGINT or SIGTERM."""
     _check(args)
     from oktatool.core.encoding import dumps_compact
-    from oktatool.core.paths import AppPaths
+    from oktatool.core.store.paths import AppPaths
     from oktatool.sandbox import Sandbox, SandboxOptions
 
     directory = Path(args.dir).expanduser() if args.dir else AppPaths.resolve().sandbox_dir

@@ -8,7 +8,7 @@ from typing import Any
 
 from oktatool.commands.common import print_json, write_output
 from oktatool.core.errors import BadInputError, OktaToolError, shorten
-from oktatool.core.scopes import Operation, Scope, ScopeCatalog, ScopeRequirement, split_endpoint
+from oktatool.core.okta.scopes import Operation, Scope, ScopeCatalog, ScopeRequirement, split_endpoint
 
 #: widest area text shown in the table before it is cut with an ellipsis
 AREA_WIDTH = 34

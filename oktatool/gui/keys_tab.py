@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import KeyMaterialError, OktaToolError, PassphraseError
-from oktatool.core.keyalgs import DEFAULT_OCT_BITS, DEFAULT_RSA_BITS, EC_CURVES, KTYS, OKP_CURVES, check_use
-from oktatool.core.keys import KID_MODES, Key, KeySpec, allowed_algs, generate_key, load_keys
+from oktatool.core.keys.algs import DEFAULT_OCT_BITS, DEFAULT_RSA_BITS, EC_CURVES, KTYS, OKP_CURVES, check_use
+from oktatool.core.keys.key import KID_MODES, Key, KeySpec, allowed_algs, generate_key, load_keys
 from oktatool.gui import tasks
 from oktatool.gui.models.key_library_model import COL_ADDED, COL_THUMBPRINT, KeyLibraryModel
 from oktatool.gui.widgets.output_pane import OutputPane
@@ -45,7 +45,7 @@ from oktatool.gui.widgets.store_unlock import PassphraseDialog, ready_store
 from oktatool.gui.widgets.tones import field_error_style, plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.app import AppContext
+    from oktatool.context import AppContext
 
 NO_CHOICE = "(none)"
 
@@ -492,7 +492,7 @@ class KeysTab(QWidget):
         passphrase: bytes | None = None
         try:
             if path is not None:
-                from oktatool.commands.common import read_input
+                from oktatool.core.files import read_input
 
                 data = await tasks.run_blocking(read_input, str(path), what="key")
             assert data is not None
@@ -593,7 +593,7 @@ class KeysTab(QWidget):
 
     def refresh_library(self) -> None:
         """Reload the library list (public facts only: no unlocking needed)."""
-        from oktatool.core.key_library import read_entries
+        from oktatool.core.keys.library import read_entries
 
         selected = self.selected_name()
         store = self.context.opened_store

@@ -21,9 +21,10 @@ from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QScreen
+    from PySide6.QtWidgets import QMessageBox
 
-    from oktatool.app import AppContext
-    from oktatool.core.settings import Settings
+    from oktatool.context import AppContext
+    from oktatool.core.store.settings import Settings
 
 TAB_SPECS = (
     TabSpec("keys", "Keys", "oktatool.gui.keys_tab", "KeysTab",
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.store_label)
         self._restore_state(context.settings.settings)
         self._started = False
+        self.notice_box: QMessageBox | None = None
 
     # --- construction -----------------------------------------------------------------------------
 
@@ -233,7 +235,7 @@ class MainWindow(QMainWindow):
         """Remember size, position and tab before closing."""
         from dataclasses import replace
 
-        from oktatool.core.settings import WindowState
+        from oktatool.core.store.settings import WindowState
 
         settings = self.context.settings.settings
         state = WindowState(**self.window_state())  # type: ignore[arg-type]

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import OktaToolError
-from oktatool.core.settings import SANDBOX_ORG, Profile
+from oktatool.core.store.settings import SANDBOX_ORG, Profile
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.app import AppContext
+    from oktatool.context import AppContext
 
 NO_KEY = "(no key)"
 
@@ -117,7 +117,7 @@ class ProfilesDialog(QDialog):
 
     def edited_profile(self) -> Profile:
         """Return the profile as the form shows it, or raise the error to show next to the form."""
-        from oktatool.core.orgurl import parse_org_url
+        from oktatool.core.okta.orgurl import parse_org_url
 
         org = SANDBOX_ORG
         if not self.sandbox.isChecked():

@@ -19,7 +19,7 @@ from oktatool.gui import tasks
 from oktatool.gui.main_window import TAB_SPECS
 
 if TYPE_CHECKING:
-    from oktatool.app import AppContext
+    from oktatool.context import AppContext
     from oktatool.gui.main_window import MainWindow
 
 Step = Callable[[], Awaitable[str]]
@@ -44,7 +44,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         return f"{kind} running, a 20 ms sleep took {(time.perf_counter() - started) * 1000:.0f} ms"
 
     async def deferred_imported() -> str:
-        from oktatool.gui.startup import DEFERRED_MODULES, import_deferred
+        from oktatool.gui.deferred import DEFERRED_MODULES, import_deferred
 
         await tasks.run_blocking(import_deferred)
         missing = [m for m in DEFERRED_MODULES if m not in sys.modules]
@@ -55,7 +55,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         return f"{', '.join(DEFERRED_MODULES)} ({crypto_versions()})"
 
     async def resources_found() -> str:
-        from oktatool.core.paths import resource
+        from oktatool.core.store.paths import resource
 
         icon_path = resource("icons", "oktatool.svg")
         if not icon_path.is_file():
@@ -72,7 +72,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
     key_box: list[Any] = []
 
     async def key_generated() -> str:
-        from oktatool.core.keys import KeySpec, generate_key
+        from oktatool.core.keys.key import KeySpec, generate_key
 
         def make() -> tuple[Any, str]:
             return generate_key(KeySpec("EC", crv="P-256", use="sig")), threading.current_thread().name
@@ -84,7 +84,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         return f"{key.describe()} kid {key.kid} in executor thread {thread}"
 
     async def jwt_round_trip() -> str:
-        from oktatool.core.jwt import sign_token, verify_with_key
+        from oktatool.core.jose.jwt import sign_token, verify_with_key
 
         if not key_box:
             raise RuntimeError("no key (the previous step failed)")
@@ -93,12 +93,12 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         token = sign_token({"iss": "oktatool-self-test", "sub": "oktatool-self-test", "iat": now, "exp": now + 60},
                            key)
         verified = verify_with_key(token, key.public())
-        return f"{verified.alg} token of {len(token)} characters signed and verified (oktatool.core.jwt)"
+        return f"{verified.alg} token of {len(token)} characters signed and verified (oktatool.core.jose.jwt)"
 
     async def store_answering() -> str:
         store = await tasks.run_blocking(context.secret_store)
         if store.locked:
-            from oktatool.core.secrets import EncryptedFileStore
+            from oktatool.core.store.secrets import EncryptedFileStore
 
             def scratch_round_trip() -> None:
                 with tempfile.TemporaryDirectory(prefix="oktatool-self-test-") as scratch:

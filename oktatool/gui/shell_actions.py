@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
@@ -28,11 +28,35 @@ from PySide6.QtWidgets import (
 
 from oktatool import __version__
 from oktatool.core.errors import OktaToolError
-from oktatool.core.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
+from oktatool.core.store.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    from oktatool.gui.main_window import MainWindow
+    from PySide6.QtWidgets import QStatusBar, QTabWidget
+
+    from oktatool.context import AppContext
+
+
+class MainWindow(Protocol):
+    """What the shell actions need of the main window (a Protocol, so this module never imports the window)."""
+
+    context: AppContext
+    tabs: QTabWidget
+    open_action: QAction
+    save_action: QAction
+    copy_action: QAction
+    paste_action: QAction
+    quit_action: QAction
+    preferences_action: QAction
+    about_action: QAction
+    edit_profiles_action: QAction
+    notice_box: QMessageBox | None
+
+    def close(self) -> bool: ...
+    def statusBar(self) -> QStatusBar: ...
+    def setWindowIcon(self, icon: QIcon) -> None: ...
+    def current_page(self) -> QWidget | None: ...
+    def reload_profiles(self) -> None: ...
 
 
 def _shortcut(action: QAction, keys: QKeySequence.StandardKey, fallback: str | None = None) -> None:
@@ -64,7 +88,7 @@ def wire(window: MainWindow) -> None:
 
 def apply_window_icon(window: QWidget) -> None:
     """Set the application icon (an SVG: loaded after the first paint)."""
-    from oktatool.core.paths import resource
+    from oktatool.core.store.paths import resource
 
     icon = QIcon(str(resource("icons", "oktatool.svg")))
     if not icon.isNull():
@@ -141,7 +165,7 @@ def show_notice(window: MainWindow, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, "oktatool", text, QMessageBox.StandardButton.Ok, window)
     box.setModal(False)
     box.show()
-    window.notice_box = box  # type: ignore[attr-defined]
+    window.notice_box = box
 
 
 def apply_color_scheme(choice: str) -> None:

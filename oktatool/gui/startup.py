@@ -4,25 +4,20 @@ headless modes (--self-test, --screenshot)."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication
 
 from oktatool.gui import tasks
+from oktatool.gui.deferred import import_deferred
 from oktatool.gui.widgets.error_dialog import ErrorReporter
 
 if TYPE_CHECKING:
     import argparse
 
-    from oktatool.app import AppContext
+    from oktatool.context import AppContext
     from oktatool.gui.main_window import MainWindow
-
-#: modules the start-up path must not load before the first paint; imported in the executor afterwards
-DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "requests", "keyring", "oktatool.core.keys",
-                    "oktatool.core.jwt")
-
 
 def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) -> ErrorReporter:
     """Send uncaught exceptions (Qt slots and asyncio tasks alike) to the error dialog."""
@@ -39,13 +34,6 @@ def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) 
 
     loop.set_exception_handler(on_loop_error)
     return reporter
-
-
-def import_deferred() -> tuple[str, ...]:
-    """Import the heavy modules (run in the executor) and return their names."""
-    for name in DEFERRED_MODULES:
-        importlib.import_module(name)
-    return DEFERRED_MODULES
 
 
 async def warm_up(window: MainWindow, context: AppContext) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from oktatool.core.errors import SandboxError
-from oktatool.core.settings import write_atomic
+from oktatool.core.files import write_atomic
 from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document

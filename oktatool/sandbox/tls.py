@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from oktatool.core.settings import write_atomic
+from oktatool.core.files import write_atomic
 
 CA_FILE = "ca.pem"
 SERVER_CERT_FILE = "server-cert.pem"

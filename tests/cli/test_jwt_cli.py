@@ -14,8 +14,8 @@ from joserfc import jwt as joserfc_jwt
 from joserfc.jwk import import_key as joserfc_import
 
 from oktatool.core.encoding import b64url_encode
-from oktatool.core.jwt import sign_token
-from oktatool.core.keys import Key, KeySpec, generate_key
+from oktatool.core.jose.jwt import sign_token
+from oktatool.core.keys.key import Key, KeySpec, generate_key
 from tests.conftest import CliRunner
 from tests.loopback_http import QuietHandler, serve_on_loopback
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.encoding import b64url_encode
-from oktatool.core.jwt import sign_token
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.jwt import sign_token
+from oktatool.core.keys.key import KeySpec, generate_key
 from tests.conftest import REPO_ROOT, CliRunner
 
 

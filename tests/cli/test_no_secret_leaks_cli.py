@@ -6,8 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from oktatool.core.jwt import sign_token
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.jwt import sign_token
+from oktatool.core.keys.key import KeySpec, generate_key
 from tests.conftest import CliRunner
 
 

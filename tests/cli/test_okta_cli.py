@@ -15,7 +15,7 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from oktatool.core.settings import Profile, Settings, save_settings
+from oktatool.core.store.settings import Profile, Settings, save_settings
 from oktatool.sandbox import Fault
 from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo

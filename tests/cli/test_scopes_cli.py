@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from oktatool.core.scopes import ScopeCatalog
+from oktatool.core.okta.scopes import ScopeCatalog
 from tests.conftest import CliRunner
 
 CATALOG = ScopeCatalog.load()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.encoding import b64url_encode
-from oktatool.core.jwt import sign_token
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.jwt import sign_token
+from oktatool.core.keys.key import KeySpec, generate_key
 from tests.conftest import CliRunner
 
 #: set the window title, ring the bell, an 8-bit CSI, a right-to-left override, DEL

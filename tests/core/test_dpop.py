@@ -10,10 +10,10 @@ from joserfc import jws as joserfc_jws
 from joserfc.jwk import import_key as joserfc_import
 from joserfc.jws import JWSRegistry
 
-from oktatool.core.dpop import DPoPKey, ath_for, make_proof, normalize_htu, proof_parts
 from oktatool.core.errors import BadInputError, KeyMaterialError
-from oktatool.core.jwt import decode_token
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.dpop import DPoPKey, ath_for, make_proof, normalize_htu, proof_parts
+from oktatool.core.jose.jwt import decode_token
+from oktatool.core.keys.key import KeySpec, generate_key
 
 NOW = 1_700_000_000
 #: joserfc refuses headers over 512 bytes by default; an RSA-2048 jwk makes the header about 560

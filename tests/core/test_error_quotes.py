@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
-from oktatool.core.assertion import check_assertion_token
-from oktatool.core.dpop import DPoPKey, make_proof
 from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import QUOTE_LIMIT, OktaToolError, shorten
-from oktatool.core.http import check_url
-from oktatool.core.jwt import sign_token, verify_with_jwks, verify_with_key
-from oktatool.core.keys import KeySpec, generate_key
-from oktatool.core.orgurl import parse_org_url
-from oktatool.core.scopes import ScopeCatalog, split_endpoint
+from oktatool.core.jose.assertion import check_assertion_token
+from oktatool.core.jose.dpop import DPoPKey, make_proof
+from oktatool.core.jose.jwt import sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.keys.key import KeySpec, generate_key
+from oktatool.core.okta.http import check_url
+from oktatool.core.okta.orgurl import parse_org_url
+from oktatool.core.okta.scopes import ScopeCatalog, split_endpoint
 
 HUGE = "A" * 1_000_000
 #: a message may hold several quoted values and its own words, never the input itself

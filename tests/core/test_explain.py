@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oktatool.core.explain import ExplainContext, explain, known_errors
-from oktatool.core.problems import parse_problem
-from oktatool.core.scopes import ScopeCatalog
+from oktatool.core.okta.explain import ExplainContext, explain, known_errors
+from oktatool.core.okta.problems import parse_problem
+from oktatool.core.okta.scopes import ScopeCatalog
 
 FACTS = Path("/work/shared/okta/FACTS.md")
 

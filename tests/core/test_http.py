@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.errors import BadInputError, NetworkError
-from oktatool.core.http import (
+from oktatool.core.okta.http import (
     HttpOptions,
     check_url,
     explain_network_error,

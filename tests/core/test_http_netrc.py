@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from oktatool.core.http import new_session
+from oktatool.core.okta.http import new_session
 from tests.loopback_http import QuietHandler, serve_on_loopback
 
 

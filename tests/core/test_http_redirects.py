@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from oktatool.core.errors import NetworkError
-from oktatool.core.http import new_session
-from oktatool.core.jwt import fetch_jwks
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.jwt import fetch_jwks
+from oktatool.core.keys.key import KeySpec, generate_key
+from oktatool.core.okta.http import new_session
 from tests.loopback_http import QuietHandler, serve_on_loopback
 
 JWKS = generate_key(KeySpec("EC", kid="ec-1")).export("jwks-public").encode()

@@ -12,7 +12,8 @@ from joserfc import jwt as joserfc_jwt
 from joserfc.jwk import import_key as joserfc_import
 from joserfc.jwt import JWTClaimsRegistry
 
-from oktatool.core.assertion import (
+from oktatool.core.errors import ClaimError, KeyMaterialError, OrgUrlError
+from oktatool.core.jose.assertion import (
     ERR_ALG,
     ERR_AUDIENCE,
     ERR_AUTH_METHOD,
@@ -30,10 +31,9 @@ from oktatool.core.assertion import (
     check_assertion_token,
     preflight_assertion,
 )
-from oktatool.core.errors import ClaimError, KeyMaterialError, OrgUrlError
-from oktatool.core.jwt import verify_with_key
-from oktatool.core.keys import Key, KeySpec, generate_key, load_key
-from oktatool.core.orgurl import parse_org_url
+from oktatool.core.jose.jwt import verify_with_key
+from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key
+from oktatool.core.okta.orgurl import parse_org_url
 
 NOW = 1_700_000_000
 ORG = parse_org_url("https://dev-123456.okta.com")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import ClaimError, TokenFormatError
-from oktatool.core.jwt import (
+from oktatool.core.jose.jwt import (
     MAX_TOKEN_CHARS,
     decode_token,
     format_duration,

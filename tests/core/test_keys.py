@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from joserfc.jwk import JWKRegistry
 
 from oktatool.core.errors import KeyMaterialError
-from oktatool.core.keys import Key, KeySpec, allowed_algs, forget_loaded_keys, generate_key, load_key, load_keys
+from oktatool.core.keys.key import Key, KeySpec, allowed_algs, forget_loaded_keys, generate_key, load_key, load_keys
 from tests.conftest import FIXTURES
 
 RFC7638_THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from oktatool.core.errors import KeyMaterialError, OktaToolError, PassphraseError
-from oktatool.core.keys import Key, KeySpec, generate_key, load_key, load_keys
+from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key, load_keys
 
 EC_KEY = generate_key(KeySpec("EC", kid="ec-1"))
 ED_KEY = generate_key(KeySpec("OKP", crv="Ed25519", kid="ed-1"))

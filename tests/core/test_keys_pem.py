@@ -13,7 +13,7 @@ from cryptography.x509.oid import NameOID
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from oktatool.core.errors import KeyMaterialError, PassphraseError
-from oktatool.core.keys import Key, KeySpec, generate_key, load_key
+from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command line")
 

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from oktatool.core.assertion import build_client_assertion, check_assertion_token
-from oktatool.core.dpop import DPoPKey, make_proof
 from oktatool.core.errors import OktaToolError
-from oktatool.core.jwt import decode_token, parse_compact, sign_token, verify_with_jwks, verify_with_key
-from oktatool.core.keys import Key, KeySpec, generate_key, load_key
-from oktatool.core.orgurl import parse_org_url
+from oktatool.core.jose.assertion import build_client_assertion, check_assertion_token
+from oktatool.core.jose.dpop import DPoPKey, make_proof
+from oktatool.core.jose.jwt import decode_token, parse_compact, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key
+from oktatool.core.okta.orgurl import parse_org_url
 
 ORG = parse_org_url("https://dev-123456.okta.com")
 CLIENT = "0oa1b2c3d4E5f6G7h8i9"

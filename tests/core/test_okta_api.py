@@ -15,16 +15,16 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from oktatool.core.api import ApiClient
-from oktatool.core.dpop import DPoPKey
 from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import ApiError, BadInputError, CancelledError
-from oktatool.core.http import new_session
-from oktatool.core.jwt import parse_compact
-from oktatool.core.keys import load_key
-from oktatool.core.okta import Connection, DPoPSigner, OktaClient
-from oktatool.core.orgurl import parse_org_url
-from oktatool.core.tokens import TokenResponse
+from oktatool.core.jose.dpop import DPoPKey
+from oktatool.core.jose.jwt import parse_compact
+from oktatool.core.keys.key import load_key
+from oktatool.core.okta.api import ApiClient
+from oktatool.core.okta.client import Connection, DPoPSigner, OktaClient
+from oktatool.core.okta.http import new_session
+from oktatool.core.okta.orgurl import parse_org_url
+from oktatool.core.okta.tokens import TokenResponse
 from oktatool.sandbox.org import SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo
 from tests.okta_stub import Answer, Seen, json_answer, stub_server

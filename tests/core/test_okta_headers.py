@@ -7,7 +7,7 @@ from email.utils import formatdate
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oktatool.core.headers import (
+from oktatool.core.okta.headers import (
     Challenge,
     Link,
     RateLimit,

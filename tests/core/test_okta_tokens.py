@@ -14,13 +14,13 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
-from oktatool.core.dpop import DPoPKey
 from oktatool.core.errors import BadInputError, TokenError
-from oktatool.core.http import new_session
-from oktatool.core.keys import load_key
-from oktatool.core.okta import Connection, DPoPSigner, OktaClient
-from oktatool.core.orgurl import parse_org_url
-from oktatool.core.tokens import (
+from oktatool.core.jose.dpop import DPoPKey
+from oktatool.core.keys.key import load_key
+from oktatool.core.okta.client import Connection, DPoPSigner, OktaClient
+from oktatool.core.okta.http import new_session
+from oktatool.core.okta.orgurl import parse_org_url
+from oktatool.core.okta.tokens import (
     CLIENT_ASSERTION_TYPE,
     ClientCredentials,
     TokenClient,
@@ -142,7 +142,7 @@ def test_dpop_nonce_round_trip_with_a_new_assertion_and_proof(dpop_sandbox: Sand
 
 
 def _proof_key(proof: str) -> ECKey:
-    from oktatool.core.jwt import parse_compact
+    from oktatool.core.jose.jwt import parse_compact
 
     return ECKey.import_key(parse_compact(proof).header["jwk"])
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oktatool.core.errors import BadInputError, OrgUrlError
-from oktatool.core.orgurl import OrgUrl, parse_org_url
+from oktatool.core.okta.orgurl import OrgUrl, parse_org_url
 
 
 @pytest.mark.parametrize("text", [

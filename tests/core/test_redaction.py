@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oktatool.core.http import SECRET_FIELDS, redact_text
+from oktatool.core.okta.http import SECRET_FIELDS, redact_text
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from oktatool.core.errors import BadInputError
-from oktatool.core.paths import resource
-from oktatool.core.scopes import Operation, ScopeCatalog, normalize_path, split_endpoint
+from oktatool.core.okta.scopes import Operation, ScopeCatalog, normalize_path, split_endpoint
+from oktatool.core.store.paths import resource
 from tests.conftest import REPO_ROOT
 
 CATALOG = ScopeCatalog.load()

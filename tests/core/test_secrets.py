@@ -13,10 +13,10 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.key_library import KeyLibrary, read_entries
-from oktatool.core.keys import KeySpec, generate_key, load_key
-from oktatool.core.paths import AppPaths
-from oktatool.core.secrets import (
+from oktatool.core.keys.key import KeySpec, generate_key, load_key
+from oktatool.core.keys.library import KeyLibrary, read_entries
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import (
     KEYRING_LIMIT,
     SERVICE,
     EncryptedFileStore,

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oktatool.core.errors import ConfigError
-from oktatool.core.settings import (
+from oktatool.core.files import write_atomic
+from oktatool.core.store.settings import (
     SANDBOX_ORG,
     SANDBOX_PROFILE,
     Preferences,
@@ -24,7 +25,6 @@ from oktatool.core.settings import (
     save_settings,
     settings_from_dict,
     settings_to_dict,
-    write_atomic,
 )
 
 

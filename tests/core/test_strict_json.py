@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from oktatool.core.encoding import b64url_encode, dumps_compact, dumps_pretty, loads_strict
 from oktatool.core.errors import ClaimError, TokenFormatError
-from oktatool.core.jwt import decode_token, numeric_date, parse_json_object, sign_token
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.jwt import decode_token, numeric_date, parse_json_object, sign_token
+from oktatool.core.keys.key import KeySpec, generate_key
 
 
 def _token(header_text: str, payload_text: str) -> str:

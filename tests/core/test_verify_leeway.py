@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from oktatool.core.errors import BadInputError
-from oktatool.core.jwt import MAX_LEEWAY, sign_token, verify_with_jwks, verify_with_key
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.jose.jwt import MAX_LEEWAY, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.keys.key import KeySpec, generate_key
 
 NOW = 1_700_000_000
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from oktatool.app import AppContext
-from oktatool.core.paths import AppPaths
-from oktatool.core.secrets import MemoryStore
-from oktatool.core.settings import SettingsStore
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import MemoryStore
+from oktatool.core.store.settings import SettingsStore
 
 
 @pytest.fixture

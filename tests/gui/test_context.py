@@ -6,10 +6,10 @@ import json
 import urllib.request
 from pathlib import Path
 
-from oktatool.app import AppContext
-from oktatool.core.paths import AppPaths
-from oktatool.core.secrets import MemoryStore
-from oktatool.core.settings import SettingsStore
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import MemoryStore
+from oktatool.core.store.settings import SettingsStore
 
 
 def test_the_sandbox_starts_on_demand_keeps_its_key_and_stops(isolated_home: Path) -> None:
@@ -33,7 +33,7 @@ def test_library_names_come_from_the_index_without_the_store(isolated_home: Path
     store = MemoryStore()
     context = AppContext(paths, SettingsStore(paths.settings_file), secret_store=store)
     assert context.library_names() == []
-    from oktatool.core.keys import KeySpec, generate_key
+    from oktatool.core.keys.key import KeySpec, generate_key
 
     context.key_library().save("k", generate_key(KeySpec("EC")))
     assert context.library_names() == ["k"]

@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from oktatool.core.key_library import LibraryEntry
-from oktatool.core.keys import KeySpec, generate_key
+from oktatool.core.keys.key import KeySpec, generate_key
+from oktatool.core.keys.library import LibraryEntry
 from oktatool.gui.models.key_library_model import (
     COL_KID,
     COL_NAME,

@@ -16,8 +16,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
-from oktatool.app import AppContext
-from oktatool.core.keys import allowed_algs, load_key
+from oktatool.context import AppContext
+from oktatool.core.keys.key import allowed_algs, load_key
 from oktatool.gui.keys_tab import NO_CHOICE, PANES, KeysTab
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from tests.gui.conftest import finish, openssl
@@ -297,7 +297,7 @@ def test_cancelling_the_passphrase_prompt_leaves_a_message(tab: KeysTab, aloop: 
 
 
 def test_a_jwks_with_two_keys_asks_which(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    from oktatool.core.keys import KeySpec, generate_key
+    from oktatool.core.keys.key import KeySpec, generate_key
 
     first = generate_key(KeySpec("EC", kid_mode="custom", kid="first"))
     second = generate_key(KeySpec("OKP", kid_mode="custom", kid="second"))
@@ -329,7 +329,7 @@ def test_open_file_and_drop_a_file(tab: KeysTab, aloop: asyncio.AbstractEventLoo
 
 
 def test_dropping_text_imports_it(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    from oktatool.core.keys import KeySpec, generate_key
+    from oktatool.core.keys.key import KeySpec, generate_key
 
     mime = QMimeData()
     mime.setText(generate_key(KeySpec("EC")).export("jwk"))

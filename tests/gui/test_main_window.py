@@ -14,10 +14,10 @@ from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from oktatool.app import AppContext
-from oktatool.core.paths import AppPaths
-from oktatool.core.secrets import MemoryStore
-from oktatool.core.settings import SANDBOX_PROFILE, Profile, SettingsStore, load_settings
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import MemoryStore
+from oktatool.core.store.settings import SANDBOX_PROFILE, Profile, SettingsStore, load_settings
 from oktatool.gui.keys_tab import KeysTab
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
 from oktatool.gui.profiles_dialog import NO_KEY, ProfilesDialog
@@ -189,7 +189,7 @@ def test_a_dark_preference_gives_a_dark_palette(qapp: QApplication) -> None:
 
 
 def test_unexpected_errors_open_a_dialog_and_details_hold_no_secrets(qtbot: Any, window: MainWindow) -> None:
-    from oktatool.core.keys import KeySpec, generate_key
+    from oktatool.core.keys.key import KeySpec, generate_key
 
     pem = generate_key(KeySpec("EC")).export("pem")
     token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl"
@@ -271,7 +271,7 @@ def test_an_exception_in_a_qt_slot_reaches_the_dialog(qtbot: Any, window: MainWi
 
 def test_a_window_saved_off_screen_opens_on_screen(qtbot: Any, isolated_home: Path,
                                                    aloop: asyncio.AbstractEventLoop) -> None:
-    from oktatool.core.settings import WindowState
+    from oktatool.core.store.settings import WindowState
 
     context = new_context(isolated_home)
     context.save_settings(replace(context.settings.settings,
@@ -284,7 +284,7 @@ def test_a_window_saved_off_screen_opens_on_screen(qtbot: Any, isolated_home: Pa
 
 
 def test_edit_paste_imports_the_key_on_the_clipboard(window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:
-    from oktatool.core.keys import KeySpec, generate_key
+    from oktatool.core.keys.key import KeySpec, generate_key
     from tests.gui.conftest import finish
 
     key = generate_key(KeySpec("EC", crv="P-521"))

@@ -6,10 +6,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from oktatool.app import AppContext
-from oktatool.core.paths import AppPaths
-from oktatool.core.secrets import EncryptedFileStore, MemoryStore
-from oktatool.core.settings import SettingsStore
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import EncryptedFileStore, MemoryStore
+from oktatool.core.store.settings import SettingsStore
 from oktatool.gui.main_window import MainWindow
 from oktatool.gui.startup import warm_up
 from oktatool.gui.widgets.store_unlock import PassphraseDialog, ready_store

@@ -90,7 +90,7 @@ def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated
     from PySide6.QtWidgets import QApplication
 
     from oktatool.app import run_gui
-    from oktatool.core.settings import load_settings
+    from oktatool.core.store.settings import load_settings
     from oktatool.gui.main_window import MainWindow
 
     monkeypatch.setenv("OKTATOOL_SECRET_STORE", "memory")

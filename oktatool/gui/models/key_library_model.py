@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from oktatool.core.key_library import LibraryEntry
+from oktatool.core.keys.library import LibraryEntry
 
 COL_NAME, COL_SHAPE, COL_KID, COL_THUMBPRINT, COL_ADDED = range(5)
 HEADERS = ("Name", "Key", "kid", "Thumbprint", "Added")

@@ -34,7 +34,7 @@ _SECRET_SHAPES = (
 
 def redact_details(text: str) -> str:
     """Remove anything in ``text`` that looks like key material, a token or a secret form member."""
-    from oktatool.core.http import redact_text
+    from oktatool.core.okta.http import redact_text
 
     for pattern, replacement in _SECRET_SHAPES:
         text = pattern.sub(replacement, text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from oktatool.app import AppContext
+    from oktatool.context import AppContext
 
 
 @dataclass(frozen=True)

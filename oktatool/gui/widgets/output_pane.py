@@ -99,10 +99,11 @@ class OutputPane(QFrame):
 
     def save_to(self, path: Path) -> bool:
         """Write the text to ``path`` (mode 0600 when private); say what happened next to the buttons."""
-        from oktatool.commands.common import write_output
+        from oktatool.core.files import write_file
 
+        text = self.text()
         try:
-            write_output(self.text(), str(path), private=self.private)
+            write_file(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), private=self.private)
         except OktaToolError as exc:
             self.status.setText(exc.description)
             return False

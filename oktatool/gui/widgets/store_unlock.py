@@ -11,8 +11,8 @@ from oktatool.gui import tasks
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.app import AppContext
-    from oktatool.core.secrets import SecretStore
+    from oktatool.context import AppContext
+    from oktatool.core.store.secrets import SecretStore
 
 
 class PassphraseDialog(QDialog):
@@ -71,7 +71,7 @@ async def ready_store(context: AppContext, parent: QWidget) -> SecretStore | Non
     store = await tasks.run_blocking(context.secret_store)
     if not store.locked:
         return store
-    from oktatool.core.secrets import EncryptedFileStore
+    from oktatool.core.store.secrets import EncryptedFileStore
 
     assert isinstance(store, EncryptedFileStore)
     new = not store.exists

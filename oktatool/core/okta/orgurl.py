@@ -12,7 +12,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from oktatool.core.errors import OrgUrlError, shorten
-from oktatool.core.http import is_loopback_host
+from oktatool.core.okta.http import is_loopback_host
 
 #: the org authorization server's token endpoint (FACTS.md §4.6); a custom AS cannot mint Okta API scopes
 TOKEN_PATH = "/oauth2/v1/token"  # noqa: S105 - a URL path, not a secret

@@ -67,7 +67,7 @@ def resource_dir() -> Path:
     and a source checkout has it at the top of the repository.
     """
     frozen_root = getattr(sys, "_MEIPASS", None)
-    package_root = Path(__file__).resolve().parent.parent
+    package_root = Path(__file__).resolve().parents[2]
     candidates = []
     if frozen_root:
         candidates.append(Path(frozen_root) / "oktatool" / "resources")

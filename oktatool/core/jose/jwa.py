@@ -19,7 +19,7 @@ from oktatool.core.encoding import b64url_decode
 from oktatool.core.errors import KeyMaterialError, shorten
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
+    from oktatool.core.keys.key import Key
 
 HMAC_ALGS = ("HS256", "HS384", "HS512")
 RSA_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.settings import write_atomic
+from oktatool.core.files import write_atomic
 
 if TYPE_CHECKING:
-    from oktatool.core.paths import AppPaths
+    from oktatool.core.store.paths import AppPaths
 
 #: service name under which oktatool's entries appear in the OS keyring
 SERVICE = "oktatool"

@@ -19,7 +19,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
 from oktatool.core.errors import KeyMaterialError, PassphraseError
-from oktatool.core.keyjwk import PRIVATE_TYPES, PUBLIC_TYPES, Material, material_from_jwk
+from oktatool.core.keys.jwk import PRIVATE_TYPES, PUBLIC_TYPES, Material, material_from_jwk
 
 #: refuse larger input before looking at it: a JWKS of a dozen RSA-8192 keys with certificates is < 200 KB
 MAX_KEY_INPUT = 1024 * 1024

@@ -17,11 +17,17 @@ from urllib.parse import urljoin, urlsplit
 
 from oktatool.core.encoding import dumps_compact
 from oktatool.core.errors import ApiError, BadInputError, CancelledError, OktaToolError
-from oktatool.core.explain import ExplainContext
-from oktatool.core.headers import RateLimit, next_link, parse_rate_limit, parse_www_authenticate, seconds_until_retry
-from oktatool.core.http import check_url, explain_network_error, redact_headers
-from oktatool.core.problems import Problem, parse_problem
-from oktatool.core.tokens import NonceStore, ProofSigner, TokenResponse, origin_of
+from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.headers import (
+    RateLimit,
+    next_link,
+    parse_rate_limit,
+    parse_www_authenticate,
+    seconds_until_retry,
+)
+from oktatool.core.okta.http import check_url, explain_network_error, redact_headers
+from oktatool.core.okta.problems import Problem, parse_problem
+from oktatool.core.okta.tokens import NonceStore, ProofSigner, TokenResponse, origin_of
 
 if TYPE_CHECKING:
     import requests

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x
 
 from oktatool.core.encoding import dumps_pretty
 from oktatool.core.errors import KeyMaterialError
-from oktatool.core.keyalgs import (
+from oktatool.core.keys.algs import (
     DEFAULT_CRV,
     DEFAULT_OCT_BITS,
     DEFAULT_RSA_BITS,
@@ -34,9 +34,9 @@ from oktatool.core.keyalgs import (
     default_alg,
     natural_use,
 )
-from oktatool.core.keyexport import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
-from oktatool.core.keyformats import ParsedKey, parse_key_input
-from oktatool.core.keyjwk import (
+from oktatool.core.keys.export import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
+from oktatool.core.keys.formats import ParsedKey, parse_key_input
+from oktatool.core.keys.jwk import (
     CURVE_BITS,
     EC_CURVE_BY_CRV,
     KEY_MEMBERS,

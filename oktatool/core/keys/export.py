@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 from oktatool.core.errors import KeyMaterialError
-from oktatool.core.keyjwk import PRIVATE_TYPES, Material, PrivateKey, public_of, shape_of
+from oktatool.core.keys.jwk import PRIVATE_TYPES, Material, PrivateKey, public_of, shape_of
 
 MAX_CERT_DAYS = 36500
 _CN_MAX = 64  # ub-common-name, RFC 5280 appendix A

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from oktatool.core.errors import BadInputError, TokenError
-from oktatool.core.explain import ExplainContext
-from oktatool.core.http import explain_network_error
-from oktatool.core.problems import parse_problem
+from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.http import explain_network_error
+from oktatool.core.okta.problems import parse_problem
 
 if TYPE_CHECKING:
     import requests

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core import jwa
 from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
 from oktatool.core.errors import (
     BadInputError,
@@ -25,9 +24,10 @@ from oktatool.core.errors import (
     VerificationError,
     shorten,
 )
+from oktatool.core.jose import jwa
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
+    from oktatool.core.keys.key import Key
 
 #: refuse longer input before decoding anything (an Okta token is a few kB; a cookie jar is not a JWT)
 MAX_TOKEN_CHARS = 256 * 1024
@@ -528,8 +528,8 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
     import requests
 
     from oktatool.core.errors import NetworkError
-    from oktatool.core.http import HttpOptions, check_url, explain_network_error, new_session
-    from oktatool.core.keys import load_keys
+    from oktatool.core.keys.key import load_keys
+    from oktatool.core.okta.http import HttpOptions, check_url, explain_network_error, new_session
 
     check_url(url)
     options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)

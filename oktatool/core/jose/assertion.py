@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core import jwa
 from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten
-from oktatool.core.jwt import Clock, numeric_date, sign_claims
-from oktatool.core.orgurl import OrgUrl, parse_org_url
+from oktatool.core.jose import jwa
+from oktatool.core.jose.jwt import Clock, numeric_date, sign_claims
+from oktatool.core.okta.orgurl import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
+    from oktatool.core.keys.key import Key
 
 #: algorithms Okta accepts for client assertions (FACTS.md §8)
 OKTA_ASSERTION_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
@@ -235,7 +235,7 @@ def check_assertion_token(token: str, org: OrgUrl, client_id: str, *, key: Key |
                           now: float | None = None) -> list[Finding]:
     """Preflight an assertion made elsewhere (pasted); with ``key`` (public is enough) check its signature too."""
     from oktatool.core.errors import VerificationError
-    from oktatool.core.jwt import decode_token, verify_with_key
+    from oktatool.core.jose.jwt import decode_token, verify_with_key
 
     moment = time.time() if now is None else now
     decoded = decode_token(token, now=moment, strict=True)

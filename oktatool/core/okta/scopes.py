@@ -200,7 +200,7 @@ class ScopeCatalog:
     def load(cls, path: Path | None = None) -> ScopeCatalog:
         """Return the catalog shipped in resources/okta/catalog.json (read once, then cached)."""
         if path is None:
-            from oktatool.core.paths import resource
+            from oktatool.core.store.paths import resource
 
             path = resource("okta", "catalog.json")
         return _load_cached(Path(path))

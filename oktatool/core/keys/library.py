@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oktatool.core.errors import BadInputError, SecretStoreError
-from oktatool.core.settings import write_atomic
+from oktatool.core.files import write_atomic
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
-    from oktatool.core.secrets import SecretStore
+    from oktatool.core.keys.key import Key
+    from oktatool.core.store.secrets import SecretStore
 
 #: prefix of library entries in the secret store
 ENTRY_PREFIX = "key:"
@@ -125,7 +125,7 @@ class KeyLibrary:
 
     def load(self, name: str) -> Key:
         """Return the key stored as ``name``."""
-        from oktatool.core.keys import load_key
+        from oktatool.core.keys.key import load_key
 
         stored = self.store.get(ENTRY_PREFIX + name)
         if stored is None:

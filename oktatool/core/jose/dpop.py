@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from oktatool.core import jwa
 from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import BadInputError, KeyMaterialError, shorten
-from oktatool.core.jwt import sign_claims
+from oktatool.core.jose import jwa
+from oktatool.core.jose.jwt import sign_claims
 
 if TYPE_CHECKING:
-    from oktatool.core.keys import Key
+    from oktatool.core.keys.key import Key
 
 #: algorithms Okta lists in dpop_signing_alg_values_supported (FACTS.md §2)
 OKTA_DPOP_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
@@ -55,7 +55,7 @@ class DPoPKey:
     @classmethod
     def generate(cls, kty: str = "EC", *, crv: str = "P-256", size: int = 2048) -> DPoPKey:
         """Generate a fresh DPoP key pair: EC P-256 by default, or RSA of ``size`` bits."""
-        from oktatool.core.keys import KeySpec, generate_key
+        from oktatool.core.keys.key import KeySpec, generate_key
 
         if kty == "EC":
             return cls.from_key(generate_key(KeySpec(kty="EC", crv=crv, use="sig", kid_mode="none")))

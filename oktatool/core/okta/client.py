@@ -13,20 +13,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from oktatool.core.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path
-from oktatool.core.assertion import DEFAULT_LIFETIME, build_client_assertion
-from oktatool.core.dpop import DPoPKey, make_proof
 from oktatool.core.errors import BadInputError
-from oktatool.core.explain import ExplainContext
-from oktatool.core.http import HttpOptions, new_session
-from oktatool.core.keys import Key
-from oktatool.core.orgurl import OrgUrl
-from oktatool.core.tokens import ClientCredentials, NonceStore, TokenClient, TokenResponse, normalize_scopes
+from oktatool.core.jose.assertion import DEFAULT_LIFETIME, build_client_assertion
+from oktatool.core.jose.dpop import DPoPKey, make_proof
+from oktatool.core.keys.key import Key
+from oktatool.core.okta.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path
+from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.http import HttpOptions, new_session
+from oktatool.core.okta.orgurl import OrgUrl
+from oktatool.core.okta.tokens import ClientCredentials, NonceStore, TokenClient, TokenResponse, normalize_scopes
 
 if TYPE_CHECKING:
     import requests
 
-    from oktatool.core.scopes import ScopeCatalog
+    from oktatool.core.okta.scopes import ScopeCatalog
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class OktaClient:
         """Return the scope catalog (loaded on first use)."""
         with self._catalog_lock:
             if self._catalog is None:
-                from oktatool.core.scopes import ScopeCatalog
+                from oktatool.core.okta.scopes import ScopeCatalog
 
                 self._catalog = ScopeCatalog.load()
             return self._catalog

@@ -15,9 +15,9 @@ from http import HTTPStatus
 from typing import Any
 
 from oktatool.core.errors import ApiError, TokenError
-from oktatool.core.explain import ExplainContext, Explanation, explain
-from oktatool.core.headers import Challenge, parse_www_authenticate
-from oktatool.core.http import redact_text
+from oktatool.core.okta.explain import ExplainContext, Explanation, explain
+from oktatool.core.okta.headers import Challenge, parse_www_authenticate
+from oktatool.core.okta.http import redact_text
 
 #: most characters of a non-JSON error body repeated in a message
 MAX_RAW_BODY = 300

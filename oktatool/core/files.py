@@ -1,0 +1,134 @@
+"""Reading inputs and writing files: size-capped reads, atomic writes, owner-only private files.
+
+Every write goes through ``write_atomic`` (a temp file beside the target, fsync, rename), so a crash or
+a full disk never leaves a half-written key or settings file, and a private file is created with mode
+0600 from the start instead of being tightened afterwards (``os.fchmod`` is missing on Windows Python
+before 3.13). A target that exists and is not a regular file (``/dev/stdout``, a FIFO) is written in
+place: renaming over it would replace the device itself.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import threading
+from pathlib import Path
+
+from oktatool.core.errors import BadInputError
+
+#: refuse inputs larger than this before parsing them (a key or token is never close)
+MAX_INPUT_BYTES = 4 * 1024 * 1024
+
+
+def read_input(source: str | None, *, what: str = "input") -> bytes:
+    """Read a file path, or stdin for ``-``/None, refusing huge or missing inputs with a clear error."""
+    if source in (None, "-"):
+        if sys.stdin is None or sys.stdin.closed:
+            raise BadInputError(f"no {what} given", hint=f"pass the {what} as a file, or pipe it on stdin")
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        label = "standard input"
+    else:
+        path = Path(source)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+        except FileNotFoundError:
+            raise BadInputError(f"{what} file not found: {source}") from None
+        except IsADirectoryError:
+            raise BadInputError(f"{what} is a folder, not a file: {source}") from None
+        except PermissionError:
+            raise BadInputError(f"cannot read {what} file (permission denied): {source}") from None
+        except OSError as exc:
+            raise BadInputError(f"cannot read {what} file {source}: {exc.strerror}") from None
+        label = source
+    if len(data) > MAX_INPUT_BYTES:
+        raise BadInputError(f"{what} from {label} is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB; "
+                            f"that is not a key or a token")
+    if not data.strip():
+        raise BadInputError(f"{what} from {label} is empty")
+    return data
+
+
+def read_text_input(source: str | None, *, what: str = "input") -> str:
+    """Read like ``read_input`` and decode UTF-8 (BOM tolerated), with a clear error for binary data."""
+    data = read_input(source, what=what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(f"{what} is binary data, not text",
+                            hint="give a PEM, JWK or JWT as text") from None
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and every missing parent owner-only (0700), whatever the umask."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        if os.name != "nt":
+            os.chmod(level, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Write ``data`` to ``path`` all or nothing: a temp file beside it, fsync, rename over it (raises OSError)."""
+    make_private_dirs(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        # a leftover temp file (a crash, a reused pid) would keep its old mode through O_CREAT: start afresh
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries to disk (a rename is durable only then); a no-op where folders can't be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes, *, private: bool) -> None:
+    """Save a user's output file: atomic, owner-only (0600) when ``private``; raises BadInputError."""
+    try:
+        existing = path.stat()
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise BadInputError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        if existing is not None and stat.S_ISDIR(existing.st_mode):
+            raise BadInputError(f"cannot write {path}: it is a folder", hint="give a file name")
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            with path.open("wb") as handle:  # a device or pipe: never rename over it
+                handle.write(data)
+            return
+        if not path.parent.is_dir():
+            raise BadInputError(f"cannot write {path}: the folder {path.parent} does not exist",
+                                hint="create the folder first, or choose another one")
+        write_atomic(path, data, mode=0o600 if private else 0o644)
+    except OSError as exc:
+        raise BadInputError(f"cannot write {path}: {exc.strerror}") from None
