@@ -13,10 +13,13 @@ if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
+    from oktatool.core.keys.key import Key
     from oktatool.core.keys.library import KeyLibrary
+    from oktatool.core.okta.client import Connection
+    from oktatool.core.okta.http import HttpOptions
     from oktatool.core.store.paths import AppPaths
     from oktatool.core.store.secrets import SecretStore
-    from oktatool.core.store.settings import Settings, SettingsStore
+    from oktatool.core.store.settings import Profile, Settings, SettingsStore
     from oktatool.sandbox import Sandbox, SandboxInfo
 
 
@@ -80,6 +83,76 @@ class AppContext:
                 sandbox.start()
                 self._sandbox = sandbox
             return self._sandbox.info
+
+    @property
+    def sandbox_running(self) -> SandboxInfo | None:
+        """Return the sandbox's connection details if it was started (never starts it)."""
+        return self._sandbox.info if self._sandbox is not None else None
+
+    def profile(self, name: str | None = None) -> Profile:
+        """Return the profile called ``name`` (default: the active one); raise ConfigError when there is none."""
+        from oktatool.core.errors import ConfigError
+
+        settings = self.settings.settings
+        wanted = name if name is not None else settings.active_profile
+        for candidate in settings.profiles:
+            if candidate.name == wanted:
+                return candidate
+        names = ", ".join(p.name for p in settings.profiles)
+        raise ConfigError(f"no profile named {wanted!r}", hint=f"saved profiles: {names}" if names else
+                          "add one with Edit profiles…")
+
+    def profile_key(self, profile: Profile) -> Key:
+        """Return the private key a profile signs with (blocking: opens the store, may start the sandbox)."""
+        from oktatool.core.errors import ConfigError, SecretStoreError
+        from oktatool.core.keys.key import load_key
+
+        if profile.is_sandbox:
+            info = self.sandbox()
+            return load_key(info.jwk_file.read_bytes())
+        if not profile.key_ref:
+            raise ConfigError(f"the profile {profile.name!r} has no key",
+                              hint="choose its key in Edit profiles… (the window), or pass --key FILE")
+        store = self.secret_store()
+        if store.locked:
+            raise SecretStoreError(f"the profile's key {profile.key_ref!r} is in the passphrase-protected secret "
+                                   "store, which is locked", hint="unlock the secret store, or pass --key FILE")
+        return self.key_library().load(profile.key_ref)
+
+    def connection(self, profile: Profile, *, http: HttpOptions | None = None, key: Key | None = None,
+                   kid: str | None = None, key_kids: tuple[str, ...] = ()) -> Connection:
+        """Build what OktaClient needs to act as the profile's service app (blocking: see ``profile_key``).
+
+        The Local sandbox profile starts the in-process sandbox and uses its service app, key and granted
+        scopes; ``key``/``kid`` replace the profile's key (the CLI's --key).
+        """
+        from dataclasses import replace
+
+        from oktatool.core.errors import ConfigError
+        from oktatool.core.okta.client import Connection
+        from oktatool.core.okta.http import HttpOptions
+        from oktatool.core.okta.orgurl import parse_org_url
+        from oktatool.core.okta.tokens import normalize_scopes
+
+        http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
+        lifetime = self.settings.settings.preferences.assertion_lifetime
+        scopes = normalize_scopes(profile.scopes) if profile.scopes else ()
+        if profile.is_sandbox:
+            info = self.sandbox()
+            signing = key or self.profile_key(profile)
+            if info.ca_file is not None and http.ca_bundle is None:
+                http = replace(http, ca_bundle=info.ca_file)
+            return Connection(parse_org_url(info.org_url), info.client_id, signing, kid=kid,
+                              key_kids=key_kids or ((signing.kid,) if signing.kid else ()),
+                              scopes=scopes or info.scopes, dpop=profile.dpop or info.dpop_required, http=http,
+                              assertion_lifetime=lifetime)
+        if not profile.client_id:
+            raise ConfigError(f"the profile {profile.name!r} has no client id",
+                              hint="set the service app's client id in Edit profiles…, or pass --client-id")
+        signing = key or self.profile_key(profile)
+        return Connection(parse_org_url(profile.org_url), profile.client_id, signing, kid=kid,
+                          key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes,
+                          dpop=profile.dpop, http=http, assertion_lifetime=lifetime)
 
     def close(self) -> None:
         """Stop what the context started (the sandbox org)."""

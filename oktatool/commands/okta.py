@@ -6,6 +6,7 @@ import argparse
 import math
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from oktatool.core.errors import BadInputError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from oktatool.context import AppContext
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.api import ApiResponse
     from oktatool.core.okta.client import Connection, OktaClient
@@ -27,7 +29,11 @@ MAX_SECONDS = 86_400.0
 
 def token(args: argparse.Namespace) -> int:
     """Get a token for --scopes and print it (JSON with --json, else a summary)."""
-    client = _client(args)
+    with _client(args) as client:
+        return _token(args, client)
+
+
+def _token(args: argparse.Namespace, client: OktaClient) -> int:
     if not (args.scopes or client.connection.scopes):
         raise BadInputError("no scopes given", hint='add --scopes "okta.users.read" (or set scopes in the profile)')
     answer = client.token(args.scopes or None)
@@ -49,7 +55,11 @@ def token(args: argparse.Namespace) -> int:
 
 def api(args: argparse.Namespace) -> int:
     """Call METHOD PATH; with --all follow every rel="next" page and print one JSON array of all items."""
-    client = _client(args, max_wait=args.max_wait)
+    with _client(args, max_wait=args.max_wait) as client:
+        return _api(args, client)
+
+
+def _api(args: argparse.Namespace, client: OktaClient) -> int:
     body = json_or_file(args.data, what="--data") if args.data is not None else None
     scopes = client.scopes_for(args.method, args.path, args.scopes)
     caller = client.api(scopes)
@@ -126,73 +136,81 @@ def _check_seconds(flag: str, value: float, *, low: float, inclusive: bool) -> N
         raise BadInputError(f"{flag} must be {least} and at most {MAX_SECONDS:g} seconds, not {value}")
 
 
-def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> OktaClient:
+@contextmanager
+def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> Iterator[OktaClient]:
+    """Yield the client for the command's flags; the Local sandbox profile's sandbox lives as long as the command."""
     from oktatool.core.okta.api import MAX_WAIT
     from oktatool.core.okta.client import OktaClient
 
     if max_wait is not None:
         _check_seconds("--max-wait", max_wait, low=0.0, inclusive=True)
-    return OktaClient(_connection(args), max_wait=MAX_WAIT if max_wait is None else max_wait)
+    context = None
+    try:
+        connection, context = _connection(args)
+        yield OktaClient(connection, max_wait=MAX_WAIT if max_wait is None else max_wait)
+    finally:
+        if context is not None:
+            context.close()
 
 
-def _connection(args: argparse.Namespace) -> Connection:
+def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None]:
     """Build the connection from --profile and/or --org, --client-id, --key (flags win over the profile)."""
     from oktatool.core.okta.client import Connection
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import parse_org_url
-    from oktatool.core.okta.tokens import normalize_scopes
 
-    profile = _read_profile(args.profile) if args.profile else None
-    org = args.org or (profile.org_url if profile else None)
-    client_id = args.client_id or (profile.client_id if profile else None)
-    if not (org and client_id and (args.key or (profile and profile.key_ref))):
-        raise BadInputError(f"{args.command} needs --profile NAME, or --org URL, --client-id ID and --key FILE",
-                            hint="the key is the service app's private key (JWK, JWKS or PEM)")
-    if args.key:
-        key, kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
-    else:
-        assert profile is not None and profile.key_ref is not None
-        key = _library_key(profile.key_ref)
-        kids = (key.kid,) if key.kid else ()
     _check_seconds("--timeout", args.timeout, low=0.0, inclusive=False)
     http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
                        connect_timeout=min(10.0, args.timeout), read_timeout=args.timeout)
-    scopes = normalize_scopes(profile.scopes) if profile and profile.scopes else ()
-    return Connection(parse_org_url(org), client_id, key, kid=args.kid, key_kids=kids, scopes=scopes,
-                      dpop=bool(args.dpop or (profile and profile.dpop)), http=http)
+    key: Key | None = None
+    kids: tuple[str, ...] = ()
+    if args.key:
+        key, kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
+    if args.profile:
+        from dataclasses import replace
+
+        context = _context()
+        profile = _read_profile(context, args.profile)
+        if args.org and not profile.is_sandbox:
+            profile = replace(profile, org_url=args.org)
+        if args.client_id and not profile.is_sandbox:
+            profile = replace(profile, client_id=args.client_id)
+        if args.dpop:
+            profile = replace(profile, dpop=True)
+        try:
+            return context.connection(profile, http=http, key=key, kid=args.kid, key_kids=kids), context
+        except BaseException:
+            context.close()
+            raise
+    if not (args.org and args.client_id and key is not None):
+        missing = [flag for flag, value in (("--org URL", args.org), ("--client-id ID", args.client_id),
+                                            ("--key FILE", key)) if not value]
+        raise BadInputError(f"{args.command} needs {', '.join(missing)} (or --profile NAME)",
+                            hint="the key is the service app's private key (JWK, JWKS or PEM)")
+    return Connection(parse_org_url(args.org), args.client_id, key, kid=args.kid, key_kids=kids,
+                      dpop=bool(args.dpop), http=http), None
 
 
-def _read_profile(name: str) -> Profile:
-    """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
+def _context() -> AppContext:
+    """Return a context over the saved settings, refusing (not moving aside) a corrupt settings file."""
+    from oktatool.context import AppContext
     from oktatool.core.errors import ConfigError
     from oktatool.core.store.paths import AppPaths
-    from oktatool.core.store.settings import load_settings
+    from oktatool.core.store.settings import SettingsStore, load_settings
 
-    loaded = load_settings(AppPaths.resolve().settings_file, keep_aside=False)
+    paths = AppPaths.resolve()
+    loaded = load_settings(paths.settings_file, keep_aside=False)
     if loaded.notice:  # moving the user's file aside is the window's job, with a notice the user sees
         raise ConfigError(loaded.notice, hint="fix the file, or start oktatool's window, which keeps it aside "
                                               "and starts afresh")
-    settings = loaded.settings
+    return AppContext(paths, SettingsStore(paths.settings_file))
+
+
+def _read_profile(context: AppContext, name: str) -> Profile:
+    """Return the saved profile called ``name`` (exactly), or raise BadInputError listing the others."""
+    settings = context.settings.settings
     for profile in settings.profiles:
         if profile.name == name:
-            if profile.is_sandbox:
-                raise BadInputError(f"profile {name!r} uses the built-in sandbox, which runs inside the window",
-                                    hint="start `oktatool sandbox` and pass its org URL, client id and key file")
             return profile
     names = ", ".join(p.name for p in settings.profiles)
     raise BadInputError(f"no profile named {name!r}", hint=f"saved profiles: {names}" if names else None)
-
-
-def _library_key(name: str) -> Key:
-    """Return the profile's key from the key library (the OS keyring); a locked file store needs --key."""
-    from oktatool.context import AppContext
-    from oktatool.core.errors import SecretStoreError
-    from oktatool.core.store.paths import AppPaths
-    from oktatool.core.store.settings import SettingsStore
-
-    paths = AppPaths.resolve()
-    context = AppContext(paths, SettingsStore(paths.settings_file))  # the file exists: the profile came from it
-    if context.secret_store().locked:
-        raise SecretStoreError(f"the profile's key {name!r} is in the passphrase-protected secret store, which the "
-                               "command line does not unlock", hint="pass the key with --key FILE")
-    return context.key_library().load(name)

@@ -252,10 +252,27 @@ def test_profile_key_in_a_locked_store_asks_for_key(run_cli: CliRunner, http_org
     _fails_clearly(result, "service-key", "--key FILE")
 
 
-def test_the_sandbox_profile_points_at_oktatool_sandbox(run_cli: CliRunner, isolated_home: Path) -> None:
-    _save_profiles(isolated_home, Profile("Local sandbox"))
-    result = run_cli("token", "--profile", "Local sandbox")
-    assert result.returncode == 2 and "oktatool sandbox" in result.stderr
+def test_the_sandbox_profile_runs_the_sandbox_for_the_command(run_cli: CliRunner, isolated_home: Path) -> None:
+    import jwt as pyjwt
+
+    _save_profiles(isolated_home, Profile("Local sandbox", scopes=("okta.users.read",)))
+    result = run_cli("token", "--profile", "Local sandbox", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["token_type"] == "Bearer" and answer["scope"] == "okta.users.read"
+    claims = pyjwt.decode(answer["access_token"], options={"verify_signature": False})
+    assert claims["scp"] == ["okta.users.read"]
+    listing = run_cli("api", "GET", "/api/v1/users", "--profile", "Local sandbox", "--json")
+    assert listing.returncode == 0, listing.stderr
+    assert isinstance(json.loads(listing.stdout), list) and json.loads(listing.stdout)
+
+
+def test_a_profile_without_a_key_says_so(run_cli: CliRunner, isolated_home: Path) -> None:
+    _save_profiles(isolated_home, Profile("Prod", org_url="https://example.okta.com", client_id="0oa1"))
+    result = run_cli("token", "--profile", "Prod", "--scopes", "okta.users.read")
+    assert result.returncode in (1, 2)
+    assert "the profile 'Prod' has no key" in result.stderr and "--key FILE" in result.stderr
+    assert "needs --profile" not in result.stderr
 
 
 def test_an_encrypted_key_made_by_openssl_with_a_password_file(run_cli: CliRunner, http_org: SandboxInfo,
