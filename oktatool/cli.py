@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oktatool import __version__
 
@@ -28,6 +28,8 @@ COMMANDS = {
     "api": "okta",
     "scopes": "scopes",
     "sandbox": "sandbox",
+    "app": "app",
+    "doctor": "doctor",
 }
 
 KEY_FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
@@ -58,6 +60,101 @@ def _add_org_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dpop", action="store_true", help="ask for a DPoP-bound token and sign DPoP proofs")
     p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates (PEM) to trust")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout (default 30)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_target_options(p: argparse.ArgumentParser, *, key: bool = False) -> None:
+    p.add_argument("--profile", metavar="NAME", help="the service app of this profile")
+    p.add_argument("--org", metavar="URL", help="Okta org: https://host or a bare host (http only for loopback)")
+    p.add_argument("--client-id", metavar="ID", help="the service app's client id")
+    if key:
+        p.add_argument("--key", metavar="FILE", help="private key of the service app (JWK, JWKS, PEM)")
+        p.add_argument("--kid", metavar="ID", help="key id to use (pick from a JWKS, or set the header kid)")
+        p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key (first line)")
+    p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates (PEM) to trust")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout (default 30)")
+
+
+def _add_admin_options(p: argparse.ArgumentParser) -> None:
+    admin = p.add_mutually_exclusive_group()
+    admin.add_argument("--api-token-file", metavar="FILE",
+                       help="an admin's SSWS API token (first line of FILE); never put it on the command line")
+    admin.add_argument("--admin-profile", metavar="NAME",
+                       help="a profile whose token carries the admin scopes (okta.apps.*, okta.appGrants.*, ...)")
+
+
+def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles)")
+    actions = app.add_subparsers(dest="app_command", metavar="ACTION", parser_class=parser_class, required=True)
+
+    p = actions.add_parser("create", help="create an API Services app, grant scopes, assign a role")
+    _add_target_options(p)
+    p.add_argument("--name", required=True, metavar="NAME", help="the app's label in Okta")
+    p.add_argument("--scopes", required=True, metavar='"S1 S2"', help="Okta API scopes to grant")
+    p.add_argument("--key", metavar="FILE", help="the app's private key (default: a new RSA-2048 key)")
+    p.add_argument("--role", action="append", default=[], metavar="ROLE", help="admin role to assign (repeatable)")
+    p.add_argument("--dpop", action="store_true", help="require DPoP-bound tokens")
+    p.add_argument("--save-profile", metavar="NAME", help="save a profile for the new app")
+    _add_admin_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = actions.add_parser("keys", help="list, add, activate, deactivate or delete the app's JWKS keys")
+    key_actions = p.add_subparsers(dest="keys_command", metavar="KEYS_ACTION", parser_class=parser_class,
+                                   required=True)
+    for name, help_text, operand in (("list", "list the app's keys", None),
+                                     ("add", "register a public key", "FILE"),
+                                     ("activate", "make a key ACTIVE", "KID"),
+                                     ("deactivate", "make a key INACTIVE", "KID"),
+                                     ("delete", "delete an INACTIVE key", "KID")):
+        q = key_actions.add_parser(name, help=help_text)
+        if operand:
+            q.add_argument("operand", metavar=operand)
+        if name == "add":
+            q.add_argument("--inactive", action="store_true", help="add it INACTIVE")
+        _add_target_options(q)
+        _add_admin_options(q)
+        q.add_argument("--json", action="store_true", help="print JSON")
+
+    p = actions.add_parser("rotate", help="add a new key, get a token with it, switch the profile, deactivate the old")
+    _add_target_options(p)
+    p.add_argument("--new-key", metavar="FILE", help="the new private key (default: a new key of the same type)")
+    _add_admin_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = actions.add_parser("grants", help="list, grant or revoke the app's Okta API scopes")
+    grant_actions = p.add_subparsers(dest="grants_command", metavar="GRANTS_ACTION", parser_class=parser_class,
+                                     required=True)
+    for name, help_text in (("list", "list the granted scopes"), ("grant", "grant scopes"),
+                            ("revoke", "revoke scopes")):
+        q = grant_actions.add_parser(name, help=help_text)
+        if name != "list":
+            q.add_argument("scopes", nargs="+", metavar="SCOPE")
+        _add_target_options(q)
+        _add_admin_options(q)
+        q.add_argument("--json", action="store_true", help="print JSON")
+
+    p = actions.add_parser("roles", help="list, assign or unassign the app's admin roles")
+    role_actions = p.add_subparsers(dest="roles_command", metavar="ROLES_ACTION", parser_class=parser_class,
+                                    required=True)
+    for name, help_text, operand in (("list", "list the assigned roles", None),
+                                     ("assign", "assign a standard role", "ROLE"),
+                                     ("unassign", "unassign a role by its assignment id", "ID")):
+        q = role_actions.add_parser(name, help=help_text)
+        if operand:
+            q.add_argument("operand", metavar=operand)
+        _add_target_options(q)
+        _add_admin_options(q)
+        q.add_argument("--json", action="store_true", help="print JSON")
+
+    p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
+    _add_target_options(p)
+    p.add_argument("--as", dest="export_as", required=True, choices=("okta-yaml", "env", "terraform", "curl"))
+    p.add_argument("--key-file", metavar="FILE", help="path of the private key file to reference")
+
+    p = sub.add_parser("doctor", help="check every cause of the common service-app problems")
+    _add_target_options(p, key=True)
+    p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the app should be able to get")
+    _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -167,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpop-required", action="store_true", help="the service app requires DPoP")
     p.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute before 429s")
     p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate")
+
+    _add_app_parsers(sub, _Parser)
     return parser
 
 

@@ -6,7 +6,8 @@ Everything built in ``__init__`` runs before the first paint, so it stays cheap:
 A tab is a module named in TAB_SPECS holding a QWidget class built as ``Class(context: AppContext)`` the
 first time the tab is shown; until its module exists the tab shows its purpose. Optional methods the
 window calls: ``open_file()`` / ``save_file()`` / ``copy_current()`` / ``paste()`` (File > Open, File > Save,
-Edit > Copy, Edit > Paste), ``async prepare_screenshot()`` (--screenshot) and ``store_ready()`` (secret store open).
+Edit > Copy, Edit > Paste), ``async prepare_screenshot()`` (--screenshot), ``async self_test() -> str``
+(--self-test: exercise the tab's engine, return one line) and ``store_ready()`` (secret store open).
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ if TYPE_CHECKING:
     from oktatool.core.store.settings import Settings
 
 TAB_SPECS = (
-    TabSpec("keys", "Keys", "oktatool.gui.keys_tab", "KeysTab",
+    TabSpec("keys", "Keys", "oktatool.gui.keys.tab", "KeysTab",
             "Generate, import and convert keys (JWK, JWKS, PEM, certificate) and keep them in the key library."),
-    TabSpec("jwt", "JWT", "oktatool.gui.jwt_tab", "JwtTab",
+    TabSpec("jwt", "JWT", "oktatool.gui.jwt.tab", "JwtTab",
             "Sign Okta client assertions and any JWT; decode and verify tokens against a key or a JWKS."),
-    TabSpec("scopes", "Scopes", "oktatool.gui.scopes_tab", "ScopesTab",
+    TabSpec("scopes", "Scopes", "oktatool.gui.scopes.tab", "ScopesTab",
             "Find the Okta API scope an endpoint needs and get a scoped access token (Bearer or DPoP)."),
-    TabSpec("console", "Console", "oktatool.gui.console_tab", "ConsoleTab",
+    TabSpec("console", "Console", "oktatool.gui.console.tab", "ConsoleTab",
             "Call the Okta API with the profile's token: any method and path, every page, rate limits shown."),
 )
 

@@ -131,6 +131,15 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
             window.pages[spec.key].ensure_built()
         return ", ".join(f"{spec.title} ({type(window.pages[spec.key].content).__name__})" for spec in TAB_SPECS)
 
+    async def tab_engines() -> str:
+        """Run each built tab's own check (``async self_test() -> str``): a tab's engine, not just its widgets."""
+        done = []
+        for spec in TAB_SPECS:
+            check = getattr(window.pages[spec.key].ensure_built(), "self_test", None)
+            if callable(check):
+                done.append(f"{spec.title}: {await check()}")
+        return "; ".join(done) if done else "no tab has a check of its own"
+
     steps: list[tuple[str, Step]] = [
         ("qasync loop running", loop_running),
         ("deferred modules imported", deferred_imported),
@@ -139,6 +148,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         ("JWT signed and verified", jwt_round_trip),
         ("secret store answering", store_answering),
         ("tabs built", tabs_built),
+        ("tab engines", tab_engines),
     ]
     failures = 0
     for name, step in steps:

@@ -259,7 +259,7 @@ def edit_preferences(window: MainWindow) -> None:
 
 def edit_profiles(window: MainWindow) -> None:
     """Open the profile editor; the switcher shows the result."""
-    from oktatool.gui.profiles_dialog import ProfilesDialog
+    from oktatool.gui.dialogs.profiles import ProfilesDialog
 
     dialog = ProfilesDialog(window.context, window)
     dialog.exec()

@@ -31,7 +31,7 @@ def test_self_test_passes_and_prints_one_line_per_step(isolated_home: Path) -> N
     names = [line.split(":", 1)[0][6:] for line in steps]
     assert names == ["first paint", "qasync loop running", "deferred modules imported", "resources found",
                      "key generated in the executor", "JWT signed and verified", "secret store answering",
-                     "tabs built"]
+                     "tabs built", "tab engines"]
     assert all(line.startswith("ok") for line in steps)
     assert lines[-1] == "self-test passed"
 

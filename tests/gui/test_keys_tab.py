@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from oktatool.context import AppContext
 from oktatool.core.keys.key import allowed_algs, load_key
-from oktatool.gui.keys_tab import NO_CHOICE, PANES, KeysTab
+from oktatool.gui.keys.tab import NO_CHOICE, PANES, KeysTab
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from tests.gui.conftest import finish, openssl
 

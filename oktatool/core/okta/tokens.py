@@ -101,8 +101,10 @@ class TokenResponse:
 
     @property
     def scheme(self) -> str:
-        """Return the Authorization scheme the token is sent with."""
-        return "DPoP" if self.is_dpop else "Bearer"
+        """Return the Authorization scheme the token is sent with (``SSWS`` for an admin API token)."""
+        if self.is_dpop:
+            return "DPoP"
+        return "SSWS" if self.token_type.upper() == "SSWS" else "Bearer"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the token response members (access_token, token_type, expires_in, scope)."""
