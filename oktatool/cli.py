@@ -83,6 +83,27 @@ def _add_admin_options(p: argparse.ArgumentParser) -> None:
                        help="a profile whose token carries the admin scopes (okta.apps.*, okta.appGrants.*, ...)")
 
 
+def _add_app_actions(actions: Any, area: str, help_text: str, parser_class: type[argparse.ArgumentParser],
+                     specs: tuple[tuple[str, str, str | None], ...]) -> Any:
+    """Add ``app AREA ACTION`` parsers: each takes its operand (``SCOPE...`` is one or more), TARGET, ADMIN, --json.
+
+    Returns the subparsers action, whose ``choices`` map each action to its parser.
+    """
+    parser = actions.add_parser(area, help=help_text)
+    area_actions = parser.add_subparsers(dest=f"{area}_command", metavar=f"{area.upper()}_ACTION",
+                                         parser_class=parser_class, required=True)
+    for name, action_help, operand in specs:
+        q = area_actions.add_parser(name, help=action_help)
+        if operand == "SCOPE...":
+            q.add_argument("scopes", nargs="+", metavar="SCOPE")
+        elif operand:
+            q.add_argument("operand", metavar=operand)
+        _add_target_options(q)
+        _add_admin_options(q)
+        q.add_argument("--json", action="store_true", help="print JSON")
+    return area_actions
+
+
 def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles)")
     actions = app.add_subparsers(dest="app_command", metavar="ACTION", parser_class=parser_class, required=True)
@@ -98,22 +119,13 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = actions.add_parser("keys", help="list, add, activate, deactivate or delete the app's JWKS keys")
-    key_actions = p.add_subparsers(dest="keys_command", metavar="KEYS_ACTION", parser_class=parser_class,
-                                   required=True)
-    for name, help_text, operand in (("list", "list the app's keys", None),
-                                     ("add", "register a public key", "FILE"),
-                                     ("activate", "make a key ACTIVE", "KID"),
-                                     ("deactivate", "make a key INACTIVE", "KID"),
-                                     ("delete", "delete an INACTIVE key", "KID")):
-        q = key_actions.add_parser(name, help=help_text)
-        if operand:
-            q.add_argument("operand", metavar=operand)
-        if name == "add":
-            q.add_argument("--inactive", action="store_true", help="add it INACTIVE")
-        _add_target_options(q)
-        _add_admin_options(q)
-        q.add_argument("--json", action="store_true", help="print JSON")
+    _add_app_actions(actions, "keys", "list, add, activate, deactivate or delete the app's JWKS keys", parser_class, (
+        ("list", "list the app's keys", None),
+        ("add", "register a public key", "FILE"),
+        ("activate", "make a key ACTIVE", "KID"),
+        ("deactivate", "make a key INACTIVE", "KID"),
+        ("delete", "delete an INACTIVE key", "KID"),
+    )).choices["add"].add_argument("--inactive", action="store_true", help="add it INACTIVE")
 
     p = actions.add_parser("rotate", help="add a new key, get a token with it, switch the profile, deactivate the old")
     _add_target_options(p)
@@ -121,30 +133,16 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = actions.add_parser("grants", help="list, grant or revoke the app's Okta API scopes")
-    grant_actions = p.add_subparsers(dest="grants_command", metavar="GRANTS_ACTION", parser_class=parser_class,
-                                     required=True)
-    for name, help_text in (("list", "list the granted scopes"), ("grant", "grant scopes"),
-                            ("revoke", "revoke scopes")):
-        q = grant_actions.add_parser(name, help=help_text)
-        if name != "list":
-            q.add_argument("scopes", nargs="+", metavar="SCOPE")
-        _add_target_options(q)
-        _add_admin_options(q)
-        q.add_argument("--json", action="store_true", help="print JSON")
-
-    p = actions.add_parser("roles", help="list, assign or unassign the app's admin roles")
-    role_actions = p.add_subparsers(dest="roles_command", metavar="ROLES_ACTION", parser_class=parser_class,
-                                    required=True)
-    for name, help_text, operand in (("list", "list the assigned roles", None),
-                                     ("assign", "assign a standard role", "ROLE"),
-                                     ("unassign", "unassign a role by its assignment id", "ID")):
-        q = role_actions.add_parser(name, help=help_text)
-        if operand:
-            q.add_argument("operand", metavar=operand)
-        _add_target_options(q)
-        _add_admin_options(q)
-        q.add_argument("--json", action="store_true", help="print JSON")
+    _add_app_actions(actions, "grants", "list, grant or revoke the app's Okta API scopes", parser_class, (
+        ("list", "list the granted scopes", None),
+        ("grant", "grant scopes", "SCOPE..."),
+        ("revoke", "revoke scopes", "SCOPE..."),
+    ))
+    _add_app_actions(actions, "roles", "list, assign or unassign the app's admin roles", parser_class, (
+        ("list", "list the assigned roles", None),
+        ("assign", "assign a standard role", "ROLE"),
+        ("unassign", "unassign a role by its assignment id", "ID"),
+    ))
 
     p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
     _add_target_options(p)
