@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 
 def _access(session: AdminSession, scopes: tuple[str, ...]) -> AppAccess:
-    from oktatool.core.okta.grants import AppAccess
+    from oktatool.core.okta.grants import app_access
 
-    return AppAccess(session.admin_api(scopes), session.require_client_id(), session.org.base)
+    return app_access(session.org, session.require_client_id(), session.require_admin(), session.http, scopes)
 
 
 def grants(args: argparse.Namespace) -> int:

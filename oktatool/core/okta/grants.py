@@ -16,7 +16,10 @@ from urllib.parse import quote
 from oktatool.core.errors import ApiError, BadInputError, shorten
 
 if TYPE_CHECKING:
+    from oktatool.core.okta.admin import AdminCredential
     from oktatool.core.okta.api import ApiClient, ApiResponse
+    from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import OrgUrl
 
 #: standard admin roles a service app can be given (FACTS §5.4), most used first
 STANDARD_ROLES = (
@@ -264,6 +267,19 @@ class AppAccess:
             seen.add(response.url)
             url = response.next_url
         return pages
+
+
+def app_access(org: OrgUrl, client_id: str, credential: AdminCredential, http: HttpOptions,
+               scopes: Iterable[str] = ()) -> AppAccess:
+    """Return AppAccess on ``client_id`` whose calls carry ``credential`` (``scopes`` for an admin profile)."""
+    from oktatool.core.okta.admin import admin_api
+
+    return AppAccess(admin_api(org, credential, http, scopes), client_id, org.base)
+
+
+def admin_token_secret_name(profile_name: str) -> str:
+    """Return the secret-store name under which a profile's SSWS admin token is kept."""
+    return "admin-token:" + profile_name
 
 
 def check_scope_name(scope: str) -> str:
