@@ -7,7 +7,7 @@ sandbox, the sandbox's own token. Grant, revoke, assign and unassign each show t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -206,19 +206,26 @@ class AccessPanel(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
 
-        self.fetch_button.clicked.connect(lambda: self.request.start(self.refresh()))
-        self.set_token.clicked.connect(lambda: self.request.start(self.ask_token()))
-        self.forget_token.clicked.connect(lambda: self.request.start(self.forget()))
-        self.grant_button.clicked.connect(lambda: self.request.start(self.grant_selected()))
-        self.revoke_button.clicked.connect(lambda: self.request.start(self.revoke_selected()))
-        self.assign_button.clicked.connect(lambda: self.request.start(self.assign(self.role_type.currentText())))
-        self.unassign_button.clicked.connect(lambda: self.request.start(self.unassign_selected()))
+        self.fetch_button.clicked.connect(lambda: self._start(self.refresh()))
+        self.set_token.clicked.connect(lambda: self._start(self.ask_token()))
+        self.forget_token.clicked.connect(lambda: self._start(self.forget()))
+        self.grant_button.clicked.connect(lambda: self._start(self.grant_selected()))
+        self.revoke_button.clicked.connect(lambda: self._start(self.revoke_selected()))
+        self.assign_button.clicked.connect(lambda: self._start(self.assign(self.role_type.currentText())))
+        self.unassign_button.clicked.connect(lambda: self._start(self.unassign_selected()))
+        self.credential.currentIndexChanged.connect(lambda _i: self._enable())
         self.grant_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.role_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.fetched = False
         self.profile_changed()
 
     # state ----------------------------------------------------------------------------------------------------
+
+    def _start(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run one action (the newest wins); the buttons wait for it to end."""
+        task = self.request.start(coro)
+        self._enable()
+        task.add_done_callback(lambda _task: self._enable())
 
     def profile_changed(self) -> None:
         """Refill the credential choices for the active profile and forget what was fetched."""
