@@ -119,16 +119,15 @@ class GrantDiff:
         return "extra" if granted else ""
 
     def summary(self) -> str:
-        """Say in one line how grants and picks compare."""
+        """Say in one line how grants and picks compare (names when few, else counts)."""
         if not self.granted and not self.picked:
             return "no scope granted and none picked"
         parts = [f"{len(self.granted)} granted", f"{len(self.picked)} picked"]
         if self.in_step:
             return ", ".join(parts) + ": in step"
-        if self.missing:
-            parts.append(f"missing {' '.join(self.missing)}")
-        if self.extra:
-            parts.append(f"extra {' '.join(self.extra)}")
+        for label, names in (("missing", self.missing), ("extra", self.extra)):
+            if names:
+                parts.append(f"{label} {' '.join(names)}" if len(names) <= 3 else f"{len(names)} {label}")
         return ", ".join(parts)
 
 

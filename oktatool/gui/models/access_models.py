@@ -34,10 +34,13 @@ class GrantTableModel(QAbstractTableModel):
         self.diff = GrantDiff((), ())
         self.rows: tuple[str, ...] = ()
         self._by_scope: dict[str, Grant] = {}
+        #: whether grants were fetched (until then there is nothing to compare)
+        self.known = False
 
     def set_grants(self, grants: Iterable[Grant], picked: Iterable[str]) -> None:
         """Show the app's grants against the picked scopes."""
         self.beginResetModel()
+        self.known = True
         self.grants = tuple(grants)
         self._by_scope = {g.scope_id: g for g in self.grants if g.active}
         self.diff = diff_grants(self.grants, picked)
@@ -45,8 +48,15 @@ class GrantTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_picked(self, picked: Iterable[str]) -> None:
-        """Compare the same grants with new picks."""
-        self.set_grants(self.grants, picked)
+        """Compare the same grants with new picks (nothing is shown until grants were fetched)."""
+        if self.known:
+            self.set_grants(self.grants, picked)
+
+    def clear(self) -> None:
+        """Forget the grants (another app, or not fetched yet)."""
+        self.beginResetModel()
+        self.grants, self._by_scope, self.diff, self.rows, self.known = (), {}, GrantDiff((), ()), (), False
+        self.endResetModel()
 
     def grant_for(self, scope: str) -> Grant | None:
         """Return the active grant of ``scope``, or None."""

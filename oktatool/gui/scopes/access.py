@@ -237,7 +237,7 @@ class AccessPanel(QWidget):
         for other in self.context.settings.settings.profiles:
             if other.name != profile.name:
                 self.credential.addItem(f"profile {other.name!r}", PROFILE_PREFIX + other.name)
-        self.grants.set_grants((), self.picked)
+        self.grants.clear()
         self.roles.set_roles(())
         self.fetched = False
         self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
@@ -298,6 +298,7 @@ class AccessPanel(QWidget):
         self.grants.set_grants(found.grants, self.picked)
         self.roles.set_roles(found.roles or ())
         self.summary.setText(self.grants.diff.summary())
+        self.summary.setToolTip(_diff_tip(self.grants.diff))
         self.granted_changed.emit(list(self.grants.diff.granted))
         warning = role_warning(found.grants, found.roles) if found.roles is not None else None
         self.warning.setText(warning or "")
@@ -443,6 +444,12 @@ class AccessPanel(QWidget):
         self.say(f"Forgot the API token of {profile.name!r}.", good=True)
 
 
+def _diff_tip(diff: Any) -> str:
+    lines = [f"missing: {' '.join(diff.missing)}" if diff.missing else "", f"extra: {' '.join(diff.extra)}"
+             if diff.extra else ""]
+    return "\n".join(line for line in lines if line)
+
+
 def _table(model: Any, name: str) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
@@ -451,6 +458,7 @@ def _table(model: Any, name: str) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     return view

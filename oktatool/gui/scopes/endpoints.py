@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -54,6 +54,7 @@ class EndpointPanel(QWidget):
         self.answer = QLabel()
         self.answer.setObjectName("endpointAnswer")
         self.answer.setWordWrap(True)
+        self.answer.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)  # no jump as answers change
         layout.addWidget(self.answer)
         row = QHBoxLayout()
         self.pick_one = QPushButton("Pick it")
@@ -85,12 +86,19 @@ class EndpointPanel(QWidget):
         self.result = QLabel()
         self.result.setObjectName("leastResult")
         self.result.setWordWrap(True)
+        self.result.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
         layout.addWidget(self.result)
 
         self.endpoint.textChanged.connect(self.look_up)
         self.pick_one.clicked.connect(lambda: self.pick_requested.emit(list(self.needed)))
         self.show_one.clicked.connect(lambda: self.show_requested.emit(self.needed[0]) if self.needed else None)
-        self.analyze_button.clicked.connect(lambda: self.analyze(self.calls.toPlainText().splitlines()))
+        self.analyze_button.clicked.connect(self._analyze_text)
+        # the set follows the list as it is typed or pasted (after a short pause: a paste can be large)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self._analyze_text)
+        self.calls.textChanged.connect(self._debounce.start)
         self.history_button.clicked.connect(self.history_requested.emit)
         self.pick_all.clicked.connect(self._pick_least)
         self.look_up("")
@@ -146,6 +154,10 @@ class EndpointPanel(QWidget):
         if self.calls.toPlainText() != text:
             self.calls.setPlainText(text)
         self._show_least(self.catalog.least_privilege(lines), cut=len(calls) > MAX_CALLS)
+
+    def _analyze_text(self) -> None:
+        self._debounce.stop()
+        self.analyze(self.calls.toPlainText().splitlines())
 
     def _show_least(self, least: LeastPrivilege | None, *, cut: bool = False) -> None:
         self.least = least
