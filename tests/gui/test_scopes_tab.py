@@ -86,7 +86,7 @@ def test_endpoint_lookup_and_least_privilege_pick_in_one_click(tab: ScopesTab, q
     tab.endpoints.endpoint.setText("FETCH /x")
     assert "METHOD PATH" in tab.endpoints.answer.text() or "expected" in tab.endpoints.answer.text()
     tab.analyze_calls(["GET /api/v1/users", "PUT /api/v1/groups/00g1/users/00u1", "GET /api/v1/logs", "junk"])
-    assert tab.side.currentWidget() is tab.endpoints
+    assert tab.side.currentIndex() == 1 and tab.endpoints.isVisible()
     assert tab.endpoints.least is not None
     assert set(tab.endpoints.least.scopes) == {"okta.users.read", "okta.groups.manage", "okta.logs.read"}
     assert "junk" in tab.endpoints.result.text()

@@ -461,5 +461,6 @@ def _table(model: Any, name: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
+    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 3 + 30)
     return view
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -118,17 +119,18 @@ class ScopesTab(QWidget):
         self.try_token = TryTokenPanel(self.context)
         self.access = AccessPanel(self.context)
         self.side.addTab(self.operations, "Operations")
-        self.side.addTab(self.endpoints, "Endpoints")
-        self.side.addTab(self.try_token, "Try a token")
-        self.side.addTab(self.access, "Grants && roles")
+        # the other pages scroll when the window is small rather than squeeze their fields over each other
+        self.side.addTab(_scrolling(self.endpoints), "Endpoints")
+        self.side.addTab(_scrolling(self.try_token), "Try a token")
+        self.side.addTab(_scrolling(self.access), "Grants && roles")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(self.side)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1000, 1000])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([3000, 2000])
         self.splitter = splitter
         self._layout.addWidget(splitter, 1)
 
@@ -223,7 +225,7 @@ class ScopesTab(QWidget):
         if self.endpoints is None:
             return
         self.endpoints.analyze(calls)
-        self.side.setCurrentWidget(self.endpoints)
+        self.side.setCurrentIndex(1)
 
     def _console_history(self) -> Any:
         pages = getattr(self.window(), "pages", None)
@@ -276,3 +278,11 @@ class ScopesTab(QWidget):
         if shown != len(self.catalog.operations_for("okta.users.read")):
             raise RuntimeError("the operations list does not match the catalog")
         return f"{model.rowCount()} scopes in the model, okta.users.read opens {shown} operations"
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(panel)
+    return area

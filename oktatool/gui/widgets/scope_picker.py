@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +34,7 @@ from oktatool.gui.models.scope_models import (
     ScopeFilterProxy,
     ScopeTableModel,
 )
+from oktatool.gui.widgets.tones import is_dark
 
 if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
@@ -109,6 +111,7 @@ class ScopePicker(QWidget):
         header.resizeSection(AREA, 110)
         header.setMinimumSectionSize(36)
         self.view.setColumnHidden(GRANTED, True)  # shown once the app's grants were fetched
+        self.view.setMinimumHeight(self.view.verticalHeader().defaultSectionSize() * 4 + 30)
         layout.addWidget(self.view, 1)
 
         self.count = QLabel()
@@ -119,9 +122,24 @@ class ScopePicker(QWidget):
         self.area.currentIndexChanged.connect(lambda _i: self._filter(self.proxy.set_area, self.area.currentData()))
         self.kind.currentIndexChanged.connect(lambda _i: self._filter(self.proxy.set_kind, self.kind.currentData()))
         self.state.currentTextChanged.connect(lambda text: self._filter(self.proxy.set_state, text))
+        self._paint_checks()
         self.model.picked_changed.connect(self._on_picked)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self._show_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the check boxes visible when the scheme switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_checks()
+
+    def _paint_checks(self) -> None:
+        # Fusion outlines a check box with the Window colour darkened: on a dark palette the outline
+        # vanishes into the rows, so the table alone gets a lighter Window colour there.
+        palette = QPalette(self.palette())
+        if is_dark(palette):
+            palette.setColor(QPalette.ColorRole.Window, QColor("#9a9a9a"))
+        self.view.setPalette(palette)
 
     # public -----------------------------------------------------------------------------------------------
 
