@@ -21,6 +21,7 @@ class OperationsPanel(QWidget):
         super().__init__(parent)
         self.catalog = catalog
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         self.title = QLabel("Select a scope to see the operations it opens.")
         self.title.setObjectName("operationsTitle")
         self.title.setWordWrap(True)
@@ -42,6 +43,7 @@ class OperationsPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setMinimumHeight(self.view.verticalHeader().defaultSectionSize() * 2 + 24)
         layout.addWidget(self.view, 1)
         self.legend = QLabel("Lifecycle from Okta's spec (GA, EA, LIMITED_GA). Auth: OAuth or SSWS; OAuth only "
                              "(no API token); SSWS only (no scope opens it).")

@@ -111,7 +111,7 @@ class ScopePicker(QWidget):
         header.resizeSection(AREA, 110)
         header.setMinimumSectionSize(36)
         self.view.setColumnHidden(GRANTED, True)  # shown once the app's grants were fetched
-        self.view.setMinimumHeight(self.view.verticalHeader().defaultSectionSize() * 4 + 30)
+        self.view.setMinimumHeight(self.view.verticalHeader().defaultSectionSize() * 3 + 24)
         layout.addWidget(self.view, 1)
 
         self.count = QLabel()
