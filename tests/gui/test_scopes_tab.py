@@ -195,3 +195,37 @@ def test_a_stored_api_token_is_used_and_never_shown(tab: ScopesTab, context: App
     finish(aloop, access.request.task)
     assert access.grants.rowCount() >= len(info.scopes)
     assert info.ssws_token not in access.message.text() + access.summary.text()
+
+
+def test_switching_profile_brings_its_picks_and_forgets_the_grants(tab: ScopesTab, context: AppContext,
+                                                                  qtbot: Any,
+                                                                  aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.core.store.settings import Profile
+
+    click(qtbot, tab.access.fetch_button)
+    finish(aloop, tab.access.request.task)
+    assert tab.picker.model.granted is not None
+    settings = context.settings.settings.with_profile(Profile(name="Prod", org_url="https://dev-1.okta.com",
+                                                              client_id="0oaProd", scopes=("okta.logs.read",)))
+    context.save_settings(settings)
+    assert tab.access.credential.findData("profile:Prod") >= 0  # offered as an admin profile at once
+    context.save_settings(context.settings.settings.with_active("Prod"))
+    assert tab.picked() == ["okta.logs.read"]
+    assert tab.picker.model.granted is None and tab.access.grants.rowCount() == 0
+    assert tab.access.credential.findData("sandbox") == -1  # the sandbox's own token only for the sandbox
+    assert tab.access.credential.findData("profile:Local sandbox") >= 0
+
+
+def test_the_scope_picker_stands_alone_for_the_set_up_dialog(qtbot: Any) -> None:
+    from oktatool.core.okta.scopes import ScopeCatalog
+    from oktatool.gui.widgets.scope_picker import ScopePicker
+
+    picker = ScopePicker(ScopeCatalog.load(), ["okta.users.read", "okta.nope.read"])
+    qtbot.addWidget(picker)
+    assert picker.picked() == ["okta.users.read"]
+    with qtbot.waitSignal(picker.changed):
+        picker.model.pick("okta.apps.read")
+    assert picker.picked() == ["okta.apps.read", "okta.users.read"]
+    qtbot.keyClicks(picker.search, "apps read")
+    assert "okta.apps.read" in [picker.proxy.index(r, 0).data() for r in range(picker.proxy.rowCount())]
+    assert "picked" in picker.count.text()

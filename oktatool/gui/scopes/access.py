@@ -229,6 +229,25 @@ class AccessPanel(QWidget):
 
     def profile_changed(self) -> None:
         """Refill the credential choices for the active profile and forget what was fetched."""
+        self._fill_choices()
+        self.grants.clear()
+        self.roles.set_roles(())
+        self.fetched = False
+        self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
+        self.warning.clear()
+        self._enable()
+
+    def refresh_choices(self) -> None:
+        """Offer the profiles as they are now (after profiles were added or removed), keeping the choice."""
+        chosen = self.credential.currentData()
+        self.credential.blockSignals(True)
+        self._fill_choices()
+        index = self.credential.findData(chosen)
+        self.credential.setCurrentIndex(max(index, 0))
+        self.credential.blockSignals(False)
+        self._enable()
+
+    def _fill_choices(self) -> None:
         profile = self.context.settings.settings.profile()
         self.credential.clear()
         if profile.is_sandbox:
@@ -237,12 +256,6 @@ class AccessPanel(QWidget):
         for other in self.context.settings.settings.profiles:
             if other.name != profile.name:
                 self.credential.addItem(f"profile {other.name!r}", PROFILE_PREFIX + other.name)
-        self.grants.clear()
-        self.roles.set_roles(())
-        self.fetched = False
-        self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
-        self.warning.clear()
-        self._enable()
 
     def set_picked(self, picked: list[str]) -> None:
         """Compare the fetched grants with new picks."""
@@ -285,6 +298,8 @@ class AccessPanel(QWidget):
     async def refresh(self) -> bool:
         """Fetch grants and roles; return False (and say why) when it failed."""
         generation = self.request.generation
+        if not await self._store_ready():
+            return False
         self.say("Fetching grants and roles…")
         try:
             found = await tasks.run_blocking(fetch, self.target())
@@ -352,6 +367,8 @@ class AccessPanel(QWidget):
     async def _change(self, title: str, plan: Callable[[AppAccess], list[PlannedCall]],
                       act: Callable[[AppAccess], Any], scopes: tuple[str, ...], *, note: str) -> None:
         target = self.target()
+        if not await self._store_ready():
+            return
         try:
             # building AppAccess may start the sandbox or open the store: never on the GUI thread
             access = await tasks.run_blocking(target.access, scopes)
@@ -371,6 +388,17 @@ class AccessPanel(QWidget):
         done = f"{title}: done."
         if await self.refresh():
             self.say(done, good=True)
+
+    async def _store_ready(self) -> bool:
+        """Unlock the secret store first when the stored API token is the credential (asks on this thread)."""
+        if self.credential.currentData() != STORED_TOKEN:
+            return True
+        from oktatool.gui.widgets.store_unlock import ready_store
+
+        if await ready_store(self.context, self) is None:
+            self.say("The secret store stayed locked, so the stored API token cannot be read.", error=True)
+            return False
+        return True
 
     async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool:
         text = "\n\n".join(call.text() for call in calls)

@@ -54,6 +54,7 @@ class ScopesTab(QWidget):
         self.try_token: TryTokenPanel | None = None
         self.access: AccessPanel | None = None
         self._profile_name = context.settings.settings.active_profile
+        self._profile_names = tuple(p.name for p in context.settings.settings.profiles)
         self._layout = QVBoxLayout(self)
         self.loading = QLabel("Loading the Okta scope catalog…")
         self._layout.addWidget(self.loading)
@@ -210,6 +211,10 @@ class ScopesTab(QWidget):
         if self.picker is None:
             return
         profile = settings.profile()
+        names = tuple(p.name for p in settings.profiles)
+        if names != self._profile_names and self.access is not None:
+            self._profile_names = names
+            self.access.refresh_choices()
         if profile.name != self._profile_name:
             self._profile_name = profile.name
             self.picker.set_granted(None)
