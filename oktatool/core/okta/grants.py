@@ -29,6 +29,8 @@ STANDARD_ROLES = (
 )
 #: Okta's wording of the missing-role answer (FACTS §4.4)
 NO_PERMISSION = "You do not have permission to perform the requested action"
+#: Okta's rule on grants, in its docs' words (FACTS §5.3)
+SUPER_ADMIN_RULE = "Only the Super Admin role has the permissions to grant scopes to an app."
 #: the admin scopes each kind of call needs when the admin credential is a profile's token
 GRANT_READ_SCOPES = ("okta.appGrants.read",)
 GRANT_MANAGE_SCOPES = ("okta.appGrants.manage",)
@@ -310,8 +312,8 @@ def access_error(response: ApiResponse, doing: str, app_id: str) -> ApiError:
     if code == "E0000006":
         if is_grant and response.method != "GET":
             what = f"cannot {doing}: only a Super Admin can grant or revoke Okta API scopes"
-            hint = ("use the SSWS API token of a Super Admin, or an admin profile whose app holds SUPER_ADMIN; "
-                    "or copy the call and ask a Super Admin to make it")
+            hint = (f"Okta: \"{SUPER_ADMIN_RULE}\" Use the SSWS API token of a Super Admin, or an admin profile "
+                    "whose app holds SUPER_ADMIN; or copy the call and ask a Super Admin to make it")
         elif "/roles" in response.url and response.method != "GET":
             what = f"cannot {doing}: the admin credential may not assign admin roles"
             hint = "only a Super Admin can assign or remove admin roles; use a Super Admin's API token"
