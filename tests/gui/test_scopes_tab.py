@@ -92,6 +92,9 @@ def test_endpoint_lookup_and_least_privilege_pick_in_one_click(tab: ScopesTab, q
     assert "junk" in tab.endpoints.result.text()
     click(qtbot, tab.endpoints.pick_all)
     assert set(tab.picked()) == {"okta.users.read", "okta.groups.manage", "okta.logs.read"}
+    QGuiApplication.clipboard().setText("GET /api/v1/apps\nDELETE /api/v1/apps/0oa1\n")
+    tab.paste()  # Edit > Paste
+    assert tab.endpoints.least is not None and tab.endpoints.least.scopes == ("okta.apps.manage",)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

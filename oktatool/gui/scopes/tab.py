@@ -261,6 +261,12 @@ class ScopesTab(QWidget):
             self.notice.setText("Copied the scope string.")
             self.notice.setStyleSheet(tone_style("good"))
 
+    def paste(self) -> None:
+        """Analyse the calls on the clipboard (Edit > Paste): one ``METHOD PATH`` per line."""
+        text = QGuiApplication.clipboard().text()
+        if self.endpoints is not None and text.strip():
+            self.analyze_calls(text.splitlines())
+
     async def prepare_screenshot(self) -> None:
         """Show the catalog with okta.users.read highlighted and its operations listed."""
         await self.ready
