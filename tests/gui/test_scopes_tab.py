@@ -125,6 +125,11 @@ def test_try_a_token_shows_granted_against_asked(tab: ScopesTab, qtbot: Any,
     click(qtbot, tab.try_token.button)
     finish(aloop, tab.try_token.request.task)
     assert "granted" in tab.try_token.result.text() and tab.try_token.last is None
+    click(qtbot, tab.access.fetch_button)  # once the grants are known, the refusal names the scope
+    finish(aloop, tab.access.request.task)
+    click(qtbot, tab.try_token.button)
+    finish(aloop, tab.try_token.request.task)
+    assert "Not granted to the app: <code>okta.policies.read</code>" in tab.try_token.result.text()
 
 
 def test_grant_revoke_assign_unassign_against_the_sandbox(tab: ScopesTab, context: AppContext, qtbot: Any,

@@ -143,6 +143,7 @@ class ScopesTab(QWidget):
         self.endpoints.show_requested.connect(self.show_scope)
         self.endpoints.history_requested.connect(self._pull_history)
         self.access.granted_changed.connect(self.picker.set_granted)
+        self.access.granted_changed.connect(self.try_token.set_granted)
         self.context.settings_listeners.append(self._on_settings)
         self._show_picks()
         first = self.picker.picked()
@@ -218,6 +219,8 @@ class ScopesTab(QWidget):
         if profile.name != self._profile_name:
             self._profile_name = profile.name
             self.picker.set_granted(None)
+            if self.try_token is not None:
+                self.try_token.set_granted(None)
             if self.access is not None:
                 self.access.profile_changed()
         if tuple(self.picker.picked()) != tuple(s for s in profile.scopes if self.picker.model.row_of(s) is not None):

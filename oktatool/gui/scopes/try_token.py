@@ -54,7 +54,12 @@ class TryTokenPanel(QWidget):
         layout.addStretch(1)
         self.button.clicked.connect(lambda: self.request.start(self.try_scopes()))
         self.last: TokenResponse | None = None
+        self.granted: set[str] | None = None
         self.set_picked([])
+
+    def set_granted(self, granted: list[str] | None) -> None:
+        """Remember the app's granted scopes, once fetched (a refusal then names the ungranted ones)."""
+        self.granted = set(granted) if granted is not None else None
 
     def set_picked(self, picked: list[str]) -> None:
         """Remember the picked scopes (the next try asks for them)."""
@@ -73,7 +78,12 @@ class TryTokenPanel(QWidget):
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.last = None
-                self.result.setText(html.escape(plain_message(exc)))
+                text = html.escape(plain_message(exc))
+                ungranted = [s for s in asked if self.granted is not None and s not in self.granted]
+                if ungranted:
+                    text += (f"<br>Not granted to the app: <code>{html.escape(' '.join(ungranted))}</code> — "
+                             "grant them in Grants &amp; roles, or unpick them.")
+                self.result.setText(text)
                 self.result.setStyleSheet(tone_style("error"))
             return
         if not self.request.is_current(generation):

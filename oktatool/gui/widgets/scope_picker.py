@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -126,6 +126,11 @@ class ScopePicker(QWidget):
         self.model.picked_changed.connect(self._on_picked)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self._show_count()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Give the Area column a share of the width (areas are long; descriptions get the rest)."""
+        super().resizeEvent(event)
+        self.view.horizontalHeader().resizeSection(AREA, max(110, min(280, self.width() // 6)))
 
     def changeEvent(self, event: QEvent) -> None:
         """Keep the check boxes visible when the scheme switches between light and dark."""
