@@ -155,6 +155,11 @@ class AccessPanel(QWidget):
         fetch_row.addWidget(self.summary, 1)
         layout.addLayout(fetch_row)
 
+        self.warning = QLabel()
+        self.warning.setObjectName("roleWarning")
+        self.warning.setWordWrap(True)
+        layout.addWidget(self.warning)  # up top: it explains every 403 to come
+
         columns = QHBoxLayout()
         grant_column = QVBoxLayout()
         grant_column.addWidget(QLabel("<b>Okta API scopes granted</b> (and picked)"))
@@ -195,11 +200,6 @@ class AccessPanel(QWidget):
         role_column.addLayout(role_row)
         columns.addLayout(role_column, 2)
         layout.addLayout(columns, 1)
-
-        self.warning = QLabel()
-        self.warning.setObjectName("roleWarning")
-        self.warning.setWordWrap(True)
-        layout.addWidget(self.warning)
 
         self.message = QLabel(SUPER_ADMIN_NOTE)
         self.message.setObjectName("accessMessage")
