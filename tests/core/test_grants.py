@@ -152,6 +152,8 @@ def test_the_diff_of_granted_and_picked() -> None:
     assert "missing okta.groups.read" in diff.summary() and not diff.in_step
     assert diff_grants(["a.b.read"], ["a.b.read"]).in_step
     assert role_warning([], []) is None
+    assert "Assign READ_ONLY_ADMIN" in (role_warning(["okta.users.read", "okta.logs.read"], []) or "")
+    assert "not enough for .manage" in (role_warning(["okta.users.read", "okta.users.manage"], []) or "")
     assert role_warning(["okta.users.read"], [RoleAssignment("irb1", "READ_ONLY_ADMIN")]) is None
 
 

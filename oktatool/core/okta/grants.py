@@ -141,12 +141,21 @@ def diff_grants(granted: Iterable[Grant | str], picked: Iterable[str]) -> GrantD
 
 def role_warning(granted: Iterable[Grant | str], roles: Iterable[RoleAssignment]) -> str | None:
     """Return the E0000006 warning when scopes are granted but no admin role is assigned, else None."""
-    scopes = [g for g in granted if not isinstance(g, Grant) or g.active]
+    scopes = [g.scope_id if isinstance(g, Grant) else g for g in granted if not isinstance(g, Grant) or g.active]
     if not scopes or any(True for _ in roles):
         return None
     return (f"Scopes are granted but the app has no admin role: every management call will answer 403 E0000006 "
-            f"\"{NO_PERMISSION}\". Assign a role (READ_ONLY_ADMIN for read scopes, or one that covers what the "
-            "scopes change).")
+            f"\"{NO_PERMISSION}\". {suggest_role(scopes)}")
+
+
+def suggest_role(scopes: Iterable[str]) -> str:
+    """Say which standard role is the least that fits ``scopes`` (read-only scopes: READ_ONLY_ADMIN)."""
+    held = list(scopes)
+    if held and all(s.endswith(".read") for s in held):
+        return "Assign READ_ONLY_ADMIN: every granted scope only reads."
+    return ("Assign a role that covers what the scopes change: READ_ONLY_ADMIN is not enough for .manage "
+            "scopes (APP_ADMIN for apps, USER_ADMIN or GROUP_MEMBERSHIP_ADMIN for users and groups, ORG_ADMIN "
+            "or SUPER_ADMIN for more).")
 
 
 @dataclass(frozen=True)
