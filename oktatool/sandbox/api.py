@@ -22,6 +22,8 @@ from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.store import IssuedToken
 
 INSUFFICIENT_SCOPE = "The access token provided does not contain the required scopes."
+#: changing grants or admin roles takes a Super Admin (FACTS §5.3); other roles get E0000006
+SUPER_ADMIN_ONLY = frozenset({"okta.appGrants.manage", "okta.roles.manage"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class ManagementApi:
         app = self.store.apps.get(token.client_id)
         if app is None or not app.roles:
             raise no_permission()
+        if scope in SUPER_ADMIN_ONLY and not any(role["type"] == "SUPER_ADMIN" for role in app.roles):
+            raise no_permission()  # "Only the Super Admin role has the permissions to grant scopes to an app."
 
     def _check_dpop(self, request: Request, token: IssuedToken, credential: str, scope: str) -> None:
         if not token.jkt:

@@ -46,7 +46,9 @@ def test_self_test_fails_when_a_bundle_lacks_its_resources(isolated_home: Path, 
     assert done.returncode == 1
     assert any(line.startswith("FAIL  resources found") for line in done.stdout.splitlines())
     assert "ok    JWT signed and verified" in done.stdout  # the other steps still run and report
-    assert done.stdout.splitlines()[-1] == "self-test FAILED: 1 step(s)"
+    # the Scopes tab's own check fails too: its engine is the scope catalog the bundle lacks
+    assert any(line.startswith("FAIL  tab engines") and "scope catalog" in line for line in done.stdout.splitlines())
+    assert done.stdout.splitlines()[-1] == "self-test FAILED: 2 step(s)"
     assert "Traceback" not in done.stdout + done.stderr
 
 

@@ -372,3 +372,20 @@ def test_client_registration_errors_use_rfc_7591(sandbox_org: SandboxInfo) -> No
                                "error_description": "client_name: The field cannot be left blank."}
     clients = requests.get(sandbox_org.org_url + "/oauth2/v1/clients", headers=ssws(sandbox_org), timeout=10)
     assert len(clients.json()) == 2  # the service app and the web app; the bookmark app is not a client
+
+
+def test_only_a_super_admin_app_may_change_grants_and_roles(sandbox_org: SandboxInfo) -> None:
+    roles_url = f"{sandbox_org.org_url}/oauth2/v1/clients/{sandbox_org.client_id}/roles"
+    grants_url = f"{sandbox_org.org_url}/api/v1/apps/{sandbox_org.client_id}/grants"
+    for role in requests.get(roles_url, headers=ssws(sandbox_org), timeout=10).json():
+        requests.delete(f"{roles_url}/{role['id']}", headers=ssws(sandbox_org), timeout=10)
+    requests.post(roles_url, json={"type": "ORG_ADMIN"}, headers=ssws(sandbox_org), timeout=10)
+    token = bearer_token(sandbox_org, "okta.appGrants.manage okta.roles.manage")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(grants_url, headers=bearer, timeout=10).status_code == 200  # .manage covers reading
+    body = {"scopeId": "okta.policies.read", "issuer": sandbox_org.org_url}
+    assert _okta_error(requests.post(grants_url, json=body, headers=bearer, timeout=10))[:2] == (403, "E0000006")
+    assert _okta_error(requests.post(roles_url, json={"type": "SUPER_ADMIN"}, headers=bearer, timeout=10))[:2] \
+        == (403, "E0000006")
+    requests.post(roles_url, json={"type": "SUPER_ADMIN"}, headers=ssws(sandbox_org), timeout=10)
+    assert requests.post(grants_url, json=body, headers=bearer, timeout=10).status_code == 201

@@ -330,6 +330,76 @@ class ScopeCatalog:
         return tuple(s for s in operation.scopes if not any(c in held for c in self.satisfied_by(s)))
 
 
+    # least privilege ------------------------------------------------------------------------------------
+
+    def least_privilege(self, calls: Iterable[str]) -> LeastPrivilege:
+        """Return the smallest set of scopes that opens every call (``METHOD PATH`` lines; others reported).
+
+        Each required scope is met by itself or its ``.manage`` sibling, and ``.manage`` covers ``.read``:
+        so the set is every scope the calls name, less each ``.read`` whose ``.manage`` is in it too.
+        """
+        matched: list[tuple[str, ScopeRequirement]] = []
+        problems: list[tuple[str, str]] = []
+        for raw in calls:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                method, path = parse_call(line)
+                requirement = self.required_scopes(method, path)
+            except BadInputError as exc:
+                problems.append((shorten(line), exc.description))
+                continue
+            if not requirement.operation.public and not requirement.scopes:
+                problems.append((shorten(line), "SSWS API tokens only: no OAuth scope opens it"))
+                continue
+            matched.append((shorten(line), requirement))
+        needed = dict.fromkeys(scope for _, requirement in matched for scope in requirement.scopes)
+        chosen = tuple(scope for scope in needed
+                       if not (scope.endswith(".read") and scope.removesuffix(".read") + ".manage" in needed))
+        return LeastPrivilege(chosen, tuple(matched), tuple(problems))
+
+    def redundant_reads(self, scopes: Iterable[str]) -> tuple[tuple[str, str], ...]:
+        """Return (read, manage) pairs where a picked ``.manage`` makes the picked ``.read`` redundant."""
+        held = set(scopes)
+        pairs = []
+        for scope in held:
+            resource, _, verb = scope.rpartition(".")
+            if verb == "read" and f"{resource}.manage" in held and f"{resource}.manage" in self._by_name:
+                pairs.append((scope, f"{resource}.manage"))
+        return tuple(sorted(pairs))
+
+
+@dataclass(frozen=True)
+class LeastPrivilege:
+    """The smallest scope set covering some calls, what each call needs, and the lines that opened nothing."""
+
+    scopes: tuple[str, ...]
+    #: (the call as given, what it needs)
+    calls: tuple[tuple[str, ScopeRequirement], ...]
+    #: (the line as given, why it was left out)
+    problems: tuple[tuple[str, str], ...]
+
+    @property
+    def scope_string(self) -> str:
+        """Return the scopes space-separated, as the ``scope=`` form field wants them."""
+        return " ".join(self.scopes)
+
+
+def parse_call(line: str) -> tuple[str, str]:
+    """Return (method, path) of one call: ``GET /api/v1/users``, a full URL, or history lines with more after."""
+    parts = line.split()
+    if not parts:
+        raise BadInputError("empty line")
+    if parts[0].upper() in METHODS:
+        if len(parts) < 2:
+            raise BadInputError(f"{parts[0].upper()} needs a path after it", hint='e.g. "GET /api/v1/users"')
+        return parts[0].upper(), parts[1]
+    if parts[0].startswith(("/", "http://", "https://")):
+        return "GET", parts[0]
+    raise BadInputError(f"expected METHOD PATH, got {shorten(line)!r}", hint='write it like "GET /api/v1/users"')
+
+
 def _first(node: _Node, segments: list[str], depth: int, method: str) -> Operation | None:
     """Return the first fit trying literals before parameters, which is the most specific one."""
     if depth == len(segments):

@@ -1,0 +1,117 @@
+"""`oktatool app grants` and `oktatool app roles`: the service app's Okta API scope grants and admin roles."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from oktatool.commands.admin import admin_session
+from oktatool.commands.common import print_json, terminal_text
+
+if TYPE_CHECKING:
+    from oktatool.commands.admin import AdminSession
+    from oktatool.core.okta.grants import AppAccess, Grant
+
+
+def _access(session: AdminSession, scopes: tuple[str, ...]) -> AppAccess:
+    from oktatool.core.okta.grants import app_access
+
+    return app_access(session.org, session.require_client_id(), session.require_admin(), session.http, scopes)
+
+
+def grants(args: argparse.Namespace) -> int:
+    """Run `oktatool app grants (list | grant SCOPE... | revoke SCOPE...) TARGET ADMIN [--json]`."""
+    from oktatool.core.okta.grants import (
+        GRANT_MANAGE_SCOPES,
+        GRANT_READ_SCOPES,
+        check_scope_name,
+    )
+
+    action = args.grants_command
+    wanted = tuple(dict.fromkeys(check_scope_name(s) for s in getattr(args, "scopes", None) or ()))
+    with admin_session(args) as session:
+        needed = GRANT_READ_SCOPES if action == "list" else GRANT_MANAGE_SCOPES
+        access = _access(session, needed)
+        if action == "list":
+            found = access.list_grants()
+            if args.json:
+                print_json([dict(g.raw) for g in found])
+                return 0
+            if not found:
+                print(f"no Okta API scope is granted to {access.app_id}")
+                return 0
+            width = max(len(g.scope_id) for g in found)
+            for g in found:
+                print(terminal_text(f"{g.scope_id:<{width}}  {g.status:<8}  {g.id}  {g.source}".rstrip()))
+            warning = _role_warning(session, found)
+            if warning:
+                print(f"warning: {warning}")
+            return 0
+        done: list[dict[str, Any]] = []
+        if action == "grant":
+            current = {g.scope_id for g in access.list_grants() if g.active}
+            for scope in wanted:
+                if scope in current and not args.json:
+                    print(f"{scope}: already granted")
+                    continue
+                grant = access.grant(scope)
+                done.append(dict(grant.raw))
+                if not args.json:
+                    print(terminal_text(f"granted {grant.scope_id} ({grant.id})"))
+        else:
+            listed = access.list_grants()
+            for scope in wanted:
+                grant = access.revoke(scope, listed)
+                done.append(dict(grant.raw))
+                if not args.json:
+                    print(terminal_text(f"revoked {grant.scope_id} ({grant.id}); tokens issued from now on "
+                                        "leave it out (tokens already issued keep it until they expire)"))
+        if args.json:
+            print_json(done)
+    return 0
+
+
+def _role_warning(session: AdminSession, found: tuple[Grant, ...]) -> str | None:
+    """Return the no-role warning, or None (also when the credential may not read roles)."""
+    from oktatool.core.errors import OktaToolError
+    from oktatool.core.okta.grants import ROLE_READ_SCOPES, role_warning
+
+    try:
+        assigned = _access(session, ROLE_READ_SCOPES).list_roles()
+    except OktaToolError:
+        return None
+    return role_warning(found, assigned)
+
+
+def roles(args: argparse.Namespace) -> int:
+    """Run `oktatool app roles (list | assign ROLE | unassign ID) TARGET ADMIN [--json]`."""
+    from oktatool.core.okta.grants import ROLE_MANAGE_SCOPES, ROLE_READ_SCOPES, check_role_type
+
+    action = args.roles_command
+    role_type = check_role_type(args.operand) if action == "assign" else None
+    with admin_session(args) as session:
+        access = _access(session, ROLE_READ_SCOPES if action == "list" else ROLE_MANAGE_SCOPES)
+        if action == "list":
+            found = access.list_roles()
+            if args.json:
+                print_json([dict(r.raw) for r in found])
+            elif not found:
+                print(f"no admin role is assigned to {access.app_id}; its API calls will answer 403 E0000006")
+            else:
+                width = max(len(r.type) for r in found)
+                for r in found:
+                    print(terminal_text(f"{r.type:<{width}}  {r.status:<8}  {r.id}  {r.label}".rstrip()))
+        elif action == "assign":
+            assert role_type is not None
+            assigned = access.assign_role(role_type)
+            if args.json:
+                print_json(dict(assigned.raw))
+            else:
+                print(terminal_text(f"assigned {assigned.type} ({assigned.id})"))
+        else:
+            access.unassign_role(args.operand)
+            if args.json:
+                print_json({"unassigned": args.operand})
+            else:
+                print(terminal_text(f"unassigned {args.operand}"))
+    return 0

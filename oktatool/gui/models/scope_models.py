@@ -1,0 +1,299 @@
+"""Models of the scope catalog: every scope (pick, granted state, filters) and the operations one opens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from oktatool.core.okta.scopes import Operation, Scope, ScopeCatalog
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: custom roles: the Scope/Operation object of a row, and the value a column sorts by
+ObjectRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+SCOPE_COLUMNS = ("Scope", "Area", "Kind", "Description", "Ops", "Granted")
+NAME, AREA, KIND, DESCRIPTION, OPS, GRANTED = range(len(SCOPE_COLUMNS))
+#: the granted/picked filter's choices
+STATES = ("any", "picked", "not picked", "granted", "not granted", "picked, not granted", "granted, not picked")
+
+
+def kind_of(scope: Scope) -> str:
+    """Return "read", "manage" or the scope's other verb (register…)."""
+    return scope.verb
+
+
+class ScopeTableModel(QAbstractTableModel):
+    """Every scope of the catalog; column 0 carries the pick check box; granted state when known."""
+
+    #: the picked scopes changed (by a check box or ``set_picked``)
+    picked_changed = Signal()
+
+    def __init__(self, catalog: ScopeCatalog, picked: Iterable[str] = (), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.scopes: tuple[Scope, ...] = catalog.scopes
+        self._row_of = {s.name: row for row, s in enumerate(self.scopes)}
+        self._picked: set[str] = {p for p in picked if p in self._row_of}
+        self._granted: frozenset[str] | None = None
+        #: lower-cased name, areas and description per row, for search as you type
+        self.haystacks = tuple(" ".join((s.name, *s.areas, s.description)).lower() for s in self.scopes)
+        self.areas = tuple(sorted({a for s in self.scopes for a in s.areas}))
+
+    # picks and grants -------------------------------------------------------------------------------------
+
+    def picked(self) -> list[str]:
+        """Return the picked scope names in catalog order."""
+        return [s.name for s in self.scopes if s.name in self._picked]
+
+    def is_picked(self, name: str) -> bool:
+        """Say whether ``name`` is picked."""
+        return name in self._picked
+
+    def set_picked(self, names: Iterable[str]) -> None:
+        """Pick exactly ``names`` (unknown names are ignored)."""
+        wanted = {n for n in names if n in self._row_of}
+        if wanted == self._picked:
+            return
+        self._picked = wanted
+        if self.scopes:
+            self.dataChanged.emit(self.index(0, NAME), self.index(len(self.scopes) - 1, NAME),
+                                  [Qt.ItemDataRole.CheckStateRole])
+        self.picked_changed.emit()
+
+    def pick(self, name: str, on: bool = True) -> None:
+        """Pick or unpick one scope."""
+        self.set_picked(self._picked | {name} if on else self._picked - {name})
+
+    @property
+    def granted(self) -> frozenset[str] | None:
+        """Return the app's granted scopes, or None while unknown."""
+        return self._granted
+
+    def set_granted(self, names: Iterable[str] | None) -> None:
+        """Set the app's granted scopes (None: unknown)."""
+        self._granted = frozenset(names) if names is not None else None
+        if self.scopes:
+            self.dataChanged.emit(self.index(0, GRANTED), self.index(len(self.scopes) - 1, GRANTED))
+
+    def granted_text(self, name: str) -> str:
+        """Return the Granted column's text for one scope."""
+        if self._granted is None:
+            return ""
+        return "granted" if name in self._granted else "not granted"
+
+    def row_of(self, name: str) -> int | None:
+        """Return the row of scope ``name``, or None."""
+        return self._row_of.get(name)
+
+    # Qt model ---------------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        """Return the number of scopes."""
+        return 0 if parent.isValid() else len(self.scopes)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of columns."""
+        return 0 if parent.isValid() else len(SCOPE_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return the column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(SCOPE_COLUMNS):
+            return SCOPE_COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return a cell's text, check state, tooltip or sort value."""
+        if not index.isValid() or not 0 <= index.row() < len(self.scopes):
+            return None
+        scope, column = self.scopes[index.row()], index.column()
+        if role == ObjectRole:
+            return scope
+        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            if column == NAME:
+                return scope.name
+            if column == AREA:
+                return ", ".join(scope.areas)
+            if column == KIND:
+                return kind_of(scope)
+            if column == DESCRIPTION:
+                return scope.description
+            if column == OPS:
+                return scope.operation_count if role == SortRole else str(scope.operation_count)
+            if column == GRANTED:
+                return self.granted_text(scope.name)
+        if role == Qt.ItemDataRole.CheckStateRole and column == NAME:
+            return Qt.CheckState.Checked if scope.name in self._picked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == DESCRIPTION:
+                return scope.description
+            if column == AREA:
+                return ", ".join(scope.areas)
+            if column == NAME:
+                return f"{scope.name}: tick to pick it for this profile"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == OPS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """Make the name column checkable."""
+        flags = super().flags(index)
+        if index.isValid() and index.column() == NAME:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Pick or unpick a scope from its check box."""
+        if not index.isValid() or index.column() != NAME or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+        self.pick(self.scopes[index.row()].name, checked)
+        return True
+
+
+class ScopeFilterProxy(QSortFilterProxyModel):
+    """Search as you type (every word), and filters by area, kind and granted/picked state."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._words: tuple[str, ...] = ()
+        self._area: str | None = None
+        self._kind: str | None = None
+        self._state = "any"
+        self.setSortRole(SortRole)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_text(self, text: str) -> None:
+        """Keep the scopes whose name, area or description holds every word of ``text``."""
+        words = tuple(text.lower().split()[:32])
+        if words != self._words:
+            self._refilter(lambda: setattr(self, "_words", words))
+
+    def set_area(self, area: str | None) -> None:
+        """Keep one API area's scopes (None: every area)."""
+        if area != self._area:
+            self._refilter(lambda: setattr(self, "_area", area or None))
+
+    def set_kind(self, kind: str | None) -> None:
+        """Keep ``read`` or ``manage`` scopes, or the other kinds with "other" (None: all)."""
+        if kind != self._kind:
+            self._refilter(lambda: setattr(self, "_kind", kind or None))
+
+    def set_state(self, state: str) -> None:
+        """Keep scopes by picked/granted state (one of STATES)."""
+        state = state if state in STATES else "any"
+        if state != self._state:
+            self._refilter(lambda: setattr(self, "_state", state))
+
+    def refresh(self) -> None:
+        """Filter again (after picks or grants changed under a state filter)."""
+        if self._state != "any":
+            self._refilter(lambda: None)
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Apply ``change`` to the filter and filter the rows again (Qt 6.10's API when there is one)."""
+        if hasattr(self, "endFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt 6.8, 6.9
+            change()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        """Apply the words, area, kind and state filters to one scope."""
+        model = self.sourceModel()
+        if not isinstance(model, ScopeTableModel):
+            return True
+        haystack = model.haystacks[source_row]
+        if any(word not in haystack for word in self._words):
+            return False
+        scope = model.scopes[source_row]
+        if self._area is not None and self._area not in scope.areas:
+            return False
+        if self._kind is not None:
+            kind = kind_of(scope)
+            if (self._kind == "other" and kind in ("read", "manage")) or (self._kind != "other" and kind != self._kind):
+                return False
+        return self._state == "any" or _state_matches(self._state, model, scope.name)
+
+
+def _state_matches(state: str, model: ScopeTableModel, name: str) -> bool:
+    picked = model.is_picked(name)
+    granted = model.granted is not None and name in model.granted
+    return {
+        "picked": picked,
+        "not picked": not picked,
+        "granted": granted,
+        "not granted": not granted,
+        "picked, not granted": picked and not granted,
+        "granted, not picked": granted and not picked,
+    }.get(state, True)
+
+
+OPERATION_COLUMNS = ("Method", "Path", "Needs", "Lifecycle", "Auth")
+
+
+def access_text(operation: Operation) -> str:
+    """Say how an operation may be called: public, OAuth only, SSWS only, or OAuth or SSWS."""
+    if operation.public:
+        return "public"
+    if operation.oauth_only:
+        return "OAuth only"
+    if not operation.scopes:
+        return "SSWS only"
+    return "OAuth or SSWS" if operation.ssws_allowed else "OAuth"
+
+
+def lifecycle_text(operation: Operation) -> str:
+    """Return the lifecycle as the spec names it (GA, EA, LIMITED_GA), or a dash when it says nothing."""
+    return operation.lifecycle or "—"
+
+
+class OperationTableModel(QAbstractTableModel):
+    """The operations of one scope: method, path, the scopes it needs, lifecycle, and how it authenticates."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.operations: tuple[Operation, ...] = ()
+
+    def set_operations(self, operations: Iterable[Operation]) -> None:
+        """Show these operations."""
+        self.beginResetModel()
+        self.operations = tuple(operations)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of operations."""
+        return 0 if parent.isValid() else len(self.operations)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of columns."""
+        return 0 if parent.isValid() else len(OPERATION_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return the column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(OPERATION_COLUMNS):
+            return OPERATION_COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return a cell's text or tooltip."""
+        if not index.isValid() or not 0 <= index.row() < len(self.operations):
+            return None
+        op, column = self.operations[index.row()], index.column()
+        if role == ObjectRole:
+            return op
+        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+            return (op.method, op.path, " + ".join(op.scopes) or "—", lifecycle_text(op), access_text(op))[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{op.operation_id} ({op.area or 'no area'})"
+        return None

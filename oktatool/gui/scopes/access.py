@@ -1,0 +1,494 @@
+"""The grants-and-roles panel: the service app's granted scopes against the picked ones, and its admin roles.
+
+The calls need an admin credential: an SSWS API token kept per profile in the secret store (typed once,
+never shown again), another profile whose token carries okta.appGrants.* / okta.roles.*, or, for the Local
+sandbox, the sandbox's own token. Grant, revoke, assign and unassign each show the exact call first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.core.errors import OktaToolError
+from oktatool.core.okta.grants import STANDARD_ROLES, PlannedCall, admin_token_secret_name, role_warning
+from oktatool.gui import tasks
+from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
+from oktatool.gui.widgets.tones import plain_message, tone_style
+
+if TYPE_CHECKING:
+    from oktatool.context import AppContext
+    from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment
+    from oktatool.core.store.settings import Profile
+
+#: credential choices (which admin credential, not a secret)
+SANDBOX_TOKEN = "sandbox"  # noqa: S105
+STORED_TOKEN = "stored"  # noqa: S105
+PROFILE_PREFIX = "profile:"
+SUPER_ADMIN_NOTE = "Only a Super Admin can grant or revoke Okta API scopes, and assign admin roles."
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What one fetch found."""
+
+    grants: tuple[Grant, ...]
+    roles: tuple[RoleAssignment, ...] | None
+    roles_error: str | None
+
+
+class AdminTarget:
+    """The active profile's app and the chosen admin credential; builds AppAccess (blocking: executor only)."""
+
+    def __init__(self, context: AppContext, profile: Profile, choice: str) -> None:
+        self.context = context
+        self.profile = profile
+        self.choice = choice
+
+    def access(self, scopes: tuple[str, ...]) -> AppAccess:
+        """Return AppAccess over the credential (an admin profile's token asks for ``scopes``)."""
+        from dataclasses import replace
+
+        from oktatool.core.errors import ConfigError
+        from oktatool.core.okta.admin import AdminCredential
+        from oktatool.core.okta.client import OktaClient
+        from oktatool.core.okta.grants import app_access
+        from oktatool.core.okta.http import HttpOptions
+        from oktatool.core.okta.orgurl import parse_org_url
+
+        http = HttpOptions(read_timeout=self.context.settings.settings.preferences.network_timeout)
+        sandbox_token = None
+        if self.profile.is_sandbox:
+            info = self.context.sandbox()
+            org, client_id, sandbox_token = parse_org_url(info.org_url), info.client_id, info.ssws_token
+            if info.ca_file is not None:
+                http = replace(http, ca_bundle=info.ca_file)
+        else:
+            if not self.profile.client_id:
+                raise ConfigError(f"the profile {self.profile.name!r} names no service app (client id)",
+                                  hint="set its client id in Edit profiles…")
+            org, client_id = parse_org_url(self.profile.org_url), self.profile.client_id
+        if self.choice == SANDBOX_TOKEN and sandbox_token is not None:
+            credential = AdminCredential(ssws_token=sandbox_token, label="the Local sandbox's API token")
+        elif self.choice == STORED_TOKEN:
+            token = self.context.secret_store().get(admin_token_secret_name(self.profile.name))
+            if not token:
+                raise ConfigError(f"no admin API token is stored for the profile {self.profile.name!r}",
+                                  hint="click Set API token… and paste an SSWS token (Security > API > Tokens)")
+            credential = AdminCredential(ssws_token=token, label="the stored API token")
+        elif self.choice.startswith(PROFILE_PREFIX):
+            admin = self.context.profile(self.choice.removeprefix(PROFILE_PREFIX))
+            credential = AdminCredential(client=OktaClient(self.context.connection(admin, http=http)),
+                                         label=f"profile {admin.name!r}")
+        else:
+            raise ConfigError("choose an admin credential first")
+        return app_access(org, client_id, credential, http, scopes)
+
+
+def fetch(target: AdminTarget) -> Fetched:
+    """List grants and roles (blocking); a credential that may read grants but not roles still shows grants."""
+    grants = target.access(("okta.appGrants.read",)).list_grants()
+    try:
+        roles: tuple[RoleAssignment, ...] | None = target.access(("okta.roles.read",)).list_roles()
+        error = None
+    except OktaToolError as exc:
+        roles, error = None, plain_message(exc)
+    return Fetched(grants, roles, error)
+
+
+class AccessPanel(QWidget):
+    """Fetch the app's grants and roles; grant, revoke, assign and unassign with confirmation."""
+
+    #: the app's active grants were fetched (their scope names)
+    granted_changed = Signal(list)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.picked: list[str] = []
+        self.request = tasks.LatestRequest()
+        #: set by tests: answer every confirmation with this instead of asking
+        self.auto_confirm: bool | None = None
+        layout = QVBoxLayout(self)
+
+        cred = QHBoxLayout()
+        cred.addWidget(QLabel("Admin credential"))
+        self.credential = QComboBox()
+        self.credential.setObjectName("adminCredential")
+        self.credential.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.credential.setMinimumContentsLength(16)
+        cred.addWidget(self.credential, 1)
+        self.set_token = QPushButton("Set API token…")
+        self.set_token.setToolTip("Store an SSWS API token for this profile in the secret store (never shown again)")
+        self.forget_token = QPushButton("Forget")
+        self.forget_token.setToolTip("Delete this profile's stored API token")
+        cred.addWidget(self.set_token)
+        cred.addWidget(self.forget_token)
+        layout.addLayout(cred)
+
+        fetch_row = QHBoxLayout()
+        self.fetch_button = QPushButton("Fetch grants and roles")
+        self.fetch_button.setObjectName("fetchGrants")
+        fetch_row.addWidget(self.fetch_button)
+        self.summary = QLabel()
+        self.summary.setObjectName("grantSummary")
+        self.summary.setWordWrap(True)
+        fetch_row.addWidget(self.summary, 1)
+        layout.addLayout(fetch_row)
+
+        self.warning = QLabel()
+        self.warning.setObjectName("roleWarning")
+        self.warning.setWordWrap(True)
+        layout.addWidget(self.warning)  # up top: it explains every 403 to come
+
+        columns = QHBoxLayout()
+        grant_column = QVBoxLayout()
+        grant_column.addWidget(QLabel("<b>Okta API scopes granted</b> (and picked)"))
+        self.grants = GrantTableModel(self)
+        self.grant_view = _table(self.grants, "grantTable")
+        grant_column.addWidget(self.grant_view, 1)
+        grant_row = QHBoxLayout()
+        self.grant_button = QPushButton("Grant…")
+        self.grant_button.setObjectName("grantSelected")
+        self.grant_button.setToolTip("Grant the selected missing scope (or every missing one when none is selected)")
+        self.revoke_button = QPushButton("Revoke…")
+        self.revoke_button.setObjectName("revokeSelected")
+        self.revoke_button.setToolTip("Revoke the selected granted scope")
+        grant_row.addWidget(self.grant_button)
+        grant_row.addWidget(self.revoke_button)
+        grant_row.addStretch(1)
+        grant_column.addLayout(grant_row)
+        columns.addLayout(grant_column, 3)
+
+        role_column = QVBoxLayout()
+        role_column.addWidget(QLabel("<b>Admin roles</b> of the app"))
+        self.roles = RoleTableModel(self)
+        self.role_view = _table(self.roles, "roleTable")
+        role_column.addWidget(self.role_view, 1)
+        role_row = QHBoxLayout()
+        self.role_type = QComboBox()
+        self.role_type.setObjectName("roleType")
+        self.role_type.addItems(list(STANDARD_ROLES))
+        self.role_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.role_type.setMinimumContentsLength(12)
+        self.assign_button = QPushButton("Assign…")
+        self.assign_button.setObjectName("assignRole")
+        self.unassign_button = QPushButton("Unassign…")
+        self.unassign_button.setObjectName("unassignRole")
+        role_row.addWidget(self.role_type, 1)
+        role_row.addWidget(self.assign_button)
+        role_row.addWidget(self.unassign_button)
+        role_column.addLayout(role_row)
+        columns.addLayout(role_column, 2)
+        layout.addLayout(columns, 1)
+
+        self.message = QLabel(SUPER_ADMIN_NOTE)
+        self.message.setObjectName("accessMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self.fetch_button.clicked.connect(lambda: self._start(self.refresh()))
+        self.set_token.clicked.connect(lambda: self._start(self.ask_token()))
+        self.forget_token.clicked.connect(lambda: self._start(self.forget()))
+        self.grant_button.clicked.connect(lambda: self._start(self.grant_selected()))
+        self.revoke_button.clicked.connect(lambda: self._start(self.revoke_selected()))
+        self.assign_button.clicked.connect(lambda: self._start(self.assign(self.role_type.currentText())))
+        self.unassign_button.clicked.connect(lambda: self._start(self.unassign_selected()))
+        self.credential.currentIndexChanged.connect(lambda _i: self._enable())
+        self.grant_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.role_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.fetched = False
+        self.profile_changed()
+
+    # state ----------------------------------------------------------------------------------------------------
+
+    def _start(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run one action (the newest wins); the buttons wait for it to end."""
+        task = self.request.start(coro)
+        self._enable()
+        task.add_done_callback(lambda _task: self._enable())
+
+    def profile_changed(self) -> None:
+        """Refill the credential choices for the active profile and forget what was fetched."""
+        self._fill_choices()
+        self.grants.clear()
+        self.roles.set_roles(())
+        self.fetched = False
+        self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
+        self.warning.clear()
+        self._enable()
+
+    def refresh_choices(self) -> None:
+        """Offer the profiles as they are now (after profiles were added or removed), keeping the choice."""
+        chosen = self.credential.currentData()
+        self.credential.blockSignals(True)
+        self._fill_choices()
+        index = self.credential.findData(chosen)
+        self.credential.setCurrentIndex(max(index, 0))
+        self.credential.blockSignals(False)
+        self._enable()
+
+    def _fill_choices(self) -> None:
+        profile = self.context.settings.settings.profile()
+        self.credential.clear()
+        if profile.is_sandbox:
+            self.credential.addItem("the Local sandbox's API token", SANDBOX_TOKEN)
+        self.credential.addItem(f"API token stored for {profile.name!r}", STORED_TOKEN)
+        for other in self.context.settings.settings.profiles:
+            if other.name != profile.name:
+                self.credential.addItem(f"profile {other.name!r}", PROFILE_PREFIX + other.name)
+
+    def set_picked(self, picked: list[str]) -> None:
+        """Compare the fetched grants with new picks."""
+        self.picked = list(picked)
+        self.grants.set_picked(self.picked)
+        if self.fetched:
+            self.summary.setText(self.grants.diff.summary())
+        self._enable()
+
+    def target(self) -> AdminTarget:
+        """Return the app and credential the next call uses."""
+        return AdminTarget(self.context, self.context.settings.settings.profile(), str(self.credential.currentData()))
+
+    def _enable(self) -> None:
+        busy = self.request.busy
+        scope = self._selected_scope()
+        state = self.grants.diff.state(scope) if scope else ""
+        self.grant_button.setEnabled(self.fetched and not busy and (state == "missing" or (
+            not scope and bool(self.grants.diff.missing))))
+        self.revoke_button.setEnabled(self.fetched and not busy and state in ("granted", "extra"))
+        self.assign_button.setEnabled(self.fetched and not busy)
+        self.unassign_button.setEnabled(self.fetched and not busy and self._selected_role() is not None)
+        self.forget_token.setEnabled(self.credential.currentData() == STORED_TOKEN)
+
+    def _selected_scope(self) -> str:
+        rows = self.grant_view.selectionModel().selectedRows()
+        return str(self.grants.data(rows[0], Qt.ItemDataRole.UserRole)) if rows else ""
+
+    def _selected_role(self) -> RoleAssignment | None:
+        rows = self.role_view.selectionModel().selectedRows()
+        return self.roles.data(rows[0], Qt.ItemDataRole.UserRole) if rows else None
+
+    def say(self, text: str, *, error: bool = False, good: bool = False) -> None:
+        """Show a message under the roles."""
+        self.message.setText(text)
+        self.message.setStyleSheet(tone_style("error") if error else tone_style("good") if good else "")
+
+    # actions --------------------------------------------------------------------------------------------------
+
+    async def refresh(self) -> bool:
+        """Fetch grants and roles; return False (and say why) when it failed."""
+        generation = self.request.generation
+        if not await self._store_ready():
+            return False
+        self.say("Fetching grants and roles…")
+        try:
+            found = await tasks.run_blocking(fetch, self.target())
+        except OktaToolError as exc:
+            if self.request.is_current(generation):
+                self.say(plain_message(exc), error=True)
+            return False
+        if not self.request.is_current(generation):
+            return False
+        self.fetched = True
+        self.grants.set_grants(found.grants, self.picked)
+        self.roles.set_roles(found.roles or ())
+        self.summary.setText(self.grants.diff.summary())
+        self.summary.setToolTip(_diff_tip(self.grants.diff))
+        self.granted_changed.emit(list(self.grants.diff.granted))
+        warning = role_warning(found.grants, found.roles) if found.roles is not None else None
+        self.warning.setText(warning or "")
+        self.warning.setStyleSheet(tone_style("error", bold=True) if warning else "")
+        if found.roles_error:
+            self.say(f"Grants fetched; roles could not be read: {found.roles_error}", error=True)
+        else:
+            self.say(f"Fetched {len(found.grants)} grant(s) and {len(found.roles or ())} role(s). "
+                     + SUPER_ADMIN_NOTE)
+        self._enable()
+        return True
+
+    async def grant_selected(self) -> None:
+        """Grant the selected missing scope, or every missing one."""
+        scope = self._selected_scope()
+        scopes = [scope] if scope else list(self.grants.diff.missing)
+        if not scopes:
+            return
+        await self._change(f"Grant {len(scopes)} scope(s)", lambda access: [access.grant_call(s) for s in scopes],
+                           lambda access: [access.grant(s) for s in scopes], ("okta.appGrants.manage",),
+                           note=SUPER_ADMIN_NOTE + " Tokens carry a new grant from the next token request.")
+
+    async def revoke_selected(self) -> None:
+        """Revoke the selected granted scope."""
+        scope = self._selected_scope()
+        grant = self.grants.grant_for(scope) if scope else None
+        if grant is None:
+            return
+        chosen: Grant = grant
+        await self._change(f"Revoke {scope}", lambda access: [access.revoke_call(chosen)],
+                           lambda access: access.revoke(scope, [chosen]), ("okta.appGrants.manage",),
+                           note="Tokens already issued keep the scope until they expire (one hour); "
+                                "the next token leaves it out.")
+
+    async def assign(self, role_type: str) -> None:
+        """Assign a standard admin role."""
+        await self._change(f"Assign {role_type}", lambda access: [access.assign_call(role_type)],
+                           lambda access: access.assign_role(role_type), ("okta.roles.manage",),
+                           note="The role decides what the app's tokens may touch; scopes alone answer E0000006.")
+
+    async def unassign_selected(self) -> None:
+        """Remove the selected role assignment."""
+        role = self._selected_role()
+        if role is None:
+            return
+        chosen: RoleAssignment = role
+        await self._change(f"Unassign {role.type}", lambda access: [access.unassign_call(chosen.id)],
+                           lambda access: access.unassign_role(chosen.id), ("okta.roles.manage",),
+                           note="Without any role, every call the app makes answers 403 E0000006.")
+
+    async def _change(self, title: str, plan: Callable[[AppAccess], list[PlannedCall]],
+                      act: Callable[[AppAccess], Any], scopes: tuple[str, ...], *, note: str) -> None:
+        target = self.target()
+        if not await self._store_ready():
+            return
+        try:
+            # building AppAccess may start the sandbox or open the store: never on the GUI thread
+            access = await tasks.run_blocking(target.access, scopes)
+        except OktaToolError as exc:
+            self.say(plain_message(exc), error=True)
+            return
+        calls = plan(access)
+        if not await self._confirm(title, calls, note):
+            self.say(f"{title}: cancelled.")
+            return
+        self.say(f"{title}…")
+        try:
+            await tasks.run_blocking(act, access)
+        except OktaToolError as exc:
+            self.say(plain_message(exc), error=True)
+            return
+        done = f"{title}: done."
+        if await self.refresh():
+            self.say(done, good=True)
+
+    async def _store_ready(self) -> bool:
+        """Unlock the secret store first when the stored API token is the credential (asks on this thread)."""
+        if self.credential.currentData() != STORED_TOKEN:
+            return True
+        from oktatool.gui.widgets.store_unlock import ready_store
+
+        if await ready_store(self.context, self) is None:
+            self.say("The secret store stayed locked, so the stored API token cannot be read.", error=True)
+            return False
+        return True
+
+    async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool:
+        text = "\n\n".join(call.text() for call in calls)
+        if self.auto_confirm is not None:
+            self.last_confirmation = text
+            return self.auto_confirm
+        box = QMessageBox(QMessageBox.Icon.Question, title, f"{title} with this API call?", parent=self)
+        box.setInformativeText(note)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton("Make the call", QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton("Copy the call", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        # the exact call shows without opening "Show Details…"
+        box.setText(f"{title} with this API call?\n\n{text}")
+        await tasks.dialog_result(box)
+        if box.clickedButton() is copy:
+            QGuiApplication.clipboard().setText(text)
+            self.say("Copied the call: a Super Admin can make it with their API token.")
+            return False
+        return box.clickedButton() is yes
+
+    async def ask_token(self) -> None:
+        """Ask for an SSWS API token and keep it in the secret store for this profile."""
+        from oktatool.gui.widgets.store_unlock import ready_store
+
+        profile = self.context.settings.settings.profile()
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Admin API token")
+        dialog.setLabelText(f"Paste an SSWS API token for {profile.name!r} (Security > API > Tokens).\n"
+                            "It is kept in the secret store and never shown again.")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        if await tasks.dialog_result(dialog) != QDialog.DialogCode.Accepted.value:
+            return
+        token = dialog.textValue().strip()
+        dialog.setTextValue("")
+        try:
+            from oktatool.core.okta.admin import AdminCredential
+
+            AdminCredential(ssws_token=token or " ")  # the same check the calls make
+        except OktaToolError as exc:
+            self.say(plain_message(exc), error=True)
+            return
+        store = await ready_store(self.context, self)
+        if store is None:
+            self.say("Not stored: the secret store stayed locked.", error=True)
+            return
+        try:
+            await tasks.run_blocking(store.set, admin_token_secret_name(profile.name), token)
+        except OktaToolError as exc:
+            self.say(plain_message(exc), error=True)
+            return
+        index = self.credential.findData(STORED_TOKEN)
+        self.credential.setCurrentIndex(index)
+        self.say(f"API token stored for {profile.name!r} in the {store.short_name}.", good=True)
+        self._enable()
+
+    async def forget(self) -> None:
+        """Delete the profile's stored API token."""
+        from oktatool.gui.widgets.store_unlock import ready_store
+
+        profile = self.context.settings.settings.profile()
+        store = await ready_store(self.context, self)
+        if store is None:
+            return
+        try:
+            await tasks.run_blocking(store.delete, admin_token_secret_name(profile.name))
+        except OktaToolError as exc:
+            self.say(plain_message(exc), error=True)
+            return
+        self.say(f"Forgot the API token of {profile.name!r}.", good=True)
+
+
+def _diff_tip(diff: Any) -> str:
+    lines = [f"missing: {' '.join(diff.missing)}" if diff.missing else "", f"extra: {' '.join(diff.extra)}"
+             if diff.extra else ""]
+    return "\n".join(line for line in lines if line)
+
+
+def _table(model: Any, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 3 + 30)
+    return view
+
