@@ -154,6 +154,22 @@ class AppContext:
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes,
                           dpop=profile.dpop, http=http, assertion_lifetime=lifetime)
 
+    def save_app_profile(self, name: str, org_url: str, client_id: str, key: Key, *, scopes: tuple[str, ...],
+                         dpop: bool) -> Profile:
+        """Keep ``key`` in the key library and save (or replace) the profile ``name`` that uses it (blocking)."""
+        from oktatool.core.store.settings import Profile
+
+        key_ref = self.keep_app_key(name, key)
+        profile = Profile(name=name, org_url=org_url, client_id=client_id, key_ref=key_ref, scopes=scopes, dpop=dpop)
+        self.save_settings(self.settings.settings.with_profile(profile))
+        return profile
+
+    def keep_app_key(self, profile_name: str, key: Key) -> str:
+        """Save a service app's private key in the key library as "PROFILE kid…"; return its library name."""
+        name = f"{profile_name} {(key.kid or key.thumbprint())[:12]}"
+        self.key_library().save(name, key, overwrite=True)
+        return name
+
     def close(self) -> None:
         """Stop what the context started (the sandbox org)."""
         with self._sandbox_lock:

@@ -87,6 +87,8 @@ class ManagementApi:
         app = self.store.apps.get(token.client_id)
         if app is None or not app.roles:
             raise no_permission()
+        if request.method != "GET" and all(role["type"] == "READ_ONLY_ADMIN" for role in app.roles):
+            raise no_permission()  # a read-only admin may read what its scopes allow, never change it
 
     def _check_dpop(self, request: Request, token: IssuedToken, credential: str, scope: str) -> None:
         if not token.jkt:

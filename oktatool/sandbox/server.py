@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import email.utils
 import json
 import math
 import re
@@ -173,6 +174,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """Return the Date header: the org's clock, which ``clock_offset`` may set apart from ours."""
+        offset = self.server.sandbox.options.clock_offset
+        return email.utils.formatdate((time.time() if timestamp is None else timestamp) + offset, usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: requests are recorded in the System Log, and stdout carries the JSON line."""
@@ -352,6 +358,8 @@ class Sandbox:
                 return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
             return token_endpoint.handle(request, request_id)
         if path in _UNLIMITED_PATHS:
+            if path.startswith("/.well-known/") and "metadata-missing" in self.options.misconfig:
+                return okta_error(404, "E0000007", f"Not found: Resource not found: {request.raw_path} (Endpoint)")
             if method != "GET":
                 return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
             return keys_document(org) if path == "/oauth2/v1/keys" else metadata_document(org, request)
