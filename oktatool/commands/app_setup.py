@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from oktatool.core.okta.apps import AppKey
     from oktatool.core.okta.setup import Flow, Step
 
-#: what an admin profile's token must carry for the set-up calls
-MANAGE_SCOPES = ("okta.apps.manage", "okta.appGrants.manage", "okta.roles.manage")
 READ_SCOPES = ("okta.apps.read",)
 _MARKS = {"done": "ok", "failed": "FAILED", "pending": "--", "running": ".."}
 
@@ -25,11 +23,6 @@ def _new_key() -> Key:
     from oktatool.core.keys.key import KeySpec, generate_key
 
     return generate_key(KeySpec("RSA", size=2048, use="sig", alg="RS256"))
-
-
-def default_roles(scopes: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the role to assign when none is chosen: read-only for read scopes, else Super Admin."""
-    return ("READ_ONLY_ADMIN",) if all(s.endswith(".read") for s in scopes) else ("SUPER_ADMIN",)
 
 
 def _step_dict(step: Step) -> dict[str, Any]:
@@ -53,7 +46,7 @@ def _run(flow: Flow, *, quiet: bool) -> bool:
 
 def create(args: argparse.Namespace) -> int:
     """Create an API Services app, grant scopes, assign roles, get a token, call once; save a profile."""
-    from oktatool.core.okta.setup import SetupFlow, SetupRequest
+    from oktatool.core.okta.setup import MANAGE_SCOPES, SetupFlow, SetupRequest, default_roles
     from oktatool.core.okta.tokens import normalize_scopes
 
     if args.key is None and not args.save_profile:

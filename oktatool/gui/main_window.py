@@ -78,6 +78,11 @@ class MainWindow(QMainWindow):
         self.profile_combo.setMinimumContentsLength(18)
         bar.addWidget(self.profile_combo)
         self.edit_profiles_action = bar.addAction("Edit profiles…")
+        # the service app's set-up, key rotation, diagnosis and export (gui/dialogs), wired in shell_actions
+        self.new_app_action = bar.addAction("New service app…")
+        self.rotate_key_action = bar.addAction("Rotate key…")
+        self.diagnose_action = bar.addAction("Diagnose")
+        self.export_action = bar.addAction("Export…")
         self.org_label = QLabel()
         self.org_label.setObjectName("orgLabel")
         bar.addWidget(self.org_label)

@@ -35,6 +35,9 @@ _PROBES = (
     ("okta.roles.", "/oauth2/v1/clients/{client_id}/roles"),
 )
 
+#: what an admin profile's token must carry for the set-up calls (an SSWS token needs none)
+MANAGE_SCOPES = ("okta.apps.manage", "okta.appGrants.manage", "okta.roles.manage")
+
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 T = TypeVar("T")
 
@@ -121,6 +124,11 @@ def call(step: Step, method: str, path: str, action: Callable[[], T]) -> T:
         raise
     step.record(f"{method} {path} → ok")
     return value
+
+
+def default_roles(scopes: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the role to assign when none is chosen: read-only for read scopes only, else Super Admin."""
+    return ("READ_ONLY_ADMIN",) if all(s.endswith(".read") for s in scopes) else ("SUPER_ADMIN",)
 
 
 @dataclass(frozen=True)
