@@ -60,6 +60,10 @@ class RotationRequest:
 class RotationFlow(Flow):
     """add new key → token with it → switch the profile → deactivate the old key."""
 
+    PLAN = (("check", "Check Okta's key rules"), ("add-key", "Add the new key"),
+            ("token", "Get a token with the new key"), ("switch", "Switch the profile to the new key"),
+            ("deactivate-old", "Deactivate the old key"))
+
     def __init__(self, request: RotationRequest, admin: ApiClient, http: HttpOptions,
                  switch: Callable[[Key], str], *, client_factory: Callable[[Key], OktaClient] | None = None) -> None:
         super().__init__()
@@ -68,11 +72,11 @@ class RotationFlow(Flow):
         self.http = http
         self._switch = switch
         self._client_factory = client_factory
-        self._add("check", "Check Okta's key rules", self._check)
-        self._add("add-key", "Add the new key", self._add_key)
-        self._add("token", "Get a token with the new key", self._token)
-        self._add("switch", "Switch the profile to the new key", self._do_switch)
-        self._add("deactivate-old", "Deactivate the old key", self._deactivate)
+        self._add("check", self._check)
+        self._add("add-key", self._add_key)
+        self._add("token", self._token)
+        self._add("switch", self._do_switch)
+        self._add("deactivate-old", self._deactivate)
 
     def _check(self, step: Step) -> str:
         from oktatool.core.okta.apps import check_can_add, find_key, list_keys, public_jwk
@@ -86,7 +90,7 @@ class RotationFlow(Flow):
                                 hint="activate it, or add the new key with oktatool app keys add")
         if not any(k.kid == req.new_key.kid for k in keys):
             check_can_add(keys, public_jwk(req.new_key))
-        return f"{len(keys)} key(s); {req.old_kid} is ACTIVE; room for {req.new_key.kid}"
+        return f"{len(keys)} key(s) of at most 50; the current key is ACTIVE; the new kid is free"
 
     def _add_key(self, step: Step) -> str:
         from oktatool.core.okta.apps import activate_key, add_key, find_key, list_keys
@@ -101,7 +105,7 @@ class RotationFlow(Flow):
             call(step, "POST", f"{path}/{there.id}/lifecycle/activate",
                  lambda: activate_key(self.admin, req.client_id, str(req.new_key.kid)))
         key = find_key(list_keys(self.admin, req.client_id), str(req.new_key.kid))
-        return f"{key.kid} is {key.status}"
+        return f"the new key is {key.status} (kid {key.kid})"
 
     def _token(self, step: Step) -> str:
         req = self.request
@@ -113,7 +117,7 @@ class RotationFlow(Flow):
             client = OktaClient(Connection(req.org, req.client_id, req.new_key, scopes=req.scopes, dpop=req.dpop,
                                            http=self.http))
         answer = call(step, "POST", "/oauth2/v1/token", lambda: client.token(use_cache=False))
-        return f"{answer.token_type} token signed with kid {req.new_key.kid}"
+        return f"{answer.token_type} token, the assertion signed with the new key"
 
     def _do_switch(self, step: Step) -> str:
         return self._switch(self.request.new_key)
@@ -124,4 +128,4 @@ class RotationFlow(Flow):
         req = self.request
         key = call(step, "POST", f"/api/v1/apps/{req.client_id}/credentials/jwks/{req.old_kid}/lifecycle/deactivate",
                    lambda: deactivate_key(self.admin, req.client_id, req.old_kid))
-        return f"{req.old_kid} is {key.status} (delete it later with oktatool app keys delete {req.old_kid})"
+        return f"the old key is {key.status}; delete it later: oktatool app keys delete {req.old_kid}"

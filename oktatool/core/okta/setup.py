@@ -71,13 +71,21 @@ class Step:
 class Flow:
     """Steps run in order; a failed step can be run again without redoing the ones before it."""
 
+    #: (id, title) of every step, in order (a view can show the plan before the flow exists)
+    PLAN: tuple[tuple[str, str], ...] = ()
+
     def __init__(self) -> None:
         self.steps: list[Step] = []
         self._actions: dict[str, Callable[[Step], str]] = {}
         self._lock = threading.Lock()
 
-    def _add(self, step_id: str, title: str, action: Callable[[Step], str]) -> None:
-        self.steps.append(Step(step_id, title))
+    @classmethod
+    def planned_steps(cls) -> list[Step]:
+        """Return the steps as they stand before anything ran."""
+        return [Step(step_id, title) for step_id, title in cls.PLAN]
+
+    def _add(self, step_id: str, action: Callable[[Step], str]) -> None:
+        self.steps.append(Step(step_id, dict(self.PLAN)[step_id]))
         self._actions[step_id] = action
 
     def step(self, step_id: str) -> Step:
@@ -154,6 +162,10 @@ class SetupRequest:
 class SetupFlow(Flow):
     """create app → grant scopes → assign roles → token → one API call."""
 
+    PLAN = (("create-app", "Create the API Services app"), ("grant-scopes", "Grant the Okta API scopes"),
+            ("assign-role", "Assign the admin role"), ("token", "Get an access token"),
+            ("api-call", "Call the API once"))
+
     def __init__(self, request: SetupRequest, admin: ApiClient, http: HttpOptions, *,
                  client_factory: Callable[[str], OktaClient] | None = None) -> None:
         super().__init__()
@@ -165,11 +177,11 @@ class SetupFlow(Flow):
         self.granted: set[str] = set()
         self.assigned: set[str] = set()
         self._client: OktaClient | None = None
-        self._add("create-app", "Create the API Services app", self._create)
-        self._add("grant-scopes", "Grant the Okta API scopes", self._grant)
-        self._add("assign-role", "Assign the admin role", self._assign)
-        self._add("token", "Get an access token", self._token)
-        self._add("api-call", "Call the API once", self._call)
+        self._add("create-app", self._create)
+        self._add("grant-scopes", self._grant)
+        self._add("assign-role", self._assign)
+        self._add("token", self._token)
+        self._add("api-call", self._call)
 
     def client(self) -> OktaClient:
         """Return the OktaClient acting as the new app (after the app was created)."""

@@ -47,6 +47,8 @@ class DiagnoseDialog(QDialog):
                        f"<b>{html.escape(self.profile.name)}</b> ({html.escape(where)}).")
         intro.setWordWrap(True)
         self.admin = AdminCredentialPicker(context, sandbox=self.profile.is_sandbox, allow_none=True)
+        if not self.profile.is_sandbox:  # run at once without one; the user adds it and runs again
+            self.admin.source.setCurrentIndex(self.admin.source.findData("none"))
         form = QFormLayout()
         form.addRow("Admin credential", self.admin)
         self.model = ChecksModel(self)
@@ -62,7 +64,7 @@ class DiagnoseDialog(QDialog):
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_FIX, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_FIX, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(COL_TITLE, 250)
         self.table.setColumnWidth(COL_FIX, 220)
         self.problems_only = QCheckBox("Problems only")
@@ -96,6 +98,7 @@ class DiagnoseDialog(QDialog):
         from oktatool.core.okta.doctor import run_doctor
 
         self.model.clear()
+        self.table.setColumnHidden(COL_FIX, True)
         self.report = None
         self.run_button.setEnabled(False)
         self.summary.setStyleSheet("")
@@ -129,6 +132,8 @@ class DiagnoseDialog(QDialog):
     def _add(self, generation: int, check: Check) -> None:
         if self.request.is_current(generation):
             self.model.add(check)
+            # the Fix column earns its room only once a check needs a fix
+            self.table.setColumnHidden(COL_FIX, not any(c.status in ("fail", "warn") for c in self.model.checks()))
             self.table.resizeRowsToContents()
 
     def _summarize(self) -> None:

@@ -66,7 +66,13 @@ class RotateKeyDialog(QDialog):
         form.addRow("Admin credential", self.admin)
         self.form = QWidget()
         self.form.setLayout(form)
-        self.model = StepsModel(parent=self)
+        self.summary = QLabel()
+        self.summary.setObjectName("rotateSummary")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
+        from oktatool.core.okta.rotation import RotationFlow
+
+        self.model = StepsModel(RotationFlow.planned_steps(), parent=self)
         self.table = steps_table(self.model)
         self.status = QLabel()
         self.status.setObjectName("rotateStatus")
@@ -83,6 +89,7 @@ class RotateKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.form)
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         self.flow: RotationFlow | None = None
@@ -153,7 +160,10 @@ class RotateKeyDialog(QDialog):
             if self.flow is None:
                 self._say("Preparing…")
                 self.flow = await self._prepare(loop)
-                self.form.setEnabled(False)
+                req = self.flow.request
+                self.form.hide()  # the choices are made: the steps get the room
+                self.summary.setText(f"Old kid {req.old_kid} → new {req.new_key.describe()} key, kid {req.new_key.kid}")
+                self.summary.show()
                 self.model.set_steps(self.flow.steps)
             flow = self.flow
 

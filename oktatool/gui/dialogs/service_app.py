@@ -182,7 +182,9 @@ class NewServiceAppDialog(QDialog):
         self.summary.setObjectName("setupSummary")
         self.summary.setWordWrap(True)
         self.summary.hide()
-        self.model = StepsModel(parent=self)
+        from oktatool.core.okta.setup import SetupFlow
+
+        self.model = StepsModel(SetupFlow.planned_steps(), parent=self)
         self.table = steps_table(self.model)
         self.status = QLabel()
         self.status.setObjectName("setupStatus")
