@@ -150,3 +150,10 @@ def test_the_sandbox_profile_is_healthy_and_prints_a_line_per_check(run_cli: Cli
     lines = result.stdout.splitlines()
     assert sum(line.startswith("[PASS]") for line in lines) == len(CHECKS)
     assert lines[-1] == "all checks passed"
+
+
+def test_the_sandbox_command_refuses_an_unknown_misconfiguration(run_cli: CliRunner) -> None:
+    result = run_cli("sandbox", "--misconfig", "nope")
+    assert result.returncode == 2 and "unknown --misconfig 'nope'" in result.stderr and "no-role" in result.stderr
+    skewed = run_cli("sandbox", "--clock-offset", "nan")
+    assert skewed.returncode == 2 and "--clock-offset" in skewed.stderr
