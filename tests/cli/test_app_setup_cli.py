@@ -155,3 +155,14 @@ def test_export_references_the_key_by_path(run_cli: CliRunner, sandbox_factory: 
     for text in expected:
         assert text in result.stdout
     assert "PRIVATE KEY" not in result.stdout and '"d"' not in result.stdout
+
+
+def test_create_with_dpop_gets_a_dpop_token_and_calls_with_proofs(
+        run_cli: CliRunner, sandbox_org: SandboxInfo, tmp_path: Path) -> None:
+    result = _create(run_cli, sandbox_org, tmp_path, "--dpop")
+    assert result.returncode == 0, result.stderr
+    steps = {s["id"]: s for s in json.loads(result.stdout)["steps"]}
+    assert steps["token"]["result"].startswith("DPoP token") and steps["api-call"]["status"] == "done"
+    app = requests.get(f"{sandbox_org.org_url}/api/v1/apps/{json.loads(result.stdout)['client_id']}",
+                       headers=_admin(sandbox_org), timeout=10).json()
+    assert app["settings"]["oauthClient"]["dpop_bound_access_tokens"] is True

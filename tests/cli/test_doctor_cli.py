@@ -157,3 +157,15 @@ def test_the_sandbox_command_refuses_an_unknown_misconfiguration(run_cli: CliRun
     assert result.returncode == 2 and "unknown --misconfig 'nope'" in result.stderr and "no-role" in result.stderr
     skewed = run_cli("sandbox", "--clock-offset", "nan")
     assert skewed.returncode == 2 and "--clock-offset" in skewed.stderr
+
+
+def test_our_kid_on_another_key_fails_the_jwks_kid_check(run_cli: CliRunner, sandbox_org: SandboxInfo,
+                                                         tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    other = tmp_path / "other.pem"
+    other.write_bytes(rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    code, report = _doctor(run_cli, sandbox_org, tmp_path, "--kid", sandbox_org.kid, key=other)
+    assert code == 1 and _failing(report) == ["jwks-kid"]
+    assert "different public key" in next(c for c in report["checks"] if c["id"] == "jwks-kid")["detail"]

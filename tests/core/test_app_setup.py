@@ -119,3 +119,37 @@ def test_env_and_terraform_quote_what_they_export() -> None:
     assert 'org_name       = "dev-1"' in tf and 'base_url       = "okta.com"' in tf
     with pytest.raises(BadInputError):
         render("xml", spec)
+
+
+def test_rotation_checks_tokens_at_each_step_and_stops_before_delete(sandbox_org: SandboxInfo) -> None:
+    from oktatool.core.errors import TokenError
+    from oktatool.core.keys.key import load_key
+    from oktatool.core.okta.client import Connection, OktaClient
+    from oktatool.core.okta.rotation import RotationFlow, RotationRequest, successor_key
+
+    org, http = parse_org_url(sandbox_org.org_url), HttpOptions()
+    old = load_key(sandbox_org.jwk_file.read_bytes())
+
+    def token_with(key: object) -> str:
+        client = OktaClient(Connection(org, sandbox_org.client_id, key, scopes=("okta.users.read",), http=http))
+        return client.token(use_cache=False).token_type
+
+    new = successor_key(old)
+    assert new.kty == "RSA" and new.size == old.size and new.kid != old.kid
+    seen: list[tuple[str, str]] = []
+
+    def switch(key: object) -> str:
+        # mid-rotation: the new key is registered and the old one still works
+        seen.append((token_with(old), token_with(key)))
+        return "switched"
+
+    flow = RotationFlow(RotationRequest(org, sandbox_org.client_id, old.kid or "", new, ("okta.users.read",)),
+                        admin_api(org, AdminCredential(ssws_token=sandbox_org.ssws_token), http), http, switch)
+    assert flow.run(), [(s.id, s.error) for s in flow.steps]
+    assert seen == [("Bearer", "Bearer")]
+    assert token_with(new) == "Bearer"
+    with pytest.raises(TokenError, match="kid is invalid"):
+        token_with(old)
+    api = admin_api(org, AdminCredential(ssws_token=sandbox_org.ssws_token), http)
+    statuses = {k.kid: k.status for k in apps.list_keys(api, sandbox_org.client_id)}
+    assert statuses == {old.kid: "INACTIVE", new.kid: "ACTIVE"}  # the old key is still there, not deleted
