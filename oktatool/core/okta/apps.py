@@ -185,24 +185,27 @@ def check_can_delete(key: AppKey) -> None:
                             hint=f"deactivate it first: oktatool app keys deactivate {key.kid or key.id}")
 
 
-def add_key(api: ApiClient, app_id: str, key: Key, *, active: bool = True) -> AppKey:
-    """Register ``key``'s public JWK on the app (ACTIVE or INACTIVE), after checking Okta's rules."""
+def add_key(api: ApiClient, app_id: str, key: Key, *, active: bool = True, keys: list[AppKey] | None = None) -> AppKey:
+    """Register ``key``'s public JWK on the app (ACTIVE or INACTIVE), after checking Okta's rules.
+
+    ``keys`` is the app's key list when the caller has just read it (else it is read here).
+    """
     jwk = public_jwk(key)
-    check_can_add(list_keys(api, app_id), jwk)
+    check_can_add(list_keys(api, app_id) if keys is None else keys, jwk)
     body = {**jwk, "status": "ACTIVE" if active else "INACTIVE"}
     return AppKey.from_json(api.call("POST", _app_path(app_id) + "/credentials/jwks", body=body).json())
 
 
-def activate_key(api: ApiClient, app_id: str, kid: str) -> AppKey:
+def activate_key(api: ApiClient, app_id: str, kid: str, *, keys: list[AppKey] | None = None) -> AppKey:
     """Make the key ``kid`` ACTIVE."""
-    key = find_key(list_keys(api, app_id), kid)
+    key = find_key(list_keys(api, app_id) if keys is None else keys, kid)
     path = f"{_app_path(app_id)}/credentials/jwks/{quote(key.id, safe='')}/lifecycle/activate"
     return AppKey.from_json(api.call("POST", path).json())
 
 
-def deactivate_key(api: ApiClient, app_id: str, kid: str) -> AppKey:
+def deactivate_key(api: ApiClient, app_id: str, kid: str, *, keys: list[AppKey] | None = None) -> AppKey:
     """Make the key ``kid`` INACTIVE, refused when it is the only ACTIVE one."""
-    keys = list_keys(api, app_id)
+    keys = list_keys(api, app_id) if keys is None else keys
     key = find_key(keys, kid)
     check_can_deactivate(keys, key)
     path = f"{_app_path(app_id)}/credentials/jwks/{quote(key.id, safe='')}/lifecycle/deactivate"

@@ -93,18 +93,19 @@ class RotationFlow(Flow):
         return f"{len(keys)} key(s) of at most 50; the current key is ACTIVE; the new kid is free"
 
     def _add_key(self, step: Step) -> str:
-        from oktatool.core.okta.apps import activate_key, add_key, find_key, list_keys
+        from oktatool.core.okta.apps import activate_key, add_key, list_keys
 
         req = self.request
         path = f"/api/v1/apps/{req.client_id}/credentials/jwks"
         keys = call(step, "GET", path, lambda: list_keys(self.admin, req.client_id))
         there = next((k for k in keys if k.kid == req.new_key.kid), None)
         if there is None:
-            call(step, "POST", path, lambda: add_key(self.admin, req.client_id, req.new_key))
-        elif not there.active:
-            call(step, "POST", f"{path}/{there.id}/lifecycle/activate",
-                 lambda: activate_key(self.admin, req.client_id, str(req.new_key.kid)))
-        key = find_key(list_keys(self.admin, req.client_id), str(req.new_key.kid))
+            key = call(step, "POST", path, lambda: add_key(self.admin, req.client_id, req.new_key, keys=keys))
+        elif not there.active:  # added by an earlier try that stopped before activating
+            key = call(step, "POST", f"{path}/{there.id}/lifecycle/activate",
+                       lambda: activate_key(self.admin, req.client_id, str(req.new_key.kid), keys=keys))
+        else:
+            key = there
         return f"the new key is {key.status} (kid {key.kid})"
 
     def _token(self, step: Step) -> str:
@@ -123,9 +124,12 @@ class RotationFlow(Flow):
         return self._switch(self.request.new_key)
 
     def _deactivate(self, step: Step) -> str:
-        from oktatool.core.okta.apps import deactivate_key
+        from oktatool.core.okta.apps import deactivate_key, find_key, list_keys
 
         req = self.request
-        key = call(step, "POST", f"/api/v1/apps/{req.client_id}/credentials/jwks/{req.old_kid}/lifecycle/deactivate",
-                   lambda: deactivate_key(self.admin, req.client_id, req.old_kid))
+        path = f"/api/v1/apps/{req.client_id}/credentials/jwks"
+        keys = call(step, "GET", path, lambda: list_keys(self.admin, req.client_id))
+        old = find_key(keys, req.old_kid)
+        key = call(step, "POST", f"{path}/{old.id}/lifecycle/deactivate",
+                   lambda: deactivate_key(self.admin, req.client_id, req.old_kid, keys=keys))
         return f"the old key is {key.status}; delete it later: oktatool app keys delete {req.old_kid}"
