@@ -166,3 +166,25 @@ def test_create_with_dpop_gets_a_dpop_token_and_calls_with_proofs(
     app = requests.get(f"{sandbox_org.org_url}/api/v1/apps/{json.loads(result.stdout)['client_id']}",
                        headers=_admin(sandbox_org), timeout=10).json()
     assert app["settings"]["oauthClient"]["dpop_bound_access_tokens"] is True
+
+
+def test_a_wrong_api_token_is_explained_and_never_echoed(run_cli: CliRunner, sandbox_org: SandboxInfo,
+                                                         tmp_path: Path) -> None:
+    wrong = "00WrongTokenValue_abcdefghijklmnopqrstuvwxyz"
+    token_file = tmp_path / "wrong.token"
+    token_file.write_text(wrong + "\n")
+    listed = run_cli("app", "keys", "list", "--org", sandbox_org.org_url, "--client-id", sandbox_org.client_id,
+                     "--api-token-file", str(token_file))
+    assert listed.returncode == 1 and listed.stderr.startswith("error: ") and "Traceback" not in listed.stderr
+    doctor = run_cli("doctor", "--org", sandbox_org.org_url, "--client-id", sandbox_org.client_id, "--key",
+                     str(sandbox_org.key_file), "--scopes", "okta.users.read", "--api-token-file", str(token_file),
+                     "--json")
+    assert doctor.returncode == 1
+    failed = [c for c in json.loads(doctor.stdout)["checks"] if c["status"] == "fail"]
+    assert [c["id"] for c in failed] == ["app-exists"]
+    token_file.write_text("not a token\n")
+    spaced = run_cli("app", "keys", "list", "--org", sandbox_org.org_url, "--client-id", sandbox_org.client_id,
+                     "--api-token-file", str(token_file))
+    assert spaced.returncode == 2 and "spaces" in spaced.stderr
+    for result in (listed, doctor, spaced):
+        assert wrong not in result.stdout + result.stderr and "not a token" not in result.stderr
