@@ -223,3 +223,27 @@ def test_steps_model_shows_snapshots_not_the_live_step() -> None:
     live.record("changed later")
     assert model.index(0, 1).data() == "✔ done" and model.index(0, 2).data() == "POST /api/v1/apps → ok"
     assert model.index(0, 3).data() == "created"
+
+
+def test_an_api_token_kept_in_the_secret_store_is_used_and_never_shown(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
+
+    picker = AdminCredentialPicker(context, sandbox=False)
+    qtbot.addWidget(picker)
+    picker.source.setCurrentIndex(picker.source.findData("store"))
+    picker.label.setText("prod-admin")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("00SecretSsws_token_value", True))
+    before = set(asyncio.all_tasks(aloop))
+    qtbot.mouseClick(picker.save_button, Qt.MouseButton.LeftButton)
+    started = [t for t in asyncio.all_tasks(aloop) if t not in before]
+    aloop.run_until_complete(asyncio.gather(*started))
+    assert "prod-admin" in picker.note.text() and "00SecretSsws" not in picker.note.text()
+    credential = load_admin_credential(context, picker.choice())
+    assert credential is not None and credential.ssws_token == "00SecretSsws_token_value"
+    assert "00SecretSsws" not in repr(credential)
+    picker.label.setText("missing")
+    with pytest.raises(Exception, match="no API token called 'missing'"):
+        load_admin_credential(context, picker.choice())

@@ -6,6 +6,7 @@ store (blocking: run it in the executor). The token is never shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -21,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import BadInputError, SecretStoreError
+from oktatool.core.errors import BadInputError, OktaToolError, SecretStoreError
+from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
@@ -89,9 +92,13 @@ class AdminCredentialPicker(QWidget):
         self.label = QLineEdit()
         self.label.setObjectName("adminTokenName")
         self.label.setPlaceholderText("name of the token in the secret store, e.g. prod-admin")
-        save = QPushButton("Save a token…")
+        self.save_button = save = QPushButton("Save a token…")
         save.setToolTip("Paste an SSWS API token once; it is kept in the secret store, never shown again")
         save.clicked.connect(self._save_token)
+        self.note = QLabel()
+        self.note.setObjectName("adminNote")
+        self.note.setWordWrap(True)
+        self.note.hide()
         self.stack = QStackedWidget()
         for widgets in ((), (self.path, browse), (self.label, save), ()):
             page = QWidget()
@@ -104,6 +111,7 @@ class AdminCredentialPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.source)
         layout.addWidget(self.stack)
+        layout.addWidget(self.note)
         self.source.currentIndexChanged.connect(self._show_source)
         self._show_source()
 
@@ -133,7 +141,20 @@ class AdminCredentialPicker(QWidget):
                 raise SecretStoreError("the secret store is locked", hint="unlock it (Keys tab) and try again")
             store.set(STORE_PREFIX + name, token.strip())
 
-        tasks.spawn(tasks.run_blocking(keep))
+        tasks.spawn(self._keep(keep, name))
+
+    async def _keep(self, keep: Callable[[], None], name: str) -> None:
+        from oktatool.gui import tasks
+
+        try:
+            await tasks.run_blocking(keep)
+        except OktaToolError as exc:
+            self.note.setStyleSheet(tone_style("error"))
+            self.note.setText(plain_message(exc))
+        else:
+            self.note.setStyleSheet(tone_style("good"))
+            self.note.setText(f"The token is kept in the secret store as “{name}”.")
+        self.note.show()
 
     def choice(self) -> AdminChoice:
         """Return the current choice."""
