@@ -262,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpop-required", action="store_true", help="the service app requires DPoP")
     p.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute before 429s")
     p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate")
+    p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
+                   help="run the org's clock this far ahead (negative: behind) to try clock skew")
+    p.add_argument("--misconfig", action="append", default=[], metavar="NAME",
+                   help="seed the service app broken in this way, for `oktatool doctor` (repeatable; "
+                        "app-inactive, client-secret, web-app, kid-unregistered, key-inactive, dpop-required, "
+                        "scope-missing, no-role, read-only-role, metadata-missing)")
 
     _add_app_parsers(sub, _Parser)
     return parser

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
     from oktatool.core.keys.key import Key
     from oktatool.core.keys.library import KeyLibrary
+    from oktatool.core.okta.admin import AdminCredential
     from oktatool.core.okta.client import Connection
+    from oktatool.core.okta.doctor import DoctorInput
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.store.paths import AppPaths
     from oktatool.core.store.secrets import SecretStore
@@ -153,6 +155,48 @@ class AppContext:
         return Connection(parse_org_url(profile.org_url), profile.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes,
                           dpop=profile.dpop, http=http, assertion_lifetime=lifetime)
+
+    def doctor_input(self, profile: Profile, *, admin: AdminCredential | None = None,
+                     http: HttpOptions | None = None) -> DoctorInput:
+        """Return what the doctor checks for ``profile`` (blocking: loads the key, may start the sandbox).
+
+        For the Local sandbox the sandbox's own API token is the admin credential when none is given.
+        """
+        from dataclasses import replace
+
+        from oktatool.core.okta.admin import AdminCredential
+        from oktatool.core.okta.doctor import DoctorInput
+        from oktatool.core.okta.http import HttpOptions
+
+        http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
+        key = self.profile_key(profile) if profile.is_sandbox or profile.key_ref else None
+        if profile.is_sandbox:
+            info = self.sandbox()
+            if info.ca_file is not None and http.ca_bundle is None:
+                http = replace(http, ca_bundle=info.ca_file)
+            admin = admin or AdminCredential(ssws_token=info.ssws_token, label="the Local sandbox's API token")
+            return DoctorInput(org_text=info.org_url, client_id=info.client_id, key=key,
+                               scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
+                               http=http, admin=admin)
+        return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
+                           dpop=profile.dpop, http=http, admin=admin,
+                           no_admin_reason="needs an admin credential (choose an API token above)")
+
+    def save_app_profile(self, name: str, org_url: str, client_id: str, key: Key, *, scopes: tuple[str, ...],
+                         dpop: bool) -> Profile:
+        """Keep ``key`` in the key library and save (or replace) the profile ``name`` that uses it (blocking)."""
+        from oktatool.core.store.settings import Profile
+
+        key_ref = self.keep_app_key(name, key)
+        profile = Profile(name=name, org_url=org_url, client_id=client_id, key_ref=key_ref, scopes=scopes, dpop=dpop)
+        self.save_settings(self.settings.settings.with_profile(profile))
+        return profile
+
+    def keep_app_key(self, profile_name: str, key: Key) -> str:
+        """Save a service app's private key in the key library as "PROFILE kid…"; return its library name."""
+        name = f"{profile_name} {(key.kid or key.thumbprint())[:12]}"
+        self.key_library().save(name, key, overwrite=True)
+        return name
 
     def close(self) -> None:
         """Stop what the context started (the sandbox org)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import threading
 from pathlib import Path
@@ -23,6 +24,13 @@ def _check(args: argparse.Namespace) -> None:
     if args.rate_limit is not None and args.rate_limit < 1:
         raise BadInputError(f"--rate-limit must be at least 1 request per minute, not {args.rate_limit}",
                             hint="leave --rate-limit out for no limit")
+    if not math.isfinite(args.clock_offset) or abs(args.clock_offset) > 366 * 86_400:
+        raise BadInputError(f"--clock-offset must be at most a year either way, not {args.clock_offset}")
+    from oktatool.sandbox import MISCONFIGS
+
+    for name in args.misconfig:
+        if name not in MISCONFIGS:
+            raise BadInputError(f"unknown --misconfig {name!r}", hint="use one of " + ", ".join(MISCONFIGS))
 
 
 def sandbox(args: argparse.Namespace) -> int:
@@ -34,7 +42,8 @@ def sandbox(args: argparse.Namespace) -> int:
 
     directory = Path(args.dir).expanduser() if args.dir else AppPaths.resolve().sandbox_dir
     options = SandboxOptions(users=args.users, dpop_required=args.dpop_required, rate_limit=args.rate_limit,
-                             tls=args.tls, port=args.port)
+                             tls=args.tls, port=args.port, clock_offset=args.clock_offset,
+                             misconfig=tuple(args.misconfig))
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

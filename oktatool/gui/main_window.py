@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QToolButton, QWidget
 
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
@@ -78,6 +78,19 @@ class MainWindow(QMainWindow):
         self.profile_combo.setMinimumContentsLength(18)
         bar.addWidget(self.profile_combo)
         self.edit_profiles_action = bar.addAction("Edit profiles…")
+        # the service app's set-up, key rotation and export in one menu button, and Diagnose (gui/dialogs);
+        # wired in shell_actions. One button for three keeps the org label in view at 960 pixels.
+        app_menu = QMenu(self)
+        self.new_app_action = app_menu.addAction("New service app…")
+        self.rotate_key_action = app_menu.addAction("Rotate key…")
+        self.export_action = app_menu.addAction("Export for code…")
+        app_button = QToolButton()
+        app_button.setObjectName("serviceAppButton")
+        app_button.setText("Service app")
+        app_button.setMenu(app_menu)
+        app_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.addWidget(app_button)
+        self.diagnose_action = bar.addAction("Diagnose")
         self.org_label = QLabel()
         self.org_label.setObjectName("orgLabel")
         bar.addWidget(self.org_label)

@@ -163,7 +163,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
 
 
 async def take_screenshots(window: MainWindow, folder: str) -> int:
-    """Write keys.png, jwt.png, scopes.png and console.png of the whole window to ``folder``."""
+    """Write keys.png, jwt.png, scopes.png, console.png and doctor.png of the whole window to ``folder``."""
     target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -182,4 +182,36 @@ async def take_screenshots(window: MainWindow, folder: str) -> int:
             print(f"error: cannot write {path}", file=sys.stderr)
             return 1
         print(f"wrote {path}", flush=True)
+    return await _doctor_screenshot(window, target / "doctor.png")
+
+
+async def _doctor_screenshot(window: MainWindow, path: Path) -> int:
+    """Write doctor.png: the window with the Diagnose dialog on it, every check run for the Local sandbox."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QPainter
+
+    from oktatool.gui.dialogs.diagnose import DiagnoseDialog
+
+    dialog = DiagnoseDialog(window.context, window)
+    dialog.resize(1000, 600)
+    dialog.show()
+    await dialog.start()
+    await asyncio.sleep(0.05)
+    shot = window.grab()
+    offset = QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2)
+    painter = QPainter(shot)
+    painter.drawPixmap(offset, dialog.grab())
+    painter.setPen(QColor("#808080"))
+    painter.drawRect(offset.x(), offset.y(), dialog.width() - 1, dialog.height() - 1)
+    painter.end()
+    dialog.close()
+    failed = [c.id for c in dialog.model.checks() if c.status != "pass"]
+    if failed or dialog.report is None:
+        print(f"error: the Diagnose dialog did not pass every check ({', '.join(failed) or 'no report'})",
+              file=sys.stderr)
+        return 1
+    if not shot.save(str(path)):
+        print(f"error: cannot write {path}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}", flush=True)
     return 0

@@ -50,6 +50,10 @@ class MainWindow(Protocol):
     preferences_action: QAction
     about_action: QAction
     edit_profiles_action: QAction
+    new_app_action: QAction
+    rotate_key_action: QAction
+    diagnose_action: QAction
+    export_action: QAction
     notice_box: QMessageBox | None
 
     def close(self) -> bool: ...
@@ -57,6 +61,8 @@ class MainWindow(Protocol):
     def setWindowIcon(self, icon: QIcon) -> None: ...
     def current_page(self) -> QWidget | None: ...
     def reload_profiles(self) -> None: ...
+    def width(self) -> int: ...
+    def height(self) -> int: ...
 
 
 def _shortcut(action: QAction, keys: QKeySequence.StandardKey, fallback: str | None = None) -> None:
@@ -82,6 +88,10 @@ def wire(window: MainWindow) -> None:
     window.about_action.triggered.connect(lambda: show_about(window))
     window.preferences_action.triggered.connect(lambda: edit_preferences(window))
     window.edit_profiles_action.triggered.connect(lambda: edit_profiles(window))
+    window.new_app_action.triggered.connect(lambda: open_app_dialog(window, "service_app", "NewServiceAppDialog"))
+    window.rotate_key_action.triggered.connect(lambda: open_app_dialog(window, "rotate_key", "RotateKeyDialog"))
+    window.diagnose_action.triggered.connect(lambda: open_app_dialog(window, "diagnose", "DiagnoseDialog"))
+    window.export_action.triggered.connect(lambda: open_app_dialog(window, "export_app", "ExportDialog"))
     window.context.settings_listeners.append(lambda s: apply_color_scheme(s.preferences.color_scheme))
     apply_color_scheme(window.context.settings.settings.preferences.color_scheme)
 
@@ -264,3 +274,30 @@ def edit_profiles(window: MainWindow) -> None:
     dialog = ProfilesDialog(window.context, window)
     dialog.exec()
     window.reload_profiles()
+
+
+def open_app_dialog(window: MainWindow, module: str, name: str) -> QDialog:
+    """Open a service-app dialog (set-up, rotation, diagnosis, export) for the active profile, window-modal.
+
+    The profile switcher is refilled when it closes (a set-up saves a profile, a rotation changes its key);
+    Diagnose starts its checks at once.
+    """
+    import importlib
+
+    from oktatool.gui import tasks
+
+    dialog_class = getattr(importlib.import_module(f"oktatool.gui.dialogs.{module}"), name)
+    dialog: QDialog = dialog_class(window.context, window)
+    # fit inside the window, even at 960×600
+    dialog.resize(min(dialog.width(), window.width() - 24), min(dialog.height(), window.height() - 24))
+
+    async def show() -> None:
+        await tasks.dialog_result(dialog)
+        window.reload_profiles()
+        dialog.deleteLater()
+
+    tasks.spawn(show())
+    start = getattr(dialog, "start", None)
+    if name == "DiagnoseDialog" and callable(start):
+        start()
+    return dialog

@@ -4,7 +4,7 @@ It enforces Okta's token-endpoint, DPoP and scope rules with Okta's error codes 
 verifies assertions and proofs with joserfc, never with oktatool's own JWT code.
 """
 
-from oktatool.sandbox.org import Fault, SandboxOptions
+from oktatool.sandbox.org import MISCONFIGS, Fault, SandboxOptions
 from oktatool.sandbox.server import Sandbox, SandboxInfo
 
-__all__ = ["Fault", "Sandbox", "SandboxInfo", "SandboxOptions"]
+__all__ = ["MISCONFIGS", "Fault", "Sandbox", "SandboxInfo", "SandboxOptions"]

@@ -91,6 +91,8 @@ class ManagementApi:
             raise no_permission()
         if scope in SUPER_ADMIN_ONLY and not any(role["type"] == "SUPER_ADMIN" for role in app.roles):
             raise no_permission()  # "Only the Super Admin role has the permissions to grant scopes to an app."
+        if request.method != "GET" and all(role["type"] == "READ_ONLY_ADMIN" for role in app.roles):
+            raise no_permission()  # a read-only admin may read what its scopes allow, never change it
 
     def _check_dpop(self, request: Request, token: IssuedToken, credential: str, scope: str) -> None:
         if not token.jkt:

@@ -166,10 +166,18 @@ class AppRoutes:
         keys = nested(body, "settings", "oauthClient", "jwks", "keys") or []
         if not isinstance(keys, list):
             raise validation_failed("jwks", "keys must be a list of JWKs.")
+        if texts["signOnMode"] == "OPENID_CONNECT" and texts["name"] != "oidc_client":
+            raise validation_failed("name", "An OpenID Connect app must be named oidc_client.")
         app = self.store.add_app(label="new app", name=texts["name"], sign_on_mode=texts["signOnMode"],
                                  auth_method=texts["token_endpoint_auth_method"])
         try:
             self._apply_app_body(app, body)
+            if app.application_type == "service" and app.grant_types != ["client_credentials"]:
+                raise validation_failed("grant_types", "An API Services app can only use the client_credentials "
+                                                       "grant type.")
+            if app.token_endpoint_auth_method == "private_key_jwt" and not keys:  # noqa: S105 - a method
+                raise validation_failed("jwks", "The private_key_jwt client authentication method requires at "
+                                                "least one public key in jwks.")
             for jwk in keys:
                 self.store.add_key(app, registrable_jwk(jwk, app.keys))
         except OktaApiError:
@@ -288,6 +296,9 @@ class AppRoutes:
         if key.jwk.get("use", "sig") != "sig":
             raise OktaApiError(400, "E0000001", "Api validation failed: You can only deactivate signing keys.",
                                ("You can only deactivate signing keys.",))
+        if key.status == "ACTIVE" and len(app.active_keys()) == 1:
+            raise OktaApiError(400, "E0000001", "Api validation failed: The app must keep at least one active "
+                               "key.", ("Activate another key before you deactivate this one.",))
         key.status, key.last_updated = "INACTIVE", now_text()
         return json_response(200, self._key_json(key, app, call.base))
 

@@ -105,6 +105,9 @@ class TokenEndpoint:
             raise _client_error("Client Credentials requests to the Org Authorization Server must use the "
                                 "private_key_jwt token_endpoint_auth_method." if known else INVALID_CLIENT)
         app = self._authenticate(request, form, attempt)
+        if app.token_endpoint_auth_method != "private_key_jwt":  # noqa: S105 - a method name
+            raise _client_error("Client Credentials requests to the Org Authorization Server must use the "
+                                "private_key_jwt token_endpoint_auth_method.")
         if app.application_type != "service":
             raise _client_error("Only clients with 'application_type' of 'service' may use the client_credentials "
                                 "'grant_type' with the Org Authorization Server.")

@@ -42,6 +42,22 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset or status")
 
 
+#: misconfigurations of the ready service app, each one a cause `oktatool doctor` must name
+#: (``SandboxOptions.misconfig``); the values say what the org then looks like
+MISCONFIGS = {
+    "app-inactive": "the service app is deactivated",
+    "client-secret": "the service app authenticates with a client secret, not private_key_jwt",
+    "web-app": "the service app is a web app (authorization code), not an API Services app",
+    "kid-unregistered": "the app's JWKS holds another key, not the service key's kid",
+    "key-inactive": "the service key is registered but INACTIVE (another key is ACTIVE)",
+    "dpop-required": "the service app requires DPoP-bound tokens (the start-up line does not say so)",
+    "scope-missing": "okta.users.read is not granted (okta.users.manage neither)",
+    "no-role": "the service app has no admin role",
+    "read-only-role": "the service app's only role is READ_ONLY_ADMIN (no change calls)",
+    "metadata-missing": "the org authorization server's metadata documents answer 404",
+}
+
+
 @dataclass(frozen=True)
 class SandboxOptions:
     """How to build and serve a sandbox org."""
@@ -57,6 +73,13 @@ class SandboxOptions:
     host: str = "127.0.0.1"
     port: int = 0
     faults: tuple[Fault, ...] = ()
+    clock_offset: float = 0.0  # seconds the org's clock runs ahead of this computer's (negative: behind)
+    misconfig: tuple[str, ...] = ()  # names from MISCONFIGS
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.misconfig if name not in MISCONFIGS]
+        if unknown:
+            raise ValueError(f"unknown misconfiguration {unknown[0]!r}: use one of {', '.join(MISCONFIGS)}")
 
 
 @dataclass(frozen=True)
@@ -115,25 +138,39 @@ class SandboxOrg:
         self.service_app = self._seed()
 
     def _seed(self) -> App:
-        store = self.store
+        store, broken = self.store, set(self.options.misconfig)
         store.seed_groups()
         store.seed_users(self.options.users)
-        app = store.add_app(label=SERVICE_APP_LABEL, dpop=self.options.dpop_required)
-        store.add_key(app, dict(self.service_key.public_jwk))
-        for scope in self.options.scopes:
+        app = store.add_app(label=SERVICE_APP_LABEL, dpop=self.options.dpop_required or "dpop-required" in broken)
+        if "kid-unregistered" in broken:
+            store.add_key(app, dict(make_service_key().public_jwk))
+        else:
+            key = store.add_key(app, dict(self.service_key.public_jwk))
+            if "key-inactive" in broken:
+                key.status = "INACTIVE"
+                store.add_key(app, dict(make_service_key().public_jwk))
+        scopes = self.options.scopes
+        if "scope-missing" in broken:
+            scopes = tuple(s for s in scopes if s not in ("okta.users.read", "okta.users.manage"))
+        for scope in scopes:
             store.add_grant(app, scope, issuer=self.org_url)
-        if self.options.admin_role:
-            store.add_role(app, "SUPER_ADMIN")
+        if self.options.admin_role and "no-role" not in broken:
+            store.add_role(app, "READ_ONLY_ADMIN" if "read-only-role" in broken else "SUPER_ADMIN")
+        if "app-inactive" in broken:
+            app.status = "INACTIVE"
+        if "client-secret" in broken:
+            app.token_endpoint_auth_method = "client_secret_basic"  # noqa: S105 - a method name
+        if "web-app" in broken:
+            app.application_type, app.grant_types = "web", ["authorization_code"]
         store.add_app(label="Example Web App", application_type="web",
                       grant_types=["authorization_code"], auth_method="client_secret_basic")
         store.add_app(label="Example Bookmark", application_type="browser", grant_types=[],
                       auth_method="none", sign_on_mode="BOOKMARK", name="bookmark")
         return app
 
-    @staticmethod
-    def now() -> float:
-        """Return the current time in seconds since the epoch."""
-        return time.time()
+    def now(self) -> float:
+        """Return the org's time in seconds since the epoch (this computer's, plus the clock offset)."""
+        return time.time() + self.options.clock_offset
 
     def mint_token(self, app: App, scopes: tuple[str, ...], jkt: str | None, issuer: str) -> str:
         """Mint and remember an access token for ``app``."""

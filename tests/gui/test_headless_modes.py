@@ -57,7 +57,7 @@ def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp
     target = tmp_path / "new" / "shots"
     done = run_app("--screenshot", str(target), home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
     assert done.returncode == 0, done.stderr
-    for name in ("keys", "jwt", "scopes", "console"):
+    for name in ("keys", "jwt", "scopes", "console", "doctor"):
         image = QImage(str(target / f"{name}.png"))
         assert (image.width(), image.height()) == (1100, 750), name
     # different tabs, different pictures

@@ -247,6 +247,9 @@ def test_other_rsa_algorithms_are_allowed(sandbox_org: SandboxInfo, alg: str) ->
 
 def test_an_inactive_key_makes_the_kid_invalid(sandbox_org: SandboxInfo) -> None:
     url = f"{sandbox_org.org_url}/api/v1/apps/{sandbox_org.client_id}/credentials/jwks/{sandbox_org.kid}"
+    only_key = requests.post(url + "/lifecycle/deactivate", headers=ssws(sandbox_org), timeout=10)
+    assert only_key.status_code == 400 and "at least one active key" in only_key.json()["errorSummary"]
+    assert _add_key(sandbox_org, _public_jwk(_other_rsa_key(), "successor")).status_code == 201
     deactivated = requests.post(url + "/lifecycle/deactivate", headers=ssws(sandbox_org), timeout=10)
     assert deactivated.json()["status"] == "INACTIVE"
     assert oauth_error(request_token(sandbox_org))[2] == "The client_assertion JWT kid is invalid."

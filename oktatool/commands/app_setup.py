@@ -1,0 +1,197 @@
+"""`oktatool app create | keys | rotate | export`: set up a service app, look after its keys, export it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from oktatool.commands.admin import AdminSession, admin_session
+from oktatool.commands.common import load_key_arg, print_json, terminal_text, write_output
+from oktatool.core.errors import BadInputError
+
+if TYPE_CHECKING:
+    from oktatool.core.keys.key import Key
+    from oktatool.core.okta.apps import AppKey
+    from oktatool.core.okta.setup import Flow, Step
+
+READ_SCOPES = ("okta.apps.read",)
+_MARKS = {"done": "ok", "failed": "FAILED", "pending": "--", "running": ".."}
+
+
+def _new_key() -> Key:
+    from oktatool.core.keys.key import KeySpec, generate_key
+
+    return generate_key(KeySpec("RSA", size=2048, use="sig", alg="RS256"))
+
+
+def _step_dict(step: Step) -> dict[str, Any]:
+    return {"id": step.id, "title": step.title, "status": step.status, "calls": list(step.calls),
+            "result": step.result, "error": step.error, "hint": step.hint}
+
+
+def _print_step(step: Step) -> None:
+    if step.status == "running":
+        return
+    lines = [f"[{_MARKS.get(step.status, step.status)}] {step.title}: {step.result or step.error}"]
+    lines += [f"       {c}" for c in step.calls]
+    if step.hint:
+        lines.append(f"       fix: {step.hint}")
+    print(terminal_text("\n".join(lines)), file=sys.stderr)
+
+
+def _run(flow: Flow, *, quiet: bool) -> bool:
+    return flow.run(None if quiet else _print_step)
+
+
+def create(args: argparse.Namespace) -> int:
+    """Create an API Services app, grant scopes, assign roles, get a token, call once; save a profile."""
+    from oktatool.core.okta.setup import MANAGE_SCOPES, SetupFlow, SetupRequest, default_roles
+    from oktatool.core.okta.tokens import normalize_scopes
+
+    if args.key is None and not args.save_profile:
+        raise BadInputError("a new key is kept only in a saved profile",
+                            hint="add --save-profile NAME, or pass the app's key with --key FILE")
+    scopes = normalize_scopes(args.scopes)
+    key = load_key_arg(args.key, kid=None, password_file=None)[0] if args.key else _new_key()
+    if not key.kid:
+        key = key.with_thumbprint_kid()
+    roles = tuple(args.role) or default_roles(scopes)
+    with admin_session(args) as session:
+        if args.save_profile and any(p.name == args.save_profile for p in session.context.settings.settings.profiles):
+            raise BadInputError(f"a profile called {args.save_profile!r} already exists", hint="choose another name")
+        flow = SetupFlow(SetupRequest(session.org, args.name, key, scopes, roles, args.dpop),
+                         session.admin_api(MANAGE_SCOPES), session.http)
+        ok = _run(flow, quiet=args.json)
+        saved = None
+        if flow.client_id and args.save_profile:
+            saved = session.context.save_app_profile(args.save_profile, session.org.base, flow.client_id, key,
+                                                     scopes=scopes, dpop=args.dpop).name
+        if args.json:
+            print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "profile": saved,
+                        "steps": [_step_dict(s) for s in flow.steps]})
+        else:
+            print(f"client_id: {flow.client_id or '-'}\nkid:       {key.kid}")
+            if saved:
+                print(f"profile:   {saved} (key kept in the key library)")
+        if not ok and flow.client_id and not args.json:
+            print(terminal_text(f"the app {flow.client_id} exists: finish the failed step with `oktatool app grants` "
+                                "or `oktatool app roles`, or run `oktatool doctor`"), file=sys.stderr)
+        return 0 if ok else 1
+
+
+def _library_kids(session: AdminSession) -> dict[str, str]:
+    from oktatool.core.keys.library import read_entries
+
+    return {e.kid: e.name for e in read_entries(session.context.library_index) if e.kid}
+
+
+def _key_dict(key: AppKey, ours: dict[str, str]) -> dict[str, Any]:
+    return {"id": key.id, "kid": key.kid, "status": key.status, "kty": key.kty, "alg": key.alg,
+            "created": key.created, "library": ours.get(key.kid or "")}
+
+
+def keys(args: argparse.Namespace) -> int:
+    """List, add, activate, deactivate or delete the app's JWKS keys (Okta's rules checked first)."""
+    from oktatool.core.okta import apps
+
+    with admin_session(args) as session:
+        client_id = session.require_client_id()
+        action = args.keys_command
+        api = session.admin_api(READ_SCOPES if action == "list" else ("okta.apps.manage",))
+        ours = _library_kids(session)
+        if action == "list":
+            listed = apps.list_keys(api, client_id)
+            if args.json:
+                print_json([_key_dict(k, ours) for k in listed])
+                return 0
+            rows = [f"{'KID':44} {'STATUS':9} {'CREATED':25} LIBRARY"]
+            rows += [f"{k.kid or '(no kid)':44} {k.status:9} {k.created:25} {ours.get(k.kid or '', '-')}"
+                     for k in listed]
+            write_output("\n".join(rows), None, private=False)
+            return 0
+        if action == "add":
+            key = load_key_arg(args.operand, kid=None, password_file=None)[0]
+            done = apps.add_key(api, client_id, key, active=not args.inactive)
+        elif action == "activate":
+            done = apps.activate_key(api, client_id, args.operand)
+        elif action == "deactivate":
+            done = apps.deactivate_key(api, client_id, args.operand)
+        else:
+            done = apps.delete_key(api, client_id, args.operand)
+        if args.json:
+            print_json({**_key_dict(done, ours), "status": "DELETED" if action == "delete" else done.status})
+        else:
+            what = "deleted" if action == "delete" else done.status
+            print(terminal_text(f"{done.kid or done.id}: {what}"))
+        return 0
+
+
+def rotate(args: argparse.Namespace) -> int:
+    """Add a new key, get a token with it, switch the profile to it, deactivate the old key; stop there."""
+    from oktatool.core.okta.rotation import RotationFlow, RotationRequest, successor_key
+
+    with admin_session(args) as session:
+        profile = session.profile
+        if profile is None:
+            raise BadInputError("rotate switches a profile's key: name it with --profile NAME")
+        if profile.is_sandbox:
+            raise BadInputError("the Local sandbox profile always signs with the sandbox's own key",
+                                hint="rotate a profile you saved (oktatool app create ... --save-profile NAME)")
+        context = session.context
+        old = context.profile_key(profile)
+        if args.new_key:
+            new = load_key_arg(args.new_key, kid=None, password_file=None)[0]
+            new = new if new.kid else new.with_thumbprint_kid()
+        else:
+            new = successor_key(old)
+        if not old.kid:
+            raise BadInputError("the profile's key has no kid, so the registered key cannot be found")
+
+        def switch(key: Key) -> str:
+            from dataclasses import replace
+
+            ref = context.keep_app_key(profile.name, key)
+            context.save_settings(context.settings.settings.with_profile(replace(profile, key_ref=ref)))
+            return f"profile {profile.name!r} signs with {key.kid} (library key {ref!r})"
+
+        request = RotationRequest(session.org, session.require_client_id(), old.kid, new, profile.scopes,
+                                  profile.dpop)
+        flow = RotationFlow(request, session.admin_api(("okta.apps.manage",)), session.http, switch)
+        ok = _run(flow, quiet=args.json)
+        if args.json:
+            print_json({"ok": ok, "old_kid": old.kid, "new_kid": new.kid,
+                        "steps": [_step_dict(s) for s in flow.steps]})
+        elif ok:
+            print(terminal_text(f"rotated: {old.kid} -> {new.kid}; delete the old key later with "
+                                f"`oktatool app keys delete {old.kid}`"))
+        return 0 if ok else 1
+
+
+def export(args: argparse.Namespace) -> int:
+    """Print okta.yaml, env variables, a Terraform provider block or a curl recipe for the app."""
+    from oktatool.commands.okta import _context, _read_profile
+    from oktatool.core.okta.export import ExportSpec, render
+    from oktatool.core.okta.orgurl import parse_org_url
+
+    context = _context()
+    try:
+        profile = _read_profile(context, args.profile) if args.profile else None
+        if profile is not None and profile.is_sandbox:
+            raise BadInputError("the Local sandbox lives only while oktatool runs; export a saved profile",
+                                hint="oktatool app create ... --save-profile NAME")
+        org = parse_org_url(args.org or (profile.org_url if profile else ""))
+        client_id = args.client_id or (profile.client_id if profile else "")
+        if not client_id:
+            raise BadInputError("export needs --profile NAME, or --org URL and --client-id ID")
+        kid = None
+        if profile is not None and profile.key_ref:
+            from oktatool.core.keys.library import read_entries
+
+            kid = next((e.kid for e in read_entries(context.library_index) if e.name == profile.key_ref), None)
+        key_path = args.key_file or "/path/to/private-key.pem"
+        spec = ExportSpec(org.base, client_id, profile.scopes if profile else (), kid, key_path)
+        write_output(render(args.export_as, spec), None, private=False)
+        return 0
+    finally:
+        context.close()

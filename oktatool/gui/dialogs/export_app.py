@@ -1,0 +1,106 @@
+"""Export: what code needs to act as the profile's app (okta.yaml, env variables, Terraform, curl)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.core.errors import OktaToolError
+from oktatool.core.okta.export import FORMATS, ExportSpec, render
+from oktatool.gui import tasks
+from oktatool.gui.widgets.output_pane import OutputPane
+from oktatool.gui.widgets.tones import plain_message, tone_style
+
+if TYPE_CHECKING:
+    from oktatool.context import AppContext
+
+_TITLES = {"okta-yaml": "okta.yaml (Okta SDKs)", "env": "Environment variables", "terraform": "Terraform provider",
+           "curl": "curl recipe"}
+_SUFFIXES = {"okta-yaml": ".yaml", "env": ".env", "terraform": ".tf", "curl": ".sh"}
+
+
+class ExportDialog(QDialog):
+    """Pick a format and the key file's path; the text updates as they change."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.profile = context.profile()
+        self.setWindowTitle(f"Export — {self.profile.name}")
+        self.resize(760, 520)
+        self.format = QComboBox()
+        self.format.setObjectName("exportFormat")
+        for fmt in FORMATS:
+            self.format.addItem(_TITLES[fmt], fmt)
+        self.key_path = QLineEdit("/path/to/private-key.pem")
+        self.key_path.setObjectName("exportKeyPath")
+        self.inline = QCheckBox("Put the private key itself in okta.yaml (the file is then a secret)")
+        self.inline.setObjectName("exportInline")
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Private key file", self.key_path)
+        form.addRow("", self.inline)
+        self.pane = OutputPane("export", "Export", "Settings for code; the private key is referenced by its path",
+                               private=False, suffix=".yaml")
+        self.pane.file_stem = "okta"
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.pane, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.request = tasks.LatestRequest()
+        self.format.currentIndexChanged.connect(self.refresh)
+        self.key_path.textChanged.connect(self.refresh)
+        self.inline.toggled.connect(self.refresh)
+        self._pem: str | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the export for the current choices (the key is read in the executor only when inlined)."""
+        self.request.start(self._render(self.request.generation + 1))
+
+    async def _render(self, generation: int) -> None:
+        from oktatool.core.keys.library import read_entries
+
+        fmt = str(self.format.currentData())
+        inline = self.inline.isChecked() and fmt == "okta-yaml"
+        self.inline.setEnabled(fmt == "okta-yaml")
+        profile = self.profile
+        try:
+            if profile.is_sandbox:
+                raise OktaToolError("the Local sandbox lives only while oktatool runs; export a saved profile",
+                                    hint="create one with New service app…")
+            if inline and self._pem is None:
+                key = await tasks.run_blocking(self.context.profile_key, profile)
+                self._pem = key.export("pem")
+            kid = next((e.kid for e in read_entries(self.context.library_index) if e.name == profile.key_ref), None)
+            spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid, self.key_path.text().strip(),
+                              inline_pem=self._pem if inline else None)
+            text = render(fmt, spec)
+        except OktaToolError as exc:
+            if self.request.is_current(generation):
+                self.pane.set_text(None, plain_message(exc))
+            return
+        if not self.request.is_current(generation):
+            return
+        self.pane.private = inline
+        self.pane.suffix = _SUFFIXES[fmt]
+        self.pane.where.setText("Holds the private key: saved readable by you only" if inline else
+                                "Settings for code; the private key is referenced by its path")
+        self.pane.where.setStyleSheet(tone_style("secret" if inline else "good", bold=True))
+        self.pane.set_text(text)
