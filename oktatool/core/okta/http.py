@@ -121,6 +121,11 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
         def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             # every hop passes here, redirects included: a server cannot send us to plain http elsewhere
             _refuse_plain_http(request.url or "")
+            if is_loopback_host(urlsplit(request.url or "").hostname or ""):
+                # this computer is never reached through HTTP(S)_PROXY: the proxy would see tokens and
+                # assertions sent over plain http, and could not reach our loopback anyway
+                kwargs["proxies"] = {}
+                request.headers.pop("Proxy-Authorization", None)
             return super().send(request, **kwargs)
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
