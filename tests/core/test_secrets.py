@@ -103,7 +103,7 @@ def test_a_real_rsa_4096_private_jwk_goes_through_the_envelope(tmp_path: Path, m
     assert len(jwk.encode("utf-8")) > KEYRING_LIMIT
     store = KeyringStore(tmp_path)
     store.set("rsa", jwk)
-    assert memory_keyring.values[(SERVICE, "rsa")].startswith("oktatool-envelope:v1:")
+    assert memory_keyring.values[(SERVICE, "rsa")].startswith("oktatool-envelope:v2:")
     assert load_key(store.get("rsa") or "").is_private
 
 
@@ -301,3 +301,86 @@ def test_an_index_entry_with_wrong_types_is_skipped(tmp_path: Path) -> None:
     index.write_text(json.dumps([good, {**good, "name": 5}, {**good, "kid": ["x"]}, {**good, "private": "yes"},
                                  "not an object", None]))
     assert [e.name for e in read_entries(index)] == ["ok"]
+
+
+class LockableKeyring(DictKeyring):
+    """A keyring that refuses to store while ``locked`` (a locked collection, a cancelled prompt)."""
+
+    locked = False
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        from keyring.errors import PasswordSetError
+
+        if self.locked:
+            raise PasswordSetError("the collection is locked")
+        super().set_password(service, username, password)
+
+
+@pytest.mark.parametrize("new_value", [BIG.replace("x", "y"), "small now"])
+def test_a_failed_keyring_update_keeps_the_previous_secret(tmp_path: Path, new_value: str) -> None:
+    backend = LockableKeyring()
+    store = KeyringStore(tmp_path, backend=backend)
+    store.set("big", BIG)
+    backend.locked = True
+    with pytest.raises(SecretStoreError, match="could not store"):
+        store.set("big", new_value)
+    assert store.get("big") == BIG
+    assert KeyringStore(tmp_path, backend=backend).get("big") == BIG  # after a restart too
+    assert len(list((tmp_path / "sealed").iterdir())) == 1  # the new file was not left behind
+    backend.locked = False
+    store.set("big", new_value)
+    assert store.get("big") == new_value
+    assert len(list((tmp_path / "sealed").iterdir())) == (1 if len(new_value) > 100 else 0)  # old file removed
+
+
+def test_a_failed_sealed_file_write_keeps_the_previous_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import oktatool.core.store.secrets as secrets_module
+
+    store = KeyringStore(tmp_path, backend=DictKeyring())
+    store.set("big", BIG)
+
+    def disk_full(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(secrets_module, "write_atomic", disk_full)
+    with pytest.raises(SecretStoreError, match="No space left"):
+        store.set("big", BIG.replace("x", "z"))
+    assert store.get("big") == BIG
+
+
+def test_a_v1_envelope_is_still_read_and_replaced_cleanly(tmp_path: Path) -> None:
+    import hashlib
+
+    from oktatool.core.store.secrets import _seal
+
+    backend = DictKeyring()
+    key = bytes(range(32))
+    sealed = tmp_path / "sealed" / (hashlib.sha256(b"old").hexdigest() + ".sealed")
+    sealed.parent.mkdir()
+    sealed.write_bytes(_seal(BIG, key, "old"))
+    backend.values[(SERVICE, "old")] = "oktatool-envelope:v1:" + base64.b64encode(key).decode()
+    store = KeyringStore(tmp_path, backend=backend)
+    assert store.get("old") == BIG
+    store.set("old", BIG.replace("x", "w"))
+    assert not sealed.exists() and store.get("old") == BIG.replace("x", "w")
+    store.delete("old")
+    assert not list((tmp_path / "sealed").iterdir())
+
+
+def test_a_chainer_wrapping_a_plaintext_backend_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from keyring.backends import chainer
+
+    class PlaintextKeyring(DictKeyring):
+        """Named like keyrings.alt's plaintext backend: what it stores sits in a readable file."""
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    PlaintextKeyring.__name__ = "PlaintextKeyring"
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [DictKeyring(), PlaintextKeyring()])
+    problem = keyring_problem(chainer.ChainerBackend())
+    assert problem is not None and "plain text" in problem and "PlaintextKeyring" in problem
+    with pytest.raises(SecretStoreError, match="plain text"):
+        KeyringStore(tmp_path, backend=chainer.ChainerBackend())
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [DictKeyring(), fail.Keyring()])
+    assert keyring_problem(chainer.ChainerBackend()) is None
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [fail.Keyring()])
+    assert keyring_problem(chainer.ChainerBackend()) == "no OS keyring is available"

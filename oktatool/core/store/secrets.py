@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets as _random
 import threading
 from pathlib import Path
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
 SERVICE = "oktatool"
 #: Windows Credential Manager's limit for one credential blob, in bytes (values are stored as UTF-16)
 KEYRING_LIMIT = 2560
-_ENVELOPE_PREFIX = "oktatool-envelope:v1:"
+#: a keyring entry naming a sealed file: v1 ``prefix + key`` (file named for the secret), v2 ``prefix + id:key``
+_ENVELOPE_V1 = "oktatool-envelope:v1:"
+_ENVELOPE_V2 = "oktatool-envelope:v2:"
+_ENVELOPE_PREFIXES = (_ENVELOPE_V1, _ENVELOPE_V2)
+_FILE_ID_RE = re.compile(r"[0-9a-f]{16}")
 _SEALED_MAGIC = b"OKTS1"
 _FILE_FORMAT = "oktatool-secrets"
 #: scrypt work factors a store file may name: 2**10 (tests) to 2**20 (1 GiB with r=8); more is refused as damage
@@ -148,8 +153,12 @@ def keyring_problem(backend: Any) -> str | None:
         return "no OS keyring is available (no Secret Service on the D-Bus session bus)"
     if isinstance(backend, null.Keyring):
         return "the keyring is disabled (null backend)"
-    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return "no OS keyring is available"
+    if isinstance(backend, chainer.ChainerBackend):
+        # the chainer writes to its first backend that works: any plaintext one in it may get the secrets
+        usable = [b for b in backend.backends if not isinstance(b, (fail.Keyring, null.Keyring))]
+        if not usable:
+            return "no OS keyring is available"
+        return next((problem for problem in map(keyring_problem, usable) if problem), None)
     kind = f"{type(backend).__module__}.{type(backend).__name__}"
     if "plaintext" in kind.lower() or kind.startswith("keyrings.alt.file"):
         return f"the keyring backend {kind} stores secrets in plain text"
@@ -179,8 +188,9 @@ class KeyringStore:
         name = getattr(backend, "name", None) or f"{backend.__module__}.{backend.__name__}"
         return f"OS keyring ({name}); large values sealed with AES-256-GCM in {self.sealed_dir}"
 
-    def _sealed_path(self, name: str) -> Path:
-        return self.sealed_dir / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".sealed")
+    def _sealed_path(self, name: str, file_id: str = "") -> Path:
+        stem = hashlib.sha256(name.encode("utf-8")).hexdigest()
+        return self.sealed_dir / (f"{stem}.{file_id}.sealed" if file_id else f"{stem}.sealed")
 
     def _keyring_call(self, what: str, fn: Any, *args: Any) -> Any:
         from keyring.errors import KeyringError
@@ -191,19 +201,37 @@ class KeyringStore:
             raise SecretStoreError(f"the OS keyring could not {what} ({type(exc).__name__})",
                                    hint="unlock the keyring and try again") from None
 
+    def _envelope(self, name: str, stored: str) -> tuple[Path, bytes]:
+        """Return the sealed file and key an envelope entry names (v1: one file per name; v2: a file per value)."""
+        path, encoded = self._sealed_path(name), stored[len(_ENVELOPE_V1):]
+        if stored.startswith(_ENVELOPE_V2):
+            file_id, _, encoded = stored[len(_ENVELOPE_V2):].partition(":")
+            path = self._sealed_path(name, file_id) if _FILE_ID_RE.fullmatch(file_id) else Path()
+        try:
+            key = _unb64(encoded)
+        except ValueError:
+            key = b""
+        if len(key) != 32 or path == Path():
+            raise SecretStoreError(f"the keyring entry for {name!r} is damaged (its sealing key is unusable)",
+                                   hint="delete the entry and store it again", code="store_damaged")
+        return path, key
+
+    def _sealed_file_of(self, name: str) -> Path | None:
+        """Return the sealed file the keyring entry of ``name`` points at now, or None."""
+        stored = self._keyring_call("read a secret", self.backend.get_password, name)
+        if stored is None or not stored.startswith(_ENVELOPE_PREFIXES):
+            return None
+        try:
+            return self._envelope(name, stored)[0]
+        except SecretStoreError:
+            return None
+
     def get(self, name: str) -> str | None:
         """Return the secret ``name`` (opening its sealed file when it has one), or None."""
         stored = self._keyring_call("read a secret", self.backend.get_password, name)
-        if stored is None or not stored.startswith(_ENVELOPE_PREFIX):
+        if stored is None or not stored.startswith(_ENVELOPE_PREFIXES):
             return stored  # type: ignore[no-any-return]
-        try:
-            key = _unb64(stored[len(_ENVELOPE_PREFIX):])
-        except ValueError:
-            key = b""
-        if len(key) != 32:
-            raise SecretStoreError(f"the keyring entry for {name!r} is damaged (its sealing key is unusable)",
-                                   hint="delete the entry and store it again", code="store_damaged")
-        path = self._sealed_path(name)
+        path, key = self._envelope(name, stored)
         try:
             blob = path.read_bytes()
         except OSError:
@@ -212,29 +240,43 @@ class KeyringStore:
         return _open_sealed(blob, key, name)
 
     def set(self, name: str, value: str) -> None:
-        """Store ``value``: in the keyring when it fits, else sealed in a file with its key in the keyring."""
+        """Store ``value``: in the keyring when it fits, else sealed in a file with its key in the keyring.
+
+        A large value goes to a new sealed file first; the keyring entry then switches to it, and only
+        then is the previous file removed, so a failure at any step leaves the previous secret readable.
+        """
         _check_name(name)
-        path = self._sealed_path(name)
+        previous = self._sealed_file_of(name)
         if len(value.encode("utf-16-le")) <= KEYRING_LIMIT:
             self._keyring_call("store a secret", self.backend.set_password, name, value)
-            path.unlink(missing_ok=True)
         else:
-            key = _random.token_bytes(32)
+            key, file_id = _random.token_bytes(32), _random.token_hex(8)
+            path = self._sealed_path(name, file_id)
             try:
                 write_atomic(path, _seal(value, key, name), mode=0o600)
             except OSError as exc:
                 raise SecretStoreError(f"cannot write the sealed file {path}: {exc.strerror}") from None
-            self._keyring_call("store a secret", self.backend.set_password, name, _ENVELOPE_PREFIX + _b64(key))
+            try:
+                self._keyring_call("store a secret", self.backend.set_password, name,
+                                   f"{_ENVELOPE_V2}{file_id}:{_b64(key)}")
+            except BaseException:
+                path.unlink(missing_ok=True)  # the entry still names the previous file, which is untouched
+                raise
+        if previous is not None:
+            previous.unlink(missing_ok=True)
         self._index.change(name, present=True)
 
     def delete(self, name: str) -> None:
         """Remove ``name`` from the keyring and its sealed file."""
+        previous = self._sealed_file_of(name)
         try:
             self._keyring_call("delete a secret", self.backend.delete_password, name)
         except SecretStoreError:
             # keyring raises PasswordDeleteError for a missing entry; only a surviving entry is a failure
             if self.backend.get_password(SERVICE, name) is not None:
                 raise
+        if previous is not None:
+            previous.unlink(missing_ok=True)
         self._sealed_path(name).unlink(missing_ok=True)
         self._index.change(name, present=False)
 
