@@ -250,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="JSON|@FILE", help="request body as JSON, or @FILE")
     p.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
                    help="longest wait for a rate limit to reset before giving up (default 60)")
+    p.add_argument("--max-body", type=float, default=32.0, metavar="MB",
+                   help="refuse an answer larger than this many megabytes (default 32)")
     _add_org_options(p)
 
     p = sub.add_parser("scopes", help="list Okta API scopes, or the scope an endpoint needs")

@@ -7,6 +7,7 @@ import math
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 #: the longest --timeout or --max-wait accepted: a day (larger values overflow the socket timeout)
 MAX_SECONDS = 86_400.0
+#: the largest --max-body accepted, in megabytes (the answer is held in memory)
+MAX_BODY_MB = 4096.0
 
 
 def token(args: argparse.Namespace) -> int:
@@ -160,15 +163,18 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
     from oktatool.core.okta.orgurl import parse_org_url
 
     _check_seconds("--timeout", args.timeout, low=0.0, inclusive=False)
+    max_body = getattr(args, "max_body", None)
+    if max_body is not None and not (math.isfinite(max_body) and 0 < max_body <= MAX_BODY_MB):
+        raise BadInputError(f"--max-body must be more than 0 and at most {MAX_BODY_MB:g} MB, not {max_body}")
     http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
                        connect_timeout=min(10.0, args.timeout), read_timeout=args.timeout)
+    if max_body is not None:
+        http = replace(http, max_body_bytes=int(max_body * 1024 * 1024))
     key: Key | None = None
     kids: tuple[str, ...] = ()
     if args.key:
         key, kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     if args.profile:
-        from dataclasses import replace
-
         context = _context()
         profile = _read_profile(context, args.profile)
         if args.org and not profile.is_sandbox:

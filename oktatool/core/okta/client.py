@@ -72,7 +72,8 @@ class OktaClient:
         self.connection = connection
         self.session = session or new_session(connection.http)
         self.nonces = NonceStore()
-        self.tokens = TokenClient(self.session, timeout=connection.http.timeout, nonces=self.nonces)
+        self.tokens = TokenClient(self.session, timeout=connection.http.timeout, nonces=self.nonces,
+                                  max_body=connection.http.max_body_bytes)
         self.dpop = DPoPSigner(dpop_key or DPoPKey.generate()) if connection.dpop else None
         self.max_wait = max_wait
         self.max_retries = max_retries
@@ -137,7 +138,8 @@ class OktaClient:
         return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
                          max_retries=self.max_retries, context=context, scope_lookup=self.required_scopes,
-                         renew_token=lambda: self.token(wanted, use_cache=False))
+                         renew_token=lambda: self.token(wanted, use_cache=False),
+                         max_body=self.connection.http.max_body_bytes)
 
     def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
              cancel: threading.Event | None = None) -> ApiResponse:

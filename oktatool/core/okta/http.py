@@ -29,14 +29,22 @@ SECRET_HEADERS = frozenset({"authorization", "dpop", "cookie", "set-cookie", "pr
 SECRET_FIELDS = ("client_assertion", "access_token", "refresh_token", "id_token", "client_secret", "password")
 
 
+#: the largest answer body read by default: a page of 200 users is about 1 MB, a System Log page of 1,000
+#: events about 5 MB; anything far past that is a broken or hostile server, not an Okta answer
+MAX_BODY_BYTES = 32 * 1024 * 1024
+#: what is said of an answer whose JSON nests deeper than Python's parser goes (Okta's nest < 20 levels)
+TOO_DEEP = "JSON nested too deeply to read (thousands of levels); that is not an Okta answer"
+
+
 @dataclass(frozen=True)
 class HttpOptions:
-    """How to connect: extra trusted CAs, timeouts in seconds, proxies from the environment."""
+    """How to connect: extra trusted CAs, timeouts in seconds, proxies from the environment, body cap in bytes."""
 
     ca_bundle: Path | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     trust_env: bool = True
+    max_body_bytes: int = MAX_BODY_BYTES
 
     @property
     def timeout(self) -> tuple[float, float]:
@@ -142,6 +150,47 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())
     return session
+
+
+def megabytes(size: int) -> str:
+    """Return ``size`` bytes as a short text (``32 MB``, ``512 KB``)."""
+    return f"{size / 1024 / 1024:g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
+
+
+def body_too_large(url: str, limit: int) -> NetworkError:
+    """Return the error for an answer larger than ``limit`` bytes."""
+    host = urlsplit(url).netloc or url
+    return NetworkError(f"the answer from {host} is larger than {megabytes(limit)}; it was not read",
+                        hint="ask for smaller pages (e.g. ?limit=200), or raise the cap with --max-body MB",
+                        code="body_too_large")
+
+
+def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Read a streamed answer's body (decompressed) up to ``limit`` bytes; raise NetworkError past it.
+
+    The response must come from ``stream=True``; it is closed afterwards, so an oversized body is never
+    read to the end. urllib3 (>= 2.6) decompresses in bounded steps, so a compressed bomb is stopped too.
+    """
+    import requests
+
+    declared = response.headers.get("Content-Length", "")
+    try:
+        if declared.isdigit() and int(declared) > limit:
+            raise body_too_large(url, limit)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise body_too_large(url, limit)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        response._content = body  # what requests keeps after a whole read: .content/.json() still work
+        return body
+    except requests.RequestException as exc:
+        raise explain_network_error(exc, url) from None
+    finally:
+        response.close()
 
 
 def explain_network_error(exc: BaseException, url: str) -> NetworkError:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from oktatool.core.errors import BadInputError, TokenError
 from oktatool.core.okta.explain import ExplainContext
-from oktatool.core.okta.http import explain_network_error
+from oktatool.core.okta.http import MAX_BODY_BYTES, TOO_DEEP, explain_network_error, read_body
 from oktatool.core.okta.problems import parse_problem
 
 if TYPE_CHECKING:
@@ -174,8 +174,9 @@ class TokenClient:
 
     def __init__(self, session: requests.Session, *, timeout: tuple[float, float] = (10.0, 30.0),
                  clock: Callable[[], float] = time.time, nonces: NonceStore | None = None,
-                 renew_margin: float = RENEW_MARGIN) -> None:
+                 renew_margin: float = RENEW_MARGIN, max_body: int = MAX_BODY_BYTES) -> None:
         self.session = session
+        self.max_body = max_body
         self.timeout = timeout
         self.clock = clock
         self.nonces = nonces or NonceStore()
@@ -240,8 +241,8 @@ class TokenClient:
 
         try:
             response = self.session.post(request.url, data=dict(request.form), headers=dict(request.headers),
-                                         timeout=self.timeout, allow_redirects=False)
-            return response.status_code, response.headers, response.content
+                                         timeout=self.timeout, allow_redirects=False, stream=True)
+            return response.status_code, response.headers, read_body(response, request.url, self.max_body)
         except requests.RequestException as exc:
             raise explain_network_error(exc, request.url) from None
 
@@ -250,6 +251,9 @@ class TokenClient:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             data = None
+        except RecursionError:
+            raise TokenError(f"the token endpoint answered 200 with {TOO_DEEP}",
+                             hint="check that --org points at an Okta org", code="bad_answer") from None
         if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
             raise TokenError("the token endpoint answered 200 but without an access_token",
                              hint="check that --org points at an OAuth 2.0 authorization server",
@@ -274,7 +278,7 @@ class TokenClient:
 def _oauth_error(body: bytes) -> str | None:
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     error = data.get("error") if isinstance(data, dict) else None
     return error if isinstance(error, str) else None
