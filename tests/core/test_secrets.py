@@ -168,7 +168,7 @@ def test_encrypted_file_round_trip(tmp_path: Path) -> None:
 def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
-    store.unlock(b"right")
+    store.unlock(b"the right passphrase")
     store.set("k", "v")
     with pytest.raises(SecretStoreError, match=r"passphrase .* is wrong") as wrong:
         EncryptedFileStore(path).unlock(b"wrong")
@@ -180,7 +180,7 @@ def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
 def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
-    store.unlock(b"pw")
+    store.unlock(b"pass phrase one")
     store.set("k", "v")
     document = json.loads(path.read_text())
     if member == "version":
@@ -193,7 +193,7 @@ def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
         document[member] = base64.b64encode(bytes(raw)).decode()
     path.write_text(json.dumps(document))
     with pytest.raises(SecretStoreError) as damaged:
-        EncryptedFileStore(path).unlock(b"pw")
+        EncryptedFileStore(path).unlock(b"pass phrase one")
     assert damaged.value.code == "store_damaged"
 
 
@@ -201,7 +201,7 @@ def test_a_file_that_is_not_json_is_damaged(tmp_path: Path) -> None:
     path = tmp_path / "secrets.enc"
     path.write_text("garbage")
     with pytest.raises(SecretStoreError, match="damaged"):
-        EncryptedFileStore(path).unlock(b"pw")
+        EncryptedFileStore(path).unlock(b"pass phrase one")
 
 
 def test_key_library_lists_public_facts_only(tmp_path: Path) -> None:
@@ -259,13 +259,13 @@ def test_a_keyring_failure_is_a_secret_store_error_without_the_value(tmp_path: P
 def test_a_tampered_scrypt_cost_is_damage_not_a_hang(tmp_path: Path, member: str, value: int) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
-    store.unlock(b"pw")
+    store.unlock(b"pass phrase one")
     store.set("k", "v")
     document = json.loads(path.read_text())
     document["kdf"][member] = value
     path.write_text(json.dumps(document))
     with pytest.raises(SecretStoreError, match="damaged") as damaged:
-        EncryptedFileStore(path).unlock(b"pw")
+        EncryptedFileStore(path).unlock(b"pass phrase one")
     assert damaged.value.code == "store_damaged"
 
 
@@ -384,3 +384,53 @@ def test_a_chainer_wrapping_a_plaintext_backend_is_refused(tmp_path: Path, monke
     assert keyring_problem(chainer.ChainerBackend()) is None
     monkeypatch.setattr(chainer.ChainerBackend, "backends", [fail.Keyring()])
     assert keyring_problem(chainer.ChainerBackend()) == "no OS keyring is available"
+
+
+def test_a_new_store_file_uses_scrypt_2_17_and_an_old_2_15_file_still_opens(tmp_path: Path) -> None:
+    from oktatool.core.store.secrets import NEW_FILE_SCRYPT_N
+
+    fresh = tmp_path / "new.enc"
+    EncryptedFileStore(fresh).unlock(b"correct horse battery")
+    assert json.loads(fresh.read_text())["kdf"] | {"salt": ""} == {"name": "scrypt", "n": 2**17, "r": 8, "p": 1,
+                                                                   "salt": ""}
+    assert NEW_FILE_SCRYPT_N == 2**17
+    old = tmp_path / "old.enc"
+    written = EncryptedFileStore(old, scrypt_n=2**15)
+    written.unlock(b"correct horse battery")
+    written.set("k", "kept")
+    assert json.loads(old.read_text())["kdf"]["n"] == 2**15
+    reopened = EncryptedFileStore(old)
+    reopened.unlock(b"correct horse battery")
+    assert reopened.get("k") == "kept"
+    assert json.loads(old.read_text())["kdf"]["n"] == 2**17  # rewritten at today's cost once unlocked
+    again = EncryptedFileStore(old)
+    again.unlock(b"correct horse battery")
+    assert again.get("k") == "kept"
+
+
+@pytest.mark.parametrize(("passphrase", "reason"), [
+    ("a", "has only 1 character; use at least 10"), ("hunter2", "use at least 10"),
+    ("aaaaaaaaaaaaaa", "too few different characters"), ("abababababab", "too few different characters"),
+    ("Password123", "most common passwords"), ("qwertyuiop", "most common passwords"),
+    ("1234567890", "simple run"), ("abcdefghijklm", "simple run"), ("9876543210", "simple run"),
+])
+def test_a_trivially_weak_passphrase_is_refused_with_the_reason(tmp_path: Path, passphrase: str,
+                                                                reason: str) -> None:
+    store = EncryptedFileStore(tmp_path / "secrets.enc", scrypt_n=2**10)
+    with pytest.raises(SecretStoreError, match=reason) as weak:
+        store.unlock(passphrase.encode())
+    assert weak.value.code == "weak_passphrase" and weak.value.hint
+    assert store.locked and not store.exists
+    assert len(passphrase) < 4 or passphrase not in weak.value.user_message()
+
+
+def test_an_existing_file_with_a_short_passphrase_still_opens(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    store.unlock(b"correct horse battery")
+    store.set("k", "v")
+    # files made before the rule keep working: the rule is for choosing, never for entering
+    document = json.loads(path.read_text())
+    assert document["kdf"]["n"] == 2**10
+    with pytest.raises(SecretStoreError, match="wrong"):
+        EncryptedFileStore(path, scrypt_n=2**10).unlock(b"x")

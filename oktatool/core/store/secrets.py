@@ -40,6 +40,19 @@ _SEALED_MAGIC = b"OKTS1"
 _FILE_FORMAT = "oktatool-secrets"
 #: scrypt work factors a store file may name: 2**10 (tests) to 2**20 (1 GiB with r=8); more is refused as damage
 SCRYPT_N_CHOICES = frozenset(2**e for e in range(10, 21))
+#: scrypt cost of new store files: N=2**17, r=8, p=1 (128 MiB, about half a second); older files used 2**15
+#: and are read as they are, then rewritten at this cost once unlocked
+NEW_FILE_SCRYPT_N = 2**17
+#: the shortest passphrase a new store file accepts
+MIN_PASSPHRASE_CHARS = 10
+_COMMON_PASSPHRASES = frozenset({
+    "password", "password1", "password12", "password123", "passw0rd", "qwertyuiop", "qwertyuiop1", "1q2w3e4r5t",
+    "iloveyou", "letmein", "letmeinnow", "welcome", "welcome123", "administrator", "changeme", "changeme123",
+    "trustno1", "oktatool", "oktatool123", "secret", "secretpassword", "mypassword", "passphrase", "okta",
+    "okta123456", "abc123456789", "asdfghjkl", "asdfghjkl1", "zxcvbnm123",
+})
+#: keyboard and counting runs: a passphrase that is a stretch of one (either way) is refused
+_RUNS = ("0123456789" * 4, "abcdefghijklmnopqrstuvwxyz" * 2, "qwertyuiopasdfghjklzxcvbnm" * 2)
 #: environment variable that forces a store: keyring, file, or memory (tests, demos)
 STORE_ENV = "OKTATOOL_SECRET_STORE"
 
@@ -317,7 +330,7 @@ class EncryptedFileStore:
 
     short_name = "encrypted file"
 
-    def __init__(self, path: Path, *, scrypt_n: int = 2**15) -> None:
+    def __init__(self, path: Path, *, scrypt_n: int = NEW_FILE_SCRYPT_N) -> None:
         self.path = path
         self._scrypt_n = scrypt_n
         self._key: bytes | None = None
@@ -348,13 +361,12 @@ class EncryptedFileStore:
                                    code="wrong_passphrase")
         with self._lock:
             if not self.path.exists():
-                kdf: dict[str, Any] = {"name": "scrypt", "n": self._scrypt_n, "r": 8, "p": 1,
-                                       "salt": _b64(_random.token_bytes(16))}
-                header: dict[str, Any] = {"format": _FILE_FORMAT, "version": 1, "kdf": kdf}
-                key, check = _derive(passphrase, kdf)
-                header["check"] = _b64(check)
-                self._key, self._header, self._values = key, header, {}
-                self._write()
+                problem = passphrase_problem(passphrase.decode("utf-8", "replace"))
+                if problem:
+                    raise SecretStoreError(f"{problem}: too easy to guess for a file that holds private keys",
+                                           hint="choose a longer passphrase, e.g. four or more unrelated words",
+                                           code="weak_passphrase")
+                self._protect(passphrase, {})
                 return
             header, nonce, ciphertext = self._read_file()
             key, check = _derive(passphrase, header["kdf"])
@@ -363,6 +375,18 @@ class EncryptedFileStore:
                                        hint="type it again (it is case-sensitive)", code="wrong_passphrase")
             values = _decrypt_values(key, nonce, ciphertext, header, self.path)
             self._key, self._header, self._values = key, header, values
+            if header["kdf"]["n"] < NEW_FILE_SCRYPT_N <= self._scrypt_n:
+                self._protect(passphrase, values)  # an older, cheaper file: rewritten at today's cost
+
+    def _protect(self, passphrase: bytes, values: dict[str, str]) -> None:
+        """Derive a new key (new salt, this store's scrypt cost) for ``values`` and write the file."""
+        kdf: dict[str, Any] = {"name": "scrypt", "n": self._scrypt_n, "r": 8, "p": 1,
+                               "salt": _b64(_random.token_bytes(16))}
+        header: dict[str, Any] = {"format": _FILE_FORMAT, "version": 1, "kdf": kdf}
+        key, check = _derive(passphrase, kdf)
+        header["check"] = _b64(check)
+        self._key, self._header, self._values = key, header, values
+        self._write()
 
     def lock(self) -> None:
         """Forget the key and the decrypted values."""
@@ -434,6 +458,23 @@ class EncryptedFileStore:
         """Return the stored names, sorted."""
         self._require_key()
         return sorted(self._values)
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Return why ``passphrase`` is too weak to protect a new store file, or None when it will do."""
+    if not passphrase:
+        return "the passphrase is empty"
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        count = f"{len(passphrase)} character" + ("s" if len(passphrase) > 1 else "")
+        return f"the passphrase has only {count}; use at least {MIN_PASSPHRASE_CHARS}"
+    folded = passphrase.lower()
+    if len(set(folded)) < 4:
+        return "the passphrase repeats too few different characters"
+    if folded in _COMMON_PASSPHRASES or folded.rstrip("0123456789!") in _COMMON_PASSPHRASES:
+        return "the passphrase is one of the most common passwords"
+    if any(folded in run or folded in run[::-1] for run in _RUNS):
+        return "the passphrase is a simple run of keys or digits"
+    return None
 
 
 def _usable_scrypt(kdf: dict[str, Any]) -> bool:
