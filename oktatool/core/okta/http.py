@@ -69,6 +69,18 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise BadInputError(f"not an http(s) URL: {shorten(url)!r}", hint="use https://host/path")
+    authority = url.split("//", 1)[1].split("/", 1)[0] if "//" in url else ""
+    if "\\" in authority or "@" in parts.netloc:
+        # http://evil.example\@127.0.0.1/ is 127.0.0.1 to Python's urlsplit but evil.example to urllib3 and
+        # browsers; a user name in a URL is never needed here, so neither form is accepted
+        if "\\" in authority:
+            other = authority.replace("\\", "/").split("/", 1)[0].split(":")[0]
+            reason = (f"a backslash in its host part makes programs disagree about the host: {parts.hostname} "
+                      f"to some, {other} to others (browsers and urllib3)")
+        else:
+            reason = f"it names a user before '@' (the host is {parts.hostname}); oktatool never sends one in a URL"
+        raise BadInputError(f"refused the URL {shorten(url)}: {reason}",
+                            hint="give the URL as https://host/path, with no user name, '@' or backslash")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise BadInputError(
             f"plain http is allowed only to this computer (loopback), not to {parts.hostname}",
@@ -77,12 +89,16 @@ def check_url(url: str) -> str:
     return url
 
 
-def _refuse_plain_http(url: str) -> None:
+def _refuse_plain_http(url: str, *, redirected_by: str | None = None) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
+        if redirected_by is not None:
+            raise NetworkError(f"{redirected_by} redirected to plain http at {parts.hostname}; the redirect was "
+                               "not followed: http is allowed only to this computer (loopback)",
+                               hint="use a URL that answers over https without leaving it",
+                               code="plain_http_refused")
         raise NetworkError(f"refused to send a request over plain http to {parts.hostname}: http is allowed only "
-                           "to this computer (loopback); this usually means a server redirected from https to http",
-                           hint="use the https URL; never follow a server to plain http", code="plain_http_refused")
+                           "to this computer (loopback)", hint=f"use https://{parts.netloc}", code="plain_http_refused")
 
 
 def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -137,6 +153,8 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
             return super().send(request, **kwargs)
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+            # called for every redirect hop before it is sent: say that a server sent us there
+            _refuse_plain_http(prepared_request.url or "", redirected_by=urlsplit(response.url or "").netloc)
             # what requests does on a redirect, minus adding ~/.netrc credentials
             if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
                     response.request.url or "", prepared_request.url or ""):
