@@ -60,3 +60,16 @@ def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp
         assert (image.width(), image.height()) == (1100, 750), name
     # different tabs, different pictures
     assert (target / "keys.png").read_bytes() != (target / "jwt.png").read_bytes()
+
+
+@pytest.mark.slow
+def test_self_test_uses_the_isolated_keyring_not_the_users(isolated_home: Path) -> None:
+    from tests.isolated_keyring import log
+
+    done = run_app("--self-test", home=isolated_home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    store_line = next(line for line in done.stdout.splitlines() if "secret store answering" in line)
+    assert "IsolatedTestKeyring" in store_line, store_line
+    # the probe went to the test's own keyring file, and was deleted again
+    assert log(isolated_home / "test-keyring.json") == [["set", "oktatool", "oktatool-self-test-probe"],
+                                                        ["delete", "oktatool", "oktatool-self-test-probe"]]
