@@ -227,11 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
 
     p = sub.add_parser("decode", help="decode a JWT without verifying it")
-    p.add_argument("token", nargs="?", default="-", metavar="TOKEN", help="the JWT, or - for stdin (default)")
+    p.add_argument("token", nargs="?", default="-", metavar="TOKEN",
+                   help="- (the default) reads the JWT from stdin, keeping it out of ps and shell history")
     p.add_argument("--json", action="store_true", help="print header, claims, signature and times as JSON")
 
     p = sub.add_parser("verify", help="verify a JWT's signature and times")
-    p.add_argument("token", nargs="?", default="-", metavar="TOKEN", help="the JWT, or - for stdin (default)")
+    p.add_argument("token", nargs="?", default="-", metavar="TOKEN",
+                   help="- (the default) reads the JWT from stdin, keeping it out of ps and shell history")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--key", metavar="FILE", help="public key, certificate or secret (JWK, PEM)")
     src.add_argument("--jwks", metavar="FILE", help="a JWKS file")
@@ -247,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")
     p.add_argument("path", metavar="PATH", help="e.g. /api/v1/users?limit=200")
     p.add_argument("--all", action="store_true", help='follow Link rel="next" and print every page')
-    p.add_argument("--data", metavar="JSON|@FILE", help="request body as JSON, or @FILE")
+    p.add_argument("--data", metavar="@FILE|JSON", help="request body: @FILE (kept out of ps and history), or JSON")
     p.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
                    help="longest wait for a rate limit to reset before giving up (default 60)")
     p.add_argument("--max-body", type=float, default=32.0, metavar="MB",
