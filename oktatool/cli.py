@@ -43,8 +43,26 @@ def _parser_class() -> type[argparse.ArgumentParser]:
         """ArgumentParser whose usage errors follow the house format and exit 2."""
 
         def error(self, message: str) -> None:  # type: ignore[override]
-            self.print_usage(sys.stderr)
-            self.exit(2, f"error: {message}\n")
+            # one line and a hint, like every other error (argparse would print the whole usage first)
+            hint = f"see `{self.prog} --help`"
+            required = "the following arguments are required: "
+            if message.startswith(required):
+                names = [name.strip() for name in message[len(required):].split(",")]
+                message = f"{self.prog} needs {' and '.join(names)}"
+                hint = "; ".join([*filter(None, (self._takes(name) for name in names)), hint])
+            self.exit(2, f"error: {message}\nhint: {hint}\n")
+
+        def _takes(self, name: str) -> str | None:
+            """Say what the argument ``name`` takes (its choices, or its placeholder)."""
+            for action in self._actions:
+                if name in action.option_strings or name in (action.metavar, action.dest):
+                    if action.choices:
+                        return f"{name} takes one of: {', '.join(map(str, action.choices))}"
+                    if action.help and not action.option_strings:
+                        return f"{name}: {action.help}"
+                    if action.metavar and action.option_strings:
+                        return f"give {name} {action.metavar}"
+            return None
 
     return _Parser
 

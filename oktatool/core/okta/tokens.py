@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from oktatool.core.errors import BadInputError, TokenError
+from oktatool.core.errors import BadInputError, TokenError, with_article
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.http import MAX_BODY_BYTES, TOO_DEEP, explain_network_error, read_body
 from oktatool.core.okta.problems import parse_problem
@@ -269,9 +269,9 @@ class TokenClient:
         scope = data["scope"] if isinstance(data.get("scope"), str) else " ".join(scopes)
         warnings: tuple[str, ...] = ()
         if dpop and token_type.lower() != "dpop":
-            warnings = (f"DPoP was asked for but the server issued a {token_type} token; the app does not require "
-                        "DPoP (Okta then ignores the proof). Turn on 'Require Demonstrating Proof of Possession "
-                        "(DPoP) header in token requests' in the app to bind tokens to the key",)
+            warnings = (f"DPoP was asked for but the server issued {with_article(token_type)} token; the app does "
+                        "not require DPoP (Okta then ignores the proof). Turn on 'Require Demonstrating Proof of "
+                        "Possession (DPoP) header in token requests' in the app to bind tokens to the key",)
         return TokenResponse(data["access_token"], token_type, lifetime, scope, self.clock(), warnings)
 
 
