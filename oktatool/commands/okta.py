@@ -39,6 +39,7 @@ def token(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace, client: OktaClient) -> int:
     if not (args.scopes or client.connection.scopes):
         raise BadInputError("no scopes given", hint='add --scopes "okta.users.read" (or set scopes in the profile)')
+    _warn_unknown_scopes(args.scopes or client.connection.scopes)
     answer = client.token(args.scopes or None)
     _warn(answer)
     if args.json:
@@ -63,11 +64,15 @@ def api(args: argparse.Namespace) -> int:
 
 
 def _api(args: argparse.Namespace, client: OktaClient) -> int:
+    from oktatool.core.okta.api import is_public_endpoint
+
     body = json_or_file(args.data, what="--data") if args.data is not None else None
-    scopes = client.scopes_for(args.method, args.path, args.scopes)
-    caller = client.api(scopes)
+    if args.scopes:
+        _warn_unknown_scopes(args.scopes)
+    caller = client.api_for(args.method, args.path, args.scopes)
     caller.target(args.method, args.path)  # bad input is exit 2 before any token is asked for
-    _warn(client.token(scopes))
+    if args.scopes or not is_public_endpoint(args.method, args.path):  # keys and metadata need no token
+        _warn(client.token(client.scopes_for(args.method, args.path, args.scopes)))
     if args.all:
         return _print_all(caller.pages(args.method, args.path, body=body), quiet=args.json)
     response = caller.call(args.method, args.path, body=body)
@@ -124,6 +129,16 @@ def _summary(response: ApiResponse, *, pages: int) -> str:
     if response.next_url and pages == 1:
         parts.append("more pages follow (add --all)")
     return "; ".join(parts)
+
+
+def _warn_unknown_scopes(scopes: str | tuple[str, ...]) -> None:
+    """Warn (and still send) when a scope is not in the catalog, naming the closest catalog scopes."""
+    from oktatool.core.okta.scope_names import unknown_scope_warning
+    from oktatool.core.okta.tokens import normalize_scopes
+
+    warning = unknown_scope_warning(normalize_scopes(scopes))
+    if warning:
+        print(f"warning: {terminal_text(warning)}", file=sys.stderr)
 
 
 def _warn(answer: TokenResponse) -> None:

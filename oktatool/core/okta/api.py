@@ -8,6 +8,7 @@ Pages are yielded as they arrive, so memory stays proportional to what the calle
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -97,7 +98,7 @@ class ApiResponse:
 class ApiClient:
     """Calls one org's API with tokens from ``token_source``; thread-safe apart from the session it is given."""
 
-    def __init__(self, org_url: str, session: requests.Session, token_source: Callable[[], TokenResponse], *,
+    def __init__(self, org_url: str, session: requests.Session, token_source: Callable[[], TokenResponse] | None, *,
                  dpop: ProofSigner | None = None, nonces: NonceStore | None = None,
                  timeout: tuple[float, float] = (10.0, 30.0), max_wait: float = MAX_WAIT,
                  max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
@@ -108,6 +109,7 @@ class ApiClient:
         #: the largest answer body read, in bytes (larger answers fail with a clear NetworkError)
         self.max_body = max_body
         self.session = session
+        #: where access tokens come from; None for the public endpoints (keys, metadata): no Authorization
         self.token_source = token_source
         self.dpop = dpop
         self.nonces = nonces or NonceStore()
@@ -147,15 +149,16 @@ class ApiClient:
             if cancel is not None and cancel.is_set():
                 raise CancelledError("cancelled")
             started = time.perf_counter()
-            response, body, sent = self._send_once(method, url, data)
+            response, content, sent = self._send_once(method, url, data)
             elapsed = time.perf_counter() - started
             headers = response.headers
             if self.nonces.remember(url, headers) and not nonce_retried and response.status_code in (400, 401) \
                     and _challenge_error(headers) == "use_dpop_nonce":
                 nonce_retried = True
                 continue
-            if response.status_code == 401 and self.renew_token is not None and not renewed \
-                    and _token_refused(headers, body):
+            if response.status_code == 401 and self.renew_token is not None and self.token_source is not None \
+                    and not renewed \
+                    and _token_refused(headers, content):
                 renewed = True  # revoked, or issued by a server that has since restarted (the sandbox)
                 self.renew_token()
                 continue
@@ -167,7 +170,7 @@ class ApiClient:
                     if _wait(wait, cancel):
                         raise CancelledError("cancelled while waiting for the rate limit to reset")
                     continue
-            return self._answer(method, url, response, body, elapsed, retries, context, sent)
+            return self._answer(method, url, response, content, elapsed, retries, context, sent)
 
     def call(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None) -> ApiResponse:
         """Send one request; raise ApiError (explained) when the answer is an error."""
@@ -195,11 +198,13 @@ class ApiClient:
                    data: bytes | None) -> tuple[requests.Response, bytes, dict[str, str]]:
         import requests
 
-        token = self.token_source()
-        headers = {"Accept": "application/json", "Authorization": f"{token.scheme} {token.access_token}"}
+        headers = {"Accept": "application/json"}
+        token = self.token_source() if self.token_source is not None else None
+        if token is not None:
+            headers["Authorization"] = f"{token.scheme} {token.access_token}"
         if data is not None:
             headers["Content-Type"] = "application/json"
-        if token.is_dpop:
+        if token is not None and token.is_dpop:
             if self.dpop is None:
                 raise BadInputError("the token is DPoP-bound but no DPoP key was given to sign proofs",
                                     hint="ask for the token and call the API with the same DPoP key")
@@ -252,6 +257,16 @@ class ApiClient:
                 note = "the server did not say when the limit resets"
             hint = (hint + "\n" if hint else "") + note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
+
+
+#: org endpoints anyone may GET without a token: the org authorization server's keys and metadata
+_PUBLIC_PATH = re.compile(r"^(?:/oauth2(?:/[^/]+)?)?(?:/v1/keys|/\.well-known/[^/]+)$")
+
+
+def is_public_endpoint(method: str, path: str) -> bool:
+    """Say whether ``method path`` is a public read (``/oauth2/v1/keys``, ``/.well-known/*``): no token needed."""
+    bare = urlsplit(path).path
+    return method.upper() in ("GET", "HEAD") and bool(_PUBLIC_PATH.match("/" + bare.lstrip("/")))
 
 
 def check_path(path: str) -> str:

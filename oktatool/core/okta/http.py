@@ -211,11 +211,32 @@ def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES
         response.close()
 
 
-def explain_network_error(exc: BaseException, url: str) -> NetworkError:
-    """Turn a requests/urllib3 exception into a NetworkError that says what failed and what to try."""
+#: the org host the examples and help use; a user who typed it copied an example
+EXAMPLE_ORG_HOST = "dev-123456.okta.com"
+
+
+def _check_hint(what: str, hostname: str) -> str:
+    """Return the "check what you typed" hint for ``what`` (the org URL, the JWKS URL) and its host."""
+    if hostname == EXAMPLE_ORG_HOST:
+        return f"{EXAMPLE_ORG_HOST} is the example host; use your own org's (the Admin Console address without -admin)"
+    if what == ORG_URL:
+        return f"check {what} for typos (e.g. {EXAMPLE_ORG_HOST}), your network or proxy"
+    return f"check {what} for typos, your network or proxy"
+
+
+#: how explain_network_error names the URL by default
+ORG_URL = "the org URL"
+
+
+def explain_network_error(exc: BaseException, url: str, *, what: str = ORG_URL) -> NetworkError:
+    """Turn a requests/urllib3 exception into a NetworkError that says what failed and what to try.
+
+    ``what`` names where the URL came from (``the org URL``, ``the JWKS URL``) so the hint fits what was typed.
+    """
     import requests
 
     host = urlsplit(url).netloc or url
+    hostname = urlsplit(url).hostname or host
     text = str(exc)
     if isinstance(exc, requests.exceptions.SSLError):
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text.lower():
@@ -226,7 +247,7 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
             )
         return NetworkError(f"TLS handshake with {host} failed", code="tls_failed")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return NetworkError(f"connecting to {host} timed out", hint="check the org URL, your network or proxy",
+        return NetworkError(f"connecting to {host} timed out", hint=_check_hint(what, hostname),
                             code="connect_timeout")
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetworkError(f"{host} did not answer in time (read timeout)",
@@ -239,15 +260,15 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
         if "name or service not known" in lowered or "nodename nor servname" in lowered or \
                 "getaddrinfo failed" in lowered or "failed to resolve" in lowered or \
                 "temporary failure in name resolution" in lowered or "no address associated" in lowered:
-            return NetworkError(f"the host name {urlsplit(url).hostname} does not resolve",
-                                hint="check the org URL for typos (e.g. dev-123456.okta.com)", code="dns")
+            return NetworkError(f"the host name {hostname} does not resolve", hint=_check_hint(what, hostname),
+                                code="dns")
         if "refused" in lowered:
             return NetworkError(f"{host} refused the connection", hint="is the server (or sandbox) running?",
                                 code="connection_refused")
         if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
             return NetworkError(f"{host} closed the connection before answering", hint="try again",
                                 code="connection_reset")
-        return NetworkError(f"cannot connect to {host}", hint="check the org URL, your network or proxy",
+        return NetworkError(f"cannot connect to {host}", hint=_check_hint(what, hostname),
                             code="connection_failed")
     return NetworkError(f"the request to {host} failed ({type(exc).__name__})", code="network")
 

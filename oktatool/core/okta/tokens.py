@@ -113,8 +113,11 @@ class TokenResponse:
 
 
 def normalize_scopes(scopes: str | Iterable[str]) -> tuple[str, ...]:
-    """Split, de-duplicate (keeping order) and check a scope list; raise BadInputError when it is empty."""
-    parts = scopes.split() if isinstance(scopes, str) else [p for s in scopes for p in s.split()]
+    """Split (on spaces and commas), de-duplicate (keeping order) and check a scope list; raise BadInputError
+    when it is empty."""
+    from oktatool.core.okta.scope_names import split_scopes
+
+    parts = split_scopes(scopes) if isinstance(scopes, str) else [p for s in scopes for p in split_scopes(s)]
     unique = tuple(dict.fromkeys(parts))
     if not unique:
         raise BadInputError("no scopes given", hint='name at least one, e.g. --scopes "okta.users.read"')
