@@ -73,3 +73,11 @@ def test_self_test_uses_the_isolated_keyring_not_the_users(isolated_home: Path) 
     # the probe went to the test's own keyring file, and was deleted again
     assert log(isolated_home / "test-keyring.json") == [["set", "oktatool", "oktatool-self-test-probe"],
                                                         ["delete", "oktatool", "oktatool-self-test-probe"]]
+
+
+@pytest.mark.parametrize("mode", [("--smoke",), ("--self-test",)])
+def test_headless_modes_print_only_our_lines(isolated_home: Path, mode: tuple[str, ...]) -> None:
+    done = run_app(*mode, home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""  # Qt's "This plugin does not support propagateSizeHints()" was here
+    assert "propagateSizeHints" not in done.stdout
