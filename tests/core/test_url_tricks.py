@@ -36,3 +36,13 @@ def test_verify_with_the_trick_url_says_what_was_refused(run_cli: CliRunner) -> 
     assert result.returncode == 2, result.stderr
     assert "error: refused the URL http://evil.example\\@127.0.0.1/keys" in result.stderr
     assert "redirected" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_trick_as_an_org_url_names_both_hosts() -> None:
+    from oktatool.core.errors import OrgUrlError
+    from oktatool.core.okta.orgurl import parse_org_url
+
+    with pytest.raises(OrgUrlError) as refused:
+        parse_org_url("http://evil.example\\@127.0.0.1/")
+    assert "127.0.0.1 to some, evil.example to others" in refused.value.description
+    assert refused.value.hint and "127.0.0.1" not in refused.value.hint
