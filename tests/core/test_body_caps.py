@@ -17,7 +17,7 @@ from oktatool.core.errors import ApiError, NetworkError, TokenError
 from oktatool.core.okta.api import ApiClient
 from oktatool.core.okta.http import new_session
 from oktatool.core.okta.tokens import ClientCredentials, TokenClient, TokenResponse
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, CliRunner
 from tests.loopback_http import QuietHandler, serve_on_loopback
 
 HUGE = 300 * 1024 * 1024
@@ -143,3 +143,15 @@ def test_the_installed_urllib3_decompresses_in_bounded_steps() -> None:
     assert (major, minor) >= (2, 7)
     declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     assert "urllib3>=2.7,<3" in declared
+
+
+def test_api_max_body_is_checked_and_used(hostile: str, tmp_path: Path, run_cli: CliRunner) -> None:
+    from oktatool.core.keys.key import KeySpec, generate_key
+
+    key_file = tmp_path / "key.json"
+    key_file.write_text(generate_key(KeySpec("EC", crv="P-256")).export("jwk"))
+    org = ["--org", hostile, "--client-id", "0oa1", "--key", str(key_file), "--scopes", "okta.users.read"]
+    refused = run_cli("api", "GET", "/api/v1/huge", "--max-body", "0", *org)
+    assert refused.returncode == 2 and "--max-body must be more than 0" in refused.stderr
+    capped = run_cli("api", "GET", "/api/v1/huge", "--max-body", "0.5", *org)
+    assert capped.returncode == 1 and "larger than 512 KB" in capped.stderr
