@@ -2,6 +2,10 @@
 
 Run from the repository root:  python benchmarks/keys.py [--rounds N]
 Prints medians and ratios (oktatool / raw). Goals: generation <= 1.1x, load-then-sign <= 1.5x.
+oktatool signs through its own code path (``oktatool.core.jose.jwt.sign_compact``: header JSON, base64url,
+the alg check and ``cryptography``), the raw side signs the same header and claims with ``cryptography``
+alone. Both sides load the same text; "load again" gives both a cache (oktatool's validated-key cache,
+a dict for the raw side), so each row compares like with like.
 The machine is shared and noisy: read the ratios, not the absolute times, and repeat when in doubt.
 """
 
@@ -21,14 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from jwcrypto import jws
 
 from oktatool.core.encoding import b64url_decode, b64url_encode
+from oktatool.core.jose.jwt import sign_compact
 from oktatool.core.keys import key as okeys
 
-HEADER = b64url_encode(b'{"alg":"RS256","typ":"JWT"}')
-CLAIMS = b64url_encode(json.dumps({"iss": "0oa1", "sub": "0oa1", "aud": "https://example.okta.com/oauth2/v1/token",
-                                   "jti": "x" * 32, "iat": 1, "exp": 301}).encode())
+HEADER_MEMBERS = {"alg": "RS256", "typ": "JWT"}
+HEADER = b64url_encode(json.dumps(HEADER_MEMBERS, separators=(",", ":")).encode())
+PAYLOAD = json.dumps({"iss": "0oa1", "sub": "0oa1", "aud": "https://example.okta.com/oauth2/v1/token",
+                      "jti": "x" * 32, "iat": 1, "exp": 301}).encode()
+CLAIMS = b64url_encode(PAYLOAD)
 SIGNING_INPUT = f"{HEADER}.{CLAIMS}".encode()
 
 
@@ -51,7 +57,7 @@ def paired(raw: Callable[[], Any], ours: Callable[[], Any], reps: int, inner: in
 def row(label: str, raw: float, ours: float, goal: float) -> None:
     ratio = ours / raw
     mark = "ok" if ratio <= goal else "over goal"
-    print(f"{label:<46} raw {raw * 1e3:9.3f} ms   oktatool {ours * 1e3:9.3f} ms   ratio {ratio:5.2f}x"
+    print(f"{label:<56} raw {raw * 1e3:9.3f} ms   oktatool {ours * 1e3:9.3f} ms   ratio {ratio:5.2f}x"
           f"  (goal <= {goal}x, {mark})")
 
 
@@ -97,9 +103,19 @@ def _raw_sign(key: rsa.RSAPrivateKey) -> bytes:
 
 
 def _our_sign(key: okeys.Key) -> str:
-    token = jws.JWS(SIGNING_INPUT.split(b".")[1])
-    token.add_signature(key.jwk(), alg="RS256", protected='{"alg":"RS256","typ":"JWT"}')
-    return str(token.serialize(compact=True))
+    """Sign the same header and claims the way oktatool's JWT and assertion code does."""
+    return sign_compact(HEADER_MEMBERS, PAYLOAD, key)
+
+
+_RAW_CACHE: dict[tuple[str, str], rsa.RSAPrivateKey] = {}
+
+
+def _raw_load_cached(form: str, text: str) -> rsa.RSAPrivateKey:
+    """The raw side's equivalent of oktatool's cache: a key already parsed from the same text is reused."""
+    key = _RAW_CACHE.get((form, text))
+    if key is None:
+        key = _RAW_CACHE[(form, text)] = _raw_load(form, text)
+    return key
 
 
 # ---- the measurements ------------------------------------------------------------------------------------
@@ -153,11 +169,12 @@ def bench_load_then_sign(rounds: int, signatures: int) -> None:
             raw_t, our_t = paired(raw_first, our_first, reps)
             row(f"  RSA-{bits} {form}: first use (load + 1 signature)", raw_t, our_t, 1.5)
 
-            # Loading the same stored key again (next CLI step, next GUI action): raw cryptography
-            # validates again; oktatool returns the key it already validated.
+            # Loading the same stored key again (next GUI action): both sides keep what they parsed
             okeys.load_key(text)
-            raw_t, our_t = paired(raw_first, lambda text=text: _our_sign(okeys.load_key(text)), reps)  # type: ignore[misc]
-            row(f"  RSA-{bits} {form}: load again + 1 signature", raw_t, our_t, 1.5)
+            _raw_load_cached(form, text)
+            raw_t, our_t = paired(lambda form=form, text=text: _raw_sign(_raw_load_cached(form, text)),  # type: ignore[misc]
+                                  lambda text=text: _our_sign(okeys.load_key(text)), reps)  # type: ignore[misc]
+            row(f"  RSA-{bits} {form}: load again (both cached) + 1 signature", raw_t, our_t, 1.5)
 
 
 def main() -> int:

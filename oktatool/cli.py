@@ -43,8 +43,26 @@ def _parser_class() -> type[argparse.ArgumentParser]:
         """ArgumentParser whose usage errors follow the house format and exit 2."""
 
         def error(self, message: str) -> None:  # type: ignore[override]
-            self.print_usage(sys.stderr)
-            self.exit(2, f"error: {message}\n")
+            # one line and a hint, like every other error (argparse would print the whole usage first)
+            hint = f"see `{self.prog} --help`"
+            required = "the following arguments are required: "
+            if message.startswith(required):
+                names = [name.strip() for name in message[len(required):].split(",")]
+                message = f"{self.prog} needs {' and '.join(names)}"
+                hint = "; ".join([*filter(None, (self._takes(name) for name in names)), hint])
+            self.exit(2, f"error: {message}\nhint: {hint}\n")
+
+        def _takes(self, name: str) -> str | None:
+            """Say what the argument ``name`` takes (its choices, or its placeholder)."""
+            for action in self._actions:
+                if name in action.option_strings or name in (action.metavar, action.dest):
+                    if action.choices:
+                        return f"{name} takes one of: {', '.join(map(str, action.choices))}"
+                    if action.help and not action.option_strings:
+                        return f"{name}: {action.help}"
+                    if action.metavar and action.option_strings:
+                        return f"give {name} {action.metavar}"
+            return None
 
     return _Parser
 
@@ -225,11 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
 
     p = sub.add_parser("decode", help="decode a JWT without verifying it")
-    p.add_argument("token", nargs="?", default="-", metavar="TOKEN", help="the JWT, or - for stdin (default)")
+    p.add_argument("token", nargs="?", default="-", metavar="TOKEN",
+                   help="- (the default) reads the JWT from stdin, keeping it out of ps and shell history")
     p.add_argument("--json", action="store_true", help="print header, claims, signature and times as JSON")
 
     p = sub.add_parser("verify", help="verify a JWT's signature and times")
-    p.add_argument("token", nargs="?", default="-", metavar="TOKEN", help="the JWT, or - for stdin (default)")
+    p.add_argument("token", nargs="?", default="-", metavar="TOKEN",
+                   help="- (the default) reads the JWT from stdin, keeping it out of ps and shell history")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--key", metavar="FILE", help="public key, certificate or secret (JWK, PEM)")
     src.add_argument("--jwks", metavar="FILE", help="a JWKS file")
@@ -245,9 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")
     p.add_argument("path", metavar="PATH", help="e.g. /api/v1/users?limit=200")
     p.add_argument("--all", action="store_true", help='follow Link rel="next" and print every page')
-    p.add_argument("--data", metavar="JSON|@FILE", help="request body as JSON, or @FILE")
+    p.add_argument("--data", metavar="@FILE|JSON", help="request body: @FILE (kept out of ps and history), or JSON")
     p.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
                    help="longest wait for a rate limit to reset before giving up (default 60)")
+    p.add_argument("--max-body", type=float, default=32.0, metavar="MB",
+                   help="refuse an answer larger than this many megabytes (default 32)")
     _add_org_options(p)
 
     p = sub.add_parser("scopes", help="list Okta API scopes, or the scope an endpoint needs")

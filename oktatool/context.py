@@ -106,15 +106,16 @@ class AppContext:
 
     def profile_key(self, profile: Profile) -> Key:
         """Return the private key a profile signs with (blocking: opens the store, may start the sandbox)."""
-        from oktatool.core.errors import ConfigError, SecretStoreError
+        from oktatool.core.errors import BadInputError, SecretStoreError
         from oktatool.core.keys.key import load_key
 
         if profile.is_sandbox:
             info = self.sandbox()
             return load_key(info.jwk_file.read_bytes())
         if not profile.key_ref:
-            raise ConfigError(f"the profile {profile.name!r} has no key",
-                              hint="choose its key in Edit profiles… (the window), or pass --key FILE")
+            # bad input (exit 2), like a missing --key: the command cannot work as given
+            raise BadInputError(f"the profile {profile.name!r} has no key",
+                                hint="choose its key in Edit profiles… (the window), or pass --key FILE")
         store = self.secret_store()
         if store.locked:
             raise SecretStoreError(f"the profile's key {profile.key_ref!r} is in the passphrase-protected secret "
@@ -130,7 +131,7 @@ class AppContext:
         """
         from dataclasses import replace
 
-        from oktatool.core.errors import ConfigError
+        from oktatool.core.errors import BadInputError
         from oktatool.core.okta.client import Connection
         from oktatool.core.okta.http import HttpOptions
         from oktatool.core.okta.orgurl import parse_org_url
@@ -149,8 +150,8 @@ class AppContext:
                               scopes=scopes or info.scopes, dpop=profile.dpop or info.dpop_required, http=http,
                               assertion_lifetime=lifetime)
         if not profile.client_id:
-            raise ConfigError(f"the profile {profile.name!r} has no client id",
-                              hint="set the service app's client id in Edit profiles…, or pass --client-id")
+            raise BadInputError(f"the profile {profile.name!r} has no client id",
+                                hint="set the service app's client id in Edit profiles…, or pass --client-id")
         signing = key or self.profile_key(profile)
         return Connection(parse_org_url(profile.org_url), profile.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes,

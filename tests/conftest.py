@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +18,21 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point OKTATOOL_HOME at a fresh folder so no test touches the real settings or keyring."""
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point OKTATOOL_HOME at a fresh folder, and the keyring at a file in it, so no test touches the real
+    settings or the user's OS keyring (in this process and in every subprocess a test starts)."""
+    import keyring
+
+    from tests.isolated_keyring import PATH_ENV, IsolatedTestKeyring
+
     home = tmp_path_factory.mktemp("oktatool-home")
     monkeypatch.setenv("OKTATOOL_HOME", str(home))
-    return home
+    monkeypatch.setenv(PATH_ENV, str(home / "test-keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", f"{IsolatedTestKeyring.__module__}.{IsolatedTestKeyring.__name__}")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(IsolatedTestKeyring())
+    yield home
+    keyring.set_keyring(previous)
 
 
 CliRunner = Callable[..., "subprocess.CompletedProcess[str]"]

@@ -7,6 +7,7 @@ import math
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 #: the longest --timeout or --max-wait accepted: a day (larger values overflow the socket timeout)
 MAX_SECONDS = 86_400.0
+#: the largest --max-body accepted, in megabytes (the answer is held in memory)
+MAX_BODY_MB = 4096.0
 
 
 def token(args: argparse.Namespace) -> int:
@@ -36,6 +39,7 @@ def token(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace, client: OktaClient) -> int:
     if not (args.scopes or client.connection.scopes):
         raise BadInputError("no scopes given", hint='add --scopes "okta.users.read" (or set scopes in the profile)')
+    _warn_unknown_scopes(args.scopes or client.connection.scopes)
     answer = client.token(args.scopes or None)
     _warn(answer)
     if args.json:
@@ -60,11 +64,15 @@ def api(args: argparse.Namespace) -> int:
 
 
 def _api(args: argparse.Namespace, client: OktaClient) -> int:
+    from oktatool.core.okta.api import is_public_endpoint
+
     body = json_or_file(args.data, what="--data") if args.data is not None else None
-    scopes = client.scopes_for(args.method, args.path, args.scopes)
-    caller = client.api(scopes)
+    if args.scopes:
+        _warn_unknown_scopes(args.scopes)
+    caller = client.api_for(args.method, args.path, args.scopes)
     caller.target(args.method, args.path)  # bad input is exit 2 before any token is asked for
-    _warn(client.token(scopes))
+    if args.scopes or not is_public_endpoint(args.method, args.path):  # keys and metadata need no token
+        _warn(client.token(client.scopes_for(args.method, args.path, args.scopes)))
     if args.all:
         return _print_all(caller.pages(args.method, args.path, body=body), quiet=args.json)
     response = caller.call(args.method, args.path, body=body)
@@ -123,6 +131,16 @@ def _summary(response: ApiResponse, *, pages: int) -> str:
     return "; ".join(parts)
 
 
+def _warn_unknown_scopes(scopes: str | tuple[str, ...]) -> None:
+    """Warn (and still send) when a scope is not in the catalog, naming the closest catalog scopes."""
+    from oktatool.core.okta.scope_names import unknown_scope_warning
+    from oktatool.core.okta.tokens import normalize_scopes
+
+    warning = unknown_scope_warning(normalize_scopes(scopes))
+    if warning:
+        print(f"warning: {terminal_text(warning)}", file=sys.stderr)
+
+
 def _warn(answer: TokenResponse) -> None:
     for warning in answer.warnings:
         print(f"warning: {terminal_text(warning)}", file=sys.stderr)
@@ -160,15 +178,18 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
     from oktatool.core.okta.orgurl import parse_org_url
 
     _check_seconds("--timeout", args.timeout, low=0.0, inclusive=False)
+    max_body = getattr(args, "max_body", None)
+    if max_body is not None and not (math.isfinite(max_body) and 0 < max_body <= MAX_BODY_MB):
+        raise BadInputError(f"--max-body must be more than 0 and at most {MAX_BODY_MB:g} MB, not {max_body}")
     http = HttpOptions(ca_bundle=Path(args.ca_bundle) if args.ca_bundle else None,
                        connect_timeout=min(10.0, args.timeout), read_timeout=args.timeout)
+    if max_body is not None:
+        http = replace(http, max_body_bytes=int(max_body * 1024 * 1024))
     key: Key | None = None
     kids: tuple[str, ...] = ()
     if args.key:
         key, kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     if args.profile:
-        from dataclasses import replace
-
         context = _context()
         profile = _read_profile(context, args.profile)
         if args.org and not profile.is_sandbox:

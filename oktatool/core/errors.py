@@ -22,6 +22,18 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+#: initials read with a vowel sound ("an RSA key", "an HS256 token", "an SSWS token", "an X25519 key")
+_VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
+
+
+def with_article(noun: str) -> str:
+    """Return ``noun`` after "a" or "an" as it is spoken: an EC, an OKP, an RSA-2048, an oct, a P-256, a dict."""
+    head = noun[:1]
+    spelled_out = len(noun) > 1 and head.isupper() and not noun[1].islower()  # RSA, EC, HS256, X25519
+    vowel = head in _VOWEL_SOUND_INITIALS if spelled_out else head.lower() in "aeio" or noun.startswith("un")
+    return f"{'an' if vowel else 'a'} {noun}"
+
+
 class OktaToolError(Exception):
     """Base class of every error oktatool raises on purpose."""
 

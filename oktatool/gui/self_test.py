@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import sys
 import tempfile
 import threading
@@ -101,12 +102,13 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
             from oktatool.core.store.secrets import EncryptedFileStore
 
             def scratch_round_trip() -> None:
+                passphrase = secrets.token_urlsafe(16).encode("ascii")  # a scratch file: any strong value
                 with tempfile.TemporaryDirectory(prefix="oktatool-self-test-") as scratch:
                     probe = EncryptedFileStore(Path(scratch) / "probe.enc", scrypt_n=2**12)
-                    probe.unlock(b"self-test")
+                    probe.unlock(passphrase)
                     probe.set("probe", "value")
                     again = EncryptedFileStore(probe.path, scrypt_n=2**12)
-                    again.unlock(b"self-test")
+                    again.unlock(passphrase)
                     if again.get("probe") != "value":
                         raise RuntimeError("the encrypted file store did not return what it stored")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import secrets
+import stat
 import time
 import uuid
 from dataclasses import dataclass
@@ -111,7 +113,15 @@ def make_service_key(private_pem: bytes | None = None) -> ServiceKey:
 def reusable_service_key(path: Path) -> bytes | None:
     """Return the PEM in ``path`` when it holds an unencrypted RSA private key, so a restart keeps the kid."""
     try:
-        pem = path.read_bytes()
+        # never through a symlink, and only a file this user owns that nobody else can read or write:
+        # a key someone else planted would let them sign as the sandbox's service app
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            facts = os.fstat(handle.fileno())
+            if os.name != "nt" and (facts.st_uid != os.getuid() or facts.st_mode & 0o077
+                                    or not stat.S_ISREG(facts.st_mode)):
+                return None
+            pem = handle.read(64 * 1024)
         private = serialization.load_pem_private_key(pem, password=None)
     except (OSError, ValueError, TypeError):
         return None

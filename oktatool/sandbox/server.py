@@ -7,6 +7,7 @@ import dataclasses
 import email.utils
 import json
 import math
+import os
 import re
 import secrets
 import socket
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from oktatool.core.errors import SandboxError
-from oktatool.core.files import write_atomic
+from oktatool.core.files import make_private_dirs, write_atomic
 from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
@@ -232,6 +233,21 @@ class _HttpServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
+def check_folder(directory: Path) -> str | None:
+    """Return why ``directory`` is unsafe for the private key (others could plant or swap files), or None."""
+    if os.name == "nt":
+        return None  # NTFS ACLs, not mode bits: the profile folder is private by default
+    try:
+        facts = directory.stat()
+    except OSError as exc:
+        return f"cannot inspect it ({exc.strerror})"
+    if facts.st_uid != os.getuid():
+        return "it belongs to another user"
+    if facts.st_mode & 0o022:
+        return "others can write to it, so they could plant or replace the key files"
+    return None
+
+
 class Sandbox:
     """A running (or ready to run) sandbox org; use ``start()``/``stop()`` or ``with``."""
 
@@ -253,7 +269,8 @@ class Sandbox:
     @classmethod
     def keeping_key(cls, options: SandboxOptions, directory: Path) -> Sandbox:
         """Return a sandbox that reuses the service app key already in ``directory``, so kid and key file stay."""
-        pem = reusable_service_key(directory / KEY_PEM_FILE)
+        pem = reusable_service_key(directory / KEY_PEM_FILE) if directory.is_dir() and \
+            check_folder(directory) is None else None
         return cls(dataclasses.replace(options, service_key_pem=pem) if pem else options, directory)
 
     @property
@@ -267,10 +284,15 @@ class Sandbox:
         """Write the key files (and TLS certificate), bind, and serve on a background thread."""
         options = self.options
         try:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(self.directory)
         except OSError as exc:
             raise SandboxError(f"cannot create the sandbox folder {self.directory}: {exc.strerror}",
                                hint="give a folder you can write to with --dir") from None
+        problem = check_folder(self.directory)
+        if problem:
+            raise SandboxError(f"refusing the sandbox folder {self.directory}: {problem}",
+                               hint="give a folder only you can write to with --dir (e.g. mkdir -m 700 DIR)",
+                               code="unsafe_folder")
         try:
             server = _HttpServer((options.host, options.port), self)
         except OSError as exc:

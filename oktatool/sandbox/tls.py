@@ -71,8 +71,9 @@ def write_tls_files(folder: Path, *, days: int = 30) -> TlsFiles:
         .sign(ca_key, hashes.SHA256())
     )
     files = TlsFiles(folder / CA_FILE, folder / SERVER_CERT_FILE, folder / SERVER_KEY_FILE)
-    files.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    files.cert_file.write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
+    # atomic writes replace a planted symlink instead of writing through it
+    write_atomic(files.ca_file, ca_cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
+    write_atomic(files.cert_file, server_cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
     write_atomic(files.key_file, server_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), mode=0o600)
     return files

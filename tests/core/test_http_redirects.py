@@ -39,6 +39,7 @@ def test_a_redirect_to_plain_http_elsewhere_is_refused_before_connecting(server:
         fetch_jwks(f"{server}/away", timeout=5)
     assert caught.value.code == "plain_http_refused"
     assert "jwks.example.invalid" in caught.value.description
+    assert caught.value.description.startswith(f"{server.removeprefix('http://')} redirected to plain http")
 
 
 def test_a_redirect_within_loopback_is_still_followed(server: str) -> None:

@@ -89,7 +89,7 @@ BAD_INPUTS: list[tuple[str, str | bytes, str, str]] = [
     ("bad-key-ops", jwk_without(ED_KEY, key_ops="sign"), "array of strings", "array"),
     ("twice-key-ops", jwk_without(ED_KEY, key_ops=["sign", "sign"]), "names an operation twice", "once"),
     ("json-not-key", '{"client_id": "0oa1", "scopes": ["okta.users.read"]}', "not a key", "client_id"),
-    ("json-number", "[1, 2]", "key 1 of the JWKS is a int", "JWK object"),
+    ("json-number", "[1, 2]", "key 1 of the JWKS is an int", "JWK object"),
     ("json-broken", '{"kty": "EC", "crv": "P-256", ', "not valid JSON", "closing brace"),
     ("json-deep", "[" * 100_000 + "]" * 100_000, "nested too deeply", "JWK"),
     ("jwks-empty", '{"keys": []}', "has no keys", "add a key"),

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.scopes import Operation, ScopeCatalog, normalize_path, split_endpoint
 from oktatool.core.store.paths import resource
-from tests.conftest import REPO_ROOT
+from tests.conftest import FIXTURES, REPO_ROOT
 
 CATALOG = ScopeCatalog.load()
 ALL_LITERALS = {seg for op in CATALOG.operations for seg in op.path.split("/") if seg and not seg.startswith("{")}
@@ -85,13 +85,26 @@ def test_every_operation_scope_is_a_catalog_scope_and_counts_agree() -> None:
 # -- independent check against the spec in ../shared -------------------------------------------------
 
 
+SCOPE_FACTS = FIXTURES / "okta" / "scope_facts.tsv"
+
+
 def _tsv_rows() -> list[list[str]]:
-    path = _shared("scope_operations.tsv")
-    if path is None:
-        pytest.skip("../shared/okta/scope_operations.tsv is not here")
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """Return the rows of the spec-derived fixture (always here, so these checks always run)."""
+    lines = SCOPE_FACTS.read_text(encoding="utf-8").splitlines()
     header_at = next(i for i, line in enumerate(lines) if line.startswith("method\t"))
     return [line.split("\t") for line in lines[header_at + 1:] if line.strip()]
+
+
+def test_the_fixture_is_what_the_shared_spec_table_derives() -> None:
+    table = _shared("scope_operations.tsv")
+    if table is None:
+        pytest.skip("../shared/okta is not here; the committed fixture is checked by the tests below")
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    try:
+        from derive_scope_facts import derive
+    finally:
+        sys.path.remove(str(REPO_ROOT / "scripts"))
+    assert SCOPE_FACTS.read_text(encoding="utf-8") == derive(table.read_text(encoding="utf-8"))
 
 
 def test_operations_agree_with_the_table_derived_from_the_spec() -> None:

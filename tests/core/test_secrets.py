@@ -103,7 +103,7 @@ def test_a_real_rsa_4096_private_jwk_goes_through_the_envelope(tmp_path: Path, m
     assert len(jwk.encode("utf-8")) > KEYRING_LIMIT
     store = KeyringStore(tmp_path)
     store.set("rsa", jwk)
-    assert memory_keyring.values[(SERVICE, "rsa")].startswith("oktatool-envelope:v1:")
+    assert memory_keyring.values[(SERVICE, "rsa")].startswith("oktatool-envelope:v2:")
     assert load_key(store.get("rsa") or "").is_private
 
 
@@ -168,7 +168,7 @@ def test_encrypted_file_round_trip(tmp_path: Path) -> None:
 def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
-    store.unlock(b"right")
+    store.unlock(b"the right passphrase")
     store.set("k", "v")
     with pytest.raises(SecretStoreError, match=r"passphrase .* is wrong") as wrong:
         EncryptedFileStore(path).unlock(b"wrong")
@@ -180,7 +180,7 @@ def test_wrong_passphrase_is_told_apart_from_damage(tmp_path: Path) -> None:
 def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
-    store.unlock(b"pw")
+    store.unlock(b"pass phrase one")
     store.set("k", "v")
     document = json.loads(path.read_text())
     if member == "version":
@@ -193,7 +193,7 @@ def test_a_tampered_file_is_refused(tmp_path: Path, member: str) -> None:
         document[member] = base64.b64encode(bytes(raw)).decode()
     path.write_text(json.dumps(document))
     with pytest.raises(SecretStoreError) as damaged:
-        EncryptedFileStore(path).unlock(b"pw")
+        EncryptedFileStore(path).unlock(b"pass phrase one")
     assert damaged.value.code == "store_damaged"
 
 
@@ -201,7 +201,7 @@ def test_a_file_that_is_not_json_is_damaged(tmp_path: Path) -> None:
     path = tmp_path / "secrets.enc"
     path.write_text("garbage")
     with pytest.raises(SecretStoreError, match="damaged"):
-        EncryptedFileStore(path).unlock(b"pw")
+        EncryptedFileStore(path).unlock(b"pass phrase one")
 
 
 def test_key_library_lists_public_facts_only(tmp_path: Path) -> None:
@@ -259,13 +259,13 @@ def test_a_keyring_failure_is_a_secret_store_error_without_the_value(tmp_path: P
 def test_a_tampered_scrypt_cost_is_damage_not_a_hang(tmp_path: Path, member: str, value: int) -> None:
     path = tmp_path / "secrets.enc"
     store = EncryptedFileStore(path, scrypt_n=2**10)
-    store.unlock(b"pw")
+    store.unlock(b"pass phrase one")
     store.set("k", "v")
     document = json.loads(path.read_text())
     document["kdf"][member] = value
     path.write_text(json.dumps(document))
     with pytest.raises(SecretStoreError, match="damaged") as damaged:
-        EncryptedFileStore(path).unlock(b"pw")
+        EncryptedFileStore(path).unlock(b"pass phrase one")
     assert damaged.value.code == "store_damaged"
 
 
@@ -301,3 +301,136 @@ def test_an_index_entry_with_wrong_types_is_skipped(tmp_path: Path) -> None:
     index.write_text(json.dumps([good, {**good, "name": 5}, {**good, "kid": ["x"]}, {**good, "private": "yes"},
                                  "not an object", None]))
     assert [e.name for e in read_entries(index)] == ["ok"]
+
+
+class LockableKeyring(DictKeyring):
+    """A keyring that refuses to store while ``locked`` (a locked collection, a cancelled prompt)."""
+
+    locked = False
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        from keyring.errors import PasswordSetError
+
+        if self.locked:
+            raise PasswordSetError("the collection is locked")
+        super().set_password(service, username, password)
+
+
+@pytest.mark.parametrize("new_value", [BIG.replace("x", "y"), "small now"])
+def test_a_failed_keyring_update_keeps_the_previous_secret(tmp_path: Path, new_value: str) -> None:
+    backend = LockableKeyring()
+    store = KeyringStore(tmp_path, backend=backend)
+    store.set("big", BIG)
+    backend.locked = True
+    with pytest.raises(SecretStoreError, match="could not store"):
+        store.set("big", new_value)
+    assert store.get("big") == BIG
+    assert KeyringStore(tmp_path, backend=backend).get("big") == BIG  # after a restart too
+    assert len(list((tmp_path / "sealed").iterdir())) == 1  # the new file was not left behind
+    backend.locked = False
+    store.set("big", new_value)
+    assert store.get("big") == new_value
+    assert len(list((tmp_path / "sealed").iterdir())) == (1 if len(new_value) > 100 else 0)  # old file removed
+
+
+def test_a_failed_sealed_file_write_keeps_the_previous_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import oktatool.core.store.secrets as secrets_module
+
+    store = KeyringStore(tmp_path, backend=DictKeyring())
+    store.set("big", BIG)
+
+    def disk_full(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(secrets_module, "write_atomic", disk_full)
+    with pytest.raises(SecretStoreError, match="No space left"):
+        store.set("big", BIG.replace("x", "z"))
+    assert store.get("big") == BIG
+
+
+def test_a_v1_envelope_is_still_read_and_replaced_cleanly(tmp_path: Path) -> None:
+    import hashlib
+
+    from oktatool.core.store.secrets import _seal
+
+    backend = DictKeyring()
+    key = bytes(range(32))
+    sealed = tmp_path / "sealed" / (hashlib.sha256(b"old").hexdigest() + ".sealed")
+    sealed.parent.mkdir()
+    sealed.write_bytes(_seal(BIG, key, "old"))
+    backend.values[(SERVICE, "old")] = "oktatool-envelope:v1:" + base64.b64encode(key).decode()
+    store = KeyringStore(tmp_path, backend=backend)
+    assert store.get("old") == BIG
+    store.set("old", BIG.replace("x", "w"))
+    assert not sealed.exists() and store.get("old") == BIG.replace("x", "w")
+    store.delete("old")
+    assert not list((tmp_path / "sealed").iterdir())
+
+
+def test_a_chainer_wrapping_a_plaintext_backend_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from keyring.backends import chainer
+
+    class PlaintextKeyring(DictKeyring):
+        """Named like keyrings.alt's plaintext backend: what it stores sits in a readable file."""
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    PlaintextKeyring.__name__ = "PlaintextKeyring"
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [DictKeyring(), PlaintextKeyring()])
+    problem = keyring_problem(chainer.ChainerBackend())
+    assert problem is not None and "plain text" in problem and "PlaintextKeyring" in problem
+    with pytest.raises(SecretStoreError, match="plain text"):
+        KeyringStore(tmp_path, backend=chainer.ChainerBackend())
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [DictKeyring(), fail.Keyring()])
+    assert keyring_problem(chainer.ChainerBackend()) is None
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [fail.Keyring()])
+    assert keyring_problem(chainer.ChainerBackend()) == "no OS keyring is available"
+
+
+def test_a_new_store_file_uses_scrypt_2_17_and_an_old_2_15_file_still_opens(tmp_path: Path) -> None:
+    from oktatool.core.store.secrets import NEW_FILE_SCRYPT_N
+
+    fresh = tmp_path / "new.enc"
+    EncryptedFileStore(fresh).unlock(b"correct horse battery")
+    assert json.loads(fresh.read_text())["kdf"] | {"salt": ""} == {"name": "scrypt", "n": 2**17, "r": 8, "p": 1,
+                                                                   "salt": ""}
+    assert NEW_FILE_SCRYPT_N == 2**17
+    old = tmp_path / "old.enc"
+    written = EncryptedFileStore(old, scrypt_n=2**15)
+    written.unlock(b"correct horse battery")
+    written.set("k", "kept")
+    assert json.loads(old.read_text())["kdf"]["n"] == 2**15
+    reopened = EncryptedFileStore(old)
+    reopened.unlock(b"correct horse battery")
+    assert reopened.get("k") == "kept"
+    assert json.loads(old.read_text())["kdf"]["n"] == 2**17  # rewritten at today's cost once unlocked
+    again = EncryptedFileStore(old)
+    again.unlock(b"correct horse battery")
+    assert again.get("k") == "kept"
+
+
+@pytest.mark.parametrize(("passphrase", "reason"), [
+    ("a", "has only 1 character; use at least 10"), ("hunter2", "use at least 10"),
+    ("aaaaaaaaaaaaaa", "too few different characters"), ("abababababab", "too few different characters"),
+    ("Password123", "most common passwords"), ("qwertyuiop", "most common passwords"),
+    ("1234567890", "simple run"), ("abcdefghijklm", "simple run"), ("9876543210", "simple run"),
+])
+def test_a_trivially_weak_passphrase_is_refused_with_the_reason(tmp_path: Path, passphrase: str,
+                                                                reason: str) -> None:
+    store = EncryptedFileStore(tmp_path / "secrets.enc", scrypt_n=2**10)
+    with pytest.raises(SecretStoreError, match=reason) as weak:
+        store.unlock(passphrase.encode())
+    assert weak.value.code == "weak_passphrase" and weak.value.hint
+    assert store.locked and not store.exists
+    assert len(passphrase) < 4 or passphrase not in weak.value.user_message()
+
+
+def test_an_existing_file_with_a_short_passphrase_still_opens(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.enc"
+    store = EncryptedFileStore(path, scrypt_n=2**10)
+    store.unlock(b"correct horse battery")
+    store.set("k", "v")
+    # files made before the rule keep working: the rule is for choosing, never for entering
+    document = json.loads(path.read_text())
+    assert document["kdf"]["n"] == 2**10
+    with pytest.raises(SecretStoreError, match="wrong"):
+        EncryptedFileStore(path, scrypt_n=2**10).unlock(b"x")

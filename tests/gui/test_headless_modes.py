@@ -62,3 +62,24 @@ def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp
         assert (image.width(), image.height()) == (1100, 750), name
     # different tabs, different pictures
     assert (target / "keys.png").read_bytes() != (target / "jwt.png").read_bytes()
+
+
+@pytest.mark.slow
+def test_self_test_uses_the_isolated_keyring_not_the_users(isolated_home: Path) -> None:
+    from tests.isolated_keyring import log
+
+    done = run_app("--self-test", home=isolated_home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    store_line = next(line for line in done.stdout.splitlines() if "secret store answering" in line)
+    assert "IsolatedTestKeyring" in store_line, store_line
+    # the probe went to the test's own keyring file, and was deleted again
+    assert log(isolated_home / "test-keyring.json") == [["set", "oktatool", "oktatool-self-test-probe"],
+                                                        ["delete", "oktatool", "oktatool-self-test-probe"]]
+
+
+@pytest.mark.parametrize("mode", [("--smoke",), ("--self-test",)])
+def test_headless_modes_print_only_our_lines(isolated_home: Path, mode: tuple[str, ...]) -> None:
+    done = run_app(*mode, home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""  # Qt's "This plugin does not support propagateSizeHints()" was here
+    assert "propagateSizeHints" not in done.stdout

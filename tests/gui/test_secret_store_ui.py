@@ -60,12 +60,12 @@ def test_a_new_file_store_asks_to_choose_a_passphrase_twice(qtbot: Any, isolated
 def test_a_wrong_passphrase_is_asked_again_with_the_reason(qtbot: Any, isolated_home: Path,
                                                           aloop: asyncio.AbstractEventLoop) -> None:
     setup = EncryptedFileStore(AppPaths.resolve(isolated_home).data_dir / "secrets.enc", scrypt_n=2**10)
-    setup.unlock(b"right")
+    setup.unlock(b"the right passphrase")
     setup.set("key:x", "{}")
     context = file_context(isolated_home)
     window = MainWindow(context)
     qtbot.addWidget(window)
-    answers = iter(["wrong", "right"])
+    answers = iter(["the wrong passphrase", "the right passphrase"])
     texts: list[str] = []
 
     def enter(dialog: PassphraseDialog) -> None:
@@ -101,3 +101,26 @@ def test_cancelling_keeps_the_store_locked(qtbot: Any, isolated_home: Path,
     answer_dialog(aloop, PassphraseDialog, lambda d: d.reject())
     assert finish(aloop, asyncio.ensure_future(ready_store(context, window))) is None
     assert context.secret_store().locked
+
+
+def test_choosing_a_weak_passphrase_shows_the_reason(qtbot: Any) -> None:
+    dialog = PassphraseDialog("t", "x", confirm=True)
+    qtbot.addWidget(dialog)
+    assert dialog.repeat is not None
+    for weak, reason in (("short", "use at least 10"), ("password123", "most common"), ("1234567890", "run")):
+        dialog.passphrase.setText(weak)
+        dialog.repeat.setText(weak)
+        dialog._check()
+        assert dialog.result() == 0 and reason in dialog.error.text() and dialog.error.isVisibleTo(dialog)
+    dialog.passphrase.setText("correct horse battery")
+    dialog.repeat.setText("correct horse battery")
+    dialog._check()
+    assert dialog.result() == 1
+
+
+def test_entering_an_existing_passphrase_is_not_judged(qtbot: Any) -> None:
+    dialog = PassphraseDialog("t", "x", confirm=False)
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText("short")
+    dialog._check()
+    assert dialog.result() == 1

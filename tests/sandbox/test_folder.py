@@ -8,8 +8,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from oktatool.core.errors import SandboxError
 from oktatool.sandbox import Sandbox, SandboxOptions
-from oktatool.sandbox.server import KEY_PEM_FILE
+from oktatool.sandbox.server import KEY_JWK_FILE, KEY_PEM_FILE
+from oktatool.sandbox.tls import CA_FILE, SERVER_CERT_FILE
 
 
 def _kid_after_start(folder: Path) -> str:
@@ -22,6 +24,7 @@ def _kid_after_start(folder: Path) -> str:
 
 def test_a_usable_key_is_kept(tmp_path: Path, sandbox_service_key_pem: bytes) -> None:
     (tmp_path / KEY_PEM_FILE).write_bytes(sandbox_service_key_pem)
+    (tmp_path / KEY_PEM_FILE).chmod(0o600)
     first = _kid_after_start(tmp_path)
     assert _kid_after_start(tmp_path) == first
     assert (tmp_path / KEY_PEM_FILE).read_bytes() == sandbox_service_key_pem
@@ -39,3 +42,47 @@ def test_an_unusable_key_file_is_replaced(tmp_path: Path, content: bytes) -> Non
     replaced = tmp_path / KEY_PEM_FILE
     assert replaced.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----\nMII")
     assert replaced.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_folder_others_can_write_to_is_refused(tmp_path: Path) -> None:
+    tmp_path.chmod(0o777)
+    server = Sandbox.keeping_key(SandboxOptions(users=1), tmp_path)
+    with pytest.raises(SandboxError, match="others can write to it") as refused:
+        server.start()
+    assert refused.value.hint and "--dir" in refused.value.hint
+    assert not (tmp_path / KEY_PEM_FILE).exists()
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o660, 0o606])
+def test_a_key_others_can_read_or_write_is_not_reused(tmp_path: Path, sandbox_service_key_pem: bytes,
+                                                        mode: int) -> None:
+    planted = tmp_path / KEY_PEM_FILE
+    planted.write_bytes(sandbox_service_key_pem)
+    planted.chmod(mode)
+    _kid_after_start(tmp_path)
+    assert planted.read_bytes() != sandbox_service_key_pem
+    assert planted.stat().st_mode & 0o777 == 0o600
+
+
+def test_symlinks_in_the_folder_are_replaced_not_followed(tmp_path: Path, sandbox_service_key_pem: bytes) -> None:
+    folder, elsewhere = tmp_path / "sandbox", tmp_path / "elsewhere"
+    folder.mkdir(mode=0o700)
+    elsewhere.mkdir()
+    key_target = elsewhere / "key.pem"
+    key_target.write_bytes(sandbox_service_key_pem)
+    key_target.chmod(0o600)
+    (folder / KEY_PEM_FILE).symlink_to(key_target)
+    victims = {name: elsewhere / name for name in (KEY_JWK_FILE, CA_FILE, SERVER_CERT_FILE)}
+    for name, victim in victims.items():
+        victim.write_text("keep me")
+        (folder / name).symlink_to(victim)
+    server = Sandbox.keeping_key(SandboxOptions(users=1, tls=True), folder)
+    try:
+        server.start()
+    finally:
+        server.stop()
+    assert key_target.read_bytes() == sandbox_service_key_pem  # not reused through the link, not overwritten
+    assert server.info.kid and (folder / KEY_PEM_FILE).read_bytes() != sandbox_service_key_pem
+    for name, victim in victims.items():
+        assert victim.read_text() == "keep me", name
+        assert not (folder / name).is_symlink(), name

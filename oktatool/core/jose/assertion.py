@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten
+from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten, with_article
 from oktatool.core.jose import jwa
 from oktatool.core.jose.jwt import Clock, numeric_date, sign_claims
 from oktatool.core.okta.orgurl import OrgUrl, parse_org_url
@@ -178,7 +178,8 @@ def _key_findings(key: Key, alg: Any) -> list[Finding]:
                              "the private key", "client_assertion_invalid_signature", ERR_SIGNATURE,
                              "give the private key whose public half is registered in Okta"))
     if key.kty not in ("RSA", "EC") or (key.kty == "EC" and key.crv not in ("P-256", "P-384", "P-521")):
-        found.append(Finding("key_type", None, f"a {key.describe()} key cannot make an assertion Okta accepts",
+        found.append(Finding("key_type", None,
+                             f"{with_article(key.describe())} key cannot make an assertion Okta accepts",
                              "client_assertion_invalid_signature_algorithm", ERR_ALG,
                              "use an RSA key (2048 bits or more) or an EC key on P-256, P-384 or P-521"))
     elif isinstance(alg, str) and alg in OKTA_ASSERTION_ALGS and alg not in jwa.usable_algs(key):
@@ -200,10 +201,14 @@ def assertion_alg(key: Key) -> str:
 
 def _raise_first(findings: list[Finding]) -> None:
     first = findings[0]
-    others = f" (and {len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
     error_type = KeyMaterialError if first.rule in ("symmetric_key", "key_use_enc", "no_private_key", "key_type",
                                                     "alg_key_mismatch") else ClaimError
-    raise error_type(first.message() + others, hint=first.fix, code=f"preflight_{first.rule}")
+    if len(findings) == 1:
+        raise error_type(first.message(), hint=first.fix, code=f"preflight_{first.rule}")
+    # every problem, each with its fix: fixing one at a time and running again would find the next
+    problems = "\n".join(f"  {index}. {finding.message()}" for index, finding in enumerate(findings, 1))
+    fixes = "; ".join(dict.fromkeys(finding.fix for finding in findings if finding.fix))
+    raise error_type(f"{len(findings)} problems:\n{problems}", hint=fixes or None, code=f"preflight_{first.rule}")
 
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,

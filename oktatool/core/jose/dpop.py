@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from oktatool.core.encoding import b64url_encode
-from oktatool.core.errors import BadInputError, KeyMaterialError, shorten
+from oktatool.core.errors import BadInputError, KeyMaterialError, shorten, with_article
 from oktatool.core.jose import jwa
 from oktatool.core.jose.jwt import sign_claims
 
@@ -44,7 +44,7 @@ class DPoPKey:
         """Wrap a private RSA or EC (P-256/P-384/P-521) key for DPoP; refuse anything Okta would not accept."""
         fits = [a for a in jwa.usable_algs(key) if a in OKTA_DPOP_ALGS]
         if key.is_symmetric or key.kty not in _PUBLIC_MEMBERS or not fits:
-            raise KeyMaterialError(f"a {key.describe()} key cannot sign DPoP proofs for Okta",
+            raise KeyMaterialError(f"{with_article(key.describe())} key cannot sign DPoP proofs for Okta",
                                    hint="use an EC P-256 key (the default) or an RSA key")
         if not key.is_private:
             raise KeyMaterialError("a DPoP key must include its private part", hint="give the private key")

@@ -547,7 +547,7 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
                     raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
                                        "that is not a key set", code="jwks_too_big")
     except requests.RequestException as exc:
-        raise explain_network_error(exc, url) from None
+        raise explain_network_error(exc, url, what="the JWKS URL") from None
     try:
         return load_keys(bytes(body))
     except KeyMaterialError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oktatool.core.errors import KeyMaterialError
+from oktatool.core.errors import KeyMaterialError, with_article
 
 KTYS = ("RSA", "EC", "OKP", "oct")
 EC_CURVES = ("P-256", "P-384", "P-521", "secp256k1")
@@ -123,8 +123,9 @@ def check_alg(alg: str, kty: str, *, size: int | None, crv: str | None, use: str
     shape = describe_shape(kty, size, crv) + (f" with use {use}" if use else "")
     hint = _what_alg_needs(alg) or "check the spelling: algorithm names are case-sensitive"
     if fits:
-        raise KeyMaterialError(f"alg {alg} does not fit a {shape} key; algs that fit: {', '.join(fits)}", hint=hint)
-    raise KeyMaterialError(f"alg {alg} does not fit a {shape} key, and no alg does", hint=hint)
+        raise KeyMaterialError(f"alg {alg} does not fit {with_article(shape)} key; algs that fit: {', '.join(fits)}",
+                               hint=hint)
+    raise KeyMaterialError(f"alg {alg} does not fit {with_article(shape)} key, and no alg does", hint=hint)
 
 
 def default_alg(kty: str, *, crv: str | None, use: str) -> str | None:

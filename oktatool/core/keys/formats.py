@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
-from oktatool.core.errors import KeyMaterialError, PassphraseError
+from oktatool.core.errors import KeyMaterialError, PassphraseError, with_article
 from oktatool.core.keys.jwk import PRIVATE_TYPES, PUBLIC_TYPES, Material, material_from_jwk
 
 #: refuse larger input before looking at it: a JWKS of a dozen RSA-8192 keys with certificates is < 200 KB
@@ -101,7 +101,7 @@ def _from_json_text(text: str) -> list[ParsedKey]:
         # A bare array of JWKs is what people paste out of a JWKS; accept it as the set it came from.
         return _from_jwks({"keys": value})
     if not isinstance(value, dict):
-        raise KeyMaterialError(f"the JSON is a {type(value).__name__}, not a key", hint=f"give {_ACCEPTED}")
+        raise KeyMaterialError(f"the JSON is {with_article(type(value).__name__)}, not a key", hint=f"give {_ACCEPTED}")
     return _from_json_object(value)
 
 
@@ -129,7 +129,8 @@ def _from_jwks(obj: Mapping[str, Any]) -> list[ParsedKey]:
     parsed = []
     for index, jwk in enumerate(keys):
         if not isinstance(jwk, dict):
-            raise KeyMaterialError(f"key {index + 1} of the JWKS is a {type(jwk).__name__}, not a JWK object")
+            raise KeyMaterialError(
+                f"key {index + 1} of the JWKS is {with_article(type(jwk).__name__)}, not a JWK object")
         try:
             parsed.append(_from_jwk(jwk))
         except KeyMaterialError as exc:
@@ -253,7 +254,7 @@ def _load_pem_block(label: str, pem: bytes, passphrase: bytes | None) -> Materia
 def _checked(obj: Any) -> Material:
     if isinstance(obj, PRIVATE_TYPES + PUBLIC_TYPES):
         return obj
-    raise KeyMaterialError(f"the key is a {type(obj).__name__.lstrip('_')}, which JOSE cannot express",
+    raise KeyMaterialError(f"the key is {with_article(type(obj).__name__.lstrip('_'))}, which JOSE cannot express",
                            hint="use an RSA, EC, Ed25519, Ed448, X25519 or X448 key")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x448, x25519
 
 from oktatool.core.encoding import b64url_decode, b64url_encode
-from oktatool.core.errors import KeyMaterialError
+from oktatool.core.errors import KeyMaterialError, with_article
 
 PrivateKey = (rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
               | ed448.Ed448PrivateKey | x25519.X25519PrivateKey | x448.X448PrivateKey)
@@ -145,7 +145,7 @@ def _text_member(jwk: Mapping[str, Any], name: str, *, required: bool) -> str | 
             kty = str(jwk.get("kty"))
             needed = [member for member in THUMBPRINT_MEMBERS[kty] if member != "kty"]
             raise KeyMaterialError(f"the {kty} JWK has no {name!r} member",
-                                   hint=f"copy the whole key; a {kty} JWK needs kty, {', '.join(needed)}")
+                                   hint=f"copy the whole key; {with_article(kty)} JWK needs kty, {', '.join(needed)}")
         return None
     if not isinstance(value, str):
         raise KeyMaterialError(f"the JWK member {name!r} must be a string, not {type(value).__name__}")

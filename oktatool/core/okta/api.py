@@ -8,6 +8,7 @@ Pages are yielded as they arrive, so memory stays proportional to what the calle
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -25,7 +26,14 @@ from oktatool.core.okta.headers import (
     parse_www_authenticate,
     seconds_until_retry,
 )
-from oktatool.core.okta.http import check_url, explain_network_error, redact_headers
+from oktatool.core.okta.http import (
+    MAX_BODY_BYTES,
+    TOO_DEEP,
+    check_url,
+    explain_network_error,
+    read_body,
+    redact_headers,
+)
 from oktatool.core.okta.problems import Problem, parse_problem
 from oktatool.core.okta.tokens import NonceStore, ProofSigner, TokenResponse, origin_of
 
@@ -75,6 +83,9 @@ class ApiResponse:
         except ValueError:
             raise ApiError(f"{self.method} {self.url} answered {self.status} with a body that is not JSON",
                            code="not_json") from None
+        except RecursionError:
+            raise ApiError(f"{self.method} {self.url} answered {self.status} with {TOO_DEEP}",
+                           code="bad_answer") from None
 
     def items(self) -> list[Any]:
         """Return the page's items: the JSON array, or the single JSON value as a one-item list."""
@@ -87,15 +98,18 @@ class ApiResponse:
 class ApiClient:
     """Calls one org's API with tokens from ``token_source``; thread-safe apart from the session it is given."""
 
-    def __init__(self, org_url: str, session: requests.Session, token_source: Callable[[], TokenResponse], *,
+    def __init__(self, org_url: str, session: requests.Session, token_source: Callable[[], TokenResponse] | None, *,
                  dpop: ProofSigner | None = None, nonces: NonceStore | None = None,
                  timeout: tuple[float, float] = (10.0, 30.0), max_wait: float = MAX_WAIT,
                  max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
                  scope_lookup: Callable[[str, str], tuple[str, ...]] | None = None,
                  renew_token: Callable[[], TokenResponse] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, max_body: int = MAX_BODY_BYTES) -> None:
         self.org_url = check_url(org_url.rstrip("/"))
+        #: the largest answer body read, in bytes (larger answers fail with a clear NetworkError)
+        self.max_body = max_body
         self.session = session
+        #: where access tokens come from; None for the public endpoints (keys, metadata): no Authorization
         self.token_source = token_source
         self.dpop = dpop
         self.nonces = nonces or NonceStore()
@@ -135,15 +149,16 @@ class ApiClient:
             if cancel is not None and cancel.is_set():
                 raise CancelledError("cancelled")
             started = time.perf_counter()
-            response, sent = self._send_once(method, url, data)
+            response, content, sent = self._send_once(method, url, data)
             elapsed = time.perf_counter() - started
             headers = response.headers
             if self.nonces.remember(url, headers) and not nonce_retried and response.status_code in (400, 401) \
                     and _challenge_error(headers) == "use_dpop_nonce":
                 nonce_retried = True
                 continue
-            if response.status_code == 401 and self.renew_token is not None and not renewed \
-                    and _token_refused(headers, response.content):
+            if response.status_code == 401 and self.renew_token is not None and self.token_source is not None \
+                    and not renewed \
+                    and _token_refused(headers, content):
                 renewed = True  # revoked, or issued by a server that has since restarted (the sandbox)
                 self.renew_token()
                 continue
@@ -155,7 +170,7 @@ class ApiClient:
                     if _wait(wait, cancel):
                         raise CancelledError("cancelled while waiting for the rate limit to reset")
                     continue
-            return self._answer(method, url, response, elapsed, retries, context, sent)
+            return self._answer(method, url, response, content, elapsed, retries, context, sent)
 
     def call(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None) -> ApiResponse:
         """Send one request; raise ApiError (explained) when the answer is an error."""
@@ -179,14 +194,17 @@ class ApiClient:
                                and response.content.strip() in (b"[]", b"")):
                 url = None
 
-    def _send_once(self, method: str, url: str, data: bytes | None) -> tuple[requests.Response, dict[str, str]]:
+    def _send_once(self, method: str, url: str,
+                   data: bytes | None) -> tuple[requests.Response, bytes, dict[str, str]]:
         import requests
 
-        token = self.token_source()
-        headers = {"Accept": "application/json", "Authorization": f"{token.scheme} {token.access_token}"}
+        headers = {"Accept": "application/json"}
+        token = self.token_source() if self.token_source is not None else None
+        if token is not None:
+            headers["Authorization"] = f"{token.scheme} {token.access_token}"
         if data is not None:
             headers["Content-Type"] = "application/json"
-        if token.is_dpop:
+        if token is not None and token.is_dpop:
             if self.dpop is None:
                 raise BadInputError("the token is DPoP-bound but no DPoP key was given to sign proofs",
                                     hint="ask for the token and call the API with the same DPoP key")
@@ -194,24 +212,24 @@ class ApiClient:
                                               access_token=token.access_token)
         try:
             response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout,
-                                            allow_redirects=False)
-            return response, headers
+                                            allow_redirects=False, stream=True)
         except requests.RequestException as exc:
             raise explain_network_error(exc, url) from None
+        return response, read_body(response, url, self.max_body), headers
 
-    def _answer(self, method: str, url: str, response: requests.Response, elapsed: float, retries: int,
+    def _answer(self, method: str, url: str, response: requests.Response, body: bytes, elapsed: float, retries: int,
                 context: ExplainContext | None, sent: dict[str, str]) -> ApiResponse:
         headers = response.headers
         problem = None
         if response.status_code >= 400:
             ctx = context or self._context_for(method, url)
-            problem = parse_problem(response.status_code, headers, response.content, source="api", context=ctx)
+            problem = parse_problem(response.status_code, headers, body, source="api", context=ctx)
         link = next_link(headers.get("Link"))
         if link is not None:
             link = urljoin(url, link)
             if origin_of(link) != origin_of(self.org_url):
                 link = None
-        return ApiResponse(method, url, response.status_code, headers, response.content, parse_rate_limit(headers),
+        return ApiResponse(method, url, response.status_code, headers, body, parse_rate_limit(headers),
                            headers.get("X-Okta-Request-Id"), link, elapsed, problem, retries, redact_headers(sent))
 
     def _context_for(self, method: str, url: str) -> ExplainContext:
@@ -239,6 +257,16 @@ class ApiClient:
                 note = "the server did not say when the limit resets"
             hint = (hint + "\n" if hint else "") + note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
+
+
+#: org endpoints anyone may GET without a token: the org authorization server's keys and metadata
+_PUBLIC_PATH = re.compile(r"^(?:/oauth2(?:/[^/]+)?)?(?:/v1/keys|/\.well-known/[^/]+)$")
+
+
+def is_public_endpoint(method: str, path: str) -> bool:
+    """Say whether ``method path`` is a public read (``/oauth2/v1/keys``, ``/.well-known/*``): no token needed."""
+    bare = urlsplit(path).path
+    return method.upper() in ("GET", "HEAD") and bool(_PUBLIC_PATH.match("/" + bare.lstrip("/")))
 
 
 def check_path(path: str) -> str:

@@ -17,7 +17,7 @@ from oktatool.core.errors import BadInputError
 from oktatool.core.jose.assertion import DEFAULT_LIFETIME, build_client_assertion
 from oktatool.core.jose.dpop import DPoPKey, make_proof
 from oktatool.core.keys.key import Key
-from oktatool.core.okta.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path
+from oktatool.core.okta.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path, is_public_endpoint
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.http import HttpOptions, new_session
 from oktatool.core.okta.orgurl import OrgUrl
@@ -72,7 +72,8 @@ class OktaClient:
         self.connection = connection
         self.session = session or new_session(connection.http)
         self.nonces = NonceStore()
-        self.tokens = TokenClient(self.session, timeout=connection.http.timeout, nonces=self.nonces)
+        self.tokens = TokenClient(self.session, timeout=connection.http.timeout, nonces=self.nonces,
+                                  max_body=connection.http.max_body_bytes)
         self.dpop = DPoPSigner(dpop_key or DPoPKey.generate()) if connection.dpop else None
         self.max_wait = max_wait
         self.max_retries = max_retries
@@ -137,17 +138,30 @@ class OktaClient:
         return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
                          max_retries=self.max_retries, context=context, scope_lookup=self.required_scopes,
-                         renew_token=lambda: self.token(wanted, use_cache=False))
+                         renew_token=lambda: self.token(wanted, use_cache=False),
+                         max_body=self.connection.http.max_body_bytes)
+
+    def public_api(self) -> ApiClient:
+        """Return an API client for the org's public endpoints (keys, metadata): no token is asked for or sent."""
+        return ApiClient(self.connection.org.base, self.session, None, timeout=self.connection.http.timeout,
+                         max_wait=self.max_wait, max_retries=self.max_retries,
+                         max_body=self.connection.http.max_body_bytes)
+
+    def api_for(self, method: str, path: str, scopes: str | Iterable[str] | None = None) -> ApiClient:
+        """Return the client for ``method path``: tokenless for a public endpoint, else with the scopes it needs."""
+        if not scopes and is_public_endpoint(method, path):
+            return self.public_api()
+        return self.api(self.scopes_for(method, path, scopes))
 
     def send(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
              cancel: threading.Event | None = None) -> ApiResponse:
         """Call the API once and return the answer, errors included (what a console shows)."""
-        return self.api(self.scopes_for(method, path, scopes)).send(method, path, body=body, cancel=cancel)
+        return self.api_for(method, path, scopes).send(method, path, body=body, cancel=cancel)
 
     def pages(self, method: str, path: str, *, body: Any = None, scopes: str | Iterable[str] | None = None,
               cancel: threading.Event | None = None) -> Iterator[ApiResponse]:
         """Yield every page of a list as it arrives; raise ApiError on an error answer."""
-        return self.api(self.scopes_for(method, path, scopes)).pages(method, path, body=body, cancel=cancel)
+        return self.api_for(method, path, scopes).pages(method, path, body=body, cancel=cancel)
 
 
 def _endpoint(path: str) -> str:

@@ -127,6 +127,29 @@ def _dpop_missing(ctx: ExplainContext) -> Explanation:
     )
 
 
+def _unknown_client(ctx: ExplainContext) -> Explanation:
+    # oktatool sets iss and sub to the client id itself: Okta refusing them means it does not know that id
+    named = f"the client id {ctx.client_id}" if ctx.client_id else "the client id"
+    return _e(f"Okta does not know {named} in this org",
+              "oktatool puts the --client-id (or the profile's) in the assertion's iss and sub, so that id is wrong "
+              "for this org: a typo, another app's id, or an app in another org (an assertion made elsewhere "
+              "gets this answer when its iss or sub is not the client id)",
+              "copy the Client ID from the API Services app's General tab in this org, and check --org")
+
+
+def _scopes_not_allowed(ctx: ExplainContext) -> Explanation:
+    from oktatool.core.okta.scope_names import unknown_scopes
+
+    unknown = unknown_scopes(ctx.requested_scopes)
+    if unknown:
+        return _e("some requested scopes cannot be issued to this app",
+                  "; ".join(u.describe() for u in unknown),
+                  "fix or drop " + ", ".join(u.name for u in unknown) + "; `oktatool scopes QUERY` lists the "
+                  "Okta API scopes")
+    return _e("some requested scopes cannot be issued to this app", "they are not Okta API scopes of the org "
+              "authorization server (custom or OIDC scopes)", "request okta.* scopes only; see oktatool scopes")
+
+
 def _e(what: str, cause: str, fix: str) -> Explanation:
     return Explanation(what, cause, fix)
 
@@ -159,12 +182,8 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
     (None, "Only clients with 'application_type' of 'service'", _e(
         "only API Services apps may use client credentials with the org authorization server",
         "the client id belongs to a web, SPA or native app", "create an API Services app and use its client id")),
-    (None, "The issuer claim for client_assertion is not a valid client_id.", _e(
-        "the assertion's iss is not the app's client id", "iss was set to something else (the org URL, a user)",
-        "set iss and sub to the client id")),
-    (None, "The subject claim for client_assertion is not a valid client_id.", _e(
-        "the assertion's sub is not the app's client id", "sub was set to something else",
-        "set sub (and iss) to the client id")),
+    (None, "The issuer claim for client_assertion is not a valid client_id.", _unknown_client),
+    (None, "The subject claim for client_assertion is not a valid client_id.", _unknown_client),
     (None, "The audience claim for client_assertion must be the endpoint invoked", lambda ctx: _e(
         "the assertion's aud is not exactly the token URL it was posted to",
         "aud was the org URL, had a trailing slash, named /oauth2/default, or used another domain (custom vs "
@@ -236,9 +255,7 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
     (None, "No scopes were requested.", _e(
         "the request asked for no scope", "--scopes was empty", "request at least one Okta scope, e.g. "
         "--scopes okta.users.read")),
-    (None, "The following scopes are not allowed for this request:", _e(
-        "some requested scopes cannot be issued to this app", "they are not Okta API scopes of the org "
-        "authorization server (custom or OIDC scopes)", "request okta.* scopes only; see oktatool scopes")),
+    (None, "The following scopes are not allowed for this request:", _scopes_not_allowed),
     (None, "Scopes are not allowed for this request.", _e(
         "this request may not carry scopes", "the grant or server takes none", "drop --scopes")),
     (None, "Custom scopes are not allowed for this request.", _e(

@@ -29,14 +29,22 @@ SECRET_HEADERS = frozenset({"authorization", "dpop", "cookie", "set-cookie", "pr
 SECRET_FIELDS = ("client_assertion", "access_token", "refresh_token", "id_token", "client_secret", "password")
 
 
+#: the largest answer body read by default: a page of 200 users is about 1 MB, a System Log page of 1,000
+#: events about 5 MB; anything far past that is a broken or hostile server, not an Okta answer
+MAX_BODY_BYTES = 32 * 1024 * 1024
+#: what is said of an answer whose JSON nests deeper than Python's parser goes (Okta's nest < 20 levels)
+TOO_DEEP = "JSON nested too deeply to read (thousands of levels); that is not an Okta answer"
+
+
 @dataclass(frozen=True)
 class HttpOptions:
-    """How to connect: extra trusted CAs, timeouts in seconds, proxies from the environment."""
+    """How to connect: extra trusted CAs, timeouts in seconds, proxies from the environment, body cap in bytes."""
 
     ca_bundle: Path | None = None
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     trust_env: bool = True
+    max_body_bytes: int = MAX_BODY_BYTES
 
     @property
     def timeout(self) -> tuple[float, float]:
@@ -61,6 +69,18 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise BadInputError(f"not an http(s) URL: {shorten(url)!r}", hint="use https://host/path")
+    authority = url.split("//", 1)[1].split("/", 1)[0] if "//" in url else ""
+    if "\\" in authority or "@" in parts.netloc:
+        # http://evil.example\@127.0.0.1/ is 127.0.0.1 to Python's urlsplit but evil.example to urllib3 and
+        # browsers; a user name in a URL is never needed here, so neither form is accepted
+        if "\\" in authority:
+            other = authority.replace("\\", "/").split("/", 1)[0].split(":")[0]
+            reason = (f"a backslash in its host part makes programs disagree about the host: {parts.hostname} "
+                      f"to some, {other} to others (browsers and urllib3)")
+        else:
+            reason = f"it names a user before '@' (the host is {parts.hostname}); oktatool never sends one in a URL"
+        raise BadInputError(f"refused the URL {shorten(url)}: {reason}",
+                            hint="give the URL as https://host/path, with no user name, '@' or backslash")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise BadInputError(
             f"plain http is allowed only to this computer (loopback), not to {parts.hostname}",
@@ -69,12 +89,16 @@ def check_url(url: str) -> str:
     return url
 
 
-def _refuse_plain_http(url: str) -> None:
+def _refuse_plain_http(url: str, *, redirected_by: str | None = None) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
+        if redirected_by is not None:
+            raise NetworkError(f"{redirected_by} redirected to plain http at {parts.hostname}; the redirect was "
+                               "not followed: http is allowed only to this computer (loopback)",
+                               hint="use a URL that answers over https without leaving it",
+                               code="plain_http_refused")
         raise NetworkError(f"refused to send a request over plain http to {parts.hostname}: http is allowed only "
-                           "to this computer (loopback); this usually means a server redirected from https to http",
-                           hint="use the https URL; never follow a server to plain http", code="plain_http_refused")
+                           "to this computer (loopback)", hint=f"use https://{parts.netloc}", code="plain_http_refused")
 
 
 def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -121,9 +145,16 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
         def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             # every hop passes here, redirects included: a server cannot send us to plain http elsewhere
             _refuse_plain_http(request.url or "")
+            if is_loopback_host(urlsplit(request.url or "").hostname or ""):
+                # this computer is never reached through HTTP(S)_PROXY: the proxy would see tokens and
+                # assertions sent over plain http, and could not reach our loopback anyway
+                kwargs["proxies"] = {}
+                request.headers.pop("Proxy-Authorization", None)
             return super().send(request, **kwargs)
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+            # called for every redirect hop before it is sent: say that a server sent us there
+            _refuse_plain_http(prepared_request.url or "", redirected_by=urlsplit(response.url or "").netloc)
             # what requests does on a redirect, minus adding ~/.netrc credentials
             if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
                     response.request.url or "", prepared_request.url or ""):
@@ -139,11 +170,73 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
     return session
 
 
-def explain_network_error(exc: BaseException, url: str) -> NetworkError:
-    """Turn a requests/urllib3 exception into a NetworkError that says what failed and what to try."""
+def megabytes(size: int) -> str:
+    """Return ``size`` bytes as a short text (``32 MB``, ``512 KB``)."""
+    return f"{size / 1024 / 1024:g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
+
+
+def body_too_large(url: str, limit: int) -> NetworkError:
+    """Return the error for an answer larger than ``limit`` bytes."""
+    host = urlsplit(url).netloc or url
+    return NetworkError(f"the answer from {host} is larger than {megabytes(limit)}; it was not read",
+                        hint="ask for smaller pages (e.g. ?limit=200), or raise the cap with --max-body MB",
+                        code="body_too_large")
+
+
+def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES) -> bytes:
+    """Read a streamed answer's body (decompressed) up to ``limit`` bytes; raise NetworkError past it.
+
+    The response must come from ``stream=True``; it is closed afterwards, so an oversized body is never
+    read to the end. urllib3 (>= 2.6) decompresses in bounded steps, so a compressed bomb is stopped too.
+    """
+    import requests
+
+    declared = response.headers.get("Content-Length", "")
+    try:
+        if declared.isdigit() and int(declared) > limit:
+            raise body_too_large(url, limit)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise body_too_large(url, limit)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        response._content = body  # what requests keeps after a whole read: .content/.json() still work
+        return body
+    except requests.RequestException as exc:
+        raise explain_network_error(exc, url) from None
+    finally:
+        response.close()
+
+
+#: the org host the examples and help use; a user who typed it copied an example
+EXAMPLE_ORG_HOST = "dev-123456.okta.com"
+
+
+def _check_hint(what: str, hostname: str) -> str:
+    """Return the "check what you typed" hint for ``what`` (the org URL, the JWKS URL) and its host."""
+    if hostname == EXAMPLE_ORG_HOST:
+        return f"{EXAMPLE_ORG_HOST} is the example host; use your own org's (the Admin Console address without -admin)"
+    if what == ORG_URL:
+        return f"check {what} for typos (e.g. {EXAMPLE_ORG_HOST}), your network or proxy"
+    return f"check {what} for typos, your network or proxy"
+
+
+#: how explain_network_error names the URL by default
+ORG_URL = "the org URL"
+
+
+def explain_network_error(exc: BaseException, url: str, *, what: str = ORG_URL) -> NetworkError:
+    """Turn a requests/urllib3 exception into a NetworkError that says what failed and what to try.
+
+    ``what`` names where the URL came from (``the org URL``, ``the JWKS URL``) so the hint fits what was typed.
+    """
     import requests
 
     host = urlsplit(url).netloc or url
+    hostname = urlsplit(url).hostname or host
     text = str(exc)
     if isinstance(exc, requests.exceptions.SSLError):
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text.lower():
@@ -154,7 +247,7 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
             )
         return NetworkError(f"TLS handshake with {host} failed", code="tls_failed")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return NetworkError(f"connecting to {host} timed out", hint="check the org URL, your network or proxy",
+        return NetworkError(f"connecting to {host} timed out", hint=_check_hint(what, hostname),
                             code="connect_timeout")
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetworkError(f"{host} did not answer in time (read timeout)",
@@ -167,15 +260,15 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
         if "name or service not known" in lowered or "nodename nor servname" in lowered or \
                 "getaddrinfo failed" in lowered or "failed to resolve" in lowered or \
                 "temporary failure in name resolution" in lowered or "no address associated" in lowered:
-            return NetworkError(f"the host name {urlsplit(url).hostname} does not resolve",
-                                hint="check the org URL for typos (e.g. dev-123456.okta.com)", code="dns")
+            return NetworkError(f"the host name {hostname} does not resolve", hint=_check_hint(what, hostname),
+                                code="dns")
         if "refused" in lowered:
             return NetworkError(f"{host} refused the connection", hint="is the server (or sandbox) running?",
                                 code="connection_refused")
         if "reset" in lowered or "aborted" in lowered or "remotedisconnected" in lowered:
             return NetworkError(f"{host} closed the connection before answering", hint="try again",
                                 code="connection_reset")
-        return NetworkError(f"cannot connect to {host}", hint="check the org URL, your network or proxy",
+        return NetworkError(f"cannot connect to {host}", hint=_check_hint(what, hostname),
                             code="connection_failed")
     return NetworkError(f"the request to {host} failed ({type(exc).__name__})", code="network")
 

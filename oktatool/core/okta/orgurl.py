@@ -105,6 +105,11 @@ def parse_org_url(text: str) -> OrgUrl:
     if not hostname:
         raise OrgUrlError(f"{shorten(raw)!r} has no host name",
                           hint="give your Okta domain, e.g. https://dev-123456.okta.com")
+    if "\\" in parts.netloc:  # evil.example\@127.0.0.1: urlsplit reads 127.0.0.1, urllib3 and browsers evil.example
+        other = parts.netloc.split("\\", 1)[0].split(":")[0]
+        raise OrgUrlError(f"refused the org URL {shorten(raw)}: a backslash in its host part makes programs disagree "
+                          f"about the host ({hostname} to some, {other} to others)",
+                          hint="give the org as https://host, e.g. https://dev-123456.okta.com")
     if parts.username is not None or parts.password is not None:
         raise OrgUrlError("the org URL must not contain a user name or password", hint=f"use https://{hostname}")
     host = _check_host(hostname.lower(), raw)

@@ -90,7 +90,7 @@ def _text(value: Any) -> str:
 def _body_json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # too deep: shown as a body that is not JSON
         return None
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from oktatool.core.errors import BadInputError, TokenError
+from oktatool.core.errors import BadInputError, TokenError, with_article
 from oktatool.core.okta.explain import ExplainContext
-from oktatool.core.okta.http import explain_network_error
+from oktatool.core.okta.http import MAX_BODY_BYTES, TOO_DEEP, explain_network_error, read_body
 from oktatool.core.okta.problems import parse_problem
 
 if TYPE_CHECKING:
@@ -113,8 +113,11 @@ class TokenResponse:
 
 
 def normalize_scopes(scopes: str | Iterable[str]) -> tuple[str, ...]:
-    """Split, de-duplicate (keeping order) and check a scope list; raise BadInputError when it is empty."""
-    parts = scopes.split() if isinstance(scopes, str) else [p for s in scopes for p in s.split()]
+    """Split (on spaces and commas), de-duplicate (keeping order) and check a scope list; raise BadInputError
+    when it is empty."""
+    from oktatool.core.okta.scope_names import split_scopes
+
+    parts = split_scopes(scopes) if isinstance(scopes, str) else [p for s in scopes for p in split_scopes(s)]
     unique = tuple(dict.fromkeys(parts))
     if not unique:
         raise BadInputError("no scopes given", hint='name at least one, e.g. --scopes "okta.users.read"')
@@ -174,8 +177,9 @@ class TokenClient:
 
     def __init__(self, session: requests.Session, *, timeout: tuple[float, float] = (10.0, 30.0),
                  clock: Callable[[], float] = time.time, nonces: NonceStore | None = None,
-                 renew_margin: float = RENEW_MARGIN) -> None:
+                 renew_margin: float = RENEW_MARGIN, max_body: int = MAX_BODY_BYTES) -> None:
         self.session = session
+        self.max_body = max_body
         self.timeout = timeout
         self.clock = clock
         self.nonces = nonces or NonceStore()
@@ -240,8 +244,8 @@ class TokenClient:
 
         try:
             response = self.session.post(request.url, data=dict(request.form), headers=dict(request.headers),
-                                         timeout=self.timeout, allow_redirects=False)
-            return response.status_code, response.headers, response.content
+                                         timeout=self.timeout, allow_redirects=False, stream=True)
+            return response.status_code, response.headers, read_body(response, request.url, self.max_body)
         except requests.RequestException as exc:
             raise explain_network_error(exc, request.url) from None
 
@@ -250,6 +254,9 @@ class TokenClient:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             data = None
+        except RecursionError:
+            raise TokenError(f"the token endpoint answered 200 with {TOO_DEEP}",
+                             hint="check that --org points at an Okta org", code="bad_answer") from None
         if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
             raise TokenError("the token endpoint answered 200 but without an access_token",
                              hint="check that --org points at an OAuth 2.0 authorization server",
@@ -265,16 +272,16 @@ class TokenClient:
         scope = data["scope"] if isinstance(data.get("scope"), str) else " ".join(scopes)
         warnings: tuple[str, ...] = ()
         if dpop and token_type.lower() != "dpop":
-            warnings = (f"DPoP was asked for but the server issued a {token_type} token; the app does not require "
-                        "DPoP (Okta then ignores the proof). Turn on 'Require Demonstrating Proof of Possession "
-                        "(DPoP) header in token requests' in the app to bind tokens to the key",)
+            warnings = (f"DPoP was asked for but the server issued {with_article(token_type)} token; the app does "
+                        "not require DPoP (Okta then ignores the proof). Turn on 'Require Demonstrating Proof of "
+                        "Possession (DPoP) header in token requests' in the app to bind tokens to the key",)
         return TokenResponse(data["access_token"], token_type, lifetime, scope, self.clock(), warnings)
 
 
 def _oauth_error(body: bytes) -> str | None:
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     error = data.get("error") if isinstance(data, dict) else None
     return error if isinstance(error, str) else None

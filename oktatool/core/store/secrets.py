@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets as _random
 import threading
 from pathlib import Path
@@ -30,11 +31,28 @@ if TYPE_CHECKING:
 SERVICE = "oktatool"
 #: Windows Credential Manager's limit for one credential blob, in bytes (values are stored as UTF-16)
 KEYRING_LIMIT = 2560
-_ENVELOPE_PREFIX = "oktatool-envelope:v1:"
+#: a keyring entry naming a sealed file: v1 ``prefix + key`` (file named for the secret), v2 ``prefix + id:key``
+_ENVELOPE_V1 = "oktatool-envelope:v1:"
+_ENVELOPE_V2 = "oktatool-envelope:v2:"
+_ENVELOPE_PREFIXES = (_ENVELOPE_V1, _ENVELOPE_V2)
+_FILE_ID_RE = re.compile(r"[0-9a-f]{16}")
 _SEALED_MAGIC = b"OKTS1"
 _FILE_FORMAT = "oktatool-secrets"
 #: scrypt work factors a store file may name: 2**10 (tests) to 2**20 (1 GiB with r=8); more is refused as damage
 SCRYPT_N_CHOICES = frozenset(2**e for e in range(10, 21))
+#: scrypt cost of new store files: N=2**17, r=8, p=1 (128 MiB, about half a second); older files used 2**15
+#: and are read as they are, then rewritten at this cost once unlocked
+NEW_FILE_SCRYPT_N = 2**17
+#: the shortest passphrase a new store file accepts
+MIN_PASSPHRASE_CHARS = 10
+_COMMON_PASSPHRASES = frozenset({
+    "password", "password1", "password12", "password123", "passw0rd", "qwertyuiop", "qwertyuiop1", "1q2w3e4r5t",
+    "iloveyou", "letmein", "letmeinnow", "welcome", "welcome123", "administrator", "changeme", "changeme123",
+    "trustno1", "oktatool", "oktatool123", "secret", "secretpassword", "mypassword", "passphrase", "okta",
+    "okta123456", "abc123456789", "asdfghjkl", "asdfghjkl1", "zxcvbnm123",
+})
+#: keyboard and counting runs: a passphrase that is a stretch of one (either way) is refused
+_RUNS = ("0123456789" * 4, "abcdefghijklmnopqrstuvwxyz" * 2, "qwertyuiopasdfghjklzxcvbnm" * 2)
 #: environment variable that forces a store: keyring, file, or memory (tests, demos)
 STORE_ENV = "OKTATOOL_SECRET_STORE"
 
@@ -148,8 +166,12 @@ def keyring_problem(backend: Any) -> str | None:
         return "no OS keyring is available (no Secret Service on the D-Bus session bus)"
     if isinstance(backend, null.Keyring):
         return "the keyring is disabled (null backend)"
-    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return "no OS keyring is available"
+    if isinstance(backend, chainer.ChainerBackend):
+        # the chainer writes to its first backend that works: any plaintext one in it may get the secrets
+        usable = [b for b in backend.backends if not isinstance(b, (fail.Keyring, null.Keyring))]
+        if not usable:
+            return "no OS keyring is available"
+        return next((problem for problem in map(keyring_problem, usable) if problem), None)
     kind = f"{type(backend).__module__}.{type(backend).__name__}"
     if "plaintext" in kind.lower() or kind.startswith("keyrings.alt.file"):
         return f"the keyring backend {kind} stores secrets in plain text"
@@ -179,8 +201,9 @@ class KeyringStore:
         name = getattr(backend, "name", None) or f"{backend.__module__}.{backend.__name__}"
         return f"OS keyring ({name}); large values sealed with AES-256-GCM in {self.sealed_dir}"
 
-    def _sealed_path(self, name: str) -> Path:
-        return self.sealed_dir / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".sealed")
+    def _sealed_path(self, name: str, file_id: str = "") -> Path:
+        stem = hashlib.sha256(name.encode("utf-8")).hexdigest()
+        return self.sealed_dir / (f"{stem}.{file_id}.sealed" if file_id else f"{stem}.sealed")
 
     def _keyring_call(self, what: str, fn: Any, *args: Any) -> Any:
         from keyring.errors import KeyringError
@@ -191,19 +214,37 @@ class KeyringStore:
             raise SecretStoreError(f"the OS keyring could not {what} ({type(exc).__name__})",
                                    hint="unlock the keyring and try again") from None
 
+    def _envelope(self, name: str, stored: str) -> tuple[Path, bytes]:
+        """Return the sealed file and key an envelope entry names (v1: one file per name; v2: a file per value)."""
+        path, encoded = self._sealed_path(name), stored[len(_ENVELOPE_V1):]
+        if stored.startswith(_ENVELOPE_V2):
+            file_id, _, encoded = stored[len(_ENVELOPE_V2):].partition(":")
+            path = self._sealed_path(name, file_id) if _FILE_ID_RE.fullmatch(file_id) else Path()
+        try:
+            key = _unb64(encoded)
+        except ValueError:
+            key = b""
+        if len(key) != 32 or path == Path():
+            raise SecretStoreError(f"the keyring entry for {name!r} is damaged (its sealing key is unusable)",
+                                   hint="delete the entry and store it again", code="store_damaged")
+        return path, key
+
+    def _sealed_file_of(self, name: str) -> Path | None:
+        """Return the sealed file the keyring entry of ``name`` points at now, or None."""
+        stored = self._keyring_call("read a secret", self.backend.get_password, name)
+        if stored is None or not stored.startswith(_ENVELOPE_PREFIXES):
+            return None
+        try:
+            return self._envelope(name, stored)[0]
+        except SecretStoreError:
+            return None
+
     def get(self, name: str) -> str | None:
         """Return the secret ``name`` (opening its sealed file when it has one), or None."""
         stored = self._keyring_call("read a secret", self.backend.get_password, name)
-        if stored is None or not stored.startswith(_ENVELOPE_PREFIX):
+        if stored is None or not stored.startswith(_ENVELOPE_PREFIXES):
             return stored  # type: ignore[no-any-return]
-        try:
-            key = _unb64(stored[len(_ENVELOPE_PREFIX):])
-        except ValueError:
-            key = b""
-        if len(key) != 32:
-            raise SecretStoreError(f"the keyring entry for {name!r} is damaged (its sealing key is unusable)",
-                                   hint="delete the entry and store it again", code="store_damaged")
-        path = self._sealed_path(name)
+        path, key = self._envelope(name, stored)
         try:
             blob = path.read_bytes()
         except OSError:
@@ -212,29 +253,43 @@ class KeyringStore:
         return _open_sealed(blob, key, name)
 
     def set(self, name: str, value: str) -> None:
-        """Store ``value``: in the keyring when it fits, else sealed in a file with its key in the keyring."""
+        """Store ``value``: in the keyring when it fits, else sealed in a file with its key in the keyring.
+
+        A large value goes to a new sealed file first; the keyring entry then switches to it, and only
+        then is the previous file removed, so a failure at any step leaves the previous secret readable.
+        """
         _check_name(name)
-        path = self._sealed_path(name)
+        previous = self._sealed_file_of(name)
         if len(value.encode("utf-16-le")) <= KEYRING_LIMIT:
             self._keyring_call("store a secret", self.backend.set_password, name, value)
-            path.unlink(missing_ok=True)
         else:
-            key = _random.token_bytes(32)
+            key, file_id = _random.token_bytes(32), _random.token_hex(8)
+            path = self._sealed_path(name, file_id)
             try:
                 write_atomic(path, _seal(value, key, name), mode=0o600)
             except OSError as exc:
                 raise SecretStoreError(f"cannot write the sealed file {path}: {exc.strerror}") from None
-            self._keyring_call("store a secret", self.backend.set_password, name, _ENVELOPE_PREFIX + _b64(key))
+            try:
+                self._keyring_call("store a secret", self.backend.set_password, name,
+                                   f"{_ENVELOPE_V2}{file_id}:{_b64(key)}")
+            except BaseException:
+                path.unlink(missing_ok=True)  # the entry still names the previous file, which is untouched
+                raise
+        if previous is not None:
+            previous.unlink(missing_ok=True)
         self._index.change(name, present=True)
 
     def delete(self, name: str) -> None:
         """Remove ``name`` from the keyring and its sealed file."""
+        previous = self._sealed_file_of(name)
         try:
             self._keyring_call("delete a secret", self.backend.delete_password, name)
         except SecretStoreError:
             # keyring raises PasswordDeleteError for a missing entry; only a surviving entry is a failure
             if self.backend.get_password(SERVICE, name) is not None:
                 raise
+        if previous is not None:
+            previous.unlink(missing_ok=True)
         self._sealed_path(name).unlink(missing_ok=True)
         self._index.change(name, present=False)
 
@@ -275,7 +330,7 @@ class EncryptedFileStore:
 
     short_name = "encrypted file"
 
-    def __init__(self, path: Path, *, scrypt_n: int = 2**15) -> None:
+    def __init__(self, path: Path, *, scrypt_n: int = NEW_FILE_SCRYPT_N) -> None:
         self.path = path
         self._scrypt_n = scrypt_n
         self._key: bytes | None = None
@@ -306,13 +361,12 @@ class EncryptedFileStore:
                                    code="wrong_passphrase")
         with self._lock:
             if not self.path.exists():
-                kdf: dict[str, Any] = {"name": "scrypt", "n": self._scrypt_n, "r": 8, "p": 1,
-                                       "salt": _b64(_random.token_bytes(16))}
-                header: dict[str, Any] = {"format": _FILE_FORMAT, "version": 1, "kdf": kdf}
-                key, check = _derive(passphrase, kdf)
-                header["check"] = _b64(check)
-                self._key, self._header, self._values = key, header, {}
-                self._write()
+                problem = passphrase_problem(passphrase.decode("utf-8", "replace"))
+                if problem:
+                    raise SecretStoreError(f"{problem}: too easy to guess for a file that holds private keys",
+                                           hint="choose a longer passphrase, e.g. four or more unrelated words",
+                                           code="weak_passphrase")
+                self._protect(passphrase, {})
                 return
             header, nonce, ciphertext = self._read_file()
             key, check = _derive(passphrase, header["kdf"])
@@ -321,6 +375,18 @@ class EncryptedFileStore:
                                        hint="type it again (it is case-sensitive)", code="wrong_passphrase")
             values = _decrypt_values(key, nonce, ciphertext, header, self.path)
             self._key, self._header, self._values = key, header, values
+            if header["kdf"]["n"] < NEW_FILE_SCRYPT_N <= self._scrypt_n:
+                self._protect(passphrase, values)  # an older, cheaper file: rewritten at today's cost
+
+    def _protect(self, passphrase: bytes, values: dict[str, str]) -> None:
+        """Derive a new key (new salt, this store's scrypt cost) for ``values`` and write the file."""
+        kdf: dict[str, Any] = {"name": "scrypt", "n": self._scrypt_n, "r": 8, "p": 1,
+                               "salt": _b64(_random.token_bytes(16))}
+        header: dict[str, Any] = {"format": _FILE_FORMAT, "version": 1, "kdf": kdf}
+        key, check = _derive(passphrase, kdf)
+        header["check"] = _b64(check)
+        self._key, self._header, self._values = key, header, values
+        self._write()
 
     def lock(self) -> None:
         """Forget the key and the decrypted values."""
@@ -392,6 +458,23 @@ class EncryptedFileStore:
         """Return the stored names, sorted."""
         self._require_key()
         return sorted(self._values)
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Return why ``passphrase`` is too weak to protect a new store file, or None when it will do."""
+    if not passphrase:
+        return "the passphrase is empty"
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        count = f"{len(passphrase)} character" + ("s" if len(passphrase) > 1 else "")
+        return f"the passphrase has only {count}; use at least {MIN_PASSPHRASE_CHARS}"
+    folded = passphrase.lower()
+    if len(set(folded)) < 4:
+        return "the passphrase repeats too few different characters"
+    if folded in _COMMON_PASSPHRASES or folded.rstrip("0123456789!") in _COMMON_PASSPHRASES:
+        return "the passphrase is one of the most common passwords"
+    if any(folded in run or folded in run[::-1] for run in _RUNS):
+        return "the passphrase is a simple run of keys or digits"
+    return None
 
 
 def _usable_scrypt(kdf: dict[str, Any]) -> bool:

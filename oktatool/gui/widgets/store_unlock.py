@@ -59,6 +59,14 @@ class PassphraseDialog(QDialog):
         if self.repeat is not None and self.repeat.text() != self.passphrase.text():
             self.show_error("The two passphrases differ; type them again.")
             return
+        if self.repeat is not None:  # choosing a new one: refuse a trivially weak passphrase, saying why
+            from oktatool.core.store.secrets import passphrase_problem
+
+            problem = passphrase_problem(self.passphrase.text())
+            if problem:
+                self.show_error(f"{problem[0].upper()}{problem[1:]}. Choose a longer one, e.g. four or more "
+                                "unrelated words.")
+                return
         self.accept()
 
     def value(self) -> bytes:

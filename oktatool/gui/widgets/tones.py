@@ -35,8 +35,14 @@ def field_error_style() -> str:
 
 def plain_message(exc: OktaToolError) -> str:
     """Return the error as one or two plain sentences: what is wrong, then how to fix it."""
-    text = exc.description.rstrip(".")
+    text = sentence_start(exc.description.rstrip("."))
     if exc.hint:
         hint = exc.hint.rstrip(".")
-        return f"{text[:1].upper()}{text[1:]}. Fix: {hint}."
-    return f"{text[:1].upper()}{text[1:]}."
+        return f"{text}. Fix: {hint}."
+    return f"{text}."
+
+
+def sentence_start(text: str) -> str:
+    """Capitalise ``text`` to start a sentence, unless it starts with a name to keep as typed (a host, an id, alg)."""
+    first = text.split(" ", 1)[0]
+    return f"{text[:1].upper()}{text[1:]}" if first.isalpha() and first.islower() else text
