@@ -92,6 +92,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    if headless_mode:
+        from oktatool.gui import qt_messages
+
+        qt_messages.install()  # only oktatool's own lines reach the terminal
     app = create_application()
     paths = AppPaths.resolve()
     context = AppContext(paths, SettingsStore(paths.settings_file), args=args)

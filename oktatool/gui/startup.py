@@ -53,7 +53,8 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
                painted_after: float) -> int:
     """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
-    window.start(build_shown_tab=False)
+    headless = bool(getattr(args, "self_test", False) or args.screenshot)
+    window.start(build_shown_tab=False, remember_state=not headless)
     from oktatool.gui.shell_actions import apply_window_icon
 
     apply_window_icon(window)
