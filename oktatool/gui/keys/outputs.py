@@ -9,6 +9,7 @@ The private PEM is encrypted only on request, with a passphrase typed twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,8 +98,7 @@ def okta_accepts_text() -> str:
     """Say which keys Okta takes for a client assertion (from the preflight's list)."""
     from oktatool.core.jose.assertion import OKTA_ASSERTION_ALGS
 
-    return (f"Okta takes keys for {', '.join(OKTA_ASSERTION_ALGS)} in client assertions: RSA (2048 bits "
-            "or more), or EC on P-256, P-384 or P-521; use sig or none.")
+    return f"Okta takes client assertion keys for {', '.join(OKTA_ASSERTION_ALGS)} (use sig or none)."
 
 
 class OutputsPanel(QWidget):
@@ -142,20 +142,7 @@ class OutputsPanel(QWidget):
         self._paint_labels()
         self.list.currentRowChanged.connect(lambda _row: self._paint_labels())
         column.addWidget(self.list, 1)
-        self.okta_note = QLabel(okta_accepts_text())
-        self.okta_note.setObjectName("oktaNote")
-        self.okta_note.setWordWrap(True)
-        self.okta_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(self.okta_note)
-        self.okta_verdict = QLabel()
-        self.okta_verdict.setObjectName("oktaVerdict")
-        self.okta_verdict.setWordWrap(True)
-        self.okta_verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(self.okta_verdict)
-        width = max(self.fontMetrics().horizontalAdvance("M" * 17), 200)
-        for widget in (self.list, self.okta_note, self.okta_verdict):
-            widget.setFixedWidth(width)
-        self.okta_verdict.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        self.list.setFixedWidth(max(self.fontMetrics().horizontalAdvance("M" * 16), 190))
         return column
 
     def _build_viewer(self) -> QVBoxLayout:
@@ -176,6 +163,14 @@ class OutputsPanel(QWidget):
         for button in (self.encrypt_button, self.plain_button, self.copy_button, self.save_button):
             header.addWidget(button)
         column.addLayout(header)
+        # what Okta takes, and whether this key is such a key: two lines kept, so the viewer never moves
+        self.okta_note = QLabel(okta_accepts_text())
+        self.okta_note.setObjectName("oktaNote")
+        self.okta_note.setWordWrap(True)
+        self.okta_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.okta_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.okta_note.setFixedHeight(self.okta_note.fontMetrics().lineSpacing() * 2 + 4)
+        column.addWidget(self.okta_note)
         self.view = CodeView()
         self.view.setObjectName("outputView")
         self.view.setPlaceholderText("Generate or import a key")
@@ -257,8 +252,9 @@ class OutputsPanel(QWidget):
         self.file_stem = (key.kid or key.thumbprint())[:40].replace("/", "_").replace("\\", "_")
         ok, verdict = okta_verdict(key)
         self.okta_ok = ok
-        self.okta_verdict.setText(verdict)
-        self.okta_verdict.setStyleSheet(tone_style("good" if ok else "warn"))
+        colour = tone("good" if ok else "warn")
+        self.okta_note.setText(f"{okta_accepts_text()} <span style='color:{colour}'>{escape(verdict)}</span>")
+        self.okta_note.setToolTip(f"{okta_accepts_text()} {verdict}")
         self._paint_labels()
 
     def text(self, fmt: str | None = None) -> str:
