@@ -159,6 +159,9 @@ class GenerateForm(QGroupBox):
         self.kid_edit.textChanged.connect(lambda _text: self.clear_errors())
         self.generate_button.clicked.connect(self._on_generate_clicked)
         self._on_kty_changed(self.kty.currentText())
+        for field in (self.kty, self.size_spin, self.crv, self.use, self.alg, self.kid_mode, self.kid_edit):
+            # an error border must not make a field (and the form) a pixel taller
+            field.setFixedHeight(field.sizeHint().height())
 
     # --- options --------------------------------------------------------------------------------------
 

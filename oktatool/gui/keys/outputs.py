@@ -253,7 +253,8 @@ class OutputsPanel(QWidget):
         ok, verdict = okta_verdict(key)
         self.okta_ok = ok
         colour = tone("good" if ok else "warn")
-        self.okta_note.setText(f"{okta_accepts_text()} <span style='color:{colour}'>{escape(verdict)}</span>")
+        shown = escape(verdict, quote=False)
+        self.okta_note.setText(f"{okta_accepts_text()} <span style='color:{colour}'>{shown}</span>")
         self.okta_note.setToolTip(f"{okta_accepts_text()} {verdict}")
         self._paint_labels()
 

@@ -93,7 +93,7 @@ class KeysTab(QWidget):
         top.addWidget(self.importer, 2)
         layout.addLayout(top)
         layout.addLayout(self._build_facts_row())
-        self.messages = MessageLine(1)
+        self.messages = MessageLine(2)
         self.messages.setObjectName("keysMessage")
         layout.addWidget(self.messages)
         self.outputs = OutputsPanel(self.messages)
