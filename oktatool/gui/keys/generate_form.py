@@ -147,8 +147,10 @@ class GenerateForm(QGroupBox):
         row.addWidget(self.generate_button, 1)
         grid.addLayout(row, 1, 6, 1, 2)
         grid.addWidget(self.error, 2, 0, 1, 8)
+        # the fields keep a readable width; extra room on a wide screen goes to the right of them
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(7, 1)
+        grid.setColumnStretch(8, 4)
         self.kty.currentTextChanged.connect(self._on_kty_changed)
         self.size_spin.valueChanged.connect(self._refresh_algs)
         self.size_spin.lineEdit().textEdited.connect(self._check_size)

@@ -111,6 +111,7 @@ class OutputsPanel(QWidget):
         self.exports: Exports = {}
         self.file_stem = "key"
         self.okta_ok = True
+        self.verdict = ""
         self.pem_encrypted = False
         self.pem_request = tasks.LatestRequest()
         layout = QHBoxLayout(self)
@@ -191,7 +192,16 @@ class OutputsPanel(QWidget):
             item = self.list.item(OUTPUTS.index(spec))
             item.setSizeHint(self.labels[spec.fmt].sizeHint() + QSize(0, 2))
         if hasattr(self, "view"):
+            self._paint_note()
             self._show_current()
+
+    def _paint_note(self) -> None:
+        if not self.verdict:
+            return
+        colour = tone("good" if self.okta_ok else "warn")
+        shown = escape(self.verdict, quote=False)
+        self.okta_note.setText(f"{okta_accepts_text()} <span style='color:{colour}'>{shown}</span>")
+        self.okta_note.setToolTip(f"{okta_accepts_text()} {self.verdict}")
 
     def _where(self, spec: OutputSpec) -> tuple[str, str]:
         if spec.private:
@@ -250,12 +260,7 @@ class OutputsPanel(QWidget):
         self.exports = dict(exports)
         self.pem_encrypted = False
         self.file_stem = (key.kid or key.thumbprint())[:40].replace("/", "_").replace("\\", "_")
-        ok, verdict = okta_verdict(key)
-        self.okta_ok = ok
-        colour = tone("good" if ok else "warn")
-        shown = escape(verdict, quote=False)
-        self.okta_note.setText(f"{okta_accepts_text()} <span style='color:{colour}'>{shown}</span>")
-        self.okta_note.setToolTip(f"{okta_accepts_text()} {verdict}")
+        self.okta_ok, self.verdict = okta_verdict(key)
         self._paint_labels()
 
     def text(self, fmt: str | None = None) -> str:

@@ -187,3 +187,48 @@ def test_oct_keys_get_a_random_kid_in_the_window(tab: KeysTab, aloop: asyncio.Ab
     assert not tab.kid_button.isEnabled()  # a thumbprint of a secret would be a hash of it
     tab.form.kty.setCurrentText("EC")
     assert tab.form.kid_mode.currentText() == "thumbprint"
+
+
+def test_a_copied_secret_is_marked_and_leaves_the_clipboard(qtbot: Any, tab: KeysTab,
+                                                             aloop: asyncio.AbstractEventLoop,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    monkeypatch.setattr("oktatool.gui.widgets.clipboard.SECRET_CLEAR_MS", 200)
+    finish(aloop, tab.generate())
+    tab.outputs.select("jwk")
+    tab.outputs.copy()
+    clipboard = QGuiApplication.clipboard()
+    assert clipboard.text() == tab.outputs.text("jwk") and '"d"' in clipboard.text()
+    assert clipboard.mimeData().data("x-kde-passwordManagerHint").data() == b"secret"
+    assert "leaves the clipboard" in tab.messages.message()
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=3000)
+    # something copied since is not touched
+    tab.outputs.copy()
+    clipboard.setText("the user's own text")
+    qtbot.wait(400)
+    assert clipboard.text() == "the user's own text"
+
+
+@pytest.mark.parametrize(("typed", "kind"), [
+    ("hunter2", "error"), ("aaaaaaaaaaaaaaaaaaaa", "error"), ("Summer2024", "warn"),
+    ("correct horse battery staple", "good"),
+])
+def test_the_strength_hint_grades_a_new_passphrase(typed: str, kind: str) -> None:
+    from oktatool.gui.widgets.store_unlock import passphrase_strength
+
+    assert passphrase_strength(typed)[0] == kind
+    assert passphrase_strength("") == ("", "")
+
+
+def test_at_the_smallest_window_nothing_is_crushed_the_tab_scrolls(qtbot: Any, window: MainWindow,
+                                                                   tab: KeysTab) -> None:
+    window.resize(300, 200)  # refused below the minimum
+    settle(qtbot)
+    assert (window.width(), window.height()) == (window.minimumWidth(), window.minimumHeight())
+    for field in (tab.form.size_spin, tab.form.kty, tab.form.alg, tab.form.generate_button):
+        # full height, so the spin arrows keep their shape (crushed, they drew as a flat "═")
+        assert field.height() >= field.sizeHint().height(), field
+    assert tab.outputs.view.height() >= 150 and tab.outputs.list.height() >= 150
+    scroll = tab.findChild(QWidget, "keysScroll")
+    assert scroll is not None and scroll.widget().height() >= scroll.widget().minimumHeight()
