@@ -499,3 +499,7 @@ def test_library_buttons_follow_the_selection(tab: KeysTab) -> None:
     assert not tab.library.save_key_button.isEnabled()
     assert not tab.library.delete_key_button.isEnabled()
     assert QDialog  # the dialogs above are real QDialogs, answered by the watcher
+
+
+def test_the_tab_engine_check_makes_every_output(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
+    assert aloop.run_until_complete(tab.self_test()) == f"{len(OUTPUTS)} outputs of an EC P-256 key"

@@ -110,7 +110,10 @@ class KeysTab(QWidget):
         self.importer.paste_button.clicked.connect(self.paste)
         self.importer.open_button.clicked.connect(self.open_file)
         self._profile = context.settings.settings.active_profile
-        context.settings_listeners.append(self._on_settings)
+        listener = self._on_settings
+        context.settings_listeners.append(listener)
+        self.destroyed.connect(lambda *_: listener in context.settings_listeners
+                               and context.settings_listeners.remove(listener))
         self.refresh_library()
 
     def _build_facts_row(self) -> QHBoxLayout:
@@ -318,6 +321,17 @@ class KeysTab(QWidget):
         task = self.generate()
         if task is not None:
             await asyncio.gather(task, return_exceptions=True)
+
+    async def self_test(self) -> str:
+        """Generate an EC key in the executor and make every output of it (--self-test)."""
+        from oktatool.core.keys.key import KeySpec, generate_key
+
+        key = await tasks.run_blocking(generate_key, KeySpec("EC", crv="P-256"))
+        exports = await export_all(key)
+        missing = [fmt for fmt, (text, _note) in exports.items() if not text]
+        if missing:
+            raise RuntimeError(f"no {', '.join(missing)} output for an {key.describe()} key")
+        return f"{len(exports)} outputs of an {key.describe()} key"
 
     def store_ready(self) -> None:
         """Say which store holds the library once it is open."""
