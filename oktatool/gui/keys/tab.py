@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["NO_CHOICE", "OUTPUTS", "KeysTab", "key_facts"]
 
 #: the least room the tab's content takes; below it the tab scrolls instead of crushing the viewer
-CONTENT_MIN_WIDTH = 860
+CONTENT_MIN_WIDTH = 780
 CONTENT_MIN_HEIGHT = 470
 LIBRARY_WIDTH = 340
 
