@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -46,6 +47,9 @@ class KeyHost(Protocol):
 
 class LibraryPanel(QWidget):
     """The key library list and its buttons; messages go to the tab's message line."""
+
+    #: the list was reloaded (a key saved, renamed or deleted): its number of keys
+    changed = Signal(int)
 
     def __init__(self, context: AppContext, host: KeyHost, messages: MessageLine,
                  parent: QWidget | None = None) -> None:
@@ -109,6 +113,7 @@ class LibraryPanel(QWidget):
         if row >= 0:
             self.view.selectRow(row)
         self.update_buttons()
+        self.changed.emit(self.model.rowCount())
 
     def selected_name(self) -> str | None:
         """Return the name of the selected key."""

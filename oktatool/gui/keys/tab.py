@@ -97,14 +97,11 @@ class KeysTab(QWidget):
         self.messages.setObjectName("keysMessage")
         layout.addWidget(self.messages)
         self.outputs = OutputsPanel(self.messages)
-        self.library = LibraryPanel(context, self, self.messages)
+        self._library: LibraryPanel | None = None  # built when first opened
         self.splitter = QSplitter()
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.outputs)
-        self.splitter.addWidget(self.library)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.library.hide()
         layout.addWidget(self.splitter, 1)
         self.form.generate_requested.connect(self.generate)
         self.importer.paste_button.clicked.connect(self.paste)
@@ -146,6 +143,18 @@ class KeysTab(QWidget):
         if settings.active_profile != self._profile:
             self._profile = settings.active_profile
             self.messages.clear_message()
+
+    @property
+    def library(self) -> LibraryPanel:
+        """The key library drawer (built on first use, hidden until opened)."""
+        if self._library is None:
+            self._library = LibraryPanel(self.context, self, self.messages)
+            self._library.changed.connect(self._show_count)
+            self._library.hide()
+            self.splitter.addWidget(self._library)
+            self.splitter.setStretchFactor(1, 0)
+            self._library.refresh()
+        return self._library
 
     def show_library(self, shown: bool = True) -> None:
         """Show or hide the key library drawer."""
@@ -211,7 +220,8 @@ class KeysTab(QWidget):
         self.facts.setToolTip(self.facts.text())
         self.outputs.set_key(key, exports)
         self.kid_button.setEnabled(not key.is_symmetric and key.kid != key.thumbprint())
-        self.library.update_buttons()
+        if self._library is not None:
+            self._library.update_buttons()
 
     async def show_library_key(self, key: Key, name: str) -> None:
         """Show ``key`` loaded from the library as ``name``."""
@@ -339,6 +349,12 @@ class KeysTab(QWidget):
 
     def refresh_library(self) -> None:
         """Reload the library list and count its keys on the drawer's button."""
-        self.library.refresh()
-        count = self.library.model.rowCount()
+        from oktatool.core.keys.library import read_entries
+
+        if self._library is not None:
+            self._library.refresh()  # counts them too
+        else:
+            self._show_count(len(read_entries(self.context.library_index)))
+
+    def _show_count(self, count: int) -> None:
         self.library_button.setText(f"Key library ({count})" if count else "Key library")

@@ -232,3 +232,13 @@ def test_at_the_smallest_window_nothing_is_crushed_the_tab_scrolls(qtbot: Any, w
     assert tab.outputs.view.height() >= 150 and tab.outputs.list.height() >= 150
     scroll = tab.findChild(QWidget, "keysScroll")
     assert scroll is not None and scroll.widget().height() >= scroll.widget().minimumHeight()
+
+
+def test_the_library_button_counts_the_keys(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
+    assert tab.library_button.text() == "Key library"
+    finish(aloop, tab.generate())
+    assert tab.key is not None
+    finish(aloop, tab.library.request.start(tab.library.save(tab.key, "one")))
+    assert tab.library_button.text() == "Key library (1)"
+    finish(aloop, tab.library.request.start(tab.library.delete_selected(confirmed=True)))
+    assert tab.library_button.text() == "Key library"
