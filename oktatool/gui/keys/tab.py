@@ -34,7 +34,6 @@ from oktatool.core.errors import KeyMaterialError, OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.keys.generate_form import NO_CHOICE, GenerateForm
 from oktatool.gui.keys.import_panel import KEY_FILE_FILTER, ImportPanel, choose_key, dropped, load_keys_asking
-from oktatool.gui.keys.library_panel import LibraryPanel
 from oktatool.gui.keys.outputs import OUTPUTS, Exports, OutputsPanel, export_all
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import plain_message
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.keys.key import Key, KeySpec
     from oktatool.core.store.settings import Settings
+    from oktatool.gui.keys.library_panel import LibraryPanel
 
 __all__ = ["NO_CHOICE", "OUTPUTS", "KeysTab", "key_facts"]
 
@@ -148,6 +148,8 @@ class KeysTab(QWidget):
     def library(self) -> LibraryPanel:
         """The key library drawer (built on first use, hidden until opened)."""
         if self._library is None:
+            from oktatool.gui.keys.library_panel import LibraryPanel
+
             self._library = LibraryPanel(self.context, self, self.messages)
             self._library.changed.connect(self._show_count)
             self._library.hide()
