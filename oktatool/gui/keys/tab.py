@@ -109,8 +109,12 @@ class KeysTab(QWidget):
         self._profile = context.settings.settings.active_profile
         listener = self._on_settings
         context.settings_listeners.append(listener)
-        self.destroyed.connect(lambda *_: listener in context.settings_listeners
-                               and context.settings_listeners.remove(listener))
+
+        def forget(*_args: object) -> None:
+            if listener in context.settings_listeners:
+                context.settings_listeners.remove(listener)
+
+        self.destroyed.connect(forget)
         self.refresh_library()
 
     def _build_facts_row(self) -> QHBoxLayout:
