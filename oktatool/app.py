@@ -41,20 +41,6 @@ def display_problem(mode_needs_no_screen: bool) -> str | None:
             "session, or use the command-line subcommands (oktatool --help)")
 
 
-def quiet_qt() -> None:
-    """Keep Qt's own chatter (the offscreen plugin's "does not support propagateSizeHints()") off the terminal.
-
-    Headless modes print only oktatool's lines; a critical Qt message still shows, marked as Qt's.
-    """
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-    def handler(kind: QtMsgType, context: object, message: str) -> None:
-        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-            print(f"qt: {message}", file=sys.stderr)
-
-    qInstallMessageHandler(handler)
-
-
 def create_application() -> QApplication:
     """Return the QApplication, creating it with oktatool's names."""
     from PySide6.QtWidgets import QApplication
@@ -107,7 +93,9 @@ def run_gui(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     if headless_mode:
-        quiet_qt()
+        from oktatool.gui import qt_messages
+
+        qt_messages.install()  # only oktatool's own lines reach the terminal
     app = create_application()
     paths = AppPaths.resolve()
     context = AppContext(paths, SettingsStore(paths.settings_file), args=args)

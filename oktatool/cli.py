@@ -200,13 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crv", metavar="NAME", help="P-256 P-384 P-521 secp256k1 (EC); Ed25519 Ed448 X25519 X448 (OKP)")
     p.add_argument("--use", choices=("sig", "enc"), help="public key use")
     p.add_argument("--alg", metavar="ALG", help="algorithm written into the key (must fit the key and the use)")
-    p.add_argument("--kid-mode", choices=KID_MODES, default="thumbprint",
-                   help="how to make the kid (default thumbprint)")
+    p.add_argument("--kid-mode", choices=KID_MODES,
+                   help="how to make the kid (default thumbprint; random for oct)")
     p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")
     p.add_argument("--format", choices=KEY_FORMATS, default="jwk", help="output format (default jwk)")
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
-    p.add_argument("--subject", metavar="CN", help="certificate common name (default: the kid)")
+    p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private material with mode 0600)")
 
     p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-password-file", metavar="FILE", help="encrypt a pem output with this passphrase")
     p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
-    p.add_argument("--subject", metavar="CN", help="certificate common name (default: the kid)")
+    p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private material with mode 0600)")
 
     p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key")

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget,
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QScreen
+    from PySide6.QtCore import QEvent, QTimer
+    from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent, QScreen
     from PySide6.QtWidgets import QMessageBox
 
     from oktatool.context import AppContext
@@ -39,6 +40,12 @@ TAB_SPECS = (
 )
 
 
+#: the smallest window every tab is laid out for (a tab's content scrolls below its own minimum)
+MIN_WIDTH, MIN_HEIGHT = 800, 500
+#: geometry and tab are saved this long after they last changed, so a crash loses at most this much
+STATE_SAVE_DELAY_MS = 500
+
+
 class MainWindow(QMainWindow):
     """The oktatool window; tabs build their content when first shown."""
 
@@ -50,6 +57,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle("oktatool")
         self.setObjectName("mainWindow")
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.pages: dict[str, LazyTab] = {}
@@ -64,6 +72,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.store_label)
         self._restore_state(context.settings.settings)
         self._started = False
+        self._state_timer: QTimer | None = None
         self.notice_box: QMessageBox | None = None
 
     # --- construction -----------------------------------------------------------------------------
@@ -163,15 +172,24 @@ class MainWindow(QMainWindow):
 
     # --- after the first paint ---------------------------------------------------------------------
 
-    def start(self, *, build_shown_tab: bool = True) -> None:
+    def start(self, *, build_shown_tab: bool = True, remember_state: bool = True) -> None:
         """Wire menus and the profile switcher, and build the shown tab (call after the first paint).
 
         Start-up passes ``build_shown_tab=False`` and calls ``build_shown_tab`` once the heavy modules were
-        imported off the GUI thread; until then the tab shows its purpose line.
+        imported off the GUI thread; until then the tab shows its purpose line. With ``remember_state``
+        geometry and tab are saved STATE_SAVE_DELAY_MS after they change (the headless modes pass False).
         """
         if self._started:
             return
         self._started = True
+        if remember_state:
+            from PySide6.QtCore import QTimer
+
+            self._state_timer = QTimer(self)
+            self._state_timer.setSingleShot(True)
+            self._state_timer.setInterval(STATE_SAVE_DELAY_MS)
+            self._state_timer.timeout.connect(self.save_window_state)
+            self.tabs.currentChanged.connect(lambda _index: self._state_changed())
         from oktatool.gui import shell_actions
 
         shell_actions.wire(self)
@@ -245,16 +263,45 @@ class MainWindow(QMainWindow):
             "tab": TAB_SPECS[index].key if 0 <= index < len(TAB_SPECS) else "keys",
         }
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember size, position and tab before closing."""
+    def _state_changed(self) -> None:
+        """Save the geometry and tab once they have stayed put for STATE_SAVE_DELAY_MS (debounced)."""
+        if self._state_timer is not None:
+            self._state_timer.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Remember the new size (debounced)."""
+        super().resizeEvent(event)
+        self._state_changed()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        """Remember the new position (debounced)."""
+        super().moveEvent(event)
+        self._state_changed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Remember maximizing and restoring (debounced)."""
+        super().changeEvent(event)
+        if event.type() == event.Type.WindowStateChange:
+            self._state_changed()
+
+    def save_window_state(self) -> None:
+        """Write size, position and tab to the settings file now, if they changed since last saved."""
         from dataclasses import replace
 
         from oktatool.core.store.settings import WindowState
 
+        if self._state_timer is not None:
+            self._state_timer.stop()
         settings = self.context.settings.settings
         state = WindowState(**self.window_state())  # type: ignore[arg-type]
+        if state == settings.window:
+            return
         self.context.settings.settings = replace(settings, window=state)
         error = self.context.settings.save_quietly()
         if error:
             self.statusBar().showMessage(error)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember size, position and tab before closing."""
+        self.save_window_state()
         super().closeEvent(event)

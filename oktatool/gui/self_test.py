@@ -45,15 +45,16 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         return f"{kind} running, a 20 ms sleep took {(time.perf_counter() - started) * 1000:.0f} ms"
 
     async def deferred_imported() -> str:
-        from oktatool.gui.deferred import DEFERRED_MODULES, import_deferred
+        from oktatool.gui.deferred import DEFERRED_MODULES, WARM_LATER, import_deferred, warm_later
 
         await tasks.run_blocking(import_deferred)
-        missing = [m for m in DEFERRED_MODULES if m not in sys.modules]
+        await tasks.run_blocking(warm_later)
+        missing = [m for m in DEFERRED_MODULES + WARM_LATER if m not in sys.modules]
         if missing:
             raise RuntimeError(f"not imported: {', '.join(missing)}")
         from oktatool.gui.shell_actions import crypto_versions
 
-        return f"{', '.join(DEFERRED_MODULES)} ({crypto_versions()})"
+        return f"{', '.join(DEFERRED_MODULES + WARM_LATER)} ({crypto_versions()})"
 
     async def resources_found() -> str:
         from oktatool.core.store.paths import resource

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QApplication
 
 from oktatool.gui import tasks
-from oktatool.gui.deferred import import_deferred
+from oktatool.gui.deferred import import_deferred, warm_later
 from oktatool.gui.widgets.error_dialog import ErrorReporter
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) 
 
 
 async def warm_up(window: MainWindow, context: AppContext) -> None:
-    """Load the deferred modules off the GUI thread, build the shown tab, open the secret store, say which."""
+    """Load the deferred modules off the GUI thread, build the shown tab, open the secret store, say which,
+    then warm the modules only executor calls use."""
     try:
         await tasks.run_blocking(import_deferred)
     finally:
@@ -48,12 +49,14 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
         ready = getattr(page.content, "store_ready", None)
         if callable(ready):
             ready()
+    await tasks.run_blocking(warm_later)
 
 
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
                painted_after: float) -> int:
     """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
-    window.start(build_shown_tab=False)
+    headless = bool(getattr(args, "self_test", False) or args.screenshot)
+    window.start(build_shown_tab=False, remember_state=not headless)
     from oktatool.gui.shell_actions import apply_window_icon
 
     apply_window_icon(window)

@@ -134,7 +134,9 @@ def test_convert_picks_from_jwks_and_names_kids(run_cli: CliRunner, tmp_path: Pa
     assert ambiguous.returncode == 2
     assert "one (EC P-256)" in one_error_line(ambiguous.stderr) and "two (EC P-256)" in ambiguous.stderr
     picked = run_cli("convert", str(jwks), "--kid", "two", "--format", "jwk-public")
-    assert json.loads(picked.stdout) == {k: v for k, v in keys[1].items() if k != "d"}
+    # the public JWK is the one Okta's "Add key" takes: use and alg filled in
+    expected = {k: v for k, v in keys[1].items() if k != "d"} | {"use": "sig", "alg": "ES256"}
+    assert json.loads(picked.stdout) == expected
 
 
 def test_convert_sets_or_recomputes_kid(run_cli: CliRunner) -> None:
@@ -178,3 +180,20 @@ def test_keygen_kid_modes_and_certificate(run_cli: CliRunner) -> None:
         text = subprocess.run(["openssl", "x509", "-noout", "-subject", "-text"], input=cert.stdout,
                               capture_output=True, text=True, timeout=60, check=True).stdout
         assert "CN = svc" in text and "ED448" in text
+
+
+def test_keygen_oct_gets_a_random_kid_by_default(run_cli: CliRunner) -> None:
+    made = json.loads(run_cli("keygen", "--kty", "oct").stdout)
+    assert made["kid"] != JWKRegistry.import_key(made).thumbprint()
+    asked = json.loads(run_cli("keygen", "--kty", "oct", "--kid-mode", "thumbprint").stdout)
+    assert asked["kid"] == JWKRegistry.import_key(asked).thumbprint()
+    ec = json.loads(run_cli("keygen", "--kty", "EC").stdout)
+    assert ec["kid"] == JWKRegistry.import_key(ec).thumbprint()
+
+
+def test_keygen_cert_subject_is_not_doubled(run_cli: CliRunner) -> None:
+    done = run_cli("keygen", "--kty", "EC", "--format", "cert", "--subject", "CN=svc-app")
+    assert done.returncode == 0
+    subject = subprocess.run(["openssl", "x509", "-noout", "-subject"], input=done.stdout, capture_output=True,
+                             text=True, check=True).stdout.strip()
+    assert subject == "subject=CN = svc-app"

@@ -27,6 +27,7 @@ from oktatool.core.jose.assertion import (
     ERR_SUBJECT,
     ERR_TOO_FAR,
     ClientAssertion,
+    assertion_alg,
     build_client_assertion,
     check_assertion_token,
     preflight_assertion,
@@ -250,3 +251,25 @@ def test_pasted_assertion_is_checked_with_its_signature(ec_key: Key) -> None:
     assert findings[1].okta_error == ERR_SIGNATURE and "bad signature" in findings[1].problem
     wrong_org = parse_org_url("dev-999.okta.com")
     assert [f.rule for f in check_assertion_token(built.token, wrong_org, CLIENT, now=NOW)] == ["aud"]
+
+
+@pytest.mark.parametrize(("spec", "refused"), [
+    (KeySpec("RSA", size=2048), False),
+    (KeySpec("EC", crv="P-384"), False),
+    (KeySpec("EC", crv="P-521", use="sig"), False),
+    (KeySpec("EC", crv="secp256k1"), True),
+    (KeySpec("OKP", crv="Ed25519"), True),
+    (KeySpec("oct"), True),
+    (KeySpec("RSA", size=2048, use="enc"), True),
+])
+def test_okta_key_problem_follows_the_preflight(spec: KeySpec, refused: bool) -> None:
+    from oktatool.core.jose.assertion import okta_key_problem
+
+    key = generate_key(spec)
+    problem = okta_key_problem(key)
+    assert (problem is not None) == refused
+    if not key.is_symmetric:  # the public half is what is pasted into Okta: judged the same
+        assert (okta_key_problem(key.public()) is not None) == refused
+    if problem is not None:  # the same finding the preflight gives when signing with it
+        header = {"alg": assertion_alg(key), "kid": key.kid}
+        assert problem.rule in {f.rule for f in preflight_assertion(header, {}, key, ORG, CLIENT, NOW)}

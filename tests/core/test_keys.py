@@ -42,7 +42,11 @@ def test_rfc7638_example_key_gives_the_rfc_thumbprint() -> None:
 def test_every_generated_key_matches_joserfc(spec: KeySpec, generated: dict[str, Key]) -> None:
     key = generated[f"{spec.kty}-{spec.size}-{spec.crv}"]
     theirs = JWKRegistry.import_key(key.to_dict(private=True))
-    assert theirs.thumbprint() == key.thumbprint() == key.kid
+    assert theirs.thumbprint() == key.thumbprint()
+    if key.is_symmetric:  # a thumbprint of a secret is a hash of it: oct keys get a random kid by default
+        assert key.kid and key.kid != key.thumbprint() and len(key.kid) >= 20
+    else:
+        assert key.kid == key.thumbprint()
     assert key.is_private
     assert theirs.is_private
     if not key.is_symmetric:
@@ -234,7 +238,11 @@ def test_jwk_round_trip_keeps_everything(generated: dict[str, Key]) -> None:
         assert again == key
         assert load_key(key.export("jwks")) == key
         if not key.is_symmetric:
-            assert load_key(key.export("jwk-public")) == key.public()
+            public = load_key(key.export("jwk-public"))
+            assert not public.is_private and public.thumbprint() == key.thumbprint() and public.kid == key.kid
+            # what Okta's "Add key" takes: the JWKS's members, use and alg filled in when the key had none
+            assert public.to_dict() == key.okta_public_dict() == json.loads(key.export("jwks-public"))["keys"][0]
+            assert public.use and (public.alg or key.kty == "OKP")
 
 
 def test_jwks_picks_by_kid_and_lists_kids_when_ambiguous() -> None:
@@ -343,3 +351,14 @@ def test_keys_made_by_joserfc_import_unchanged(maker: str, arg: object) -> None:
         from_pem = load_key(theirs.as_pem(private=True))
         assert from_pem == ours.with_thumbprint_kid()
         assert load_key(theirs.as_pem(private=False)) == ours.public().with_thumbprint_kid()
+
+
+def test_oct_keys_get_a_random_kid_unless_another_mode_is_asked() -> None:
+    first, second = generate_key(KeySpec("oct")), generate_key(KeySpec("oct"))
+    for key in (first, second):
+        assert key.kid != key.thumbprint() and len(key.kid or "") >= 20  # 128 random bits, url-safe
+    assert first.kid != second.kid
+    chosen = generate_key(KeySpec("oct", kid_mode="thumbprint"))
+    assert chosen.kid == chosen.thumbprint()  # asked for explicitly, it is still given
+    ec_key = generate_key(KeySpec("EC"))
+    assert ec_key.kid == ec_key.thumbprint()

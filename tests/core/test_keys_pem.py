@@ -237,3 +237,38 @@ def test_keys_encrypted_by_openssl_at_birth(kty: str, args: list[str], pass_file
     assert key.is_private and key.thumbprint() == joserfc_thumbprint(kty, plain)
     with pytest.raises(PassphraseError):
         load_key(encrypted, passphrase=PASSPHRASE + b"!")
+
+
+@pytest.mark.parametrize(("subject", "expected"), [
+    ("svc-app", [("CN", "svc-app")]),
+    ("CN=svc-app", [("CN", "svc-app")]),
+    ("/CN=svc-app/O=Example Corp/C=US", [("CN", "svc-app"), ("O", "Example Corp"), ("C", "US")]),
+    ("CN=svc-app, O=Example\\, Inc.", [("CN", "svc-app"), ("O", "Example, Inc.")]),
+    ("cn=lower", [("CN", "lower")]),
+])
+def test_certificate_subject_reads_openssl_forms_and_a_bare_name(subject: str, expected: list[tuple[str, str]],
+                                                                  ours: dict[str, Key]) -> None:
+    pem = ours["EC-None"].export("cert", subject=subject)
+    cert = x509.load_pem_x509_certificate(pem.encode())
+    short = {NameOID.COMMON_NAME: "CN", NameOID.ORGANIZATION_NAME: "O", NameOID.COUNTRY_NAME: "C"}
+    assert [(short[a.oid], a.value) for a in cert.subject] == expected
+    if subject == "CN=svc-app":  # was "CN = CN=svc-app"; openssl reads it independently
+        assert openssl("x509", "-noout", "-subject", data=pem.encode()).decode().strip() == "subject=CN = svc-app"
+
+
+@pytest.mark.parametrize(("subject", "message"), [
+    ("CN=", "not NAME=value"),
+    ("/CN=a/XYZ=b", "attribute 'XYZ'"),
+    ("CN=a,C=USA", "two-letter"),
+    ("  ", "subject is empty"),
+])
+def test_a_bad_certificate_subject_is_refused_saying_why(subject: str, message: str, ours: dict[str, Key]) -> None:
+    with pytest.raises(KeyMaterialError, match=message):
+        ours["EC-None"].export("cert", subject=subject)
+
+
+def test_a_kid_with_a_comma_is_a_common_name_not_a_subject_to_parse() -> None:
+    key = generate_key(KeySpec("EC", kid="a,O=b"))
+    cert = x509.load_pem_x509_certificate(key.export("cert").encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "a,O=b"
+    assert not cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)

@@ -22,6 +22,41 @@ def run_app(*args: str, home: Path, extra: dict[str, str] | None = None,
                           timeout=180, cwd=cwd)
 
 
+_QT_NOTES = """
+import sys
+from PySide6.QtCore import qWarning
+from PySide6.QtWidgets import QApplication, QMainWindow
+if "filtered" in sys.argv:
+    from oktatool.gui import qt_messages
+    qt_messages.install()
+app = QApplication([])
+window = QMainWindow()
+window.show()
+app.processEvents()
+window.setMinimumSize(300, 200)  # the offscreen plugin answers this with its propagateSizeHints() note
+app.processEvents()
+qWarning("a real problem")
+"""
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_qt_platform_notes_are_kept_off_the_terminal_and_real_warnings_are_not(filtered: bool) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO_ROOT))
+    done = subprocess.run([sys.executable, "-c", _QT_NOTES, *(["filtered"] if filtered else [])], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    if filtered:
+        assert done.stderr == "qt: a real problem\n"
+    else:  # what the filter is for: this Qt version does print the note
+        assert "propagateSizeHints()" in done.stderr
+
+
+def test_smoke_prints_nothing_but_its_exit_status(isolated_home: Path) -> None:
+    done = run_app("--smoke", home=isolated_home)
+    assert done.returncode == 0
+    assert (done.stdout, done.stderr) == ("", "")  # the offscreen plugin's notes do not reach the terminal
+
+
 @pytest.mark.slow
 def test_self_test_passes_and_prints_one_line_per_step(isolated_home: Path) -> None:
     done = run_app("--self-test", home=isolated_home)
@@ -34,6 +69,7 @@ def test_self_test_passes_and_prints_one_line_per_step(isolated_home: Path) -> N
                      "tabs built", "tab engines"]
     assert all(line.startswith("ok") for line in steps)
     assert lines[-1] == "self-test passed"
+    assert done.stderr == ""  # no Qt platform notes: only oktatool's own lines
 
 
 @pytest.mark.slow
@@ -57,6 +93,7 @@ def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp
     target = tmp_path / "new" / "shots"
     done = run_app("--screenshot", str(target), home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # Qt's "This plugin does not support propagateSizeHints()" is kept off
     for name in ("keys", "jwt", "scopes", "console", "doctor"):
         image = QImage(str(target / f"{name}.png"))
         assert (image.width(), image.height()) == (1100, 750), name

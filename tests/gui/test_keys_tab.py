@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from oktatool.context import AppContext
 from oktatool.core.keys.key import allowed_algs, load_key
-from oktatool.gui.keys.tab import NO_CHOICE, PANES, KeysTab
+from oktatool.gui.keys.outputs import OUTPUTS
+from oktatool.gui.keys.tab import NO_CHOICE, KeysTab
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from tests.gui.conftest import finish, openssl
 
@@ -68,25 +69,25 @@ def drop(tab: KeysTab, mime: QMimeData) -> None:
 
 
 def test_key_type_switches_between_size_and_curve(tab: KeysTab) -> None:
-    tab.kty.setCurrentText("EC")
-    assert tab.crv.isVisible() and not tab.size_spin.isVisible()
-    assert [tab.crv.itemText(i) for i in range(tab.crv.count())] == ["P-256", "P-384", "P-521", "secp256k1"]
-    tab.kty.setCurrentText("OKP")
-    assert tab.crv.currentText() == "Ed25519" and tab.size_label.text() == "Curve"
-    tab.kty.setCurrentText("oct")
-    assert tab.size_spin.isVisible() and tab.size_spin.value() == 256
-    tab.kty.setCurrentText("RSA")
-    assert tab.size_spin.value() == 2048 and tab.size_label.text() == "Size"
+    tab.form.kty.setCurrentText("EC")
+    assert tab.form.crv.isVisible() and not tab.form.size_spin.isVisible()
+    assert [tab.form.crv.itemText(i) for i in range(tab.form.crv.count())] == ["P-256", "P-384", "P-521", "secp256k1"]
+    tab.form.kty.setCurrentText("OKP")
+    assert tab.form.crv.currentText() == "Ed25519" and tab.form.size_label.text() == "Curve"
+    tab.form.kty.setCurrentText("oct")
+    assert tab.form.size_spin.isVisible() and tab.form.size_spin.value() == 256
+    tab.form.kty.setCurrentText("RSA")
+    assert tab.form.size_spin.value() == 2048 and tab.form.size_label.text() == "Size"
 
 
 def _choose(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
     """Set the key type, then its size (an int) or curve (a name), then the use."""
-    tab.kty.setCurrentText(kty)
+    tab.form.kty.setCurrentText(kty)
     if isinstance(shape, int):
-        tab.size_spin.setValue(shape)
+        tab.form.size_spin.setValue(shape)
     else:
-        tab.crv.setCurrentText(shape)
-    tab.use.setCurrentText(use)
+        tab.form.crv.setCurrentText(shape)
+    tab.form.use.setCurrentText(use)
 
 
 @pytest.mark.parametrize(("kty", "shape", "use"), [
@@ -95,35 +96,35 @@ def _choose(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
 ])
 def test_alg_list_is_what_the_core_allows(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
     _choose(tab, kty, shape, use)
-    offered = [tab.alg.itemText(i) for i in range(tab.alg.count())]
+    offered = [tab.form.alg.itemText(i) for i in range(tab.form.alg.count())]
     size = shape if isinstance(shape, int) else None
     crv = shape if isinstance(shape, str) else None
     expected = allowed_algs(kty, size=size, crv=crv, use=None if use == NO_CHOICE else use)
     assert offered == [NO_CHOICE, *expected]
-    assert tab.gen_error.isHidden()
+    assert not tab.form.has_error()
 
 
 def test_a_use_that_cannot_fit_is_shown_next_to_use(tab: KeysTab) -> None:
-    tab.kty.setCurrentText("OKP")
-    tab.crv.setCurrentText("X25519")
-    tab.use.setCurrentText("sig")
-    assert not tab.gen_error.isHidden()
-    assert "border" in tab.use.styleSheet()
-    assert tab.alg.count() == 1
-    tab.use.setCurrentText("enc")
-    assert tab.gen_error.isHidden() and tab.use.styleSheet() == ""
+    tab.form.kty.setCurrentText("OKP")
+    tab.form.crv.setCurrentText("X25519")
+    tab.form.use.setCurrentText("sig")
+    assert tab.form.has_error()
+    assert "border" in tab.form.use.styleSheet()
+    assert tab.form.alg.count() == 1
+    tab.form.use.setCurrentText("enc")
+    assert not tab.form.has_error() and tab.form.use.styleSheet() == ""
 
 
 def test_generate_fills_every_pane_and_the_outputs_agree(qtbot: Any, tab: KeysTab,
                                                           aloop: asyncio.AbstractEventLoop) -> None:
-    tab.kty.setCurrentText("EC")
-    tab.alg.setCurrentText("ES256")
-    click(qtbot, tab.generate_button)
+    tab.form.kty.setCurrentText("EC")
+    tab.form.alg.setCurrentText("ES256")
+    click(qtbot, tab.form.generate_button)
     finish(aloop, tab.request.task)
     key = tab.key
     assert key is not None and key.describe() == "EC P-256" and key.alg == "ES256" and key.use == "sig"
     assert key.kid == key.thumbprint()
-    texts = {fmt: pane.text() for fmt, pane in tab.panes.items()}
+    texts = {spec.fmt: tab.outputs.text(spec.fmt) for spec in OUTPUTS}
     assert all(texts.values()), [f for f, t in texts.items() if not t]
     jwks = json.loads(texts["jwks-public"])
     assert "d" not in jwks["keys"][0] and "d" not in json.loads(texts["jwk-public"])
@@ -134,8 +135,17 @@ def test_generate_fills_every_pane_and_the_outputs_agree(qtbot: Any, tab: KeysTa
     assert load_key(texts["cert"]).thumbprint() == key.thumbprint()
     assert load_key(texts["pem-public"]).thumbprint() == key.thumbprint()
     assert key.thumbprint() in tab.facts.text() and "private key" in tab.facts.text()
-    assert [PANES[i].where for i in range(3)] == ["paste into Okta: Add key", "paste into Okta: Add key",
-                                                  "keep secret"]
+    assert [OUTPUTS[i].where for i in range(3)] == ["paste into Okta: Add key", "paste into Okta: Add key",
+                                                    "keep secret"]
+    # the public JWK is what Okta's Add key takes: alg and use as in the JWKS
+    assert json.loads(texts["jwk-public"]) == jwks["keys"][0]
+    private_set = json.loads(texts["jwks"])["keys"]
+    assert len(private_set) == 1 and private_set[0] == json.loads(texts["jwk"])
+    # the viewer shows the chosen output, nothing else
+    for spec in OUTPUTS:
+        tab.outputs.select(spec.fmt)
+        assert tab.outputs.view.toPlainText() == texts[spec.fmt]
+        assert spec.title in tab.outputs.title.text()
 
 
 @pytest.mark.parametrize(("kty", "shape", "use", "alg", "described"), [
@@ -149,12 +159,12 @@ def test_generate_fills_every_pane_and_the_outputs_agree(qtbot: Any, tab: KeysTa
 def test_shape_use_and_alg_controls_make_that_key(tab: KeysTab, aloop: asyncio.AbstractEventLoop, kty: str,
                                                    shape: Any, use: str, alg: str, described: str) -> None:
     _choose(tab, kty, shape, use)
-    tab.alg.setCurrentText(alg)
-    assert tab.alg.currentText() == alg
+    tab.form.alg.setCurrentText(alg)
+    assert tab.form.alg.currentText() == alg
     finish(aloop, tab.generate())
     assert tab.key is not None
     assert (tab.key.describe(), tab.key.use, tab.key.alg) == (described, use, alg)
-    assert json.loads(tab.panes["jwk"].text())["alg"] == alg
+    assert json.loads(tab.outputs.text("jwk"))["alg"] == alg
 
 
 @pytest.mark.parametrize(("mode", "custom", "check"), [
@@ -166,55 +176,80 @@ def test_shape_use_and_alg_controls_make_that_key(tab: KeysTab, aloop: asyncio.A
 ])
 def test_kid_modes(qtbot: Any, tab: KeysTab, aloop: asyncio.AbstractEventLoop, mode: str, custom: str,
                    check: Any) -> None:
-    tab.kty.setCurrentText("OKP")
-    tab.kid_mode.setCurrentText(mode)
-    assert tab.kid_edit.isEnabled() == (mode == "custom")
+    tab.form.kty.setCurrentText("OKP")
+    tab.form.kid_mode.setCurrentText(mode)
+    assert tab.form.kid_edit.isEnabled() == (mode == "custom")
     if custom:
-        qtbot.keyClicks(tab.kid_edit, custom)
-    click(qtbot, tab.generate_button)
+        qtbot.keyClicks(tab.form.kid_edit, custom)
+    click(qtbot, tab.form.generate_button)
     finish(aloop, tab.request.task)
     assert tab.key is not None and check(tab.key.kid)
 
 
 def test_empty_custom_kid_is_refused_next_to_the_field(qtbot: Any, tab: KeysTab) -> None:
-    tab.kid_mode.setCurrentText("custom")
+    tab.form.kid_mode.setCurrentText("custom")
     assert tab.generate() is None
-    assert not tab.gen_error.isHidden() and "kid" in tab.gen_error.text()
-    assert "border" in tab.kid_edit.styleSheet()
-    qtbot.keyClicks(tab.kid_edit, "x")
-    assert tab.gen_error.isHidden()
+    assert tab.form.has_error() and "kid" in tab.form.error.message()
+    assert "border" in tab.form.kid_edit.styleSheet()
+    qtbot.keyClicks(tab.form.kid_edit, "x")
+    assert not tab.form.has_error()
 
 
-def test_an_impossible_rsa_size_is_explained_next_to_size(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    tab.size_spin.setValue(1024)
-    finish(aloop, tab.generate())
-    assert tab.key is None
-    assert "border" in tab.size_spin.styleSheet()
-    assert "2048" in tab.gen_error.text() and "Traceback" not in tab.gen_error.text()
-    assert tab.busy.isHidden()
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("1024", "refused: they can be factored"),
+    ("2049", "steps of 8 bits (whole bytes): 2048 or 2056, not 2049"),
+    ("9000", "from 2048 to 8192 bits; 9000 is outside"),
+])
+def test_an_impossible_rsa_size_is_refused_as_it_is_typed(qtbot: Any, tab: KeysTab, typed: str,
+                                                          reason: str) -> None:
+    spin = tab.form.size_spin
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), typed)
+    # at once, before any Generate: the reason next to the field, the field marked, Generate off
+    assert reason in tab.form.error.message()
+    assert "border" in spin.styleSheet() and not tab.form.generate_button.isEnabled()
+    assert tab.generate() is None and tab.key is None
+    # leaving the field refuses the value: the last possible size comes back, and the message goes
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "3072")
+    assert not tab.form.has_error() and tab.form.generate_button.isEnabled() and spin.value() == 3072
+
+
+def test_rsa_size_steps_by_8_and_stays_in_range(tab: KeysTab) -> None:
+    spin = tab.form.size_spin
+    assert (spin.minimum(), spin.maximum(), spin.singleStep(), spin.value()) == (2048, 8192, 8, 2048)
+    spin.stepUp()
+    assert spin.value() == 2056
+    spin.stepBy(-5)
+    assert spin.value() == 2048
+    spin.setValue(2052)  # a value set in code is checked the same way
+    assert spin.problem() is not None and "2048 or 2056" in (spin.problem() or "")
+    tab.form.kty.setCurrentText("oct")
+    assert (spin.minimum(), spin.maximum(), spin.value()) == (128, 512, 256)
 
 
 def test_oct_keys_say_they_have_no_public_part(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    tab.kty.setCurrentText("oct")
+    tab.form.kty.setCurrentText("oct")
     finish(aloop, tab.generate())
     assert tab.key is not None and tab.key.is_symmetric
-    assert tab.panes["jwk"].text()
-    assert tab.panes["jwk-public"].text() == ""
-    assert "public" in tab.panes["jwk-public"].view.placeholderText()
-    assert not tab.panes["jwk-public"].copy_button.isEnabled()
+    assert tab.outputs.text("jwk")
+    assert tab.outputs.text("jwk-public") == ""
+    tab.outputs.select("jwk-public")
+    assert "public" in tab.outputs.view.placeholderText()
+    assert not tab.outputs.copy_button.isEnabled()
 
 
 def test_the_latest_request_wins(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
-    tab.size_spin.setValue(4096)
+    tab.form.size_spin.setValue(4096)
     first = tab.generate()
-    tab.kty.setCurrentText("EC")
+    tab.form.kty.setCurrentText("EC")
     second = tab.generate()
     aloop.run_until_complete(asyncio.gather(first, second, return_exceptions=True))
     assert first is not None and first.cancelled()
     assert tab.key is not None and tab.key.kty == "EC"
     # the cancelled RSA job still finishes in its thread; its result must never replace the EC key
     aloop.run_until_complete(asyncio.sleep(0.2))
-    assert tab.key.kty == "EC" and tab.busy.isHidden()
+    assert tab.key.kty == "EC" and tab.form.busy.isHidden()
 
 
 @pytest.mark.slow
@@ -232,9 +267,9 @@ def test_rsa_4096_never_freezes_the_window(tab: KeysTab, aloop: asyncio.Abstract
     timer.timeout.connect(tick)
     maxima = []
     for _ in range(3):
-        tab.size_spin.setValue(4096)
+        tab.form.size_spin.setValue(4096)
         task = tab.generate()
-        assert tab.busy.isVisible()
+        assert tab.form.busy.isVisible()
         gaps.clear()
         last[0] = time.perf_counter()
         timer.start()
@@ -259,14 +294,14 @@ def test_paste_imports_an_openssl_key(tab: KeysTab, aloop: asyncio.AbstractEvent
 def test_paste_with_an_empty_clipboard_says_so(tab: KeysTab) -> None:
     QGuiApplication.clipboard().setText("")
     assert tab.paste() is None
-    assert "clipboard" in tab.import_error.text()
+    assert "clipboard" in tab.messages.message()
 
 
 def test_bad_input_is_shown_in_plain_words(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
     finish(aloop, tab.import_data("this is not a key", "pasted"))
     assert tab.key is None
-    assert not tab.import_error.isHidden()
-    assert tab.import_error.text() and "Traceback" not in tab.import_error.text()
+    assert tab.messages.kind == "error"
+    assert tab.messages.message() and "Traceback" not in tab.messages.message()
 
 
 def test_encrypted_pem_asks_for_the_passphrase_until_it_is_right(tab: KeysTab,
@@ -293,7 +328,7 @@ def test_cancelling_the_passphrase_prompt_leaves_a_message(tab: KeysTab, aloop: 
                   "-pass", "pass:x").decode()
     answer_dialog(aloop, PassphraseDialog, lambda d: d.reject())
     finish(aloop, tab.import_data(pem, "pasted"))
-    assert tab.key is None and "passphrase" in tab.import_error.text()
+    assert tab.key is None and "passphrase" in tab.messages.message()
 
 
 def test_a_jwks_with_two_keys_asks_which(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
@@ -310,7 +345,8 @@ def test_a_jwks_with_two_keys_asks_which(tab: KeysTab, aloop: asyncio.AbstractEv
     answer_dialog(aloop, QInputDialog, pick_second)
     finish(aloop, tab.import_data(jwks, "pasted"))
     assert tab.key is not None and tab.key.kid == "second" and not tab.key.is_private
-    assert tab.panes["jwk"].text() == "" and "public key" in tab.panes["jwk"].view.placeholderText()
+    tab.outputs.select("jwk")
+    assert tab.outputs.text("jwk") == "" and "public key" in tab.outputs.view.placeholderText()
 
 
 def test_open_file_and_drop_a_file(tab: KeysTab, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
@@ -324,7 +360,7 @@ def test_open_file_and_drop_a_file(tab: KeysTab, aloop: asyncio.AbstractEventLoo
     mime.setUrls([QUrl.fromLocalFile(str(other))])
     drop(tab, mime)
     finish(aloop, tab.request.task)
-    assert tab.key.describe() == "EC P-521", tab.import_error.text()
+    assert tab.key.describe() == "EC P-521", tab.messages.message()
     assert "other.pem" in tab.facts.text()
 
 
@@ -350,14 +386,16 @@ def test_a_drag_of_nothing_usable_is_refused(tab: KeysTab) -> None:
 
 def test_a_missing_file_is_an_import_error(tab: KeysTab, aloop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
     finish(aloop, tab.import_file(tmp_path / "nope.pem"))
-    assert "not found" in tab.import_error.text()
+    assert "not found" in tab.messages.message()
 
 
 def test_copy_puts_the_pane_on_the_clipboard(qtbot: Any, tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
     finish(aloop, tab.generate())
-    click(qtbot, tab.panes["jwks-public"].copy_button)
-    assert QGuiApplication.clipboard().text() == tab.panes["jwks-public"].text()
-    assert tab.panes["jwks-public"].status.text() == "Copied"
+    tab.outputs.select("jwks-public")
+    click(qtbot, tab.outputs.copy_button)
+    assert QGuiApplication.clipboard().text() == tab.outputs.text("jwks-public")
+    assert tab.messages.message() == "Copied the okta jwks."
+    assert not QGuiApplication.clipboard().mimeData().hasFormat("x-kde-passwordManagerHint")
     tab.copy_current()
     assert json.loads(QGuiApplication.clipboard().text())["keys"][0]["kid"] == tab.key.kid  # type: ignore[union-attr]
 
@@ -366,30 +404,54 @@ def test_save_writes_private_files_owner_only(qtbot: Any, tab: KeysTab, aloop: a
                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     finish(aloop, tab.generate())
     target = tmp_path / "chosen.private.jwk.json"
-    monkeypatch.setattr("oktatool.gui.widgets.output_pane.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("oktatool.gui.keys.outputs.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
-    click(qtbot, tab.panes["jwk"].save_button)
+    tab.outputs.select("jwk")
+    click(qtbot, tab.outputs.save_button)
     assert load_key(target.read_text()).is_private
     if os.name == "posix":
         assert target.stat().st_mode & 0o777 == 0o600
     public = tmp_path / "public.pem"
-    assert tab.panes["pem-public"].save_to(public)
+    assert tab.messages.message() == "Saved chosen.private.jwk.json (owner only)"
+    tab.outputs.select("pem-public")
+    assert tab.outputs.save_to(public)
     assert not load_key(public.read_text()).is_private
-    assert not tab.panes["jwk"].save_to(tmp_path / "missing-dir" / "x.json")
-    assert "cannot write" in tab.panes["jwk"].status.text()
+    tab.outputs.select("jwk")
+    assert not tab.outputs.save_to(tmp_path / "missing-dir" / "x.json")
+    assert "cannot write" in tab.messages.message()
 
 
-def test_a_pem_passphrase_encrypts_the_private_pem(qtbot: Any, tab: KeysTab,
-                                                   aloop: asyncio.AbstractEventLoop) -> None:
+def test_a_pem_passphrase_is_asked_twice_and_encrypts_once(qtbot: Any, tab: KeysTab,
+                                                           aloop: asyncio.AbstractEventLoop) -> None:
     finish(aloop, tab.generate())
-    qtbot.keyClicks(tab.pem_passphrase, "s3cret")
-    finish(aloop, tab.pem_request.task)
-    text = tab.panes["pem"].text()
-    assert text.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
-    assert load_key(text, passphrase=b"s3cret").thumbprint() == tab.key.thumbprint()  # type: ignore[union-attr]
-    tab.pem_passphrase.clear()
-    finish(aloop, tab.pem_request.task)
-    assert tab.panes["pem"].text().startswith("-----BEGIN PRIVATE KEY-----")
+    tab.outputs.select("pem")
+    assert tab.outputs.encrypt_button.isVisible() and not tab.outputs.plain_button.isVisible()
+    steps: list[str] = []
+
+    def fill(dialog: PassphraseDialog) -> None:
+        assert dialog.repeat is not None
+        qtbot.keyClicks(dialog.passphrase, "s3cret")
+        steps.append(dialog.strength.message())  # a hint, typed without encrypting anything yet
+        assert tab.outputs.text("pem").startswith("-----BEGIN PRIVATE KEY-----")
+        qtbot.keyClicks(dialog.repeat, "s3cre")  # a typo: refused, the dialog stays
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        steps.append(dialog.error.text())
+        assert dialog.isVisible()
+        qtbot.keyClicks(dialog.repeat, "t")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    answer_dialog(aloop, PassphraseDialog, fill)
+    click(qtbot, tab.outputs.encrypt_button)
+    finish(aloop, tab.outputs.pem_request.task)
+    assert steps[0].startswith("Weak") and "differ" in steps[1]
+    text = tab.outputs.text("pem")
+    assert text.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----") and tab.outputs.view.toPlainText() == text
+    plain = openssl("pkey", "-in", "/dev/stdin", "-passin", "pass:s3cret", input=text.encode())
+    assert load_key(plain).thumbprint() == tab.key.thumbprint()  # type: ignore[union-attr]
+    assert "encrypted" in tab.outputs.where.text() and tab.outputs.plain_button.isVisible()
+    click(qtbot, tab.outputs.plain_button)
+    finish(aloop, tab.outputs.pem_request.task)
+    assert tab.outputs.text("pem").startswith("-----BEGIN PRIVATE KEY-----")
 
 
 def test_key_library_save_open_rename_delete_and_use(tab: KeysTab, context: AppContext,
@@ -397,26 +459,26 @@ def test_key_library_save_open_rename_delete_and_use(tab: KeysTab, context: AppC
     finish(aloop, tab.generate())
     key = tab.key
     assert key is not None
-    finish(aloop, tab.library_request.start(tab._save_to_library(key, "service app")))
-    assert tab.library_model.rowCount() == 1
-    assert tab.selected_name() == "service app"
+    finish(aloop, tab.library.request.start(tab.library.save(key, "service app")))
+    assert tab.library.model.rowCount() == 1
+    assert tab.library.selected_name() == "service app"
     assert context.secret_store().names() == ["key:service app"]
     # open it into the tab after generating another key
-    tab.kty.setCurrentText("OKP")
+    tab.form.kty.setCurrentText("OKP")
     finish(aloop, tab.generate())
-    finish(aloop, tab.library_request.start(tab._load_selected()))
+    finish(aloop, tab.library.request.start(tab.library.load_selected()))
     assert tab.key == key and "library" in tab.facts.text()
-    tab.use_selected_for_profile()
+    tab.library.use_selected_for_profile()
     assert context.settings.settings.profile().key_ref == "service app"
-    finish(aloop, tab.library_request.start(tab._rename_selected("prod signing")))
-    assert tab.selected_name() == "prod signing"
+    finish(aloop, tab.library.request.start(tab.library.rename_selected("prod signing")))
+    assert tab.library.selected_name() == "prod signing"
     assert context.settings.settings.profile().key_ref == "prod signing"
     # a name already taken is refused in plain words
-    finish(aloop, tab.library_request.start(tab._save_to_library(key, "prod signing")))
-    assert "already in the library" in tab.library_error.text()
+    finish(aloop, tab.library.request.start(tab.library.save(key, "prod signing")))
+    assert "already in the library" in tab.messages.message()
     answer_dialog(aloop, QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
-    finish(aloop, tab.library_request.start(tab._delete_selected()))
-    assert tab.library_model.rowCount() == 0
+    finish(aloop, tab.library.request.start(tab.library.delete_selected()))
+    assert tab.library.model.rowCount() == 0
     assert context.secret_store().names() == []
     assert context.settings.settings.profile().key_ref is None
 
@@ -429,11 +491,15 @@ def test_save_to_library_asks_for_a_name(tab: KeysTab, aloop: asyncio.AbstractEv
         dialog.accept()
 
     answer_dialog(aloop, QInputDialog, name_it)
-    finish(aloop, tab.save_to_library())
-    assert tab.library_model.entry(0).name == "from the dialog"
+    finish(aloop, tab.library.save_current())
+    assert tab.library.model.entry(0).name == "from the dialog"
 
 
 def test_library_buttons_follow_the_selection(tab: KeysTab) -> None:
-    assert not tab.save_key_button.isEnabled()
-    assert not tab.delete_key_button.isEnabled()
+    assert not tab.library.save_key_button.isEnabled()
+    assert not tab.library.delete_key_button.isEnabled()
     assert QDialog  # the dialogs above are real QDialogs, answered by the watcher
+
+
+def test_the_tab_engine_check_makes_every_output(tab: KeysTab, aloop: asyncio.AbstractEventLoop) -> None:
+    assert aloop.run_until_complete(tab.self_test()) == f"{len(OUTPUTS)} outputs of an EC P-256 key"

@@ -33,7 +33,7 @@ def test_the_status_bar_names_the_store(qtbot: Any, context: AppContext, aloop: 
     assert window.store_label.text() == f"Secrets: {MemoryStore.short_name}"
     assert "in-memory" in window.store_label.toolTip()
     keys = window.pages["keys"].content
-    assert MemoryStore.short_name in keys.library_store.text()  # type: ignore[union-attr]
+    assert MemoryStore.short_name in keys.library.store_label.text()  # type: ignore[union-attr]
 
 
 def test_a_new_file_store_asks_to_choose_a_passphrase_twice(qtbot: Any, isolated_home: Path,

@@ -190,6 +190,15 @@ def _key_findings(key: Key, alg: Any) -> list[Finding]:
     return found
 
 
+def okta_key_problem(key: Key) -> Finding | None:
+    """Return why Okta would refuse ``key`` for client assertions (whether private or public), or None.
+
+    The same rules as the preflight: an oct secret, ``use`` enc, or a type or curve no Okta alg
+    (OKTA_ASSERTION_ALGS) fits.
+    """
+    return next((f for f in _key_findings(key, None) if f.rule != "no_private_key"), None)
+
+
 def assertion_alg(key: Key) -> str:
     """Return the alg for a client assertion with ``key``: the first one Okta accepts that fits the key."""
     fits = [a for a in jwa.usable_algs(key) if a in OKTA_ASSERTION_ALGS]

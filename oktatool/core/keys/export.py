@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,70 @@ from oktatool.core.keys.jwk import PRIVATE_TYPES, Material, PrivateKey, public_o
 
 MAX_CERT_DAYS = 36500
 _CN_MAX = 64  # ub-common-name, RFC 5280 appendix A
+#: the subject attributes a certificate name may hold, by their openssl short names
+SUBJECT_ATTRIBUTES = {
+    "CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME,
+    "C": NameOID.COUNTRY_NAME, "ST": NameOID.STATE_OR_PROVINCE_NAME, "L": NameOID.LOCALITY_NAME,
+    "emailAddress": NameOID.EMAIL_ADDRESS, "DC": NameOID.DOMAIN_COMPONENT, "serialNumber": NameOID.SERIAL_NUMBER,
+}
+_ATTRIBUTE_START = re.compile(r"\s*[A-Za-z][A-Za-z0-9]*\s*=")
+
+
+def _split_unescaped(text: str, separator: str) -> list[str]:
+    """Split ``text`` on ``separator`` except where a backslash escapes it; the escapes are removed."""
+    parts, current, escaped = [], [], False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def parse_subject(text: str) -> list[tuple[str, str]]:
+    """Read a certificate subject: a bare name (the CN), ``CN=x,O=y`` or openssl's ``/CN=x/O=y``.
+
+    Returns (attribute, value) pairs in order; refuses unknown attributes and empty values.
+    """
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        pieces = _split_unescaped(stripped[1:], "/")
+    elif _ATTRIBUTE_START.match(stripped):
+        pieces = _split_unescaped(stripped, ",")
+    else:
+        return [("CN", stripped)]
+    pairs: list[tuple[str, str]] = []
+    known = {name.lower(): name for name in SUBJECT_ATTRIBUTES}
+    for piece in pieces:
+        name, equals, value = piece.partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not value:
+            raise KeyMaterialError(f"the subject part {piece.strip()!r} is not NAME=value",
+                                   hint="give a bare name, CN=svc-app,O=Example or /CN=svc-app/O=Example")
+        if name.lower() not in known:
+            raise KeyMaterialError(f"the subject attribute {name!r} is not one oktatool writes",
+                                   hint=f"use {', '.join(SUBJECT_ATTRIBUTES)}")
+        pairs.append((known[name.lower()], value))
+    return pairs
+
+
+def _subject_name(text: str) -> x509.Name:
+    attributes = []
+    for name, value in parse_subject(text):
+        if name == "CN" and len(value) > _CN_MAX:
+            raise KeyMaterialError(f"the certificate common name must be 1 to {_CN_MAX} characters "
+                                   f"(this one has {len(value)})", hint="give a shorter subject")
+        if name == "C" and len(value) != 2:
+            raise KeyMaterialError(f"the country (C) is a two-letter code, not {value!r}", hint="for example C=US")
+        attributes.append(x509.NameAttribute(SUBJECT_ATTRIBUTES[name], value))
+    return x509.Name(attributes)
 
 
 def _private(material: Material, fmt: str) -> PrivateKey:
@@ -63,8 +128,11 @@ def _cert_hash(key: PrivateKey) -> hashes.SHA256 | hashes.SHA384 | hashes.SHA512
     return hashes.SHA256()
 
 
-def self_signed_cert(material: Material, *, common_name: str, days: int, now: datetime | None = None) -> str:
-    """Return a self-signed X.509 v3 certificate PEM for an RSA, EC, Ed25519 or Ed448 private key."""
+def self_signed_cert(material: Material, *, subject: str, days: int, now: datetime | None = None) -> str:
+    """Return a self-signed X.509 v3 certificate PEM for an RSA, EC, Ed25519 or Ed448 private key.
+
+    ``subject`` is read by ``parse_subject`` (a bare name is the common name).
+    """
     key = _private(material, "cert")
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
                       | ed448.Ed448PrivateKey):
@@ -72,11 +140,10 @@ def self_signed_cert(material: Material, *, common_name: str, days: int, now: da
                                hint="certificates are made for RSA, EC, Ed25519 and Ed448 keys")
     if not 1 <= days <= MAX_CERT_DAYS:
         raise KeyMaterialError(f"certificate validity must be 1 to {MAX_CERT_DAYS} days, not {days}")
-    if not 1 <= len(common_name) <= _CN_MAX:
-        raise KeyMaterialError(f"the certificate common name must be 1 to {_CN_MAX} characters "
-                               f"(this one has {len(common_name)})", hint="give a shorter subject")
+    if not subject.strip():
+        raise KeyMaterialError("the certificate subject is empty", hint="give a name, or leave out the subject")
+    name = _subject_name(subject)
     start = (now or datetime.now(UTC)).replace(microsecond=0)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     public = key.public_key()
     builder = (
         x509.CertificateBuilder()

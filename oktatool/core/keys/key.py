@@ -82,8 +82,17 @@ class KeySpec:
     crv: str | None = None
     use: str | None = None
     alg: str | None = None
-    kid_mode: str = "thumbprint"
+    #: None: the default for the type (``default_kid_mode``)
+    kid_mode: str | None = None
     kid: str | None = None
+
+
+def default_kid_mode(kty: str) -> str:
+    """Return the kid mode a new key gets when none is asked: random for oct, the thumbprint otherwise.
+
+    A thumbprint of a shared secret is an unsalted hash of it, and a kid travels in every JWT header.
+    """
+    return "random" if kty == "oct" else "thumbprint"
 
 
 class Key:
@@ -256,7 +265,7 @@ class Key:
         if fmt == "jwk":
             return dumps_pretty(self.to_dict(private=True))
         if fmt == "jwk-public":
-            return dumps_pretty(self.to_dict(private=False))
+            return dumps_pretty(self.okta_public_dict())
         if fmt == "jwks":
             return dumps_pretty({"keys": [self.to_dict(private=True)]})
         if fmt == "jwks-public":
@@ -267,8 +276,10 @@ class Key:
             return pem_traditional(self._material)
         if fmt == "pem-public":
             return pem_spki(self._material)
-        cn = subject or self.kid or self.thumbprint()
-        return self_signed_cert(self._material, common_name=cn, days=days, now=now)
+        if subject is None:
+            # a kid is a name, never a subject to parse
+            subject = "CN=" + (self.kid or self.thumbprint()).replace("\\", "\\\\").replace(",", "\\,")
+        return self_signed_cert(self._material, subject=subject, days=days, now=now)
 
 
 # ---- generation ------------------------------------------------------------------------------------------
@@ -311,7 +322,7 @@ def _kid_for(spec: KeySpec, now: datetime | None) -> KidValue:
         if not spec.kid.strip():
             raise KeyMaterialError("the custom kid is empty", hint="give a kid, or choose another kid mode")
         return spec.kid
-    mode = spec.kid_mode
+    mode = spec.kid_mode or default_kid_mode(spec.kty)
     if mode not in KID_MODES:
         raise KeyMaterialError(f"unknown kid mode {mode!r}", hint=f"choose one of {', '.join(KID_MODES)}")
     if mode == "custom":

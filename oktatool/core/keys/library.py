@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from oktatool.core.encoding import dumps_pretty
 from oktatool.core.errors import BadInputError, SecretStoreError
 from oktatool.core.files import write_atomic
 
@@ -117,8 +118,8 @@ class KeyLibrary:
             if not overwrite and any(e.name == clean for e in entries):
                 raise BadInputError(f"a key called {clean!r} is already in the library",
                                     hint="choose another name, or delete the old key first")
-            self.store.set(ENTRY_PREFIX + clean, key.export("jwk" if key.is_private or key.is_symmetric
-                                                             else "jwk-public"))
+            # the key as it is (jwk-public would add the use and alg Okta wants)
+            self.store.set(ENTRY_PREFIX + clean, dumps_pretty(key.to_dict(private=key.is_private or key.is_symmetric)))
             entry = LibraryEntry.of(clean, key)
             self._write([e for e in entries if e.name != clean] + [entry])
         return entry

@@ -1,20 +1,21 @@
-"""One output of the Keys tab: a title, where it goes, the text, and Copy / Save buttons."""
+"""A titled text output with Copy and Save: where it goes, the text, and a message line kept for the outcome."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oktatool.core.errors import OktaToolError
+from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import tone_style
 
 
 class OutputPane(QFrame):
-    """Shows one export of the current key; private panes save files readable by the owner only."""
+    """Shows one text output (an export); a private one is copied as a secret and saved owner-only."""
 
     #: a file was written (its path)
     saved = Signal(str)
@@ -45,7 +46,6 @@ class OutputPane(QFrame):
         if suffix.endswith(".pem"):
             # PEM lines are 64 characters; wrapped at a pane's width they break raggedly mid-line.
             self.view.setLineWrapMode(CodeView.LineWrapMode.NoWrap)
-        self.view.setPlaceholderText("Generate or import a key")
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
         self.copy_button = QPushButton("Copy")
@@ -56,10 +56,10 @@ class OutputPane(QFrame):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
-        self.status = QLabel()
-        self.status.setObjectName("paneStatus")
-        buttons.addWidget(self.status)
         layout.addLayout(buttons)
+        self.status = MessageLine(1)
+        self.status.setObjectName("paneStatus")
+        layout.addWidget(self.status)
         self.copy_button.clicked.connect(self.copy)
         self.save_button.clicked.connect(self.ask_and_save)
         self.set_text(None)
@@ -76,19 +76,20 @@ class OutputPane(QFrame):
     def set_text(self, text: str | None, note: str | None = None) -> None:
         """Show ``text`` (None: nothing to show, ``note`` says why)."""
         self.view.setPlainText(text or "")
-        self.view.setPlaceholderText(note or "Generate or import a key")
+        self.view.setPlaceholderText(note or "")
         self.copy_button.setEnabled(bool(text))
         self.save_button.setEnabled(bool(text))
-        self.status.clear()
+        self.status.clear_message()
 
     def text(self) -> str:
         """Return the text shown."""
         return self.view.toPlainText()
 
     def copy(self) -> None:
-        """Put the text on the clipboard."""
-        QGuiApplication.clipboard().setText(self.text())
-        self.status.setText("Copied")
+        """Put the text on the clipboard (a private text as a secret, cleared after 30 s)."""
+        copy_text(self.text(), secret=self.private)
+        self.status.show_message("Copied; it leaves the clipboard in 30 s" if self.private else "Copied",
+                                 "good", timeout_ms=6000)
 
     def ask_and_save(self) -> None:
         """Ask where to save and write the file."""
@@ -105,8 +106,9 @@ class OutputPane(QFrame):
         try:
             write_file(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), private=self.private)
         except OktaToolError as exc:
-            self.status.setText(exc.description)
+            self.status.show_message(exc.description, "error")
             return False
-        self.status.setText(f"Saved {path.name}" + (" (owner only)" if self.private else ""))
+        self.status.show_message(f"Saved {path.name}" + (" (owner only)" if self.private else ""), "good",
+                                 timeout_ms=6000)
         self.saved.emit(str(path))
         return True

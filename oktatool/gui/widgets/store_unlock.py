@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from oktatool.core.errors import SecretStoreError
 from oktatool.gui import tasks
+from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -15,8 +17,29 @@ if TYPE_CHECKING:
     from oktatool.core.store.secrets import SecretStore
 
 
+def passphrase_strength(text: str) -> tuple[str, str]:
+    """Return (tone, hint) for a new passphrase: a rough guessing-effort estimate from length and variety.
+
+    Counts bits as length × log2(alphabet in use); a repeated or single-class short text scores low.
+    """
+    if not text:
+        return "", ""
+    alphabet = 0
+    alphabet += 26 if any(c.islower() for c in text) else 0
+    alphabet += 26 if any(c.isupper() for c in text) else 0
+    alphabet += 10 if any(c.isdigit() for c in text) else 0
+    alphabet += 33 if any(not c.isalnum() for c in text) else 0
+    distinct = len(set(text))
+    bits = min(len(text), distinct * 2) * math.log2(max(alphabet, 2))
+    if bits < 45:
+        return "error", f"Weak: easy to guess ({len(text)} characters). Use a longer phrase of several words."
+    if bits < 70:
+        return "warn", "Fair: a few more words would make it much harder to guess."
+    return "good", "Strong."
+
+
 class PassphraseDialog(QDialog):
-    """Ask for a passphrase; ``confirm`` adds a repeat field (choosing a new one)."""
+    """Ask for a passphrase; ``confirm`` adds a repeat field and a strength hint (choosing a new one)."""
 
     def __init__(self, title: str, explanation: str, *, confirm: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,17 +58,28 @@ class PassphraseDialog(QDialog):
             self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
             form.addRow("Repeat", self.repeat)
         layout.addLayout(form)
+        self.strength = MessageLine(2)
+        self.strength.setObjectName("strengthHint")
+        layout.addWidget(self.strength)
+        self.strength.setVisible(confirm)
+        if confirm:
+            self.passphrase.textChanged.connect(self._show_strength)
         self.error = QLabel()
         self.error.setObjectName("fieldError")
         self.error.setStyleSheet(tone_style("error"))
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                                  | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
+
+    def _show_strength(self, text: str) -> None:
+        kind, hint = passphrase_strength(text)
+        self.strength.show_message(hint, kind or "info", timeout_ms=0)
 
     def show_error(self, text: str) -> None:
         """Show ``text`` under the fields."""

@@ -8,7 +8,7 @@ from oktatool.core.errors import OktaToolError
 
 #: (light scheme, dark scheme) colours by meaning
 _TONES = {"error": ("#c62828", "#ff8a80"), "good": ("#2e7d32", "#81c784"), "secret": ("#c62828", "#ff8a80"),
-          "warn": ("#9a5b00", "#ffcc80")}
+          "warn": ("#9a5b00", "#ffb74d")}
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -18,7 +18,7 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 def tone(kind: str) -> str:
-    """Return the colour for ``kind`` (error, good, secret) in the current scheme."""
+    """Return the colour for ``kind`` (error, good, secret, warn) in the current scheme."""
     light, dark = _TONES[kind]
     return dark if is_dark() else light
 

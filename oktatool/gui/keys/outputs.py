@@ -1,0 +1,338 @@
+"""The Keys tab's outputs: one large viewer, the output chosen from a labelled list, Copy and Save.
+
+Every list entry says where its text goes ("paste into Okta: Add key", "keep secret", …). Beside the list,
+the panel says which keys Okta takes for a client assertion and whether the current one is such a key
+(the preflight's rules, ``okta_key_problem``); a key Okta refuses loses the green "paste into Okta" label.
+The private PEM is encrypted only on request, with a passphrase typed twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.core.errors import OktaToolError
+from oktatool.gui import tasks
+from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
+from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.store_unlock import PassphraseDialog
+from oktatool.gui.widgets.tones import tone, tone_style
+
+if TYPE_CHECKING:
+    from oktatool.core.keys.key import Key
+    from oktatool.gui.widgets.message_line import MessageLine
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """One output: export format, title, where it goes, private or not, file suffix, meant for Okta."""
+
+    fmt: str
+    title: str
+    where: str
+    private: bool
+    suffix: str
+    for_okta: bool = False
+
+
+OUTPUTS = (
+    OutputSpec("jwks-public", "Okta JWKS", "paste into Okta: Add key", False, ".jwks.json", True),
+    OutputSpec("jwk-public", "Public JWK", "paste into Okta: Add key", False, ".public.jwk.json", True),
+    OutputSpec("jwk", "Private JWK", "keep secret", True, ".private.jwk.json"),
+    OutputSpec("jwks", "Private JWKS", "keep secret: the key pair set", True, ".private.jwks.json"),
+    OutputSpec("pem-public", "Public PEM", "share with verifiers", False, ".public.pem"),
+    OutputSpec("pem", "Private PEM", "keep secret", True, ".private.pem"),
+    OutputSpec("cert", "Certificate", "self-signed X.509, shareable", False, ".crt.pem"),
+)
+SPECS = {spec.fmt: spec for spec in OUTPUTS}
+NOT_FOR_OKTA = "not for Okta client assertions"
+
+#: each output's text, or why there is none
+Exports = dict[str, tuple[str | None, str | None]]
+
+
+def export_one(key: Key, spec: OutputSpec) -> tuple[str | None, str | None]:
+    """Return one output's text for ``key``, or why there is none (runs in the executor)."""
+    if spec.private and not key.is_private:
+        return None, "This is a public key: there is no private part to show."
+    try:
+        return key.export(spec.fmt), None
+    except OktaToolError as exc:
+        return None, exc.description
+
+
+async def export_all(key: Key) -> Exports:
+    """Return every output's text for ``key``, one executor job per format (the GUI thread runs between)."""
+    return {spec.fmt: await tasks.run_blocking(export_one, key, spec) for spec in OUTPUTS}
+
+
+def okta_verdict(key: Key) -> tuple[bool, str]:
+    """Return (Okta takes it, one sentence saying so) for ``key`` as a client assertion key."""
+    from oktatool.core.jose.assertion import assertion_alg, okta_key_problem
+
+    problem = okta_key_problem(key)
+    if problem is None:
+        return True, f"This key: Okta takes it (signs with {assertion_alg(key)})."
+    return False, f"This key: Okta won't take it: {problem.problem}. Fix: {problem.fix}."
+
+
+def okta_accepts_text() -> str:
+    """Say which keys Okta takes for a client assertion (from the preflight's list)."""
+    from oktatool.core.jose.assertion import OKTA_ASSERTION_ALGS
+
+    return f"Okta takes client assertion keys for {', '.join(OKTA_ASSERTION_ALGS)} (use sig or none)."
+
+
+class OutputsPanel(QWidget):
+    """The labelled list of outputs, the viewer of the chosen one, and its Copy / Save buttons."""
+
+    def __init__(self, messages: MessageLine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.messages = messages
+        self.key: Key | None = None
+        self.exports: Exports = {}
+        self.file_stem = "key"
+        self.okta_ok = True
+        self.verdict = ""
+        self.pem_encrypted = False
+        self.pem_request = tasks.LatestRequest()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._build_list(), 0)
+        layout.addLayout(self._build_viewer(), 1)
+        self.list.setCurrentRow(0)
+
+    # --- construction ---------------------------------------------------------------------------------
+
+    def _build_list(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        self.list = QListWidget()
+        self.list.setObjectName("outputList")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.labels: dict[str, QLabel] = {}
+        for spec in OUTPUTS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, spec.fmt)
+            item.setToolTip(f"{spec.title}: {spec.where}")
+            label = QLabel()
+            label.setObjectName(f"output_{spec.fmt.replace('-', '_')}")
+            label.setContentsMargins(6, 3, 6, 3)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            self.labels[spec.fmt] = label
+            self.list.addItem(item)
+            self.list.setItemWidget(item, label)
+        self._paint_labels()
+        self.list.currentRowChanged.connect(lambda _row: self._paint_labels())
+        column.addWidget(self.list, 1)
+        self.list.setFixedWidth(max(self.fontMetrics().horizontalAdvance("M" * 16), 190))
+        return column
+
+    def _build_viewer(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        header = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("outputTitle")
+        self.where = QLabel()
+        self.where.setObjectName("whereLabel")
+        self.where.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        header.addWidget(self.title)
+        header.addWidget(self.where, 1)
+        self.encrypt_button = QPushButton("Encrypt…")
+        self.encrypt_button.setToolTip("Encrypt the private PEM (PKCS#8) with a passphrase you type twice")
+        self.plain_button = QPushButton("Remove passphrase")
+        self.copy_button = QPushButton("Copy")
+        self.save_button = QPushButton("Save…")
+        for button in (self.encrypt_button, self.plain_button, self.copy_button, self.save_button):
+            header.addWidget(button)
+        column.addLayout(header)
+        # what Okta takes, and whether this key is such a key: two lines kept, so the viewer never moves
+        self.okta_note = QLabel(okta_accepts_text())
+        self.okta_note.setObjectName("oktaNote")
+        self.okta_note.setWordWrap(True)
+        self.okta_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.okta_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.okta_note.setFixedHeight(self.okta_note.fontMetrics().lineSpacing() * 2 + 4)
+        column.addWidget(self.okta_note)
+        self.view = CodeView()
+        self.view.setObjectName("outputView")
+        self.view.setPlaceholderText("Generate or import a key")
+        column.addWidget(self.view, 1)
+        self.copy_button.clicked.connect(self.copy)
+        self.save_button.clicked.connect(self.ask_and_save)
+        self.encrypt_button.clicked.connect(lambda: self.pem_request.start(self._encrypt_pem()))
+        self.plain_button.clicked.connect(lambda: self.pem_request.start(self._plain_pem()))
+        return column
+
+    def _paint_labels(self) -> None:
+        current = self.list.currentRow()
+        highlighted = self.palette().color(QPalette.ColorRole.HighlightedText).name()
+        for index, spec in enumerate(OUTPUTS):
+            kind, where = self._where(spec)
+            colour = highlighted if index == current else tone(kind)  # readable on the selection colour
+            self.labels[spec.fmt].setText(f"<b>{spec.title}</b><br><span style='color:{colour}'>{where}</span>")
+            item = self.list.item(OUTPUTS.index(spec))
+            item.setSizeHint(self.labels[spec.fmt].sizeHint() + QSize(0, 2))
+        if hasattr(self, "view"):
+            self._paint_note()
+            self._show_current()
+
+    def _paint_note(self) -> None:
+        if not self.verdict:
+            return
+        colour = tone("good" if self.okta_ok else "warn")
+        shown = self.verdict.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self.okta_note.setText(f"{okta_accepts_text()} <span style='color:{colour}'>{shown}</span>")
+        self.okta_note.setToolTip(f"{okta_accepts_text()} {self.verdict}")
+
+    def _where(self, spec: OutputSpec) -> tuple[str, str]:
+        if spec.private:
+            return "secret", spec.where
+        if spec.for_okta and not self.okta_ok:
+            return "warn", NOT_FOR_OKTA
+        return "good", spec.where
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the labels when the scheme switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_labels()
+
+    # --- the shown output -------------------------------------------------------------------------------
+
+    def current_spec(self) -> OutputSpec:
+        """Return the output chosen in the list."""
+        row = self.list.currentRow()
+        return OUTPUTS[row if 0 <= row < len(OUTPUTS) else 0]
+
+    def select(self, fmt: str) -> None:
+        """Show the output ``fmt``."""
+        self.list.setCurrentRow(OUTPUTS.index(SPECS[fmt]))
+
+    def _show_header(self) -> None:
+        spec = self.current_spec()
+        kind, where = self._where(spec)
+        if spec.fmt == "pem" and self.pem_encrypted:
+            where += " · encrypted with your passphrase"
+        self.title.setText(f"<b>{spec.title}</b>")
+        self.where.setText(where)
+        self.where.setStyleSheet(tone_style(kind, bold=True))
+
+    def _show_current(self) -> None:
+        spec = self.current_spec()
+        text, note = self.exports.get(spec.fmt, (None, None))
+        self._show_header()
+        if spec.fmt.endswith("pem") or spec.fmt == "cert":
+            # PEM lines are 64 characters: they fit the viewer; wrapped they would break raggedly
+            self.view.setLineWrapMode(CodeView.LineWrapMode.NoWrap)
+        else:
+            self.view.setLineWrapMode(CodeView.LineWrapMode.WidgetWidth)
+        self.view.setPlainText(text or "")
+        self.view.setPlaceholderText(note or "Generate or import a key")
+        self.copy_button.setEnabled(bool(text))
+        self.save_button.setEnabled(bool(text))
+        can_encrypt = spec.fmt == "pem" and bool(text) and self.key is not None and self.key.is_private
+        self.encrypt_button.setVisible(can_encrypt and not self.pem_encrypted)
+        self.plain_button.setVisible(can_encrypt and self.pem_encrypted)
+
+    def set_key(self, key: Key, exports: Exports) -> None:
+        """Show ``key``'s outputs (the chosen output stays chosen)."""
+        self.pem_request.cancel()
+        self.key = key
+        self.exports = dict(exports)
+        self.pem_encrypted = False
+        self.file_stem = (key.kid or key.thumbprint())[:40].replace("/", "_").replace("\\", "_")
+        self.okta_ok, self.verdict = okta_verdict(key)
+        self._paint_labels()
+
+    def text(self, fmt: str | None = None) -> str:
+        """Return the text of output ``fmt`` (default: the shown one); "" when there is none."""
+        return self.exports.get(fmt or self.current_spec().fmt, (None, None))[0] or ""
+
+    # --- copy and save ------------------------------------------------------------------------------------
+
+    def copy(self) -> None:
+        """Put the shown output on the clipboard (a private one is cleared from it after 30 s)."""
+        spec = self.current_spec()
+        text = self.text()
+        if not text:
+            return
+        copy_text(text, secret=spec.private)
+        extra = f"; it leaves the clipboard in {SECRET_CLEAR_MS // 1000} s" if spec.private else ""
+        self.messages.show_message(f"Copied the {spec.title.lower()}{extra}.", "good")
+
+    def ask_and_save(self) -> None:
+        """Ask where to save the shown output and write it."""
+        spec = self.current_spec()
+        if not self.text():
+            return
+        suggested = str(Path.home() / f"{self.file_stem}{spec.suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, f"Save the {spec.title.lower()}", suggested)
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        """Write the shown output to ``path`` (mode 0600 when private); say what happened."""
+        from oktatool.core.files import write_file
+
+        spec = self.current_spec()
+        text = self.text()
+        try:
+            write_file(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"), private=spec.private)
+        except OktaToolError as exc:
+            self.messages.show_message(f"Not saved: {exc.description}", "error")
+            return False
+        self.messages.show_message(f"Saved {path.name}" + (" (owner only)" if spec.private else ""), "good")
+        return True
+
+    # --- the private PEM's passphrase ---------------------------------------------------------------------
+
+    async def _encrypt_pem(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        generation = self.pem_request.generation
+        dialog = PassphraseDialog("Encrypt the private PEM",
+                                  "Type a passphrase twice. Whoever opens the PEM needs it; nobody can recover "
+                                  "it for you.", confirm=True, parent=self)
+        if await tasks.dialog_result(dialog) != QDialog.DialogCode.Accepted.value:
+            return
+        passphrase = dialog.value()
+        try:
+            text = await tasks.run_blocking(key.export, "pem", passphrase=passphrase)
+        except OktaToolError as exc:
+            self.messages.show_message(f"Not encrypted: {exc.description}", "error")
+            return
+        if self.pem_request.is_current(generation) and key is self.key:
+            self.exports["pem"] = (text, None)
+            self.pem_encrypted = True
+            self._show_current()
+            self.messages.show_message("The private PEM is encrypted (PKCS#8) with your passphrase.", "good")
+
+    async def _plain_pem(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        generation = self.pem_request.generation
+        text, note = await tasks.run_blocking(export_one, key, SPECS["pem"])
+        if self.pem_request.is_current(generation) and key is self.key:
+            self.exports["pem"] = (text, note)
+            self.pem_encrypted = False
+            self._show_current()

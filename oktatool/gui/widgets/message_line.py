@@ -1,0 +1,81 @@
+"""A message line that keeps its space: fixed height, never widens the window, clears itself when stale.
+
+Put one where a panel reports what happened ("Saved … (owner only)", "Copied", an import error). The
+line is always laid out, empty or not, so a message never pushes the widgets below it; long text wraps
+into the lines kept for it (the whole text is also the tooltip). ``show_message`` takes a ``timeout_ms``
+after which the message goes; ``clear`` drops it at once (e.g. when the profile it speaks of changes).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from oktatool.gui.widgets.tones import tone_style
+
+#: how long a confirmation ("Copied", "Saved …") stays; errors stay until the next action
+DEFAULT_INFO_TIMEOUT_MS = 6000
+
+
+class MessageLine(QLabel):
+    """A label of fixed height (``lines`` text lines) whose width follows its layout, not its text."""
+
+    def __init__(self, lines: int = 2, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+        self.kind = ""
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Ignored: the text never asks for more width, so a long message cannot widen the window.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(0)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear_message)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        margins = self.contentsMargins()
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines + margins.top() + margins.bottom() + 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the height right when the font changes, and the colour when the scheme does."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
+        elif event.type() == QEvent.Type.PaletteChange and self.kind:
+            self._paint()
+
+    def _paint(self) -> None:
+        style = tone_style(self.kind) if self.kind not in ("", "info") else ""
+        if style != self.styleSheet():  # setting a style sheet changes the palette: only when it differs
+            self.setStyleSheet(style)
+
+    def show_message(self, text: str, kind: str = "info", *, timeout_ms: int | None = None) -> None:
+        """Show ``text``; ``kind`` is info, good, warn or error (coloured); gone after ``timeout_ms``.
+
+        Without a timeout, errors stay and the rest go after DEFAULT_INFO_TIMEOUT_MS; 0 means stay.
+        """
+        self.kind = kind
+        self._paint()
+        self.setText(text)
+        self.setToolTip(text)
+        if timeout_ms is None and kind != "error":
+            timeout_ms = DEFAULT_INFO_TIMEOUT_MS
+        if not timeout_ms:
+            self._timer.stop()
+        else:
+            self._timer.start(timeout_ms)
+
+    def clear_message(self) -> None:
+        """Drop the message (the space stays)."""
+        self._timer.stop()
+        self.kind = ""
+        self.setText("")
+        self.setToolTip("")
+        self._paint()
+
+    def message(self) -> str:
+        """Return the message shown ("" when none)."""
+        return self.text()

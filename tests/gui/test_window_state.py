@@ -1,0 +1,93 @@
+"""The window keeps its state through a crash: geometry and tab are saved (debounced) as they change."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.settings import load_settings
+from oktatool.gui.main_window import MIN_HEIGHT, MIN_WIDTH, STATE_SAVE_DELAY_MS, MainWindow
+from tests.conftest import REPO_ROOT
+
+# Runs the real oktatool window; once it started, a "user" resizes it and switches tab, then it waits to
+# be killed. Nothing of oktatool's is replaced: start() is wrapped only to schedule the user's actions.
+_DRIVER = """
+import sys
+from PySide6.QtCore import QTimer
+from oktatool.gui import main_window
+
+original = main_window.MainWindow.start
+
+def start(self, **options):
+    original(self, **options)
+    QTimer.singleShot(300, lambda: (self.resize(800, 555), self.show_tab("jwt")))
+    QTimer.singleShot(300 + {delay} * 3, lambda: print("acted", flush=True))
+
+main_window.MainWindow.start = start
+from oktatool.cli import main
+sys.exit(main([]))
+"""
+
+
+def _run_and_kill(home: Path, delay_ms: int) -> dict[str, Any]:
+    env = dict(os.environ, OKTATOOL_HOME=str(home), QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    process = subprocess.Popen([sys.executable, "-c", _DRIVER.format(delay=delay_ms)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 60
+        line = ""
+        while time.monotonic() < deadline and "acted" not in line:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+        assert "acted" in line, process.stderr.read() if process.poll() is not None else "no answer"
+        process.send_signal(signal.SIGKILL)  # no closeEvent, no atexit: only what was saved already
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+    settings = AppPaths.resolve(home).settings_file
+    return dict(json.loads(settings.read_text(encoding="utf-8"))["window"])
+
+
+def test_geometry_and_tab_survive_kill_9(tmp_path: Path) -> None:
+    if sys.platform == "win32":  # no SIGKILL there; the debounced save itself is tested below
+        return
+    saved = _run_and_kill(tmp_path, STATE_SAVE_DELAY_MS)
+    assert (saved["height"], saved["tab"]) == (555, "jwt")  # the offscreen screen is 800 px wide
+
+
+def test_window_comes_back_as_saved_and_never_below_its_minimum(qtbot: Any, context: AppContext,
+                                                                 aloop: asyncio.AbstractEventLoop) -> None:
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    window.resize(200, 100)
+    assert (window.width(), window.height()) == (MIN_WIDTH, MIN_HEIGHT)
+    window.resize(800, 570)  # the offscreen screen is 800×600
+    window.show_tab("scopes")
+    before = context.paths.settings_file.read_text(encoding="utf-8") if context.paths.settings_file.exists() else ""
+    qtbot.wait(STATE_SAVE_DELAY_MS // 5)  # debounced: nothing written while the user is still dragging
+    now = context.paths.settings_file.read_text(encoding="utf-8") if context.paths.settings_file.exists() else ""
+    assert now == before
+    qtbot.waitUntil(lambda: load_settings(context.paths.settings_file).settings.window.height == 570, timeout=5000)
+    saved = load_settings(context.paths.settings_file).settings.window
+    assert (saved.width, saved.height, saved.tab) == (800, 570, "scopes")
+    again = MainWindow(AppContext(context.paths, type(context.settings)(context.paths.settings_file)))
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (800, 570)
+    assert again.tabs.currentWidget() is again.pages["scopes"]
