@@ -104,7 +104,7 @@ def test_cancelling_keeps_the_store_locked(qtbot: Any, isolated_home: Path,
 
 
 def test_choosing_a_weak_passphrase_shows_the_reason(qtbot: Any) -> None:
-    dialog = PassphraseDialog("t", "x", confirm=True)
+    dialog = PassphraseDialog("t", "x", confirm=True, refuse_weak=True)
     qtbot.addWidget(dialog)
     assert dialog.repeat is not None
     for weak, reason in (("short", "use at least 10"), ("password123", "most common"), ("1234567890", "run")):
@@ -114,6 +114,17 @@ def test_choosing_a_weak_passphrase_shows_the_reason(qtbot: Any) -> None:
         assert dialog.result() == 0 and reason in dialog.error.text() and dialog.error.isVisibleTo(dialog)
     dialog.passphrase.setText("correct horse battery")
     dialog.repeat.setText("correct horse battery")
+    dialog._check()
+    assert dialog.result() == 1
+
+
+def test_a_pem_passphrase_is_hinted_not_refused(qtbot: Any) -> None:
+    dialog = PassphraseDialog("t", "x", confirm=True)  # a file's passphrase: the user's call
+    qtbot.addWidget(dialog)
+    assert dialog.repeat is not None
+    dialog.passphrase.setText("short")
+    dialog.repeat.setText("short")
+    assert dialog.strength.message()
     dialog._check()
     assert dialog.result() == 1
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from oktatool.core.errors import SecretStoreError
 from oktatool.gui import tasks
 from oktatool.gui.widgets.message_line import MessageLine
-from oktatool.gui.widgets.tones import plain_message, tone_style
+from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
@@ -39,10 +39,16 @@ def passphrase_strength(text: str) -> tuple[str, str]:
 
 
 class PassphraseDialog(QDialog):
-    """Ask for a passphrase; ``confirm`` adds a repeat field and a strength hint (choosing a new one)."""
+    """Ask for a passphrase; ``confirm`` adds a repeat field and a strength hint (choosing a new one).
 
-    def __init__(self, title: str, explanation: str, *, confirm: bool, parent: QWidget | None = None) -> None:
+    ``refuse_weak`` refuses a trivially weak new passphrase with the reason (the secret store's, which guards
+    every key); elsewhere (a PEM file's) the strength is a hint and the choice the user's.
+    """
+
+    def __init__(self, title: str, explanation: str, *, confirm: bool, refuse_weak: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.refuse_weak = refuse_weak
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         self.explanation = QLabel(explanation)
@@ -64,11 +70,8 @@ class PassphraseDialog(QDialog):
         self.strength.setVisible(confirm)
         if confirm:
             self.passphrase.textChanged.connect(self._show_strength)
-        self.error = QLabel()
+        self.error = MessageLine(2)  # space kept: a refusal never makes the dialog grow
         self.error.setObjectName("fieldError")
-        self.error.setStyleSheet(tone_style("error"))
-        self.error.setWordWrap(True)
-        self.error.hide()
         layout.addWidget(self.error)
         self.buttons = buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                                   | QDialogButtonBox.StandardButton.Cancel)
@@ -83,8 +86,7 @@ class PassphraseDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         """Show ``text`` under the fields."""
-        self.error.setText(text)
-        self.error.show()
+        self.error.show_message(text, "error")
 
     def _check(self) -> None:
         if not self.passphrase.text():
@@ -93,7 +95,7 @@ class PassphraseDialog(QDialog):
         if self.repeat is not None and self.repeat.text() != self.passphrase.text():
             self.show_error("The two passphrases differ; type them again.")
             return
-        if self.repeat is not None:  # choosing a new one: refuse a trivially weak passphrase, saying why
+        if self.repeat is not None and self.refuse_weak:  # a new store passphrase: refuse a trivial one, saying why
             from oktatool.core.store.secrets import passphrase_problem
 
             problem = passphrase_problem(self.passphrase.text())
@@ -124,7 +126,7 @@ async def ready_store(context: AppContext, parent: QWidget) -> SecretStore | Non
     )
     while True:
         dialog = PassphraseDialog("Unlock the secret store" if not new else "Protect the secret store",
-                                  explanation, confirm=new, parent=parent)
+                                  explanation, confirm=new, refuse_weak=new, parent=parent)
         if await tasks.dialog_result(dialog) != QDialog.DialogCode.Accepted.value:
             return None
         try:
