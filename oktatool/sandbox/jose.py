@@ -14,6 +14,27 @@ from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 ALLOWED_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
 #: how far a client's clock may run ahead of the sandbox's before iat counts as "in the future"
 CLOCK_SKEW_SECONDS = 60
+#: the largest RSA modulus the sandbox registers and verifies: OpenSSL verifies nothing larger
+RSA_MAX_BITS = 16384
+#: the smallest RSA modulus it registers (Okta and keygen start at 2048)
+RSA_MIN_BITS = 2048
+
+
+def _registry(algorithms: tuple[str, ...]) -> jws.JWSRegistry:
+    """A JWS registry whose size limits fit every key the sandbox registers.
+
+    joserfc's defaults (a 512-byte header, a 1,024-byte signature) refuse a DPoP proof that carries an RSA
+    JWK in its header (Okta's Python SDK signs with RSA-3072, the Node SDK with RSA-2048) and any RSA
+    signature above 6,144 bits, which Okta accepts. Sized for RSA_MAX_BITS: the header holds a JWK whose
+    modulus is 2,731 base64url characters, and the signature is 2,048 bytes (2,731 characters).
+    """
+    registry = jws.JWSRegistry(algorithms=list(algorithms))
+    registry.max_header_length = 8192
+    registry.max_signature_length = 4096
+    return registry
+
+
+_PARSE_REGISTRY = _registry(ALLOWED_ALGS)
 
 
 @dataclass(frozen=True)
@@ -28,7 +49,7 @@ class CompactJwt:
 def parse_jwt(token: str) -> CompactJwt:
     """Split a compact JWS with JSON object header and claims; raise ValueError when it is not one."""
     try:
-        compact = jws.extract_compact(token.encode("ascii"))
+        compact = jws.extract_compact(token.encode("ascii"), registry=_PARSE_REGISTRY)
         header = dict(compact.headers())
         claims = json.loads(compact.payload)
     except (JoseError, UnicodeError, ValueError, TypeError) as exc:
@@ -48,6 +69,10 @@ def public_key(jwk: dict[str, Any]) -> RSAKey | ECKey:
         raise ValueError("the key cannot be imported") from exc
     if not isinstance(key, RSAKey | ECKey):
         raise ValueError("not an RSA or EC key")
+    if isinstance(key, RSAKey):
+        bits = key.public_key.key_size
+        if not RSA_MIN_BITS <= bits <= RSA_MAX_BITS:
+            raise ValueError(f"an RSA key of {bits} bits (the sandbox takes {RSA_MIN_BITS} to {RSA_MAX_BITS})")
     return key
 
 
@@ -58,7 +83,7 @@ def signature_valid(token: CompactJwt, jwk: dict[str, Any], alg: str) -> bool:
     material = {name: value for name, value in jwk.items() if name not in ("alg", "use", "key_ops")}
     try:
         key = public_key(material)
-        jws.deserialize_compact(token.raw, key, algorithms=[alg])
+        jws.deserialize_compact(token.raw, key, registry=_registry((alg,)))
     except (JoseError, ValueError):
         return False
     return True

@@ -126,8 +126,9 @@ class SandboxOrg:
             store.add_role(app, "SUPER_ADMIN")
         store.add_app(label="Example Web App", application_type="web",
                       grant_types=["authorization_code"], auth_method="client_secret_basic")
-        store.add_app(label="Example Bookmark", application_type="browser", grant_types=[],
-                      auth_method="none", sign_on_mode="BOOKMARK", name="bookmark")
+        bookmark = store.add_app(label="Example Bookmark", application_type="browser", grant_types=[],
+                                 auth_method="none", sign_on_mode="BOOKMARK", name="bookmark")
+        bookmark.app_settings = {"requestIntegration": False, "url": "https://example.com/bookmark.htm"}
         return app
 
     @staticmethod
