@@ -23,12 +23,17 @@ TOKEN_LIFETIME_SECONDS = 3600
 SERVICE_APP_LABEL = "oktatool sandbox service app"
 
 
+FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate")
+
+
 @dataclass(frozen=True)
 class Fault:
     """Misbehaviour for testing a client's error handling, on requests whose path starts with ``path``.
 
-    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset) or
-    "status" (answer ``status`` with Okta's error body); ``times`` limits how many requests it hits.
+    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset),
+    "status" (answer ``status`` with Okta's error body), "slow" (send the answer's body one byte every
+    ``seconds``, 1 by default) or "truncate" (send half the body that Content-Length promises, then close);
+    ``times`` limits how many requests it hits.
     """
 
     path: str
@@ -38,8 +43,8 @@ class Fault:
     times: int | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ("delay", "reset", "status"):
-            raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset or status")
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}: use {', '.join(FAULT_KINDS)}")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import ssl
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,11 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
         def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             # every hop passes here, redirects included: a server cannot send us to plain http elsewhere
             _refuse_plain_http(request.url or "")
-            return super().send(request, **kwargs)
+            if kwargs.get("stream"):
+                return super().send(request, **kwargs)
+            response = super().send(request, **{**kwargs, "stream": True})
+            read_body(response, _read_seconds(kwargs.get("timeout")), request.url or "")
+            return response
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
             # what requests does on a redirect, minus adding ~/.netrc credentials
@@ -137,6 +142,54 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())
     return session
+
+
+def _read_seconds(timeout: Any) -> float | None:
+    """Return the read part of a requests timeout (a number or a (connect, read) pair), or None."""
+    value = timeout[1] if isinstance(timeout, tuple) else timeout
+    return float(value) if isinstance(value, int | float) else None
+
+
+def read_body(response: requests.Response, seconds: float | None, url: str) -> None:
+    """Read ``response``'s whole body within ``seconds`` of its headers; raise NetworkError when it does not come.
+
+    A per-read timeout never fires on a body that trickles in a byte a second, so the body as a whole has
+    this deadline too. A body cut short of its Content-Length is a NetworkError as well, never a stray
+    urllib3 exception.
+    """
+    from urllib3.exceptions import DecodeError, HTTPError, ProtocolError, ReadTimeoutError
+
+    host = urlsplit(url).netloc or url
+    deadline = None if seconds is None else time.monotonic() + seconds
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)  # one socket read per call (urllib3 >= 2.3)
+    chunks: list[bytes] = []
+    try:
+        while True:
+            chunk = read1(65536, decode_content=True) if read1 else raw.read(1024, decode_content=True)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if deadline is not None and time.monotonic() > deadline:
+                received = sum(len(c) for c in chunks)
+                raise NetworkError(f"{host} did not finish its answer in time ({received:,} bytes in {seconds:g} s)",
+                                   hint="try again; raise --timeout for slow endpoints", code="read_timeout")
+    except (NetworkError, HTTPError, OSError) as exc:
+        response.close()  # the connection is in an unknown state: never reuse it
+        if isinstance(exc, NetworkError):
+            raise
+        if isinstance(exc, ReadTimeoutError):
+            raise NetworkError(f"{host} did not answer in time (read timeout)",
+                               hint="try again; raise --timeout for slow endpoints", code="read_timeout") from None
+        if isinstance(exc, ProtocolError):
+            raise NetworkError(f"the answer from {host} was cut off before its end", hint="try again",
+                               code="truncated_answer") from None
+        if isinstance(exc, DecodeError):
+            raise NetworkError(f"the answer from {host} could not be decompressed", code="bad_answer") from None
+        raise NetworkError(f"reading the answer from {host} failed ({type(exc).__name__})", code="network") from None
+    # what requests' own read leaves behind; the connection goes back to the pool once the body is read
+    response._content = b"".join(chunks)
+    setattr(response, "_content_consumed", True)  # noqa: B010 - a private member types-requests does not declare
 
 
 def explain_network_error(exc: BaseException, url: str) -> NetworkError:
@@ -159,6 +212,9 @@ def explain_network_error(exc: BaseException, url: str) -> NetworkError:
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetworkError(f"{host} did not answer in time (read timeout)",
                             hint="try again; raise --timeout for slow endpoints", code="read_timeout")
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return NetworkError(f"the answer from {host} was cut off before its end", hint="try again",
+                            code="truncated_answer")
     if isinstance(exc, requests.exceptions.ProxyError):
         return NetworkError(f"the proxy refused or failed the connection to {host}",
                             hint="check HTTPS_PROXY / NO_PROXY", code="proxy")
