@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -101,7 +100,7 @@ def run(kills: int, saves: int = 1000, *, unsafe: bool = False, seed: int | None
         for round_no in range(1, kills + 1):
             child = _child(path, round_no, saves, unsafe)
             time.sleep(rng.uniform(0, duration))
-            child.send_signal(signal.SIGKILL)
+            child.kill()  # SIGKILL (TerminateProcess on Windows): no handler, no cleanup
             rest, _ = child.communicate()
             outcome.kills += 1
             reported = [int(line) for line in rest.split() if line.isdigit()]
