@@ -46,4 +46,4 @@ def run_cli(isolated_home: Path) -> CliRunner:
 
     return run
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.figures"]

@@ -12,7 +12,8 @@ import base64
 import json
 import os
 import string
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from oktatool.core.okta.problems import parse_problem
 from oktatool.core.okta.scopes import ScopeCatalog, split_endpoint
 from oktatool.core.okta.tokens import normalize_scopes
 from oktatool.core.store.settings import load_settings, save_settings, settings_from_dict
+from tests.figures import Figures
 
 pytestmark = pytest.mark.slow
 #: cases per parser; OKTATOOL_FUZZ_CASES=5000 for a deeper hunt
@@ -45,6 +47,18 @@ CASES = max(500, int(os.environ.get("OKTATOOL_FUZZ_CASES", "500")))
 fuzz = settings(max_examples=CASES, deadline=None, derandomize=False,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
+
+
+#: cases each parser ran in this session (a passing test means none of them escaped)
+CASES_RUN: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_cases(figures: Figures) -> Iterator[None]:
+    yield
+    if CASES_RUN:
+        figures.add("fuzz", ", ".join(f"{name} {count:,}" for name, count in CASES_RUN.items())
+                    + f" cases ({sum(CASES_RUN.values()):,} in all); escapes: 0 (any escape fails its test)")
 
 
 def no_escape(parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -144,6 +158,7 @@ def jwk_dicts(draw: st.DrawFn) -> dict[str, Any]:
 @fuzz
 @given(jwk_dicts())
 def test_jwk(jwk: dict[str, Any]) -> None:
+    CASES_RUN["JWK"] += 1
     no_escape(load_keys, json.dumps(jwk, allow_nan=True))
 
 
@@ -154,6 +169,7 @@ def test_jwk(jwk: dict[str, Any]) -> None:
     json_values,
 ))
 def test_jwks(document: Any) -> None:
+    CASES_RUN["JWKS"] += 1
     no_escape(load_keys, json.dumps(document, allow_nan=True))
 
 
@@ -164,6 +180,7 @@ def test_jwks(document: Any) -> None:
                  st.text(max_size=2000).map(str.encode)),
        st.none() | st.binary(max_size=8))
 def test_pem_and_der(data: bytes, passphrase: bytes | None) -> None:
+    CASES_RUN["PEM/DER"] += 1
     no_escape(load_keys, data, passphrase=passphrase)
     text = data.decode("utf-8", "replace")
     no_escape(load_keys, text, passphrase=passphrase)
@@ -183,6 +200,7 @@ segment = st.one_of(b64_text, json_values.map(lambda v: b64url(json.dumps(v, all
     st.text(max_size=400),
 ))
 def test_jwt(token: str) -> None:
+    CASES_RUN["JWT"] += 1
     no_escape(decode_token, token, now=1_700_000_000)
     no_escape(decode_token, token, now=1_700_000_000, strict=True)
 
@@ -192,6 +210,7 @@ def test_jwt(token: str) -> None:
                  st.dictionaries(st.sampled_from(["exp", "iat", "nbf", "sub", "aud"]), json_values, min_size=1)
                  .map(lambda claims: json.dumps(claims, allow_nan=True))))
 def test_claims_json(text: str) -> None:
+    CASES_RUN["claims JSON"] += 1
     claims = no_escape(parse_json_object, text, what="the claims")
     if claims is not None:
         no_escape(token_times, claims, 1_700_000_000, leeway=30)
@@ -207,6 +226,7 @@ hosts = st.sampled_from(["example.okta.com", "example-admin.okta.com", "127.0.0.
                            st.text(max_size=30)).map("".join),
                  st.text(max_size=200)))
 def test_org_url(text: str) -> None:
+    CASES_RUN["org URL"] += 1
     no_escape(parse_org_url, text)
 
 
@@ -219,6 +239,7 @@ scope_words = st.sampled_from(["okta.users.read", "okta.users.manage", "openid",
        st.text(max_size=60) | st.sampled_from(["GET /api/v1/users", "POST /api/v1/apps/{appId}/grants",
                                               "GET /api/v1/users/00u1?limit=2", "DELETE /", "GET"]))
 def test_scope_strings(scopes: str, endpoint: str) -> None:
+    CASES_RUN["scope strings"] += 1
     catalog = ScopeCatalog.load()
     no_escape(normalize_scopes, scopes)
     for word in scopes.split():
@@ -247,6 +268,7 @@ header_text = st.text(max_size=200) | st.sampled_from([
                        header_text, max_size=4),
        st.sampled_from(["api", "token"]))
 def test_okta_error_bodies(status: int, body: bytes, headers: dict[str, str], source: str) -> None:
+    CASES_RUN["Okta error bodies"] += 1
     problem = no_escape(parse_problem, status, headers, body, source=source)
     if problem is not None:
         assert problem.message().strip()
@@ -260,6 +282,7 @@ def test_okta_error_bodies(status: int, body: bytes, headers: dict[str, str], so
 @given(header_text | st.lists(st.tuples(st.text(max_size=40), st.text(max_size=20)), max_size=4)
        .map(lambda links: ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links)))
 def test_link(value: str) -> None:
+    CASES_RUN["Link"] += 1
     no_escape(parse_link_header, value)
     no_escape(next_link, value)
 
@@ -271,6 +294,7 @@ def test_link(value: str) -> None:
        .map(lambda cs: ", ".join(scheme + " " + ", ".join(f'{k}="{v}"' for k, v in params.items())
                                  for scheme, params in cs)))
 def test_www_authenticate(value: str) -> None:
+    CASES_RUN["WWW-Authenticate"] += 1
     for challenge in no_escape(parse_www_authenticate, value) or ():
         challenge.get("error")
 
@@ -292,6 +316,7 @@ settings_like = st.fixed_dictionaries({}, optional={
                  json_values.map(lambda v: json.dumps(v, allow_nan=True).encode()), st.binary(max_size=300)))
 @example(data=b'{"active_profile": []}')  # an escape this test found (TypeError: unhashable type)
 def test_settings_json(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
+    CASES_RUN["settings.json"] += 1
     path: Path = tmp_path_factory.mktemp("settings") / "settings.json"
     path.write_bytes(data)
     result = no_escape(load_settings, path)

@@ -16,7 +16,7 @@ import pytest
 
 from oktatool.sandbox import Fault, SandboxInfo
 from tests.conftest import CliRunner
-from tests.reliability.conftest import Figures
+from tests.figures import Figures
 from tests.sandbox_fixtures import SandboxFactory
 
 TIMEOUT = 2.0  # --timeout for every case

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
-from tests.reliability.conftest import Figures
+from tests.figures import Figures
 from tests.sandbox_fixtures import SandboxFactory
 
 PASSPHRASE = "scan-store-passphrase-31415"  # the test store's passphrase, searched for too

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.reliability.conftest import Figures
+from tests.figures import Figures
 
 KILLS = 20  # each round runs ~5 s on a disk that fsyncs; scripts/settings_durability.py --kills 100 for more
 

@@ -1,4 +1,4 @@
-"""Figures for the README's Reliability section: tests add lines, the summary prints them after the run."""
+"""pytest plugin: figures for the README's Reliability section; tests add lines, the run's summary prints them."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Figures:
 _FIGURES = Figures()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def figures() -> Figures:
     return _FIGURES
 
