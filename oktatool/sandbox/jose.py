@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -63,17 +64,27 @@ def public_key(jwk: dict[str, Any]) -> RSAKey | ECKey:
     """Import a public RSA or EC JWK; raise ValueError for anything else (private or symmetric keys too)."""
     if not isinstance(jwk, dict) or jwk.get("kty") not in ("RSA", "EC") or "d" in jwk:
         raise ValueError("not a public RSA or EC key")
+    if jwk["kty"] == "RSA":
+        bits = _modulus_bits(jwk.get("n"))
+        if not RSA_MIN_BITS <= bits <= RSA_MAX_BITS:
+            raise ValueError(f"an RSA key of {bits} bits (the sandbox takes {RSA_MIN_BITS} to {RSA_MAX_BITS})")
     try:
         key = JWKRegistry.import_key(dict(jwk))
     except (JoseError, ValueError, TypeError) as exc:
         raise ValueError("the key cannot be imported") from exc
     if not isinstance(key, RSAKey | ECKey):
         raise ValueError("not an RSA or EC key")
-    if isinstance(key, RSAKey):
-        bits = key.public_key.key_size
-        if not RSA_MIN_BITS <= bits <= RSA_MAX_BITS:
-            raise ValueError(f"an RSA key of {bits} bits (the sandbox takes {RSA_MIN_BITS} to {RSA_MAX_BITS})")
     return key
+
+
+def _modulus_bits(n: Any) -> int:
+    """Return the size of a JWK's base64url modulus in bits (0 when it is not one), before importing it."""
+    if not isinstance(n, str):
+        return 0
+    try:
+        return int.from_bytes(base64.urlsafe_b64decode(n + "=" * (-len(n) % 4)), "big").bit_length()
+    except ValueError:
+        return 0
 
 
 def signature_valid(token: CompactJwt, jwk: dict[str, Any], alg: str) -> bool:
