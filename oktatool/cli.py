@@ -166,6 +166,8 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     _add_target_options(p)
     p.add_argument("--as", dest="export_as", required=True, choices=("okta-yaml", "env", "terraform", "curl"))
     p.add_argument("--key-file", metavar="FILE", help="path of the private key file to reference")
+    p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
+    p.add_argument("--kid", metavar="ID", help="the key's kid (default: the profile's key's)")
 
     p = sub.add_parser("doctor", help="check every cause of the common service-app problems")
     _add_target_options(p, key=True)

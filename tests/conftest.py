@@ -56,4 +56,4 @@ def run_cli(isolated_home: Path) -> CliRunner:
 
     return run
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.figures"]

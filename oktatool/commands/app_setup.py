@@ -173,6 +173,7 @@ def export(args: argparse.Namespace) -> int:
     from oktatool.commands.okta import _context, _read_profile
     from oktatool.core.okta.export import ExportSpec, render
     from oktatool.core.okta.orgurl import parse_org_url
+    from oktatool.core.okta.tokens import normalize_scopes
 
     context = _context()
     try:
@@ -190,7 +191,8 @@ def export(args: argparse.Namespace) -> int:
 
             kid = next((e.kid for e in read_entries(context.library_index) if e.name == profile.key_ref), None)
         key_path = args.key_file or "/path/to/private-key.pem"
-        spec = ExportSpec(org.base, client_id, profile.scopes if profile else (), kid, key_path)
+        scopes = normalize_scopes(args.scopes) if args.scopes else (profile.scopes if profile else ())
+        spec = ExportSpec(org.base, client_id, scopes, kid or args.kid, key_path)
         write_output(render(args.export_as, spec), None, private=False)
         return 0
     finally:

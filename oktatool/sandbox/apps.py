@@ -111,7 +111,7 @@ class AppRoutes:
             "credentials": {"oauthClient": {"autoKeyRotation": True, "client_id": app.id,
                                             "token_endpoint_auth_method": app.token_endpoint_auth_method,
                                             "pkce_required": False}},
-            "settings": {"app": {}, "oauthClient": {
+            "settings": {"app": dict(app.app_settings), "oauthClient": {
                 "application_type": app.application_type,
                 "grant_types": list(app.grant_types),
                 "response_types": ["token"] if app.application_type == "service" else ["code"],
@@ -163,6 +163,11 @@ class AppRoutes:
         for field_name, value in texts.items():
             if not isinstance(value, str):
                 raise validation_failed(field_name, "The value must be text.")
+        app_settings = nested(body, "settings", "app") or {}
+        if not isinstance(app_settings, dict):
+            raise validation_failed("settings.app", "The value must be a JSON object.")
+        if texts["signOnMode"] == "BOOKMARK" and not (isinstance(app_settings.get("url"), str) and app_settings["url"]):
+            raise validation_failed("url", "The field cannot be left blank.")
         keys = nested(body, "settings", "oauthClient", "jwks", "keys") or []
         if not isinstance(keys, list):
             raise validation_failed("jwks", "keys must be a list of JWKs.")
@@ -170,6 +175,7 @@ class AppRoutes:
             raise validation_failed("name", "An OpenID Connect app must be named oidc_client.")
         app = self.store.add_app(label="new app", name=texts["name"], sign_on_mode=texts["signOnMode"],
                                  auth_method=texts["token_endpoint_auth_method"])
+        app.app_settings = dict(app_settings)
         try:
             self._apply_app_body(app, body)
             if app.application_type == "service" and app.grant_types != ["client_credentials"]:

@@ -25,12 +25,17 @@ TOKEN_LIFETIME_SECONDS = 3600
 SERVICE_APP_LABEL = "oktatool sandbox service app"
 
 
+FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate")
+
+
 @dataclass(frozen=True)
 class Fault:
     """Misbehaviour for testing a client's error handling, on requests whose path starts with ``path``.
 
-    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset) or
-    "status" (answer ``status`` with Okta's error body); ``times`` limits how many requests it hits.
+    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset),
+    "status" (answer ``status`` with Okta's error body), "slow" (send the answer's body one byte every
+    ``seconds``, 1 by default) or "truncate" (send half the body that Content-Length promises, then close);
+    ``times`` limits how many requests it hits.
     """
 
     path: str
@@ -40,8 +45,8 @@ class Fault:
     times: int | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ("delay", "reset", "status"):
-            raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset or status")
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}: use {', '.join(FAULT_KINDS)}")
 
 
 #: misconfigurations of the ready service app, each one a cause `oktatool doctor` must name
@@ -174,8 +179,9 @@ class SandboxOrg:
             app.application_type, app.grant_types = "web", ["authorization_code"]
         store.add_app(label="Example Web App", application_type="web",
                       grant_types=["authorization_code"], auth_method="client_secret_basic")
-        store.add_app(label="Example Bookmark", application_type="browser", grant_types=[],
-                      auth_method="none", sign_on_mode="BOOKMARK", name="bookmark")
+        bookmark = store.add_app(label="Example Bookmark", application_type="browser", grant_types=[],
+                                 auth_method="none", sign_on_mode="BOOKMARK", name="bookmark")
+        bookmark.app_settings = {"requestIntegration": False, "url": "https://example.com/bookmark.htm"}
         return app
 
     def now(self) -> float:

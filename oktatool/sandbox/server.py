@@ -171,15 +171,25 @@ class _Handler(BaseHTTPRequestHandler):
             host = sandbox.default_host
         request = Request(method=self.command, target=self.path, headers=tuple(self.headers.items()), body=body,
                           base_url=f"{sandbox.scheme}://{host}", client_ip=self.client_address[0])
-        self._send(sandbox.handle(request))
+        self._send(sandbox.handle(request), fault)
 
-    def _send(self, response: Response) -> None:
+    def _send(self, response: Response, fault: Fault | None = None) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        self.wfile.write(response.body)
+        if fault is not None and fault.kind == "truncate":
+            self.wfile.write(response.body[:len(response.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        elif fault is not None and fault.kind == "slow":
+            for index in range(len(response.body)):  # ends when the client hangs up (a broken pipe)
+                self.wfile.write(response.body[index:index + 1])
+                self.wfile.flush()
+                time.sleep(fault.seconds or 1.0)
+        else:
+            self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 

@@ -171,6 +171,8 @@ class App:
     last_updated: str
     status: str = "ACTIVE"
     sign_on_mode: str = "OPENID_CONNECT"
+    #: ``settings.app``: a bookmark app's ``url`` and ``requestIntegration``; empty for OAuth apps
+    app_settings: dict[str, Any] = field(default_factory=dict)
     keys: list[AppKey] = field(default_factory=list)
     grants: list[dict[str, Any]] = field(default_factory=list)
     roles: list[dict[str, Any]] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -40,3 +41,19 @@ def test_a_server_error_once_then_success(sandbox_factory: Any) -> None:
 def test_an_unknown_fault_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         Fault("/api", "explode")
+
+
+def test_a_slow_body_arrives_one_byte_at_a_time(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "slow", seconds=0.2, times=1),))
+    started = time.monotonic()
+    with requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10, stream=True) as answer:
+        first = answer.raw.read(3)
+    assert len(first) == 3
+    assert time.monotonic() - started >= 0.4  # three bytes, 0.2 s apart
+
+
+def test_a_truncated_body_is_shorter_than_its_content_length(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "truncate", times=1),))
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10)
+    assert requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10).status_code == 200

@@ -215,7 +215,7 @@ class ApiClient:
                                             allow_redirects=False, stream=True)
         except requests.RequestException as exc:
             raise explain_network_error(exc, url) from None
-        return response, read_body(response, url, self.max_body), headers
+        return response, read_body(response, url, self.max_body, seconds=self.timeout[1]), headers
 
     def _answer(self, method: str, url: str, response: requests.Response, body: bytes, elapsed: float, retries: int,
                 context: ExplainContext | None, sent: dict[str, str]) -> ApiResponse:

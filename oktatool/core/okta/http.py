@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import ssl
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,7 +151,11 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
                 # assertions sent over plain http, and could not reach our loopback anyway
                 kwargs["proxies"] = {}
                 request.headers.pop("Proxy-Authorization", None)
-            return super().send(request, **kwargs)
+            if kwargs.get("stream"):
+                return super().send(request, **kwargs)  # the caller reads the body with read_body()
+            response = super().send(request, **{**kwargs, "stream": True})
+            read_body(response, request.url or "", seconds=read_seconds(kwargs.get("timeout")))
+            return response
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
             # called for every redirect hop before it is sent: say that a server sent us there
@@ -183,32 +188,64 @@ def body_too_large(url: str, limit: int) -> NetworkError:
                         code="body_too_large")
 
 
-def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES) -> bytes:
-    """Read a streamed answer's body (decompressed) up to ``limit`` bytes; raise NetworkError past it.
+def read_seconds(timeout: Any) -> float | None:
+    """Return the read part of a requests timeout (a number or a (connect, read) pair), or None."""
+    value = timeout[1] if isinstance(timeout, tuple) else timeout
+    return float(value) if isinstance(value, int | float) else None
 
-    The response must come from ``stream=True``; it is closed afterwards, so an oversized body is never
-    read to the end. urllib3 (>= 2.6) decompresses in bounded steps, so a compressed bomb is stopped too.
+
+def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES, *,
+              seconds: float | None = None) -> bytes:
+    """Read a streamed answer's whole body (decompressed): at most ``limit`` bytes, within ``seconds``.
+
+    The response must come from ``stream=True``. Past the cap the connection is closed unread, so a huge
+    answer never fills memory; urllib3 (>= 2.6) decompresses in bounded steps, so a compressed bomb is
+    stopped too. A per-read timeout never fires on a body that trickles in a byte a second, so the body as
+    a whole gets ``seconds`` as well. A body cut short, a reset or a bad encoding is a NetworkError, never
+    a stray urllib3 exception.
     """
-    import requests
+    from urllib3.exceptions import DecodeError, HTTPError, ProtocolError, ReadTimeoutError
 
+    host = urlsplit(url).netloc or url
     declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise body_too_large(url, limit)
+    deadline = None if seconds is None else time.monotonic() + seconds
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)  # one socket read per call (urllib3 >= 2.3)
+    chunks: list[bytes] = []
+    size = 0
     try:
-        if declared.isdigit() and int(declared) > limit:
-            raise body_too_large(url, limit)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(64 * 1024):
+        while True:
+            chunk = read1(65536, decode_content=True) if read1 else raw.read(65536, decode_content=True)
+            if not chunk:
+                break
             size += len(chunk)
             if size > limit:
                 raise body_too_large(url, limit)
             chunks.append(chunk)
-        body = b"".join(chunks)
-        response._content = body  # what requests keeps after a whole read: .content/.json() still work
-        return body
-    except requests.RequestException as exc:
-        raise explain_network_error(exc, url) from None
-    finally:
-        response.close()
+            if deadline is not None and time.monotonic() > deadline:
+                raise NetworkError(f"{host} did not finish its answer in time ({size:,} bytes in {seconds:g} s)",
+                                   hint="try again; raise --timeout for slow endpoints", code="read_timeout")
+    except (NetworkError, HTTPError, OSError) as exc:
+        response.close()  # the connection is in an unknown state: never reuse it
+        if isinstance(exc, NetworkError):
+            raise
+        if isinstance(exc, ReadTimeoutError):
+            raise NetworkError(f"{host} did not answer in time (read timeout)",
+                               hint="try again; raise --timeout for slow endpoints", code="read_timeout") from None
+        if isinstance(exc, ProtocolError):
+            raise NetworkError(f"the answer from {host} was cut off before its end", hint="try again",
+                               code="truncated_answer") from None
+        if isinstance(exc, DecodeError):
+            raise NetworkError(f"the answer from {host} could not be decompressed", code="bad_answer") from None
+        raise NetworkError(f"reading the answer from {host} failed ({type(exc).__name__})", code="network") from None
+    body = b"".join(chunks)
+    # what requests' own read leaves behind (.content/.json() work); the connection goes back to the pool
+    response._content = body
+    setattr(response, "_content_consumed", True)  # noqa: B010 - a private member types-requests does not declare
+    return body
 
 
 #: the org host the examples and help use; a user who typed it copied an example
@@ -252,6 +289,9 @@ def explain_network_error(exc: BaseException, url: str, *, what: str = ORG_URL) 
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetworkError(f"{host} did not answer in time (read timeout)",
                             hint="try again; raise --timeout for slow endpoints", code="read_timeout")
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return NetworkError(f"the answer from {host} was cut off before its end", hint="try again",
+                            code="truncated_answer")
     if isinstance(exc, requests.exceptions.ProxyError):
         return NetworkError(f"the proxy refused or failed the connection to {host}",
                             hint="check HTTPS_PROXY / NO_PROXY", code="proxy")

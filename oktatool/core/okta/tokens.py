@@ -245,7 +245,8 @@ class TokenClient:
         try:
             response = self.session.post(request.url, data=dict(request.form), headers=dict(request.headers),
                                          timeout=self.timeout, allow_redirects=False, stream=True)
-            return response.status_code, response.headers, read_body(response, request.url, self.max_body)
+            return response.status_code, response.headers, read_body(response, request.url, self.max_body,
+                                                                     seconds=self.timeout[1])
         except requests.RequestException as exc:
             raise explain_network_error(exc, request.url) from None
 

@@ -225,7 +225,7 @@ def settings_from_dict(raw: Mapping[str, Any]) -> Settings:
     if not profiles:
         profiles.append(_sandbox_profile())
     active = raw.get("active_profile")
-    if active not in {p.name for p in profiles}:
+    if not isinstance(active, str) or active not in {p.name for p in profiles}:
         active = profiles[0].name
     return Settings(
         profiles=tuple(profiles),
