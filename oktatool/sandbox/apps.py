@@ -181,7 +181,8 @@ class AppRoutes:
             if app.application_type == "service" and app.grant_types != ["client_credentials"]:
                 raise validation_failed("grant_types", "An API Services app can only use the client_credentials "
                                                        "grant type.")
-            if app.token_endpoint_auth_method == "private_key_jwt" and not keys:  # noqa: S105 - a method
+            if app.sign_on_mode == "OPENID_CONNECT" and app.token_endpoint_auth_method == "private_key_jwt" \
+                    and not keys:  # noqa: S105 - a method
                 raise validation_failed("jwks", "The private_key_jwt client authentication method requires at "
                                                 "least one public key in jwks.")
             for jwk in keys:
