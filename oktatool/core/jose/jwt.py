@@ -451,10 +451,9 @@ def _own_kid(key: Key) -> str | None:
 
 
 def key_label(key: Key) -> str:
-    """Name a key (never the token's kid): ``kid "abc" (RSA 2048)`` or ``RSA 2048, thumbprint …``."""
-    own = _own_kid(key)
-    if own:
-        return f'kid "{own}" ({key.describe()})'
+    """Name a key by its own kid (a PEM's is its thumbprint), never the token's: ``kid "abc" (RSA 2048)``."""
+    if key.kid:
+        return f'kid "{key.kid}" ({key.describe()})'
     return f"{key.describe()}, thumbprint {key.thumbprint()}"
 
 
