@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
+from oktatool.core.encoding import b64url_decode, b64url_encode, loads_strict
 from oktatool.core.errors import (
     BadInputError,
     ClaimError,
@@ -355,8 +355,10 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key, *, short_s
     if not isinstance(alg, str):
         raise ClaimError("the header has no alg", claim="alg")
     jwa.check_alg_fits(key, alg, short_secret_ok=short_secret_ok)
+    from oktatool.core.jose.claims import dumps_exact
+
     try:
-        header_bytes = dumps_compact(header).encode("utf-8")
+        header_bytes = dumps_exact(dict(header), indent=None).encode("utf-8")
     except (TypeError, ValueError) as exc:  # e.g. a --kid with bytes that are not UTF-8
         raise ClaimError(f"the header cannot be written as JSON: {exc}",
                          hint="header values must be valid UTF-8 text") from None

@@ -5,6 +5,7 @@ Numbers stay as written (exact JSON); bad JSON is shown at its line and column a
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -94,7 +95,7 @@ class TimeField(QWidget):
             button.setText(text)
             button.setObjectName(f"preset_{claim}_{text}")
             button.setToolTip(f"Set {claim} to now{'' if not offset else ' ' + text}")
-            button.clicked.connect(lambda _c=False, o=offset: self.set_seconds(int(time.time()) + o, user=True))
+            button.clicked.connect(functools.partial(self.preset, offset))
             layout.addWidget(button)
             self.presets[text] = button
         layout.addStretch(1)
@@ -129,6 +130,10 @@ class TimeField(QWidget):
             self.picker.setDateTime(QDateTime.fromSecsSinceEpoch(int(number), zone))
             self.picker.blockSignals(False)
         self.refresh_words()
+
+    def preset(self, offset: int, *_signal_args: object) -> None:
+        """Set the claim to now plus ``offset`` seconds (the preset buttons)."""
+        self.set_seconds(int(time.time()) + offset, user=True)
 
     def set_seconds(self, seconds: int, *, user: bool = False) -> None:
         """Set the claim to ``seconds`` since 1970 and (``user``) tell the editor."""
@@ -221,7 +226,7 @@ class ClaimsPanel(QWidget):
         self.aud_list = QCheckBox("list")
         self.aud_list.setObjectName("audList")
         self.aud_list.setToolTip("Write aud as a JSON list; separate several audiences with commas")
-        self.aud_list.toggled.connect(lambda _on: self._form_edited())
+        self.aud_list.toggled.connect(self._form_edited)
         self.aud = self._text_field(form, "aud", "audience (Okta assertion: https://org/oauth2/v1/token)",
                                     self.aud_list)
         zone_row = QHBoxLayout()
@@ -357,7 +362,7 @@ class ClaimsPanel(QWidget):
             merged.setdefault(name, value)
         return merged
 
-    def _form_edited(self) -> None:
+    def _form_edited(self, *_signal_args: object) -> None:
         if self._syncing:
             return
         self.claims = self._merge(self._form_values(), self.others.claims())

@@ -137,7 +137,11 @@ class KeyChooser(QWidget):
         profile_note = QLabel("the active profile's key")
         profile_note.setWordWrap(True)
         profile_note.setToolTip("For the Local sandbox profile: the sandbox service app's key")
-        self._add_page(PROFILE, profile_note)
+        self.profile_button = QPushButton("Load")
+        self.profile_button.setObjectName("loadProfileKey")
+        self.profile_button.setToolTip("Load the active profile's key (starts the Local sandbox if needed)")
+        self.profile_button.clicked.connect(self.load)
+        self._add_page(PROFILE, profile_note, self.profile_button)
         self._add_page(LIBRARY, self.library)
         self._add_page(FILE, self.file_button, self.file_label)
         self._add_page(PASTE, self.paste_edit)
@@ -214,8 +218,16 @@ class KeyChooser(QWidget):
         self.stack.setCurrentWidget(self.pages[name])
         self.stack.adjustSize()
 
+    def show_source(self, name: str, note: str) -> None:
+        """Show source ``name`` without loading anything yet (``note`` says what to do)."""
+        self.source.blockSignals(True)
+        self.source.setCurrentText(name)
+        self.source.blockSignals(False)
+        self._show_page(name)
+        self.set_keys([], note)
+
     def set_source(self, name: str) -> None:
-        """Switch to source ``name`` (one of the *_SOURCES)."""
+        """Switch to source ``name`` (one of the *_SOURCES) and load its keys."""
         if self.source.currentText() == name:
             self._on_source(name)
         else:

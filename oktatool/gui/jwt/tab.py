@@ -120,7 +120,10 @@ class JwtTab(QWidget):
         self.clock.timeout.connect(self._tick)
         self.clock.start()
         self.claims.set_claims({})
-        self.signer.set_source(PROFILE)
+        self.signer.show_source(PROFILE, "Press Load, apply the Okta client assertion template, or choose "
+                                         "another source.")
+        self.verifier.keys.show_source(PROFILE, "Press Load to verify with the active profile's key, or choose "
+                                                "another source.")
 
     @staticmethod
     def _scrolled(widget: QWidget) -> QScrollArea:
@@ -269,6 +272,12 @@ class JwtTab(QWidget):
 
     def _edited(self) -> None:
         self._run_preflight()
+        key = self.signer.selected_key()
+        kid = self.header.kid.text()
+        if key is not None and key.kid and not key.is_symmetric and kid and kid != key.kid \
+                and self.header.notes["kid"].isHidden():
+            show_note(self.header.notes["kid"], f"The signing key's kid is {key.kid}; verifiers pick the key by "
+                                                "the header's kid.")
         if self.tracking:
             self.sign_timer.start()
         elif self.token.toPlainText():
@@ -433,10 +442,7 @@ class JwtTab(QWidget):
         self.template_note.setText(f"Client assertion for {client_id} at {org.token_url}. Okta accepts RS256/384/512 "
                                    "and ES256/384/512 from the RSA or EC key registered for the app (by kid).")
         self.signer.request.cancel()
-        self.signer.source.blockSignals(True)
-        self.signer.source.setCurrentText(PROFILE)
-        self.signer._show_page(PROFILE)
-        self.signer.source.blockSignals(False)
+        self.signer.show_source(PROFILE, "")
         self.signer.set_keys([key])
         self.header.alg.setCurrentText(assertion_alg(key))
         self.header.kid.setText(key.kid or "")

@@ -11,7 +11,6 @@ import html
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -54,9 +53,7 @@ def badge(text: str, kind: str) -> str:
 
 
 class VerifyPanel(QWidget):
-    """The decoded token and its verification; ``verified`` fires with (ok, message)."""
-
-    verified = Signal(bool, str)
+    """The decoded token and its verification."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -204,7 +201,6 @@ class VerifyPanel(QWidget):
         self.result.setStyleSheet(f"color: {tone('good' if ok else 'error')}; font-weight: 600")
         self.signature_state = badge("verified" if ok else "not verified", "good" if ok else "error")
         self.tick()
-        self.verified.emit(ok, text)
 
     def result_text(self) -> str:
         """Return the verification result shown."""
