@@ -124,11 +124,10 @@ class TimeField(QWidget):
         self.enabled.setChecked(value is not None)
         self.enabled.blockSignals(False)
         self.picker.setEnabled(value is not None)
-        if number is not None:
-            self.picker.blockSignals(True)
-            zone = self.picker.timeZone()
-            self.picker.setDateTime(QDateTime.fromSecsSinceEpoch(int(number), zone))
-            self.picker.blockSignals(False)
+        self.picker.blockSignals(True)
+        self.picker.setDateTime(QDateTime.fromSecsSinceEpoch(int(number if number is not None else time.time()),
+                                                             self.picker.timeZone()))
+        self.picker.blockSignals(False)
         self.refresh_words()
 
     def preset(self, offset: int, *_signal_args: object) -> None:
@@ -150,10 +149,13 @@ class TimeField(QWidget):
         number = numeric_date(self.raw) if self.enabled.isChecked() else None
         if self.raw is not None and number is None and self.enabled.isChecked():
             self.words.setText("not a number of seconds")
+            self.words.show()
             return
         if number is None:
             self.words.setText("")
+            self.words.hide()
             return
+        self.words.show()
         try:
             iso = datetime.fromtimestamp(number, tz=UTC).strftime("%H:%M:%S UTC")
         except (OverflowError, OSError, ValueError):

@@ -100,8 +100,10 @@ class JwtTab(QWidget):
         self._setting_token = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._scrolled(self._build_editor()))
-        splitter.addWidget(self._scrolled(self._build_token_side()))
+        self.editor_area = self._scrolled(self._build_editor())
+        self.token_area = self._scrolled(self._build_token_side())
+        splitter.addWidget(self.editor_area)
+        splitter.addWidget(self.token_area)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -425,7 +427,7 @@ class JwtTab(QWidget):
         return self.template_request.start(self._apply_dpop())
 
     async def _apply_okta(self) -> None:
-        from oktatool.core.jose.assertion import DEFAULT_LIFETIME, assertion_alg
+        from oktatool.core.jose.assertion import MAX_LIFETIME, assertion_alg
         from oktatool.core.jose.claims import new_jti
         from oktatool.core.okta.orgurl import parse_org_url
 
@@ -449,8 +451,9 @@ class JwtTab(QWidget):
         self.header.typ.setText("JWT")
         self.header.set_extra({})
         now = int(time.time())
+        lifetime = min(max(int(self.context.settings.settings.preferences.assertion_lifetime), 1), MAX_LIFETIME)
         self.claims.set_claims({"iss": client_id, "sub": client_id, "aud": org.token_url, "iat": now,
-                                "exp": now + DEFAULT_LIFETIME, "jti": new_jti()})
+                                "exp": now + lifetime, "jti": new_jti()})
         self._edited()
 
     async def _apply_dpop(self) -> None:
@@ -654,6 +657,9 @@ class JwtTab(QWidget):
     async def prepare_screenshot(self) -> None:
         """Show the Local sandbox profile's client assertion, signed, decoded and verified."""
         await self.sign_assertion_and_verify()
+        self.claims.views.setCurrentIndex(1)  # the claims as JSON, beside the form's fields
+        await asyncio.sleep(0.05)
+        self.token_area.ensureWidgetVisible(self.verifier.result)
 
     async def self_test(self) -> str:
         """Sign an Okta client assertion in the tab, decode it and verify it."""

@@ -66,18 +66,6 @@ class VerifyPanel(QWidget):
         self.badges = wrapping_label("Nothing decoded yet.")
         self.badges.setObjectName("tokenBadges")
         layout.addWidget(self.badges)
-        self.model = DecodedMembersModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("decodedMembers")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        heading = self.table.horizontalHeader()
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
-                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch)):
-            heading.setSectionResizeMode(column, mode)
-        self.table.setMinimumHeight(140)
-        layout.addWidget(self.table, 1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.keys = KeyChooser(context, verify=True)
@@ -109,10 +97,23 @@ class VerifyPanel(QWidget):
         self.verify_button.setToolTip("Check the signature, kid, alg, exp, nbf (and iss/aud when given) "
                                       "with the key chosen above")
         row.addWidget(self.verify_button)
+        row.addStretch(1)
         self.result = wrapping_label("Not verified: choose a key and press Verify.")
         self.result.setObjectName("verifyResult")
-        row.addWidget(self.result, 1)
         layout.addLayout(row)
+        layout.addWidget(self.result)
+        self.model = DecodedMembersModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("decodedMembers")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        heading = self.table.horizontalHeader()
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch)):
+            heading.setSectionResizeMode(column, mode)
+        self.table.setMinimumHeight(140)
+        layout.addWidget(self.table, 1)
         self.verify_button.clicked.connect(self.verify)
         self.keys.changed.connect(self._reset_result)
         for edit in (self.issuer, self.audience):
@@ -194,7 +195,7 @@ class VerifyPanel(QWidget):
             self._show_result(True, f"VERIFIED: {verified.alg} signature checked with {verified.key_label}"
                                     + (f", iss {expected.issuer}" if expected.issuer else "")
                                     + (f", aud {expected.audience}" if expected.audience else "")
-                                    + f", times checked with {self.leeway.value()} s leeway.")
+                                    + f"; exp and nbf checked (leeway {self.leeway.value()} s).")
 
     def _show_result(self, ok: bool, text: str) -> None:
         self.result.setText(text)

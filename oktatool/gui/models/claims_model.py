@@ -126,13 +126,13 @@ class OtherClaimsModel(QAbstractTableModel):
 
 
 def describe_time(claim: str, value: Any, now: float) -> str:
-    """Return "local · UTC · relative" for a NumericDate claim, or why it is not one."""
+    """Return "relative · UTC · local" for a NumericDate claim, or why it is not one."""
     number = numeric_date(value)
     iso = iso_utc(number) if number is not None else None
     if number is None or iso is None:
         return "not a number of seconds since 1970"
     local = datetime.fromtimestamp(number).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-    return f"{local} · {iso} · {relative_phrase(claim, number, now)}"
+    return f"{relative_phrase(claim, number, now)} · {iso} · local {local}"
 
 
 class DecodedMembersModel(QAbstractTableModel):
@@ -184,7 +184,10 @@ class DecodedMembersModel(QAbstractTableModel):
                 return describe_time(name, value, self.now)
             return (meaning or "").split(":")[0]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return meaning or "Not a registered or Okta member."
+            text = meaning or "Not a registered or Okta member."
+            if part == "claims" and name in TIME_CLAIMS:
+                text += "\n" + describe_time(name, value, self.now)
+            return text
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
