@@ -20,7 +20,8 @@ from oktatool.context import AppContext
 from oktatool.core.encoding import b64url_decode, b64url_encode
 from oktatool.core.keys.key import Key, KeySpec, generate_key
 from oktatool.gui.jwt.key_chooser import FILE, JWKS_URL, ORG_KEYS, PASTE, SECRET
-from oktatool.gui.jwt.tab import BLANK, DPOP, OKTA, JwtTab
+from oktatool.gui.jwt.tab import JwtTab
+from oktatool.gui.jwt.template_panel import BLANK, DPOP, OKTA
 from tests.gui.conftest import finish, openssl
 
 
@@ -357,7 +358,7 @@ def test_verify_with_the_org_keys_and_a_jwks_url(tab: JwtTab, aloop: asyncio.Abs
     run(aloop, tab.verifier.keys.load())
     assert tab.verifier.keys.keys == [] and "HTTP 404" in tab.verifier.keys.status.text()
     tab.token.setPlainText("")
-    run(aloop, tab.verifier.keys.load()) if False else None
+    tab.decode_current()
     assert tab.verifier.verify() is None and "Paste, open or sign" in tab.verifier.result_text()
 
 
@@ -388,3 +389,24 @@ def test_output_copy_save_and_console_fallbacks(tab: JwtTab, qtbot: Any, aloop: 
     tab._console = lambda: console  # type: ignore[method-assign]
     assert tab.send_to_console() and tab.use_as_assertion()
     assert console.got == [("authorization", token), ("assertion", token)]
+
+
+def test_drop_and_open_a_token_file_and_live_badges(tab: JwtTab, tmp_path: Path) -> None:
+    from tests.gui.test_keys_tab import drop
+
+    token = pyjwt.encode({"sub": "dropped", "nbf": int(time.time()) + 90}, "k" * 32, algorithm="HS256")
+    path = tmp_path / "token.jwt"
+    path.write_text(token + "\n")
+    mime = QMimeData()
+    from PySide6.QtCore import QUrl
+
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop(tab, mime)  # type: ignore[arg-type]
+    assert tab.current_token() == token and tab.claims.sub.text() == "dropped"
+    assert "NOT YET VALID" in tab.verifier.badges.text()
+    text = QMimeData()
+    text.setText(pyjwt.encode({"sub": "as text"}, "k" * 32, algorithm="HS256"))
+    drop(tab, text)  # type: ignore[arg-type]
+    assert tab.claims.sub.text() == "as text" and "NOT YET VALID" not in tab.verifier.badges.text()
+    tab.open_path(tmp_path / "missing.jwt")
+    assert "Cannot read missing.jwt" in tab.token_status.text()

@@ -16,12 +16,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -34,6 +32,7 @@ from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import ClaimsPanel, show_note, wrapping_label
 from oktatool.gui.jwt.header_panel import HeaderPanel
 from oktatool.gui.jwt.key_chooser import PROFILE, KeyChooser
+from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_view import TokenView
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -42,10 +41,7 @@ if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.jose.assertion import Finding
     from oktatool.core.keys.key import Key
-    from oktatool.core.okta.orgurl import OrgUrl
 
-BLANK, OKTA, DPOP = "Blank", "Okta client assertion", "DPoP proof"
-TEMPLATES = (BLANK, OKTA, DPOP)
 #: wait this long after the last keystroke before signing again
 SIGN_DELAY_MS = 120
 #: wait this long after the last change of the token text before decoding it
@@ -57,19 +53,6 @@ def sign_editor(header: dict[str, Any], claims: dict[str, Any], key: Key, secret
     from oktatool.core.jose.jwt import sign_claims
 
     return sign_claims(header, claims, key, short_secret_ok=secret)
-
-
-def assertion_source(context: AppContext) -> tuple[str, str, Key]:
-    """Return the active profile's org URL, client id and signing key (blocking: may start the sandbox)."""
-    from oktatool.core.errors import ConfigError
-
-    profile = context.profile()
-    if profile.is_sandbox:
-        info = context.sandbox()
-        return info.org_url, info.client_id, context.profile_key(profile)
-    if not profile.client_id:
-        raise ConfigError(f"the profile {profile.name!r} has no client id", hint="set it in Edit profiles…")
-    return profile.org_url, profile.client_id, context.profile_key(profile)
 
 
 def copy_secret(text: str) -> str:
@@ -93,10 +76,7 @@ class JwtTab(QWidget):
         self.context = context
         self.setAcceptDrops(True)
         self.sign_request = tasks.LatestRequest()
-        self.template_request = tasks.LatestRequest()
         self.tracking = True  # the token follows the editor; False after a token was pasted/opened
-        self.org: OrgUrl | None = None
-        self.client_id = ""
         self._setting_token = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -142,41 +122,8 @@ class JwtTab(QWidget):
         side = QWidget()
         layout = QVBoxLayout(side)
         layout.setContentsMargins(2, 2, 2, 2)
-        box = QGroupBox("Template")
-        rows = QVBoxLayout(box)
-        row = QHBoxLayout()
-        self.template = QComboBox()
-        self.template.setObjectName("template")
-        self.template.addItems(TEMPLATES)
-        self.template.setToolTip("Okta client assertion: from the active profile (org, client id, key), checked "
-                                 "against Okta's rules as you type. DPoP proof: htm, htu, iat, jti, ath and jwk.")
-        self.apply_button = QPushButton("Apply")
-        self.apply_button.setObjectName("applyTemplate")
-        row.addWidget(self.template, 1)
-        row.addWidget(self.apply_button)
-        rows.addLayout(row)
-        self.dpop_row = QWidget()
-        dpop = QHBoxLayout(self.dpop_row)
-        dpop.setContentsMargins(0, 0, 0, 0)
-        self.htm = QComboBox()
-        self.htm.setObjectName("dpopMethod")
-        self.htm.addItems(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        self.htu = QLineEdit()
-        self.htu.setObjectName("dpopUrl")
-        self.htu.setPlaceholderText("request URL (query and fragment are dropped)")
-        self.access_token = QLineEdit()
-        self.access_token.setObjectName("dpopAccessToken")
-        self.access_token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.access_token.setPlaceholderText("access token for ath (optional)")
-        dpop.addWidget(self.htm)
-        dpop.addWidget(self.htu, 2)
-        dpop.addWidget(self.access_token, 1)
-        rows.addWidget(self.dpop_row)
-        self.dpop_row.hide()
-        self.template_note = wrapping_label()
-        self.template_note.setObjectName("templateNote")
-        rows.addWidget(self.template_note)
-        layout.addWidget(box)
+        self.templates = TemplatePanel(self.context)
+        layout.addWidget(self.templates)
         key_box = QGroupBox("Signing key")
         key_layout = QVBoxLayout(key_box)
         self.signer = KeyChooser(self.context, verify=False)
@@ -200,7 +147,13 @@ class JwtTab(QWidget):
         self.preflight = wrapping_label()
         self.preflight.setObjectName("preflightSummary")
         layout.addWidget(self.preflight)
-        self.template.currentTextChanged.connect(lambda t: self.dpop_row.setVisible(t == DPOP))
+        self.templates.attach(self.signer, self.header, self.claims)
+        self.templates.applied.connect(self._edited)
+        self.template, self.apply_button, self.template_note = (self.templates.combo, self.templates.apply_button,
+                                                                self.templates.note)
+        self.dpop_row, self.htm, self.htu, self.access_token = (self.templates.dpop_row, self.templates.htm,
+                                                                self.templates.htu, self.templates.access_token)
+        self.template_request = self.templates.request
         self.apply_button.clicked.connect(self.apply_template)
         self.signer.changed.connect(self._key_changed)
         self.header.changed.connect(self._edited)
@@ -412,81 +365,8 @@ class JwtTab(QWidget):
 
     def apply_template(self) -> asyncio.Task[None] | None:
         """Fill the editor from the chosen template (the Okta one reads the active profile in the executor)."""
-        name = self.template.currentText()
         self.tracking = True
-        if name == BLANK:
-            self.org = None
-            self.header.typ.setText("JWT")
-            self.header.set_extra({})
-            self.claims.set_claims({})
-            self.template_note.setText("")
-            self._edited()
-            return None
-        if name == OKTA:
-            return self.template_request.start(self._apply_okta())
-        return self.template_request.start(self._apply_dpop())
-
-    async def _apply_okta(self) -> None:
-        from oktatool.core.jose.assertion import MAX_LIFETIME, assertion_alg
-        from oktatool.core.jose.claims import new_jti
-        from oktatool.core.okta.orgurl import parse_org_url
-
-        self.template_note.setText("Reading the active profile…")
-        try:
-            org_url, client_id, key = await tasks.run_blocking(assertion_source, self.context)
-            org = parse_org_url(org_url)
-        except OktaToolError as exc:
-            self.template_note.setText(plain_message(exc))
-            self.template_note.setStyleSheet(tone_style("error"))
-            return
-        self.org, self.client_id = org, client_id
-        self.template_note.setStyleSheet("")
-        self.template_note.setText(f"Client assertion for {client_id} at {org.token_url}. Okta accepts RS256/384/512 "
-                                   "and ES256/384/512 from the RSA or EC key registered for the app (by kid).")
-        self.signer.request.cancel()
-        self.signer.show_source(PROFILE, "")
-        self.signer.set_keys([key])
-        self.header.alg.setCurrentText(assertion_alg(key))
-        self.header.kid.setText(key.kid or "")
-        self.header.typ.setText("JWT")
-        self.header.set_extra({})
-        now = int(time.time())
-        lifetime = min(max(int(self.context.settings.settings.preferences.assertion_lifetime), 1), MAX_LIFETIME)
-        self.claims.set_claims({"iss": client_id, "sub": client_id, "aud": org.token_url, "iat": now,
-                                "exp": now + lifetime, "jti": new_jti()})
-        self._edited()
-
-    async def _apply_dpop(self) -> None:
-        from oktatool.core.jose.dpop import DPoPKey, proof_parts
-
-        self.org = None
-        key = self.signer.selected_key()
-        try:
-            dpop_key = DPoPKey.from_key(key) if key is not None else None
-        except OktaToolError:
-            dpop_key = None
-        try:
-            if dpop_key is None:
-                dpop_key = await tasks.run_blocking(DPoPKey.generate)
-                self.signer.set_keys([dpop_key.key], "A new EC P-256 DPoP key (the proof's header carries its "
-                                                     "public jwk).")
-            header, claims = proof_parts(dpop_key, self.htm.currentText(),
-                                         self.htu.text().strip() or "https://example.okta.com/api/v1/users",
-                                         access_token=self.access_token.text().strip() or None)
-        except OktaToolError as exc:
-            self.template_note.setText(plain_message(exc))
-            self.template_note.setStyleSheet(tone_style("error"))
-            return
-        self.template_note.setStyleSheet("")
-        self.template_note.setText(f"DPoP proof for {claims['htm']} {claims['htu']}"
-                                   + (" with ath of the access token" if "ath" in claims else "")
-                                   + f"; the key's thumbprint (jkt) is {dpop_key.thumbprint}.")
-        self.header.alg.setCurrentText(header["alg"])
-        self.header.kid.setText("")
-        self.header.typ.setText(header["typ"])
-        self.header.set_extra({"jwk": header["jwk"]})
-        self.claims.set_claims(claims)
-        self._edited()
+        return self.templates.apply()
 
     def _run_preflight(self) -> list[Finding]:
         from oktatool.core.jose.assertion import preflight_assertion
@@ -495,11 +375,11 @@ class JwtTab(QWidget):
             if name not in ("other", "extra", "json"):
                 show_note(label, None)
         show_note(self.key_note, None)
-        if self.template.currentText() != OKTA or self.org is None:
+        if self.template.currentText() != OKTA or self.templates.org is None:
             self.preflight.setText("")
             return []
         findings = preflight_assertion(self.header.header(), self.claims.claims, self.signer.selected_key(),
-                                       self.org, self.client_id, time.time())
+                                       self.templates.org, self.templates.client_id, time.time())
         for finding in findings:
             problem = finding.problem[:1].upper() + finding.problem[1:]
             text = f'{problem}. Okta: "{finding.okta_error}" Fix: {finding.fix}.'
@@ -520,7 +400,7 @@ class JwtTab(QWidget):
             return
         self.claims.refresh_times()
         self.verifier.tick()
-        if self.template.currentText() == OKTA and self.org is not None:
+        if self.template.currentText() == OKTA and self.templates.org is not None:
             self._run_preflight()
 
     # --- window hooks and output ------------------------------------------------------------------
@@ -640,7 +520,7 @@ class JwtTab(QWidget):
         task = self.apply_template()
         if task is not None:
             await task
-        if self.org is None:
+        if self.templates.org is None:
             raise RuntimeError(self.template_note.text())
         signed = self.sign()
         if signed is None:
