@@ -6,6 +6,7 @@ Numbers stay as written (exact JSON); bad JSON is shown at its line and column a
 from __future__ import annotations
 
 import functools
+import html
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -297,6 +298,8 @@ class ClaimsPanel(QWidget):
         self.raw.textChanged.connect(self._json_edited)
         box.addWidget(self.raw, 1)
         self.json_error = note_label("json")
+        self.json_error.setToolTip("Click to put the cursor where the JSON is wrong")
+        self.json_error.linkActivated.connect(self.go_to_error)
         box.addWidget(self.json_error)
         self.views.addTab(page, "JSON")
 
@@ -399,15 +402,17 @@ class ClaimsPanel(QWidget):
 
     def _mark_json(self, message: str | None, offset: int | None = None) -> None:
         self.json_problem = message
-        show_note(self.json_error, message[:1].upper() + message[1:] if message else None)
+        text = message[:1].upper() + message[1:] if message else None
+        if text and offset is not None:  # a link that puts the cursor on the spot
+            text = f'<a href="#error">{html.escape(text)}</a>'
+        show_note(self.json_error, text)
         self.raw.setStyleSheet(field_error_style() if message else "")
         if message and offset is not None:
-            self.json_error.setToolTip(f"character {offset + 1}")
             self.error_offset = offset
         else:
             self.error_offset = None
 
-    def go_to_error(self) -> None:
+    def go_to_error(self, *_signal_args: object) -> None:
         """Put the cursor where the JSON is wrong."""
         if self.error_offset is not None:
             cursor = self.raw.textCursor()
