@@ -61,10 +61,14 @@ def note_label(name: str) -> QLabel:
 
 
 def show_note(label: QLabel, text: str | None) -> None:
-    """Show ``text`` in a field's note label, or hide it."""
-    label.setText(text or "")
-    label.setStyleSheet(tone_style("error"))
-    label.setVisible(bool(text))
+    """Show ``text`` in a field's note label, or hide it (untouched when nothing changes: restyling is slow)."""
+    style = tone_style("error")
+    if label.text() != (text or ""):
+        label.setText(text or "")
+    if label.styleSheet() != style:
+        label.setStyleSheet(style)
+    if label.isHidden() == bool(text):
+        label.setVisible(bool(text))
 
 
 class TimeField(QWidget):
@@ -406,7 +410,9 @@ class ClaimsPanel(QWidget):
         if text and offset is not None:  # a link that puts the cursor on the spot
             text = f'<a href="#error">{html.escape(text)}</a>'
         show_note(self.json_error, text)
-        self.raw.setStyleSheet(field_error_style() if message else "")
+        wanted = field_error_style() if message else ""
+        if self.raw.styleSheet() != wanted:
+            self.raw.setStyleSheet(wanted)
         if message and offset is not None:
             self.error_offset = offset
         else:

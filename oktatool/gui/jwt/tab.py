@@ -352,8 +352,11 @@ class JwtTab(QWidget):
         self.size_label.setText(f"{len(text):,} characters" if text else "")
 
     def _status(self, text: str, *, error: bool = False) -> None:
-        self.token_status.setText(text)
-        self.token_status.setStyleSheet(tone_style("error") if error else "")
+        style = tone_style("error") if error else ""
+        if self.token_status.text() != text:
+            self.token_status.setText(text)
+        if self.token_status.styleSheet() != style:
+            self.token_status.setStyleSheet(style)
 
     def _update_buttons(self) -> None:
         has = bool(self.token.toPlainText().strip())
