@@ -410,3 +410,42 @@ def test_drop_and_open_a_token_file_and_live_badges(tab: JwtTab, tmp_path: Path)
     assert tab.claims.sub.text() == "as text" and "NOT YET VALID" not in tab.verifier.badges.text()
     tab.open_path(tmp_path / "missing.jwt")
     assert "Cannot read missing.jwt" in tab.token_status.text()
+
+
+def test_library_source_jwks_kid_chooser_and_expected_issuer(tab: JwtTab, aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.gui.jwt.key_chooser import EVERY_KEY, LIBRARY
+
+    first = generate_key(KeySpec("EC", kid="first"))
+    second = generate_key(KeySpec("RSA", size=2048, kid="second"))
+    tab.context.key_library().save("mine", second)
+    tab.signer.set_source(LIBRARY)
+    run(aloop, tab.signer.request.task)
+    assert tab.signer.library.currentText() == "mine" and tab.header.kid.text() == "second"
+    assert tab.header.alg.currentText() == "RS256"
+    # a JWKS with two keys: the kid chooser picks the signer, the header follows
+    use_key(tab, aloop, json.dumps({"keys": [first.to_dict(private=True), second.to_dict(private=True)]}))
+    assert not tab.signer.kid_row.isHidden() and tab.signer.kid_combo.count() == 2
+    tab.signer.kid_combo.setCurrentIndex(1)
+    assert tab.header.kid.text() == "second" and tab.header.alg.currentText().startswith(("RS", "PS"))
+    tab.signer.kid_combo.setCurrentIndex(0)
+    assert tab.header.kid.text() == "first" and tab.header.alg.currentText() == "ES256"
+    tab.claims.raw.setPlainText('{"iss": "https://issuer.example"}')
+    token = signed(tab, aloop)
+    assert header_of(token)["kid"] == "first"
+    # verify with the same set: every key that fits (the kid picks), then the expected issuer
+    tab.verifier.keys.set_source(PASTE)
+    tab.verifier.keys.paste_edit.setPlainText(json.dumps({"keys": [first.public().to_dict(),
+                                                                   second.public().to_dict()]}))
+    run(aloop, tab.verifier.keys.request.task)
+    assert tab.verifier.keys.kid_combo.currentText() == EVERY_KEY
+    tab.verifier.issuer.setText("https://other.example")
+    run(aloop, tab.verifier.verify())
+    assert "[issuer_mismatch]" in tab.verifier.result_text()
+    tab.verifier.issuer.setText("https://issuer.example")
+    run(aloop, tab.verifier.verify())
+    assert tab.verifier.result_text().startswith('VERIFIED: ES256 signature checked with kid "first"')
+    assert "iss https://issuer.example" in tab.verifier.result_text()
+    # the verifier's kid chooser narrowed to the other key refuses the token by kid
+    tab.verifier.keys.kid_combo.setCurrentIndex(2)
+    run(aloop, tab.verifier.verify())
+    assert "[kid_not_found]" in tab.verifier.result_text()

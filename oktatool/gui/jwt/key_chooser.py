@@ -195,6 +195,8 @@ class KeyChooser(QWidget):
             self.library.addItems(self.context.library_names())
         if current:
             self.library.setCurrentText(current)
+        if self.library.currentIndex() < 0 and self.library.count():
+            self.library.setCurrentIndex(0)  # a placeholder keeps the index at -1 otherwise
 
     def _on_source(self, name: str) -> None:
         self._show_page(name)
