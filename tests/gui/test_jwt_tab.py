@@ -386,7 +386,7 @@ def test_output_copy_save_and_console_fallbacks(tab: JwtTab, qtbot: Any, aloop: 
             self.got.append(("assertion", value))
 
     console = Console()
-    tab._console = lambda: console  # type: ignore[method-assign]
+    tab.output.console = lambda: console  # type: ignore[method-assign]
     assert tab.send_to_console() and tab.use_as_assertion()
     assert console.got == [("authorization", token), ("assertion", token)]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -32,6 +32,7 @@ from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import ClaimsPanel, show_note, wrapping_label
 from oktatool.gui.jwt.header_panel import HeaderPanel
 from oktatool.gui.jwt.key_chooser import PROFILE, KeyChooser
+from oktatool.gui.jwt.output import TokenOutput
 from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_view import TokenView
 from oktatool.gui.jwt.verify_panel import VerifyPanel
@@ -55,19 +56,6 @@ def sign_editor(header: dict[str, Any], claims: dict[str, Any], key: Key, secret
     return sign_claims(header, claims, key, short_secret_ok=secret)
 
 
-def copy_secret(text: str) -> str:
-    """Copy ``text`` as a secret with the shared helper; return what the user is told."""
-    import importlib
-
-    try:  # the Keys tab's helper (gui/widgets/clipboard.py): marks the text secret and clears it after 30 s
-        clipboard = importlib.import_module("oktatool.gui.widgets.clipboard")
-    except ImportError:  # pragma: no cover - until the Keys branch is merged
-        QGuiApplication.clipboard().setText(text)
-        return "Copied."
-    clipboard.copy_text(text, secret=True)
-    return "Copied (cleared from the clipboard in 30 s)."
-
-
 class JwtTab(QWidget):
     """Build, sign, decode and verify JWTs; Okta client assertions and DPoP proofs from templates."""
 
@@ -76,6 +64,7 @@ class JwtTab(QWidget):
         self.context = context
         self.setAcceptDrops(True)
         self.sign_request = tasks.LatestRequest()
+        self.output = TokenOutput(self, self.current_token, self._status)
         self.tracking = True  # the token follows the editor; False after a token was pasted/opened
         self._setting_token = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -414,8 +403,23 @@ class JwtTab(QWidget):
 
     def copy_current(self) -> None:
         """Copy the token as a secret."""
-        if self.current_token():
-            self._status(copy_secret(self.current_token()))
+        self.output.copy()
+
+    def save_file(self) -> None:
+        """Ask where to save the token (readable only by you)."""
+        self.output.ask_and_save()
+
+    def save_to(self, path: Path) -> bool:
+        """Write the token to ``path`` with mode 0600."""
+        return self.output.save_to(path)
+
+    def send_to_console(self) -> bool:
+        """Put the token in the Console's Authorization header (when the Console offers it)."""
+        return self.output.send_to_console()
+
+    def use_as_assertion(self) -> bool:
+        """Hand the token to the Console as a client assertion, or copy it and say how to use it."""
+        return self.output.use_as_assertion()
 
     def paste(self) -> None:
         """Decode the JWT on the clipboard."""
@@ -447,54 +451,6 @@ class JwtTab(QWidget):
             return
         self.token.setPlainText(text.strip())
         self.decode_current()
-
-    def save_file(self) -> None:
-        """Save the token to a file readable only by you (it is a credential until it expires)."""
-        if not self.current_token():
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Save the token", str(Path.home() / "token.jwt"))
-        if path:
-            self.save_to(Path(path))
-
-    def save_to(self, path: Path) -> bool:
-        """Write the token to ``path`` with mode 0600."""
-        from oktatool.core.files import write_file
-
-        try:
-            write_file(path, (self.current_token() + "\n").encode("ascii"), private=True)
-        except OktaToolError as exc:
-            self._status(plain_message(exc), error=True)
-            return False
-        self._status(f"Saved {path.name} (readable only by you).")
-        return True
-
-    def _console(self) -> Any:
-        window = self.window()
-        show = getattr(window, "show_tab", None)
-        return show("console") if callable(show) else None
-
-    def send_to_console(self) -> bool:
-        """Put the token in the Console's Authorization header (when the Console offers it)."""
-        console = self._console()
-        use = getattr(console, "use_authorization", None)
-        if callable(use):
-            use(self.current_token())
-            return True
-        self._status(copy_secret(self.current_token()) + " The Console cannot take a token yet: paste it as "
-                     "'Authorization: Bearer <token>'.")
-        return False
-
-    def use_as_assertion(self) -> bool:
-        """Hand the token to the Console as a client assertion, or copy it and say how to use it."""
-        console = self._console()
-        use = getattr(console, "use_client_assertion", None)
-        if callable(use):
-            use(self.current_token())
-            return True
-        self._status(copy_secret(self.current_token()) + " Send it to the token URL as client_assertion, with "
-                     "client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-bearer and "
-                     "grant_type client_credentials. Okta accepts each assertion once.")
-        return False
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept a dropped file or text."""
