@@ -142,6 +142,7 @@ def case_jwt_claims_typing(h: Any) -> tuple[str, Any]:
     cursor = tab.claims.raw.textCursor()
     cursor.setPosition(len('{\n  "sub": "'))
     tab.claims.raw.setTextCursor(cursor)
+    h.loop.run_until_complete(asyncio.sleep(0.3))  # the new tab's first layout and paint are not typing
 
     async def type_claims() -> None:
         for index in range(60):
