@@ -104,7 +104,7 @@ ALG_KEYS = {
     "RS256": ("RSA", 2048, None), "RS384": ("RSA", 2048, None), "RS512": ("RSA", 2048, None),
     "PS256": ("RSA", 2048, None), "PS384": ("RSA", 2048, None), "PS512": ("RSA", 2048, None),
     "ES256": ("EC", None, "P-256"), "ES384": ("EC", None, "P-384"), "ES512": ("EC", None, "P-521"),
-    "EdDSA": ("OKP", None, "Ed25519"),
+    "ES256K": ("EC", None, "secp256k1"), "EdDSA": ("OKP", None, "Ed25519"),
 }
 
 
@@ -449,3 +449,13 @@ def test_library_source_jwks_kid_chooser_and_expected_issuer(tab: JwtTab, aloop:
     tab.verifier.keys.kid_combo.setCurrentIndex(2)
     run(aloop, tab.verifier.verify())
     assert "[kid_not_found]" in tab.verifier.result_text()
+
+
+def test_a_profile_switch_stops_checking_against_the_old_org(tab: JwtTab, aloop: asyncio.AbstractEventLoop) -> None:
+    tab.template.setCurrentText(OKTA)
+    run(aloop, tab.apply_template())
+    assert "all hold" in tab.preflight.text()
+    tab.on_profile_changed("Production")
+    assert tab.preflight.text() == "" and "now Production: press Apply" in tab.template_note.text()
+    run(aloop, tab.apply_template())
+    assert "all hold" in tab.preflight.text()

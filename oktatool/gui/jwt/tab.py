@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -65,6 +65,7 @@ class JwtTab(QWidget):
         self.setAcceptDrops(True)
         self.sign_request = tasks.LatestRequest()
         self.output = TokenOutput(self, self.current_token, self._status)
+        self._following_profiles = False
         self.tracking = True  # the token follows the editor; False after a token was pasted/opened
         self._setting_token = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -467,6 +468,23 @@ class JwtTab(QWidget):
             self.token.insertFromMimeData(mime)
             self.decode_current()
         event.acceptProposedAction()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Follow the window's profile switcher once the tab is in the window."""
+        super().showEvent(event)
+        changed = getattr(self.window(), "profile_changed", None)
+        if hasattr(changed, "connect") and not self._following_profiles:
+            changed.connect(self.on_profile_changed)
+            self._following_profiles = True
+
+    def on_profile_changed(self, name: str) -> None:
+        """A new active profile: an Okta assertion built for the old one is no longer checked against it."""
+        self.signer.refresh_library()
+        if self.template.currentText() == OKTA and self.templates.org is not None:
+            self.templates.org = None
+            self._run_preflight()
+            self.template_note.setText(f"The active profile is now {name}: press Apply to build its client "
+                                       "assertion.")
 
     def store_ready(self) -> None:
         """Refill the key library lists."""
