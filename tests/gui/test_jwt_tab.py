@@ -459,3 +459,12 @@ def test_a_profile_switch_stops_checking_against_the_old_org(tab: JwtTab, aloop:
     assert tab.preflight.text() == "" and "now Production: press Apply" in tab.template_note.text()
     run(aloop, tab.apply_template())
     assert "all hold" in tab.preflight.text()
+
+
+def test_the_token_is_coloured_by_part(tab: JwtTab) -> None:
+    tab.token.setPlainText("aaaa.bbbbbb.cc")
+    tab.decode_current()
+    formats = tab.token.document().firstBlock().layout().formats()
+    spans = sorted((f.start, f.length, f.format.foreground().color().name()) for f in formats)
+    assert [(s, n) for s, n, _ in spans] == [(0, 4), (5, 6), (12, 2)]
+    assert len({colour for _, _, colour in spans}) == 3

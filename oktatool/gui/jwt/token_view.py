@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from oktatool.gui.widgets.tones import is_dark
 
 #: (light, dark) colour per part; the dots stay the text colour
-PART_COLOURS = (("#c2185b", "#ff80ab"), ("#6a1b9a", "#ce93d8"), ("#00838f", "#80deea"),
+PART_COLOURS = (("#c2185b", "#ff80ab"), ("#1565c0", "#90caf9"), ("#00838f", "#80deea"),
                 ("#2e7d32", "#a5d6a7"), ("#ef6c00", "#ffcc80"))
 #: tokens longer than this are not coloured (a 10 MB paste must not stall highlighting)
 MAX_COLOURED = 64 * 1024
