@@ -237,7 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seconds until exp (default 300, max 3600)")
 
     p = sub.add_parser("sign", help="sign any JWT")
-    p.add_argument("--key", required=True, metavar="FILE", help="private key or HMAC secret (JWK, JWKS, PEM)")
+    signer = p.add_mutually_exclusive_group(required=True)
+    signer.add_argument("--key", metavar="FILE", help="private key or HMAC secret (JWK, JWKS, PEM)")
+    signer.add_argument("--secret-file", metavar="FILE",
+                        help="HS256/384/512 with the file's first line as the secret (UTF-8)")
     p.add_argument("--claims", required=True, metavar="JSON|@FILE", help="claims as JSON, or @FILE")
     p.add_argument("--header", metavar="JSON|@FILE", help="extra header members as JSON, or @FILE")
     p.add_argument("--alg", metavar="ALG", help="signing algorithm (default: from the key)")

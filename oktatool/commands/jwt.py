@@ -49,9 +49,40 @@ def sign(args: argparse.Namespace) -> int:
 
     claims = _json_object(args.claims, "--claims")
     header = _json_object(args.header, "--header") if args.header else None
+    if args.secret_file:
+        write_output(_sign_with_secret(args, claims, header), None, private=False)
+        return 0
     key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     write_output(sign_token(claims, key, alg=args.alg, header=header), None, private=False)
     return 0
+
+
+def _sign_with_secret(args: argparse.Namespace, claims: dict[str, Any], header: dict[str, Any] | None) -> str:
+    """Sign with the first line of --secret-file as an HMAC secret; a short secret warns on stderr."""
+    import sys
+
+    from oktatool.core.errors import KeyMaterialError
+    from oktatool.core.jose.jwa import HMAC_ALGS
+    from oktatool.core.jose.jwt import secret_key, short_secret_warning, sign_token
+
+    alg = args.alg or (header or {}).get("alg") or "HS256"
+    if alg not in HMAC_ALGS:
+        raise KeyMaterialError(f"--secret-file signs with {', '.join(HMAC_ALGS)}, not {alg}",
+                               hint="use --key FILE for other algorithms")
+    raw = read_input(args.secret_file, what="secret file")
+    line = raw.splitlines()[0] if raw else b""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyMaterialError(f"the first line of {args.secret_file} is not UTF-8 text") from None
+    if not text:
+        raise KeyMaterialError(f"the secret file is empty: {args.secret_file}",
+                               hint="put the secret on the first line of the file")
+    key = secret_key(text)
+    warning = short_secret_warning(key, alg)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    return sign_token(claims, key, alg=alg, header=header, short_secret_ok=True)
 
 
 def _value_text(value: Any) -> str:

@@ -254,12 +254,14 @@ def test_none_never_verifies(keys: dict[str, Key]) -> None:
     assert _reason(token, [keys["HS256"]]).code == "unsigned"
 
 
-def test_wrong_key_is_a_bad_signature_naming_the_kids(keys: dict[str, Key]) -> None:
+def test_a_key_with_another_kid_is_refused_naming_both_kids(keys: dict[str, Key]) -> None:
     token = sign_token({}, keys["ES256"])
     other = generate_key(KeySpec("EC", kid="other"))
     error = _reason(token, other.public())
-    assert error.code == "bad_signature"
+    assert error.code == "kid_not_found"
     assert keys["ES256"].kid in error.description and "'other'" in error.description  # type: ignore[operator]
+    unnamed = sign_token({}, keys["ES256"], header={"kid": None})
+    assert _reason(unnamed, other.public()).code == "bad_signature"
 
 
 def test_expired_and_not_yet_valid_are_told_apart(keys: dict[str, Key]) -> None:

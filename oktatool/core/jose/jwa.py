@@ -66,11 +66,14 @@ def algs_for_key(key: Key) -> tuple[str, ...]:
     return ()
 
 
-def usable_algs(key: Key) -> tuple[str, ...]:
-    """Return the algorithms this key may be used with: its type's, narrowed by its `alg` and `use`."""
+def usable_algs(key: Key, *, short_secret_ok: bool = False) -> tuple[str, ...]:
+    """Return the algorithms this key may be used with: its type's, narrowed by its `alg` and `use`.
+
+    ``short_secret_ok`` lets a typed HMAC secret shorter than the hash be used (the caller warns instead).
+    """
     if key.use == "enc":
         return ()
-    algs = algs_for_key(key)
+    algs = HMAC_ALGS if short_secret_ok and key.kty == "oct" else algs_for_key(key)
     if key.alg:
         return tuple(a for a in algs if a == key.alg)
     return algs
@@ -97,14 +100,14 @@ def _why_not(key: Key) -> str:
     return ""
 
 
-def check_alg_fits(key: Key, alg: str) -> None:
+def check_alg_fits(key: Key, alg: str, *, short_secret_ok: bool = False) -> None:
     """Raise KeyMaterialError unless ``alg`` may be used with ``key``, naming what would fit."""
     if alg == "none":
         raise KeyMaterialError("alg none (an unsigned JWT) is refused", hint="pick a signing algorithm")
     if alg not in SIGNING_ALGS:
         raise KeyMaterialError(f"unknown or unsupported JWS algorithm {shorten(alg)!r}",
                                hint="supported: " + " ".join(SIGNING_ALGS))
-    fits = usable_algs(key)
+    fits = usable_algs(key, short_secret_ok=short_secret_ok)
     if alg not in fits:
         hint = f"this key fits {', '.join(fits)}" if fits else f"this key cannot sign JWTs{_why_not(key)}"
         raise KeyMaterialError(f"alg {alg} does not fit this {key.describe()} key", hint=hint, code="alg_mismatch")

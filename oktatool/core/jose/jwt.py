@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core.encoding import b64url_decode, b64url_encode, dumps_compact, loads_strict
+from oktatool.core.encoding import b64url_decode, b64url_encode, loads_strict
 from oktatool.core.errors import (
     BadInputError,
     ClaimError,
@@ -37,7 +37,10 @@ MAX_JWKS_BYTES = 4 * 1024 * 1024
 TIME_CLAIMS = ("iat", "nbf", "exp", "auth_time")
 #: every reason verification fails, as VerificationError codes (the GUI maps them to its messages)
 FAILURE_REASONS = ("bad_signature", "kid_not_found", "alg_not_allowed", "no_fitting_key", "expired",
-                   "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit")
+                   "not_yet_valid", "invalid_time_claim", "unsigned", "unsupported_crit", "issuer_mismatch",
+                   "audience_mismatch")
+#: an HMAC secret shorter than this many bytes gets a warning (RFC 7518 §3.2 asks for the hash size)
+SHORT_SECRET_BYTES = 32
 
 #: the most clock skew verify allows for exp and nbf (one day; longer is not skew)
 MAX_LEEWAY = 86400
@@ -329,7 +332,8 @@ def build_header(key: Key, alg: str, extra: Mapping[str, Any] | None = None, *,
     return header
 
 
-def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = None) -> str:
+def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = None, *,
+                short_secret_ok: bool = False) -> str:
     """Return the signing alg from ``alg``, else the header's, else the key's; check it fits the key."""
     header_alg = (header or {}).get("alg")
     if header_alg is not None and not isinstance(header_alg, str):
@@ -341,18 +345,20 @@ def resolve_alg(key: Key, alg: str | None, header: Mapping[str, Any] | None = No
         raise ClaimError(f"the alg asked for ({alg}) differs from the header's alg ({header_alg})", claim="alg",
                          hint="give the algorithm once")
     chosen = alg or header_alg or jwa.default_alg(key)
-    jwa.check_alg_fits(key, chosen)
+    jwa.check_alg_fits(key, chosen, short_secret_ok=short_secret_ok)
     return chosen
 
 
-def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
+def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key, *, short_secret_ok: bool = False) -> str:
     """Sign ``payload`` under the complete protected ``header`` (whose alg must fit ``key``)."""
     alg = header.get("alg")
     if not isinstance(alg, str):
         raise ClaimError("the header has no alg", claim="alg")
-    jwa.check_alg_fits(key, alg)
+    jwa.check_alg_fits(key, alg, short_secret_ok=short_secret_ok)
+    from oktatool.core.jose.claims import dumps_exact
+
     try:
-        header_bytes = dumps_compact(header).encode("utf-8")
+        header_bytes = dumps_exact(dict(header), indent=None).encode("utf-8")
     except (TypeError, ValueError) as exc:  # e.g. a --kid with bytes that are not UTF-8
         raise ClaimError(f"the header cannot be written as JSON: {exc}",
                          hint="header values must be valid UTF-8 text") from None
@@ -361,22 +367,61 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, key: Key) -> str:
     return signing_input + "." + b64url_encode(signature)
 
 
-def sign_claims(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key) -> str:
-    """Sign ``claims`` as compact JSON under the complete protected ``header``."""
+def sign_claims(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key, *,
+                short_secret_ok: bool = False) -> str:
+    """Sign ``claims`` as compact JSON (numbers as they were read) under the complete protected ``header``."""
+    from oktatool.core.jose.claims import dumps_exact
+
     try:
-        payload = dumps_compact(dict(claims)).encode("utf-8")
+        payload = dumps_exact(dict(claims), indent=None).encode("utf-8")
     except (TypeError, ValueError) as exc:
         raise ClaimError(f"the claims cannot be written as JSON: {exc}") from None
-    return sign_compact(header, payload, key)
+    return sign_compact(header, payload, key, short_secret_ok=short_secret_ok)
 
 
 def sign_token(claims: Mapping[str, Any], key: Key, *, alg: str | None = None,
-               header: Mapping[str, Any] | None = None, defaults: bool = True) -> str:
+               header: Mapping[str, Any] | None = None, defaults: bool = True, short_secret_ok: bool = False) -> str:
     """Sign ``claims`` as a compact JWT with ``key``; ``header`` adds or overrides members (None removes)."""
     if not isinstance(claims, Mapping):
         raise ClaimError("the claims must be a JSON object {...}", code="not_an_object")
-    chosen = resolve_alg(key, alg, header)
-    return sign_claims(build_header(key, chosen, header, defaults=defaults), claims, key)
+    if short_secret_ok and key.is_symmetric and not alg and not (header or {}).get("alg"):
+        alg = "HS256"
+    chosen = resolve_alg(key, alg, header, short_secret_ok=short_secret_ok)
+    return sign_claims(build_header(key, chosen, header, defaults=defaults), claims, key,
+                       short_secret_ok=short_secret_ok)
+
+
+def secret_key(secret: str, encoding: str = "utf-8") -> Key:
+    """Return an HMAC key from a typed secret: its UTF-8 bytes, or (``base64url``) the bytes it encodes."""
+    from oktatool.core.keys.key import Key
+
+    if encoding not in ("utf-8", "base64url"):
+        raise BadInputError(f"unknown secret encoding {shorten(encoding)!r}", hint="utf-8 or base64url")
+    if not secret:
+        raise KeyMaterialError("the secret is empty", hint="type the shared secret")
+    if encoding == "utf-8":
+        raw = secret.encode("utf-8", "surrogatepass")
+    else:
+        try:
+            raw = b64url_decode(secret.strip())
+        except ValueError as exc:
+            raise KeyMaterialError(f"the secret {exc}", hint="type base64url text (A-Z a-z 0-9 - _), or choose "
+                                   "UTF-8") from None
+        if not raw:
+            raise KeyMaterialError("the secret decodes to no bytes")
+    return Key(raw, kid=None)
+
+
+def short_secret_warning(key: Key, alg: str | None = None) -> str | None:
+    """Return a warning when an HMAC secret is shorter than its hash (RFC 7518 §3.2), else None."""
+    if not key.is_symmetric:
+        return None
+    needed = int(alg[2:]) // 8 if alg in jwa.HMAC_ALGS and alg else SHORT_SECRET_BYTES
+    have = key.size // 8
+    if have >= needed:
+        return None
+    return (f"the secret is {have} bytes; {alg or 'HS256'} wants at least {needed} (RFC 7518 §3.2). "
+            "A short secret can be guessed offline from any token it signed.")
 
 
 # ---------------------------------------------------------------------------------------------- verify
@@ -401,8 +446,14 @@ class VerifiedToken:
                 "claims": None if self.claims is None else dict(self.claims), "times": self.times.to_dict()}
 
 
+def _own_kid(key: Key) -> str | None:
+    """Return the kid the key was given (a JWK's), or None when it is only its thumbprint (a PEM has no kid)."""
+    kid = key.kid
+    return kid if kid and kid != key.thumbprint() else None
+
+
 def key_label(key: Key) -> str:
-    """Name a key for people: ``kid "abc" (RSA 2048)`` or ``RSA 2048, thumbprint …``."""
+    """Name a key by its own kid (a PEM's is its thumbprint), never the token's: ``kid "abc" (RSA 2048)``."""
     if key.kid:
         return f'kid "{key.kid}" ({key.describe()})'
     return f"{key.describe()}, thumbprint {key.thumbprint()}"
@@ -435,8 +486,34 @@ def _try_key(compact: CompactToken, alg: str, key: Key) -> bool:
     return jwa.verify_bytes(key, alg, compact.signing_input, b64url_decode(compact.signature))
 
 
+@dataclass(frozen=True)
+class Expected:
+    """Claim values the user expects; verification fails naming the claim when one differs."""
+
+    issuer: str | None = None
+    #: the token's aud (a string or a list) must hold this value
+    audience: str | None = None
+
+
+def _check_expected(claims: Mapping[str, Any] | None, expected: Expected | None) -> None:
+    if expected is None:
+        return
+    claims = claims or {}
+    if expected.issuer:
+        iss = claims.get("iss")
+        if iss != expected.issuer:
+            raise _fail("issuer_mismatch", f"the signature is valid but iss is {shorten(repr(iss))}, not the "
+                                           f"expected {shorten(expected.issuer)!r}")
+    if expected.audience:
+        aud = claims.get("aud")
+        values = aud if isinstance(aud, list) else [aud]
+        if expected.audience not in values:
+            raise _fail("audience_mismatch", f"the signature is valid but aud is {shorten(repr(aud))}, which does "
+                                             f"not hold the expected {shorten(expected.audience)!r}")
+
+
 def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, leeway: float,
-            check_times: bool) -> VerifiedToken:
+            check_times: bool, expected: Expected | None = None) -> VerifiedToken:
     moment = time.time() if now is None else now
     claims: dict[str, Any] | None = None
     try:
@@ -456,6 +533,7 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
         if times.not_yet_valid and nbf is not None:
             raise _fail("not_yet_valid", f"the signature is valid but the token is not valid yet: {nbf.relative} "
                                          f"({nbf.iso})")
+    _check_expected(claims, expected)
     return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
 
 
@@ -466,20 +544,27 @@ def _check_leeway(leeway: float) -> None:
 
 
 def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: float = 0,
-                    check_times: bool = True) -> VerifiedToken:
-    """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails."""
+                    check_times: bool = True, expected: Expected | None = None,
+                    short_secret_ok: bool = False) -> VerifiedToken:
+    """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails.
+
+    A token whose kid names another key is refused (kid_not_found) before the signature is checked; a key
+    without a kid of its own (a PEM) is compared by its thumbprint and, failing that, is not kid-checked.
+    """
     _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
-    if alg not in jwa.usable_algs(key):
+    own = _own_kid(key)
+    if compact.kid is not None and own is not None and compact.kid != own:
+        raise _fail("kid_not_found", f"the token names kid {shorten(compact.kid)!r}, but this key is kid "
+                                     f"{shorten(own)!r}", "verify with the key the token names (a JWKS holding it "
+                                                          "picks it by kid)")
+    if alg not in jwa.usable_algs(key, short_secret_ok=short_secret_ok):
         raise _alg_not_allowed(alg, key, f"this {key.describe()} key")
     if not _try_key(compact, alg, key):
-        kid_note = ""
-        if compact.kid and key.kid and compact.kid != key.kid:
-            kid_note = f" (the token names kid {shorten(compact.kid)!r}, the key is {shorten(key.kid)!r})"
-        raise _fail("bad_signature", f"bad signature: the token was not signed by this key{kid_note}",
+        raise _fail("bad_signature", "bad signature: the token was not signed by this key",
                     "check that you have the right key, and that the token was copied whole")
-    return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
+    return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times, expected=expected)
 
 
 def _alg_not_allowed(alg: str, key: Key, named: str) -> VerificationError:
@@ -492,7 +577,7 @@ def _alg_not_allowed(alg: str, key: Key, named: str) -> VerificationError:
 
 
 def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = None, leeway: float = 0,
-                     check_times: bool = True) -> VerifiedToken:
+                     check_times: bool = True, expected: Expected | None = None) -> VerifiedToken:
     """Verify with a key set: the key named by kid, or (no kid) every key whose type fits, the match named."""
     _check_leeway(leeway)
     compact = parse_compact(token)
@@ -515,7 +600,7 @@ def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = Non
                                           f"(the set holds: {', '.join(k.describe() for k in keys)})")
     for key in fitting:
         if _try_key(compact, alg, key):
-            return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times)
+            return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times, expected=expected)
     tried = "; ".join(key_label(k) for k in fitting)
     raise _fail("bad_signature", f"bad signature: no key in the set verifies it (tried {tried})",
                 "check that the key set belongs to the token's issuer")

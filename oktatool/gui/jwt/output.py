@@ -1,0 +1,86 @@
+"""What the JWT tab does with its token: copy it as a secret, save it owner-only, hand it to the Console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from oktatool.core.errors import OktaToolError
+from oktatool.gui.widgets.tones import plain_message
+
+
+def copy_secret(text: str) -> str:
+    """Copy ``text`` as a secret with the shared helper; return what the user is told."""
+    import importlib
+
+    try:  # the Keys tab's helper (gui/widgets/clipboard.py): marks the text secret and clears it after 30 s
+        clipboard = importlib.import_module("oktatool.gui.widgets.clipboard")
+    except ImportError:  # pragma: no cover - until the Keys branch is merged
+        QGuiApplication.clipboard().setText(text)
+        return "Copied."
+    clipboard.copy_text(text, secret=True)
+    return "Copied (cleared from the clipboard in 30 s)."
+
+
+class TokenOutput:
+    """The token's outputs; ``token()`` returns it and ``status(text, error=…)`` tells the user what happened."""
+
+    def __init__(self, owner: QWidget, token: Callable[[], str], status: Callable[..., None]) -> None:
+        self.owner = owner
+        self.token = token
+        self.status = status
+
+    def copy(self) -> None:
+        """Copy the token as a secret."""
+        if self.token():
+            self.status(copy_secret(self.token()))
+
+    def ask_and_save(self) -> None:
+        """Ask where to save the token (it is a credential until it expires)."""
+        if not self.token():
+            return
+        path, _ = QFileDialog.getSaveFileName(self.owner, "Save the token", str(Path.home() / "token.jwt"))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        """Write the token to ``path`` with mode 0600."""
+        from oktatool.core.files import write_file
+
+        try:
+            write_file(path, (self.token() + "\n").encode("ascii"), private=True)
+        except OktaToolError as exc:
+            self.status(plain_message(exc), error=True)
+            return False
+        self.status(f"Saved {path.name} (readable only by you).")
+        return True
+
+    def console(self) -> Any:
+        """Return the Console tab (built and shown), or None outside the main window."""
+        show = getattr(self.owner.window(), "show_tab", None)
+        return show("console") if callable(show) else None
+
+    def send_to_console(self) -> bool:
+        """Put the token in the Console's Authorization header (when the Console offers it)."""
+        use = getattr(self.console(), "use_authorization", None)
+        if callable(use):
+            use(self.token())
+            return True
+        self.status(copy_secret(self.token()) + " The Console cannot take a token yet: paste it as "
+                    "'Authorization: Bearer <token>'.")
+        return False
+
+    def use_as_assertion(self) -> bool:
+        """Hand the token to the Console as a client assertion, or copy it and say how to use it."""
+        use = getattr(self.console(), "use_client_assertion", None)
+        if callable(use):
+            use(self.token())
+            return True
+        self.status(copy_secret(self.token()) + " Send it to the token URL as client_assertion, with "
+                    "client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-bearer and "
+                    "grant_type client_credentials. Okta accepts each assertion once.")
+        return False

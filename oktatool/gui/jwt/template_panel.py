@@ -1,0 +1,177 @@
+"""The template box of the JWT tab: Okta client assertion (from the active profile), DPoP proof, or blank."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from oktatool.core.errors import OktaToolError
+from oktatool.gui import tasks
+from oktatool.gui.jwt.claims_panel import wrapping_label
+from oktatool.gui.jwt.key_chooser import PROFILE
+from oktatool.gui.widgets.tones import plain_message, tone_style
+
+if TYPE_CHECKING:
+    from oktatool.context import AppContext
+    from oktatool.core.keys.key import Key
+    from oktatool.core.okta.orgurl import OrgUrl
+    from oktatool.gui.jwt.claims_panel import ClaimsPanel
+    from oktatool.gui.jwt.header_panel import HeaderPanel
+    from oktatool.gui.jwt.key_chooser import KeyChooser
+
+BLANK, OKTA, DPOP = "Blank", "Okta client assertion", "DPoP proof"
+TEMPLATES = (BLANK, OKTA, DPOP)
+
+
+def assertion_source(context: AppContext) -> tuple[str, str, Key]:
+    """Return the active profile's org URL, client id and signing key (blocking: may start the sandbox)."""
+    from oktatool.core.errors import ConfigError
+
+    profile = context.profile()
+    if profile.is_sandbox:
+        info = context.sandbox()
+        return info.org_url, info.client_id, context.profile_key(profile)
+    if not profile.client_id:
+        raise ConfigError(f"the profile {profile.name!r} has no client id", hint="set it in Edit profiles…")
+    return profile.org_url, profile.client_id, context.profile_key(profile)
+
+
+class TemplatePanel(QGroupBox):
+    """Choose and apply a template; ``applied`` fires once the editor holds it. ``org`` and ``client_id`` are
+    set while the Okta template is in use (the preflight checks against them)."""
+
+    applied = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Template", parent)
+        self.context = context
+        self.request = tasks.LatestRequest()
+        self.org: OrgUrl | None = None
+        self.client_id = ""
+        rows = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.combo = QComboBox()
+        self.combo.setObjectName("template")
+        self.combo.addItems(TEMPLATES)
+        self.combo.setToolTip("Okta client assertion: from the active profile (org, client id, key), checked "
+                              "against Okta's rules as you type. DPoP proof: htm, htu, iat, jti, ath and jwk.")
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setObjectName("applyTemplate")
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.apply_button)
+        rows.addLayout(row)
+        self.dpop_row = QWidget()
+        dpop = QHBoxLayout(self.dpop_row)
+        dpop.setContentsMargins(0, 0, 0, 0)
+        self.htm = QComboBox()
+        self.htm.setObjectName("dpopMethod")
+        self.htm.addItems(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        self.htu = QLineEdit()
+        self.htu.setObjectName("dpopUrl")
+        self.htu.setPlaceholderText("request URL (query and fragment are dropped)")
+        self.access_token = QLineEdit()
+        self.access_token.setObjectName("dpopAccessToken")
+        self.access_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.access_token.setPlaceholderText("access token for ath (optional)")
+        dpop.addWidget(self.htm)
+        dpop.addWidget(self.htu, 2)
+        dpop.addWidget(self.access_token, 1)
+        rows.addWidget(self.dpop_row)
+        self.dpop_row.hide()
+        self.note = wrapping_label()
+        self.note.setObjectName("templateNote")
+        self.note.hide()
+        rows.addWidget(self.note)
+        self.combo.currentTextChanged.connect(self._on_choice)
+
+    def attach(self, signer: KeyChooser, header: HeaderPanel, claims: ClaimsPanel) -> None:
+        """Give the panel the editor parts a template fills."""
+        self.signer, self.header, self.claims = signer, header, claims
+
+    def _on_choice(self, name: str) -> None:
+        self.dpop_row.setVisible(name == DPOP)
+
+    def apply(self) -> asyncio.Task[None] | None:
+        """Fill the editor from the chosen template (the Okta one reads the active profile in the executor)."""
+        name = self.combo.currentText()
+        if name == BLANK:
+            self.org = None
+            self.header.typ.setText("JWT")
+            self.header.set_extra({})
+            self.claims.set_claims({})
+            self.note.setText("")
+            self.note.hide()
+            self.applied.emit()
+            return None
+        if name == OKTA:
+            return self.request.start(self._apply_okta())
+        return self.request.start(self._apply_dpop())
+
+    async def _apply_okta(self) -> None:
+        from oktatool.core.jose.assertion import MAX_LIFETIME, assertion_alg
+        from oktatool.core.jose.claims import new_jti
+        from oktatool.core.okta.orgurl import parse_org_url
+
+        self.note.show()
+        self.note.setText("Reading the active profile…")
+        try:
+            org_url, client_id, key = await tasks.run_blocking(assertion_source, self.context)
+            org = parse_org_url(org_url)
+        except OktaToolError as exc:
+            self.note.setText(plain_message(exc))
+            self.note.setStyleSheet(tone_style("error"))
+            return
+        self.org, self.client_id = org, client_id
+        self.note.setStyleSheet("")
+        self.note.setText(f"Client assertion for {client_id} at {org.token_url}. Okta accepts RS256/384/512 "
+                                   "and ES256/384/512 from the RSA or EC key registered for the app (by kid).")
+        self.signer.request.cancel()
+        self.signer.show_source(PROFILE, "")
+        self.signer.set_keys([key])
+        self.header.alg.setCurrentText(assertion_alg(key))
+        self.header.kid.setText(key.kid or "")
+        self.header.typ.setText("JWT")
+        self.header.set_extra({})
+        now = int(time.time())
+        lifetime = min(max(int(self.context.settings.settings.preferences.assertion_lifetime), 1), MAX_LIFETIME)
+        self.claims.set_claims({"iss": client_id, "sub": client_id, "aud": org.token_url, "iat": now,
+                                "exp": now + lifetime, "jti": new_jti()})
+        self.applied.emit()
+
+    async def _apply_dpop(self) -> None:
+        from oktatool.core.jose.dpop import DPoPKey, proof_parts
+
+        self.org = None
+        self.note.show()
+        key = self.signer.selected_key()
+        try:
+            dpop_key = DPoPKey.from_key(key) if key is not None else None
+        except OktaToolError:
+            dpop_key = None
+        try:
+            if dpop_key is None:
+                dpop_key = await tasks.run_blocking(DPoPKey.generate)
+                self.signer.set_keys([dpop_key.key], "A new EC P-256 DPoP key (the proof's header carries its "
+                                                     "public jwk).")
+            header, claims = proof_parts(dpop_key, self.htm.currentText(),
+                                         self.htu.text().strip() or "https://example.okta.com/api/v1/users",
+                                         access_token=self.access_token.text().strip() or None)
+        except OktaToolError as exc:
+            self.note.setText(plain_message(exc))
+            self.note.setStyleSheet(tone_style("error"))
+            return
+        self.note.setStyleSheet("")
+        self.note.setText(f"DPoP proof for {claims['htm']} {claims['htu']}"
+                                   + (" with ath of the access token" if "ath" in claims else "")
+                                   + f"; the key's thumbprint (jkt) is {dpop_key.thumbprint}.")
+        self.header.alg.setCurrentText(header["alg"])
+        self.header.kid.setText("")
+        self.header.typ.setText(header["typ"])
+        self.header.set_extra({"jwk": header["jwk"]})
+        self.claims.set_claims(claims)
+        self.applied.emit()
+
