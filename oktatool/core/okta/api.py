@@ -93,7 +93,8 @@ class ApiClient:
                  max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
                  scope_lookup: Callable[[str, str], tuple[str, ...]] | None = None,
                  renew_token: Callable[[], TokenResponse] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 extra_headers: Mapping[str, str] | None = None) -> None:
         self.org_url = check_url(org_url.rstrip("/"))
         self.session = session
         self.token_source = token_source
@@ -107,6 +108,9 @@ class ApiClient:
         #: fetches a new token past the cache; called once when the server says the token is no good
         self.renew_token = renew_token
         self.clock = clock
+        #: headers every call carries besides ours (the Console's header table); Authorization and DPoP win
+        self.extra_headers = {k: v for k, v in (extra_headers or {}).items()
+                              if k.lower() not in ("authorization", "dpop", "content-type")}
 
     def url_for(self, path: str) -> str:
         """Return the absolute URL of ``path`` on the org; refuse a URL on another host (our token goes there)."""
@@ -183,7 +187,8 @@ class ApiClient:
         import requests
 
         token = self.token_source()
-        headers = {"Accept": "application/json", "Authorization": f"{token.scheme} {token.access_token}"}
+        headers = {"Accept": "application/json", **self.extra_headers,
+                   "Authorization": f"{token.scheme} {token.access_token}"}
         if data is not None:
             headers["Content-Type"] = "application/json"
         if token.is_dpop:
