@@ -198,8 +198,11 @@ class RecordingTokenClient(TokenClient):
                   dpop: ProofSigner | None = None, use_cache: bool = True) -> TokenResponse:
         """Return a token like TokenClient; when it went to the network, report the exchange to the listener."""
         wanted = normalize_scopes(scopes)
-        reason = getattr(self._reason, "value", None) or "renewed: the cached token expires within " \
-            f"{self.renew_margin / 60:.0f} minutes or was refused, so a new one was fetched before the call"
+        with self._lock:
+            had_token = self._key(credentials, wanted, dpop) in self._cache
+        reason = getattr(self._reason, "value", None) or (
+            f"renewed: the cached token expires within {self.renew_margin / 60:.0f} minutes or was refused, "
+            "so a new one was fetched before the call" if had_token else "fetched for the call (no token yet)")
         self._reason.value = None
         previous = getattr(self._legs, "items", None)
         legs: list[TokenLeg] = []

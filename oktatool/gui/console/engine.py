@@ -78,6 +78,12 @@ class ConsoleEngine:
             self._clients[profile.name] = (profile, client)
         return client
 
+    def org_url(self, profile_name: str) -> str:
+        """Return the org URL of a profile whose client was built (else "")."""
+        with self._lock:
+            known = self._clients.get(profile_name)
+        return known[1].connection.org.base if known is not None else ""
+
     def default_scopes(self, profile: Profile) -> tuple[str, ...]:
         """Return the scopes a Get token asks for by default (the profile's, or the sandbox app's)."""
         return self.client(profile).connection.scopes

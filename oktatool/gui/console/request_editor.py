@@ -70,16 +70,15 @@ class RequestEditor(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_requested)
-        line = QHBoxLayout()
+        #: method, path and buttons: the tab puts this row across its whole width
+        self.request_line = QWidget()
+        line = QHBoxLayout(self.request_line)
+        line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.method)
         line.addWidget(self.path, 1)
         line.addWidget(self.send_button)
         line.addWidget(self.all_button)
         line.addWidget(self.cancel_button)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.send_requested)
 
         self.scope_label = QLabel()
         self.scope_label.setWordWrap(True)
@@ -115,10 +114,16 @@ class RequestEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(line)
         layout.addWidget(self.problem)
         layout.addLayout(scope_row)
         layout.addWidget(self.parts, 1)
+
+    def add_send_shortcuts(self, scope: QWidget) -> None:
+        """Make Ctrl+Enter send from anywhere inside ``scope``."""
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), scope)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.send_requested)
 
     def set_catalog_paths(self, labels: list[str]) -> None:
         """Offer these path templates as completions."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -58,6 +59,8 @@ class ResponseView(QWidget):
         self.request_id = QLineEdit()
         self.request_id.setReadOnly(True)
         self.request_id.setPlaceholderText("X-Okta-Request-Id")
+        self.request_id.setToolTip("X-Okta-Request-Id: quote it to Okta support, or find it in the System Log")
+        self.request_id.setMaximumWidth(200)
         self.copy_id_button = QPushButton("Copy id")
         self.copy_id_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.request_id.text()))
         self.log_button = QPushButton("Find in System Log")
@@ -129,8 +132,11 @@ class ResponseView(QWidget):
         ids.addWidget(self.request_id, 1)
         ids.addWidget(self.copy_id_button)
         ids.addWidget(self.log_button)
+        for label in (self.status, self.rate, self.progress, self.explanation, self.note):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setWordWrap(True)
         actions = QHBoxLayout()
-        actions.addWidget(self.progress, 1)
+        actions.addStretch(1)
         actions.addWidget(self.curl_button)
         actions.addWidget(self.python_button)
         actions.addWidget(self.save_json_button)
@@ -142,6 +148,7 @@ class ResponseView(QWidget):
         layout.addWidget(self.explanation)
         layout.addWidget(self.note)
         layout.addWidget(self.views, 1)
+        layout.addWidget(self.progress)
         layout.addLayout(actions)
         self.content = b""
         self.set_answer_actions(False)
@@ -189,11 +196,12 @@ class ResponseView(QWidget):
         self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
         limit = response.rate_limit
         if limit.limit is not None or limit.remaining is not None:
-            self.rate.setText(f"Rate limit: {limit.remaining if limit.remaining is not None else '?'} of "
+            self.rate.setText(f"Rate limit {limit.remaining if limit.remaining is not None else '?'}/"
                               f"{limit.limit if limit.limit is not None else '?'} left"
-                              + (f", resets at {_clock(limit.reset)}" if limit.reset else ""))
+                              + (f" · resets {_clock(limit.reset)}" if limit.reset else ""))
+            self.rate.setToolTip("X-Rate-Limit-Remaining / X-Rate-Limit-Limit, and X-Rate-Limit-Reset")
         else:
-            self.rate.setText("Rate limit: not reported")
+            self.rate.setText("Rate limit not reported")
         self.request_id.setText(response.request_id or "")
         self.headers.set_pairs(list(response.headers.items()))
         self.content = response.content

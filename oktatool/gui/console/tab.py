@@ -106,7 +106,9 @@ class ConsoleTab(QWidget):
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.editor.request_line)
         layout.addWidget(splitter, 1)
+        self.editor.add_send_shortcuts(self)
 
         self.editor.send_requested.connect(self.send)
         self.editor.fetch_all_requested.connect(self.fetch_all)
@@ -218,11 +220,14 @@ class ConsoleTab(QWidget):
         self.token_panel.show_exchange(exchange)
         if exchange.token is not None:
             outcome = TokenOutcome(exchange.token, token_facts(exchange.token, exchange.asked), False,
-                                   self.token.org_url if self.token else "")
+                                   self.engine.org_url(profile_name))
             if exchange.reason != "asked":
                 self.token = outcome
                 self.token_panel.show_outcome(outcome)
-                self.response.progress.setText("A new token was fetched before the call (see the Token tab).")
+                self._update_scope()
+            if exchange.reason.startswith("renewed"):
+                self.response.progress.setText("The token was about to expire: a new one was fetched before "
+                                               "the call (see the Token tab).")
 
     def request_token_with_scopes(self, scopes: list[str]) -> None:
         """Get a token that carries ``scopes`` as well as those asked for so far (the Scopes tab's offer)."""
@@ -366,7 +371,7 @@ class ConsoleTab(QWidget):
         except OktaToolError:
             return
         asked = tuple(token.scope.split())
-        outcome = TokenOutcome(token, token_facts(token, asked), True, "")
+        outcome = TokenOutcome(token, token_facts(token, asked), True, self.engine.org_url(profile.name))
         self.token = outcome
         self.token_panel.scopes.setText(" ".join(outcome.facts.granted))
         self.token_panel.show_outcome(outcome)

@@ -11,7 +11,7 @@ from oktatool.gui.widgets.secret_clipboard import CLEAR_AFTER, copy_secret
 
 def mask(value: str) -> str:
     """Return the masked form of ``value``: a few bullets and its length, never any of its characters."""
-    return f"•••••••• ({len(value)} characters, hidden)" if value else ""
+    return f"•••••• {len(value)} chars" if value else ""
 
 
 class TokenView(QWidget):
