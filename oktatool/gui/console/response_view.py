@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from oktatool.gui.console.engine import ParsedBody
 
 
+#: bodies up to this many characters get JSON colouring in the Text view
+HIGHLIGHT_LIMIT = 64 * 1024
+
+
 def human_size(size: int) -> str:
     """Return ``812 B`` / ``14.2 KB`` / ``3.1 MB``."""
     if size < 1024:
@@ -151,6 +155,8 @@ class ResponseView(QWidget):
         layout.addWidget(self.progress)
         layout.addLayout(actions)
         self.content = b""
+        self._pending_text: str | None = None
+        self.views.currentChanged.connect(lambda _i: self._fill_text())
         self.set_answer_actions(False)
 
     def set_answer_actions(self, enabled: bool) -> None:
@@ -173,7 +179,7 @@ class ResponseView(QWidget):
         """Clear the previous answer and say what is under way."""
         self.rows.clear()
         self.tree.set_value(None)
-        self.text.clear()
+        self.set_text("")
         self.headers.set_pairs([])
         self.content = b""
         self.count.clear()
@@ -221,9 +227,24 @@ class ResponseView(QWidget):
             self.rows.append_rows(data if isinstance(data, list) else [data] if isinstance(data, dict) else [])
             self.views.setCurrentIndex(0 if isinstance(data, list) else 1)
         if not append_rows:
-            self.text.setPlainText(parsed.text)
+            self.set_text(parsed.text)
         self._count()
         self.set_answer_actions(True)
+
+    def set_text(self, text: str) -> None:
+        """Hold the body text; it is put in the Text view when that view is shown (big text costs layout)."""
+        self._pending_text = text
+        if self.views.currentWidget() is self.text:
+            self._fill_text()
+
+    def _fill_text(self) -> None:
+        text = self._pending_text
+        if text is None:
+            return
+        self._pending_text = None
+        # regex colouring of every line of a big body would hold the GUI thread: colour small bodies only
+        self.text.highlighter.setDocument(self.text.document() if len(text) <= HIGHLIGHT_LIMIT else None)
+        self.text.setPlainText(text)
 
     def show_note(self, note: str | None) -> None:
         """Show (or hide) a note about the body (cut, not JSON, too deep)."""

@@ -58,26 +58,27 @@ class LegView(QGroupBox):
         request = leg.request
         shown_headers = redact_headers(dict(request.headers))
         form = [(k, "[masked: see below]" if k == "client_assertion" else v) for k, v in request.form]
-        text = leg.request_line + "\n" + "\n".join(f"{k}: {v}" for k, v in shown_headers.items()) + "\n\n" + \
+        sent = leg.request_line + "\n" + "\n".join(f"{k}: {v}" for k, v in shown_headers.items()) + "\n\n" + \
             "&".join(f"{k}={v}" for k, v in form)
-        layout.addWidget(_small_code(text))
-        self.assertion = TokenView("client_assertion")
-        self.assertion.set_value(leg.assertion or "")
-        layout.addWidget(self.assertion)
-        layout.addWidget(_small_code("decoded client assertion\n" + _decoded_text(leg.assertion), 10))
-        self.proof: TokenView | None = None
+        decoded = "decoded client assertion\n" + _decoded_text(leg.assertion)
         if leg.proof:
-            self.proof = TokenView("DPoP proof")
-            self.proof.set_value(leg.proof)
-            layout.addWidget(self.proof)
-            layout.addWidget(_small_code("decoded DPoP proof\n" + _decoded_text(leg.proof), 10))
+            decoded += "\n\ndecoded DPoP proof\n" + _decoded_text(leg.proof)
         if leg.status is None:
             answer = f"no answer: {leg.error}"
         else:
             headers = "\n".join(f"{k}: {v}" for k, v in redact_headers(dict(leg.response_headers)).items())
             answer = f"HTTP {leg.status} ({leg.elapsed * 1000:.0f} ms)\n{headers}\n\n" + \
                 redact_text(leg.response_text())
-        layout.addWidget(_small_code(answer, 10))
+        self.assertion = TokenView("client_assertion")
+        self.assertion.set_value(leg.assertion or "")
+        self.proof: TokenView | None = None
+        if leg.proof:
+            self.proof = TokenView("DPoP proof")
+            self.proof.set_value(leg.proof)
+        layout.addWidget(_small_code(f"{sent}\n\n{decoded}\n\n── answer ──\n{answer}", 18))
+        layout.addWidget(self.assertion)
+        if self.proof is not None:
+            layout.addWidget(self.proof)
 
 
 class TokenPanel(QWidget):
