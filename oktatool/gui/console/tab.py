@@ -10,6 +10,7 @@ import asyncio
 import json
 import threading
 import time
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -61,7 +62,19 @@ class ConsoleTab(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.engine = ConsoleEngine(context, listener=self.exchange_arrived.emit)
+        me = weakref.ref(self)  # no reference cycle through the engine or the context (GC off the GUI thread)
+
+        def deliver(name: str, exchange: TokenExchange) -> None:
+            tab = me()
+            if tab is not None:
+                tab.exchange_arrived.emit(name, exchange)
+
+        def settings_changed(settings: Any) -> None:
+            tab = me()
+            if tab is not None:
+                tab._settings_changed(settings)
+
+        self.engine = ConsoleEngine(context, listener=deliver)
         self.exchange_arrived.connect(self._on_exchange, Qt.ConnectionType.QueuedConnection)
         self.history_store = HistoryStore(context.paths.data_dir)
         self.catalog: ScopeCatalog | None = None
@@ -125,8 +138,8 @@ class ConsoleTab(QWidget):
         self.history.replay_requested.connect(self.replay)
         self.history.delete_requested.connect(self.delete_history)
         self.history.clear_requested.connect(self.clear_history)
-        context.settings_listeners.append(self._settings_changed)
-        self.destroyed.connect(lambda _o=None, c=context, f=self._settings_changed: _drop_listener(c, f))
+        context.settings_listeners.append(settings_changed)
+        self.destroyed.connect(lambda _o=None, c=context, f=settings_changed: _drop_listener(c, f))
         self.clear_authorization()
         self._show_profile()
         self.loading = tasks.spawn(self._load())
