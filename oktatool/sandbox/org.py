@@ -27,8 +27,10 @@ SERVICE_APP_LABEL = "oktatool sandbox service app"
 class Fault:
     """Misbehaviour for testing a client's error handling, on requests whose path starts with ``path``.
 
-    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset) or
-    "status" (answer ``status`` with Okta's error body); ``times`` limits how many requests it hits.
+    ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset),
+    "status" (answer ``status`` with Okta's error body), "large" (answer 200 with a JSON array of about
+    ``size`` bytes, streamed) or "nested" (answer 200 with JSON nested ``size`` levels deep); ``times``
+    limits how many requests it hits.
     """
 
     path: str
@@ -36,10 +38,11 @@ class Fault:
     seconds: float = 0.0
     status: int = 500
     times: int | None = None
+    size: int = 0
 
     def __post_init__(self) -> None:
-        if self.kind not in ("delay", "reset", "status"):
-            raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset or status")
+        if self.kind not in ("delay", "reset", "status", "large", "nested"):
+            raise ValueError(f"unknown fault kind {self.kind!r}: use delay, reset, status, large or nested")
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,89 @@ def test_slow_answers_can_be_cancelled(console: ConsoleTab, context: AppContext,
     assert time.perf_counter() - started < 1.0
     assert console.history.model.entries[-1].error == "cancelled"
     assert console.editor.send_button.isEnabled()
+    # the cancelled call still ends in its worker thread: let it, while this test's loop is alive
+    aloop.run_until_complete(asyncio.sleep(3.0))
+
+
+def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleTab, context: AppContext,
+                                                               sandbox_factory: Any,
+                                                               aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=80_000_000, times=1),
+                                            Fault("/api/v1/groups", "nested", size=200_000, times=1)))
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send(), timeout=120)
+    assert "→ 200" in console.response.status.text()
+    assert "MB" in console.response.note.text() and "Save" in console.response.note.text()
+    assert console.response.rows.rowCount() == 0
+    assert len(console.json_bytes()) >= 79_000_000  # Save JSON writes the real bytes
+    console.editor.set_request("GET", "/api/v1/groups")
+    finish(aloop, console.send())
+    assert "too deeply" in console.response.note.text()
+    assert len(console.history.model.entries) == 2
+
+
+def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppContext,
+                                            aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    prod = Profile(name="prod", org_url="https://acme.okta.com", client_id="0oa1", key_ref="none")
+    context.save_settings(context.settings.settings.with_profile(prod).with_active("prod"))
+    assert "PRODUCTION" in console.badge.text() and not console.confirm_box.isHidden()
+
+    def answer_cancel() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                widget.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(200, answer_cancel)
+    console.editor.set_request("DELETE", "/api/v1/users/00u1")
+    finish(aloop, console.send())
+    assert console.response.status.text() == "Not sent."
+    console.confirm_box.setChecked(False)  # the opt-out is saved in the profile
+    assert context.settings.settings.profile("prod").confirm_writes is False
+
+
+def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                       aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=3)
+    use_org(context, info)
+    # request_token_with_scopes adds to what is asked
+    console.token_panel.scopes.setText("okta.users.read")
+    console.request_token_with_scopes(["okta.logs.read"])
+    finish(aloop, console.token_request.task)
+    assert console.token is not None and set(console.token.facts.granted) == {"okta.users.read", "okta.logs.read"}
+    token = console.token.token.access_token
+    # use_authorization: a token from elsewhere (the JWT tab) goes in the Authorization header as given
+    console.forget_token()
+    console.use_authorization(f"Bearer {token}")
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    assert "→ 200" in console.response.status.text() and console.response.rows.rowCount() == 3
+    console.use_authorization("Bearer not-a-token")
+    finish(aloop, console.send())
+    assert "→ 401" in console.response.status.text() and not console.response.explanation.isHidden()
+    assert "token" in console.response.explanation.text().lower()
+    console.clear_authorization()
+    # the System Log lookup by request id
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    finish(aloop, console.find_in_system_log())
+    assert "/api/v1/logs?filter=" in console.editor.path.text()
+    assert "→ 200" in console.response.status.text()
+    # history: select rows for the Scopes tab, replay, delete, clear
+    finish(aloop, console.history_saved)
+    assert set(console.history_calls()) == {"GET /api/v1/users", "GET /api/v1/logs"}
+    console.history.table.selectRow(0)
+    assert console.history_calls() == ["GET /api/v1/logs"]
+    console.replay(console.history.selected()[0])
+    assert console.editor.path.text().startswith("/api/v1/logs")
+    before = len(console.history.model.entries)
+    console.delete_history(console.history.selected())
+    assert len(console.history.model.entries) == before - 1
+    console.history.search.setText("logs")
+    assert console.history.proxy.rowCount() == 0
+    console.clear_history()
+    finish(aloop, console.history_saved)
+    assert json.loads(history_text(console, aloop))["entries"] == []

@@ -40,3 +40,18 @@ def test_a_server_error_once_then_success(sandbox_factory: Any) -> None:
 def test_an_unknown_fault_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         Fault("/api", "explode")
+
+
+def test_a_large_body_is_streamed_with_its_length(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=3_000_000, times=1),))
+    response = requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=30)
+    assert response.status_code == 200
+    assert len(response.content) == int(response.headers["Content-Length"]) >= 2_900_000
+    items = response.json()
+    assert isinstance(items, list) and items[0]["status"] == "ACTIVE"
+
+
+def test_a_deeply_nested_body(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "nested", size=100_000),))
+    response = requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=30)
+    assert response.content.startswith(b"[[[[") and len(response.content) == 200_000

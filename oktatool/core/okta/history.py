@@ -35,6 +35,31 @@ _SECRET_QUERY_RE = re.compile(r"(?i)([?&](?:token|access_token|id_token|refresh_
                               r"client_assertion|password|api_key|apikey|secret)=)[^&#]*")
 
 
+#: JSON members whose whole value is a secret (Okta's credentials.password.value, recovery answers, tokens)
+SECRET_MEMBERS = frozenset({"password", "answer", "recovery_question", "client_secret", "secret", "token",
+                            "access_token", "refresh_token", "id_token", "client_assertion", "ssws", "api_token"})
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: "[redacted]" if k.lower() in SECRET_MEMBERS else _scrub_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    return scrub(value) if isinstance(value, str) else value
+
+
+def scrub_body(text: str) -> str:
+    """Return a JSON body with secret members redacted (whole values); any other text as ``scrub`` leaves it."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return scrub(text)
+    try:
+        return json.dumps(_scrub_value(value), indent=2, ensure_ascii=False)
+    except RecursionError:
+        return "[a body nested too deeply to keep]"
+
+
 def scrub(text: str) -> str:
     """Return ``text`` with tokens, assertions, SSWS tokens and secret members or parameters redacted."""
     text = _JWT_RE.sub("[redacted]", text)
@@ -66,7 +91,7 @@ class HistoryEntry:
         """Build an entry with every secret removed: the only way entries should be made."""
         kept = tuple((name, scrub(value)) for name, value in headers if name.lower() not in SECRET_HEADERS)
         return cls(time, profile, method.upper(), scrub(path), status, round(duration_ms, 1), request_id,
-                   scrub(error) if error else None, scrub(body[:MAX_BODY]), kept)
+                   scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept)
 
     @property
     def call(self) -> str:

@@ -193,13 +193,29 @@ class ResponseView(QWidget):
         self.progress.clear()
         self.set_answer_actions(False)
 
-    def show_answer(self, response: ApiResponse, parsed: ParsedBody, *, append_rows: bool = False) -> None:
-        """Show one answer (the latest page when fetching all)."""
+    def show_answer(self, response: ApiResponse, parsed: ParsedBody) -> None:
+        """Show one answer (the first page when fetching all)."""
         size = len(response.content)
         waited = f", after {response.retries} rate-limit wait(s)" if response.retries else ""
         self.status.setText(f"{response.method} {response.url} → {response.status} · "
                             f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{waited}")
         self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
+        self._rate(response)
+        self.request_id.setText(response.request_id or "")
+        self.headers.set_pairs(list(response.headers.items()))
+        self.content = response.content
+        self._explain(response)
+        self.show_note(parsed.note)
+        if parsed.is_json:
+            self.tree.set_value(parsed.data)
+            data = parsed.data
+            self.rows.append_rows(data if isinstance(data, list) else [data] if isinstance(data, dict) else [])
+            self.views.setCurrentIndex(0 if isinstance(data, list) else 1)
+        self.set_text(parsed.text)
+        self._count()
+        self.set_answer_actions(True)
+
+    def _rate(self, response: ApiResponse) -> None:
         limit = response.rate_limit
         if limit.limit is not None or limit.remaining is not None:
             self.rate.setText(f"Rate limit {limit.remaining if limit.remaining is not None else '?'}/"
@@ -208,28 +224,24 @@ class ResponseView(QWidget):
             self.rate.setToolTip("X-Rate-Limit-Remaining / X-Rate-Limit-Limit, and X-Rate-Limit-Reset")
         else:
             self.rate.setText("Rate limit not reported")
-        self.request_id.setText(response.request_id or "")
-        self.headers.set_pairs(list(response.headers.items()))
-        self.content = response.content
+
+    def _explain(self, response: ApiResponse) -> None:
         problem = response.problem
         if problem is not None:
-            text = problem.message()
             hint = problem.hint()
-            self.explanation.setText(text + ("\n" + hint if hint else ""))
+            self.explanation.setText(problem.message() + ("\n" + hint if hint else ""))
             self.explanation.setStyleSheet(tone_style("error"))
             self.explanation.show()
-        else:
+        elif self.explanation.isVisible():
             self.explanation.hide()
-        self.show_note(parsed.note)
-        if parsed.is_json and not append_rows:
-            self.tree.set_value(parsed.data)
-            data = parsed.data
-            self.rows.append_rows(data if isinstance(data, list) else [data] if isinstance(data, dict) else [])
-            self.views.setCurrentIndex(0 if isinstance(data, list) else 1)
-        if not append_rows:
-            self.set_text(parsed.text)
+
+    def page_arrived(self, response: ApiResponse) -> None:
+        """Update the few things a further page changes (kept small: it runs once per page)."""
+        self.status.setText(f"{response.method} {response.url} → {response.status} · "
+                            f"{response.elapsed * 1000:.0f} ms · {human_size(len(response.content))}")
+        self.request_id.setText(response.request_id or "")
+        self._rate(response)
         self._count()
-        self.set_answer_actions(True)
 
     def set_text(self, text: str) -> None:
         """Hold the body text; it is put in the Text view when that view is shown (big text costs layout)."""

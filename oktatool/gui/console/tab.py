@@ -332,17 +332,20 @@ class ConsoleTab(QWidget):
         self._cancel.set()
         self.request.cancel()
 
-    async def _api(self, profile: Profile, method: str, path: str, headers: dict[str, str]) -> ApiClient:
-        if self.token is not None:
+    async def _api(self, profile: Profile, method: str, path: str, headers: dict[str, str],
+                   scopes: tuple[str, ...] = ()) -> ApiClient:
+        """Return the API client for a call: ``scopes``, else the current token's, else what the endpoint needs."""
+        if not scopes and self.token is not None:
             scopes = self.token.facts.asked
-        else:
+        if not scopes:
             try:
                 scopes = await tasks.run_blocking(self.engine.scopes_for, profile, method, path)
             except OktaToolError:
                 scopes = ()
         return await tasks.run_blocking(self.engine.api, profile, scopes, headers, self.pasted)
 
-    async def _run(self, method: str, path: str, body: Any, headers: dict[str, str], *, all_pages: bool) -> None:
+    async def _run(self, method: str, path: str, body: Any, headers: dict[str, str], *, all_pages: bool,
+                   scopes: tuple[str, ...] = ()) -> None:
         if not await self._confirmed(method):
             self.response.show_failure("Not sent.")
             return
@@ -356,7 +359,7 @@ class ConsoleTab(QWidget):
         response: ApiResponse | None = None
         error: str | None = None
         try:
-            api = await self._api(profile, method, path, headers)
+            api = await self._api(profile, method, path, headers, scopes)
             if all_pages:
                 response = await self._pages(api, method, path, body, cancel)
             else:
@@ -420,11 +423,12 @@ class ConsoleTab(QWidget):
                 break
             first = pages == 0
             pages += 1
-            self.response.show_answer(response, parsed, append_rows=not first)
-            if not first:
+            if first:
+                self.response.show_answer(response, parsed)
+            else:
                 data = parsed.data
                 self.response.rows.append_rows(data if isinstance(data, list) else [data] if data else [])
-                self.response._count()
+                self.response.page_arrived(response)
             remaining = response.rate_limit.remaining
             self.response.progress.setText(
                 f"{pages} page{'s' if pages != 1 else ''}, {self.response.rows.rowCount():,} items"
@@ -435,7 +439,7 @@ class ConsoleTab(QWidget):
                 url = None
         self.response.progress.setText(f"All {pages} page{'s' if pages != 1 else ''}: "
                                        f"{self.response.rows.rowCount():,} items. The JSON and Text views show "
-                                       "the last page; the table and Save hold every item.")
+                                       "the first page; the table and Save hold every item.")
         return last
 
     def _remember(self, profile: Profile, method: str, path: str, body: Any, headers: dict[str, str],
@@ -563,9 +567,13 @@ class ConsoleTab(QWidget):
             return None
         expression = f'debugContext.debugData.requestId eq "{request_id}"'
         self.editor.set_request("GET", f"/api/v1/logs?filter={quote(expression)}")
-        if self.token is not None and "okta.logs.read" not in self.token.facts.granted and not self.pasted:
-            self.editor.show_problem("The token lacks okta.logs.read: use the button under the path to get one.")
-        return self.send()
+        parts = self._call_parts()
+        if parts is None:
+            return None
+        # the lookup needs okta.logs.read: ask for it beside the current token's scopes
+        asked = self.token.facts.asked if self.token is not None else ()
+        scopes = () if self.pasted else tuple(dict.fromkeys([*asked, "okta.logs.read"]))
+        return self.request.start(self._run(*parts, all_pages=False, scopes=scopes))
 
     # --- window hooks ----------------------------------------------------------------------------------------
 

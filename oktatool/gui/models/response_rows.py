@@ -170,8 +170,13 @@ class RowsFilterProxy(QSortFilterProxyModel):
 
     def set_filter_text(self, text: str) -> None:
         """Keep the rows whose cells contain every word of ``text`` (any case)."""
-        self._words = text.lower().split()
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateFilter is deprecated
+            self.beginFilterChange()
+            self._words = text.lower().split()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._words = text.lower().split()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._words:
