@@ -4,7 +4,8 @@ Run from the repository root: ``QT_QPA_PLATFORM=offscreen python benchmarks/ui_s
 Each case is one function ``case_NAME(harness) -> str`` that starts its work through the real window code
 and returns a description; the harness times the GUI thread meanwhile and prints the worst gap (the first
 gap included: a blocked thread shows exactly there). Add a case by writing another ``case_`` function.
-The baseline printed first is the same timer with nothing running (the machine's own noise).
+The baseline printed first is the same timer with nothing running (the machine's own noise). Garbage is
+collected on the GUI thread's timer, as in the app (``GuiThreadCollector``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class Harness:
         paths = AppPaths.resolve(home)
         self.context = AppContext(paths, SettingsStore(paths.settings_file), secret_store=MemoryStore())
         self.sandboxes: list[Any] = []
+        from oktatool.gui.tasks import GuiThreadCollector
+
+        # as the app does (app.py): garbage is collected on the GUI thread's timer, never by a worker thread
+        self.collector = GuiThreadCollector(self.app)
+        self.collector.start()
 
     def sandbox(self, **options: Any) -> Any:
         """Start a sandbox org (stopped by ``close``) and return its info."""
@@ -92,6 +98,7 @@ class Harness:
         for server in self.sandboxes:
             server.stop()
         self.context.close()
+        self.collector.stop()
 
 
 def case_idle(h: Harness) -> tuple[str, Callable[[], Awaitable[Any] | None]]:

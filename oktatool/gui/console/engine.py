@@ -17,7 +17,7 @@ from oktatool.core.okta.exchange import AccessTokenFacts, RecordingTokenClient, 
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
-    from oktatool.core.okta.api import ApiClient
+    from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.core.okta.client import OktaClient
     from oktatool.core.okta.tokens import TokenResponse
     from oktatool.core.store.settings import Profile
@@ -131,6 +131,21 @@ class ConsoleEngine:
         if client.dpop is None:
             return None
         return client.dpop.proof(method, url, nonce=client.nonces.get(url), access_token=access_token)
+
+
+def fetch_page(api: ApiClient, method: str, url: str, body: Any,
+               cancel: threading.Event) -> tuple[ApiResponse, list[Any] | None]:
+    """Fetch one page and read its items in the same worker call (None when the body is not a JSON list/object)."""
+    import json
+
+    response = api.send(method, url, body=body, cancel=cancel)
+    if not response.ok or len(response.content) > MAX_PARSED_BODY:
+        return response, None
+    try:
+        data = json.loads(response.content) if response.content.strip() else []
+    except (ValueError, RecursionError):
+        return response, None
+    return response, data if isinstance(data, list) else [data] if isinstance(data, dict) else None
 
 
 #: bodies larger than this are shown as text only (first part), never parsed into a tree or table

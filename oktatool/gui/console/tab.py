@@ -36,7 +36,7 @@ from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
 from oktatool.gui import tasks
-from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, parse_body
+from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, fetch_page, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
@@ -236,6 +236,8 @@ class ConsoleTab(QWidget):
                                    self.engine.org_url(profile_name))
             if exchange.reason != "asked":
                 self.token = outcome
+                if not self.token_panel.scopes.text().strip():
+                    self.token_panel.scopes.setText(" ".join(exchange.asked))
                 self.token_panel.show_outcome(outcome)
                 self._update_scope()
             if exchange.reason.startswith("renewed"):
@@ -405,8 +407,11 @@ class ConsoleTab(QWidget):
         seen: set[str] = set()
         pages = 0
         last: ApiResponse | None = None
+        ahead: asyncio.Future[tuple[ApiResponse, list[Any] | None]] | None = None
         while url is not None:
-            response = await tasks.run_blocking(api.send, method, url, body=body, cancel=cancel)
+            fetching = ahead or asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
+            ahead = None
+            response, items = await fetching
             if response.status == 429:
                 wait = seconds_until_retry(response.headers, time.time())
                 wait = 1.0 if wait is None else wait
@@ -416,27 +421,29 @@ class ConsoleTab(QWidget):
                 await asyncio.sleep(wait + 0.05)
                 self.response.retry_countdown.stop()
                 continue
-            parsed = await tasks.run_blocking(parse_body, response.content)
             last = response
-            if not response.ok:
-                self.response.show_answer(response, parsed)
-                break
-            first = pages == 0
-            pages += 1
-            if first:
-                self.response.show_answer(response, parsed)
-            else:
-                data = parsed.data
-                self.response.rows.append_rows(data if isinstance(data, list) else [data] if data else [])
-                self.response.page_arrived(response)
-            remaining = response.rate_limit.remaining
-            self.response.progress.setText(
-                f"{pages} page{'s' if pages != 1 else ''}, {self.response.rows.rowCount():,} items"
-                + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
             seen.add(response.url)
             url = response.next_url
             if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
                 url = None
+            if url is not None and response.ok and items:
+                # the next page travels while this one goes into the table
+                ahead = asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
+            if pages == 0 or items is None:  # the first page (or an answer that is no list) is shown in full
+                parsed = await tasks.run_blocking(parse_body, response.content)
+                self.response.show_answer(response, parsed)
+                if not response.ok or items is None:
+                    break
+            else:
+                self.response.rows.append_rows(items)
+                self.response.page_arrived(response)
+            pages += 1
+            remaining = response.rate_limit.remaining
+            self.response.progress.setText(
+                f"{pages} page{'s' if pages != 1 else ''}, {self.response.rows.rowCount():,} items"
+                + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
+        if ahead is not None:
+            ahead.cancel()
         self.response.progress.setText(f"All {pages} page{'s' if pages != 1 else ''}: "
                                        f"{self.response.rows.rowCount():,} items. The JSON and Text views show "
                                        "the first page; the table and Save hold every item.")
