@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
     from oktatool.core.store.settings import Profile
 
+#: seconds between progress updates while pages stream in
+PROGRESS_EVERY = 0.25
 _BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#b26a00", OrgKind.PRODUCTION: "#c62828"}
 
 
@@ -408,42 +410,54 @@ class ConsoleTab(QWidget):
         pages = 0
         last: ApiResponse | None = None
         ahead: asyncio.Future[tuple[ApiResponse, list[Any] | None]] | None = None
-        while url is not None:
-            fetching = ahead or asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
-            ahead = None
-            response, items = await fetching
-            if response.status == 429:
-                wait = seconds_until_retry(response.headers, time.time())
-                wait = 1.0 if wait is None else wait
-                self.response.show_rate_wait(time.time() + wait)
-                self.response.progress.setText(f"{pages} pages, {self.response.rows.rowCount():,} items; "
-                                               "waiting for the rate limit to reset (Cancel stops)")
-                await asyncio.sleep(wait + 0.05)
-                self.response.retry_countdown.stop()
-                continue
-            last = response
-            seen.add(response.url)
-            url = response.next_url
-            if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
-                url = None
-            if url is not None and response.ok and items:
-                # the next page travels while this one goes into the table
-                ahead = asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
-            if pages == 0 or items is None:  # the first page (or an answer that is no list) is shown in full
-                parsed = await tasks.run_blocking(parse_body, response.content)
-                self.response.show_answer(response, parsed)
-                if not response.ok or items is None:
-                    break
-            else:
-                self.response.rows.append_rows(items)
-                self.response.page_arrived(response)
-            pages += 1
-            remaining = response.rate_limit.remaining
-            self.response.progress.setText(
-                f"{pages} page{'s' if pages != 1 else ''}, {self.response.rows.rowCount():,} items"
-                + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
-        if ahead is not None:
-            ahead.cancel()
+        shown_at = 0.0
+        pending: list[Any] = []
+        try:
+            while url is not None:
+                fetching = ahead or asyncio.ensure_future(
+                    tasks.run_blocking(fetch_page, api, method, url, body, cancel))
+                ahead = None
+                response, items = await fetching
+                if response.status == 429:
+                    wait = seconds_until_retry(response.headers, time.time())
+                    wait = 1.0 if wait is None else wait
+                    self.response.show_rate_wait(time.time() + wait)
+                    self.response.progress.setText(f"{pages} pages, {self.response.rows.rowCount():,} items; "
+                                                   "waiting for the rate limit to reset (Cancel stops)")
+                    await asyncio.sleep(wait + 0.05)
+                    self.response.retry_countdown.stop()
+                    continue
+                last = response
+                seen.add(response.url)
+                url = response.next_url
+                if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
+                    url = None
+                if url is not None and response.ok and items:
+                    # the next page travels while this one goes into the table
+                    ahead = asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
+                if pages == 0 or items is None:  # the first page (or an answer that is no list) is shown in full
+                    parsed = await tasks.run_blocking(parse_body, response.content)
+                    self.response.show_answer(response, parsed)
+                    if not response.ok or items is None:
+                        break
+                else:
+                    pending.extend(items)
+                pages += 1
+                now = time.perf_counter()
+                if now - shown_at >= PROGRESS_EVERY or url is None:  # each update repaints: a few times a second
+                    shown_at = now
+                    self.response.rows.append_rows(pending)
+                    pending.clear()
+                    if pages > 1:
+                        self.response.page_arrived(response)
+                    remaining = response.rate_limit.remaining
+                    self.response.progress.setText(
+                        f"{pages} page{'s' if pages != 1 else ''}, {self.response.rows.rowCount():,} items"
+                        + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
+        finally:  # a cancelled walk keeps every row that arrived
+            if ahead is not None:
+                ahead.cancel()
+            self.response.rows.append_rows(pending)
         self.response.progress.setText(f"All {pages} page{'s' if pages != 1 else ''}: "
                                        f"{self.response.rows.rowCount():,} items. The JSON and Text views show "
                                        "the first page; the table and Save hold every item.")
