@@ -301,3 +301,25 @@ def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory
     console.clear_history()
     finish(aloop, console.history_saved)
     assert json.loads(history_text(console, aloop))["entries"] == []
+
+
+def test_copies_never_hold_the_token_and_secret_copies_are_marked(console: ConsoleTab, context: AppContext,
+                                                                  sandbox_factory: Any,
+                                                                  aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    info = sandbox_factory(users=2)
+    use_org(context, info)
+    finish(aloop, console.get_token())
+    token = console.token.token.access_token if console.token else ""
+    console.editor.set_request("POST", "/api/v1/groups", body='{"profile": {"name": "x"}}')
+    console.copy_curl()
+    text = QGuiApplication.clipboard().text()
+    assert token and token not in text and "$OKTA_ACCESS_TOKEN" in text and "Authorization: Bearer" in text
+    console.copy_python()
+    assert token not in QGuiApplication.clipboard().text()
+    console.token_panel.access_token.copy()
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime.text() == token and bytes(mime.data("x-kde-passwordManagerHint")) == b"secret"
+    console.editor.set_request("GET", "/api/v1/groups/{groupId}/apps")
+    assert console.send() is None and "{groupId}" in console.editor.problem.text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 import weakref
@@ -299,6 +300,10 @@ class ConsoleTab(QWidget):
         path = self.editor.full_path()
         if not path:
             self.editor.show_problem("Type a path, e.g. /api/v1/users.")
+            return None
+        placeholder = re.search(r"\{[A-Za-z_][A-Za-z0-9_]*\}", path.partition("?")[0])
+        if placeholder:
+            self.editor.show_problem(f"Replace {placeholder.group()} in the path with a real id.")
             return None
         try:
             body = self.editor.body_value()

@@ -37,6 +37,8 @@ class JsonView(QWidget):
         self.next_button = QPushButton("▶")
         self.next_button.setToolTip("Next match")
         self.next_button.clicked.connect(self.next_hit)
+        for button in (self.previous_button, self.next_button):
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("◀") + 24)
         self.collapse_button = QPushButton("Collapse all")
         self.collapse_button.clicked.connect(self.tree.collapseAll)
         self.hits_label = QLabel()
