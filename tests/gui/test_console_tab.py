@@ -16,6 +16,7 @@ from oktatool.context import AppContext
 from oktatool.core.keys.key import load_key
 from oktatool.core.okta.history import HISTORY_FILE
 from oktatool.core.store.settings import Profile
+from oktatool.gui.console import export
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.sandbox import Fault, SandboxInfo
 from tests.gui.conftest import finish
@@ -230,7 +231,7 @@ def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleT
     assert "→ 200" in console.response.status.text()
     assert "MB" in console.response.note.text() and "Save" in console.response.note.text()
     assert console.response.rows.rowCount() == 0
-    assert len(console.json_bytes()) >= 79_000_000  # Save JSON writes the real bytes
+    assert len(export.json_bytes(console)) >= 79_000_000  # Save JSON writes the real bytes
     console.editor.set_request("GET", "/api/v1/groups")
     finish(aloop, console.send())
     assert "too deeply" in console.response.note.text()
@@ -313,10 +314,10 @@ def test_copies_never_hold_the_token_and_secret_copies_are_marked(console: Conso
     finish(aloop, console.get_token())
     token = console.token.token.access_token if console.token else ""
     console.editor.set_request("POST", "/api/v1/groups", body='{"profile": {"name": "x"}}')
-    console.copy_curl()
+    export.copy_curl(console)
     text = QGuiApplication.clipboard().text()
     assert token and token not in text and "$OKTA_ACCESS_TOKEN" in text and "Authorization: Bearer" in text
-    console.copy_python()
+    export.copy_python(console)
     assert token not in QGuiApplication.clipboard().text()
     console.token_panel.access_token.copy()
     mime = QGuiApplication.clipboard().mimeData()

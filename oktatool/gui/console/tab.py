@@ -19,7 +19,6 @@ from urllib.parse import quote
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -35,14 +34,13 @@ from oktatool.core.okta.exchange import TokenExchange, token_facts
 from oktatool.core.okta.headers import seconds_until_retry
 from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
-from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
 from oktatool.gui import tasks
+from oktatool.gui.console import export
 from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, fetch_page, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
 from oktatool.gui.console.token_panel import TokenPanel
-from oktatool.gui.widgets.secret_clipboard import copy_secret
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -133,11 +131,11 @@ class ConsoleTab(QWidget):
         self.editor.scoped_token_requested.connect(self.request_token_with_scopes)
         self.token_panel.get_requested.connect(self.get_token)
         self.token_panel.forget_requested.connect(self.forget_token)
-        self.response.save_json_requested.connect(self.save_json)
-        self.response.save_csv_requested.connect(self.save_csv)
+        self.response.save_json_requested.connect(lambda: export.save_json(self))
+        self.response.save_csv_requested.connect(lambda: export.save_csv(self))
         self.response.system_log_requested.connect(self.find_in_system_log)
-        self.response.copy_curl_requested.connect(self.copy_curl)
-        self.response.copy_python_requested.connect(self.copy_python)
+        self.response.copy_curl_requested.connect(lambda: export.copy_curl(self))
+        self.response.copy_python_requested.connect(lambda: export.copy_python(self))
         self.history.replay_requested.connect(self.replay)
         self.history.delete_requested.connect(self.delete_history)
         self.history.clear_requested.connect(self.clear_history)
@@ -161,6 +159,7 @@ class ConsoleTab(QWidget):
 
     def _show_profile(self) -> None:
         profile = self.profile
+        self._shown_profile = profile.name
         kind = self.org_kind()
         self.badge.setText(f" {kind.label} ")
         self.badge.setStyleSheet(f"background: {_BADGE_COLOURS[kind]}; color: white; font-weight: 600; "
@@ -173,8 +172,11 @@ class ConsoleTab(QWidget):
         self.confirm_box.setVisible(kind is OrgKind.PRODUCTION)
 
     def _settings_changed(self, _settings: Any) -> None:
-        if self.token is not None and self.token.org_url and self.profile.is_sandbox is False:
-            pass
+        if self.profile.name != self._shown_profile:  # another profile: its own token, scopes and org
+            self.token = None
+            self.token_panel.forgotten()
+            self.token_panel.scopes.clear()
+            self._update_scope()
         self._show_profile()
 
     def _confirm_toggled(self, checked: bool) -> None:
@@ -294,7 +296,8 @@ class ConsoleTab(QWidget):
 
     # --- calls ------------------------------------------------------------------------------------------
 
-    def _call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:
+    def call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:
+        """Return method, path (with the query table), parsed body and headers; None (said at the spot) if bad."""
         self.editor.show_problem("")
         method = self.editor.method.currentText()
         path = self.editor.full_path()
@@ -324,14 +327,14 @@ class ConsoleTab(QWidget):
 
     def send(self) -> asyncio.Task[None] | None:
         """Send the request once (Ctrl+Enter)."""
-        parts = self._call_parts()
+        parts = self.call_parts()
         if parts is None:
             return None
         return self.request.start(self._run(*parts, all_pages=False))
 
     def fetch_all(self) -> asyncio.Task[None] | None:
         """Follow every rel="next" page, streaming rows into the table."""
-        parts = self._call_parts()
+        parts = self.call_parts()
         if parts is None:
             return None
         return self.request.start(self._run(*parts, all_pages=True))
@@ -509,83 +512,6 @@ class ConsoleTab(QWidget):
         chosen = self.history.selected() or list(reversed(self.history.model.entries))
         return list(dict.fromkeys(entry.call for entry in chosen))
 
-    # --- export --------------------------------------------------------------------------------------------
-
-    def _snippet_request(self) -> SnippetRequest | None:
-        parts = self._call_parts()
-        if parts is None:
-            return None
-        method, path, body, headers = parts
-        profile = self.profile
-        info = self.context.sandbox_running if profile.is_sandbox else None
-        base = (info.org_url if info else "https://SANDBOX-NOT-STARTED") if profile.is_sandbox else \
-            profile.org_url.rstrip("/")
-        url = path if path.startswith("http") else base + ("" if path.startswith("/") else "/") + path
-        scheme = self.pasted.scheme if self.pasted else (self.token.token.scheme if self.token else
-                                                         ("DPoP" if profile.dpop else "Bearer"))
-        ca = str(info.ca_file) if info is not None and info.ca_file else None
-        return SnippetRequest(method, url, scheme, tuple(headers.items()), body, ca)
-
-    def copy_curl(self) -> None:
-        """Copy the request as curl ($OKTA_ACCESS_TOKEN; a fresh proof for DPoP, clipboard marked secret)."""
-        from PySide6.QtGui import QGuiApplication
-
-        request = self._snippet_request()
-        if request is None:
-            return
-        proof = None
-        if request.dpop and self.token is not None and not self.pasted:
-            try:
-                proof = self.engine.proof(self.profile, request.method, request.url, self.token.token.access_token)
-            except OktaToolError:
-                proof = None
-        text = curl_command(request, dpop_proof=proof)
-        if proof:
-            copy_secret(text)
-        else:
-            QGuiApplication.clipboard().setText(text)
-        self.response.progress.setText("Copied as curl: export OKTA_ACCESS_TOKEN first."
-                                       + (" DPoP: the proof works once." if request.dpop else ""))
-
-    def copy_python(self) -> None:
-        """Copy the request as a Python requests snippet."""
-        from PySide6.QtGui import QGuiApplication
-
-        request = self._snippet_request()
-        if request is not None:
-            QGuiApplication.clipboard().setText(python_snippet(request))
-            self.response.progress.setText("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
-
-    def _save(self, title: str, suffix: str, data: bytes) -> None:
-        from oktatool.core.files import write_file
-
-        name, _ = QFileDialog.getSaveFileName(self, title, f"okta-response{suffix}")
-        if not name:
-            return
-
-        async def write() -> None:
-            try:
-                await tasks.run_blocking(write_file, __import__("pathlib").Path(name), data, private=False)
-                self.response.progress.setText(f"Saved {name}.")
-            except OktaToolError as exc:
-                self.response.progress.setText(plain_message(exc))
-
-        tasks.spawn(write())
-
-    def json_bytes(self) -> bytes:
-        """Return what Save JSON writes: every row after Fetch all pages, else the body as it came."""
-        if self.fetched_all:
-            return json.dumps(self.response.rows.items, indent=2, ensure_ascii=False).encode("utf-8")
-        return self.response.content
-
-    def save_json(self) -> None:
-        """Save the answer as JSON."""
-        self._save("Save JSON", ".json", self.json_bytes())
-
-    def save_csv(self) -> None:
-        """Save the table as CSV."""
-        self._save("Save CSV", ".csv", self.response.rows.csv_text().encode("utf-8"))
-
     def find_in_system_log(self) -> asyncio.Task[None] | None:
         """Look the request id up in the System Log (GET /api/v1/logs filtered by it)."""
         request_id = self.response.request_id.text()
@@ -593,7 +519,7 @@ class ConsoleTab(QWidget):
             return None
         expression = f'debugContext.debugData.requestId eq "{request_id}"'
         self.editor.set_request("GET", f"/api/v1/logs?filter={quote(expression)}")
-        parts = self._call_parts()
+        parts = self.call_parts()
         if parts is None:
             return None
         # the lookup needs okta.logs.read: ask for it beside the current token's scopes
@@ -605,7 +531,7 @@ class ConsoleTab(QWidget):
 
     def copy_current(self) -> None:
         """Edit > Copy: the request as curl."""
-        self.copy_curl()
+        export.copy_curl(self)
 
     async def prepare_screenshot(self) -> None:
         """GET /api/v1/users on the Local sandbox, users in the table (the README picture)."""
