@@ -324,3 +324,42 @@ def test_copies_never_hold_the_token_and_secret_copies_are_marked(console: Conso
     assert mime.text() == token and bytes(mime.data("x-kde-passwordManagerHint")) == b"secret"
     console.editor.set_request("GET", "/api/v1/groups/{groupId}/apps")
     assert console.send() is None and "{groupId}" in console.editor.problem.text()
+
+
+def test_a_token_about_to_expire_is_renewed_and_said_so(console: ConsoleTab, context: AppContext,
+                                                        sandbox_factory: Any,
+                                                        aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2)
+    profile = use_org(context, info)
+    finish(aloop, console.get_token())
+    first = console.token.token.access_token if console.token else ""
+    console.engine.client(profile).tokens.renew_margin = 3600 + 60  # the cached token counts as expiring
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    settle(aloop)
+    assert "→ 200" in console.response.status.text()
+    assert console.token is not None and console.token.token.access_token != first
+    assert "renewed" in console.token_panel.exchange_title.text()
+    assert "about to expire" in console.response.progress.text()
+
+
+@pytest.mark.skipif(__import__("shutil").which("curl") is None, reason="needs curl")
+def test_dpop_copy_as_curl_runs_as_pasted_once(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                               aloop: asyncio.AbstractEventLoop) -> None:
+    import os
+    import subprocess
+
+    from PySide6.QtGui import QGuiApplication
+
+    info = sandbox_factory(dpop_required=True, users=3)
+    use_org(context, info, dpop=True)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())  # a token, and the server's nonce for API calls
+    assert console.token is not None and console.token.token.is_dpop
+    export.copy_curl(console)
+    command = QGuiApplication.clipboard().text()
+    token = console.token.token.access_token
+    assert token not in command and "every call needs a new proof" in command
+    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30, check=False,
+                            env={**os.environ, "OKTA_ACCESS_TOKEN": token})
+    assert result.returncode == 0 and " 200" in result.stdout.splitlines()[0], result.stdout[:300]
