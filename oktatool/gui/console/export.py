@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.files import write_file
@@ -17,7 +17,30 @@ from oktatool.gui.widgets.secret_clipboard import copy_secret
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    from oktatool.gui.console.tab import ConsoleTab
+    from oktatool.context import AppContext
+    from oktatool.core.store.settings import Profile
+    from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome
+    from oktatool.gui.console.response_view import ResponseView
+
+
+class ConsoleTab(Protocol):
+    """What the exports read from the Console tab."""
+
+    context: AppContext
+    engine: ConsoleEngine
+    response: ResponseView
+    pasted: PastedToken | None
+    token: TokenOutcome | None
+    fetched_all: bool
+
+    @property
+    def profile(self) -> Profile:
+        """Return the active profile."""
+        ...
+
+    def call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:
+        """Return the request in the editor."""
+        ...
 
 
 def snippet_request(tab: ConsoleTab) -> SnippetRequest | None:
@@ -66,7 +89,7 @@ def copy_python(tab: ConsoleTab) -> None:
 
 
 def save(tab: ConsoleTab, title: str, suffix: str, data: bytes) -> None:
-    name, _ = QFileDialog.getSaveFileName(tab, title, f"okta-response{suffix}")
+    name, _ = QFileDialog.getSaveFileName(tab if isinstance(tab, QWidget) else None, title, f"okta-response{suffix}")
     if not name:
         return
 
