@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.files import write_file
 from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
 from oktatool.gui import tasks
-from oktatool.gui.widgets.secret_clipboard import copy_secret
+from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -72,10 +71,7 @@ def copy_curl(tab: ConsoleTab) -> None:
         except OktaToolError:
             proof = None
     text = curl_command(request, dpop_proof=proof)
-    if proof:
-        copy_secret(text)
-    else:
-        QGuiApplication.clipboard().setText(text)
+    copy_text(text, secret=bool(proof))  # with a live DPoP proof the command is a credential for a while
     tab.response.progress.setText("Copied as curl: export OKTA_ACCESS_TOKEN first."
                                   + (" DPoP: the proof works once." if request.dpop else ""))
 
@@ -84,7 +80,7 @@ def copy_python(tab: ConsoleTab) -> None:
     """Copy the request as a Python requests snippet."""
     request = snippet_request(tab)
     if request is not None:
-        QGuiApplication.clipboard().setText(python_snippet(request))
+        copy_text(python_snippet(request))
         tab.response.progress.setText("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
 
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from oktatool.gui.widgets.secret_clipboard import CLEAR_AFTER, copy_secret
+from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 
 
 def mask(value: str) -> str:
@@ -32,7 +32,8 @@ class TokenView(QWidget):
         self.reveal_button.setToolTip("Show this value (only this one)")
         self.reveal_button.toggled.connect(self._show)
         self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip(f"Copy; the clipboard is marked secret and cleared after {CLEAR_AFTER} s")
+        self.copy_button.setToolTip(
+            f"Copy; the clipboard is marked secret and cleared after {SECRET_CLEAR_MS // 1000} s")
         self.copy_button.clicked.connect(self.copy)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -68,5 +69,5 @@ class TokenView(QWidget):
     def copy(self) -> None:
         """Copy the value, marked secret."""
         if self._value:
-            copy_secret(self._value)
+            copy_text(self._value, secret=True)
             self.copied.emit(self.label.text())

@@ -1,0 +1,29 @@
+"""Put text on the clipboard; a secret is marked for clipboard managers and cleared after 30 seconds."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QTimer
+from PySide6.QtGui import QGuiApplication
+
+#: how long a copied secret stays on the clipboard
+SECRET_CLEAR_MS = 30_000
+#: the hint KDE's Klipper and other managers honour: do not keep this in the history
+_MANAGER_HINT_TYPE = "x-kde-passwordManagerHint"
+
+
+def copy_text(text: str, *, secret: bool = False) -> None:
+    """Copy ``text``; when ``secret``, mark it and clear it after SECRET_CLEAR_MS unless replaced since."""
+    clipboard = QGuiApplication.clipboard()
+    if not secret:
+        clipboard.setText(text)
+        return
+    mime = QMimeData()
+    mime.setText(text)
+    mime.setData(_MANAGER_HINT_TYPE, b"secret")
+    clipboard.setMimeData(mime)
+
+    def clear_if_still_ours() -> None:
+        if QGuiApplication.clipboard().text() == text:
+            QGuiApplication.clipboard().clear()
+
+    QTimer.singleShot(SECRET_CLEAR_MS, clear_if_still_ours)
