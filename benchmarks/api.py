@@ -5,6 +5,10 @@ serves both sides in the same run with the same token; each side fetches every p
 its JSON and counts the users, keeping nothing else. Printed: best time of each side, the time ratio
 (goal <= 1.2x) and the peak traced memory (tracemalloc) of each side. The machine is shared and noisy:
 read the ratio, not the absolute times.
+
+Second part: the Console's Fetch all pages (rows streamed into its table, GUI offscreen, qasync loop)
+against the CLI listing ``oktatool api GET /api/v1/users?limit=200 --all`` run in-process with stdout to
+a buffer; each side gets a new token per round (goal: Console <= 1.5x the CLI), peak traced memory of each.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -90,6 +95,7 @@ def main() -> int:
             ours_time = min(ours_time, best_of(1, ours, users))
             bare_time = min(bare_time, best_of(1, bare, users))
         ours_peak, bare_peak = peak_memory(ours), peak_memory(bare)
+        console_vs_cli(info, users, rounds)
     pages = -(-users // 200)
     print(f"users: {users} in {pages} pages of 200, best of {rounds} rounds each, same sandbox, same token")
     print(f"oktatool OktaClient.pages: {ours_time * 1000:8.1f} ms   peak traced memory {ours_peak / 1e6:6.2f} MB")
@@ -97,6 +103,73 @@ def main() -> int:
     print(f"time ratio oktatool/bare: {ours_time / bare_time:.2f}x (goal <= 1.2x)")
     print(f"memory ratio oktatool/bare: {ours_peak / bare_peak:.2f}x")
     return 0
+
+
+def with_cli(info: Any, key_file: str) -> int:
+    """List every user with the CLI (``oktatool api … --all``), output thrown away; return the count printed."""
+    import contextlib
+    import io
+
+    from oktatool.cli import main as cli_main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = cli_main(["api", "GET", PATH, "--all", "--org", info.org_url, "--client-id", info.client_id,
+                           "--key", key_file, "--scopes", "okta.users.read"])
+    assert status == 0
+    return out.getvalue().count('"login"')
+
+
+def console_vs_cli(info: Any, users: int, rounds: int) -> None:
+    """Time the Console's Fetch all pages against the CLI listing, in the same run."""
+    import asyncio
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from oktatool.context import AppContext
+    from oktatool.core.store.paths import AppPaths
+    from oktatool.core.store.secrets import MemoryStore
+    from oktatool.core.store.settings import Profile, SettingsStore
+    from oktatool.gui.console.tab import ConsoleTab
+
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    home = tempfile.mkdtemp(prefix="oktatool-bench-")
+    paths = AppPaths.resolve(home)
+    context = AppContext(paths, SettingsStore(paths.settings_file), secret_store=MemoryStore())
+    context.key_library().save("bench", load_key(info.jwk_file.read_bytes()))
+    profile = Profile(name="bench", org_url=info.org_url, client_id=info.client_id, key_ref="bench",
+                      scopes=("okta.users.read",))
+    context.save_settings(context.settings.settings.with_profile(profile).with_active("bench"))
+    tab = ConsoleTab(context)
+    tab.resize(1100, 750)
+    tab.show()
+    loop.run_until_complete(tab.loading)
+    tab.editor.set_request("GET", PATH)
+
+    def console() -> int:
+        tab.forget_token()
+        task = tab.fetch_all()
+        assert task is not None
+        loop.run_until_complete(task)
+        return tab.response.rows.rowCount()
+
+    cli = lambda: with_cli(info, str(info.jwk_file))  # noqa: E731
+    assert console() == users and cli() == users  # warm both
+    console_time = cli_time = float("inf")
+    for _ in range(rounds):
+        console_time = min(console_time, best_of(1, console, users))
+        cli_time = min(cli_time, best_of(1, cli, users))
+    console_peak, cli_peak = peak_memory(console), peak_memory(cli)
+    print(f"Console Fetch all pages:   {console_time * 1000:8.1f} ms   peak traced memory {console_peak / 1e6:6.2f} MB")
+    print(f"CLI api --all (in-process):{cli_time * 1000:8.1f} ms   peak traced memory {cli_peak / 1e6:6.2f} MB")
+    print(f"time ratio Console/CLI: {console_time / cli_time:.2f}x (goal <= 1.5x)")
+    tab.close()
+    context.close()
 
 
 if __name__ == "__main__":

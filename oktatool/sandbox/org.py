@@ -25,7 +25,7 @@ TOKEN_LIFETIME_SECONDS = 3600
 SERVICE_APP_LABEL = "oktatool sandbox service app"
 
 
-FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate")
+FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate", "large", "nested")
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,9 @@ class Fault:
 
     ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset),
     "status" (answer ``status`` with Okta's error body), "slow" (send the answer's body one byte every
-    ``seconds``, 1 by default) or "truncate" (send half the body that Content-Length promises, then close);
-    ``times`` limits how many requests it hits.
+    ``seconds``, 1 by default), "truncate" (send half the body that Content-Length promises, then close),
+    "large" (answer 200 with a JSON array of about ``size`` bytes, streamed) or "nested" (answer 200 with
+    JSON nested ``size`` levels deep); ``times`` limits how many requests it hits.
     """
 
     path: str
@@ -43,6 +44,7 @@ class Fault:
     seconds: float = 0.0
     status: int = 500
     times: int | None = None
+    size: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:

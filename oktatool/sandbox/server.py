@@ -166,6 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
             summary = _STATUS_SUMMARIES.get(fault.status, "Internal Server Error")
             self._send(sandbox.stamp(okta_error(fault.status, "E0000009", summary), self.path))
             return
+        if fault is not None and fault.kind in ("large", "nested"):
+            self._send_fault_body(fault)
+            return
         host = self.headers.get("Host") or ""
         if not _HOST_HEADER.fullmatch(host):
             host = sandbox.default_host
@@ -190,6 +193,39 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fault.seconds or 1.0)
         else:
             self.wfile.write(response.body)
+
+    def _send_fault_body(self, fault: Fault) -> None:
+        """Answer 200 with a huge JSON array (streamed, never held whole) or a deeply nested JSON value."""
+        if fault.kind == "nested":
+            body = b"[" * fault.size + b"]" * fault.size
+            chunks: list[bytes] = [body]
+            length = len(body)
+        else:
+            item = b'{"id":"00u0000000000000000","status":"ACTIVE","profile":{"login":"bulk@example.com"}},'
+            count = max(1, fault.size // len(item))
+            length = 1 + count * len(item)  # "[" + items, the last comma becomes "]"
+            chunks = []
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Okta-Request-Id", "fault" + str(int(time.time())))
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        try:
+            if chunks:
+                self.wfile.write(chunks[0])
+                return
+            self.wfile.write(b"[")
+            block = item * 8192
+            left = count
+            while left > 0:
+                n = min(left, 8192)
+                data = block if n == 8192 else item * n
+                if left == n:
+                    data = data[:-1] + b"]"
+                self.wfile.write(data)
+                left -= n
+        except OSError:
+            self.close_connection = True  # the client stopped reading (a body cap): fine
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 

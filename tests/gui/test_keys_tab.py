@@ -276,7 +276,8 @@ def test_rsa_4096_never_freezes_the_window(tab: KeysTab, aloop: asyncio.Abstract
         finish(aloop, task, timeout=120)
         timer.stop()
         assert tab.key is not None and tab.key.size == 4096
-        maxima.append(max(gaps[1:]) if len(gaps) > 1 else 0.0)
+        # every gap counts, the first included: a GUI thread blocked by the work shows as exactly that gap
+        maxima.append(max(gaps) if gaps else float("inf"))
     print(f"max tick gap per RSA-4096 run: {[round(m * 1000) for m in maxima]} ms")
     # 2 shared cores with other agents: one run can be preempted, so judge the median of the per-run maxima.
     assert statistics.median(maxima) < 0.050, maxima

@@ -57,3 +57,18 @@ def test_a_truncated_body_is_shorter_than_its_content_length(sandbox_factory: An
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
         requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10)
     assert requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=10).status_code == 200
+
+
+def test_a_large_body_is_streamed_with_its_length(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=3_000_000, times=1),))
+    response = requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=30)
+    assert response.status_code == 200
+    assert len(response.content) == int(response.headers["Content-Length"]) >= 2_900_000
+    items = response.json()
+    assert isinstance(items, list) and items[0]["status"] == "ACTIVE"
+
+
+def test_a_deeply_nested_body(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "nested", size=100_000),))
+    response = requests.get(info.org_url + "/api/v1/users", headers=ssws(info), timeout=30)
+    assert response.content.startswith(b"[[[[") and len(response.content) == 200_000

@@ -104,7 +104,8 @@ class ApiClient:
                  max_retries: int = MAX_RETRIES, context: ExplainContext | None = None,
                  scope_lookup: Callable[[str, str], tuple[str, ...]] | None = None,
                  renew_token: Callable[[], TokenResponse] | None = None,
-                 clock: Callable[[], float] = time.time, max_body: int = MAX_BODY_BYTES) -> None:
+                 clock: Callable[[], float] = time.time, max_body: int = MAX_BODY_BYTES,
+                 extra_headers: Mapping[str, str] | None = None) -> None:
         self.org_url = check_url(org_url.rstrip("/"))
         #: the largest answer body read, in bytes (larger answers fail with a clear NetworkError)
         self.max_body = max_body
@@ -121,6 +122,9 @@ class ApiClient:
         #: fetches a new token past the cache; called once when the server says the token is no good
         self.renew_token = renew_token
         self.clock = clock
+        #: headers every call carries besides ours (the Console's header table); Authorization and DPoP win
+        self.extra_headers = {k: v for k, v in (extra_headers or {}).items()
+                              if k.lower() not in ("authorization", "dpop", "content-type")}
 
     def url_for(self, path: str) -> str:
         """Return the absolute URL of ``path`` on the org; refuse a URL on another host (our token goes there)."""
@@ -198,7 +202,7 @@ class ApiClient:
                    data: bytes | None) -> tuple[requests.Response, bytes, dict[str, str]]:
         import requests
 
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", **self.extra_headers}
         token = self.token_source() if self.token_source is not None else None
         if token is not None:
             headers["Authorization"] = f"{token.scheme} {token.access_token}"

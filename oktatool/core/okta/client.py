@@ -8,7 +8,7 @@ catalog) and hands out tokens and API calls. Everything it returns is a frozen v
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -130,8 +130,8 @@ class OktaClient:
         wanted = normalize_scopes(scopes if scopes else self.connection.scopes)
         return self.tokens.get_token(self.credentials, wanted, dpop=self.dpop, use_cache=use_cache)
 
-    def api(self, scopes: str | Iterable[str]) -> ApiClient:
-        """Return an API client whose calls carry a token for ``scopes``."""
+    def api(self, scopes: str | Iterable[str], *, headers: Mapping[str, str] | None = None) -> ApiClient:
+        """Return an API client whose calls carry a token for ``scopes`` (and ``headers``, if given)."""
         wanted = normalize_scopes(scopes)
         context = ExplainContext(client_id=self.connection.client_id, token_url=self.connection.org.token_url,
                                  requested_scopes=wanted, dpop=self.dpop is not None)
@@ -139,7 +139,7 @@ class OktaClient:
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
                          max_retries=self.max_retries, context=context, scope_lookup=self.required_scopes,
                          renew_token=lambda: self.token(wanted, use_cache=False),
-                         max_body=self.connection.http.max_body_bytes)
+                         max_body=self.connection.http.max_body_bytes, extra_headers=headers)
 
     def public_api(self) -> ApiClient:
         """Return an API client for the org's public endpoints (keys, metadata): no token is asked for or sent."""

@@ -42,6 +42,8 @@ class Profile:
     key_ref: str | None = None
     scopes: tuple[str, ...] = ()
     dpop: bool = False
+    #: ask before a POST, PUT, PATCH or DELETE to a production org (the Console; turn off per profile)
+    confirm_writes: bool = True
 
     @property
     def is_sandbox(self) -> bool:
@@ -181,6 +183,7 @@ def _profile_from(raw: Any) -> Profile | None:
         key_ref=key_ref if isinstance(key_ref, str) and key_ref else None,
         scopes=scopes,
         dpop=_pick(raw, "dpop", False, _is_bool),
+        confirm_writes=_pick(raw, "confirm_writes", True, _is_bool),
     )
 
 
@@ -242,7 +245,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "active_profile": settings.active_profile,
         "profiles": [
             {"name": p.name, "org_url": p.org_url, "client_id": p.client_id, "key_ref": p.key_ref,
-             "scopes": list(p.scopes), "dpop": p.dpop}
+             "scopes": list(p.scopes), "dpop": p.dpop, "confirm_writes": p.confirm_writes}
             for p in settings.profiles
         ],
         "preferences": {

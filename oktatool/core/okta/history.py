@@ -1,0 +1,160 @@
+"""The Console's history of calls, kept in the data dir without secrets.
+
+Each entry says when, which profile, the method and path (with its query), the status, how long it took and
+Okta's request id, plus what replay needs: the JSON body and the headers the user added. Before an entry
+is stored, secret headers are dropped and secret values (tokens, assertions, passwords, JWTs) in the path,
+the body and the headers are replaced with ``[redacted]``; access tokens never get here at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from oktatool.core.files import write_atomic
+from oktatool.core.okta.http import SECRET_HEADERS, redact_text
+
+#: entries kept; the oldest go first
+MAX_ENTRIES = 1000
+#: most characters of a request body kept for replay
+MAX_BODY = 64 * 1024
+HISTORY_FILE = "console-history.json"
+FORMAT = 1
+
+#: compact JWS/JWT anywhere in text (an access token or an assertion pasted into a path or body)
+_JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+#: an Okta SSWS API token after "SSWS "
+_SSWS_RE = re.compile(r"(?i)(SSWS\s+)\S+")
+#: query parameters whose values are secrets
+_SECRET_QUERY_RE = re.compile(r"(?i)([?&](?:token|access_token|id_token|refresh_token|client_secret|"
+                              r"client_assertion|password|api_key|apikey|secret)=)[^&#]*")
+
+
+#: JSON members whose whole value is a secret (Okta's credentials.password.value, recovery answers, tokens)
+SECRET_MEMBERS = frozenset({"password", "answer", "recovery_question", "client_secret", "secret", "token",
+                            "access_token", "refresh_token", "id_token", "client_assertion", "ssws", "api_token"})
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: "[redacted]" if k.lower() in SECRET_MEMBERS else _scrub_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    return scrub(value) if isinstance(value, str) else value
+
+
+def scrub_body(text: str) -> str:
+    """Return a JSON body with secret members redacted (whole values); any other text as ``scrub`` leaves it."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return scrub(text)
+    try:
+        return json.dumps(_scrub_value(value), indent=2, ensure_ascii=False)
+    except RecursionError:
+        return "[a body nested too deeply to keep]"
+
+
+def scrub(text: str) -> str:
+    """Return ``text`` with tokens, assertions, SSWS tokens and secret members or parameters redacted."""
+    text = _JWT_RE.sub("[redacted]", text)
+    text = _SSWS_RE.sub(r"\1[redacted]", text)
+    text = _SECRET_QUERY_RE.sub(r"\1[redacted]", text)
+    return redact_text(text)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One call as the history keeps it (never a secret)."""
+
+    time: float
+    profile: str
+    method: str
+    path: str
+    status: int | None
+    duration_ms: float
+    request_id: str | None = None
+    #: the error's one-line message when no answer came (network, cancelled)
+    error: str | None = None
+    body: str = ""
+    headers: tuple[tuple[str, str], ...] = field(default=())
+
+    @classmethod
+    def safe(cls, *, time: float, profile: str, method: str, path: str, status: int | None, duration_ms: float,
+             request_id: str | None = None, error: str | None = None, body: str = "",
+             headers: Iterable[tuple[str, str]] = ()) -> HistoryEntry:
+        """Build an entry with every secret removed: the only way entries should be made."""
+        kept = tuple((name, scrub(value)) for name, value in headers if name.lower() not in SECRET_HEADERS)
+        return cls(time, profile, method.upper(), scrub(path), status, round(duration_ms, 1), request_id,
+                   scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept)
+
+    @property
+    def call(self) -> str:
+        """Return ``METHOD /path`` without the query (what the Scopes tab analyses)."""
+        return f"{self.method} {self.path.partition('?')[0]}"
+
+    def matches(self, words: Sequence[str]) -> bool:
+        """Say whether every word (lower case) appears in the method, path, status, request id or profile."""
+        text = " ".join((self.method, self.path, str(self.status or ""), self.request_id or "", self.profile,
+                         self.error or "")).lower()
+        return all(word in text for word in words)
+
+
+def _entry_from(raw: Any) -> HistoryEntry | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        status = raw.get("status")
+        headers = raw.get("headers") or []
+        return HistoryEntry.safe(
+            time=float(raw["time"]), profile=str(raw["profile"]), method=str(raw["method"]), path=str(raw["path"]),
+            status=int(status) if isinstance(status, int) and not isinstance(status, bool) else None,
+            duration_ms=float(raw.get("duration_ms", 0.0)),
+            request_id=raw["request_id"] if isinstance(raw.get("request_id"), str) else None,
+            error=raw["error"] if isinstance(raw.get("error"), str) else None,
+            body=raw["body"] if isinstance(raw.get("body"), str) else "",
+            headers=[(str(h[0]), str(h[1])) for h in headers if isinstance(h, list) and len(h) == 2])
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+class HistoryStore:
+    """The history file: load once, then add, delete and clear (each change rewritten atomically, 0600)."""
+
+    def __init__(self, data_dir: Path, *, limit: int = MAX_ENTRIES) -> None:
+        self.path = data_dir / HISTORY_FILE
+        self.limit = limit
+        self._lock = threading.Lock()
+
+    def load(self) -> list[HistoryEntry]:
+        """Return the stored entries, oldest first; a missing or damaged file reads as what could be kept."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return []
+        items = raw.get("entries") if isinstance(raw, dict) else None
+        entries = [e for e in (_entry_from(item) for item in items or []) if e is not None]
+        return entries[-self.limit:]
+
+    def save(self, entries: Sequence[HistoryEntry]) -> None:
+        """Write ``entries`` (the newest ``limit``); raises OSError."""
+        data = {"format": FORMAT, "entries": [_as_json(e) for e in list(entries)[-self.limit:]]}
+        with self._lock:
+            write_atomic(self.path, json.dumps(data, indent=1).encode("utf-8"))
+
+    def add(self, entry: HistoryEntry) -> list[HistoryEntry]:
+        """Append ``entry`` to what is stored and return the entries now kept."""
+        entries = [*self.load(), entry][-self.limit:]
+        self.save(entries)
+        return entries
+
+
+def _as_json(entry: HistoryEntry) -> dict[str, Any]:
+    data = asdict(entry)
+    data["headers"] = [list(h) for h in entry.headers]
+    return data

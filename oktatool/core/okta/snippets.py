@@ -1,0 +1,107 @@
+"""Copy a Console request as a curl command or a Python ``requests`` snippet that runs as pasted.
+
+The access token is never in the text: it is ``$OKTA_ACCESS_TOKEN`` (curl) or
+``os.environ["OKTA_ACCESS_TOKEN"]`` (Python), so the snippet runs once that variable is exported, and the
+Authorization header is always there. A DPoP-bound token needs a new proof for every call (RFC 9449): the
+snippet takes it from ``OKTA_DPOP_PROOF`` and says so; the Console can put a fresh proof beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from oktatool.core.okta.http import SECRET_HEADERS
+
+TOKEN_VARIABLE = "OKTA_ACCESS_TOKEN"  # noqa: S105 - the name of an environment variable
+PROOF_VARIABLE = "OKTA_DPOP_PROOF"
+DPOP_NOTE = ("DPoP: every call needs a new proof for this method and URL, signed with the key the token is "
+             "bound to (RFC 9449); a proof works once and for a few minutes only.")
+
+
+@dataclass(frozen=True)
+class SnippetRequest:
+    """What a snippet sends: method, absolute URL, the user's extra headers, the JSON body, the token scheme."""
+
+    method: str
+    url: str
+    scheme: str = "Bearer"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Any = None
+    #: a CA bundle the org needs (the sandbox over https)
+    ca_bundle: str | None = None
+
+    @property
+    def dpop(self) -> bool:
+        """Say whether the token is DPoP-bound."""
+        return self.scheme.lower() == "dpop"
+
+    def extra_headers(self) -> list[tuple[str, str]]:
+        """Return the user's headers minus Authorization, DPoP and any other secret header (set apart)."""
+        fixed = {"accept", "content-type"}
+        return [(k, v) for k, v in self.headers if k.lower() not in SECRET_HEADERS and k.lower() not in fixed]
+
+
+def _dq(text: str) -> str:
+    """Quote for a POSIX shell in double quotes, leaving ``$OKTA_…`` to expand."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`") + '"'
+
+
+def curl_command(request: SnippetRequest, *, dpop_proof: str | None = None) -> str:
+    """Return a curl command for ``request``; with ``dpop_proof``, a line exporting it comes first."""
+    lines: list[str] = []
+    if request.dpop:
+        lines.append(f"# {DPOP_NOTE}")
+        if dpop_proof:
+            lines.append(f"# This proof was made just now for this call:\n{PROOF_VARIABLE}={shlex.quote(dpop_proof)}")
+    parts = ["curl --silent --show-error --include", f"--request {request.method.upper()}",
+             shlex.quote(request.url)]
+    if request.ca_bundle:
+        parts.append(f"--cacert {shlex.quote(request.ca_bundle)}")
+    parts.append(f"--header {shlex.quote('Accept: application/json')}")
+    parts.append(f"--header {_dq(f'Authorization: {request.scheme} ${TOKEN_VARIABLE}')}")
+    if request.dpop:
+        parts.append(f"--header {_dq(f'DPoP: ${PROOF_VARIABLE}')}")
+    for name, value in request.extra_headers():
+        parts.append(f"--header {shlex.quote(f'{name}: {value}')}")
+    if request.body is not None:
+        parts.append(f"--header {shlex.quote('Content-Type: application/json')}")
+        parts.append(f"--data-raw {shlex.quote(json.dumps(request.body, separators=(',', ':')))}")
+    lines.append(" \\\n  ".join(parts))
+    return "\n".join(lines) + "\n"
+
+
+def python_snippet(request: SnippetRequest) -> str:
+    """Return a Python ``requests`` snippet for ``request``."""
+    headers = ['    "Accept": "application/json",',
+               f'    "Authorization": "{request.scheme} " + os.environ["{TOKEN_VARIABLE}"],']
+    if request.dpop:
+        headers.append(f'    "DPoP": os.environ["{PROOF_VARIABLE}"],  # a new proof for every call')
+    headers += [f"    {json.dumps(k)}: {json.dumps(v)}," for k, v in request.extra_headers()]
+    lines = []
+    if request.dpop:
+        lines.append(f"# {DPOP_NOTE}")
+    lines += ["import os", "", "import requests", "", "response = requests.request(",
+              f"    {json.dumps(request.method.upper())},", f"    {json.dumps(request.url)},",
+              "    headers={", *("    " + h for h in headers), "    },"]
+    if request.body is not None:
+        lines.append(f"    json={_python_literal(request.body)},")
+    if request.ca_bundle:
+        lines.append(f"    verify={json.dumps(request.ca_bundle)},")
+    lines += ["    timeout=30,", ")",
+              'print(response.status_code, response.headers.get("X-Okta-Request-Id"))',
+              "print(response.text)"]
+    return "\n".join(lines) + "\n"
+
+
+def _python_literal(value: Any) -> str:
+    """Return ``value`` (parsed JSON) as Python source: JSON with true/false/null spelled the Python way."""
+    return repr(value)
+
+
+def without_secret_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Return ``headers`` minus Authorization, DPoP and cookies."""
+    return tuple((k, v) for k, v in headers if k.lower() not in SECRET_HEADERS)

@@ -1,0 +1,116 @@
+"""The Console's exports: copy as curl or Python ``requests`` (the token as ``$OKTA_ACCESS_TOKEN``), Save JSON/CSV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from oktatool.core.errors import OktaToolError
+from oktatool.core.files import write_file
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
+from oktatool.gui import tasks
+from oktatool.gui.widgets.clipboard import copy_text
+from oktatool.gui.widgets.tones import plain_message
+
+if TYPE_CHECKING:
+    from oktatool.context import AppContext
+    from oktatool.core.store.settings import Profile
+    from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome
+    from oktatool.gui.console.response_view import ResponseView
+
+
+class ConsoleTab(Protocol):
+    """What the exports read from the Console tab."""
+
+    context: AppContext
+    engine: ConsoleEngine
+    response: ResponseView
+    pasted: PastedToken | None
+    token: TokenOutcome | None
+    fetched_all: bool
+
+    @property
+    def profile(self) -> Profile:
+        """Return the active profile."""
+        ...
+
+    def call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:
+        """Return the request in the editor."""
+        ...
+
+
+def snippet_request(tab: ConsoleTab) -> SnippetRequest | None:
+    """Return the request in the editor as a snippet's input (None, with a message, when it is incomplete)."""
+    parts = tab.call_parts()
+    if parts is None:
+        return None
+    method, path, body, headers = parts
+    profile = tab.profile
+    info = tab.context.sandbox_running if profile.is_sandbox else None
+    base = (info.org_url if info else "https://SANDBOX-NOT-STARTED") if profile.is_sandbox else \
+        profile.org_url.rstrip("/")
+    url = path if path.startswith("http") else base + ("" if path.startswith("/") else "/") + path
+    scheme = tab.pasted.scheme if tab.pasted else (tab.token.token.scheme if tab.token else
+                                                    ("DPoP" if profile.dpop else "Bearer"))
+    ca = str(info.ca_file) if info is not None and info.ca_file else None
+    return SnippetRequest(method, url, scheme, tuple(headers.items()), body, ca)
+
+
+def copy_curl(tab: ConsoleTab) -> None:
+    """Copy the request as curl ($OKTA_ACCESS_TOKEN; a fresh proof for DPoP, clipboard marked secret)."""
+    request = snippet_request(tab)
+    if request is None:
+        return
+    proof = None
+    if request.dpop and tab.token is not None and not tab.pasted:
+        try:
+            proof = tab.engine.proof(tab.profile, request.method, request.url, tab.token.token.access_token)
+        except OktaToolError:
+            proof = None
+    text = curl_command(request, dpop_proof=proof)
+    copy_text(text, secret=bool(proof))  # with a live DPoP proof the command is a credential for a while
+    tab.response.progress.setText("Copied as curl: export OKTA_ACCESS_TOKEN first."
+                                  + (" DPoP: the proof works once." if request.dpop else ""))
+
+
+def copy_python(tab: ConsoleTab) -> None:
+    """Copy the request as a Python requests snippet."""
+    request = snippet_request(tab)
+    if request is not None:
+        copy_text(python_snippet(request))
+        tab.response.progress.setText("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
+
+
+def save(tab: ConsoleTab, title: str, suffix: str, data: bytes) -> None:
+    name, _ = QFileDialog.getSaveFileName(tab if isinstance(tab, QWidget) else None, title, f"okta-response{suffix}")
+    if not name:
+        return
+
+    async def write() -> None:
+        try:
+            await tasks.run_blocking(write_file, Path(name), data, private=False)
+            tab.response.progress.setText(f"Saved {name}.")
+        except OktaToolError as exc:
+            tab.response.progress.setText(plain_message(exc))
+
+    tasks.spawn(write())
+
+
+def json_bytes(tab: ConsoleTab) -> bytes:
+    """Return what Save JSON writes: every row after Fetch all pages, else the body as it came."""
+    if tab.fetched_all:
+        return json.dumps(tab.response.rows.items, indent=2, ensure_ascii=False).encode("utf-8")
+    return tab.response.content
+
+
+def save_json(tab: ConsoleTab) -> None:
+    """Save the answer as JSON."""
+    save(tab, "Save JSON", ".json", json_bytes(tab))
+
+
+def save_csv(tab: ConsoleTab) -> None:
+    """Save the table as CSV."""
+    save(tab, "Save CSV", ".csv", tab.response.rows.csv_text().encode("utf-8"))

@@ -1,0 +1,199 @@
+"""The Console's request editor: method and path (completed from the scope catalog), query, headers, JSON body."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.core.errors import BadInputError
+from oktatool.core.okta.api import METHODS
+from oktatool.gui.models.key_values import KeyValueModel
+from oktatool.gui.widgets.tones import field_error_style, tone_style
+
+
+def _pairs_table(model: KeyValueModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    view.setColumnWidth(0, 180)
+    return view
+
+
+class RequestEditor(QWidget):
+    """Method, path, query table, header table and body, with Send / Fetch all pages / Cancel."""
+
+    send_requested = Signal()
+    fetch_all_requested = Signal()
+    cancel_requested = Signal()
+    changed = Signal()
+    scoped_token_requested = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.method = QComboBox()
+        self.method.addItems(list(METHODS))
+        self.method.currentTextChanged.connect(lambda _t: self.changed.emit())
+        self.path = QLineEdit("/api/v1/users?limit=200")
+        self.path.setPlaceholderText("/api/v1/users (type to complete from the scope catalog)")
+        self.path.textChanged.connect(lambda _t: self.changed.emit())
+        self.path.returnPressed.connect(self.send_requested)
+        self.completions = QStringListModel(self)
+        completer = QCompleter(self.completions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setMaxVisibleItems(12)
+        self.path.setCompleter(completer)
+        self.send_button = QPushButton("Send")
+        self.send_button.setToolTip("Send the request (Ctrl+Enter)")
+        self.send_button.clicked.connect(self.send_requested)
+        self.all_button = QPushButton("Fetch all pages")
+        self.all_button.setToolTip("Follow Link rel=\"next\" and stream every page into the table")
+        self.all_button.clicked.connect(self.fetch_all_requested)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        #: method, path and buttons: the tab puts this row across its whole width
+        self.request_line = QWidget()
+        line = QHBoxLayout(self.request_line)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.method)
+        line.addWidget(self.path, 1)
+        line.addWidget(self.send_button)
+        line.addWidget(self.all_button)
+        line.addWidget(self.cancel_button)
+
+        self.scope_label = QLabel()
+        self.scope_label.setWordWrap(True)
+        self.scope_button = QPushButton()
+        self.scope_button.hide()
+        self.scope_button.clicked.connect(lambda: self.scoped_token_requested.emit(list(self._wanted_scopes)))
+        self._wanted_scopes: tuple[str, ...] = ()
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope_label, 1)
+        scope_row.addWidget(self.scope_button)
+
+        self.query = KeyValueModel(self)
+        self.headers = KeyValueModel(self)
+        self.body = QPlainTextEdit()
+        self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.body.setPlaceholderText('JSON body for POST, PUT and PATCH, e.g. {"profile": {"firstName": "Ada"}}')
+        self.body.textChanged.connect(self.validate_body)
+        self.body_error = QLabel()
+        self.body_error.setWordWrap(True)
+        body_page = QWidget()
+        body_layout = QVBoxLayout(body_page)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.body, 1)
+        body_layout.addWidget(self.body_error)
+        self.parts = QTabWidget()
+        self.parts.addTab(_pairs_table(self.query), "Query")
+        self.parts.addTab(_pairs_table(self.headers), "Headers")
+        self.parts.addTab(body_page, "Body")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(tone_style("error"))
+        self.problem.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.problem)
+        layout.addLayout(scope_row)
+        layout.addWidget(self.parts, 1)
+
+    def add_send_shortcuts(self, scope: QWidget) -> None:
+        """Make Ctrl+Enter send from anywhere inside ``scope``."""
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), scope)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.send_requested)
+
+    def set_catalog_paths(self, labels: list[str]) -> None:
+        """Offer these path templates as completions."""
+        self.completions.setStringList(labels)
+
+    def set_busy(self, busy: bool) -> None:
+        """Enable Cancel while a request runs."""
+        self.send_button.setEnabled(not busy)
+        self.all_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
+    def show_scope(self, text: str, missing: tuple[str, ...], wanted: tuple[str, ...]) -> None:
+        """Say which scope the endpoint needs; offer a token with it when the current one lacks it."""
+        self.scope_label.setText(text)
+        self._wanted_scopes = wanted
+        if missing:
+            self.scope_label.setStyleSheet(tone_style("error"))
+            self.scope_button.setText(f"Get a token with {' '.join(missing)}")
+            self.scope_button.show()
+        else:
+            self.scope_label.setStyleSheet("")
+            self.scope_button.hide()
+
+    def show_problem(self, text: str) -> None:
+        """Show a message about the request itself (bad path, bad body) right under the request line."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def validate_body(self) -> bool:
+        """Check the body is JSON (or empty); mark it and say where it breaks when it is not."""
+        text = self.body.toPlainText()
+        if not text.strip():
+            self.body.setStyleSheet("")
+            self.body_error.clear()
+            return True
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            self.body.setStyleSheet(field_error_style())
+            self.body_error.setText(f"Not JSON: {exc}")
+            self.body_error.setStyleSheet(tone_style("error"))
+            return False
+        self.body.setStyleSheet("")
+        self.body_error.setText("Valid JSON.")
+        self.body_error.setStyleSheet(tone_style("good"))
+        return True
+
+    def body_value(self) -> Any:
+        """Return the parsed body (None when empty); raise BadInputError when it is not JSON."""
+        text = self.body.toPlainText()
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            self.parts.setCurrentIndex(2)
+            raise BadInputError(f"the body is not JSON: {exc}", hint="fix the body, or empty it") from None
+
+    def full_path(self) -> str:
+        """Return the path with the query table appended."""
+        path = self.path.text().strip()
+        pairs = self.query.pairs()
+        if pairs:
+            path += ("&" if "?" in path else "?") + urlencode(pairs)
+        return path
+
+    def set_request(self, method: str, path: str, body: str = "", headers: list[tuple[str, str]] | None = None) -> None:
+        """Fill the editor (replay from history)."""
+        self.method.setCurrentText(method.upper())
+        self.path.setText(path)
+        self.query.set_pairs([])
+        self.headers.set_pairs(headers or [])
+        self.body.setPlainText(body)

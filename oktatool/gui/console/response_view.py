@@ -1,0 +1,281 @@
+"""The Console's response view: status, time and size, rate limits and request id, the explained error,
+the body as a table, a tree and text, and the headers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.gui.models.key_values import KeyValueModel
+from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.countdown import Countdown
+from oktatool.gui.widgets.json_view import JsonView
+from oktatool.gui.widgets.tones import tone_style
+
+if TYPE_CHECKING:
+    from oktatool.core.okta.api import ApiResponse
+    from oktatool.gui.console.engine import ParsedBody
+
+
+#: bodies up to this many characters get JSON colouring in the Text view
+HIGHLIGHT_LIMIT = 64 * 1024
+
+
+def human_size(size: int) -> str:
+    """Return ``812 B`` / ``14.2 KB`` / ``3.1 MB``."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+class ResponseView(QWidget):
+    """Everything about the latest answer."""
+
+    save_json_requested = Signal()
+    save_csv_requested = Signal()
+    system_log_requested = Signal()
+    copy_curl_requested = Signal()
+    copy_python_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = QLabel("No request sent yet.")
+        self.status.setObjectName("responseStatus")
+        self.status.setWordWrap(True)
+        self.rate = QLabel()
+        self.rate.setObjectName("rateLimit")
+        self.request_id = QLineEdit()
+        self.request_id.setReadOnly(True)
+        self.request_id.setPlaceholderText("X-Okta-Request-Id")
+        self.request_id.setToolTip("X-Okta-Request-Id: quote it to Okta support, or find it in the System Log")
+        self.copy_id_button = QPushButton("Copy id")
+        self.copy_id_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.request_id.text()))
+        self.log_button = QPushButton("Find in System Log")
+        self.log_button.setToolTip("GET /api/v1/logs filtered by this request id (needs okta.logs.read)")
+        self.log_button.clicked.connect(self.system_log_requested)
+        self.retry_countdown = Countdown()
+        self.retry_countdown.setStyleSheet(tone_style("error"))
+        self.progress = QLabel()
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation.hide()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+
+        self.rows = ResponseRowsModel(self)
+        self.proxy = RowsFilterProxy(self)
+        self.proxy.setSourceModel(self.rows)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter rows")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.count = QLabel()
+        table_page = QWidget()
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter, 1)
+        filter_row.addWidget(self.count)
+        table_layout.addLayout(filter_row)
+        table_layout.addWidget(self.table, 1)
+
+        self.tree = JsonView()
+        self.text = CodeView()
+        self.headers = KeyValueModel(self, editable=False)
+        headers_view = QTableView()
+        headers_view.setModel(self.headers)
+        headers_view.horizontalHeader().setStretchLastSection(True)
+        headers_view.verticalHeader().hide()
+        headers_view.setColumnWidth(0, 200)
+        self.views = QTabWidget()
+        self.views.addTab(table_page, "Table")
+        self.views.addTab(self.tree, "JSON")
+        self.views.addTab(self.text, "Text")
+        self.views.addTab(headers_view, "Headers")
+
+        self.save_json_button = QPushButton("Save JSON…")
+        self.save_json_button.clicked.connect(self.save_json_requested)
+        self.save_csv_button = QPushButton("Save CSV…")
+        self.save_csv_button.clicked.connect(self.save_csv_requested)
+        self.curl_button = QPushButton("Copy as curl")
+        self.curl_button.setToolTip("The token appears as $OKTA_ACCESS_TOKEN: export it and paste")
+        self.curl_button.clicked.connect(self.copy_curl_requested)
+        self.python_button = QPushButton("Copy as Python")
+        self.python_button.clicked.connect(self.copy_python_requested)
+
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        limits = QHBoxLayout()
+        limits.addWidget(self.rate, 1)
+        limits.addWidget(self.retry_countdown)
+        ids = QHBoxLayout()
+        ids.addWidget(QLabel("Request id"))
+        ids.addWidget(self.request_id, 1)
+        ids.addWidget(self.copy_id_button)
+        ids.addWidget(self.log_button)
+        for label in (self.status, self.rate, self.progress, self.explanation, self.note):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.curl_button)
+        actions.addWidget(self.python_button)
+        actions.addWidget(self.save_json_button)
+        actions.addWidget(self.save_csv_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(limits)
+        layout.addLayout(ids)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.note)
+        layout.addWidget(self.views, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(actions)
+        self.content = b""
+        self._pending_text: str | None = None
+        self.views.currentChanged.connect(lambda _i: self._fill_text())
+        self.set_answer_actions(False)
+
+    def set_answer_actions(self, enabled: bool) -> None:
+        """Enable what needs an answer."""
+        for button in (self.save_json_button, self.save_csv_button, self.copy_id_button, self.log_button):
+            button.setEnabled(enabled)
+        self.save_csv_button.setEnabled(enabled and self.rows.rowCount() > 0)
+        self.copy_id_button.setEnabled(enabled and bool(self.request_id.text()))
+        self.log_button.setEnabled(enabled and bool(self.request_id.text()))
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._count()
+
+    def _count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.rows.rowCount()
+        self.count.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
+
+    def start(self, what: str) -> None:
+        """Clear the previous answer and say what is under way."""
+        self.rows.clear()
+        self.tree.set_value(None)
+        self.set_text("")
+        self.headers.set_pairs([])
+        self.content = b""
+        self.count.clear()
+        self.status.setText(what)
+        self.status.setStyleSheet("")
+        self.rate.clear()
+        self.request_id.clear()
+        self.retry_countdown.stop()
+        self.explanation.hide()
+        self.note.hide()
+        self.progress.clear()
+        self.set_answer_actions(False)
+
+    def show_answer(self, response: ApiResponse, parsed: ParsedBody) -> None:
+        """Show one answer (the first page when fetching all)."""
+        size = len(response.content)
+        waited = f", after {response.retries} rate-limit wait(s)" if response.retries else ""
+        self.status.setText(f"{response.method} {response.url} → {response.status} · "
+                            f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{waited}")
+        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
+        self._rate(response)
+        self.request_id.setText(response.request_id or "")
+        self.headers.set_pairs(list(response.headers.items()))
+        self.content = response.content
+        self._explain(response)
+        self.show_note(parsed.note)
+        if parsed.is_json:
+            self.tree.set_value(parsed.data)
+            data = parsed.data
+            self.rows.append_rows(data if isinstance(data, list) else [data] if isinstance(data, dict) else [])
+            self.views.setCurrentIndex(0 if isinstance(data, list) else 1)
+        self.set_text(parsed.text)
+        self._count()
+        self.set_answer_actions(True)
+
+    def _rate(self, response: ApiResponse) -> None:
+        limit = response.rate_limit
+        if limit.limit is not None or limit.remaining is not None:
+            self.rate.setText(f"Rate limit {limit.remaining if limit.remaining is not None else '?'}/"
+                              f"{limit.limit if limit.limit is not None else '?'} left"
+                              + (f" · resets {_clock(limit.reset)}" if limit.reset else ""))
+            self.rate.setToolTip("X-Rate-Limit-Remaining / X-Rate-Limit-Limit, and X-Rate-Limit-Reset")
+        else:
+            self.rate.setText("Rate limit not reported")
+
+    def _explain(self, response: ApiResponse) -> None:
+        problem = response.problem
+        if problem is not None:
+            hint = problem.hint()
+            self.explanation.setText(problem.message() + ("\n" + hint if hint else ""))
+            self.explanation.setStyleSheet(tone_style("error"))
+            self.explanation.show()
+        elif self.explanation.isVisible():
+            self.explanation.hide()
+
+    def page_arrived(self, response: ApiResponse) -> None:
+        """Update the few things a further page changes (kept small: it runs once per page)."""
+        self.status.setText(f"{response.method} {response.url} → {response.status} · "
+                            f"{response.elapsed * 1000:.0f} ms · {human_size(len(response.content))}")
+        self.request_id.setText(response.request_id or "")
+        self._rate(response)
+        self._count()
+
+    def set_text(self, text: str) -> None:
+        """Hold the body text; it is put in the Text view when that view is shown (big text costs layout)."""
+        self._pending_text = text
+        if self.views.currentWidget() is self.text:
+            self._fill_text()
+
+    def _fill_text(self) -> None:
+        text = self._pending_text
+        if text is None:
+            return
+        self._pending_text = None
+        # regex colouring of every line of a big body would hold the GUI thread: colour small bodies only
+        self.text.highlighter.setDocument(self.text.document() if len(text) <= HIGHLIGHT_LIMIT else None)
+        self.text.setPlainText(text)
+
+    def show_note(self, note: str | None) -> None:
+        """Show (or hide) a note about the body (cut, not JSON, too deep)."""
+        self.note.setText(note or "")
+        self.note.setVisible(bool(note))
+
+    def show_failure(self, text: str) -> None:
+        """Say that no answer came (network, TLS, cancelled) at the top of the view."""
+        self.status.setText(text)
+        self.status.setStyleSheet(tone_style("error", bold=True))
+
+    def show_rate_wait(self, deadline: float) -> None:
+        """Count down to the rate limit's reset."""
+        self.retry_countdown.start(deadline, "429: the rate limit resets in {left}", "rate limit reset")
+
+
+def _clock(epoch: int) -> str:
+    import time
+
+    return time.strftime("%H:%M:%S", time.localtime(epoch))

@@ -1,0 +1,210 @@
+"""The Console's token panel: Get token, the decoded token with its countdown, and the exchange as it happened."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.core.okta.exchange import TokenExchange, TokenLeg, decode_jws
+from oktatool.core.okta.http import redact_headers, redact_text
+from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.countdown import Countdown
+from oktatool.gui.widgets.token_view import TokenView
+from oktatool.gui.widgets.tones import tone_style
+
+if TYPE_CHECKING:
+    from oktatool.gui.console.engine import TokenOutcome
+
+
+def _decoded_text(token: str | None) -> str:
+    decoded = decode_jws(token)
+    if decoded is None:
+        return "(not a JWT)"
+    return "header " + json.dumps(dict(decoded.header), indent=2) + "\nclaims " + \
+        json.dumps(dict(decoded.claims), indent=2)
+
+
+def _small_code(text: str, lines: int = 8) -> CodeView:
+    view = CodeView()
+    view.setPlainText(text)
+    view.setMinimumHeight(min(lines, max(3, text.count("\n") + 2)) * view.fontMetrics().lineSpacing())
+    return view
+
+
+class LegView(QGroupBox):
+    """One POST to the token endpoint: request line, headers, form body, assertion and proof, and the answer."""
+
+    def __init__(self, number: int, total: int, leg: TokenLeg, parent: QWidget | None = None) -> None:
+        title = f"Exchange {number} of {total}"
+        if leg.is_nonce_challenge:
+            title += ": the server asks for a DPoP nonce"
+        elif total > 1 and number == total:
+            title += ": again, with the nonce in a new proof"
+        super().__init__(title, parent)
+        layout = QVBoxLayout(self)
+        request = leg.request
+        shown_headers = redact_headers(dict(request.headers))
+        form = [(k, "[masked: see below]" if k == "client_assertion" else v) for k, v in request.form]
+        sent = leg.request_line + "\n" + "\n".join(f"{k}: {v}" for k, v in shown_headers.items()) + "\n\n" + \
+            "&".join(f"{k}={v}" for k, v in form)
+        decoded = "decoded client assertion\n" + _decoded_text(leg.assertion)
+        if leg.proof:
+            decoded += "\n\ndecoded DPoP proof\n" + _decoded_text(leg.proof)
+        if leg.status is None:
+            answer = f"no answer: {leg.error}"
+        else:
+            headers = "\n".join(f"{k}: {v}" for k, v in redact_headers(dict(leg.response_headers)).items())
+            answer = f"HTTP {leg.status} ({leg.elapsed * 1000:.0f} ms)\n{headers}\n\n" + \
+                redact_text(leg.response_text())
+        self.assertion = TokenView("client_assertion")
+        self.assertion.set_value(leg.assertion or "")
+        self.proof: TokenView | None = None
+        if leg.proof:
+            self.proof = TokenView("DPoP proof")
+            self.proof.set_value(leg.proof)
+        layout.addWidget(_small_code(f"{sent}\n\n{decoded}\n\n── answer ──\n{answer}", 18))
+        layout.addWidget(self.assertion)
+        if self.proof is not None:
+            layout.addWidget(self.proof)
+
+
+class TokenPanel(QWidget):
+    """Scopes to ask for, Get token / Forget, the token's facts and the latest exchange."""
+
+    get_requested = Signal()
+    forget_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scopes = QLineEdit()
+        self.scopes.setPlaceholderText("scopes, space-separated (default: the profile's)")
+        self.get_button = QPushButton("Get token")
+        self.get_button.setToolTip("Ask the profile's org for a token with these scopes (the cache first)")
+        self.get_button.clicked.connect(self.get_requested)
+        self.forget_button = QPushButton("Forget")
+        self.forget_button.setToolTip("Drop the cached token; the next call gets a new one")
+        self.forget_button.clicked.connect(self.forget_requested)
+        self.status = QLabel("No token yet. Get token uses the active profile (the Local sandbox needs no set-up).")
+        self.status.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Scopes"))
+        top.addWidget(self.scopes, 1)
+        top.addWidget(self.get_button)
+        top.addWidget(self.forget_button)
+
+        self.access_token = TokenView("access token")
+        self.facts = QFormLayout()
+        self.kind_label = QLabel("–")
+        self.granted_label = QLabel("–")
+        self.granted_label.setWordWrap(True)
+        self.asked_label = QLabel("–")
+        self.asked_label.setWordWrap(True)
+        self.downscoped_label = QLabel()
+        self.downscoped_label.setWordWrap(True)
+        self.cid_label = QLabel("–")
+        self.jkt_label = QLabel("–")
+        for label in (self.cid_label, self.jkt_label, self.granted_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.expiry = Countdown()
+        self.facts.addRow("Type", self.kind_label)
+        self.facts.addRow("Granted (scp)", self.granted_label)
+        self.facts.addRow("Asked", self.asked_label)
+        self.facts.addRow("", self.downscoped_label)
+        self.facts.addRow("Client (cid)", self.cid_label)
+        self.facts.addRow("Bound key (cnf.jkt)", self.jkt_label)
+        self.facts.addRow("Expires (exp)", self.expiry)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+
+        self.exchange_box = QWidget()
+        self.exchange_layout = QVBoxLayout(self.exchange_box)
+        self.exchange_layout.setContentsMargins(0, 0, 0, 0)
+        self.exchange_title = QLabel("The exchange with the token endpoint shows here.")
+        self.exchange_title.setWordWrap(True)
+        self.exchange_layout.addWidget(self.exchange_title)
+        self.leg_views: list[LegView] = []
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addLayout(top)
+        column.addWidget(self.status)
+        column.addWidget(self.access_token)
+        column.addLayout(self.facts)
+        column.addWidget(self.note)
+        column.addWidget(self.exchange_box)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def show_outcome(self, outcome: TokenOutcome) -> None:
+        """Show a token and its facts."""
+        token, facts = outcome.token, outcome.facts
+        self.access_token.set_value(token.access_token)
+        where = "from the cache" if outcome.cached else "new from the token endpoint"
+        self.status.setText(f"{token.token_type} token for {outcome.org_url}, {where}.")
+        self.status.setStyleSheet(tone_style("good"))
+        self.kind_label.setText(token.token_type + ("" if facts.decoded else " (opaque: nothing to decode)"))
+        self.granted_label.setText(" ".join(facts.granted) or "(none)")
+        self.asked_label.setText(" ".join(facts.asked))
+        notes = []
+        if facts.downscoped:
+            notes.append("Silently downscoped: the token lacks " + ", ".join(facts.downscoped) +
+                         " (asked for, not granted to the app). Grant them in the Scopes tab or Okta's admin console.")
+        if facts.unasked:
+            notes.append("Also carries " + ", ".join(facts.unasked) + " (not asked for).")
+        self.downscoped_label.setText(" ".join(notes))
+        self.downscoped_label.setStyleSheet(tone_style("error") if facts.downscoped else "")
+        self.cid_label.setText(facts.client_id or "–")
+        self.jkt_label.setText(facts.jkt or ("– (Bearer: not bound to a key)" if not token.is_dpop else "–"))
+        self.expiry.start(facts.expires_at, "in {left}", "expired: the next call gets a new token")
+        self.note.setText("\n".join(token.warnings))
+
+    def show_failure(self, message: str) -> None:
+        """Say why no token came."""
+        self.status.setText(message)
+        self.status.setStyleSheet(tone_style("error"))
+
+    def forgotten(self) -> None:
+        """Clear the token shown after Forget."""
+        self.access_token.set_value("")
+        self.expiry.stop("–")
+        self.status.setText("Forgotten: the next Get token or call fetches a new token.")
+        self.status.setStyleSheet("")
+
+    def show_exchange(self, exchange: TokenExchange) -> None:
+        """Show the legs of ``exchange`` (replacing the previous one)."""
+        for view in self.leg_views:
+            view.setParent(None)
+            view.deleteLater()
+        self.leg_views = []
+        legs = len(exchange.legs)
+        title = f"{legs} exchange{'s' if legs != 1 else ''} with the token endpoint"
+        if exchange.nonce_round_trip:
+            title += " (DPoP nonce round trip)"
+        if exchange.reason != "asked":
+            title = "Token " + exchange.reason + ". " + title
+        if exchange.error:
+            title += f". Refused: {exchange.error}"
+        self.exchange_title.setText(title + ":")
+        self.exchange_title.setStyleSheet(tone_style("error") if exchange.error else "")
+        for number, leg in enumerate(exchange.legs, 1):
+            view = LegView(number, legs, leg)
+            self.leg_views.append(view)
+            self.exchange_layout.addWidget(view)

@@ -1,0 +1,88 @@
+"""The Console's history as a table (newest first), and a proxy that searches it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from oktatool.core.okta.history import HistoryEntry
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class HistoryModel(QAbstractTableModel):
+    """Time, profile, method, path, status, duration and request id of each call."""
+
+    HEADERS = ("Time", "Profile", "Method", "Path", "Status", "ms", "Request id")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        #: oldest first, as stored; rows show newest first
+        self.entries: list[HistoryEntry] = []
+
+    def set_entries(self, entries: list[HistoryEntry]) -> None:
+        """Show ``entries`` (oldest first)."""
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def entry(self, row: int) -> HistoryEntry:
+        """Return the entry shown in ``row``."""
+        return self.entries[len(self.entries) - 1 - row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        entry = self.entry(index.row())
+        column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.error or f"{entry.method} {entry.path}"
+        if column == 0:
+            return time.strftime("%H:%M:%S", time.localtime(entry.time))
+        if column == 1:
+            return entry.profile
+        if column == 2:
+            return entry.method
+        if column == 3:
+            return entry.path
+        if column == 4:
+            return str(entry.status) if entry.status is not None else "failed"
+        if column == 5:
+            return f"{entry.duration_ms:.0f}"
+        return entry.request_id or ""
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class HistoryFilter(QSortFilterProxyModel):
+    """Keeps the calls whose method, path, status, request id or profile contain every word typed."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+
+    def set_search(self, text: str) -> None:
+        """Search for ``text``."""
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateFilter is deprecated
+            self.beginFilterChange()
+            self._words = text.lower().split()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._words = text.lower().split()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        source = self.sourceModel()
+        assert isinstance(source, HistoryModel)
+        return source.entry(source_row).matches(self._words)

@@ -1,0 +1,187 @@
+"""The Console's core: recorded token exchanges (Bearer, DPoP nonce legs), history without secrets, snippets that
+run as pasted, org kinds and the per-profile write confirmation."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oktatool.core.keys.key import load_key
+from oktatool.core.okta.client import Connection, OktaClient
+from oktatool.core.okta.exchange import RecordingTokenClient, TokenExchange, decode_jws, token_facts
+from oktatool.core.okta.history import HistoryEntry, HistoryStore, scrub
+from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
+from oktatool.core.okta.orgurl import parse_org_url
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
+from oktatool.core.store.settings import Profile, Settings, settings_from_dict, settings_to_dict
+
+
+def recording_client(info: Any, *, dpop: bool = False) -> tuple[OktaClient, list[TokenExchange]]:
+    key = load_key(info.jwk_file.read_bytes())
+    client = OktaClient(Connection(parse_org_url(info.org_url), info.client_id, key, scopes=info.scopes, dpop=dpop))
+    seen: list[TokenExchange] = []
+    client.tokens = RecordingTokenClient(client.session, nonces=client.nonces, listener=seen.append)
+    return client, seen
+
+
+def test_a_bearer_fetch_is_one_recorded_leg(sandbox_org: Any) -> None:
+    client, seen = recording_client(sandbox_org)
+    token = client.token()
+    assert len(seen) == 1 and len(seen[0].legs) == 1
+    leg = seen[0].legs[0]
+    assert leg.status == 200 and leg.proof is None
+    decoded = decode_jws(leg.assertion)
+    assert decoded is not None and decoded.claims["aud"] == sandbox_org.token_url
+    assert decoded.claims["iss"] == sandbox_org.client_id
+    assert "client_credentials" in dict(leg.request.form)["grant_type"]
+    assert leg.request_line.startswith("POST /oauth2/v1/token HTTP/1.1")
+    facts = token_facts(token, seen[0].asked)
+    assert facts.client_id == sandbox_org.client_id and facts.jkt is None and not facts.downscoped
+    client.token()  # from the cache: nothing recorded
+    assert len(seen) == 1
+    assert token.access_token not in repr(seen[0]) and leg.assertion not in repr(seen[0])
+
+
+def test_the_dpop_nonce_round_trip_is_two_legs(sandbox_dpop: Any) -> None:
+    client, seen = recording_client(sandbox_dpop, dpop=True)
+    token = client.token()
+    exchange = seen[0]
+    assert [leg.status for leg in exchange.legs] == [400, 200]
+    assert exchange.nonce_round_trip and exchange.legs[0].is_nonce_challenge
+    first, second = (decode_jws(leg.proof) for leg in exchange.legs)
+    assert first is not None and second is not None
+    assert "nonce" not in first.claims and second.claims["nonce"] == exchange.legs[0].response_header("DPoP-Nonce")
+    assert decode_jws(exchange.legs[0].assertion).claims["jti"] != decode_jws(exchange.legs[1].assertion).claims["jti"]
+    facts = token_facts(token, exchange.asked)
+    assert facts.jkt == client.dpop.thumbprint if client.dpop else False
+
+
+def test_downscoping_is_called_out() -> None:
+    from oktatool.core.okta.tokens import TokenResponse
+
+    token = TokenResponse("opaque-token", "Bearer", 3600, "okta.users.read okta.logs.read", 1000.0)
+    facts = token_facts(token, ("okta.users.read", "okta.apps.manage"))
+    assert facts.downscoped == ("okta.apps.manage",) and facts.unasked == ("okta.logs.read",)
+    assert not facts.decoded and facts.expires_at == 4600.0
+
+
+def test_a_refused_fetch_is_still_shown(sandbox_factory: Any) -> None:
+    info = sandbox_factory(users=1, scopes=("okta.users.read",))
+    client, seen = recording_client(info)
+    with pytest.raises(Exception, match="scope"):
+        client.token(("okta.apps.manage",))
+    assert seen and seen[-1].error and seen[-1].legs[-1].status == 400
+
+
+def test_a_renewal_is_reported_as_such(sandbox_org: Any) -> None:
+    client, seen = recording_client(sandbox_org)
+    client.tokens.renew_margin = 3600 + 60  # every cached token is "about to expire"
+    client.token()
+    client.token()
+    assert len(seen) == 2
+    assert seen[1].reason.startswith("renewed")
+
+
+SECRET_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+
+
+def test_history_keeps_no_secret(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path)
+    entry = HistoryEntry.safe(
+        time=1.0, profile="p", method="post", path=f"/api/v1/users?activate=true&token={SECRET_JWT}",
+        status=200, duration_ms=12.3, request_id="req1",
+        body=json.dumps({"credentials": {"password": {"value": "hunter2hunter2"}}, "note": SECRET_JWT}),
+        headers=[("Authorization", "SSWS 00abcdefsecret"), ("X-Note", f"Bearer {SECRET_JWT}"),
+                 ("X-Api", "SSWS 00anothersecret")])
+    store.add(entry)
+    text = (tmp_path / "console-history.json").read_text()
+    for secret in (SECRET_JWT, "hunter2hunter2", "00abcdefsecret", "00anothersecret"):
+        assert secret not in text
+    assert "activate=true" in text
+    if os.name != "nt":
+        assert (tmp_path / "console-history.json").stat().st_mode & 0o777 == 0o600
+    loaded = store.load()
+    assert loaded[0].call == "POST /api/v1/users" and loaded[0].request_id == "req1"
+    assert scrub("nothing secret here") == "nothing secret here"
+
+
+def test_history_survives_a_damaged_file_and_is_bounded(tmp_path: Path) -> None:
+    (tmp_path / "console-history.json").write_text("{not json")
+    store = HistoryStore(tmp_path, limit=3)
+    assert store.load() == []
+    for n in range(5):
+        store.add(HistoryEntry.safe(time=n, profile="p", method="GET", path=f"/api/v1/users/{n}", status=200,
+                                    duration_ms=1))
+    assert [e.path for e in store.load()] == ["/api/v1/users/2", "/api/v1/users/3", "/api/v1/users/4"]
+    assert store.load()[0].matches(["users/2", "get"]) and not store.load()[0].matches(["groups"])
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_copy_as_curl_runs_as_pasted(sandbox_org: Any, tmp_path: Path) -> None:
+    client, _ = recording_client(sandbox_org)
+    token = client.token()
+    request = SnippetRequest("GET", sandbox_org.org_url + "/api/v1/users?limit=3", token.scheme,
+                             (("Authorization", "Bearer leaked"), ("X-Custom", "it's fine")))
+    command = curl_command(request)
+    assert token.access_token not in command and "leaked" not in command
+    assert "$OKTA_ACCESS_TOKEN" in command and "Authorization" in command
+    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "OKTA_ACCESS_TOKEN": token.access_token}, check=False)
+    assert result.returncode == 0, result.stderr
+    assert " 200" in result.stdout.splitlines()[0]
+    assert len(json.loads(result.stdout.replace("\r\n", "\n").split("\n\n", 1)[1])) == 3
+
+
+def test_python_snippet_runs_as_pasted(sandbox_org: Any) -> None:
+    client, _ = recording_client(sandbox_org)
+    token = client.token()
+    code = python_snippet(SnippetRequest("GET", sandbox_org.org_url + "/api/v1/users?limit=2", token.scheme))
+    assert token.access_token not in code
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "OKTA_ACCESS_TOKEN": token.access_token}, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("200 ")
+
+
+def test_dpop_snippets_say_a_proof_is_needed_per_call() -> None:
+    request = SnippetRequest("POST", "https://dev-1.okta.com/api/v1/groups", "DPoP", body={"profile": {"name": "x"}})
+    command = curl_command(request, dpop_proof="eyJ.proof.sig")
+    assert "every call needs a new proof" in command and '"DPoP: $OKTA_DPOP_PROOF"' in command
+    assert "Authorization: DPoP $OKTA_ACCESS_TOKEN" in command and "--data-raw" in command
+    assert "OKTA_DPOP_PROOF" in python_snippet(request)
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    ("http://127.0.0.1:8080", OrgKind.SANDBOX), ("https://localhost", OrgKind.SANDBOX),
+    ("https://dev-1.oktapreview.com", OrgKind.PREVIEW), ("https://acme.okta.com", OrgKind.PRODUCTION),
+    ("https://login.acme.com", OrgKind.PRODUCTION), ("acme.okta-emea.com", OrgKind.PRODUCTION),
+    ("https://oktapreview.com.evil.example", OrgKind.PRODUCTION),
+])
+def test_org_kinds(url: str, kind: OrgKind) -> None:
+    assert classify_org(url) is kind
+
+
+def test_writes_to_production_are_confirmed_unless_turned_off() -> None:
+    assert needs_confirmation(OrgKind.PRODUCTION, "delete", confirm_writes=True)
+    assert not needs_confirmation(OrgKind.PRODUCTION, "GET", confirm_writes=True)
+    assert not needs_confirmation(OrgKind.PREVIEW, "POST", confirm_writes=True)
+    assert not needs_confirmation(OrgKind.PRODUCTION, "PUT", confirm_writes=False)
+
+
+def test_the_profile_opt_out_is_saved_and_defaults_safely() -> None:
+    assert Profile(name="x").confirm_writes is True
+    raw = settings_to_dict(Settings(profiles=(Profile(name="prod", org_url="https://a.okta.com",
+                                                      confirm_writes=False),), active_profile="prod"))
+    assert settings_from_dict(raw).profile("prod").confirm_writes is False
+    del raw["profiles"][0]["confirm_writes"]
+    assert settings_from_dict(raw).profile("prod").confirm_writes is True
+    raw["profiles"][0]["confirm_writes"] = "no"
+    assert settings_from_dict(raw).profile("prod").confirm_writes is True

@@ -1,0 +1,98 @@
+"""The Console's models without a view: response rows, key/value pairs, history, the JSON tree and its search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from oktatool.core.okta.history import HistoryEntry
+from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
+from oktatool.gui.models.json_tree import JsonTreeModel, find_paths
+from oktatool.gui.models.key_values import KeyValueModel
+from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+
+H = Qt.Orientation.Horizontal
+
+
+def users(n: int, start: int = 0) -> list[dict[str, Any]]:
+    return [{"id": f"00u{i:05d}", "status": "ACTIVE" if i % 3 else "SUSPENDED", "n": i,
+             "profile": {"login": f"user{(i * 7919) % n:05d}@example.com"}, "_links": {"self": {"href": "x"}}}
+            for i in range(start, start + n)]
+
+
+def test_rows_stream_in_with_columns_from_the_keys(qapp: Any) -> None:
+    model = ResponseRowsModel()
+    model.append_rows(users(200))
+    model.append_rows([*users(2, 200), {"id": "extra", "lastLogin": None, "flag": True}])
+    headers = [model.headerData(c, H) for c in range(model.columnCount())]
+    assert headers[:4] == ["id", "status", "n", "profile.login"] and "_links" in headers and "lastLogin" in headers
+    assert model.rowCount() == 203
+    assert model.data(model.index(0, 3)) == model.items[0]["profile"]["login"]
+    assert model.data(model.index(202, headers.index("flag"))) == "true"
+    assert model.data(model.index(0, headers.index("lastLogin"))) == ""
+
+
+def test_one_hundred_thousand_rows_sort_and_filter(qapp: Any) -> None:
+    model = ResponseRowsModel()
+    for page in range(500):
+        model.append_rows(users(200, page * 200))
+    proxy = RowsFilterProxy()
+    proxy.setSourceModel(model)
+    assert model.rowCount() == proxy.rowCount() == 100_000
+    proxy.sort(2, Qt.SortOrder.DescendingOrder)
+    assert proxy.data(proxy.index(0, 2)) == "99999"
+    proxy.sort(3)
+    logins = [model.data(model.index(r, 3)) for r in range(0, 100_000, 997)]
+    assert logins == sorted(logins)
+    proxy.set_filter_text("SUSPENDED")
+    assert proxy.rowCount() == 33_334
+    csv_text = model.csv_text()
+    assert csv_text.splitlines()[0].startswith("id,status,n,profile.login") and csv_text.count("\n") == 100_001
+
+
+def test_key_values_grow_from_the_blank_row(qapp: Any) -> None:
+    model = KeyValueModel()
+    assert model.rowCount() == 1
+    assert model.setData(model.index(0, 0), "limit")
+    assert model.setData(model.index(0, 1), "200")
+    assert model.rowCount() == 2 and model.pairs() == [("limit", "200")]
+    model.remove_rows([0, 5])
+    assert model.pairs() == []
+    read_only = KeyValueModel(editable=False)
+    read_only.set_pairs([("X-Okta-Request-Id", "abc")])
+    assert read_only.rowCount() == 1 and not read_only.setData(read_only.index(0, 1), "x")
+
+
+def test_history_is_newest_first_and_searchable(qapp: Any) -> None:
+    model = HistoryModel()
+    model.set_entries([HistoryEntry.safe(time=n, profile="p", method="GET", path=f"/api/v1/{what}", status=code,
+                                         duration_ms=5, request_id=f"r{n}")
+                       for n, (what, code) in enumerate([("users", 200), ("groups", 403), ("logs", None)])])
+    assert model.data(model.index(0, 3)) == "/api/v1/logs" and model.data(model.index(0, 4)) == "failed"
+    search = HistoryFilter()
+    search.setSourceModel(model)
+    search.set_search("403")
+    assert search.rowCount() == 1 and search.data(search.index(0, 3)) == "/api/v1/groups"
+    search.set_search("r0 users")
+    assert search.rowCount() == 1
+
+
+def test_the_json_tree_is_lazy_and_search_survives_deep_nesting(qapp: Any) -> None:
+    model = JsonTreeModel()
+    data = {"items": list(range(100_000)), "profile": {"login": "ada@example.com"}}
+    model.set_data(data)
+    assert model.rowCount() == 2
+    items = model.index(0, 0)
+    assert model.rowCount(items) == 100_000 and model.data(model.index(0, 1)) == "[100000 items]"
+    assert len(model.root._made[0]._made) == 0  # no node made for an item nobody looked at
+    assert model.data(model.index(99_999, 1, items)) == "99999"
+    assert find_paths(data, "ADA") == [("profile", "login")]
+    index = model.index_for(("profile", "login"))
+    assert model.data(index.siblingAtColumn(1)) == '"ada@example.com"'
+    assert model.parent(index).isValid() and not model.parent(model.parent(index)).isValid()
+    deep: Any = "needle"
+    for _ in range(50_000):
+        deep = [deep]
+    assert len(find_paths(deep, "needle")[0]) == 50_000
+    assert model.index(5, 0, QModelIndex()).isValid() is False

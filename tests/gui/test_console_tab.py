@@ -1,0 +1,365 @@
+"""The Console tab against sandbox orgs over real HTTP: tokens (Bearer, DPoP with the nonce), calls, pages,
+429, faults, history without secrets, snippets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from oktatool.context import AppContext
+from oktatool.core.keys.key import load_key
+from oktatool.core.okta.history import HISTORY_FILE
+from oktatool.core.store.settings import Profile
+from oktatool.gui.console import export
+from oktatool.gui.console.tab import ConsoleTab
+from oktatool.sandbox import Fault, SandboxInfo
+from tests.gui.conftest import finish
+
+
+def use_org(context: AppContext, info: SandboxInfo, *, dpop: bool = False, scopes: tuple[str, ...] = (),
+            name: str = "test org") -> Profile:
+    """Make ``info``'s service app the active profile (its key in the key library)."""
+    key = load_key(info.jwk_file.read_bytes())
+    context.key_library().save(name, key, overwrite=True)
+    profile = Profile(name=name, org_url=info.org_url, client_id=info.client_id, key_ref=name,
+                      scopes=scopes or info.scopes, dpop=dpop)
+    settings = context.settings.settings.with_profile(profile)
+    context.save_settings(settings.with_active(name))
+    return profile
+
+
+@pytest.fixture
+def console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
+    tab = ConsoleTab(context)
+    qtbot.addWidget(tab)
+    finish(aloop, tab.loading)
+    yield tab
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    context.close()
+
+
+def settle(loop: asyncio.AbstractEventLoop) -> None:
+    """Let queued signals (exchanges from worker threads) arrive."""
+    loop.run_until_complete(asyncio.sleep(0.05))
+
+
+def history_text(console: ConsoleTab, aloop: asyncio.AbstractEventLoop) -> str:
+    finish(aloop, console.history_saved)
+    context = console.context
+    return (context.paths.data_dir / HISTORY_FILE).read_text(encoding="utf-8")
+
+
+def test_local_sandbox_bearer_token_and_users(console: ConsoleTab, context: AppContext,
+                                              aloop: asyncio.AbstractEventLoop) -> None:
+    finish(aloop, console.get_token(), timeout=120)
+    settle(aloop)
+    panel = console.token_panel
+    token = panel.access_token.value
+    assert token and token not in panel.access_token.field.text()  # masked
+    assert "okta.users.read" in panel.granted_label.text()
+    assert panel.expiry.left() > 3000
+    assert len(panel.leg_views) == 1 and panel.leg_views[0].proof is None
+    claims = jwt.decode(panel.leg_views[0].assertion.value, RSAKey.import_key(
+        json.loads(context.sandbox().jwk_file.read_text()))).claims
+    assert claims["aud"].endswith("/oauth2/v1/token")
+    panel.access_token.reveal_button.setChecked(True)
+    assert panel.access_token.field.text() == token
+    panel.access_token.reveal_button.setChecked(False)
+
+    console.editor.set_request("GET", "/api/v1/users?limit=20")
+    finish(aloop, console.send())
+    view = console.response
+    assert "→ 200" in view.status.text()
+    assert view.rows.rowCount() == 20
+    assert "profile.login" in [view.rows.headerData(c, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal)
+                               for c in range(view.rows.columnCount())]
+    assert view.request_id.text()
+    assert "Rate limit" in view.rate.text() and "left" in view.rate.text()
+    # the second Get token comes from the cache
+    finish(aloop, console.get_token())
+    assert "from the cache" in panel.status.text()
+    text = history_text(console, aloop)
+    assert token not in text and "/api/v1/users?limit=20" in text
+    assert console.history_calls() == ["GET /api/v1/users"]
+
+
+def test_dpop_token_with_the_nonce_round_trip(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                             aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(dpop_required=True, users=5)
+    use_org(context, info, dpop=True)
+    finish(aloop, console.get_token())
+    settle(aloop)
+    legs = console.token_panel.leg_views
+    assert len(legs) == 2, console.token_panel.status.text()
+    assert "nonce" in legs[0].title()
+    assert legs[0].proof is not None and legs[1].proof is not None
+    for leg in legs:  # each proof verifies with its own embedded key (an independent JOSE library)
+        proof = leg.proof.value
+        header = json.loads(__import__("base64").urlsafe_b64decode(proof.split(".")[0] + "=="))
+        assert jwt.decode(proof, RSAKey.import_key(header["jwk"]) if header["jwk"]["kty"] == "RSA" else
+                          __import__("joserfc.jwk", fromlist=["ECKey"]).ECKey.import_key(header["jwk"])).claims["htm"] \
+            == "POST"
+    assert console.token is not None and console.token.token.is_dpop
+    assert console.token.facts.jkt
+    assert "DPoP" in console.token_panel.kind_label.text()
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    assert "→ 200" in console.response.status.text()
+    assert console.response.rows.rowCount() == 5
+
+
+def test_ten_thousand_users_stream_into_the_table(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                                 aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=10_000)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users?limit=200")
+    finish(aloop, console.fetch_all(), timeout=300)
+    rows = console.response.rows
+    assert rows.rowCount() == 10_000
+    assert len({item["id"] for item in rows.items}) == 10_000
+    assert "All 50 pages" in console.response.progress.text()
+    # sort by a column, filter, CSV
+    column = [".".join(c) for c in rows.columns].index("profile.login")
+    console.response.proxy.sort(column)
+    logins = [item["profile"]["login"] for item in rows.items]
+    assert logins == sorted(logins, key=str.lower)
+    csv_text = rows.csv_text()
+    assert csv_text.count("\n") == 10_001
+
+
+def test_a_429_shows_the_countdown(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                  aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2, rate_limit=2)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    statuses = []
+    for _ in range(4):
+        finish(aloop, console.send())
+        statuses.append(console.last_response.status if console.last_response else None)
+    assert statuses[-1] == 429, statuses
+    assert "resets in" in console.response.retry_countdown.text()
+    assert 0 < console.response.retry_countdown.left() <= 61
+    assert "E0000047" in console.response.explanation.text() or "rate" in console.response.explanation.text()
+    assert history_text(console, aloop).count('"status": 429') >= 1
+
+
+@pytest.mark.parametrize(("fault", "expected"), [
+    (Fault("/api/v1/users", "status", status=500), "500"),
+    (Fault("/api/v1/users", "reset"), "closed the connection"),
+])
+def test_faults_are_explained_and_kept_in_history(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                                  aloop: asyncio.AbstractEventLoop, fault: Fault,
+                                                  expected: str) -> None:
+    info = sandbox_factory(users=2, faults=(fault,))
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    shown = console.response.status.text() + console.response.explanation.text()
+    assert expected in shown
+    assert "Traceback" not in shown
+    assert len(console.history.model.entries) == 1
+
+
+def test_a_dead_network_and_bad_tls_give_one_message(console: ConsoleTab, context: AppContext,
+                                                    sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2, tls=True)
+    use_org(context, info)
+    finish(aloop, console.get_token())
+    assert "TLS certificate" in console.token_panel.status.text()
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    assert "TLS certificate" in console.response.status.text()
+    dead = sandbox_factory(users=1)
+    use_org(context, dead, name="dead org")
+    _stop(dead.org_url)  # nobody answers any more: a refused connection
+    finish(aloop, console.send())
+    assert "refused" in console.response.status.text()
+    assert len(console.history.model.entries) == 2
+
+
+def _stop(org_url: str) -> None:
+    import gc
+
+    from oktatool.sandbox import Sandbox
+
+    for obj in gc.get_objects():
+        if isinstance(obj, Sandbox) and obj._info is not None and obj._info.org_url == org_url:
+            obj.stop()
+
+
+def test_bad_input_gets_a_message_at_the_spot(console: ConsoleTab, aloop: asyncio.AbstractEventLoop) -> None:
+    console.editor.set_request("POST", "/api/v1/users", body="{not json")
+    assert console.send() is None
+    assert "not JSON" in console.editor.problem.text()
+    console.editor.set_request("GET", "/api/v1/us\ners")
+    finish(aloop, console.send(), timeout=120)
+    assert "control character" in console.response.status.text()
+    assert console.history.model.entries[-1].error
+
+
+def test_slow_answers_can_be_cancelled(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                      aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "delay", seconds=3.0),))
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    task = console.send()
+    aloop.run_until_complete(asyncio.sleep(0.5))
+    started = time.perf_counter()
+    console.cancel()
+    aloop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+    assert time.perf_counter() - started < 1.0
+    assert console.history.model.entries[-1].error == "cancelled"
+    assert console.editor.send_button.isEnabled()
+    # the cancelled call still ends in its worker thread: let it, while this test's loop is alive
+    aloop.run_until_complete(asyncio.sleep(3.0))
+
+
+def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleTab, context: AppContext,
+                                                               sandbox_factory: Any,
+                                                               aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=80_000_000, times=1),
+                                            Fault("/api/v1/groups", "nested", size=200_000, times=1)))
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send(), timeout=120)
+    assert "→ 200" in console.response.status.text()
+    assert "MB" in console.response.note.text() and "Save" in console.response.note.text()
+    assert console.response.rows.rowCount() == 0
+    assert len(export.json_bytes(console)) >= 79_000_000  # Save JSON writes the real bytes
+    console.editor.set_request("GET", "/api/v1/groups")
+    finish(aloop, console.send())
+    assert "too deeply" in console.response.note.text()
+    assert len(console.history.model.entries) == 2
+
+
+def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppContext,
+                                            aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    prod = Profile(name="prod", org_url="https://acme.okta.com", client_id="0oa1", key_ref="none")
+    context.save_settings(context.settings.settings.with_profile(prod).with_active("prod"))
+    assert "PRODUCTION" in console.badge.text() and not console.confirm_box.isHidden()
+
+    def answer_cancel() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                widget.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(200, answer_cancel)
+    console.editor.set_request("DELETE", "/api/v1/users/00u1")
+    finish(aloop, console.send())
+    assert console.response.status.text() == "Not sent."
+    console.confirm_box.setChecked(False)  # the opt-out is saved in the profile
+    assert context.settings.settings.profile("prod").confirm_writes is False
+
+
+def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                       aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=3)
+    use_org(context, info)
+    # request_token_with_scopes adds to what is asked
+    console.token_panel.scopes.setText("okta.users.read")
+    console.request_token_with_scopes(["okta.logs.read"])
+    finish(aloop, console.token_request.task)
+    assert console.token is not None and set(console.token.facts.granted) == {"okta.users.read", "okta.logs.read"}
+    token = console.token.token.access_token
+    # use_authorization: a token from elsewhere (the JWT tab) goes in the Authorization header as given
+    console.forget_token()
+    console.use_authorization(f"Bearer {token}")
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    assert "→ 200" in console.response.status.text() and console.response.rows.rowCount() == 3
+    console.use_authorization("Bearer not-a-token")
+    finish(aloop, console.send())
+    assert "→ 401" in console.response.status.text() and not console.response.explanation.isHidden()
+    assert "token" in console.response.explanation.text().lower()
+    console.clear_authorization()
+    # the System Log lookup by request id
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    finish(aloop, console.find_in_system_log())
+    assert "/api/v1/logs?filter=" in console.editor.path.text()
+    assert "→ 200" in console.response.status.text()
+    # history: select rows for the Scopes tab, replay, delete, clear
+    finish(aloop, console.history_saved)
+    assert set(console.history_calls()) == {"GET /api/v1/users", "GET /api/v1/logs"}
+    console.history.table.selectRow(0)
+    assert console.history_calls() == ["GET /api/v1/logs"]
+    console.replay(console.history.selected()[0])
+    assert console.editor.path.text().startswith("/api/v1/logs")
+    before = len(console.history.model.entries)
+    console.delete_history(console.history.selected())
+    assert len(console.history.model.entries) == before - 1
+    console.history.search.setText("logs")
+    assert console.history.proxy.rowCount() == 0
+    console.clear_history()
+    finish(aloop, console.history_saved)
+    assert json.loads(history_text(console, aloop))["entries"] == []
+
+
+def test_copies_never_hold_the_token_and_secret_copies_are_marked(console: ConsoleTab, context: AppContext,
+                                                                  sandbox_factory: Any,
+                                                                  aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    info = sandbox_factory(users=2)
+    use_org(context, info)
+    finish(aloop, console.get_token())
+    token = console.token.token.access_token if console.token else ""
+    console.editor.set_request("POST", "/api/v1/groups", body='{"profile": {"name": "x"}}')
+    export.copy_curl(console)
+    text = QGuiApplication.clipboard().text()
+    assert token and token not in text and "$OKTA_ACCESS_TOKEN" in text and "Authorization: Bearer" in text
+    export.copy_python(console)
+    assert token not in QGuiApplication.clipboard().text()
+    console.token_panel.access_token.copy()
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime.text() == token and bytes(mime.data("x-kde-passwordManagerHint")) == b"secret"
+    console.editor.set_request("GET", "/api/v1/groups/{groupId}/apps")
+    assert console.send() is None and "{groupId}" in console.editor.problem.text()
+
+
+def test_a_token_about_to_expire_is_renewed_and_said_so(console: ConsoleTab, context: AppContext,
+                                                        sandbox_factory: Any,
+                                                        aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=2)
+    profile = use_org(context, info)
+    finish(aloop, console.get_token())
+    first = console.token.token.access_token if console.token else ""
+    console.engine.client(profile).tokens.renew_margin = 3600 + 60  # the cached token counts as expiring
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    settle(aloop)
+    assert "→ 200" in console.response.status.text()
+    assert console.token is not None and console.token.token.access_token != first
+    assert "renewed" in console.token_panel.exchange_title.text()
+    assert "about to expire" in console.response.progress.text()
+
+
+@pytest.mark.skipif(__import__("shutil").which("curl") is None, reason="needs curl")
+def test_dpop_copy_as_curl_runs_as_pasted_once(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                               aloop: asyncio.AbstractEventLoop) -> None:
+    import os
+    import subprocess
+
+    from PySide6.QtGui import QGuiApplication
+
+    info = sandbox_factory(dpop_required=True, users=3)
+    use_org(context, info, dpop=True)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())  # a token, and the server's nonce for API calls
+    assert console.token is not None and console.token.token.is_dpop
+    export.copy_curl(console)
+    command = QGuiApplication.clipboard().text()
+    token = console.token.token.access_token
+    assert token not in command and "every call needs a new proof" in command
+    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30, check=False,
+                            env={**os.environ, "OKTA_ACCESS_TOKEN": token})
+    assert result.returncode == 0 and " 200" in result.stdout.splitlines()[0], result.stdout[:300]
