@@ -223,7 +223,8 @@ def test_slow_answers_can_be_cancelled(console: ConsoleTab, context: AppContext,
 def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleTab, context: AppContext,
                                                                sandbox_factory: Any,
                                                                aloop: asyncio.AbstractEventLoop) -> None:
-    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=80_000_000, times=1),
+    info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=20_000_000, times=1),
+                                            Fault("/api/v1/users", "large", size=300_000_000, times=1),
                                             Fault("/api/v1/groups", "nested", size=200_000, times=1)))
     use_org(context, info)
     console.editor.set_request("GET", "/api/v1/users")
@@ -231,11 +232,13 @@ def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleT
     assert "→ 200" in console.response.status.text()
     assert "MB" in console.response.note.text() and "Save" in console.response.note.text()
     assert console.response.rows.rowCount() == 0
-    assert len(export.json_bytes(console)) >= 79_000_000  # Save JSON writes the real bytes
+    assert len(export.json_bytes(console)) >= 19_000_000  # Save JSON writes the real bytes
+    finish(aloop, console.send(), timeout=120)  # 300 MB: past the cap, refused unread, said at the spot
+    assert "larger than 32 MB" in console.response.status.text()
     console.editor.set_request("GET", "/api/v1/groups")
     finish(aloop, console.send())
     assert "too deeply" in console.response.note.text()
-    assert len(console.history.model.entries) == 2
+    assert len(console.history.model.entries) == 3
 
 
 def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppContext,

@@ -148,8 +148,9 @@ def fetch_page(api: ApiClient, method: str, url: str, body: Any,
     return response, data if isinstance(data, list) else [data] if isinstance(data, dict) else None
 
 
-#: bodies larger than this are shown as text only (first part), never parsed into a tree or table
-MAX_PARSED_BODY = 64 * 1024 * 1024
+#: bodies larger than this are shown as text only (first part), never parsed into a tree or table; answers
+#: above the HTTP layer's cap (HttpOptions.max_body_bytes, 32 MB) are refused before they get here
+MAX_PARSED_BODY = 16 * 1024 * 1024
 #: most characters of pretty text put in the raw view
 MAX_PRETTY_TEXT = 512 * 1024
 
