@@ -9,6 +9,7 @@ place: renaming over it would replace the device itself.
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import sys
@@ -95,6 +96,29 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+    _sweep_stale_temps(path)
+
+
+def _sweep_stale_temps(path: Path) -> None:
+    """Remove the temp files that killed writers left beside ``path`` (never one a live process still fills)."""
+    prefix = f".{path.name}."
+    for leftover in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid_text = leftover.name[len(prefix):].split(".", 1)[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _process_alive(int(pid_text)):
+            leftover.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    """Say whether process ``pid`` may still run (True when it cannot be told: nothing is removed then)."""
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would end the process there, not probe it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def fsync_dir(folder: Path) -> None:

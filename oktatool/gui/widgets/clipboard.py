@@ -9,6 +9,14 @@ from PySide6.QtGui import QGuiApplication
 SECRET_CLEAR_MS = 30_000
 #: the hint KDE's Klipper and other managers honour: do not keep this in the history
 _MANAGER_HINT_TYPE = "x-kde-passwordManagerHint"
+#: Windows' registered clipboard formats that keep a copy out of clipboard history (Win+V), the cloud
+#: clipboard and clipboard monitors; Qt maps this MIME form to the registered format of that name
+_WINDOWS_FORMAT = 'application/x-qt-windows-mime;value="{}"'
+_WINDOWS_EXCLUSIONS = {
+    "ExcludeClipboardContentFromMonitorProcessing": b"\x00",
+    "CanIncludeInClipboardHistory": (0).to_bytes(4, "little"),  # a DWORD 0: no
+    "CanUploadToCloudClipboard": (0).to_bytes(4, "little"),
+}
 
 
 def copy_text(text: str, *, secret: bool = False) -> None:
@@ -20,6 +28,8 @@ def copy_text(text: str, *, secret: bool = False) -> None:
     mime = QMimeData()
     mime.setText(text)
     mime.setData(_MANAGER_HINT_TYPE, b"secret")
+    for name, value in _WINDOWS_EXCLUSIONS.items():
+        mime.setData(_WINDOWS_FORMAT.format(name), value)
     clipboard.setMimeData(mime)
 
     def clear_if_still_ours() -> None:

@@ -201,6 +201,10 @@ def test_a_copied_secret_is_marked_and_leaves_the_clipboard(qtbot: Any, tab: Key
     clipboard = QGuiApplication.clipboard()
     assert clipboard.text() == tab.outputs.text("jwk") and '"d"' in clipboard.text()
     assert clipboard.mimeData().data("x-kde-passwordManagerHint").data() == b"secret"
+    windows = 'application/x-qt-windows-mime;value="{}"'  # clipboard history, cloud clipboard, monitors
+    assert clipboard.mimeData().hasFormat(windows.format("ExcludeClipboardContentFromMonitorProcessing"))
+    assert clipboard.mimeData().data(windows.format("CanIncludeInClipboardHistory")).data() == b"\0\0\0\0"
+    assert clipboard.mimeData().data(windows.format("CanUploadToCloudClipboard")).data() == b"\0\0\0\0"
     assert "leaves the clipboard" in tab.messages.message()
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=3000)
     # something copied since is not touched
