@@ -119,8 +119,12 @@ class MainWindow(QMainWindow):
         profile = self.context.settings.settings.profile()
         where = "built-in sandbox org (runs locally, starts on first use)" if profile.is_sandbox else profile.org_url
         client = f" · client {profile.client_id}" if profile.client_id else ""
-        key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
+        if profile.is_sandbox:
+            key = " · its own service app and key"
+        else:
+            key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
         self.org_label.setText(f"  {where}{client}{key}")
+        self.org_label.setToolTip(self.org_label.text().strip())
 
     def _build_menus(self) -> None:
         # Shortcuts are set in start(): QKeySequence's enums cost several ms to build before the first paint.
