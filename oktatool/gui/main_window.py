@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QToolButton, QWidget
 
+from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         app_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(app_button)
         self.diagnose_action = bar.addAction("Diagnose")
-        self.org_label = QLabel()
+        self.org_label = ElidedLabel()  # cut with "…" at narrow widths instead of hiding in the bar's overflow
         self.org_label.setObjectName("orgLabel")
         bar.addWidget(self.org_label)
         self.addToolBar(bar)

@@ -294,3 +294,20 @@ def test_edit_paste_imports_the_key_on_the_clipboard(window: MainWindow, aloop: 
     window.paste_action.trigger()
     finish(aloop, tab.request.task)
     assert tab.key is not None and tab.key.thumbprint() == key.thumbprint()
+
+
+def test_the_org_line_stays_in_view_at_960_pixels(qtbot: Any, window: MainWindow) -> None:
+    from oktatool.core.store.settings import Profile
+
+    long = Profile(name="a long profile", org_url="https://a-very-long-org-name-for-testing.oktapreview.com",
+                   client_id="0oa1234567890abcdefghijklmnopqrstuvwxyz", key_ref="a-key-with-a-long-name-too")
+    settings = window.context.settings.settings
+    window.context.save_settings(settings.with_profile(long).with_active(long.name))
+    window.reload_profiles()
+    window.show()
+    window.resize(960, 600)
+    qtbot.waitUntil(lambda: window.width() == 960)
+    label = window.org_label
+    assert label.isVisible() and label.width() >= 80  # elided in place, not moved into the bar's overflow
+    assert label.mapTo(window, label.rect().topRight()).x() <= window.width()
+    assert "oktapreview.com" in label.toolTip() and window.width() == 960
