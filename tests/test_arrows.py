@@ -7,6 +7,7 @@ type-only arrow still ties two modules together for a reader and for the next re
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import subprocess
 import sys
@@ -32,6 +33,23 @@ FORBIDDEN: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def parse_source(path: Path) -> ast.Module:
+    """Parse a file with the garbage collector paused.
+
+    CPython 3.11 keeps one AST-conversion depth counter per interpreter: a finalizer that runs during
+    ast.parse and formats a traceback (3.11's traceback calls ast.parse itself, e.g. for an asyncio task
+    that failed in an earlier test) corrupts it, and the outer parse fails with "SystemError: AST
+    constructor recursion depth mismatch".
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def module_name(path: Path, root: Path = PACKAGE) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -44,7 +62,7 @@ def imports_of(path: Path, known: set[str], root: Path = PACKAGE) -> set[str]:
     me = module_name(path, root)
     package = me if path.name == "__init__.py" else me.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(parse_source(path)):
         if isinstance(node, ast.Import):
             names: Iterable[str] = (alias.name for alias in node.names)
             found.update(_closest(name, known) for name in names)
