@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -42,14 +43,20 @@ LIBRARY = "library:"
 FlowT = TypeVar("FlowT", bound="Flow")
 
 
-def steps_table(model: StepsModel) -> QTableView:
-    """Return a table view for a flow's steps."""
+def rows_table(model: QAbstractItemModel, name: str) -> QTableView:
+    """Return a word-wrapping, row-selecting table view of ``model`` without row numbers."""
     table = QTableView()
-    table.setObjectName("stepsTable")
+    table.setObjectName(name)
     table.setModel(model)
     table.setWordWrap(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().setVisible(False)
+    return table
+
+
+def steps_table(model: StepsModel) -> QTableView:
+    """Return a table view for a flow's steps."""
+    table = rows_table(model, "stepsTable")
     header = table.horizontalHeader()
     header.setSectionResizeMode(COL_STEP, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
