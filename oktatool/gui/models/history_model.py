@@ -5,17 +5,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from oktatool.core.okta.history import HistoryEntry
+from oktatool.gui.models.table_model import Index, TableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(TableModel[HistoryEntry]):
     """Time, profile, method, path, status, duration and request id of each call."""
 
-    HEADERS = ("Time", "Profile", "Method", "Path", "Status", "ms", "Request id")
+    COLUMNS = ("Time", "Profile", "Method", "Path", "Status", "ms", "Request id")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -32,17 +31,15 @@ class HistoryModel(QAbstractTableModel):
         """Return the entry shown in ``row``."""
         return self.entries[len(self.entries) - 1 - row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
+    def items(self) -> list[HistoryEntry]:
+        return self.entries
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def item(self, row: int) -> HistoryEntry:
+        return self.entry(row)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def cell(self, entry: HistoryEntry, column: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        entry = self.entry(index.row())
-        column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.error or f"{entry.method} {entry.path}"
         if column == 0:
@@ -58,11 +55,6 @@ class HistoryModel(QAbstractTableModel):
         if column == 5:
             return f"{entry.duration_ms:.0f}"
         return entry.request_id or ""
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
 
 class HistoryFilter(QSortFilterProxyModel):
