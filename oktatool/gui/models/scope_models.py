@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+
+from oktatool.gui.models.table_model import Index, TableModel
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from oktatool.core.okta.scopes import Operation, Scope, ScopeCatalog
-
-Index = QModelIndex | QPersistentModelIndex
 
 #: custom roles: the Scope/Operation object of a row, and the value a column sorts by
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -29,8 +29,10 @@ def kind_of(scope: Scope) -> str:
     return scope.verb
 
 
-class ScopeTableModel(QAbstractTableModel):
+class ScopeTableModel(TableModel["Scope"]):
     """Every scope of the catalog; column 0 carries the pick check box; granted state when known."""
+
+    COLUMNS = SCOPE_COLUMNS
 
     #: the picked scopes changed (by a check box or ``set_picked``)
     picked_changed = Signal()
@@ -94,26 +96,12 @@ class ScopeTableModel(QAbstractTableModel):
 
     # Qt model ---------------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        """Return the number of scopes."""
-        return 0 if parent.isValid() else len(self.scopes)
+    def items(self) -> tuple[Scope, ...]:
+        """Return the rows' scopes."""
+        return self.scopes
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(SCOPE_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(SCOPE_COLUMNS):
-            return SCOPE_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, scope: Scope, column: int, role: int) -> Any:
         """Return a cell's text, check state, tooltip or sort value."""
-        if not index.isValid() or not 0 <= index.row() < len(self.scopes):
-            return None
-        scope, column = self.scopes[index.row()], index.column()
         if role == ObjectRole:
             return scope
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):
@@ -257,8 +245,10 @@ def lifecycle_text(operation: Operation) -> str:
     return operation.lifecycle or "—"
 
 
-class OperationTableModel(QAbstractTableModel):
+class OperationTableModel(TableModel["Operation"]):
     """The operations of one scope: method, path, the scopes it needs, lifecycle, and how it authenticates."""
+
+    COLUMNS = OPERATION_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,26 +260,12 @@ class OperationTableModel(QAbstractTableModel):
         self.operations = tuple(operations)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of operations."""
-        return 0 if parent.isValid() else len(self.operations)
+    def items(self) -> tuple[Operation, ...]:
+        """Return the rows' operations."""
+        return self.operations
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(OPERATION_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(OPERATION_COLUMNS):
-            return OPERATION_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, op: Operation, column: int, role: int) -> Any:
         """Return a cell's text or tooltip."""
-        if not index.isValid() or not 0 <= index.row() < len(self.operations):
-            return None
-        op, column = self.operations[index.row()], index.column()
         if role == ObjectRole:
             return op
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):
