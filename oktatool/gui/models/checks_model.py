@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from oktatool.core.okta.doctor import Check
-from oktatool.gui.models.table_model import Index, TableModel
+from oktatool.gui.models.table_model import Index, TableModel, refilter
 from oktatool.gui.widgets.tones import tone
 
 COL_STATUS, COL_TITLE, COL_DETAIL, COL_FIX = range(4)
@@ -80,9 +80,7 @@ class ProblemsFilter(QSortFilterProxyModel):
 
     def set_problems_only(self, on: bool) -> None:
         """Show only fail and warn rows (or all)."""
-        self.beginFilterChange()
-        self._problems_only = on
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        refilter(self, lambda: setattr(self, "_problems_only", on))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Keep a row unless only problems are shown and it is not one."""

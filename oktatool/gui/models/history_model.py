@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from oktatool.core.okta.history import HistoryEntry
-from oktatool.gui.models.table_model import Index, TableModel
+from oktatool.gui.models.table_model import Index, TableModel, refilter
 
 
 class HistoryModel(TableModel[HistoryEntry]):
@@ -66,13 +66,8 @@ class HistoryFilter(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         """Search for ``text``."""
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateFilter is deprecated
-            self.beginFilterChange()
-            self._words = text.lower().split()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._words = text.lower().split()
-            self.invalidateFilter()
+        words = text.lower().split()
+        refilter(self, lambda: setattr(self, "_words", words))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         source = self.sourceModel()

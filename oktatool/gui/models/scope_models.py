@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 
-from oktatool.gui.models.table_model import Index, TableModel
+from oktatool.gui.models.table_model import Index, TableModel, refilter
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -162,38 +162,28 @@ class ScopeFilterProxy(QSortFilterProxyModel):
         """Keep the scopes whose name, area or description holds every word of ``text``."""
         words = tuple(text.lower().split()[:32])
         if words != self._words:
-            self._refilter(lambda: setattr(self, "_words", words))
+            refilter(self, lambda: setattr(self, "_words", words))
 
     def set_area(self, area: str | None) -> None:
         """Keep one API area's scopes (None: every area)."""
         if area != self._area:
-            self._refilter(lambda: setattr(self, "_area", area or None))
+            refilter(self, lambda: setattr(self, "_area", area or None))
 
     def set_kind(self, kind: str | None) -> None:
         """Keep ``read`` or ``manage`` scopes, or the other kinds with "other" (None: all)."""
         if kind != self._kind:
-            self._refilter(lambda: setattr(self, "_kind", kind or None))
+            refilter(self, lambda: setattr(self, "_kind", kind or None))
 
     def set_state(self, state: str) -> None:
         """Keep scopes by picked/granted state (one of STATES)."""
         state = state if state in STATES else "any"
         if state != self._state:
-            self._refilter(lambda: setattr(self, "_state", state))
+            refilter(self, lambda: setattr(self, "_state", state))
 
     def refresh(self) -> None:
         """Filter again (after picks or grants changed under a state filter)."""
         if self._state != "any":
-            self._refilter(lambda: None)
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply ``change`` to the filter and filter the rows again (Qt 6.10's API when there is one)."""
-        if hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # Qt 6.8, 6.9
-            change()
-            self.invalidateRowsFilter()
+            refilter(self, lambda: None)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Apply the words, area, kind and state filters to one scope."""

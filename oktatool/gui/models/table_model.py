@@ -1,14 +1,25 @@
-"""The plumbing every fixed-column table model shares: row and column counts, titles, and cell dispatch."""
+"""The plumbing the table models share: row and column counts, titles, cell dispatch; refiltering a proxy."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
+
+
+def refilter(proxy: QSortFilterProxyModel, change: Callable[[], None]) -> None:
+    """Apply ``change`` to ``proxy``'s filter and filter its rows again (Qt 6.10's API when there is one)."""
+    if hasattr(proxy, "endFilterChange"):
+        proxy.beginFilterChange()
+        change()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:  # Qt 6.8, 6.9
+        change()
+        proxy.invalidateRowsFilter()
 
 
 class TableModel(QAbstractTableModel, Generic[T]):
