@@ -10,8 +10,9 @@ rotation.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from oktatool.core.errors import BadInputError, OktaToolError
@@ -134,6 +135,19 @@ def call(step: Step, method: str, path: str, action: Callable[[], T]) -> T:
     return value
 
 
+def add_missing(step: Step, path: str, held: Callable[[], Iterable[str]], wanted: Iterable[str], done: set[str],
+                add: Callable[[str], object]) -> None:
+    """List what the app holds at ``path`` into ``done``, then ``add`` each of ``wanted`` not in it yet.
+
+    ``done`` keeps what was added, so a retry never adds a scope or role twice.
+    """
+    done.update(call(step, "GET", path, held))
+    for name in wanted:
+        if name not in done:
+            call(step, "POST", f"{path} ({name})", partial(add, name))
+            done.add(name)
+
+
 def default_roles(scopes: tuple[str, ...]) -> tuple[str, ...]:
     """Return the role to assign when none is chosen: read-only for read scopes only, else Super Admin."""
     return ("READ_ONLY_ADMIN",) if all(s.endswith(".read") for s in scopes) else ("SUPER_ADMIN",)
@@ -212,15 +226,8 @@ class SetupFlow(Flow):
 
         client_id = self.client_id or ""
         access = AppAccess(self.admin, client_id, self.request.org.base)
-        path = access.grants_path
-        held = call(step, "GET", path, lambda: {g.scope_id for g in access.list_grants() if g.active})
-        self.granted |= held
-        for scope in self.request.scopes:
-            if scope in self.granted:
-                continue
-            call(step, "POST", f"{path} ({scope})",
-                 lambda s=scope: access.grant(s))  # type: ignore[misc]
-            self.granted.add(scope)
+        add_missing(step, access.grants_path, lambda: [g.scope_id for g in access.list_grants() if g.active],
+                    self.request.scopes, self.granted, access.grant)
         return "granted " + " ".join(self.request.scopes)
 
     def _assign(self, step: Step) -> str:
@@ -230,15 +237,8 @@ class SetupFlow(Flow):
         access = AppAccess(self.admin, client_id, self.request.org.base)
         if not self.request.roles:
             return "no role chosen (API calls need one: assign it later with oktatool app roles assign)"
-        path = access.roles_path
-        held = call(step, "GET", path, lambda: [r.type for r in access.list_roles()])
-        self.assigned |= set(held)
-        for role in self.request.roles:
-            if role in self.assigned:
-                continue
-            call(step, "POST", f"{path} ({role})",
-                 lambda r=role: access.assign_role(r))  # type: ignore[misc]
-            self.assigned.add(role)
+        add_missing(step, access.roles_path, lambda: [r.type for r in access.list_roles()],
+                    self.request.roles, self.assigned, access.assign_role)
         return "assigned " + " ".join(self.request.roles)
 
     def _token(self, step: Step) -> str:

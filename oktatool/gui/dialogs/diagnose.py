@@ -7,7 +7,6 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -16,13 +15,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
+from oktatool.gui.dialogs.steps_dialog import rows_table
 from oktatool.gui.models.checks_model import COL_DETAIL, COL_FIX, COL_STATUS, COL_TITLE, ChecksModel, ProblemsFilter
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -54,12 +53,7 @@ class DiagnoseDialog(QDialog):
         self.model = ChecksModel(self)
         self.proxy = ProblemsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("checksTable")
-        self.table.setModel(self.proxy)
-        self.table.setWordWrap(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
+        self.table = rows_table(self.proxy, "checksTable")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)

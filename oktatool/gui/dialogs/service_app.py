@@ -6,26 +6,18 @@ it, never creating a second app or granting a scope twice. The flow ends with a 
 
 from __future__ import annotations
 
-import asyncio
 import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,19 +25,15 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError, OktaToolError
 from oktatool.core.okta.grants import STANDARD_ROLES
 from oktatool.gui import tasks
-from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
+from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
-from oktatool.gui.widgets.tones import plain_message, tone_style
+from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
-    from oktatool.core.keys.key import Key
-    from oktatool.core.okta.http import HttpOptions
-    from oktatool.core.okta.orgurl import OrgUrl
-    from oktatool.core.okta.setup import SetupFlow, Step
+    from oktatool.core.okta.setup import SetupFlow
 
 KEY_CHOICES = (("Generate a new RSA-2048 key", "new:RSA"), ("Generate a new EC P-256 key", "new:EC"))
-LIBRARY = "library:"
 
 
 class ScopeChecklist(QWidget):
@@ -105,50 +93,21 @@ class ScopeChecklist(QWidget):
             item.setCheckState(Qt.CheckState.Checked if item.text() in scopes else Qt.CheckState.Unchecked)
 
 
-def steps_table(model: StepsModel) -> QTableView:
-    """Return a table view for a flow's steps (shared with the rotation dialog)."""
-    table = QTableView()
-    table.setObjectName("stepsTable")
-    table.setModel(model)
-    table.setWordWrap(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(COL_STEP, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(COL_CALLS, QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(COL_RESULT, QHeaderView.ResizeMode.Stretch)
-    table.setColumnWidth(COL_CALLS, 300)
-    return table
-
-
-def org_of(context: AppContext, sandbox: bool, org_url: str, http: HttpOptions) -> tuple[OrgUrl, HttpOptions]:
-    """Return the org and HTTP options of the active profile (blocking: the sandbox may start)."""
-    from dataclasses import replace
-
-    from oktatool.core.okta.orgurl import parse_org_url
-
-    if sandbox:
-        info = context.sandbox()
-        return parse_org_url(info.org_url), (replace(http, ca_bundle=info.ca_file) if info.ca_file else http)
-    return parse_org_url(org_url), http
-
-
-class NewServiceAppDialog(QDialog):
+class NewServiceAppDialog(StepsDialog["SetupFlow"]):
     """Choose name, key, scopes, role and DPoP; then run the set-up steps and save a profile."""
 
+    PREPARING = "Preparing (generating the key)…"
+    RETRY_TEXT = "Fix the cause, then Retry: the steps before it are not done again."
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.profile = context.profile()
+        super().__init__(context, parent)
         self.setWindowTitle("New service app")
         self.resize(900, 640)
         where = "the built-in sandbox org (apps there last while oktatool runs)" if self.profile.is_sandbox \
             else self.profile.org_url
-        intro = QLabel(f"Creates an API Services app in <b>{html.escape(where)}</b> that signs in with a key "
-                       "(private_key_jwt), grants it Okta API scopes and an admin role, proves it with a token "
-                       "and one call, and saves a profile for it.")
-        intro.setWordWrap(True)
+        intro = (f"Creates an API Services app in <b>{html.escape(where)}</b> that signs in with a key "
+                 "(private_key_jwt), grants it Okta API scopes and an admin role, proves it with a token "
+                 "and one call, and saves a profile for it.")
         self.name = QLineEdit()
         self.name.setObjectName("appName")
         self.name.setPlaceholderText("e.g. Nightly user report")
@@ -176,40 +135,13 @@ class NewServiceAppDialog(QDialog):
         form.addRow("", self.dpop)
         form.addRow("Save as profile", self.profile_name)
         form.addRow("Admin credential", self.admin)
-        self.form = QWidget()
-        self.form.setLayout(form)
-        self.summary = QLabel()
-        self.summary.setObjectName("setupSummary")
-        self.summary.setWordWrap(True)
-        self.summary.hide()
         from oktatool.core.okta.setup import SetupFlow
 
-        self.model = StepsModel(SetupFlow.planned_steps(), parent=self)
-        self.table = steps_table(self.model)
-        self.status = QLabel()
-        self.status.setObjectName("setupStatus")
-        self.status.setWordWrap(True)
+        self.build(intro, form, SetupFlow.planned_steps(), name="setup", run_text="Create", run_name="runSetup",
+                   stretch=(3, 2))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.run_button = QPushButton("Create")
-        self.run_button.setObjectName("runSetup")
         self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.start)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.status, 1)
-        row.addWidget(self.run_button)
-        row.addWidget(buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.form, 3)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 2)
-        layout.addLayout(row)
-        self.flow: SetupFlow | None = None
         self.saved_profile: str | None = None
-        self.request = tasks.LatestRequest()
-        self._new_key: Key | None = None
         tasks.spawn(self._load_scopes())
 
     async def _load_scopes(self) -> None:
@@ -222,14 +154,6 @@ class NewServiceAppDialog(QDialog):
             return
         usable = [(s.name, s.description) for s in catalog.scopes if catalog.unusable_reason(s.name) is None]
         self.scopes.set_scopes(usable, checked=self.scopes.selected() or ("okta.users.read",))
-
-    def _say(self, text: str, kind: str | None = None) -> None:
-        self.status.setStyleSheet(tone_style(kind) if kind else "")
-        self.status.setText(text)
-
-    def start(self) -> asyncio.Task[None]:
-        """Create the app, or retry from the failed step."""
-        return self.request.start(self._run())
 
     def _choices(self) -> tuple[str, tuple[str, ...], str, str]:
         label = self.name.text().strip()
@@ -256,13 +180,10 @@ class NewServiceAppDialog(QDialog):
         def prepare() -> SetupFlow:
             from oktatool.core.keys.key import KeySpec, generate_key
 
-            if key_choice.startswith(LIBRARY):
-                key = self.context.key_library().load(key_choice[len(LIBRARY):])
-                key = key if key.kid else key.with_thumbprint_kid()
-            elif key_choice == "new:EC":
-                key = generate_key(KeySpec("EC", crv="P-256", use="sig", alg="ES256"))
-            else:
-                key = generate_key(KeySpec("RSA", size=2048, use="sig", alg="RS256"))
+            key = library_key(self.context, key_choice)
+            if key is None:
+                key = generate_key(KeySpec("EC", crv="P-256", use="sig", alg="ES256") if key_choice == "new:EC"
+                                   else KeySpec("RSA", size=2048, use="sig", alg="RS256"))
             admin = load_admin_credential(self.context, choice)
             if admin is None:
                 raise BadInputError("choose an admin credential")
@@ -274,50 +195,18 @@ class NewServiceAppDialog(QDialog):
         self._profile_name = profile_name
         return flow
 
-    async def _run(self) -> None:
-        self.run_button.setEnabled(False)
-        try:
-            if self.flow is None:
-                self._say("Preparing (generating the key)…")
-                self.flow = await self._prepare()
-                self._show_summary(self.flow)
-                self.model.set_steps(self.flow.steps)
-            flow = self.flow
-            loop = asyncio.get_running_loop()
-
-            def changed(step: Step) -> None:  # on a worker thread
-                loop.call_soon_threadsafe(self.model.update, StepsModel.snapshot(step))
-
-            self._say("Running the steps…")
-            ok = await tasks.run_blocking(flow.run, changed)
-            await asyncio.sleep(0)
-            self.model.set_steps(flow.steps)
-            self.table.resizeRowsToContents()
-            if flow.client_id and self.saved_profile is None:
-                await self._save_profile(flow)
-            if ok:
-                self._say(f"Done: client id {flow.client_id}, saved as the profile “{self.saved_profile}”.",
-                          "good")
-                return
-            failed = flow.failed
-            assert failed is not None
-            hint = f" Fix: {failed.hint}" if failed.hint else ""
-            self._say(f"“{failed.title}” failed: {failed.error}.{hint} Fix the cause, then Retry: the steps "
-                      "before it are not done again.", "error")
-            self.run_button.setText("Retry failed step")
-        except OktaToolError as exc:
-            self._say(plain_message(exc), "error")
-        finally:
-            self.run_button.setEnabled(self.flow is None or not self.flow.done)
-
-    def _show_summary(self, flow: SetupFlow) -> None:
-        """Put the choices away (the app is made from them: they stay as they are) and give the steps room."""
+    def _summary_text(self, flow: SetupFlow) -> str:
         req = flow.request
-        self.form.hide()
-        self.summary.setText(f"<b>{html.escape(req.label)}</b> · key {req.key.describe()} (kid {req.key.kid}) · scopes "
-                             f"{' '.join(req.scopes)} · role {', '.join(req.roles)} · DPoP "
-                             f"{'required' if req.dpop else 'off'} · profile “{html.escape(self._profile_name)}”")
-        self.summary.show()
+        return (f"<b>{html.escape(req.label)}</b> · key {req.key.describe()} (kid {req.key.kid}) · scopes "
+                f"{' '.join(req.scopes)} · role {', '.join(req.roles)} · DPoP "
+                f"{'required' if req.dpop else 'off'} · profile “{html.escape(self._profile_name)}”")
+
+    async def _after_run(self, flow: SetupFlow) -> None:
+        if flow.client_id and self.saved_profile is None:
+            await self._save_profile(flow)
+
+    def _done_text(self, flow: SetupFlow) -> str:
+        return f"Done: client id {flow.client_id}, saved as the profile “{self.saved_profile}”."
 
     async def _save_profile(self, flow: SetupFlow) -> None:
         from oktatool.core.store.settings import Profile

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -214,15 +215,22 @@ class ClaimsPanel(QWidget):
         row.addWidget(edit, 1)
         if extra is not None:
             row.addWidget(extra)
+        self._claim_row(form, claim, row)
+        return edit
+
+    def _claim_row(self, form: QFormLayout, claim: str, field: QWidget | QLayout) -> None:
+        """Add ``claim``'s row: its name (its meaning as the tooltip), then ``field`` with the claim's note below."""
         box = QVBoxLayout()
         box.setSpacing(1)
-        box.addLayout(row)
+        if isinstance(field, QLayout):
+            box.addLayout(field)
+        else:
+            box.addWidget(field)
         self.notes[claim] = note_label(claim)
         box.addWidget(self.notes[claim])
         label = QLabel(claim)
         label.setToolTip(explain_claim(claim) or "")
         form.addRow(label, box)
-        return edit
 
     def _build_form(self) -> None:
         page = QWidget()
@@ -251,14 +259,7 @@ class ClaimsPanel(QWidget):
             field.setToolTip(explain_claim(claim) or "")
             field.edited.connect(self._form_edited)
             self.times[claim] = field
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(field)
-            self.notes[claim] = note_label(claim)
-            box.addWidget(self.notes[claim])
-            label = QLabel(claim)
-            label.setToolTip(explain_claim(claim) or "")
-            form.addRow(label, box)
+            self._claim_row(form, claim, field)
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setObjectName("regenerateJti")
         self.regenerate.setToolTip("A new random jti (Okta accepts each assertion's jti once)")

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from oktatool.core.okta.grants import GrantDiff, diff_grants
+from oktatool.gui.models.table_model import TableModel
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from oktatool.core.okta.grants import Grant, RoleAssignment
-
-Index = QModelIndex | QPersistentModelIndex
 
 GRANT_COLUMNS = ("Scope", "State", "Grant id", "Source")
 #: what each state means, for tooltips
@@ -25,8 +24,10 @@ STATE_TIPS = {
 }
 
 
-class GrantTableModel(QAbstractTableModel):
+class GrantTableModel(TableModel[str]):
     """One row per scope that is granted or picked, with its state."""
+
+    COLUMNS = GRANT_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,30 +63,16 @@ class GrantTableModel(QAbstractTableModel):
         """Return the active grant of ``scope``, or None."""
         return self._by_scope.get(scope)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of rows."""
-        return 0 if parent.isValid() else len(self.rows)
+    def items(self) -> tuple[str, ...]:
+        """Return the rows' scopes."""
+        return self.rows
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(GRANT_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(GRANT_COLUMNS):
-            return GRANT_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, scope: str, column: int, role: int) -> Any:
         """Return a cell's text or tooltip."""
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        scope = self.rows[index.row()]
         state = self.diff.state(scope)
         grant = self._by_scope.get(scope)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (scope, state, grant.id if grant else "", grant.source if grant else "")[index.column()]
+            return (scope, state, grant.id if grant else "", grant.source if grant else "")[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return STATE_TIPS.get(state, "")
         if role == Qt.ItemDataRole.UserRole:
@@ -96,8 +83,10 @@ class GrantTableModel(QAbstractTableModel):
 ROLE_COLUMNS = ("Role", "Label", "Status", "Assignment id")
 
 
-class RoleTableModel(QAbstractTableModel):
+class RoleTableModel(TableModel["RoleAssignment"]):
     """The admin roles assigned to the app."""
+
+    COLUMNS = ROLE_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,28 +98,14 @@ class RoleTableModel(QAbstractTableModel):
         self.roles = tuple(roles)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of assignments."""
-        return 0 if parent.isValid() else len(self.roles)
+    def items(self) -> tuple[RoleAssignment, ...]:
+        """Return the rows' assignments."""
+        return self.roles
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(ROLE_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(ROLE_COLUMNS):
-            return ROLE_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, assignment: RoleAssignment, column: int, role: int) -> Any:
         """Return a cell's text."""
-        if not index.isValid() or not 0 <= index.row() < len(self.roles):
-            return None
-        assignment = self.roles[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (assignment.type, assignment.label, assignment.status, assignment.id)[index.column()]
+            return (assignment.type, assignment.label, assignment.status, assignment.id)[column]
         if role == Qt.ItemDataRole.UserRole:
             return assignment
         return None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from oktatool.core.okta.doctor import Check
+from oktatool.gui.models.table_model import Index, TableModel, refilter
 from oktatool.gui.widgets.tones import tone
 
 COL_STATUS, COL_TITLE, COL_DETAIL, COL_FIX = range(4)
@@ -17,11 +18,11 @@ CheckRole = Qt.ItemDataRole.UserRole + 1
 _LABELS = {"pass": "✔ pass", "warn": "⚠ warn", "fail": "✘ fail", "skip": "– skip"}
 _TONES = {"pass": "good", "fail": "error", "warn": "warn"}
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ChecksModel(QAbstractTableModel):
+class ChecksModel(TableModel[Check]):
     """Rows of Check, appended as each check ends."""
+
+    COLUMNS = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -51,20 +52,12 @@ class ChecksModel(QAbstractTableModel):
             found[check.status] = found.get(check.status, 0) + 1
         return found
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Return the number of results."""
-        return 0 if parent.isValid() else len(self._checks)
+    def items(self) -> list[Check]:
+        """Return the rows' results."""
+        return self._checks
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, check: Check, column: int, role: int) -> Any:
         """Return the cell text, its colour, a tooltip, or the Check for CheckRole."""
-        if not index.isValid() or not 0 <= index.row() < len(self._checks):
-            return None
-        check = self._checks[index.row()]
-        column = index.column()
         if role == CheckRole:
             return check
         if role == Qt.ItemDataRole.DisplayRole:
@@ -77,13 +70,6 @@ class ChecksModel(QAbstractTableModel):
             return f"{check.title} ({check.id}): {check.status}\n{check.detail}{fix}"
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
-
 
 class ProblemsFilter(QSortFilterProxyModel):
     """Show every check, or only those that failed or warned."""
@@ -94,9 +80,7 @@ class ProblemsFilter(QSortFilterProxyModel):
 
     def set_problems_only(self, on: bool) -> None:
         """Show only fail and warn rows (or all)."""
-        self.beginFilterChange()
-        self._problems_only = on
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        refilter(self, lambda: setattr(self, "_problems_only", on))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Keep a row unless only problems are shown and it is not one."""

@@ -5,17 +5,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from oktatool.core.okta.history import HistoryEntry
+from oktatool.gui.models.table_model import Index, TableModel, refilter
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(TableModel[HistoryEntry]):
     """Time, profile, method, path, status, duration and request id of each call."""
 
-    HEADERS = ("Time", "Profile", "Method", "Path", "Status", "ms", "Request id")
+    COLUMNS = ("Time", "Profile", "Method", "Path", "Status", "ms", "Request id")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -32,17 +31,15 @@ class HistoryModel(QAbstractTableModel):
         """Return the entry shown in ``row``."""
         return self.entries[len(self.entries) - 1 - row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
+    def items(self) -> list[HistoryEntry]:
+        return self.entries
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def item(self, row: int) -> HistoryEntry:
+        return self.entry(row)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+    def cell(self, entry: HistoryEntry, column: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        entry = self.entry(index.row())
-        column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
             return entry.error or f"{entry.method} {entry.path}"
         if column == 0:
@@ -59,11 +56,6 @@ class HistoryModel(QAbstractTableModel):
             return f"{entry.duration_ms:.0f}"
         return entry.request_id or ""
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
 
 class HistoryFilter(QSortFilterProxyModel):
     """Keeps the calls whose method, path, status, request id or profile contain every word typed."""
@@ -74,13 +66,8 @@ class HistoryFilter(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         """Search for ``text``."""
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateFilter is deprecated
-            self.beginFilterChange()
-            self._words = text.lower().split()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._words = text.lower().split()
-            self.invalidateFilter()
+        words = text.lower().split()
+        refilter(self, lambda: setattr(self, "_words", words))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         source = self.sourceModel()

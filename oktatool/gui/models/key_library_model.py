@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from oktatool.core.keys.library import LibraryEntry
+from oktatool.gui.models.table_model import TableModel
 
 COL_NAME, COL_SHAPE, COL_KID, COL_THUMBPRINT, COL_ADDED = range(5)
 HEADERS = ("Name", "Key", "kid", "Thumbprint", "Added")
 #: role returning the row's LibraryEntry
 EntryRole = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class KeyLibraryModel(QAbstractTableModel):
+class KeyLibraryModel(TableModel[LibraryEntry]):
     """Rows of LibraryEntry; ``set_entries`` replaces them all."""
+
+    COLUMNS = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -37,34 +38,20 @@ class KeyLibraryModel(QAbstractTableModel):
         """Return the row of the entry ``name``, or -1."""
         return next((i for i, e in enumerate(self._entries) if e.name == name), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Return the number of entries (a table has no children)."""
-        return 0 if parent.isValid() else len(self._entries)
+    def items(self) -> list[LibraryEntry]:
+        """Return the rows' entries."""
+        return self._entries
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, entry: LibraryEntry, column: int, role: int) -> Any:
         """Return the cell text, tooltip, or the entry itself for EntryRole."""
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
         if role == EntryRole:
             return entry
         if role == Qt.ItemDataRole.DisplayRole:
             access = "" if entry.private else " (public)"
             return (entry.name, entry.shape + access, entry.kid or "(none)",
-                    entry.thumbprint[:12] + "…" if entry.thumbprint else "(secret)", entry.added)[index.column()]
+                    entry.thumbprint[:12] + "…" if entry.thumbprint else "(secret)", entry.added)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             uses = ", ".join(x for x in (entry.use, entry.alg) if x) or "no use or alg set"
             return (f"{entry.name}: {entry.shape}, {'private' if entry.private else 'public only'}, {uses}\n"
                     f"kid: {entry.kid or '(none)'}\nthumbprint: {entry.thumbprint or '(not kept for a secret key)'}")
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
         return None

@@ -13,9 +13,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
-Index = QModelIndex | QPersistentModelIndex
+from oktatool.gui.models.table_model import Index, refilter
+
 Column = tuple[str, ...]
 #: nested objects with at most this many keys are flattened into ``outer.inner`` columns
 FLATTEN_LIMIT = 30
@@ -170,13 +171,8 @@ class RowsFilterProxy(QSortFilterProxyModel):
 
     def set_filter_text(self, text: str) -> None:
         """Keep the rows whose cells contain every word of ``text`` (any case)."""
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+: invalidateFilter is deprecated
-            self.beginFilterChange()
-            self._words = text.lower().split()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._words = text.lower().split()
-            self.invalidateFilter()
+        words = text.lower().split()
+        refilter(self, lambda: setattr(self, "_words", words))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._words:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+
+from oktatool.gui.models.table_model import Index, TableModel, refilter
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from oktatool.core.okta.scopes import Operation, Scope, ScopeCatalog
-
-Index = QModelIndex | QPersistentModelIndex
 
 #: custom roles: the Scope/Operation object of a row, and the value a column sorts by
 ObjectRole = Qt.ItemDataRole.UserRole + 1
@@ -29,8 +29,10 @@ def kind_of(scope: Scope) -> str:
     return scope.verb
 
 
-class ScopeTableModel(QAbstractTableModel):
+class ScopeTableModel(TableModel["Scope"]):
     """Every scope of the catalog; column 0 carries the pick check box; granted state when known."""
+
+    COLUMNS = SCOPE_COLUMNS
 
     #: the picked scopes changed (by a check box or ``set_picked``)
     picked_changed = Signal()
@@ -94,26 +96,12 @@ class ScopeTableModel(QAbstractTableModel):
 
     # Qt model ---------------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        """Return the number of scopes."""
-        return 0 if parent.isValid() else len(self.scopes)
+    def items(self) -> tuple[Scope, ...]:
+        """Return the rows' scopes."""
+        return self.scopes
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(SCOPE_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(SCOPE_COLUMNS):
-            return SCOPE_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, scope: Scope, column: int, role: int) -> Any:
         """Return a cell's text, check state, tooltip or sort value."""
-        if not index.isValid() or not 0 <= index.row() < len(self.scopes):
-            return None
-        scope, column = self.scopes[index.row()], index.column()
         if role == ObjectRole:
             return scope
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):
@@ -174,38 +162,28 @@ class ScopeFilterProxy(QSortFilterProxyModel):
         """Keep the scopes whose name, area or description holds every word of ``text``."""
         words = tuple(text.lower().split()[:32])
         if words != self._words:
-            self._refilter(lambda: setattr(self, "_words", words))
+            refilter(self, lambda: setattr(self, "_words", words))
 
     def set_area(self, area: str | None) -> None:
         """Keep one API area's scopes (None: every area)."""
         if area != self._area:
-            self._refilter(lambda: setattr(self, "_area", area or None))
+            refilter(self, lambda: setattr(self, "_area", area or None))
 
     def set_kind(self, kind: str | None) -> None:
         """Keep ``read`` or ``manage`` scopes, or the other kinds with "other" (None: all)."""
         if kind != self._kind:
-            self._refilter(lambda: setattr(self, "_kind", kind or None))
+            refilter(self, lambda: setattr(self, "_kind", kind or None))
 
     def set_state(self, state: str) -> None:
         """Keep scopes by picked/granted state (one of STATES)."""
         state = state if state in STATES else "any"
         if state != self._state:
-            self._refilter(lambda: setattr(self, "_state", state))
+            refilter(self, lambda: setattr(self, "_state", state))
 
     def refresh(self) -> None:
         """Filter again (after picks or grants changed under a state filter)."""
         if self._state != "any":
-            self._refilter(lambda: None)
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        """Apply ``change`` to the filter and filter the rows again (Qt 6.10's API when there is one)."""
-        if hasattr(self, "endFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # Qt 6.8, 6.9
-            change()
-            self.invalidateRowsFilter()
+            refilter(self, lambda: None)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         """Apply the words, area, kind and state filters to one scope."""
@@ -257,8 +235,10 @@ def lifecycle_text(operation: Operation) -> str:
     return operation.lifecycle or "—"
 
 
-class OperationTableModel(QAbstractTableModel):
+class OperationTableModel(TableModel["Operation"]):
     """The operations of one scope: method, path, the scopes it needs, lifecycle, and how it authenticates."""
+
+    COLUMNS = OPERATION_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,26 +250,12 @@ class OperationTableModel(QAbstractTableModel):
         self.operations = tuple(operations)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of operations."""
-        return 0 if parent.isValid() else len(self.operations)
+    def items(self) -> tuple[Operation, ...]:
+        """Return the rows' operations."""
+        return self.operations
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(OPERATION_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(OPERATION_COLUMNS):
-            return OPERATION_COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, op: Operation, column: int, role: int) -> Any:
         """Return a cell's text or tooltip."""
-        if not index.isValid() or not 0 <= index.row() < len(self.operations):
-            return None
-        op, column = self.operations[index.row()], index.column()
         if role == ObjectRole:
             return op
         if role in (Qt.ItemDataRole.DisplayRole, SortRole):

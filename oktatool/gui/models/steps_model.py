@@ -5,21 +5,22 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from oktatool.core.okta.setup import Step
+from oktatool.gui.models.table_model import TableModel
 from oktatool.gui.widgets.tones import tone
 
 COL_STEP, COL_STATUS, COL_CALLS, COL_RESULT = range(4)
 HEADERS = ("Step", "Status", "API calls", "Result")
 _LABELS = {"pending": "–", "running": "running…", "done": "✔ done", "failed": "✘ failed"}
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class StepsModel(QAbstractTableModel):
+class StepsModel(TableModel[Step]):
     """Rows of Step snapshots; ``update`` replaces one row with a fresh copy of the step."""
+
+    COLUMNS = HEADERS
 
     def __init__(self, steps: list[Step] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -48,34 +49,20 @@ class StepsModel(QAbstractTableModel):
         """Return the step shown in ``row``."""
         return self._steps[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Return the number of steps."""
-        return 0 if parent.isValid() else len(self._steps)
+    def items(self) -> list[Step]:
+        """Return the rows' steps."""
+        return self._steps
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def cell(self, step: Step, column: int, role: int) -> Any:
         """Return the cell text, the status colour, or a tooltip with everything."""
-        if not index.isValid() or not 0 <= index.row() < len(self._steps):
-            return None
-        step = self._steps[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             outcome = step.error if step.status == "failed" else step.result
-            return (step.title, _LABELS.get(step.status, step.status), "\n".join(step.calls), outcome)[index.column()]
+            return (step.title, _LABELS.get(step.status, step.status), "\n".join(step.calls), outcome)[column]
         finished = step.status in ("done", "failed")
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == COL_STATUS and finished:
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS and finished:
             return QColor(tone("good" if step.status == "done" else "error"))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{step.title}: {step.status}", *step.calls]
             lines += [x for x in (step.result, step.error, f"Fix: {step.hint}" if step.hint else "") if x]
             return "\n".join(lines)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Return the column titles."""
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
         return None

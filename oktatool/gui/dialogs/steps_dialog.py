@@ -1,0 +1,196 @@
+"""The shape shared by the service-app and key-rotation dialogs: form → summary → steps table → status + Run + Close.
+
+``StepsDialog`` builds the layout and runs a resumable ``Flow`` (``core.okta.setup``): each step shows the API
+call it made and its result as it ends; a failed step is explained and the Run button becomes "Retry failed
+step", which goes on from it. Subclasses build the form and say how to prepare the flow and what to report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from oktatool.core.errors import OktaToolError
+from oktatool.gui import tasks
+from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
+from oktatool.gui.widgets.tones import plain_message, tone_style
+
+if TYPE_CHECKING:
+    from oktatool.context import AppContext
+    from oktatool.core.keys.key import Key
+    from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import OrgUrl
+    from oktatool.core.okta.setup import Flow, Step
+
+#: prefix of a key choice's data naming a library key
+LIBRARY = "library:"
+
+FlowT = TypeVar("FlowT", bound="Flow")
+
+
+def rows_table(model: QAbstractItemModel, name: str) -> QTableView:
+    """Return a word-wrapping, row-selecting table view of ``model`` without row numbers."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setWordWrap(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def steps_table(model: StepsModel) -> QTableView:
+    """Return a table view for a flow's steps."""
+    table = rows_table(model, "stepsTable")
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(COL_STEP, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(COL_CALLS, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(COL_RESULT, QHeaderView.ResizeMode.Stretch)
+    table.setColumnWidth(COL_CALLS, 300)
+    return table
+
+
+def library_key(context: AppContext, choice: str) -> Key | None:
+    """Return the library key a ``LIBRARY``-prefixed choice names (with a thumbprint kid if it had none), else None."""
+    if not choice.startswith(LIBRARY):
+        return None
+    key = context.key_library().load(choice[len(LIBRARY):])
+    return key if key.kid else key.with_thumbprint_kid()
+
+
+def org_of(context: AppContext, sandbox: bool, org_url: str, http: HttpOptions) -> tuple[OrgUrl, HttpOptions]:
+    """Return the org and HTTP options of the active profile (blocking: the sandbox may start)."""
+    from dataclasses import replace
+
+    from oktatool.core.okta.orgurl import parse_org_url
+
+    if sandbox:
+        info = context.sandbox()
+        return parse_org_url(info.org_url), (replace(http, ca_bundle=info.ca_file) if info.ca_file else http)
+    return parse_org_url(org_url), http
+
+
+class StepsDialog(QDialog, Generic[FlowT]):
+    """A form of choices, then the flow's steps as they run; subclasses fill in the hooks below."""
+
+    #: status text while the flow is prepared, and while its steps run
+    PREPARING = "Preparing…"
+    RUNNING = "Running the steps…"
+    #: said after a failed step's error and fix
+    RETRY_TEXT = "Retry goes on from this step."
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.profile = context.profile()
+        self.flow: FlowT | None = None
+        self.request = tasks.LatestRequest()
+
+    def build(self, intro: str, form: QFormLayout, planned: list[Step], *, name: str, run_text: str,
+              run_name: str, stretch: tuple[int, int] = (0, 1)) -> None:
+        """Lay out ``intro``, ``form``, the summary, the ``planned`` steps and the status row.
+
+        ``name`` prefixes the summary's and status's object names; ``stretch`` is (form, table).
+        """
+        intro_label = QLabel(intro)
+        intro_label.setWordWrap(True)
+        self.form = QWidget()
+        self.form.setLayout(form)
+        self.summary = QLabel()
+        self.summary.setObjectName(f"{name}Summary")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
+        self.model = StepsModel(planned, parent=self)
+        self.table = steps_table(self.model)
+        self.status = QLabel()
+        self.status.setObjectName(f"{name}Status")
+        self.status.setWordWrap(True)
+        self.run_button = QPushButton(run_text)
+        self.run_button.setObjectName(run_name)
+        self.run_button.clicked.connect(self.start)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.run_button)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro_label)
+        layout.addWidget(self.form, stretch[0])
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, stretch[1])
+        layout.addLayout(row)
+
+    def _say(self, text: str, kind: str | None = None) -> None:
+        self.status.setStyleSheet(tone_style(kind) if kind else "")
+        self.status.setText(text)
+
+    def start(self) -> asyncio.Task[None]:
+        """Run the flow, or retry from the failed step."""
+        return self.request.start(self._run())
+
+    async def _prepare(self) -> FlowT:
+        """Return the flow made from the form's choices (raise OktaToolError to refuse them)."""
+        raise NotImplementedError
+
+    def _summary_text(self, flow: FlowT) -> str:
+        """Return the line that stands for the choices once the flow is prepared."""
+        raise NotImplementedError
+
+    async def _after_run(self, flow: FlowT) -> None:
+        """Do what follows each run of the steps, done or not (nothing by default)."""
+
+    def _done_text(self, flow: FlowT) -> str:
+        """Return what to say when every step is done."""
+        raise NotImplementedError
+
+    async def _run(self) -> None:
+        self.run_button.setEnabled(False)
+        try:
+            if self.flow is None:
+                self._say(self.PREPARING)
+                self.flow = await self._prepare()
+                self.form.hide()  # the choices are made: the steps get the room
+                self.summary.setText(self._summary_text(self.flow))
+                self.summary.show()
+                self.model.set_steps(self.flow.steps)
+            flow = self.flow
+            loop = asyncio.get_running_loop()
+
+            def changed(step: Step) -> None:  # on a worker thread
+                loop.call_soon_threadsafe(self.model.update, StepsModel.snapshot(step))
+
+            self._say(self.RUNNING)
+            ok = await tasks.run_blocking(flow.run, changed)
+            await asyncio.sleep(0)
+            self.model.set_steps(flow.steps)
+            self.table.resizeRowsToContents()
+            await self._after_run(flow)
+            if ok:
+                self._say(self._done_text(flow), "good")
+                return
+            failed = flow.failed
+            assert failed is not None
+            hint = f" Fix: {failed.hint}" if failed.hint else ""
+            self._say(f"“{failed.title}” failed: {failed.error}.{hint} {self.RETRY_TEXT}", "error")
+            self.run_button.setText("Retry failed step")
+        except OktaToolError as exc:
+            self._say(plain_message(exc), "error")
+        finally:
+            self.run_button.setEnabled(self.flow is None or not self.flow.done)
