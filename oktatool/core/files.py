@@ -9,7 +9,6 @@ place: renaming over it would replace the device itself.
 
 from __future__ import annotations
 
-import glob
 import os
 import stat
 import sys
@@ -101,6 +100,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
 
 def _sweep_stale_temps(path: Path) -> None:
     """Remove the temp files that killed writers left beside ``path`` (never one a live process still fills)."""
+    import glob  # for escape() only: imported when a file is written, not on every start-up
+
     prefix = f".{path.name}."
     for leftover in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
         pid_text = leftover.name[len(prefix):].split(".", 1)[0]

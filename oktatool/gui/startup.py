@@ -37,13 +37,18 @@ def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) 
 
 
 async def warm_up(window: MainWindow, context: AppContext) -> None:
-    """Load the deferred modules off the GUI thread, build the shown tab, open the secret store, say which,
-    then warm the modules only executor calls use."""
+    """Load the deferred modules off the GUI thread, build the shown tab, set the window icon, open the secret
+    store, say which, then warm the modules only executor calls use."""
     try:
         await tasks.run_blocking(import_deferred)
     finally:
         window.build_shown_tab()  # a missing module then fails here, visibly, in the error dialog
-    store = await tasks.run_blocking(context.secret_store)
+    from oktatool.gui.shell_actions import apply_window_icon
+
+    opening = asyncio.get_running_loop().run_in_executor(None, context.secret_store)
+    await asyncio.sleep(0)  # a loop turn: Qt lays out and paints the built tab before the icon is loaded
+    apply_window_icon(window)  # the SVG, on the GUI thread while the store opens in the executor
+    store = await opening
     window.set_store_text(f"Secrets: {store.short_name}", store.description)
     for page in window.pages.values():
         ready = getattr(page.content, "store_ready", None)
@@ -57,9 +62,6 @@ async def main(app: QApplication, window: MainWindow, context: AppContext, args:
     """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
     headless = bool(getattr(args, "self_test", False) or args.screenshot)
     window.start(build_shown_tab=False, remember_state=not headless)
-    from oktatool.gui.shell_actions import apply_window_icon
-
-    apply_window_icon(window)
     warm = tasks.spawn(warm_up(window, context))
     if getattr(args, "self_test", False):
         from oktatool.gui.self_test import run_self_test

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
 
 #: algorithms Okta accepts for client assertions (FACTS.md §8)
-OKTA_ASSERTION_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+OKTA_ASSERTION_ALGS = jwa.OKTA_ASSERTION_ALGS
 DEFAULT_LIFETIME = 300
 #: Okta refuses an `exp` more than one hour ahead (client_assertion_expires_too_far_in_future)
 MAX_LIFETIME = 3600

@@ -26,6 +26,9 @@ RSA_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
 EC_ALGS = ("ES256", "ES384", "ES512", "ES256K")
 #: every JWS algorithm oktatool signs and verifies; `none` is deliberately absent
 SIGNING_ALGS = HMAC_ALGS + RSA_ALGS + EC_ALGS + ("EdDSA",)
+#: algorithms Okta accepts for client assertions (FACTS.md §8); here, not in assertion, so the Keys tab can
+#: say so without importing the assertion machinery (orgurl, http) while it is built
+OKTA_ASSERTION_ALGS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
 
 #: the one ECDSA alg per curve (RFC 7518 §3.4, RFC 8812 §3.2)
 EC_ALG_FOR_CURVE = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}

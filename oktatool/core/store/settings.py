@@ -12,12 +12,14 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from oktatool.core.errors import ConfigError
 from oktatool.core.files import write_atomic
+
+if TYPE_CHECKING:
+    from datetime import datetime  # imported when a corrupt file is kept aside: not on the start-up path
 
 #: schema version written into settings.json
 SCHEMA_VERSION = 1
@@ -266,6 +268,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 # --- files -----------------------------------------------------------------------------------------
 
 def _keep_corrupt(path: Path, now: datetime) -> Path:
+    from datetime import UTC
+
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = path.with_name(f"{path.name}.corrupt-{stamp}")
     counter = 1
@@ -300,6 +304,8 @@ def load_settings(path: Path, *, now: datetime | None = None, keep_aside: bool =
 def _recover(path: Path, reason: str, now: datetime | None, keep_aside: bool) -> LoadResult:
     if not keep_aside:
         return LoadResult(Settings(), notice=f"the settings file {path} {reason}")
+    from datetime import UTC, datetime
+
     try:
         kept: Path | None = _keep_corrupt(path, now or datetime.now(UTC))
     except OSError:

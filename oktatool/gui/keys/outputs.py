@@ -95,7 +95,7 @@ def okta_verdict(key: Key) -> tuple[bool, str]:
 
 def okta_accepts_text() -> str:
     """Say which keys Okta takes for a client assertion (from the preflight's list)."""
-    from oktatool.core.jose.assertion import OKTA_ASSERTION_ALGS
+    from oktatool.core.jose.jwa import OKTA_ASSERTION_ALGS
 
     return f"Okta takes client assertion keys for {', '.join(OKTA_ASSERTION_ALGS)} (use sig or none)."
 
