@@ -27,6 +27,7 @@ def _doctor(run_cli: CliRunner, info: SandboxInfo, tmp_path: Path, *extra: str, 
     result = run_cli(*args)
     assert "Traceback" not in result.stderr, result.stderr
     assert info.ssws_token not in result.stdout + result.stderr
+    assert result.stdout.strip(), (result.returncode, result.stderr)  # --json always prints the report
     return result.returncode, json.loads(result.stdout)
 
 
