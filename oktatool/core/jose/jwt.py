@@ -614,27 +614,27 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
 
     from oktatool.core.errors import NetworkError
     from oktatool.core.keys.key import load_keys
-    from oktatool.core.okta.http import HttpOptions, check_url, explain_network_error, new_session
+    from oktatool.core.okta.http import HttpOptions, check_url, explain_network_error, new_session, read_body
 
     check_url(url)
     options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)
-    body = bytearray()
     try:
         with new_session(options) as session, session.get(url, timeout=options.timeout, stream=True,
                                                           headers={"Accept": "application/json"}) as response:
             if response.status_code != 200:
                 raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
                                    code="jwks_http_status")
-            # streamed and capped: a hostile or broken server must not fill memory before the size check
-            for chunk in response.iter_content(64 * 1024):
-                body += chunk
-                if len(body) > MAX_JWKS_BYTES:
-                    raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
-                                       "that is not a key set", code="jwks_too_big")
+            # streamed, capped and on the read deadline: a hostile or broken server cannot fill memory or hang us
+            body = read_body(response, url, MAX_JWKS_BYTES, seconds=timeout)
     except requests.RequestException as exc:
         raise explain_network_error(exc, url, what="the JWKS URL") from None
+    except NetworkError as exc:
+        if exc.code != "body_too_large":
+            raise
+        raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
+                           "that is not a key set", code="jwks_too_big") from None
     try:
-        return load_keys(bytes(body))
+        return load_keys(body)
     except KeyMaterialError as exc:
         raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
                                hint=exc.hint) from None
