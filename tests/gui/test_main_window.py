@@ -311,3 +311,39 @@ def test_the_org_line_stays_in_view_at_960_pixels(qtbot: Any, window: MainWindow
     assert label.isVisible() and label.width() >= 80  # elided in place, not moved into the bar's overflow
     assert label.mapTo(window, label.rect().topRight()).x() <= window.width()
     assert "oktapreview.com" in label.toolTip() and window.width() == 960
+
+
+def test_the_org_line_is_cut_with_an_ellipsis_only_where_it_runs_out(qtbot: Any, window: MainWindow) -> None:
+    from oktatool.core.store.settings import Profile
+
+    long = Profile(name="long", org_url="https://a-very-long-org-name-for-testing.oktapreview.com",
+                   client_id="0oa1234567890abcdefghijklmnopqrstuvwxyz", key_ref="a-key-with-a-long-name-too")
+    window.context.save_settings(window.context.settings.settings.with_profile(long).with_active(long.name))
+    window.reload_profiles()
+    window.show()
+    label = window.org_label
+    window.resize(960, 600)
+    qtbot.waitUntil(lambda: window.width() == 960)
+    cut = label.shown_text()
+    assert cut.endswith("…") and cut[:-1] in label.text()
+    assert label.fontMetrics().horizontalAdvance(cut) <= label.contentsRect().width()
+    window.resize(1900, 700)
+    qtbot.waitUntil(lambda: window.width() == 1900)
+    assert label.shown_text() == label.text()
+
+
+def test_elide_right_keeps_the_longest_prefix_that_fits() -> None:
+    from oktatool.gui.widgets.elided_label import elide_right
+
+    assert elide_right("abcdef", 6, len) == "abcdef"
+    assert elide_right("abcdef", 5, len) == "abcd…"
+    assert elide_right("abc def", 5, len) == "abc…"  # no space left before the ellipsis
+    assert elide_right("abcdef", 0, len) == "…"
+
+
+def test_the_org_line_alignment_int_is_left_and_vertically_centred() -> None:
+    from PySide6.QtCore import Qt
+
+    from oktatool.gui.widgets.elided_label import ALIGN_LEFT_VCENTER
+
+    assert (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value == ALIGN_LEFT_VCENTER
