@@ -33,6 +33,8 @@ READY_GOAL = 2.0
 # the shown tab's build is wrapped, to exit on the loop turn after it: the deferred imports ran before it.
 READY_DRIVER = """
 import os, sys
+from oktatool.gui.pyside_import import load_pyside
+load_pyside()  # as oktatool.app does before its first Qt import; this driver imports Qt before main() runs
 from PySide6.QtCore import QTimer
 from oktatool.gui import main_window
 

@@ -102,6 +102,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def _show_window(args: argparse.Namespace) -> int:
+    from oktatool.gui.pyside_import import load_pyside
+
+    load_pyside()  # before any other PySide6 import: without the __feature__ hook every later import is cheaper
     headless_mode = bool(args.smoke or getattr(args, "self_test", False) or args.screenshot)
     problem = display_problem(headless_mode)
     if problem:

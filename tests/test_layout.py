@@ -39,6 +39,19 @@ def test_the_rule_catches_an_offender(tmp_path: Path) -> None:
     assert _imported_roots(sample) & FORBIDDEN_IN_CORE == {"PySide6", "qasync"}
 
 
+def test_no_module_asks_for_pyside_features() -> None:
+    # oktatool.gui.pyside_import removes PySide's __feature__ import hook, which such an import would need
+    users = sorted(str(path.relative_to(REPO_ROOT)) for path in (REPO_ROOT / "oktatool").rglob("*.py")
+                   if "__feature__" in _imported_roots(path))
+    assert users == []
+
+
+def test_the_feature_rule_catches_an_offender(tmp_path: Path) -> None:
+    sample = tmp_path / "snake.py"
+    sample.write_text("from __feature__ import snake_case\n", encoding="utf-8")
+    assert "__feature__" in _imported_roots(sample)
+
+
 def test_the_okta_spec_is_not_committed() -> None:
     if not (REPO_ROOT / ".git").exists():
         pytest.skip("not a git checkout")
