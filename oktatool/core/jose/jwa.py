@@ -51,7 +51,16 @@ def _rsa_scheme(alg: str) -> tuple[padding.AsymmetricPadding, hashes.HashAlgorit
 
 # built once: the padding and hash descriptors are immutable, and rebuilding them showed up per token
 _RSA_SCHEMES = {alg: _rsa_scheme(alg) for alg in RSA_ALGS}
-_ECDSA = {alg: ec.ECDSA(_hash_for(alg)) for alg in EC_ALGS}
+_ECDSA: dict[str, ec.ECDSA] = {}
+
+
+def _ecdsa(alg: str) -> ec.ECDSA:
+    """Return the ECDSA descriptor for ``alg``, built on first use: ec.ECDSA() loads cryptography's OpenSSL
+    backend module (~4 ms), which the window's start-up would otherwise pay on importing this module."""
+    scheme = _ECDSA.get(alg)
+    if scheme is None:
+        scheme = _ECDSA[alg] = ec.ECDSA(_hash_for(alg))
+    return scheme
 
 
 def algs_for_key(key: Key) -> tuple[str, ...]:
@@ -140,8 +149,8 @@ def sign_bytes(key: Key, alg: str, data: bytes) -> bytes:
     if alg in _RSA_SCHEMES:
         scheme, digest = _RSA_SCHEMES[alg]
         return bytes(obj.sign(data, scheme, digest))
-    if alg in _ECDSA:
-        der = obj.sign(data, _ECDSA[alg])
+    if alg in EC_ALGS:
+        der = obj.sign(data, _ecdsa(alg))
         r, s = decode_dss_signature(der)
         size = _EC_COORD_BYTES[key.crv or ""]
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
@@ -159,13 +168,13 @@ def verify_bytes(key: Key, alg: str, data: bytes, signature: bytes) -> bool:
         if alg in _RSA_SCHEMES and isinstance(obj, rsa.RSAPublicKey):
             scheme, digest = _RSA_SCHEMES[alg]
             obj.verify(signature, data, scheme, digest)
-        elif alg in _ECDSA and isinstance(obj, ec.EllipticCurvePublicKey):
+        elif alg in EC_ALGS and isinstance(obj, ec.EllipticCurvePublicKey):
             size = _EC_COORD_BYTES[key.crv or ""]
             if len(signature) != 2 * size:
                 return False
             r = int.from_bytes(signature[:size], "big")
             s = int.from_bytes(signature[size:], "big")
-            obj.verify(encode_dss_signature(r, s), data, _ECDSA[alg])
+            obj.verify(encode_dss_signature(r, s), data, _ecdsa(alg))
         elif alg == "EdDSA" and isinstance(obj, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
             obj.verify(signature, data)
         else:
