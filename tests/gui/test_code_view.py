@@ -8,7 +8,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from oktatool.gui.shell_actions import apply_color_scheme
-from oktatool.gui.widgets.code_view import _COLOURS, CodeView
+from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.json_highlighter import COLOURS
 
 
 def colours_at(view: CodeView, line: int) -> dict[int, str]:
@@ -21,17 +22,17 @@ def test_keys_strings_numbers_and_literals_are_coloured(qtbot: Any) -> None:
     qtbot.addWidget(view)
     view.setPlainText('{\n  "kty": "EC",\n  "n": 12,\n  "ok": true\n}')
     line1 = colours_at(view, 1)
-    assert line1[2] == _COLOURS["key"][0]  # "kty" as a key
-    assert line1[9] == _COLOURS["string"][0]  # "EC" as a string value
-    assert colours_at(view, 2)[7] == _COLOURS["number"][0]
-    assert colours_at(view, 3)[8] == _COLOURS["literal"][0]
+    assert line1[2] == COLOURS["key"][0]  # "kty" as a key
+    assert line1[9] == COLOURS["string"][0]  # "EC" as a string value
+    assert colours_at(view, 2)[7] == COLOURS["number"][0]
+    assert colours_at(view, 3)[8] == COLOURS["literal"][0]
 
 
 def test_pem_armour_is_dimmed(qtbot: Any) -> None:
     view = CodeView()
     qtbot.addWidget(view)
     view.setPlainText("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----")
-    assert colours_at(view, 0)[0] == _COLOURS["pem"][0]
+    assert colours_at(view, 0)[0] == COLOURS["pem"][0]
     assert colours_at(view, 1) == {}
 
 
@@ -42,8 +43,17 @@ def test_dark_scheme_switches_the_colours(qtbot: Any, qapp: QApplication) -> Non
     before = qapp.palette()
     try:
         apply_color_scheme("dark")
-        qtbot.waitUntil(lambda: colours_at(view, 0).get(1) == _COLOURS["key"][1], timeout=2000)
+        qtbot.waitUntil(lambda: colours_at(view, 0).get(1) == COLOURS["key"][1], timeout=2000)
     finally:
         qapp.setPalette(before)
         apply_color_scheme("system")
-    assert QColor(_COLOURS["key"][1]).lightness() > QColor(_COLOURS["key"][0]).lightness()
+    assert QColor(COLOURS["key"][1]).lightness() > QColor(COLOURS["key"][0]).lightness()
+
+
+def test_an_empty_view_makes_its_highlighter_with_the_first_text(qtbot: Any) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.setPlainText("")
+    assert view._highlighter is None  # nothing to colour: start-up's empty views skip its cost
+    view.setPlainText('{"kty": "EC"}')
+    assert view._highlighter is not None and colours_at(view, 0)[1] == COLOURS["key"][0]

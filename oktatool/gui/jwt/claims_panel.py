@@ -36,7 +36,7 @@ from oktatool.core.errors import ClaimError
 from oktatool.core.jose.claims import JsonTextError, dumps_exact, explain_claim, new_jti, parse_exact_object
 from oktatool.core.jose.jwt import numeric_date, relative_phrase
 from oktatool.gui.models.claims_model import OtherClaimsModel
-from oktatool.gui.widgets.code_view import JsonHighlighter
+from oktatool.gui.widgets.json_highlighter import JsonHighlighter
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
 FORM_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")

@@ -2,63 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRegularExpression
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextDocument,
-)
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from oktatool.gui.widgets.tones import is_dark
-
-#: (light, dark) colours per token kind
-_COLOURS = {
-    "key": ("#1a4fa0", "#8cb8ff"),
-    "string": ("#2e7d32", "#a5d6a7"),
-    "number": ("#b35900", "#ffb870"),
-    "literal": ("#8e24aa", "#e1a6ff"),
-    "pem": ("#6d6d6d", "#9e9e9e"),
-}
-_RULES = (
-    ("string", r'"(?:[^"\\]|\\.)*"'),
-    ("key", r'"(?:[^"\\]|\\.)*"(?=\s*:)'),
-    ("number", r"(?<![\w\"])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w\"])"),
-    ("literal", r"\b(?:true|false|null)\b"),
-    ("pem", r"^-----(?:BEGIN|END) [A-Z0-9 ]+-----$"),
-)
-
-
-class JsonHighlighter(QSyntaxHighlighter):
-    """Colour JSON keys, strings, numbers and literals (and PEM armour lines)."""
-
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
-        self._rules = [(QRegularExpression(pattern), kind) for kind, pattern in _RULES]
-        self.formats: dict[str, QTextCharFormat] = {}
-        self.update_colours()
-
-    def update_colours(self) -> None:
-        """Pick the colours for the current light or dark palette and re-highlight."""
-        dark = is_dark()
-        for kind, (light_colour, dark_colour) in _COLOURS.items():
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(dark_colour if dark else light_colour))
-            if kind == "key":
-                fmt.setFontWeight(QFont.Weight.DemiBold)
-            self.formats[kind] = fmt
-        self.rehighlight()
-
-    def highlightBlock(self, text: str) -> None:
-        """Apply the rules to one line (later rules win: keys over strings)."""
-        for expression, kind in self._rules:
-            matches = expression.globalMatch(text)
-            while matches.hasNext():
-                match = matches.next()
-                self.setFormat(match.capturedStart(), match.capturedLength(), self.formats[kind])
+if TYPE_CHECKING:
+    from oktatool.gui.widgets.json_highlighter import JsonHighlighter
 
 
 class CodeView(QPlainTextEdit):
@@ -70,10 +21,26 @@ class CodeView(QPlainTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(self.wordWrapMode().WrapAnywhere)
-        self.highlighter = JsonHighlighter(self.document())
+        self._highlighter: JsonHighlighter | None = None
+
+    @property
+    def highlighter(self) -> JsonHighlighter:
+        """Return the view's highlighter, made on first use: an empty view (every one at start-up) skips
+        its Qt types and expressions, some 4 ms before the shown tab is ready."""
+        if self._highlighter is None:
+            from oktatool.gui.widgets.json_highlighter import JsonHighlighter
+
+            self._highlighter = JsonHighlighter(self.document())
+        return self._highlighter
+
+    def setPlainText(self, text: str) -> None:
+        """Show ``text``, coloured (the highlighter is attached with the first text)."""
+        if text and self._highlighter is None:
+            _ = self.highlighter
+        super().setPlainText(text)
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-colour when the palette switches between light and dark."""
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self.highlighter.update_colours()
+        if event.type() == QEvent.Type.PaletteChange and self._highlighter is not None:
+            self._highlighter.update_colours()

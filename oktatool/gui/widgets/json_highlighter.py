@@ -1,0 +1,59 @@
+"""JSON highlighting (keys, strings, numbers, literals, PEM armour) in colours that follow light and dark schemes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+
+from oktatool.gui.widgets.tones import is_dark
+
+#: (light, dark) colours per token kind
+COLOURS = {
+    "key": ("#1a4fa0", "#8cb8ff"),
+    "string": ("#2e7d32", "#a5d6a7"),
+    "number": ("#b35900", "#ffb870"),
+    "literal": ("#8e24aa", "#e1a6ff"),
+    "pem": ("#6d6d6d", "#9e9e9e"),
+}
+_RULES = (
+    ("string", r'"(?:[^"\\]|\\.)*"'),
+    ("key", r'"(?:[^"\\]|\\.)*"(?=\s*:)'),
+    ("number", r"(?<![\w\"])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w\"])"),
+    ("literal", r"\b(?:true|false|null)\b"),
+    ("pem", r"^-----(?:BEGIN|END) [A-Z0-9 ]+-----$"),
+)
+
+
+class JsonHighlighter(QSyntaxHighlighter):
+    """Colour JSON keys, strings, numbers and literals (and PEM armour lines)."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._rules = [(QRegularExpression(pattern), kind) for kind, pattern in _RULES]
+        self.formats: dict[str, QTextCharFormat] = {}
+        self.update_colours()
+
+    def update_colours(self) -> None:
+        """Pick the colours for the current light or dark palette and re-highlight."""
+        dark = is_dark()
+        for kind, (light_colour, dark_colour) in COLOURS.items():
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(dark_colour if dark else light_colour))
+            if kind == "key":
+                fmt.setFontWeight(QFont.Weight.DemiBold)
+            self.formats[kind] = fmt
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:
+        """Apply the rules to one line (later rules win: keys over strings)."""
+        for expression, kind in self._rules:
+            matches = expression.globalMatch(text)
+            while matches.hasNext():
+                match = matches.next()
+                self.setFormat(match.capturedStart(), match.capturedLength(), self.formats[kind])
