@@ -149,10 +149,8 @@ def rotate(args: argparse.Namespace) -> int:
             raise BadInputError("the profile's key has no kid, so the registered key cannot be found")
 
         def switch(key: Key) -> str:
-            from dataclasses import replace
-
             ref = context.keep_app_key(profile.name, key)
-            context.save_settings(context.settings.settings.with_profile(replace(profile, key_ref=ref)))
+            context.save_settings(context.settings.settings.with_profile(profile._replace(key_ref=ref)))
             return f"profile {profile.name!r} signs with {key.kid} (library key {ref!r})"
 
         request = RotationRequest(session.org, session.require_client_id(), old.kid, new, profile.scopes,

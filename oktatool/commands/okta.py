@@ -193,11 +193,11 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
         context = _context()
         profile = _read_profile(context, args.profile)
         if args.org and not profile.is_sandbox:
-            profile = replace(profile, org_url=args.org)
+            profile = profile._replace(org_url=args.org)
         if args.client_id and not profile.is_sandbox:
-            profile = replace(profile, client_id=args.client_id)
+            profile = profile._replace(client_id=args.client_id)
         if args.dpop:
-            profile = replace(profile, dpop=True)
+            profile = profile._replace(dpop=True)
         try:
             return context.connection(profile, http=http, key=key, kid=args.kid, key_kids=kids), context
         except BaseException:

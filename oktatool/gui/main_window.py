@@ -291,8 +291,6 @@ class MainWindow(QMainWindow):
 
     def save_window_state(self) -> None:
         """Write size, position and tab to the settings file now, if they changed since last saved."""
-        from dataclasses import replace
-
         from oktatool.core.store.settings import WindowState
 
         if self._state_timer is not None:
@@ -301,7 +299,7 @@ class MainWindow(QMainWindow):
         state = WindowState(**self.window_state())  # type: ignore[arg-type]
         if state == settings.window:
             return
-        self.context.settings.settings = replace(settings, window=state)
+        self.context.settings.settings = settings._replace(window=state)
         error = self.context.settings.save_quietly()
         if error:
             self.statusBar().showMessage(error)

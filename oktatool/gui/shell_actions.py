@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import platform
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
@@ -262,7 +261,7 @@ def edit_preferences(window: MainWindow) -> None:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     try:
-        window.context.save_settings(replace(settings, preferences=dialog.preferences()))
+        window.context.save_settings(settings._replace(preferences=dialog.preferences()))
     except OktaToolError as exc:
         QMessageBox.warning(window, "Preferences", plain_message(exc))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +167,7 @@ def test_about_names_every_version() -> None:
 
 
 def test_preferences_dialog_round_trip(qtbot: Any, context: AppContext) -> None:
-    prefs = replace(context.settings.settings.preferences, color_scheme="dark", assertion_lifetime=120)
+    prefs = context.settings.settings.preferences._replace(color_scheme="dark", assertion_lifetime=120)
     dialog = PreferencesDialog(prefs)
     qtbot.addWidget(dialog)
     assert dialog.preferences() == prefs
@@ -274,8 +273,8 @@ def test_a_window_saved_off_screen_opens_on_screen(qtbot: Any, isolated_home: Pa
     from oktatool.core.store.settings import WindowState
 
     context = new_context(isolated_home)
-    context.save_settings(replace(context.settings.settings,
-                                  window=WindowState(x=50_000, y=50_000, width=19_000, height=15_000)))
+    context.save_settings(context.settings.settings._replace(
+        window=WindowState(x=50_000, y=50_000, width=19_000, height=15_000)))
     win = MainWindow(context)
     qtbot.addWidget(win)
     room = QGuiApplication.primaryScreen().availableGeometry()

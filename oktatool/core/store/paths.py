@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from oktatool import APP_NAME
 
@@ -17,8 +17,7 @@ from oktatool import APP_NAME
 HOME_ENV = "OKTATOOL_HOME"
 
 
-@dataclass(frozen=True)
-class AppPaths:
+class AppPaths(NamedTuple):
     """The folders oktatool uses; create them with ``ensure()`` before writing."""
 
     config_dir: Path

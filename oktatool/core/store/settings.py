@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from oktatool.core.errors import ConfigError
 from oktatool.core.files import write_atomic
@@ -34,8 +33,7 @@ SECRET_STORE_CHOICES = ("auto", "keyring", "file")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """One Okta org and service app to talk to; ``org_url`` "sandbox" means the built-in sandbox."""
 
     name: str
@@ -53,8 +51,7 @@ class Profile:
         return self.org_url == SANDBOX_ORG
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(NamedTuple):
     """User choices that apply to every profile."""
 
     color_scheme: str = "system"
@@ -64,8 +61,7 @@ class Preferences:
     confirm_delete: bool = True
 
 
-@dataclass(frozen=True)
-class WindowState:
+class WindowState(NamedTuple):
     """Where the main window was and which tab was shown."""
 
     x: int | None = None
@@ -76,18 +72,17 @@ class WindowState:
     tab: str = "keys"
 
 
-def _sandbox_profile() -> Profile:
-    return Profile(name=SANDBOX_PROFILE, org_url=SANDBOX_ORG, scopes=("okta.users.read",))
+#: the profile every settings file starts with (and falls back to when it holds none)
+SANDBOX_DEFAULT = Profile(name=SANDBOX_PROFILE, org_url=SANDBOX_ORG, scopes=("okta.users.read",))
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything settings.json holds."""
 
-    profiles: tuple[Profile, ...] = field(default_factory=lambda: (_sandbox_profile(),))
+    profiles: tuple[Profile, ...] = (SANDBOX_DEFAULT,)
     active_profile: str = SANDBOX_PROFILE
-    preferences: Preferences = field(default_factory=Preferences)
-    window: WindowState = field(default_factory=WindowState)
+    preferences: Preferences = Preferences()
+    window: WindowState = WindowState()
 
     def profile(self, name: str | None = None) -> Profile:
         """Return the profile called ``name`` (default: the active one), or the first profile."""
@@ -108,7 +103,7 @@ class Settings:
         else:
             profiles = (*self.profiles, profile)
         active = profile.name if self.active_profile == old else self.active_profile
-        return replace(self, profiles=profiles, active_profile=active)
+        return self._replace(profiles=profiles, active_profile=active)
 
     def without_profile(self, name: str) -> Settings:
         """Return settings without the profile ``name``; the last profile cannot be removed."""
@@ -116,22 +111,21 @@ class Settings:
         if not remaining:
             raise ConfigError("the last profile cannot be deleted", hint="add another profile first")
         active = self.active_profile if self.active_profile != name else remaining[0].name
-        return replace(self, profiles=remaining, active_profile=active)
+        return self._replace(profiles=remaining, active_profile=active)
 
     def with_active(self, name: str) -> Settings:
         """Return settings whose active profile is ``name`` (which must exist)."""
         if name not in {p.name for p in self.profiles}:
             raise ConfigError(f"there is no profile called {name!r}")
-        return replace(self, active_profile=name)
+        return self._replace(active_profile=name)
 
     def with_key_renamed(self, old: str, new: str | None) -> Settings:
         """Return settings whose profiles point at key ``new`` where they pointed at ``old`` (None: unset)."""
-        profiles = tuple(replace(p, key_ref=new) if p.key_ref == old else p for p in self.profiles)
-        return replace(self, profiles=profiles)
+        profiles = tuple(p._replace(key_ref=new) if p.key_ref == old else p for p in self.profiles)
+        return self._replace(profiles=profiles)
 
 
-@dataclass(frozen=True)
-class LoadResult:
+class LoadResult(NamedTuple):
     """What ``load_settings`` found: the settings, and a notice for the user when something was wrong."""
 
     settings: Settings
@@ -228,7 +222,7 @@ def settings_from_dict(raw: Mapping[str, Any]) -> Settings:
         if profile is not None and profile.name not in {p.name for p in profiles}:
             profiles.append(profile)
     if not profiles:
-        profiles.append(_sandbox_profile())
+        profiles.append(SANDBOX_DEFAULT)
     active = raw.get("active_profile")
     if not isinstance(active, str) or active not in {p.name for p in profiles}:
         active = profiles[0].name

@@ -12,7 +12,6 @@ import re
 import threading
 import time
 import weakref
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -182,7 +181,7 @@ class ConsoleTab(QWidget):
     def _confirm_toggled(self, checked: bool) -> None:
         profile = self.profile
         settings = self.context.settings.settings
-        self.context.save_settings(settings.with_profile(replace(profile, confirm_writes=checked)))
+        self.context.save_settings(settings.with_profile(profile._replace(confirm_writes=checked)))
 
     async def _load(self) -> None:
         from oktatool.core.okta.scopes import ScopeCatalog

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import html
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
@@ -68,7 +67,7 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
         def save() -> None:
             try:
                 current = next(p for p in self.context.settings.settings.profiles if p.name == profile.name)
-                self.context.save_settings(self.context.settings.settings.with_profile(replace(current, key_ref=ref)))
+                self.context.save_settings(self.context.settings.settings.with_profile(current._replace(key_ref=ref)))
                 saved.set_result(None)
             except Exception as exc:  # handed back to the worker, which fails the step with it
                 saved.set_exception(exc)

@@ -6,7 +6,6 @@ key open the store first, asking for its passphrase when there is no OS keyring.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Signal
@@ -236,7 +235,7 @@ class LibraryPanel(QWidget):
         settings = self.context.settings.settings
         profile = settings.profile()
         try:
-            self.context.save_settings(settings.with_profile(replace(profile, key_ref=name), replacing=profile.name))
+            self.context.save_settings(settings.with_profile(profile._replace(key_ref=name), replacing=profile.name))
         except OktaToolError as exc:
             self._error(exc)
             return

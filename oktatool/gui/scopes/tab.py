@@ -7,7 +7,6 @@ picked scopes, and the service app's grants and admin roles.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -180,7 +179,7 @@ class ScopesTab(QWidget):
         profile = settings.profile()
         if tuple(picked) != tuple(profile.scopes):
             try:
-                self.context.save_settings(settings.with_profile(replace(profile, scopes=tuple(picked)),
+                self.context.save_settings(settings.with_profile(profile._replace(scopes=tuple(picked)),
                                                                  replacing=profile.name))
             except OktaToolError as exc:
                 self.notice.setText(plain_message(exc))

@@ -7,8 +7,7 @@ tab's module and builds it. A tab whose module does not exist yet stays a one-li
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
     from oktatool.context import AppContext
 
 
-@dataclass(frozen=True)
-class TabSpec:
+class TabSpec(NamedTuple):
     """Where a tab's class lives and what the tab does (shown until it is built)."""
 
     key: str
