@@ -1,21 +1,25 @@
 """A one-line label that shows as much of its text as fits, with an ellipsis, and never asks for width.
 
-It sits in the profile bar, which is built and painted before the first paint returns. It therefore
-touches no ``Qt.*`` enum: the first use of PySide6's ``Qt`` namespace builds its ~90 enum classes, about
-20 ms. The text is cut by measuring, and the alignment is passed as the plain flags int.
+It sits in the profile bar, which is built and painted before the first paint returns, so it is made of
+what the bare window loads anyway: the text is cut by measuring when the label is resized, and QLabel
+paints it. Painting it ourselves would load QPainter (and the ``Qt.*`` alignment enums would build PySide's
+whole ``Qt`` namespace: ~90 enum classes, ~20 ms).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-#: Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter as an int (tests check it against the enums)
-ALIGN_LEFT_VCENTER = 0x0001 | 0x0080
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
 ELLIPSIS = "…"
+#: the width the label asks for at least: the rest of the text is elided
+MIN_WIDTH = 80
 
 
 def elide_right(text: str, fits: int, width_of: Callable[[str], int]) -> str:
@@ -33,20 +37,45 @@ def elide_right(text: str, fits: int, width_of: Callable[[str], int]) -> str:
 
 
 class ElidedLabel(QLabel):
-    """A label whose text is cut with "…" where space runs out (a tool bar keeps it in view, not in overflow)."""
+    """A label whose text is cut with "…" where space runs out (a tool bar keeps it in view, not in overflow).
+
+    ``text()`` is the whole text; ``shown_text()`` is what is drawn at the current width.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._whole = ""
+
+    def setText(self, text: str) -> None:
+        """Keep ``text`` and show as much of it as fits."""
+        self._whole = text
+        self._fit()
+
+    def text(self) -> str:
+        """Return the whole text, cut or not."""
+        return self._whole
+
+    def shown_text(self) -> str:
+        """Return the text as drawn at the label's current width."""
+        return super().text()
+
+    def sizeHint(self) -> QSize:
+        """Ask for the whole text's width, so that the label is given it when there is room."""
+        margins = self.contentsMargins()
+        extra = margins.left() + margins.right() + 2 * self.margin()
+        return QSize(self.fontMetrics().horizontalAdvance(self._whole) + extra, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         """Ask only for a short stub: the rest of the text is elided."""
-        return QSize(80, super().minimumSizeHint().height())
+        return QSize(MIN_WIDTH, super().minimumSizeHint().height())
 
-    def shown_text(self) -> str:
-        """Return the text as it is drawn at the label's current width."""
-        return elide_right(self.text(), self.contentsRect().width(), self.fontMetrics().horizontalAdvance)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Cut the text anew for the new width."""
+        super().resizeEvent(event)
+        self._fit()
 
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        """Draw the text cut at the end to the label's width (the org and client id come first)."""
-        QPainter(self).drawText(self.contentsRect(), ALIGN_LEFT_VCENTER, self.shown_text())
+    def _fit(self) -> None:
+        room = self.contentsRect().width() - 2 * self.margin()
+        shown = elide_right(self._whole, room, self.fontMetrics().horizontalAdvance)
+        if shown != super().text():
+            super().setText(shown)
