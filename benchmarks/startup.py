@@ -29,6 +29,9 @@ BARE_WINDOW = Path(__file__).resolve().parent / "bare_window.py"
 PAINT_GOAL = 1.15
 READY_GOAL = 2.0
 
+#: what the console script `oktatool` (pyproject's [project.scripts]) runs
+ENTRY_POINT = "import sys; from oktatool.cli import main; sys.exit(main())"
+
 # The real start-up (oktatool.cli.main with no arguments: the window), ended the moment it is ready. Only
 # the shown tab's build is wrapped, to exit on the loop turn after it: the deferred imports ran before it.
 READY_DRIVER = """
@@ -71,7 +74,8 @@ def main() -> int:
     """Run the benchmark and print medians and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each (default 15)")
-    parser.add_argument("--command", help="the oktatool command to time (default: python -m oktatool --smoke)")
+    parser.add_argument("--command",
+                        help="the oktatool command to time (default: the console script's entry point, --smoke)")
     parser.add_argument("--no-compile", action="store_true",
                         help="do not byte-compile oktatool first (installed wheels and bundles ship bytecode; "
                              "with PYTHONDONTWRITEBYTECODE=1 a checkout would recompile every module each run)")
@@ -88,7 +92,8 @@ def main() -> int:
             env[var] = str(Path(scratch) / var.lower())
         commands = {
             "bare": [sys.executable, str(BARE_WINDOW), "--smoke"],
-            "paint": shlex.split(options.command) if options.command else [sys.executable, "-m", "oktatool",
+            # as the installed `oktatool` script starts it (`python -m` would add runpy, which it never runs)
+            "paint": shlex.split(options.command) if options.command else [sys.executable, "-c", ENTRY_POINT,
                                                                            "--smoke"],
             "ready": [sys.executable, "-c", READY_DRIVER],
         }
