@@ -66,6 +66,10 @@ def key_facts(key: Key) -> str:
     return " · ".join(parts)
 
 
+def _key_refs(settings: Settings) -> frozenset[str]:
+    return frozenset(p.key_ref for p in settings.profiles if p.key_ref)
+
+
 class KeysTab(QWidget):
     """Generate, import, export and keep keys."""
 
@@ -107,6 +111,7 @@ class KeysTab(QWidget):
         self.importer.paste_button.clicked.connect(self.paste)
         self.importer.open_button.clicked.connect(self.open_file)
         self._profile = context.settings.settings.active_profile
+        self._key_refs = _key_refs(context.settings.settings)
         listener = self._on_settings
         context.settings_listeners.append(listener)
 
@@ -143,10 +148,15 @@ class KeysTab(QWidget):
     # --- messages ----------------------------------------------------------------------------------------
 
     def _on_settings(self, settings: Settings) -> None:
-        """A message about the profile that was active is stale once another profile is."""
+        """A message about the profile that was active is stale once another profile is; a profile that
+        points at another key (set up or rotated in a dialog, which saved the key) changes the library."""
         if settings.active_profile != self._profile:
             self._profile = settings.active_profile
             self.messages.clear_message()
+        refs = _key_refs(settings)
+        if refs != self._key_refs:
+            self._key_refs = refs
+            self.refresh_library()
 
     @property
     def library(self) -> LibraryPanel:

@@ -246,3 +246,20 @@ def test_the_library_button_counts_the_keys(tab: KeysTab, aloop: asyncio.Abstrac
     assert tab.library_button.text() == "Key library (1)"
     finish(aloop, tab.library.request.start(tab.library.delete_selected(confirmed=True)))
     assert tab.library_button.text() == "Key library"
+
+
+@pytest.mark.parametrize("drawer_open", [False, True])
+def test_a_key_a_dialog_keeps_for_a_profile_shows_in_the_library(tab: KeysTab, context: AppContext,
+                                                                 aloop: asyncio.AbstractEventLoop,
+                                                                 drawer_open: bool) -> None:
+    # what the set-up and rotate dialogs do: keep the app's key in the library, point the profile at it
+    if drawer_open:
+        tab.library_button.click()
+    assert tab.library_button.text() == "Key library"
+    key = generate_key(KeySpec("EC"))
+    settings = context.settings.settings
+    ref = finish(aloop, aloop.run_in_executor(None, context.keep_app_key, settings.active_profile, key))
+    context.save_settings(settings.with_profile(settings.profile()._replace(key_ref=ref)))
+    assert tab.library_button.text() == "Key library (1)"
+    if drawer_open:
+        assert tab.library.model.rowCount() == 1 and tab.library.model.row_of(ref) == 0
