@@ -73,7 +73,8 @@ class SandboxOptions:
 
     users: int = 50
     dpop_required: bool = False
-    rate_limit: int | None = None  # requests per minute per bucket; None: counted, never refused
+    rate_limit: int | None = None  # requests per window per bucket; None: counted, never refused
+    rate_window: int = 60  # seconds a rate-limit window lasts (Okta's are a minute; tests shorten it)
     admin_role: bool = True  # give the service app SUPER_ADMIN (without one, API calls get E0000006)
     scopes: tuple[str, ...] = DEFAULT_SCOPES  # granted to the service app
     opaque_tokens: bool = False  # random access tokens instead of signed JWTs

@@ -96,10 +96,11 @@ class RateState:
 
 
 class RateLimiter:
-    """Count requests per bucket in 60-second windows; refuse beyond ``limit`` when one is set."""
+    """Count requests per bucket in windows of ``window`` seconds; refuse beyond ``limit`` when one is set."""
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, window: int = RATE_WINDOW_SECONDS) -> None:
         self.limit = limit
+        self.window = window
         self._windows: dict[str, tuple[float, int]] = {}
         self._lock = threading.Lock()
 
@@ -109,13 +110,13 @@ class RateLimiter:
         now = time.time()
         with self._lock:
             start, used = self._windows.get(bucket, (now, 0))
-            if now >= start + RATE_WINDOW_SECONDS:
+            if now >= start + self.window:
                 start, used = now, 0
             allowed = self.limit is None or used < self.limit
             if count and allowed:
                 used += 1
             self._windows[bucket] = (start, used)
-        return RateState(ceiling, max(0, ceiling - used), math.ceil(start + RATE_WINDOW_SECONDS), allowed)
+        return RateState(ceiling, max(0, ceiling - used), math.ceil(start + self.window), allowed)
 
 
 def rate_bucket(path: str) -> str:
@@ -305,7 +306,7 @@ class Sandbox:
         self.org: SandboxOrg | None = None
         self._token_endpoint: TokenEndpoint | None = None
         self._api: ManagementApi | None = None
-        self.limiter = RateLimiter(options.rate_limit)
+        self.limiter = RateLimiter(options.rate_limit, options.rate_window)
         self._fault_hits: dict[int, int] = {}
         self._fault_lock = threading.Lock()
         self._server: _HttpServer | None = None

@@ -149,6 +149,24 @@ def test_a_429_shows_the_countdown(console: ConsoleTab, context: AppContext, san
     assert history_text(console, aloop).count('"status": 429') >= 1
 
 
+def test_a_429_in_the_middle_of_fetch_all_waits_for_the_reset_and_goes_on(
+        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # two calls per window: the third page is refused; a 2-second window keeps the wait short
+    info = sandbox_factory(users=7, rate_limit=2, rate_window=2)
+    use_org(context, info)
+    waits: list[float] = []
+    show_rate_wait = console.response.show_rate_wait
+    monkeypatch.setattr(console.response, "show_rate_wait", lambda until: (waits.append(until), show_rate_wait(until)))
+    console.editor.set_request("GET", "/api/v1/users?limit=2")
+    finish(aloop, console.fetch_all(), timeout=60)
+    assert waits, "the walk never met the rate limit"
+    rows = console.response.rows
+    assert rows.rowCount() == 7 and len({item["id"] for item in rows.items}) == 7
+    assert "All 4 pages" in console.response.progress.text()
+    assert console.response.retry_countdown.text() == ""  # the countdown stops when the walk goes on
+
+
 @pytest.mark.parametrize(("fault", "expected"), [
     (Fault("/api/v1/users", "status", status=500), "500"),
     (Fault("/api/v1/users", "reset"), "closed the connection"),
