@@ -16,7 +16,9 @@ from oktatool.context import AppContext
 from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.settings import load_settings
 from oktatool.gui.main_window import MIN_HEIGHT, MIN_WIDTH, STATE_SAVE_DELAY_MS, MainWindow
+from oktatool.gui.scopes.tab import ScopesTab
 from tests.conftest import REPO_ROOT
+from tests.gui.conftest import finish
 
 # Runs the real oktatool window; once it started, a "user" resizes it and switches tab, then it waits to
 # be killed. Nothing of oktatool's is replaced: start() is wrapped only to schedule the user's actions.
@@ -79,7 +81,9 @@ def test_window_comes_back_as_saved_and_never_below_its_minimum(qtbot: Any, cont
     window.resize(200, 100)
     assert (window.width(), window.height()) == (MIN_WIDTH, MIN_HEIGHT)
     window.resize(800, 570)  # the offscreen screen is 800×600
-    window.show_tab("scopes")
+    scopes = window.show_tab("scopes")
+    assert isinstance(scopes, ScopesTab)
+    finish(aloop, scopes.ready)  # its catalog loads in this test's loop, not in qtbot's waits below
     before = context.paths.settings_file.read_text(encoding="utf-8") if context.paths.settings_file.exists() else ""
     qtbot.wait(STATE_SAVE_DELAY_MS // 5)  # debounced: nothing written while the user is still dragging
     now = context.paths.settings_file.read_text(encoding="utf-8") if context.paths.settings_file.exists() else ""
