@@ -57,3 +57,15 @@ def test_an_empty_view_makes_its_highlighter_with_the_first_text(qtbot: Any) -> 
     assert view._highlighter is None  # nothing to colour: start-up's empty views skip its cost
     view.setPlainText('{"kty": "EC"}')
     assert view._highlighter is not None and colours_at(view, 0)[1] == COLOURS["key"][0]
+
+
+def test_base64_in_a_pem_body_is_not_taken_for_numbers_or_literals(qtbot: Any) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.setPlainText("-----BEGIN PRIVATE KEY-----\n1/0szQTjGmtxy+true/Br12+null=\n-----END PRIVATE KEY-----")
+    assert colours_at(view, 1) == {}
+    view.setPlainText('[1, -2.5e3, true, null, {"a": false}]')
+    line = colours_at(view, 0)
+    assert line[1] == COLOURS["number"][0] and line[4] == COLOURS["number"][0]
+    assert line[12] == COLOURS["literal"][0] and line[18] == COLOURS["literal"][0]
+    assert line[30] == COLOURS["literal"][0]

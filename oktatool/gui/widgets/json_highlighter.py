@@ -24,8 +24,9 @@ COLOURS = {
 _RULES = (
     ("string", r'"(?:[^"\\]|\\.)*"'),
     ("key", r'"(?:[^"\\]|\\.)*"(?=\s*:)'),
-    ("number", r"(?<![\w\"])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w\"])"),
-    ("literal", r"\b(?:true|false|null)\b"),
+    # a number or literal stands apart from letters, quotes and the base64 marks + / = (so PEM bodies stay plain)
+    ("number", r"(?<![\w\"+/=.-])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w\"+/=])"),
+    ("literal", r"(?<![\w+/=])(?:true|false|null)(?![\w+/=])"),
     ("pem", r"^-----(?:BEGIN|END) [A-Z0-9 ]+-----$"),
 )
 
