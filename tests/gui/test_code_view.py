@@ -69,3 +69,17 @@ def test_base64_in_a_pem_body_is_not_taken_for_numbers_or_literals(qtbot: Any) -
     assert line[1] == COLOURS["number"][0] and line[4] == COLOURS["number"][0]
     assert line[12] == COLOURS["literal"][0] and line[18] == COLOURS["literal"][0]
     assert line[30] == COLOURS["literal"][0]
+
+
+def test_digits_and_words_inside_a_string_keep_the_string_colour(qtbot: Any) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    text = '{"created": "2025-01-06T09:00:00.000Z", "note": "true or null 42", "n": 42}'
+    view.setPlainText(text)
+    line = colours_at(view, 0)
+    string_colour = COLOURS["string"][0]
+    for value in ('"2025-01-06T09:00:00.000Z"', '"true or null 42"'):
+        start = text.index(value)
+        inside = {at: colour for at, colour in line.items() if start <= at < start + len(value)}
+        assert inside == {start: string_colour}, value
+    assert line[text.rindex("42")] == COLOURS["number"][0]  # the bare 42 is a number

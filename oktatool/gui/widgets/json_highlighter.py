@@ -29,6 +29,8 @@ _RULES = (
     ("literal", r"(?<![\w+/=])(?:true|false|null)(?![\w+/=])"),
     ("pem", r"^-----(?:BEGIN|END) [A-Z0-9 ]+-----$"),
 )
+#: token kinds that only count outside a string
+_OUTSIDE_STRINGS = frozenset({"number", "literal"})
 
 
 class JsonHighlighter(QSyntaxHighlighter):
@@ -52,9 +54,16 @@ class JsonHighlighter(QSyntaxHighlighter):
         self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
-        """Apply the rules to one line (later rules win: keys over strings)."""
+        """Apply the rules to one line (later rules win: keys over strings); the digits and words inside a
+        string ("2025-01-06T09:00:00Z") stay the string's colour."""
+        strings: list[tuple[int, int]] = []
         for expression, kind in self._rules:
             matches = expression.globalMatch(text)
             while matches.hasNext():
                 match = matches.next()
-                self.setFormat(match.capturedStart(), match.capturedLength(), self.formats[kind])
+                start = match.capturedStart()
+                if kind == "string":
+                    strings.append((start, start + match.capturedLength()))
+                elif kind in _OUTSIDE_STRINGS and any(low <= start < high for low, high in strings):
+                    continue
+                self.setFormat(start, match.capturedLength(), self.formats[kind])
