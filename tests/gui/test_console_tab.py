@@ -384,3 +384,29 @@ def test_dpop_copy_as_curl_runs_as_pasted_once(console: ConsoleTab, context: App
     result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30, check=False,
                             env={**os.environ, "OKTA_ACCESS_TOKEN": token})
     assert result.returncode == 0 and " 200" in result.stdout.splitlines()[0], result.stdout[:300]
+
+
+def test_an_answer_and_a_page_walk_move_no_pane(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
+                                               aloop: asyncio.AbstractEventLoop, qtbot: Any) -> None:
+    from PySide6.QtCore import QPoint, QRect
+
+    def where() -> QRect:
+        views = console.response.views
+        return QRect(views.mapTo(console, QPoint(0, 0)), views.size())
+
+    console.resize(1100, 700)
+    console.show()
+    qtbot.waitExposed(console)
+    settle(aloop)
+    before = where()
+    info = sandbox_factory(users=5)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users?limit=2")
+    finish(aloop, console.send())
+    assert "→ 200" in console.response.status.text() and console.response.rate.text()
+    settle(aloop)
+    assert where() == before, "an answer moved the response views"
+    finish(aloop, console.fetch_all())
+    assert "All 3 pages" in console.response.progress.text()
+    settle(aloop)
+    assert where() == before, "the page walk's progress line moved the response views"

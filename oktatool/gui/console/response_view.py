@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QTabWidget,
@@ -140,8 +142,14 @@ class ResponseView(QWidget):
         for label in (self.status, self.rate, self.progress, self.explanation, self.note):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress.setWordWrap(True)
+        # Every line above and below the views keeps its height, filled or not: an answer, an explained
+        # error or a page walk's progress never moves the views (status and progress wrap into two lines).
+        for label, lines in ((self.status, 2), (self.rate, 1), (self.progress, 2)):
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            label.setFixedHeight(_lines_high(label, lines))
+        self.notes = _notes_area(self.explanation, self.note)
         actions = QHBoxLayout()
-        actions.addStretch(1)
+        actions.addWidget(self.progress, 1)
         actions.addWidget(self.curl_button)
         actions.addWidget(self.python_button)
         actions.addWidget(self.save_json_button)
@@ -151,10 +159,8 @@ class ResponseView(QWidget):
         layout.addLayout(top)
         layout.addLayout(limits)
         layout.addLayout(ids)
-        layout.addWidget(self.explanation)
-        layout.addWidget(self.note)
+        layout.addWidget(self.notes)
         layout.addWidget(self.views, 1)
-        layout.addWidget(self.progress)
         layout.addLayout(actions)
         self.content = b""
         self._pending_text: str | None = None
@@ -273,6 +279,34 @@ class ResponseView(QWidget):
     def show_rate_wait(self, deadline: float) -> None:
         """Count down to the rate limit's reset."""
         self.retry_countdown.start(deadline, "429: the rate limit resets in {left}", "rate limit reset")
+
+
+def _lines_high(label: QLabel, lines: int) -> int:
+    margins = label.contentsMargins()
+    return label.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom() + 2
+
+
+#: text lines kept for the explained error and the note about the body (longer ones scroll)
+NOTES_LINES = 3
+
+
+def _notes_area(*labels: QLabel) -> QScrollArea:
+    """Return a frameless area of NOTES_LINES lines holding ``labels``; it is there when they are hidden."""
+    inner = QWidget()
+    box = QVBoxLayout(inner)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    for label in labels:
+        box.addWidget(label)
+    box.addStretch(1)
+    area = QScrollArea()
+    area.setObjectName("responseNotes")
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFixedHeight(labels[0].fontMetrics().lineSpacing() * NOTES_LINES)  # whole lines: none shows cut
+    return area
 
 
 def _clock(epoch: int) -> str:
