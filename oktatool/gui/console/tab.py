@@ -35,8 +35,9 @@ from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.gui import tasks
 from oktatool.gui.console import export
-from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, fetch_page, parse_body
+from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
+from oktatool.gui.console.page_walk import walk_pages
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
 from oktatool.gui.console.token_panel import TokenPanel
@@ -48,8 +49,6 @@ if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
     from oktatool.core.store.settings import Profile
 
-#: seconds between progress updates while pages stream in
-PROGRESS_EVERY = 0.25
 _BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#b26a00", OrgKind.PRODUCTION: "#c62828"}
 
 
@@ -372,7 +371,7 @@ class ConsoleTab(QWidget):
         try:
             api = await self._api(profile, method, path, headers, scopes)
             if all_pages:
-                response = await self._pages(api, method, path, body, cancel)
+                response = await walk_pages(self.response, api, method, path, body, cancel)
             else:
                 response = await tasks.run_blocking(api.send, method, path, body=body, cancel=cancel)
                 parsed = await tasks.run_blocking(parse_body, response.content)
@@ -409,66 +408,6 @@ class ConsoleTab(QWidget):
             wait = seconds_until_retry(response.headers, time.time())
             if wait is not None:
                 self.response.show_rate_wait(time.time() + wait)
-
-    async def _pages(self, api: ApiClient, method: str, path: str, body: Any,
-                     cancel: threading.Event) -> ApiResponse | None:
-        url: str | None = path
-        seen: set[str] = set()
-        pages = 0
-        last: ApiResponse | None = None
-        ahead: asyncio.Future[tuple[ApiResponse, list[Any] | None]] | None = None
-        shown_at = 0.0
-        pending: list[Any] = []
-        try:
-            while url is not None:
-                fetching = ahead or asyncio.ensure_future(
-                    tasks.run_blocking(fetch_page, api, method, url, body, cancel))
-                ahead = None
-                response, items = await fetching
-                if response.status == 429:
-                    wait = seconds_until_retry(response.headers, time.time())
-                    wait = 1.0 if wait is None else wait
-                    self.response.show_rate_wait(time.time() + wait)
-                    self.response.progress.setText(f"{pages} pages, {self.response.rows.rowCount():,} items; "
-                                                   "waiting for the rate limit to reset (Cancel stops)")
-                    await asyncio.sleep(wait + 0.05)
-                    self.response.retry_countdown.stop()
-                    continue
-                last = response
-                seen.add(response.url)
-                url = response.next_url
-                if url in seen or (url is not None and response.content.strip() in (b"[]", b"")):
-                    url = None
-                if url is not None and response.ok and items:
-                    # the next page travels while this one goes into the table
-                    ahead = asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
-                if pages == 0 or items is None:  # the first page (or an answer that is no list) is shown in full
-                    parsed = await tasks.run_blocking(parse_body, response.content)
-                    self.response.show_answer(response, parsed)
-                    if not response.ok or items is None:
-                        break
-                else:
-                    pending.extend(items)
-                pages += 1
-                now = time.perf_counter()
-                if now - shown_at >= PROGRESS_EVERY or url is None:  # each update repaints: a few times a second
-                    shown_at = now
-                    self.response.rows.append_rows(pending)
-                    pending.clear()
-                    if pages > 1:
-                        self.response.page_arrived(response)
-                    remaining = response.rate_limit.remaining
-                    self.response.progress.setText(
-                        f"{pages} page{'s' if pages != 1 else ''}, {self.response.rows.rowCount():,} items"
-                        + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
-        finally:  # a cancelled walk keeps every row that arrived
-            if ahead is not None:
-                ahead.cancel()
-            self.response.rows.append_rows(pending)
-        self.response.progress.setText(f"All {pages} page{'s' if pages != 1 else ''}: "
-                                       f"{self.response.rows.rowCount():,} items. The JSON and Text views show "
-                                       "the first page; the table and Save hold every item.")
-        return last
 
     def _remember(self, profile: Profile, method: str, path: str, body: Any, headers: dict[str, str],
                   started: float, response: ApiResponse | None, error: str | None) -> None:
