@@ -18,9 +18,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -34,7 +31,7 @@ from oktatool.gui.jwt.header_panel import HeaderPanel
 from oktatool.gui.jwt.key_chooser import PROFILE, KeyChooser
 from oktatool.gui.jwt.output import TokenOutput
 from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
-from oktatool.gui.jwt.token_view import TokenView
+from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -154,40 +151,11 @@ class JwtTab(QWidget):
         side = QWidget()
         layout = QVBoxLayout(side)
         layout.setContentsMargins(2, 2, 2, 2)
-        box = QGroupBox("Token")
-        rows = QVBoxLayout(box)
-        self.token = TokenView()
-        self.token.setMinimumHeight(90)
-        rows.addWidget(self.token, 1)
-        info = QHBoxLayout()
-        self.size_label = QLabel()
-        self.size_label.setObjectName("tokenSize")
-        info.addWidget(self.size_label)
-        self.token_status = wrapping_label()
-        self.token_status.setObjectName("tokenStatus")
-        info.addWidget(self.token_status, 1)
-        rows.addLayout(info)
-        buttons = QHBoxLayout()
-        self.sign_button = QPushButton("Sign")
-        self.sign_button.setObjectName("signButton")
-        self.sign_button.setToolTip("Sign the editor's header and claims with the signing key")
-        self.open_button = QPushButton("Open…")
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the token (the clipboard is marked secret and cleared after 30 s)")
-        self.save_button = QPushButton("Save…")
-        self.console_button = QPushButton("Send to Console")
-        self.console_button.setToolTip("Put the token in the Console's Authorization header")
-        self.assertion_button = QPushButton("Use as client assertion")
-        self.assertion_button.setToolTip("Use the token as the client_assertion of a token request in the Console")
-        for button in (self.sign_button, self.open_button, self.copy_button, self.save_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        rows.addLayout(buttons)
-        handoff = QHBoxLayout()
-        handoff.addWidget(self.console_button)
-        handoff.addWidget(self.assertion_button)
-        handoff.addStretch(1)
-        rows.addLayout(handoff)
+        box = TokenBox()
+        self.token, self.size_label, self.token_status = box.token, box.size_label, box.status
+        self.sign_button, self.open_button, self.copy_button, self.save_button = (
+            box.sign_button, box.open_button, box.copy_button, box.save_button)
+        self.console_button, self.assertion_button = box.console_button, box.assertion_button
         layout.addWidget(box, 1)
         decoded = QGroupBox("Decoded and verified")
         decoded_layout = QVBoxLayout(decoded)
