@@ -225,7 +225,8 @@ def _window_session(qtbot: Any, home: Path, secrets: Secrets) -> None:
 @pytest.mark.slow
 def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner, isolated_home: Path,
                                                   sandbox_factory: SandboxFactory, session_env: dict[str, str],
-                                                  tmp_path: Path, figures: Figures) -> None:
+                                                  tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                  figures: Figures) -> None:
     started = time.time() - 1
     info = sandbox_factory(users=5, dpop_required=False)
     secrets = Secrets()
@@ -245,8 +246,12 @@ def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner
     system_temp = Path(tempfile.gettempdir())
     # the sandbox fixture's orgs (this test's and any it restarts) keep their service key in their own folders
     sandbox_orgs = tuple(Path(info.directory).parent.glob("sandbox*"))
+    # pytest's own temporary trees are left out (this session's, and any other test run's on the machine,
+    # whose planted test secrets would otherwise count): the app writes to the home, TMPDIR and system temp
+    pytest_trees = tmp_path_factory.getbasetemp().parent
     found_temp = scan([system_temp], secrets, since=started,
-                      skip=(user, sandbox_dir, Path(info.key_file).parent, isolated_home, tmp_path, *sandbox_orgs))
+                      skip=(user, sandbox_dir, Path(info.key_file).parent, isolated_home, tmp_path, *sandbox_orgs,
+                            pytest_trees))
     counts = {kind: len(found[kind]) + len(found_temp[kind]) for kind in secrets.kinds()}
     figures.add("secrets scan", f"{commands} CLI commands + the window (every tab, a key generated, 2 keys into the "
                 f"library); {len(found['scanned'])} files in config/data/cache/logs and TMPDIR and "
