@@ -142,3 +142,30 @@ def test_decode_reports_encrypted_tokens() -> None:
     from oktatool.core.encoding import b64url_encode
     jwe = b64url_encode(json.dumps({"alg": "RSA-OAEP", "enc": "A256GCM"}).encode()) + ".a2V5.aXY.Y3Q.dGFn"
     assert decode_token(jwe).encrypted
+
+
+@pytest.mark.parametrize("claims", [
+    {"iss": "0oa1", "aud": "https://x.okta.com/oauth2/v1/token", "iat": 1_700_000_000, "exp": 1_700_000_300},
+    {"sub": "ünïcödé \u2028 \"quoted\" \\ back", "n": -0, "big": 10**40, "ok": True, "no": False, "x": None},
+    {"aud": ["a", "b"], "empty": [], "tup": ("c", 1, None), "": ""},
+    {"emoji": "\U0001f511", "ctl": "\x01\x1f", "neg": -5},
+])
+def test_the_fast_compact_path_writes_what_the_exact_writer_writes(claims: dict[str, object]) -> None:
+    from oktatool.core.jose.claims import _write_exact
+
+    assert dumps_exact(claims, indent=None) == _write_exact(claims, None)
+    assert json.loads(dumps_exact(claims, indent=None)) == json.loads(json.dumps(claims))
+
+
+@pytest.mark.parametrize("claims", [{"f": 3.0}, {"nested": {"a": 1}}, {"deep": [[1]]}, {"nan": float("nan")}])
+def test_floats_and_nesting_take_the_exact_writer(claims: dict[str, object]) -> None:
+    from oktatool.core.jose.claims import ExactFloat, _write_exact
+
+    if "f" in claims:
+        claims = {"f": ExactFloat("3.0")}
+        assert dumps_exact(claims, indent=None) == '{"f":3.0}'
+    if "nan" in claims:
+        with pytest.raises(ValueError, match="NaN"):
+            dumps_exact(claims, indent=None)
+        return
+    assert dumps_exact(claims, indent=None) == _write_exact(claims, None)

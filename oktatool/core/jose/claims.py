@@ -180,8 +180,29 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"a {type(value).__name__} is not JSON")
 
 
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    """Return True for a value the json module writes exactly as ``_scalar`` does: a str, an int, a bool,
+    None (a float may be an ExactFloat or NaN), or a flat list of those."""
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return all(type(item) in _PLAIN_TYPES for item in value)
+    return kind in _PLAIN_TYPES
+
+
 def dumps_exact(value: Any, *, indent: int | None = 2) -> str:
     """Write JSON with numbers as they were read; ``indent=None`` writes the compact form a JWT carries."""
+    if indent is None and type(value) is dict and all(type(name) is str and _plain(member)
+                                                      for name, member in value.items()):
+        # a JWT header or claims set of strings and integers (every token signed): the json module writes
+        # it byte for byte as the writer below does, in C, several times faster
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _write_exact(value, indent)
+
+
+def _write_exact(value: Any, indent: int | None) -> str:
     parts: list[str] = []
     item_sep, key_sep = ",", (":" if indent is None else ": ")
 
