@@ -26,6 +26,7 @@ from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
 from oktatool.gui.widgets.json_view import JsonView
+from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import tone_style
 
 if TYPE_CHECKING:
@@ -57,10 +58,12 @@ class ResponseView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.status = QLabel("No request sent yet.")
+        # the lines above and below the views keep their height, filled or not, so that an answer, an
+        # explained error or a page walk's progress never moves the views (status and progress wrap in two)
+        self.status = MessageLine(2)
+        self.status.setText("No request sent yet.")
         self.status.setObjectName("responseStatus")
-        self.status.setWordWrap(True)
-        self.rate = QLabel()
+        self.rate = MessageLine(1)
         self.rate.setObjectName("rateLimit")
         self.request_id = QLineEdit()
         self.request_id.setReadOnly(True)
@@ -73,7 +76,7 @@ class ResponseView(QWidget):
         self.log_button.clicked.connect(self.system_log_requested)
         self.retry_countdown = Countdown()
         self.retry_countdown.setStyleSheet(tone_style("error"))
-        self.progress = QLabel()
+        self.progress = MessageLine(2)
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -139,14 +142,8 @@ class ResponseView(QWidget):
         ids.addWidget(self.request_id, 1)
         ids.addWidget(self.copy_id_button)
         ids.addWidget(self.log_button)
-        for label in (self.status, self.rate, self.progress, self.explanation, self.note):
+        for label in (self.explanation, self.note):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.progress.setWordWrap(True)
-        # Every line above and below the views keeps its height, filled or not: an answer, an explained
-        # error or a page walk's progress never moves the views (status and progress wrap into two lines).
-        for label, lines in ((self.status, 2), (self.rate, 1), (self.progress, 2)):
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            label.setFixedHeight(_lines_high(label, lines))
         self.notes = _notes_area(self.explanation, self.note)
         actions = QHBoxLayout()
         actions.addWidget(self.progress, 1)
@@ -279,11 +276,6 @@ class ResponseView(QWidget):
     def show_rate_wait(self, deadline: float) -> None:
         """Count down to the rate limit's reset."""
         self.retry_countdown.start(deadline, "429: the rate limit resets in {left}", "rate limit reset")
-
-
-def _lines_high(label: QLabel, lines: int) -> int:
-    margins = label.contentsMargins()
-    return label.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom() + 2
 
 
 #: text lines kept for the explained error and the note about the body (longer ones scroll)
