@@ -38,3 +38,20 @@ def test_library_names_come_from_the_index_without_the_store(isolated_home: Path
     context.key_library().save("k", generate_key(KeySpec("EC")))
     assert context.library_names() == ["k"]
     assert context.opened_store is store
+
+
+def test_a_tab_follows_saved_settings_until_it_is_destroyed(qtbot: object, context: AppContext,
+                                                            aloop: object) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from oktatool.gui.scopes.tab import ScopesTab
+    from tests.gui.conftest import finish
+
+    before = len(context.settings_listeners)
+    tab = ScopesTab(context)
+    finish(aloop, tab.ready)  # type: ignore[arg-type]
+    assert len(context.settings_listeners) == before + 1
+    tab.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(context.settings_listeners) == before  # a closed tab is never called again
+    context.save_settings(context.settings.settings)  # and saving does not reach a deleted widget

@@ -41,6 +41,7 @@ from oktatool.gui.console.page_walk import walk_pages
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
 from oktatool.gui.console.token_panel import TokenPanel
+from oktatool.gui.settings_follow import follow_settings
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -67,11 +68,6 @@ class ConsoleTab(QWidget):
             tab = me()
             if tab is not None:
                 tab.exchange_arrived.emit(name, exchange)
-
-        def settings_changed(settings: Any) -> None:
-            tab = me()
-            if tab is not None:
-                tab._settings_changed(settings)
 
         self.engine = ConsoleEngine(context, listener=deliver)
         self.exchange_arrived.connect(self._on_exchange, Qt.ConnectionType.QueuedConnection)
@@ -137,8 +133,7 @@ class ConsoleTab(QWidget):
         self.history.replay_requested.connect(self.replay)
         self.history.delete_requested.connect(self.delete_history)
         self.history.clear_requested.connect(self.clear_history)
-        context.settings_listeners.append(settings_changed)
-        self.destroyed.connect(lambda _o=None, c=context, f=settings_changed: _drop_listener(c, f))
+        follow_settings(self, context, self._settings_changed)
         self.clear_authorization()
         self._show_profile()
         self.loading = tasks.spawn(self._load())
@@ -492,8 +487,3 @@ class ConsoleTab(QWidget):
             raise RuntimeError(f"GET /api/v1/users answered {response.status}")
         return f"{outcome.token.token_type} token ({' '.join(outcome.facts.granted)}), GET /api/v1/users → " \
                f"{response.status} with {len(response.items())} users"
-
-
-def _drop_listener(context: AppContext, listener: Any) -> None:
-    if listener in context.settings_listeners:
-        context.settings_listeners.remove(listener)

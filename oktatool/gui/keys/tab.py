@@ -35,6 +35,7 @@ from oktatool.gui import tasks
 from oktatool.gui.keys.generate_form import NO_CHOICE, GenerateForm
 from oktatool.gui.keys.import_panel import KEY_FILE_FILTER, ImportPanel, choose_key, dropped, load_keys_asking
 from oktatool.gui.keys.outputs import OUTPUTS, Exports, OutputsPanel, export_all
+from oktatool.gui.settings_follow import follow_settings
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import plain_message
 
@@ -112,14 +113,7 @@ class KeysTab(QWidget):
         self.importer.open_button.clicked.connect(self.open_file)
         self._profile = context.settings.settings.active_profile
         self._key_refs = _key_refs(context.settings.settings)
-        listener = self._on_settings
-        context.settings_listeners.append(listener)
-
-        def forget(*_args: object) -> None:
-            if listener in context.settings_listeners:
-                context.settings_listeners.remove(listener)
-
-        self.destroyed.connect(forget)
+        follow_settings(self, context, self._on_settings)
         self.refresh_library()
 
     def _build_facts_row(self) -> QHBoxLayout:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
+from oktatool.gui.settings_follow import follow_settings
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class ScopesTab(QWidget):
         self.endpoints.history_requested.connect(self._pull_history)
         self.access.granted_changed.connect(self.picker.set_granted)
         self.access.granted_changed.connect(self.try_token.set_granted)
-        self.context.settings_listeners.append(self._on_settings)
+        follow_settings(self, self.context, self._on_settings)
         self._show_picks()
         first = self.picker.picked()
         self.picker.select_scope(first[0] if first else catalog.scopes[0].name)
