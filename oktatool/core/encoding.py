@@ -29,7 +29,11 @@ def b64url_decode(text: str) -> bytes:
         raise ValueError("is not valid base64url") from exc
 
 
-def _refuse_constant(name: str) -> Any:
+# json.loads hooks for strict reading (here and in core/jose/claims.py); a message reads after its subject
+# ("the header has the member 'alg' twice", "it contains NaN, …")
+
+def refuse_constant(name: str) -> Any:
+    """Refuse NaN, Infinity and -Infinity (parse_constant)."""
     raise ValueError(f"contains {name}, which is not a JSON number (write a number or a string)")
 
 
@@ -40,14 +44,16 @@ def _finite_float(text: str) -> float:
     return number
 
 
-def _bounded_int(text: str) -> int:
+def bounded_int(text: str) -> int:
+    """Read an integer, saying so in words when it has too many digits (parse_int)."""
     try:
         return int(text)
     except ValueError:  # more digits than sys.get_int_max_str_digits() allows
         raise ValueError(f"contains a number with {len(text):,} digits, too many to read") from None
 
 
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build an object, refusing a member name that appears twice (object_pairs_hook)."""
     result: dict[str, Any] = {}
     for name, value in pairs:
         if name in result:
@@ -63,8 +69,8 @@ def loads_strict(text: str) -> Any:
     none of which another JOSE implementation reads the same way; they are refused here.
     """
     try:
-        value = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant,
-                           parse_float=_finite_float, parse_int=_bounded_int)
+        value = json.loads(text, object_pairs_hook=refuse_duplicates, parse_constant=refuse_constant,
+                           parse_float=_finite_float, parse_int=bounded_int)
         # a \ud800 escape decodes to a lone surrogate, which no UTF-8 encoder will write back
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:

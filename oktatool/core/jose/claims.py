@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from oktatool.core.encoding import bounded_int, refuse_constant, refuse_duplicates
 from oktatool.core.errors import ClaimError
 
 #: refuse JSON text longer than this in the editor (a JWT's claims are a few kB)
@@ -87,26 +88,6 @@ def _depth_problem(text: str) -> JsonProblem | None:
     return None
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise ValueError(f"the member {name!r} appears twice")
-        result[name] = value
-    return result
-
-
-def _constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number (write a number or a string)")
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:  # beyond sys.get_int_max_str_digits()
-        raise ValueError(f"a number with {len(text):,} digits is too long to read") from None
-
-
 def find_problem(text: str) -> JsonProblem | None:
     """Return where ``text`` is not valid JSON (strict: no NaN, no duplicate members), or None."""
     try:
@@ -140,15 +121,17 @@ def parse_exact(text: str, *, what: str = "the JSON") -> Any:
     if deep is not None:
         raise JsonTextError(what, deep)
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=ExactFloat,
-                           parse_int=_int)
+        value = json.loads(text, object_pairs_hook=refuse_duplicates, parse_constant=refuse_constant,
+                           parse_float=ExactFloat, parse_int=bounded_int)
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise JsonTextError(what, JsonProblem(exc.msg, exc.lineno, exc.colno, exc.pos)) from None
     except UnicodeEncodeError:
         raise JsonTextError(what, JsonProblem("a \\uD800-\\uDFFF escape is not a character", 1, 1, 0)) from None
-    except (ValueError, RecursionError) as exc:
-        raise JsonTextError(what, JsonProblem(str(exc) or "nested too deeply", 1, 1, 0)) from None
+    except ValueError as exc:  # from the strict hooks: a duplicate member, NaN, too many digits
+        raise JsonTextError(what, JsonProblem(f"it {exc}", 1, 1, 0)) from None
+    except RecursionError:
+        raise JsonTextError(what, JsonProblem("nested too deeply", 1, 1, 0)) from None
     return value
 
 
