@@ -125,7 +125,6 @@ class MainWindow(QMainWindow):
         else:
             key = f" · key {profile.key_ref}" if profile.key_ref else " · no key chosen"
         self.org_label.setText(f"  {where}{client}{key}")
-        self.org_label.setToolTip(self.org_label.text().strip())
 
     def _build_menus(self) -> None:
         # Shortcuts are set in start(): QKeySequence's enums cost several ms to build before the first paint.

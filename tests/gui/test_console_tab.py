@@ -410,3 +410,20 @@ def test_an_answer_and_a_page_walk_move_no_pane(console: ConsoleTab, context: Ap
     assert "All 3 pages" in console.response.progress.text()
     settle(aloop)
     assert where() == before, "the page walk's progress line moved the response views"
+
+
+def test_an_answer_says_what_it_holds_and_whether_a_next_page_is_linked(
+        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=3)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users?limit=2")
+    finish(aloop, console.send())
+    said = console.response.explanation
+    assert said.text().startswith("2 items on this page") and 'rel="next"' in said.text()
+    assert not said.isHidden() and said.styleSheet() == ""  # information, not an error colour
+    console.editor.set_request("GET", "/api/v1/users?limit=200")
+    finish(aloop, console.send())
+    assert said.text() == "3 items: the whole list (no next page)."
+    console.editor.set_request("GET", "/api/v1/users/nobody-here")
+    finish(aloop, console.send())
+    assert "does not exist" in said.text() and said.styleSheet() != ""

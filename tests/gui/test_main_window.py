@@ -339,3 +339,17 @@ def test_elide_right_keeps_the_longest_prefix_that_fits() -> None:
     assert elide_right("abc def", 5, len) == "abc…"  # no space left before the ellipsis
     assert elide_right("abcdef", 0, len) == "…"
 
+
+
+def test_a_cut_label_keeps_the_whole_text_in_its_tooltip(qtbot: Any) -> None:
+    from oktatool.gui.widgets.elided_label import ElidedLabel
+
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.resize(120, 20)
+    label.setText("GET https://acme.okta.com/api/v1/users?limit=200 → 200 · 25 ms")
+    assert label.shown_text().endswith("…") and label.toolTip() == label.text()
+    label.setText("GET https://acme.okta.com/api/v1/groups?limit=200 → 200 · 25 ms")  # cut the same way
+    assert label.toolTip() == label.text()
+    label.setText("short")
+    assert label.shown_text() == "short" and label.toolTip() == ""

@@ -25,6 +25,7 @@ from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
+from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import tone_style
@@ -59,8 +60,8 @@ class ResponseView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # the lines above and below the views keep their height, filled or not, so that an answer, an
-        # explained error or a page walk's progress never moves the views (status and progress wrap in two)
-        self.status = MessageLine(2)
+        # explained error or a page walk's progress never moves the views (progress wraps in two)
+        self.status = ElidedLabel()  # one line; a failure's whole message goes to the explanation below
         self.status.setText("No request sent yet.")
         self.status.setObjectName("responseStatus")
         self.rate = MessageLine(1)
@@ -209,7 +210,7 @@ class ResponseView(QWidget):
         self.request_id.setText(response.request_id or "")
         self.headers.set_pairs(list(response.headers.items()))
         self.content = response.content
-        self._explain(response)
+        self._explain(response, parsed)
         self.show_note(parsed.note)
         if parsed.is_json:
             self.tree.set_value(parsed.data)
@@ -230,15 +231,17 @@ class ResponseView(QWidget):
         else:
             self.rate.setText("Rate limit not reported")
 
-    def _explain(self, response: ApiResponse) -> None:
+    def _explain(self, response: ApiResponse, parsed: ParsedBody) -> None:
+        """Explain an Okta error; for any other answer say what it holds (the lines are kept either way)."""
         problem = response.problem
         if problem is not None:
             hint = problem.hint()
-            self.explanation.setText(problem.message() + ("\n" + hint if hint else ""))
-            self.explanation.setStyleSheet(tone_style("error"))
-            self.explanation.show()
-        elif self.explanation.isVisible():
-            self.explanation.hide()
+            text, style = problem.message() + ("\n" + hint if hint else ""), tone_style("error")
+        else:
+            text, style = answer_summary(response, parsed), ""
+        self.explanation.setText(text)
+        self.explanation.setStyleSheet(style)
+        self.explanation.setVisible(bool(text))
 
     def page_arrived(self, response: ApiResponse) -> None:
         """Update the few things a further page changes (kept small: it runs once per page)."""
@@ -269,13 +272,34 @@ class ResponseView(QWidget):
         self.note.setVisible(bool(note))
 
     def show_failure(self, text: str) -> None:
-        """Say that no answer came (network, TLS, cancelled) at the top of the view."""
-        self.status.setText(text)
+        """Say that no answer came (network, TLS, cancelled): its first line on the status line, and the
+        whole message where errors are explained when there is more of it."""
+        first = text.strip().splitlines()[0] if text.strip() else text
+        self.status.setText(first)
         self.status.setStyleSheet(tone_style("error", bold=True))
+        more = text.strip() != first
+        self.explanation.setText(text.strip() if more else "")
+        self.explanation.setStyleSheet(tone_style("error"))
+        self.explanation.setVisible(more)
 
     def show_rate_wait(self, deadline: float) -> None:
         """Count down to the rate limit's reset."""
         self.retry_countdown.start(deadline, "429: the rate limit resets in {left}", "rate limit reset")
+
+
+def answer_summary(response: ApiResponse, parsed: ParsedBody) -> str:
+    """Say what a successful answer holds: how many items, and whether Okta links a next page."""
+    data = parsed.data if parsed.is_json else None
+    if isinstance(data, list):
+        if response.next_url:
+            return (f"{len(data):,} item{'s' if len(data) != 1 else ''} on this page. Okta's Link header names a "
+                    'next page: Fetch all pages follows every rel="next".')
+        return f"{len(data):,} item{'s' if len(data) != 1 else ''}: the whole list (no next page)."
+    if isinstance(data, dict):
+        return f"One object with {len(data)} member{'s' if len(data) != 1 else ''}."
+    if not response.content.strip():
+        return "No body."
+    return ""
 
 
 #: text lines kept for the explained error and the note about the body (longer ones scroll)

@@ -39,7 +39,8 @@ def elide_right(text: str, fits: int, width_of: Callable[[str], int]) -> str:
 class ElidedLabel(QLabel):
     """A label whose text is cut with "…" where space runs out (a tool bar keeps it in view, not in overflow).
 
-    ``text()`` is the whole text; ``shown_text()`` is what is drawn at the current width.
+    ``text()`` is the whole text; ``shown_text()`` is what is drawn at the current width, and the tooltip
+    holds the whole text while it is cut.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -79,3 +80,4 @@ class ElidedLabel(QLabel):
         shown = elide_right(self._whole, room, self.fontMetrics().horizontalAdvance)
         if shown != super().text():
             super().setText(shown)
+        self.setToolTip(self._whole.strip() if shown != self._whole else "")  # the whole text, when cut
