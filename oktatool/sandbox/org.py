@@ -87,6 +87,8 @@ class SandboxOptions:
     misconfig: tuple[str, ...] = ()  # names from MISCONFIGS
 
     def __post_init__(self) -> None:
+        if self.rate_window < 1:
+            raise ValueError(f"a rate-limit window lasts at least 1 second, not {self.rate_window}")
         unknown = [name for name in self.misconfig if name not in MISCONFIGS]
         if unknown:
             raise ValueError(f"unknown misconfiguration {unknown[0]!r}: use one of {', '.join(MISCONFIGS)}")

@@ -125,3 +125,9 @@ def test_any_create_body_is_created_or_refused_cleanly(sandbox: Sandbox, body: b
         assert refusal.get("errorCode") in ("E0000001", "E0000003") or (
             path == "/oauth2/v1/clients" and refusal["error"] == "invalid_client_metadata")
 
+
+
+@pytest.mark.parametrize("window", [0, -5])
+def test_a_rate_limit_window_shorter_than_a_second_is_refused(window: int) -> None:
+    with pytest.raises(ValueError, match="at least 1 second"):
+        SandboxOptions(rate_limit=2, rate_window=window)
