@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     import argparse
@@ -19,10 +19,80 @@ if TYPE_CHECKING:
     from oktatool.core.okta.client import Connection
     from oktatool.core.okta.doctor import DoctorInput
     from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import OrgUrl
     from oktatool.core.store.paths import AppPaths
     from oktatool.core.store.secrets import SecretStore
     from oktatool.core.store.settings import Profile, Settings, SettingsStore
     from oktatool.sandbox import Sandbox, SandboxInfo
+
+T = TypeVar("T")
+
+
+class OrgTarget(NamedTuple):
+    """Where a profile's calls go: the org, the service app, TLS options, and the sandbox's own admin credential."""
+
+    org: OrgUrl
+    client_id: str
+    http: HttpOptions
+    #: the Local sandbox's API token as an admin credential (None for a real org)
+    sandbox_admin: AdminCredential | None = None
+    #: the sandbox's own service app (its key, scopes and DPoP rule come with it), else None
+    sandbox: SandboxInfo | None = None
+
+
+class ProfileSession:
+    """Everything that belongs to one profile while it is the active one (no Qt).
+
+    The Profile value, what was loaded or fetched for it (key, client, tokens, a pasted Authorization, the
+    last answer) and the requests started for it. ``AppContext`` makes a new session whenever the active
+    Profile value changes and closes the old one: its requests are cancelled (``cancel`` is set) and whatever
+    answers late finds ``closed`` true and goes nowhere. Tabs draw the session; they keep no copy of their own.
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        #: set when the session is closed: pass it to blocking calls so they stop early
+        self.cancel = threading.Event()
+        #: per-area state of this profile (the Console's token, pasted token, last answer, page walk…);
+        #: each area keeps one object under its own key, made on first use
+        self._parts: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._on_close: list[Callable[[], None]] = []
+
+    @property
+    def closed(self) -> bool:
+        """Return True once another profile (or another value of this one) became active."""
+        return self.cancel.is_set()
+
+    def part(self, name: str, make: Callable[[], T]) -> T:
+        """Return this session's state object ``name``, made with ``make()`` the first time."""
+        with self._lock:
+            if name not in self._parts:
+                self._parts[name] = make()
+            value: T = self._parts[name]
+            return value
+
+    def on_close(self, action: Callable[[], None]) -> None:
+        """Run ``action`` when the session closes (at once if it is closed already)."""
+        with self._lock:
+            if not self.cancel.is_set():
+                self._on_close.append(action)
+                return
+        action()
+
+    def close(self) -> None:
+        """Cancel what was started for this profile and drop its state."""
+        with self._lock:
+            if self.cancel.is_set():
+                return
+            self.cancel.set()
+            actions, self._on_close = self._on_close, []
+            self._parts.clear()
+        for action in actions:
+            action()
+
+    def __repr__(self) -> str:
+        return f"<ProfileSession {self.profile.name!r}{' closed' if self.closed else ''}>"
 
 
 class AppContext:
@@ -39,6 +109,28 @@ class AppContext:
         self._sandbox_lock = threading.Lock()
         #: called (on the GUI thread) after settings were saved through ``save_settings``
         self.settings_listeners: list[Callable[[Settings], None]] = []
+        #: called once with ``(new, old)`` when the active Profile value changes (a new session)
+        self.profile_listeners: list[Callable[[ProfileSession, ProfileSession], None]] = []
+        self._session: ProfileSession | None = None
+
+    @property
+    def session(self) -> ProfileSession:
+        """Return the active profile's session (made on first use)."""
+        if self._session is None:
+            self._session = ProfileSession(self.settings.settings.profile())
+        return self._session
+
+    def _follow_active_profile(self) -> None:
+        """Replace the session when the active Profile value changed, close the old one, tell the listeners once."""
+        old = self._session
+        active = self.settings.settings.profile()
+        if old is None or old.profile == active:
+            return
+        new = ProfileSession(active)
+        self._session = new
+        old.close()
+        for listener in list(self.profile_listeners):
+            listener(new, old)
 
     @property
     def opened_store(self) -> SecretStore | None:
@@ -122,6 +214,31 @@ class AppContext:
                                    "store, which is locked", hint="unlock the secret store, or pass --key FILE")
         return self.key_library().load(profile.key_ref)
 
+    def org_target(self, profile: Profile, *, http: HttpOptions | None = None) -> OrgTarget:
+        """Return where ``profile``'s calls go (blocking for the Local sandbox: it starts the sandbox).
+
+        The one place that knows the Local sandbox: its org URL, service app, CA bundle and admin token.
+        ``http`` defaults to the preferences' timeout; the sandbox's CA is added when none was given.
+        """
+        from dataclasses import replace
+
+        from oktatool.core.errors import BadInputError
+        from oktatool.core.okta.admin import AdminCredential
+        from oktatool.core.okta.http import HttpOptions
+        from oktatool.core.okta.orgurl import parse_org_url
+
+        http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
+        if profile.is_sandbox:
+            info = self.sandbox()
+            if info.ca_file is not None and http.ca_bundle is None:
+                http = replace(http, ca_bundle=info.ca_file)
+            admin = AdminCredential(ssws_token=info.ssws_token, label="the Local sandbox's API token")
+            return OrgTarget(parse_org_url(info.org_url), info.client_id, http, sandbox_admin=admin, sandbox=info)
+        if not profile.client_id:
+            raise BadInputError(f"the profile {profile.name!r} has no client id",
+                                hint="set the service app's client id in Edit profiles…")
+        return OrgTarget(parse_org_url(profile.org_url), profile.client_id, http)
+
     def connection(self, profile: Profile, *, http: HttpOptions | None = None, key: Key | None = None,
                    kid: str | None = None, key_kids: tuple[str, ...] = ()) -> Connection:
         """Build what OktaClient needs to act as the profile's service app (blocking: see ``profile_key``).
@@ -129,33 +246,19 @@ class AppContext:
         The Local sandbox profile starts the in-process sandbox and uses its service app, key and granted
         scopes; ``key``/``kid`` replace the profile's key (the CLI's --key).
         """
-        from dataclasses import replace
-
-        from oktatool.core.errors import BadInputError
         from oktatool.core.okta.client import Connection
-        from oktatool.core.okta.http import HttpOptions
-        from oktatool.core.okta.orgurl import parse_org_url
         from oktatool.core.okta.tokens import normalize_scopes
 
-        http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
-        lifetime = self.settings.settings.preferences.assertion_lifetime
+        target = self.org_target(profile, http=http)
         scopes = normalize_scopes(profile.scopes) if profile.scopes else ()
-        if profile.is_sandbox:
-            info = self.sandbox()
-            signing = key or self.profile_key(profile)
-            if info.ca_file is not None and http.ca_bundle is None:
-                http = replace(http, ca_bundle=info.ca_file)
-            return Connection(parse_org_url(info.org_url), info.client_id, signing, kid=kid,
-                              key_kids=key_kids or ((signing.kid,) if signing.kid else ()),
-                              scopes=scopes or info.scopes, dpop=profile.dpop or info.dpop_required, http=http,
-                              assertion_lifetime=lifetime)
-        if not profile.client_id:
-            raise BadInputError(f"the profile {profile.name!r} has no client id",
-                                hint="set the service app's client id in Edit profiles…, or pass --client-id")
+        dpop = profile.dpop
+        if target.sandbox is not None:
+            scopes = scopes or target.sandbox.scopes
+            dpop = dpop or target.sandbox.dpop_required
         signing = key or self.profile_key(profile)
-        return Connection(parse_org_url(profile.org_url), profile.client_id, signing, kid=kid,
-                          key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes,
-                          dpop=profile.dpop, http=http, assertion_lifetime=lifetime)
+        return Connection(target.org, target.client_id, signing, kid=kid,
+                          key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes, dpop=dpop,
+                          http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime)
 
     def doctor_input(self, profile: Profile, *, admin: AdminCredential | None = None,
                      http: HttpOptions | None = None) -> DoctorInput:
@@ -163,22 +266,18 @@ class AppContext:
 
         For the Local sandbox the sandbox's own API token is the admin credential when none is given.
         """
-        from dataclasses import replace
-
-        from oktatool.core.okta.admin import AdminCredential
         from oktatool.core.okta.doctor import DoctorInput
         from oktatool.core.okta.http import HttpOptions
 
-        http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         key = self.profile_key(profile) if profile.is_sandbox or profile.key_ref else None
         if profile.is_sandbox:
-            info = self.sandbox()
-            if info.ca_file is not None and http.ca_bundle is None:
-                http = replace(http, ca_bundle=info.ca_file)
-            admin = admin or AdminCredential(ssws_token=info.ssws_token, label="the Local sandbox's API token")
-            return DoctorInput(org_text=info.org_url, client_id=info.client_id, key=key,
+            target = self.org_target(profile, http=http)
+            info = target.sandbox
+            assert info is not None
+            return DoctorInput(org_text=target.org.base, client_id=target.client_id, key=key,
                                scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
-                               http=http, admin=admin)
+                               http=target.http, admin=admin or target.sandbox_admin)
+        http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
                            dpop=profile.dpop, http=http, admin=admin,
                            no_admin_reason="needs an admin credential (choose an API token above)")
@@ -200,7 +299,9 @@ class AppContext:
         return name
 
     def close(self) -> None:
-        """Stop what the context started (the sandbox org)."""
+        """Stop what the context started (the session's requests, the sandbox org)."""
+        if self._session is not None:
+            self._session.close()
         with self._sandbox_lock:
             if self._sandbox is not None:
                 self._sandbox.stop()
@@ -209,5 +310,6 @@ class AppContext:
     def save_settings(self, settings: Settings) -> None:
         """Save new settings and tell the listeners."""
         self.settings.update(settings)
+        self._follow_active_profile()
         for listener in list(self.settings_listeners):
             listener(settings)

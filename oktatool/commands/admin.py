@@ -96,14 +96,10 @@ def admin_session(args: argparse.Namespace) -> Iterator[AdminSession]:
     context = _context()
     try:
         profile = _read_profile(context, args.profile) if getattr(args, "profile", None) else None
-        sandbox_token: str | None = None
+        sandbox_admin: AdminCredential | None = None
         if profile is not None and profile.is_sandbox:
-            info = context.sandbox()
-            org, client_id, sandbox_token = parse_org_url(info.org_url), info.client_id, info.ssws_token
-            if info.ca_file is not None and http.ca_bundle is None:
-                from dataclasses import replace
-
-                http = replace(http, ca_bundle=info.ca_file)
+            target = context.org_target(profile, http=http)
+            org, client_id, http, sandbox_admin = target.org, target.client_id, target.http, target.sandbox_admin
         elif profile is not None:
             org = parse_org_url(args.org or profile.org_url)
             client_id = getattr(args, "client_id", None) or profile.client_id or None
@@ -121,8 +117,8 @@ def admin_session(args: argparse.Namespace) -> Iterator[AdminSession]:
             admin_profile = _read_profile(context, args.admin_profile)
             connection = context.connection(admin_profile, http=http)
             credential = AdminCredential(client=OktaClient(connection), label=f"profile {admin_profile.name!r}")
-        elif sandbox_token is not None:
-            credential = AdminCredential(ssws_token=sandbox_token, label="the Local sandbox's API token")
+        elif sandbox_admin is not None:
+            credential = sandbox_admin
         yield AdminSession(org, client_id, http, context, profile, credential)
     finally:
         context.close()

@@ -66,29 +66,18 @@ class AdminTarget:
 
     def access(self, scopes: tuple[str, ...]) -> AppAccess:
         """Return AppAccess over the credential (an admin profile's token asks for ``scopes``)."""
-        from dataclasses import replace
-
         from oktatool.core.errors import ConfigError
         from oktatool.core.okta.admin import AdminCredential
         from oktatool.core.okta.client import OktaClient
         from oktatool.core.okta.grants import app_access
-        from oktatool.core.okta.http import HttpOptions
-        from oktatool.core.okta.orgurl import parse_org_url
 
-        http = HttpOptions(read_timeout=self.context.settings.settings.preferences.network_timeout)
-        sandbox_token = None
-        if self.profile.is_sandbox:
-            info = self.context.sandbox()
-            org, client_id, sandbox_token = parse_org_url(info.org_url), info.client_id, info.ssws_token
-            if info.ca_file is not None:
-                http = replace(http, ca_bundle=info.ca_file)
-        else:
-            if not self.profile.client_id:
-                raise ConfigError(f"the profile {self.profile.name!r} names no service app (client id)",
-                                  hint="set its client id in Edit profiles…")
-            org, client_id = parse_org_url(self.profile.org_url), self.profile.client_id
-        if self.choice == SANDBOX_TOKEN and sandbox_token is not None:
-            credential = AdminCredential(ssws_token=sandbox_token, label="the Local sandbox's API token")
+        if not self.profile.is_sandbox and not self.profile.client_id:
+            raise ConfigError(f"the profile {self.profile.name!r} names no service app (client id)",
+                              hint="set its client id in Edit profiles…")
+        target = self.context.org_target(self.profile)
+        org, client_id, http = target.org, target.client_id, target.http
+        if self.choice == SANDBOX_TOKEN and target.sandbox_admin is not None:
+            credential = target.sandbox_admin
         elif self.choice == STORED_TOKEN:
             token = self.context.secret_store().get(admin_token_secret_name(self.profile.name))
             if not token:
