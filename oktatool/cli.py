@@ -288,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--users", type=int, default=50, help="number of seeded users (default 50)")
     p.add_argument("--dpop-required", action="store_true", help="the service app requires DPoP")
     p.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute before 429s")
-    p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate")
+    p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate, and its org: users, "
+                                                "groups and apps (keys, grants, roles) made there survive a "
+                                                "restart with the same --dir (default: a fresh org each start)")
     p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
                    help="run the org's clock this far ahead (negative: behind) to try clock skew")
     p.add_argument("--misconfig", action="append", default=[], metavar="NAME",
