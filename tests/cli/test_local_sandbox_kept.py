@@ -46,7 +46,6 @@ def test_an_app_made_in_the_local_sandbox_survives_restarts_and_rotates(run_cli:
     client_id, old_kid = out["client_id"], out["kid"]
     saved = _profile(isolated_home, "nightly")
     assert saved["org_url"] == "sandbox" and saved["client_id"] == client_id  # the Local sandbox, not a port
-    assert (isolated_home / "data" / "sandbox" / "org.json").stat().st_mode & 0o777 == 0o600
 
     # the process ended and the sandbox with it; a new one (another port) still knows the app and its key
     first = _ok(run_cli("token", "--profile", "nightly", "--json", env=KEYRING))
@@ -64,6 +63,7 @@ def test_an_app_made_in_the_local_sandbox_survives_restarts_and_rotates(run_cli:
                                                                          turn["new_kid"]: "ACTIVE"}
     grants = _ok(run_cli("app", "grants", "list", "--profile", "nightly", "--json", env=KEYRING))
     assert [g["scopeId"] for g in json.loads(grants.stdout)] == ["okta.users.read"]
+    assert (isolated_home / "data" / "sandbox" / "org.json").stat().st_mode & 0o777 == 0o600
 
 
 def test_a_profile_an_older_version_saved_for_the_sandbox_port_is_recognised(run_cli: CliRunner,
