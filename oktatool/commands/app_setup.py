@@ -193,8 +193,10 @@ def export(args: argparse.Namespace) -> int:
     try:
         profile = _read_profile(context, args.profile) if args.profile else None
         if profile is not None and profile.is_sandbox:
-            raise BadInputError("the Local sandbox lives only while oktatool runs; export a saved profile",
-                                hint="oktatool app create ... --save-profile NAME")
+            raise BadInputError("the Local sandbox's apps are kept, but its address is a new port each run, so "
+                                "exported settings would point nowhere after a restart",
+                                hint="export a profile for a real Okta org, or run `oktatool sandbox --port N "
+                                     "--dir DIR` and export with --org URL --client-id ID")
         org = parse_org_url(args.org or (profile.org_url if profile else ""))
         client_id = args.client_id or (profile.client_id if profile else "")
         if not client_id:
