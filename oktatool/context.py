@@ -109,6 +109,8 @@ class AppContext:
         self._sandbox_lock = threading.Lock()
         #: called (on the GUI thread) after settings were saved through ``save_settings``
         self.settings_listeners: list[Callable[[Settings], None]] = []
+        #: called (from any thread) with a notice the user must see: a damaged sandbox org file set aside
+        self.notice_listeners: list[Callable[[str], None]] = []
         #: called once with ``(new, old)`` when the active Profile value changes (a new session)
         self.profile_listeners: list[Callable[[ProfileSession, ProfileSession], None]] = []
         self._session: ProfileSession | None = None
@@ -204,8 +206,11 @@ class AppContext:
                 from oktatool.sandbox import Sandbox, SandboxOptions
 
                 sandbox = Sandbox.keeping_key(SandboxOptions(dpop_app=True), self.paths.sandbox_dir, keep_org=True)
-                sandbox.start()
+                info = sandbox.start()
                 self._sandbox = sandbox
+                if info.notice:
+                    for listener in list(self.notice_listeners):
+                        listener(info.notice)
             return self._sandbox.info
 
     @property

@@ -125,3 +125,12 @@ def test_rotate_with_org_and_client_id_does_everything_but_the_profile_switch(
 
     plain = _ok(run_cli("app", "rotate", *target, "--new-key", str(old_file)))
     assert new_kid in plain.stdout and old_kid in plain.stdout  # "rotated: OLD -> NEW" with the new kid
+
+
+def test_a_damaged_org_file_is_said_on_the_command_line(run_cli: CliRunner, isolated_home: Path) -> None:
+    folder = isolated_home / "data" / "sandbox"
+    folder.mkdir(parents=True, mode=0o700)
+    (folder / "org.json").write_text("{not json")
+    token = _ok(run_cli("token", "--profile", LOCAL, "--json", env=KEYRING))
+    assert "warning: The sandbox's org file" in token.stderr and "org.json.corrupt-" in token.stderr
+    assert len(list(folder.glob("org.json.corrupt-*"))) == 1

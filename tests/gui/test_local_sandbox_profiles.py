@@ -90,3 +90,25 @@ def test_an_app_made_in_the_local_sandbox_rotates_diagnoses_and_survives_a_resta
         assert restarted.org_target(profile).client_id == saved.client_id
     finally:
         restarted.close()
+
+
+def test_the_window_says_when_the_sandbox_set_a_damaged_org_file_aside(qtbot: Any, context: AppContext) -> None:
+    import threading
+
+    from oktatool.gui.main_window import MainWindow
+
+    folder = context.paths.sandbox_dir
+    folder.mkdir(parents=True, mode=0o700)
+    (folder / "org.json").write_text("{not json")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.start(build_shown_tab=False, remember_state=False)
+    try:
+        worker = threading.Thread(target=context.sandbox)  # the window starts it in the executor
+        worker.start()
+        worker.join(60)
+        qtbot.waitUntil(lambda: window.notice_box is not None, timeout=10000)
+        assert window.notice_box is not None and "org.json.corrupt-" in window.notice_box.text()
+        assert "org.json.corrupt-" in window.statusBar().currentMessage()
+    finally:
+        context.close()
