@@ -63,6 +63,9 @@ def test_an_app_made_in_the_local_sandbox_survives_restarts_and_rotates(run_cli:
                                                                          turn["new_kid"]: "ACTIVE"}
     grants = _ok(run_cli("app", "grants", "list", "--profile", "nightly", "--json", env=KEYRING))
     assert [g["scopeId"] for g in json.loads(grants.stdout)] == ["okta.users.read"]
+    doctor = _ok(run_cli("doctor", "--profile", "nightly", "--json", env=KEYRING))  # no ADMIN flag either
+    checks = json.loads(doctor.stdout)["checks"]
+    assert all(c["status"] == "pass" for c in checks), [c for c in checks if c["status"] != "pass"]
     assert (isolated_home / "data" / "sandbox" / "org.json").stat().st_mode & 0o777 == 0o600
 
 
