@@ -36,7 +36,7 @@ class OrgTarget(NamedTuple):
     http: HttpOptions
     #: the Local sandbox's API token as an admin credential (None for a real org)
     sandbox_admin: AdminCredential | None = None
-    #: the sandbox's own service app (its key, scopes and DPoP rule come with it), else None
+    #: the running Local sandbox (its built-in apps' scopes and DPoP rule are a profile's defaults), else None
     sandbox: SandboxInfo | None = None
 
 

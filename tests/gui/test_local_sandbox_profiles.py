@@ -112,3 +112,26 @@ def test_the_window_says_when_the_sandbox_set_a_damaged_org_file_aside(qtbot: An
         assert "org.json.corrupt-" in window.statusBar().currentMessage()
     finally:
         context.close()
+
+
+def test_recognising_an_old_sandbox_profile_at_start_up_stays_light(isolated_home: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    paths = AppPaths.resolve(isolated_home)
+    paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text(json.dumps({"version": 1, "active_profile": "old", "profiles": [
+        {"name": "old", "org_url": "http://localhost:9", "client_id": "0oa0000005gyYz0H1dv6"}]}))
+    paths.sandbox_dir.mkdir(parents=True, mode=0o700)
+    (paths.sandbox_dir / "org.json").write_text(json.dumps({"apps": [{"id": "0oa0000005gyYz0H1dv6"}]}))
+    code = ("import sys\nfrom oktatool.context import AppContext\nfrom oktatool.core.store.paths import AppPaths\n"
+            "from oktatool.core.store.settings import SettingsStore\np = AppPaths.resolve()\n"
+            "c = AppContext(p, SettingsStore(p.settings_file))\nprint(c.profile('old').org_url)\n"
+            "print(sorted(m for m in ('cryptography', 'joserfc', 'requests') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
+                          env={"OKTATOOL_HOME": str(isolated_home), "PYTHONPATH": str(REPO_ROOT),
+                               "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split("\n")[:2] == ["sandbox", "[]"], done.stderr
