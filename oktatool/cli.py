@@ -96,7 +96,8 @@ def _add_target_options(p: argparse.ArgumentParser, *, key: bool = False) -> Non
 def _add_admin_options(p: argparse.ArgumentParser) -> None:
     admin = p.add_mutually_exclusive_group()
     admin.add_argument("--api-token-file", metavar="FILE",
-                       help="an admin's SSWS API token (first line of FILE); never put it on the command line")
+                       help="an admin's SSWS API token (first line of FILE); never put it on the command line. "
+                            "On a Local sandbox profile neither is needed: the sandbox's own token is used")
     admin.add_argument("--admin-profile", metavar="NAME",
                        help="a profile whose token carries the admin scopes (okta.apps.*, okta.appGrants.*, ...)")
 
@@ -123,7 +124,11 @@ def _add_app_actions(actions: Any, area: str, help_text: str, parser_class: type
 
 
 def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles)")
+    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles)",
+                         description="Set up and look after a service app. --profile \"Local sandbox\" works on "
+                                     "the built-in sandbox org, which keeps its apps, keys, grants, roles and users "
+                                     "in the data folder (<data>/sandbox) across runs: a profile saved there names "
+                                     "the Local sandbox, not a port, and needs no admin flag.")
     actions = app.add_subparsers(dest="app_command", metavar="ACTION", parser_class=parser_class, required=True)
 
     p = actions.add_parser("create", help="create an API Services app, grant scopes, assign a role")
@@ -145,9 +150,15 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
         ("delete", "delete an INACTIVE key", "KID"),
     )).choices["add"].add_argument("--inactive", action="store_true", help="add it INACTIVE")
 
-    p = actions.add_parser("rotate", help="add a new key, get a token with it, switch the profile, deactivate the old")
+    p = actions.add_parser("rotate", help="add a new key, get a token with it, switch the profile, deactivate the old",
+                           description="Add the new key, get a token signed with it, switch the profile to it and "
+                                       "deactivate the old key (never deleted). With --org URL --client-id ID there "
+                                       "is no profile: the old key is the app's one ACTIVE key, the token asks for "
+                                       "the scopes granted to the app, and --new-key FILE is required. On a Local "
+                                       "sandbox profile ADMIN may be left out.")
     _add_target_options(p)
-    p.add_argument("--new-key", metavar="FILE", help="the new private key (default: a new key of the same type)")
+    p.add_argument("--new-key", metavar="FILE", help="the new private key (default with --profile: a new key of the "
+                                                     "same type, kept in the key library)")
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -288,7 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--users", type=int, default=50, help="number of seeded users (default 50)")
     p.add_argument("--dpop-required", action="store_true", help="the service app requires DPoP")
     p.add_argument("--rate-limit", type=int, metavar="N", help="requests per minute before 429s")
-    p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate")
+    p.add_argument("--dir", metavar="DIR", help="folder for the sandbox's key and certificate, and its org: users, "
+                                                "groups and apps (keys, grants, roles) made there survive a "
+                                                "restart with the same --dir (default: a fresh org each start)")
     p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
                    help="run the org's clock this far ahead (negative: behind) to try clock skew")
     p.add_argument("--misconfig", action="append", default=[], metavar="NAME",

@@ -36,7 +36,7 @@ class OrgTarget(NamedTuple):
     http: HttpOptions
     #: the Local sandbox's API token as an admin credential (None for a real org)
     sandbox_admin: AdminCredential | None = None
-    #: the sandbox's own service app (its key, scopes and DPoP rule come with it), else None
+    #: the running Local sandbox (its built-in apps' scopes and DPoP rule are a profile's defaults), else None
     sandbox: SandboxInfo | None = None
 
 
@@ -109,9 +109,39 @@ class AppContext:
         self._sandbox_lock = threading.Lock()
         #: called (on the GUI thread) after settings were saved through ``save_settings``
         self.settings_listeners: list[Callable[[Settings], None]] = []
+        #: called (from any thread) with a notice the user must see: a damaged sandbox org file set aside
+        self.notice_listeners: list[Callable[[str], None]] = []
         #: called once with ``(new, old)`` when the active Profile value changes (a new session)
         self.profile_listeners: list[Callable[[ProfileSession, ProfileSession], None]] = []
         self._session: ProfileSession | None = None
+        self._recognise_sandbox_profiles()
+
+    def _recognise_sandbox_profiles(self) -> None:
+        """Point profiles an older version saved for the Local sandbox's port at the Local sandbox (migrate on load).
+
+        Older versions saved ``http://127.0.0.1:PORT`` (or ``localhost``) for apps made in the Local sandbox,
+        and the port died with the process. A loopback profile whose client id is an app of the kept
+        sandbox org is that org's: it becomes ``org_url="sandbox"`` (client id and key kept) and is saved.
+        Only loopback URLs are looked at, so the kept org file is read only when such a profile exists.
+        """
+        settings = self.settings.settings
+        candidates = [p for p in settings.profiles if p.client_id and _loopback_port_url(p.org_url)]
+        if not candidates:
+            return
+        from oktatool.core.store.settings import SANDBOX_ORG
+        from oktatool.sandbox.kept import kept_client_ids
+
+        kept = kept_client_ids(self.paths.sandbox_dir)
+        for profile in candidates:
+            if profile.client_id in kept:
+                settings = settings.with_profile(profile._replace(org_url=SANDBOX_ORG))
+        if settings is not self.settings.settings:
+            from oktatool.core.errors import ConfigError
+
+            try:
+                self.settings.update(settings)
+            except ConfigError:  # a read-only settings file: recognised for this run, migrated on the next save
+                self.settings.settings = settings
 
     @property
     def session(self) -> ProfileSession:
@@ -166,16 +196,21 @@ class AppContext:
     def sandbox(self) -> SandboxInfo:
         """Start the built-in sandbox org in this process on first use and return how to reach it.
 
-        Blocking (it binds a port and may make a key): call it in the executor. The service app keeps its
-        key across restarts, so a profile's registered key stays valid.
+        Blocking (it binds a port and may make a key): call it in the executor. The org is kept in
+        ``<data>/sandbox``: its apps, their keys, grants and roles, and its users survive a restart, and the
+        service app keeps its key, so a profile's registered key stays valid. It has a DPoP-requiring twin
+        of the service app for profiles with DPoP on.
         """
         with self._sandbox_lock:
             if self._sandbox is None:
                 from oktatool.sandbox import Sandbox, SandboxOptions
 
-                sandbox = Sandbox.keeping_key(SandboxOptions(), self.paths.sandbox_dir)
-                sandbox.start()
+                sandbox = Sandbox.keeping_key(SandboxOptions(dpop_app=True), self.paths.sandbox_dir, keep_org=True)
+                info = sandbox.start()
                 self._sandbox = sandbox
+                if info.notice:
+                    for listener in list(self.notice_listeners):
+                        listener(info.notice)
             return self._sandbox.info
 
     @property
@@ -196,12 +231,21 @@ class AppContext:
         raise ConfigError(f"no profile named {wanted!r}", hint=f"saved profiles: {names}" if names else
                           "add one with Edit profiles…")
 
+    def sandbox_admin(self) -> AdminCredential:
+        """Return the Local sandbox's own API token as an admin credential (blocking: may start the sandbox)."""
+        from oktatool.core.okta.admin import AdminCredential
+
+        return AdminCredential(ssws_token=self.sandbox().ssws_token, label="the Local sandbox's API token")
+
     def profile_key(self, profile: Profile) -> Key:
-        """Return the private key a profile signs with (blocking: opens the store, may start the sandbox)."""
+        """Return the private key a profile signs with (blocking: opens the store, may start the sandbox).
+
+        A profile's own library key when it names one; else, on the Local sandbox, the built-in app's key.
+        """
         from oktatool.core.errors import BadInputError, SecretStoreError
         from oktatool.core.keys.key import load_key
 
-        if profile.is_sandbox:
+        if profile.is_sandbox and not profile.key_ref:
             info = self.sandbox()
             return load_key(info.jwk_file.read_bytes())
         if not profile.key_ref:
@@ -218,12 +262,13 @@ class AppContext:
         """Return where ``profile``'s calls go (blocking for the Local sandbox: it starts the sandbox).
 
         The one place that knows the Local sandbox: its org URL, service app, CA bundle and admin token.
+        A Local sandbox profile with its own client id (an app made there) uses that app; without one it
+        uses the built-in service app, or its DPoP-requiring twin when the profile asks for DPoP.
         ``http`` defaults to the preferences' timeout; the sandbox's CA is added when none was given.
         """
         from dataclasses import replace
 
         from oktatool.core.errors import BadInputError
-        from oktatool.core.okta.admin import AdminCredential
         from oktatool.core.okta.http import HttpOptions
         from oktatool.core.okta.orgurl import parse_org_url
 
@@ -232,8 +277,10 @@ class AppContext:
             info = self.sandbox()
             if info.ca_file is not None and http.ca_bundle is None:
                 http = replace(http, ca_bundle=info.ca_file)
-            admin = AdminCredential(ssws_token=info.ssws_token, label="the Local sandbox's API token")
-            return OrgTarget(parse_org_url(info.org_url), info.client_id, http, sandbox_admin=admin, sandbox=info)
+            client_id = profile.client_id or (info.dpop_client_id if profile.dpop and info.dpop_client_id
+                                              else info.client_id)
+            return OrgTarget(parse_org_url(info.org_url), client_id, http, sandbox_admin=self.sandbox_admin(),
+                             sandbox=info)
         if not profile.client_id:
             raise BadInputError(f"the profile {profile.name!r} has no client id",
                                 hint="set the service app's client id in Edit profiles…")
@@ -313,3 +360,15 @@ class AppContext:
         self._follow_active_profile()
         for listener in list(self.settings_listeners):
             listener(settings)
+
+
+def _loopback_port_url(org_url: str) -> bool:
+    """Return True for ``http(s)://127.0.0.1:PORT`` or ``localhost:PORT``: where an older Local sandbox lived."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(org_url)
+        port = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost") and port is not None

@@ -36,6 +36,13 @@ class AdminSession:
     profile: Profile | None = None
     credential: AdminCredential | None = field(default=None, repr=False)
 
+    @property
+    def org_setting(self) -> str:
+        """Return the org as a profile saves it: "sandbox" for the Local sandbox (its port lasts one run)."""
+        from oktatool.core.store.settings import SANDBOX_ORG
+
+        return SANDBOX_ORG if self.profile is not None and self.profile.is_sandbox else self.org.base
+
     def require_client_id(self) -> str:
         """Return the target app's client id, or raise BadInputError saying how to name it."""
         if not self.client_id:

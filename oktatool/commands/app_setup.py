@@ -65,7 +65,7 @@ def create(args: argparse.Namespace) -> int:
         ok = _run(flow, quiet=args.json)
         saved = None
         if flow.client_id and args.save_profile:
-            saved = session.context.save_app_profile(args.save_profile, session.org.base, flow.client_id, key,
+            saved = session.context.save_app_profile(args.save_profile, session.org_setting, flow.client_id, key,
                                                      scopes=scopes, dpop=args.dpop).name
         if args.json:
             print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "profile": saved,
@@ -128,41 +128,57 @@ def keys(args: argparse.Namespace) -> int:
 
 
 def rotate(args: argparse.Namespace) -> int:
-    """Add a new key, get a token with it, switch the profile to it, deactivate the old key; stop there."""
-    from oktatool.core.okta.rotation import RotationFlow, RotationRequest, successor_key
+    """Add a new key, get a token with it, switch the profile to it, deactivate the old key; stop there.
 
+    With ``--org URL --client-id ID`` there is no profile: the same steps but the switch, the old key being
+    the app's one ACTIVE key, the scopes those granted to the app, and the new key the one ``--new-key`` gives.
+    """
+    from oktatool.core.okta.rotation import RotationFlow, RotationRequest, registered_app, successor_key
+
+    new: Key | None = None
+    if args.new_key:  # read before anything remote: a bad file is bad input with nothing changed
+        new = load_key_arg(args.new_key, kid=None, password_file=None)[0]
+        new = new if new.kid else new.with_thumbprint_kid()
     with admin_session(args) as session:
         profile = session.profile
+        if profile is None and new is None:
+            raise BadInputError("with --org and --client-id nothing would keep a generated key: give the new key",
+                                hint="make one with oktatool keygen --kty RSA -o FILE, then pass --new-key FILE")
+        if profile is not None and profile.is_sandbox and not profile.key_ref:
+            raise BadInputError("the Local sandbox profile's built-in app always signs with the sandbox's own key",
+                                hint="rotate a profile you saved (oktatool app create --profile \"Local sandbox\" "
+                                     "... --save-profile NAME)")
+        context, client_id = session.context, session.require_client_id()
+        admin = session.admin_api(("okta.apps.manage",) + (("okta.appGrants.read",) if profile is None else ()))
         if profile is None:
-            raise BadInputError("rotate switches a profile's key: name it with --profile NAME")
-        if profile.is_sandbox:
-            raise BadInputError("the Local sandbox profile always signs with the sandbox's own key",
-                                hint="rotate a profile you saved (oktatool app create ... --save-profile NAME)")
-        context = session.context
-        old = context.profile_key(profile)
-        if args.new_key:
-            new = load_key_arg(args.new_key, kid=None, password_file=None)[0]
-            new = new if new.kid else new.with_thumbprint_kid()
+            assert new is not None
+            found = registered_app(admin, client_id, session.org.base, new.kid)
+            old_kid, scopes, dpop = found.old_kid, found.scopes, found.dpop
+
+            def switch(key: Key) -> str:
+                return f"no profile to switch (--org): keep {args.new_key}, the app now signs with {key.kid}"
         else:
-            new = successor_key(old)
-        if not old.kid:
-            raise BadInputError("the profile's key has no kid, so the registered key cannot be found")
+            old = context.profile_key(profile)
+            if not old.kid:
+                raise BadInputError("the profile's key has no kid, so the registered key cannot be found")
+            old_kid, scopes, dpop = old.kid, profile.scopes, profile.dpop
+            new = new or successor_key(old)
+            named = profile
 
-        def switch(key: Key) -> str:
-            ref = context.keep_app_key(profile.name, key)
-            context.save_settings(context.settings.settings.with_profile(profile._replace(key_ref=ref)))
-            return f"profile {profile.name!r} signs with {key.kid} (library key {ref!r})"
+            def switch(key: Key) -> str:
+                ref = context.keep_app_key(named.name, key)
+                context.save_settings(context.settings.settings.with_profile(named._replace(key_ref=ref)))
+                return f"profile {named.name!r} signs with {key.kid} (library key {ref!r})"
 
-        request = RotationRequest(session.org, session.require_client_id(), old.kid, new, profile.scopes,
-                                  profile.dpop)
-        flow = RotationFlow(request, session.admin_api(("okta.apps.manage",)), session.http, switch)
+        request = RotationRequest(session.org, client_id, old_kid, new, scopes, dpop)
+        flow = RotationFlow(request, admin, session.http, switch)
         ok = _run(flow, quiet=args.json)
         if args.json:
-            print_json({"ok": ok, "old_kid": old.kid, "new_kid": new.kid,
+            print_json({"ok": ok, "old_kid": old_kid, "new_kid": new.kid,
                         "steps": [_step_dict(s) for s in flow.steps]})
         elif ok:
-            print(terminal_text(f"rotated: {old.kid} -> {new.kid}; delete the old key later with "
-                                f"`oktatool app keys delete {old.kid}`"))
+            print(terminal_text(f"rotated: {old_kid} -> {new.kid}; delete the old key later with "
+                                f"`oktatool app keys delete {old_kid}`"))
         return 0 if ok else 1
 
 
@@ -177,8 +193,10 @@ def export(args: argparse.Namespace) -> int:
     try:
         profile = _read_profile(context, args.profile) if args.profile else None
         if profile is not None and profile.is_sandbox:
-            raise BadInputError("the Local sandbox lives only while oktatool runs; export a saved profile",
-                                hint="oktatool app create ... --save-profile NAME")
+            raise BadInputError("the Local sandbox's apps are kept, but its address is a new port each run, so "
+                                "exported settings would point nowhere after a restart",
+                                hint="export a profile for a real Okta org, or run `oktatool sandbox --port N "
+                                     "--dir DIR` and export with --org URL --client-id ID")
         org = parse_org_url(args.org or (profile.org_url if profile else ""))
         client_id = args.client_id or (profile.client_id if profile else "")
         if not client_id:

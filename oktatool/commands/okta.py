@@ -224,7 +224,9 @@ def _context() -> AppContext:
     if loaded.notice:  # moving the user's file aside is the window's job, with a notice the user sees
         raise ConfigError(loaded.notice, hint="fix the file, or start oktatool's window, which keeps it aside "
                                               "and starts afresh")
-    return AppContext(paths, SettingsStore(paths.settings_file))
+    context = AppContext(paths, SettingsStore(paths.settings_file))
+    context.notice_listeners.append(lambda text: print(f"warning: {terminal_text(text)}", file=sys.stderr))
+    return context
 
 
 def _read_profile(context: AppContext, name: str) -> Profile:

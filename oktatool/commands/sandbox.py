@@ -50,7 +50,8 @@ def sandbox(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    server = Sandbox.keeping_key(options, directory)
+    # only a folder given on purpose keeps the org: the default folder is the window's Local sandbox
+    server = Sandbox.keeping_key(options, directory, keep_org=args.dir is not None)
     try:
         info = server.start()
         write_output(dumps_compact(info.to_json()), None, private=False)

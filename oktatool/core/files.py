@@ -14,8 +14,12 @@ import stat
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oktatool.core.errors import BadInputError
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 #: refuse inputs larger than this before parsing them (a key or token is never close)
 MAX_INPUT_BYTES = 4 * 1024 * 1024
@@ -76,6 +80,20 @@ def make_private_dirs(folder: Path) -> None:
             continue
         if os.name != "nt":
             os.chmod(level, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def keep_corrupt(path: Path, now: datetime | None = None) -> Path:
+    """Move an unreadable file aside as ``NAME.corrupt-<UTC time>`` (never over another); return where it went."""
+    from datetime import UTC, datetime
+
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while kept.exists():
+        counter += 1
+        kept = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    os.replace(path, kept)
+    return kept
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:

@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
 
     #: the active profile changed (its name)
     profile_changed = Signal(str)
+    #: a notice from the context, maybe sent from a worker thread (queued to the GUI thread)
+    notice_posted = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,6 +207,8 @@ class MainWindow(QMainWindow):
         notice = self.context.settings.load_result.notice
         if notice:
             self.show_notice(notice)
+        self.notice_posted.connect(self.show_notice)
+        self.context.notice_listeners.append(self.notice_posted.emit)
 
     def build_shown_tab(self) -> None:
         """Build the content of the tab being shown."""

@@ -61,7 +61,10 @@ class ManagementApi:
         try:
             self._authorize(request, route.scope)
             with self.store.lock:
-                return route.handler(Call(request, match.groupdict()))
+                response = route.handler(Call(request, match.groupdict()))
+                if request.method != "GET" and response.status < 400:
+                    self.org.changed()
+                return response
         except ApiRefusal as refusal:
             return refusal.response
 

@@ -17,12 +17,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from oktatool.sandbox.kept import KeptOrg, save_org
 from oktatool.sandbox.messages import Request
 from oktatool.sandbox.store import DEFAULT_SCOPES, App, IssuedToken, OrgStore, now_text
 
 #: lifetime of every access token the org AS mints (fixed at one hour, FACTS §4.6)
 TOKEN_LIFETIME_SECONDS = 3600
 SERVICE_APP_LABEL = "oktatool sandbox service app"
+DPOP_APP_LABEL = "oktatool sandbox DPoP service app"
 
 
 FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate", "large", "nested")
@@ -85,6 +87,8 @@ class SandboxOptions:
     faults: tuple[Fault, ...] = ()
     clock_offset: float = 0.0  # seconds the org's clock runs ahead of this computer's (negative: behind)
     misconfig: tuple[str, ...] = ()  # names from MISCONFIGS
+    #: also seed a service app that requires DPoP, with the service key, grants and role of the Bearer one
+    dpop_app: bool = False
 
     def __post_init__(self) -> None:
         if self.rate_window < 1:
@@ -147,15 +151,53 @@ def _org_signing_key() -> RSAKey:
 class SandboxOrg:
     """The state of one sandbox org and the actions the token endpoint and the API share."""
 
-    def __init__(self, options: SandboxOptions, service_key: ServiceKey, org_url: str) -> None:
+    def __init__(self, options: SandboxOptions, service_key: ServiceKey, org_url: str, *,
+                 kept: KeptOrg | None = None, keep_in: Path | None = None) -> None:
+        """Seed a new org, or go on with ``kept``; with ``keep_in`` every change is written to that file."""
         self.options = options
         self.org_url = org_url
-        self.store = OrgStore()
         self.service_key = service_key
         self.signing_key = _org_signing_key()
         self.ssws_token = "00" + secrets.token_urlsafe(30)
         self.dpop_nonce = secrets.token_urlsafe(32)
-        self.service_app = self._seed()
+        self.keep_in = keep_in
+        if kept is None:
+            self.store = OrgStore()
+            self.service_app = self._seed()
+            self.dpop_app = None
+        else:
+            self.store = kept.store
+            self.service_app = self.store.apps[kept.service_app]
+            self.dpop_app = self.store.apps[kept.dpop_app] if kept.dpop_app else None
+            self._register_service_key(self.service_app)
+        if options.dpop_app and self.dpop_app is None:
+            self.dpop_app = self._seed_dpop_app()
+        elif self.dpop_app is not None:
+            self._register_service_key(self.dpop_app)
+        with self.store.lock:
+            self.changed()
+
+    def changed(self) -> None:
+        """Write the org to its file when it is kept (call with the store's lock held, after a change)."""
+        if self.keep_in is not None:
+            save_org(self.keep_in, self.store, self.org_url, self.service_app.id,
+                     self.dpop_app.id if self.dpop_app else None)
+
+    def _register_service_key(self, app: App) -> None:
+        """Register the service key on a kept built-in app that never saw it (its key file was made anew)."""
+        if not any(key.kid == self.service_key.kid for key in app.keys):
+            self.store.add_key(app, dict(self.service_key.public_jwk))
+
+    def _seed_dpop_app(self) -> App:
+        """Add the DPoP-requiring twin of the service app: same key, scopes and roles, so DPoP works at once."""
+        store, twin = self.store, self.service_app
+        app = store.add_app(label=DPOP_APP_LABEL, dpop=True)
+        store.add_key(app, dict(self.service_key.public_jwk))
+        for scope in sorted(twin.granted_scopes()):
+            store.add_grant(app, scope, issuer=self.org_url)
+        for role in twin.roles:
+            store.add_role(app, role["type"])
+        return app
 
     def _seed(self) -> App:
         store, broken = self.store, set(self.options.misconfig)

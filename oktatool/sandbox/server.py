@@ -24,6 +24,7 @@ from typing import Any
 from oktatool.core.errors import SandboxError
 from oktatool.core.files import make_private_dirs, write_atomic
 from oktatool.sandbox.api import ManagementApi
+from oktatool.sandbox.kept import ORG_FILE, load_org
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
 from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
@@ -60,6 +61,10 @@ class SandboxInfo:
     dpop_required: bool
     rate_limit: int | None
     port: int
+    #: the service app that requires DPoP (same key, scopes and role), when the org has one
+    dpop_client_id: str | None = None
+    #: what the user should know about this start (a damaged org file set aside), else None
+    notice: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the start-up line of ``oktatool sandbox`` as a JSON object."""
@@ -75,6 +80,10 @@ class SandboxInfo:
             "dpop_required": self.dpop_required,
             "dir": str(self.directory),
         }
+        if self.dpop_client_id is not None:
+            line["dpop_client_id"] = self.dpop_client_id
+        if self.notice is not None:
+            line["notice"] = self.notice
         if self.ca_file is not None:
             line["ca_file"] = str(self.ca_file)
         return line
@@ -298,9 +307,11 @@ def check_folder(directory: Path) -> str | None:
 class Sandbox:
     """A running (or ready to run) sandbox org; use ``start()``/``stop()`` or ``with``."""
 
-    def __init__(self, options: SandboxOptions, directory: Path) -> None:
+    def __init__(self, options: SandboxOptions, directory: Path, *, keep_org: bool = False) -> None:
         self.options = options
         self.directory = directory
+        #: keep the org (users, groups, apps with keys, grants and roles) in ``directory``/org.json
+        self.keep_org = keep_org
         self.scheme = "https" if options.tls else "http"
         self.default_host = options.host
         self.org: SandboxOrg | None = None
@@ -314,11 +325,15 @@ class Sandbox:
         self._info: SandboxInfo | None = None
 
     @classmethod
-    def keeping_key(cls, options: SandboxOptions, directory: Path) -> Sandbox:
-        """Return a sandbox that reuses the service app key already in ``directory``, so kid and key file stay."""
+    def keeping_key(cls, options: SandboxOptions, directory: Path, *, keep_org: bool = False) -> Sandbox:
+        """Return a sandbox that reuses the service app key already in ``directory``, so kid and key file stay.
+
+        With ``keep_org`` the org itself lives on in ``directory`` too (see ``oktatool.sandbox.kept``).
+        """
         pem = reusable_service_key(directory / KEY_PEM_FILE) if directory.is_dir() and \
             check_folder(directory) is None else None
-        return cls(dataclasses.replace(options, service_key_pem=pem) if pem else options, directory)
+        return cls(dataclasses.replace(options, service_key_pem=pem) if pem else options, directory,
+                   keep_org=keep_org)
 
     @property
     def info(self) -> SandboxInfo:
@@ -351,7 +366,9 @@ class Sandbox:
         org_url = f"{self.scheme}://{self.default_host}"
         try:
             key = make_service_key(options.service_key_pem)
-            self.org = SandboxOrg(options, key, org_url)
+            org_file = self.directory / ORG_FILE
+            kept, notice = load_org(org_file, org_url) if self.keep_org else (None, None)
+            self.org = SandboxOrg(options, key, org_url, kept=kept, keep_in=org_file if self.keep_org else None)
             self._token_endpoint, self._api = TokenEndpoint(self.org), ManagementApi(self.org)
             key_file, jwk_file = self.directory / KEY_PEM_FILE, self.directory / KEY_JWK_FILE
             write_atomic(key_file, key.private_pem, mode=0o600)
@@ -368,12 +385,13 @@ class Sandbox:
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"oktatool-sandbox-{port}", daemon=True)
         self._thread.start()
-        app = self.org.service_app
+        app, dpop_app = self.org.service_app, self.org.dpop_app
         self._info = SandboxInfo(
             org_url=org_url, token_url=org_url + TOKEN_PATH, client_id=app.id, key_file=key_file,
             jwk_file=jwk_file, kid=key.kid, ssws_token=self.org.ssws_token, scopes=tuple(options.scopes),
             directory=self.directory, ca_file=ca_file, dpop_required=options.dpop_required,
-            rate_limit=options.rate_limit, port=port)
+            rate_limit=options.rate_limit, port=port, dpop_client_id=dpop_app.id if dpop_app else None,
+            notice=notice)
         return self._info
 
     def stop(self) -> None:

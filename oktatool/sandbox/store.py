@@ -84,6 +84,16 @@ class IdMaker:
         suffix = "".join(_SUFFIX_ALPHABET[b % len(_SUFFIX_ALPHABET)] for b in digest[:10])
         return f"{prefix}{_base36(number).rjust(7, '0')}{suffix}"
 
+    def counters(self) -> dict[str, int]:
+        """Return how many ids of each prefix were made (a kept org carries them over)."""
+        with self._lock:
+            return dict(self._counters)
+
+    def restore(self, counters: dict[str, int]) -> None:
+        """Go on from ``counters`` so that new ids sort after the kept ones and never repeat them."""
+        with self._lock:
+            self._counters = dict(counters)
+
 
 def _base36(number: int) -> str:
     digits = ""

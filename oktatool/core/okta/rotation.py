@@ -57,6 +57,38 @@ class RotationRequest:
             raise BadInputError("no scopes to ask for with the new key", hint="set the profile's scopes")
 
 
+@dataclass(frozen=True)
+class RegisteredApp:
+    """What a rotation needs from the app itself when no profile says it: the key it signs with, scopes, DPoP."""
+
+    old_kid: str
+    scopes: tuple[str, ...]
+    dpop: bool
+
+
+def registered_app(admin: ApiClient, client_id: str, issuer: str, new_kid: str | None) -> RegisteredApp:
+    """Read the app's one ACTIVE key (other than ``new_kid``), its granted scopes and whether it requires DPoP.
+
+    For ``app rotate --org URL --client-id ID``: there is no profile to say which key the app signs with,
+    so exactly one ACTIVE key must be registered (several would leave the old key a guess).
+    """
+    from oktatool.core.okta.apps import get_app, list_keys
+    from oktatool.core.okta.grants import AppAccess
+
+    active = [k for k in list_keys(admin, client_id) if k.active and k.kid and k.kid != new_kid]
+    if len(active) != 1:
+        kids = ", ".join(str(k.kid) for k in active)
+        raise BadInputError(f"the app {client_id} has {len(active)} ACTIVE keys{': ' + kids if kids else ''}; "
+                            "rotate needs exactly one to replace",
+                            hint="deactivate the keys nothing signs with (oktatool app keys deactivate KID)"
+                            if active else "add and activate a key first (oktatool app keys add FILE)")
+    scopes = tuple(sorted({g.scope_id for g in AppAccess(admin, client_id, issuer).list_grants() if g.active}))
+    if not scopes:
+        raise BadInputError(f"the app {client_id} is granted no Okta API scope, so no token can prove the new key",
+                            hint="grant one first (oktatool app grants grant SCOPE)")
+    return RegisteredApp(str(active[0].kid), scopes, get_app(admin, client_id).dpop_required)
+
+
 class RotationFlow(Flow):
     """add new key → token with it → switch the profile → deactivate the old key."""
 

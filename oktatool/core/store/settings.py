@@ -9,13 +9,12 @@ Secrets never live here: a profile's ``key_ref`` names an entry of the key libra
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from oktatool.core.errors import ConfigError
-from oktatool.core.files import write_atomic
+from oktatool.core.files import keep_corrupt, write_atomic
 
 if TYPE_CHECKING:
     from datetime import datetime  # imported when a corrupt file is kept aside: not on the start-up path
@@ -261,19 +260,6 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
 
 # --- files -----------------------------------------------------------------------------------------
 
-def _keep_corrupt(path: Path, now: datetime) -> Path:
-    from datetime import UTC
-
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while kept.exists():
-        counter += 1
-        kept = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-    os.replace(path, kept)
-    return kept
-
-
 def load_settings(path: Path, *, now: datetime | None = None, keep_aside: bool = True) -> LoadResult:
     """Read settings.json at ``path``; a missing file is a first run, a corrupt one is kept aside.
 
@@ -298,10 +284,8 @@ def load_settings(path: Path, *, now: datetime | None = None, keep_aside: bool =
 def _recover(path: Path, reason: str, now: datetime | None, keep_aside: bool) -> LoadResult:
     if not keep_aside:
         return LoadResult(Settings(), notice=f"the settings file {path} {reason}")
-    from datetime import UTC, datetime
-
     try:
-        kept: Path | None = _keep_corrupt(path, now or datetime.now(UTC))
+        kept: Path | None = keep_corrupt(path, now)
     except OSError:
         kept = None
     where = f"it was kept as {kept}" if kept else "it could not be moved aside and will be overwritten"

@@ -40,7 +40,9 @@ class DiagnoseDialog(QDialog):
         self.profile = context.profile()
         self.setWindowTitle(f"Diagnose — {self.profile.name}")
         self.resize(1000, 560)
-        where = ("the built-in sandbox org and its service app" if self.profile.is_sandbox else
+        where = ("the built-in sandbox org and its service app" if self.profile.is_sandbox and not
+                 self.profile.client_id else
+                 f"the built-in sandbox org, client {self.profile.client_id}" if self.profile.is_sandbox else
                  f"{self.profile.org_url}, client {self.profile.client_id or '(none)'}")
         intro = QLabel(f"Checks every cause of the common service-app problems for "
                        f"<b>{html.escape(self.profile.name)}</b> ({html.escape(where)}).")

@@ -83,8 +83,9 @@ class ExportDialog(QDialog):
         profile = self.profile
         try:
             if profile.is_sandbox:
-                raise OktaToolError("the Local sandbox lives only while oktatool runs; export a saved profile",
-                                    hint="create one with New service app…")
+                raise OktaToolError("the Local sandbox's apps are kept, but its address is a new port each run, "
+                                    "so exported settings would point nowhere after a restart",
+                                    hint="export a profile for a real Okta org")
             if inline and self._pem is None:
                 key = await tasks.run_blocking(self.context.profile_key, profile)
                 self._pem = key.export("pem")

@@ -52,7 +52,7 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
         from oktatool.core.okta.rotation import RotationFlow
 
         self.build(intro, form, RotationFlow.planned_steps(), name="rotate", run_text="Rotate", run_name="runRotate")
-        if self.profile.is_sandbox or not self.profile.key_ref:
+        if not self.profile.key_ref:  # the Local sandbox's built-in app, or a profile without a library key
             self.run_button.setEnabled(False)
             self._say("The Local sandbox profile always signs with the sandbox's own key; create a service app "
                       "(New service app…) and rotate its profile." if self.profile.is_sandbox else
@@ -94,7 +94,7 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
             admin = load_admin_credential(self.context, choice)
             if admin is None:
                 raise BadInputError("choose an admin credential")
-            org, options = org_of(self.context, profile.is_sandbox, profile.org_url, http)
+            org, options = org_of(self.context, profile, http)
             request = RotationRequest(org, profile.client_id, old.kid, new, profile.scopes, profile.dpop)
             return RotationFlow(request, admin_api(org, admin, options, ("okta.apps.manage",)), options,
                                 lambda key: self._switch_on_gui(loop, key))

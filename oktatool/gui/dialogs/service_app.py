@@ -103,7 +103,8 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         super().__init__(context, parent)
         self.setWindowTitle("New service app")
         self.resize(900, 640)
-        where = "the built-in sandbox org (apps there last while oktatool runs)" if self.profile.is_sandbox \
+        where = "the built-in sandbox org (kept in the data folder: apps made there survive a restart)" \
+            if self.profile.is_sandbox \
             else self.profile.org_url
         intro = (f"Creates an API Services app in <b>{html.escape(where)}</b> that signs in with a key "
                  "(private_key_jwt), grants it Okta API scopes and an admin role, proves it with a token "
@@ -174,7 +175,6 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
 
         label, scopes, key_choice, profile_name = self._choices()
         roles, dpop, choice = (self.role.currentText(),), self.dpop.isChecked(), self.admin.choice()
-        sandbox, org_url = self.profile.is_sandbox, self.profile.org_url
         http = HttpOptions(read_timeout=self.context.settings.settings.preferences.network_timeout)
 
         def prepare() -> SetupFlow:
@@ -187,7 +187,7 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
             admin = load_admin_credential(self.context, choice)
             if admin is None:
                 raise BadInputError("choose an admin credential")
-            org, options = org_of(self.context, sandbox, org_url, http)
+            org, options = org_of(self.context, self.profile, http)
             request = SetupRequest(org, label, key, scopes, roles, dpop)
             return SetupFlow(request, admin_api(org, admin, options, MANAGE_SCOPES), options)
 
@@ -209,12 +209,13 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         return f"Done: client id {flow.client_id}, saved as the profile “{self.saved_profile}”."
 
     async def _save_profile(self, flow: SetupFlow) -> None:
-        from oktatool.core.store.settings import Profile
+        from oktatool.core.store.settings import SANDBOX_ORG, Profile
 
         name = self._profile_name
         request = flow.request
         ref = await tasks.run_blocking(self.context.keep_app_key, name, request.key)
-        org_url = request.org.base
+        # a Local sandbox app's profile names the Local sandbox: the port lasts one run, the org is kept
+        org_url = SANDBOX_ORG if self.profile.is_sandbox else request.org.base
         profile = Profile(name=name, org_url=org_url, client_id=flow.client_id or "", key_ref=ref,
                           scopes=request.scopes, dpop=request.dpop)
         self.context.save_settings(self.context.settings.settings.with_profile(profile))

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
     from oktatool.core.okta.setup import Flow, Step
+    from oktatool.core.store.settings import Profile
 
 #: prefix of a key choice's data naming a library key
 LIBRARY = "library:"
@@ -74,16 +75,18 @@ def library_key(context: AppContext, choice: str) -> Key | None:
     return key if key.kid else key.with_thumbprint_kid()
 
 
-def org_of(context: AppContext, sandbox: bool, org_url: str, http: HttpOptions) -> tuple[OrgUrl, HttpOptions]:
-    """Return the org and HTTP options of the active profile (blocking: the sandbox may start)."""
-    from dataclasses import replace
+def org_of(context: AppContext, profile: Profile, http: HttpOptions) -> tuple[OrgUrl, HttpOptions]:
+    """Return the org and HTTP options of ``profile`` (blocking: the sandbox may start).
 
+    A profile for a real org may have no client id yet (New service app makes one), so only the Local
+    sandbox goes through ``org_target``.
+    """
     from oktatool.core.okta.orgurl import parse_org_url
 
-    if sandbox:
-        info = context.sandbox()
-        return parse_org_url(info.org_url), (replace(http, ca_bundle=info.ca_file) if info.ca_file else http)
-    return parse_org_url(org_url), http
+    if profile.is_sandbox:
+        target = context.org_target(profile, http=http)
+        return target.org, target.http
+    return parse_org_url(profile.org_url), http
 
 
 class StepsDialog(QDialog, Generic[FlowT]):

@@ -32,9 +32,9 @@ def assertion_source(context: AppContext) -> tuple[str, str, Key]:
     from oktatool.core.errors import ConfigError
 
     profile = context.profile()
-    if profile.is_sandbox:
-        info = context.sandbox()
-        return info.org_url, info.client_id, context.profile_key(profile)
+    if profile.is_sandbox:  # the built-in app, its DPoP twin, or an app made there with its own key
+        target = context.org_target(profile)
+        return target.org.base, target.client_id, context.profile_key(profile)
     if not profile.client_id:
         raise ConfigError(f"the profile {profile.name!r} has no client id", hint="set it in Edit profiles…")
     return profile.org_url, profile.client_id, context.profile_key(profile)

@@ -52,7 +52,7 @@ def load_admin_credential(context: AppContext, choice: AdminChoice) -> AdminCred
     if choice.source == NONE:
         return None
     if choice.source == SANDBOX:
-        return AdminCredential(ssws_token=context.sandbox().ssws_token, label="the Local sandbox's API token")
+        return context.sandbox_admin()
     if not choice.value.strip():
         raise BadInputError("choose the API token file" if choice.source == FILE else
                             "name the API token in the secret store")
