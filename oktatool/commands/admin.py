@@ -104,6 +104,7 @@ def admin_session(args: argparse.Namespace) -> Iterator[AdminSession]:
     try:
         profile = _read_profile(context, args.profile) if getattr(args, "profile", None) else None
         sandbox_admin: AdminCredential | None = None
+        client_id: str | None
         if profile is not None and profile.is_sandbox:
             target = context.org_target(profile, http=http)
             org, client_id, http, sandbox_admin = target.org, target.client_id, target.http, target.sandbox_admin
