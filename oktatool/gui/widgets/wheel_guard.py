@@ -19,15 +19,25 @@ from __future__ import annotations
 from typing import TypeGuard
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QScrollBar, QWidget
 
 #: the widgets whose value a wheel would change (QDateTimeEdit is a QAbstractSpinBox)
 GUARDED = (QAbstractSpinBox, QComboBox, QAbstractSlider)
 
 
-def is_guarded(widget: QObject) -> TypeGuard[QWidget]:
-    """Return whether ``widget`` takes the wheel only once it has keyboard focus."""
-    return isinstance(widget, GUARDED) and not isinstance(widget, QScrollBar)
+#: class -> whether its widgets are guarded. The filter sees every event of the app, and isinstance against
+#: Qt's classes costs some 10 µs a call where a dictionary look-up costs well under one.
+_GUARDED_CLASSES: dict[type, bool] = {}
+
+
+def is_guarded(item: QObject) -> TypeGuard[QWidget]:
+    """Return whether ``item`` takes the wheel only once it has keyboard focus (scroll bars always take it)."""
+    cls = type(item)
+    guarded = _GUARDED_CLASSES.get(cls)
+    if guarded is None:
+        guarded = _GUARDED_CLASSES[cls] = issubclass(cls, GUARDED) and not issubclass(cls, QScrollBar)
+    return guarded
 
 
 def keep_wheel_from_focusing(widget: QWidget) -> None:
@@ -41,17 +51,17 @@ class WheelGuard(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._wheel = QEvent.Type.Wheel
         self._polish = QEvent.Type.Polish
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Refuse the wheel to an unfocused guarded widget; set a guarded widget's focus policy when polished."""
-        kind = event.type()
-        if kind == self._wheel:
-            if is_guarded(watched) and not watched.hasFocus():
+        if not is_guarded(watched):
+            return False  # nearly every event of the app: leave first, before reading the event's type
+        if isinstance(event, QWheelEvent):
+            if not watched.hasFocus():
                 event.ignore()  # not accepted: Qt offers the event to the parent widgets, the pane scrolls
                 return True
-        elif kind == self._polish and is_guarded(watched):
+        elif event.type() == self._polish:
             keep_wheel_from_focusing(watched)
         return False
 
