@@ -5,29 +5,27 @@ focus policy being WheelFocus) gives it the focus too: scrolling the JWT form pa
 year and re-signed the token as expired. One application-wide event filter covers every such widget of the
 app, present and future:
 
-- while one of them lacks keyboard focus, its wheel event is ignored, so Qt passes it on to the widget
-  around it and the scrolling pane scrolls;
-- each one is polished with StrongFocus instead of WheelFocus, so a wheel cannot focus it either (a click
-  or Tab still does, and a focused one takes the wheel as before).
+- a wheel event reaches the window (a QWindow) before Qt picks the widget under the pointer and gives it
+  focus by its policy; the guard first turns WheelFocus into StrongFocus (Tab and click) on every guarded
+  widget from there up to the window, so the wheel cannot focus them;
+- while a guarded widget lacks keyboard focus its wheel event is ignored, so Qt passes it on to the widget
+  around it and the scrolling pane scrolls. A focused one takes the wheel as before.
 
-Scroll bars keep the wheel: scrolling is what they are for. ``install`` is called once the window has
-painted (``MainWindow.start``); widgets polished before that are set at install time.
+Scroll bars keep the wheel: scrolling is what they are for. The filter sees every event of the app, so it
+leaves on the event's class first; it reads nothing else of any other event, and nothing is swept at start.
 """
 
 from __future__ import annotations
 
 from typing import TypeGuard
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent, QWindow
 from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QScrollBar, QWidget
 
 #: the widgets whose value a wheel would change (QDateTimeEdit is a QAbstractSpinBox)
 GUARDED = (QAbstractSpinBox, QComboBox, QAbstractSlider)
-
-
-#: class -> whether its widgets are guarded. The filter sees every event of the app, and isinstance against
-#: Qt's classes costs some 10 µs a call where a dictionary look-up costs well under one.
+#: class -> whether its widgets are guarded (isinstance against Qt's classes costs some 10 µs a call)
 _GUARDED_CLASSES: dict[type, bool] = {}
 
 
@@ -40,43 +38,44 @@ def is_guarded(item: QObject) -> TypeGuard[QWidget]:
     return guarded
 
 
-def keep_wheel_from_focusing(widget: QWidget) -> None:
-    """Give a guarded widget that takes focus on the wheel StrongFocus (Tab and click) instead."""
-    if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+def keep_wheel_from_focusing(widget: QWidget | None) -> None:
+    """Give the guarded widgets from ``widget`` up to its window StrongFocus where they have WheelFocus."""
+    while widget is not None:
+        if is_guarded(widget) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        if widget.isWindow():
+            return
+        widget = widget.parentWidget()
 
 
 class WheelGuard(QObject):
-    """The application-wide event filter: unfocused guarded widgets pass the wheel on to their pane."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._polish = QEvent.Type.Polish
+    """The application-wide event filter: no wheel focuses a guarded widget or turns an unfocused one."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Refuse the wheel to an unfocused guarded widget; set a guarded widget's focus policy when polished."""
-        if not is_guarded(watched):
-            return False  # nearly every event of the app: leave first, before reading the event's type
-        if isinstance(event, QWheelEvent):
-            if not watched.hasFocus():
-                event.ignore()  # not accepted: Qt offers the event to the parent widgets, the pane scrolls
-                return True
-        elif event.type() == self._polish:
-            keep_wheel_from_focusing(watched)
+        """Fit the widgets under the pointer as the wheel reaches the window; refuse it to unfocused ones."""
+        if type(event) is not QWheelEvent:
+            return False  # nearly every event of the app: leave before anything else is read
+        if isinstance(watched, QWindow):  # before Qt picks the widget under the pointer and focuses it
+            window = QWidget.find(watched.winId())
+            if window is not None:
+                keep_wheel_from_focusing(window.childAt(event.position().toPoint()))
+        elif is_guarded(watched) and not watched.hasFocus():
+            event.ignore()  # not accepted: Qt offers the event to the parent widgets, the pane scrolls
+            return True
         return False
 
 
-def install(app: QCoreApplication | None = None) -> WheelGuard:
-    """Install the guard on the application once (later calls return it) and return it."""
-    app = app or QApplication.instance()
-    if app is None:
-        raise RuntimeError("the wheel guard needs a QApplication")
-    installed = app.findChild(WheelGuard)
-    if isinstance(installed, WheelGuard):
-        return installed
-    guard = WheelGuard(app)
-    for widget in QApplication.allWidgets():
-        if is_guarded(widget):
-            keep_wheel_from_focusing(widget)
-    app.installEventFilter(guard)
-    return guard
+#: the one guard of the application
+_guard: WheelGuard | None = None
+
+
+def install() -> WheelGuard:
+    """Install the guard on the application (once) and return it."""
+    global _guard
+    if _guard is None:
+        app = QApplication.instance()
+        if app is None:
+            raise RuntimeError("the wheel guard needs a QApplication")
+        _guard = WheelGuard(app)
+        app.installEventFilter(_guard)
+    return _guard
