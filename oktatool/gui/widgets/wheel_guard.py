@@ -17,24 +17,30 @@ leaves on the event's class first; it reads nothing else of any other event, and
 
 from __future__ import annotations
 
-from typing import TypeGuard
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QWheelEvent, QWindow
-from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QScrollBar, QWidget
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
-#: the widgets whose value a wheel would change (QDateTimeEdit is a QAbstractSpinBox)
-GUARDED = (QAbstractSpinBox, QComboBox, QAbstractSlider)
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWindow
+
 #: class -> whether its widgets are guarded (isinstance against Qt's classes costs some 10 µs a call)
 _GUARDED_CLASSES: dict[type, bool] = {}
 
 
 def is_guarded(item: QObject) -> TypeGuard[QWidget]:
-    """Return whether ``item`` takes the wheel only once it has keyboard focus (scroll bars always take it)."""
+    """Return whether ``item`` takes the wheel only once it has keyboard focus: a spin box (QDateTimeEdit is
+    one), a combo box or a slider; scroll bars always take it."""
     cls = type(item)
     guarded = _GUARDED_CLASSES.get(cls)
     if guarded is None:
-        guarded = _GUARDED_CLASSES[cls] = issubclass(cls, GUARDED) and not issubclass(cls, QScrollBar)
+        # loaded at the first wheel, not while the window gets ready (building QAbstractSlider costs ~0.6 ms)
+        from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QComboBox, QScrollBar
+
+        guarded = issubclass(cls, QAbstractSpinBox | QComboBox | QAbstractSlider) and not issubclass(cls, QScrollBar)
+        _GUARDED_CLASSES[cls] = guarded
     return guarded
 
 
@@ -55,8 +61,8 @@ class WheelGuard(QObject):
         """Fit the widgets under the pointer as the wheel reaches the window; refuse it to unfocused ones."""
         if type(event) is not QWheelEvent:
             return False  # nearly every event of the app: leave before anything else is read
-        if isinstance(watched, QWindow):  # before Qt picks the widget under the pointer and focuses it
-            window = QWidget.find(watched.winId())
+        if watched.isWindowType():  # a QWindow: before Qt picks the widget under the pointer and focuses it
+            window = QWidget.find(cast("QWindow", watched).winId())
             if window is not None:
                 keep_wheel_from_focusing(window.childAt(event.position().toPoint()))
         elif is_guarded(watched) and not watched.hasFocus():
