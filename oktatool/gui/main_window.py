@@ -197,8 +197,10 @@ class MainWindow(QMainWindow):
             self._state_timer.timeout.connect(self.save_window_state)
             self.tabs.currentChanged.connect(lambda _index: self._state_changed())
         from oktatool.gui import shell_actions
+        from oktatool.gui.widgets import wheel_guard
 
         shell_actions.wire(self)
+        wheel_guard.install()  # every spin box, date-time, combo box and slider: the wheel only once focused
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
         self.context.settings_listeners.append(lambda _settings: self._show_org())
