@@ -281,6 +281,29 @@ def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppCon
     assert context.settings.settings.profile("prod").confirm_writes is False
 
 
+def _contrast_with_white(colour: str) -> float:
+    """Return the WCAG 2 contrast ratio of white text on ``colour`` (#rrggbb)."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    red, green, blue = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
+
+
+def test_developer_and_trial_orgs_have_their_own_readable_badge(console: ConsoleTab, context: AppContext) -> None:
+    from oktatool.core.okta.orgkind import OrgKind
+    from oktatool.gui.console.tab import BADGE_COLOURS
+
+    assert all(_contrast_with_white(BADGE_COLOURS[kind]) >= 4.5 for kind in OrgKind)
+    for url, label in (("https://dev-123456.okta.com", "Developer org"), ("https://trial-42.okta.com", "Trial org"),
+                       ("https://integrator-7.okta.com", "Integrator org"),
+                       ("https://x.oktapreview.com", "Preview org"),
+                       ("https://acme.okta-emea.com", "PRODUCTION")):
+        profile = Profile(name=label, org_url=url, client_id="0oa1", key_ref="none")
+        context.save_settings(context.settings.settings.with_profile(profile).with_active(label))
+        assert console.badge.text().strip() == label
+        assert console.confirm_box.isHidden() is (label != "PRODUCTION")
+
+
 def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
                        aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=3)
