@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
@@ -90,7 +90,7 @@ def okta_verdict(key: Key) -> tuple[bool, str]:
     problem = okta_key_problem(key)
     if problem is None:
         return True, f"This key: Okta takes it (signs with {assertion_alg(key)})."
-    return False, f"This key: Okta won't take it: {problem.problem}. Fix: {problem.fix}."
+    return False, f"This key: Okta won't take it: {end_sentence(problem.problem)} Fix: {end_sentence(problem.fix)}"
 
 
 def okta_accepts_text() -> str:
