@@ -114,6 +114,33 @@ def test_dpop_token_with_the_nonce_round_trip(console: ConsoleTab, context: AppC
     assert console.response.rows.rowCount() == 5
 
 
+def test_a_query_typed_in_the_path_is_the_query_table(console: ConsoleTab, context: AppContext,
+                                                       sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+                                                       qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    use_org(context, sandbox_factory(users=9))
+    editor = console.editor
+    editor.path.clear()
+    qtbot.keyClicks(editor.path, "/api/v1/users?limit=3")
+    assert editor.query.pairs() == [("limit", "3")]
+    finish(aloop, console.send())
+    assert "→ 200" in console.response.status.text() and console.response.rows.rowCount() == 3
+    assert console.history.model.entries[-1].path.count("limit=") == 1
+    qtbot.keyClicks(editor.path, "&search=profile.lastName pr")
+    assert editor.query.pairs() == [("limit", "3"), ("search", "profile.lastName pr")]
+    # the table writes back into the path: one query, never the path's and the table's both
+    editor.query.setData(editor.query.index(0, 1), "2", Qt.ItemDataRole.EditRole)
+    editor.query.remove_rows([1])
+    editor.query.setData(editor.query.index(1, 0), "after", Qt.ItemDataRole.EditRole)
+    editor.query.setData(editor.query.index(1, 1), "00u1 x", Qt.ItemDataRole.EditRole)
+    assert editor.path.text() == "/api/v1/users?limit=2&after=00u1%20x"
+    editor.query.remove_rows([0, 1])
+    assert editor.path.text() == editor.full_path() == "/api/v1/users"
+    editor.set_request("GET", "/api/v1/groups?q=Every")
+    assert editor.query.pairs() == [("q", "Every")] and editor.full_path() == "/api/v1/groups?q=Every"
+
+
 def test_ten_thousand_users_stream_into_the_table(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
                                                  aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=10_000)
