@@ -29,7 +29,8 @@ def test_the_fix_follows() -> None:
      "127.0.0.1:9 refused the connection. Fix: is the server (or sandbox) running?"),
     ("did you mean okta.users.read?", None, "Did you mean okta.users.read?"),
     ("the key is wrong!", "use the one Okta holds.", "The key is wrong! Fix: use the one Okta holds."),
-    ('Okta said "invalid_client."', "check (the client id?)", 'Okta said "invalid_client." Fix: check (the client id?)'),
+    ('Okta said "invalid_client."', "check (the client id?)",
+     'Okta said "invalid_client." Fix: check (the client id?)'),
     ("more follows…", "wait", "More follows… Fix: wait."),
 ])
 def test_a_sentence_that_ends_itself_gets_no_second_mark(description: str, hint: str | None, expected: str) -> None:
