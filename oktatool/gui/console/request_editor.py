@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.api import METHODS
 from oktatool.gui.models.key_values import KeyValueModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
 
 def _pairs_table(model: KeyValueModel) -> QTableView:
     view = QTableView()
+    tip_elided_cells(view)
     view.setModel(model)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()

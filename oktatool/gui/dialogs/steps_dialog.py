@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ FlowT = TypeVar("FlowT", bound="Flow")
 def rows_table(model: QAbstractItemModel, name: str) -> QTableView:
     """Return a word-wrapping, row-selecting table view of ``model`` without row numbers."""
     table = QTableView()
+    tip_elided_cells(table)
     table.setObjectName(name)
     table.setModel(model)
     table.setWordWrap(True)
