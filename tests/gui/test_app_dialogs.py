@@ -218,6 +218,30 @@ def test_export_switches_format_and_inlines_the_key_only_when_asked(
     assert "BEGIN PRIVATE KEY" in dialog.pane.text() and dialog.pane.private
 
 
+def test_export_explains_in_real_text_why_there_is_nothing_to_export(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
+    assert context.profile().is_sandbox
+    dialog = ExportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    finish(aloop, dialog.request.task)
+    view = dialog.pane.view
+    note = view.note
+    assert note is not None and note.isVisible() and note.wordWrap()
+    assert note.text().startswith("The Local sandbox lives only while oktatool runs")
+    assert view.placeholderText() == "" and view.toPlainText() == ""
+    assert note.width() <= view.viewport().width() and note.height() >= note.fontMetrics().height()
+    # a profile that can be exported: the text replaces the note
+    context.key_library().save("svc", _sandbox_key(sandbox_org))
+    _use_org(context, sandbox_org, key_ref="svc")
+    exported = ExportDialog(context)
+    qtbot.addWidget(exported)
+    exported.show()
+    finish(aloop, exported.request.task)
+    assert "authorizationMode" in exported.pane.text()
+    assert exported.pane.view.note is None or not exported.pane.view.note.isVisible()
+
+
 def test_checks_model_counts_colours_and_filters() -> None:
     model = ChecksModel()
     model.add(Check("tls", "TLS", "pass", "ok"))

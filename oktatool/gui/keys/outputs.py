@@ -245,7 +245,8 @@ class OutputsPanel(QWidget):
         else:
             self.view.setLineWrapMode(CodeView.LineWrapMode.WidgetWidth)
         self.view.setPlainText(text or "")
-        self.view.setPlaceholderText(note or "Generate or import a key")
+        self.view.setPlaceholderText("" if note else "Generate or import a key")
+        self.view.set_note(note)
         self.copy_button.setEnabled(bool(text))
         self.save_button.setEnabled(bool(text))
         can_encrypt = spec.fmt == "pem" and bool(text) and self.key is not None and self.key.is_private
