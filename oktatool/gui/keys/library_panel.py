@@ -165,6 +165,7 @@ class LibraryPanel(QWidget):
             self._error(exc)
             return
         self.messages.show_message(f"Saved {entry.name!r} in the {store.short_name}.", "good")
+        self.host.mark_kept(key)
         self.refresh()
         self.view.selectRow(self.model.row_of(entry.name))
 

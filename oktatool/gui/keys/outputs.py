@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -102,6 +102,9 @@ def okta_accepts_text() -> str:
 
 class OutputsPanel(QWidget):
     """The labelled list of outputs, the viewer of the chosen one, and its Copy / Save buttons."""
+
+    #: the private key left the app: a private output was copied or saved to a file
+    kept = Signal()
 
     def __init__(self, messages: MessageLine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,6 +281,8 @@ class OutputsPanel(QWidget):
         copy_text(text, secret=spec.private)
         extra = f"; it leaves the clipboard in {SECRET_CLEAR_MS // 1000} s" if spec.private else ""
         self.messages.show_message(f"Copied the {spec.title.lower()}{extra}.", "good")
+        if spec.private:
+            self.kept.emit()
 
     def ask_and_save(self) -> None:
         """Ask where to save the shown output and write it."""
@@ -301,6 +306,8 @@ class OutputsPanel(QWidget):
             self.messages.show_message(f"Not saved: {exc.description}", "error")
             return False
         self.messages.show_message(f"Saved {path.name}" + (" (owner only)" if spec.private else ""), "good")
+        if spec.private:
+            self.kept.emit()
         return True
 
     # --- the private PEM's passphrase ---------------------------------------------------------------------
