@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
@@ -58,6 +58,7 @@ class CodeView(QPlainTextEdit):
         if self.note is None:
             self.note = QLabel(self.viewport())
             self.note.setObjectName("codeViewNote")
+            self.note.setFont(QApplication.font("QLabel"))  # prose, not the view's monospace
             self.note.setTextFormat(Qt.TextFormat.PlainText)
             self.note.setWordWrap(True)
             self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
