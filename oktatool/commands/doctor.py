@@ -40,8 +40,10 @@ def doctor(args: argparse.Namespace) -> int:
         with admin_session(args) as session:
             return _finish(run_doctor(_doctor_input(args, session), on_check), args)
     except OrgUrlError:
-        # the custom-AS and -admin traps are a finding of the doctor, not a usage error
-        given = DoctorInput(org_text=args.org or "", client_id=args.client_id or "", http=http_options(args))
+        # the custom-AS and -admin traps are a finding of the doctor, not a usage error; the key is still judged
+        key = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)[0] if args.key else None
+        given = DoctorInput(org_text=args.org or "", client_id=args.client_id or "", key=key, kid=args.kid,
+                            http=http_options(args))
         return _finish(run_doctor(given, on_check), args)
 
 

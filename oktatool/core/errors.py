@@ -22,6 +22,16 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+#: what may close a sentence after its last mark: a quote or a bracket ('…wrong."', '(…running?)')
+_CLOSERS = "\"')]\u201d\u2019"
+
+
+def end_sentence(text: str) -> str:
+    """Return ``text`` ending in one full stop, unless it already ends a sentence (. ? ! or …)."""
+    text = text.rstrip()
+    return text if text.rstrip(_CLOSERS).endswith((".", "?", "!", "…")) else text + "."
+
+
 #: initials read with a vowel sound ("an RSA key", "an HS256 token", "an SSWS token", "an X25519 key")
 _VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
 

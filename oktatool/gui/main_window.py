@@ -101,6 +101,10 @@ class MainWindow(QMainWindow):
         app_button.setText("Service app")
         app_button.setMenu(app_menu)
         app_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Qt draws a menu button's arrow; in a tool bar the style tucks a tiny one under the text's last letter.
+        # Room on the right and the arrow centred there make it Qt's full-size arrow, in the palette's colours.
+        app_button.setStyleSheet("QToolButton { padding-right: 16px; } QToolButton::menu-indicator "
+                                 "{ subcontrol-origin: padding; subcontrol-position: right center; }")
         bar.addWidget(app_button)
         self.diagnose_action = bar.addAction("Diagnose")
         self.org_label = ElidedLabel()  # cut with "…" at narrow widths instead of hiding in the bar's overflow

@@ -31,6 +31,10 @@ def _doctor(run_cli: CliRunner, info: SandboxInfo, tmp_path: Path, *extra: str, 
     return result.returncode, json.loads(result.stdout)
 
 
+def _by_id(report: dict[str, Any]) -> dict[str, Any]:
+    return {c["id"]: c for c in report["checks"]}
+
+
 def _failing(report: dict[str, Any]) -> list[str]:
     return [c["id"] for c in report["checks"] if c["status"] == "fail"]
 
@@ -105,10 +109,10 @@ def test_an_untrusted_certificate_fails_tls_naming_the_trust_store(
         run_cli: CliRunner, sandbox_tls: SandboxInfo, tmp_path: Path) -> None:
     code, report = _doctor(run_cli, sandbox_tls, tmp_path)
     assert code == 1 and _failing(report) == ["tls"]
-    assert "system trust store" in report["checks"][1]["detail"]
+    assert "system trust store" in _by_id(report)["tls"]["detail"]
     trusted, report = _doctor(run_cli, sandbox_tls, tmp_path, "--ca-bundle", str(sandbox_tls.ca_file))
     assert trusted == 0, report
-    assert f"the CA bundle {sandbox_tls.ca_file}" in report["checks"][1]["detail"]
+    assert f"the CA bundle {sandbox_tls.ca_file}" in _by_id(report)["tls"]["detail"]
 
 
 @pytest.mark.parametrize("suffix", ["/oauth2/default", "/oauth2/aus1234"])
@@ -116,14 +120,14 @@ def test_a_custom_authorization_server_fails_the_org_url_check(
         run_cli: CliRunner, sandbox_org: SandboxInfo, tmp_path: Path, suffix: str) -> None:
     code, report = _doctor(run_cli, sandbox_org, tmp_path, org=sandbox_org.org_url + suffix)
     assert code == 1 and _failing(report) == ["org-url"]
-    assert "custom authorization server" in report["checks"][0]["detail"]
+    assert "custom authorization server" in _by_id(report)["org-url"]["detail"]
 
 
 def test_the_admin_console_host_fails_the_org_url_check(run_cli: CliRunner, sandbox_org: SandboxInfo,
                                                         tmp_path: Path) -> None:
     code, report = _doctor(run_cli, sandbox_org, tmp_path, org="https://dev-123456-admin.okta.com")
     assert code == 1 and _failing(report) == ["org-url"]
-    assert "dev-123456.okta.com" in report["checks"][0]["fix"]
+    assert "dev-123456.okta.com" in _by_id(report)["org-url"]["fix"]
 
 
 def test_a_key_okta_does_not_take_fails_the_key_check(run_cli: CliRunner, sandbox_org: SandboxInfo,
@@ -133,6 +137,27 @@ def test_a_key_okta_does_not_take_fails_the_key_check(run_cli: CliRunner, sandbo
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     code, report = _doctor(run_cli, sandbox_org, tmp_path, key=ed, admin=False)
     assert code == 1 and _failing(report) == ["key-alg"]
+
+
+def test_the_checks_that_need_no_network_run_when_the_org_cannot_be_reached(
+        run_cli: CliRunner, sandbox_org: SandboxInfo, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago and has no listener
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    code, report = _doctor(run_cli, sandbox_org, tmp_path, org=dead, admin=False)
+    checks = _by_id(report)
+    assert code == 1 and _failing(report) == ["tls"] and "refused" in checks["tls"]["detail"]
+    assert checks["key-alg"]["status"] == "pass" and "RS256" in checks["key-alg"]["detail"]
+    assert [c["id"] for c in report["checks"]] == list(CHECKS)
+    ed = tmp_path / "ed25519.pem"
+    ed.write_bytes(ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    code, report = _doctor(run_cli, sandbox_org, tmp_path, org=dead, key=ed, admin=False)
+    assert _failing(report) == ["key-alg", "tls"]
+    code, report = _doctor(run_cli, sandbox_org, tmp_path, org="https://dev-1-admin.okta.com", key=ed, admin=False)
+    assert _failing(report) == ["org-url", "key-alg"]  # an unusable org URL: the key is still judged
 
 
 def test_without_an_admin_credential_the_admin_checks_skip_with_the_reason(

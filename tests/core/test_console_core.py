@@ -164,6 +164,10 @@ def test_dpop_snippets_say_a_proof_is_needed_per_call() -> None:
     ("https://dev-1.oktapreview.com", OrgKind.PREVIEW), ("https://acme.okta.com", OrgKind.PRODUCTION),
     ("https://login.acme.com", OrgKind.PRODUCTION), ("acme.okta-emea.com", OrgKind.PRODUCTION),
     ("https://oktapreview.com.evil.example", OrgKind.PRODUCTION),
+    ("https://dev-123456.okta.com", OrgKind.DEVELOPER), ("integrator-7654321.okta.com", OrgKind.INTEGRATOR),
+    ("https://TRIAL-1234567.okta.com/", OrgKind.TRIAL), ("https://acme.oktapreview.com", OrgKind.PREVIEW),
+    ("https://dev-portal.okta.com", OrgKind.PRODUCTION), ("https://dev-123456.okta-emea.com", OrgKind.PRODUCTION),
+    ("https://dev-123456.okta.com.evil.example", OrgKind.PRODUCTION),
 ])
 def test_org_kinds(url: str, kind: OrgKind) -> None:
     assert classify_org(url) is kind
@@ -173,6 +177,8 @@ def test_writes_to_production_are_confirmed_unless_turned_off() -> None:
     assert needs_confirmation(OrgKind.PRODUCTION, "delete", confirm_writes=True)
     assert not needs_confirmation(OrgKind.PRODUCTION, "GET", confirm_writes=True)
     assert not needs_confirmation(OrgKind.PREVIEW, "POST", confirm_writes=True)
+    assert not needs_confirmation(OrgKind.DEVELOPER, "DELETE", confirm_writes=True)
+    assert not needs_confirmation(OrgKind.TRIAL, "PUT", confirm_writes=True)
     assert not needs_confirmation(OrgKind.PRODUCTION, "PUT", confirm_writes=False)
 
 

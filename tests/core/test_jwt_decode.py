@@ -64,7 +64,7 @@ def test_times_iso_relative_and_flags() -> None:
     claims = {"iat": NOW - 120, "nbf": NOW - 120, "exp": NOW + 4 * 60 + 30, "auth_time": NOW - 2 * 3600}
     times = token_times(claims, NOW)
     assert [t.claim for t in times.times] == ["iat", "nbf", "exp", "auth_time"]
-    assert times.get("exp").relative == "expires in 4 min"  # type: ignore[union-attr]
+    assert times.get("exp").relative == "expires in 5 min"  # type: ignore[union-attr]
     assert times.get("iat").relative == "issued 2 min ago"  # type: ignore[union-attr]
     assert times.get("auth_time").relative == "authenticated 2 h ago"  # type: ignore[union-attr]
     assert times.get("iat").iso == "2023-11-14T22:11:20Z"  # type: ignore[union-attr]
@@ -73,7 +73,7 @@ def test_times_iso_relative_and_flags() -> None:
     later = token_times({"exp": NOW - 2 * 3600 - 5, "nbf": NOW + 90}, NOW)
     assert later.expired and later.not_yet_valid
     assert later.get("exp").relative == "expired 2 h ago"  # type: ignore[union-attr]
-    assert later.get("nbf").relative == "valid in 1 min"  # type: ignore[union-attr]
+    assert later.get("nbf").relative == "valid in 2 min"  # type: ignore[union-attr]
 
 
 def test_expiry_is_inclusive_and_leeway_counts() -> None:
@@ -95,6 +95,17 @@ def test_helpers() -> None:
     assert format_duration(59) == "59 s"
     assert format_duration(-600) == "10 min"
     assert format_duration(86400 * 3 + 5) == "3 d"
+
+
+def test_durations_round_to_the_nearest_unit() -> None:
+    """A span set a moment ago reads as set (+5 min seen 0.9 s later), and a full count moves up a unit."""
+    assert format_duration(299.1) == "5 min"
+    assert format_duration(269) == "4 min"
+    assert format_duration(59.6) == "1 min"
+    assert format_duration(3599) == "1 h"
+    assert format_duration(3600 * 23 + 1790) == "23 h"
+    assert format_duration(86399) == "1 d"
+    assert relative_phrase("exp", NOW + 299.2, NOW) == "expires in 5 min"
     assert iso_utc(0) == "1970-01-01T00:00:00Z"
     assert iso_utc(1.5) == "1970-01-01T00:00:01.500Z"
     assert iso_utc(1e20) is None

@@ -181,6 +181,26 @@ def test_diagnose_without_an_admin_credential_skips_those_checks(
     assert by_id["token"].status == "pass"
 
 
+def test_diagnose_judges_the_key_when_the_org_cannot_be_reached(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago and has no listener
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    context.key_library().save("svc", _sandbox_key(sandbox_org))
+    profile = Profile(name="offline", org_url=dead, client_id=sandbox_org.client_id, key_ref="svc",
+                      scopes=("okta.users.read",))
+    context.save_settings(context.settings.settings.with_profile(profile).with_active(profile.name))
+    dialog = DiagnoseDialog(context)
+    qtbot.addWidget(dialog)
+    finish(aloop, dialog.start())
+    by_id = {c.id: c for c in dialog.model.checks()}
+    assert by_id["tls"].status == "fail" and "refused" in by_id["tls"].detail
+    assert by_id["key-alg"].status == "pass" and "RSA 2048 signs with RS256" in by_id["key-alg"].detail
+    assert "Org reachable" in dialog.summary.text()
+
+
 def test_export_switches_format_and_inlines_the_key_only_when_asked(
         qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
     context.key_library().save("svc", _sandbox_key(sandbox_org))
@@ -196,6 +216,30 @@ def test_export_switches_format_and_inlines_the_key_only_when_asked(
     dialog.inline.setChecked(True)
     finish(aloop, dialog.request.task)
     assert "BEGIN PRIVATE KEY" in dialog.pane.text() and dialog.pane.private
+
+
+def test_export_explains_in_real_text_why_there_is_nothing_to_export(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
+    assert context.profile().is_sandbox
+    dialog = ExportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    finish(aloop, dialog.request.task)
+    view = dialog.pane.view
+    note = view.note
+    assert note is not None and note.isVisible() and note.wordWrap() and note.font() != view.font()
+    assert note.text().startswith("The Local sandbox lives only while oktatool runs")
+    assert view.placeholderText() == "" and view.toPlainText() == ""
+    assert note.width() <= view.viewport().width() and note.height() >= note.fontMetrics().height()
+    # a profile that can be exported: the text replaces the note
+    context.key_library().save("svc", _sandbox_key(sandbox_org))
+    _use_org(context, sandbox_org, key_ref="svc")
+    exported = ExportDialog(context)
+    qtbot.addWidget(exported)
+    exported.show()
+    finish(aloop, exported.request.task)
+    assert "authorizationMode" in exported.pane.text()
+    assert exported.pane.view.note is None or not exported.pane.view.note.isVisible()
 
 
 def test_checks_model_counts_colours_and_filters() -> None:

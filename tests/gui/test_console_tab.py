@@ -114,6 +114,33 @@ def test_dpop_token_with_the_nonce_round_trip(console: ConsoleTab, context: AppC
     assert console.response.rows.rowCount() == 5
 
 
+def test_a_query_typed_in_the_path_is_the_query_table(console: ConsoleTab, context: AppContext,
+                                                       sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+                                                       qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    use_org(context, sandbox_factory(users=9))
+    editor = console.editor
+    editor.path.clear()
+    qtbot.keyClicks(editor.path, "/api/v1/users?limit=3")
+    assert editor.query.pairs() == [("limit", "3")]
+    finish(aloop, console.send())
+    assert "→ 200" in console.response.status.text() and console.response.rows.rowCount() == 3
+    assert console.history.model.entries[-1].path.count("limit=") == 1
+    qtbot.keyClicks(editor.path, "&search=profile.lastName pr")
+    assert editor.query.pairs() == [("limit", "3"), ("search", "profile.lastName pr")]
+    # the table writes back into the path: one query, never the path's and the table's both
+    editor.query.setData(editor.query.index(0, 1), "2", Qt.ItemDataRole.EditRole)
+    editor.query.remove_rows([1])
+    editor.query.setData(editor.query.index(1, 0), "after", Qt.ItemDataRole.EditRole)
+    editor.query.setData(editor.query.index(1, 1), "00u1 x", Qt.ItemDataRole.EditRole)
+    assert editor.path.text() == "/api/v1/users?limit=2&after=00u1%20x"
+    editor.query.remove_rows([0, 1])
+    assert editor.path.text() == editor.full_path() == "/api/v1/users"
+    editor.set_request("GET", "/api/v1/groups?q=Every")
+    assert editor.query.pairs() == [("q", "Every")] and editor.full_path() == "/api/v1/groups?q=Every"
+
+
 def test_ten_thousand_users_stream_into_the_table(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
                                                  aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=10_000)
@@ -279,6 +306,29 @@ def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppCon
     assert console.response.status.text() == "Not sent."
     console.confirm_box.setChecked(False)  # the opt-out is saved in the profile
     assert context.settings.settings.profile("prod").confirm_writes is False
+
+
+def _contrast_with_white(colour: str) -> float:
+    """Return the WCAG 2 contrast ratio of white text on ``colour`` (#rrggbb)."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    red, green, blue = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
+
+
+def test_developer_and_trial_orgs_have_their_own_readable_badge(console: ConsoleTab, context: AppContext) -> None:
+    from oktatool.core.okta.orgkind import OrgKind
+    from oktatool.gui.console.tab import BADGE_COLOURS
+
+    assert all(_contrast_with_white(BADGE_COLOURS[kind]) >= 4.5 for kind in OrgKind)
+    for url, label in (("https://dev-123456.okta.com", "Developer org"), ("https://trial-42.okta.com", "Trial org"),
+                       ("https://integrator-7.okta.com", "Integrator org"),
+                       ("https://x.oktapreview.com", "Preview org"),
+                       ("https://acme.okta-emea.com", "PRODUCTION")):
+        profile = Profile(name=label, org_url=url, client_id="0oa1", key_ref="none")
+        context.save_settings(context.settings.settings.with_profile(profile).with_active(label))
+        assert console.badge.text().strip() == label
+        assert console.confirm_box.isHidden() is (label != "PRODUCTION")
 
 
 def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory: Any,

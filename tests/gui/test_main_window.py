@@ -175,6 +175,35 @@ def test_preferences_dialog_round_trip(qtbot: Any, context: AppContext) -> None:
     assert dialog.preferences().confirm_delete is False
 
 
+def _contrast(one: Any, other: Any) -> float:
+    def luminance(colour: Any) -> float:
+        def linear(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_service_app_button_shows_its_menu_arrow(window: MainWindow, scheme: str) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    button = window.findChild(QToolButton, "serviceAppButton")
+    assert button is not None and button.text() == "Service app" and button.menu() is not None
+    try:
+        apply_color_scheme(scheme)
+        QApplication.processEvents()
+        image = button.grab().toImage()
+        text_end = button.fontMetrics().horizontalAdvance(button.text()) + 8  # the text and its left padding
+        background = image.pixelColor(image.width() - 2, 2)
+        arrow = [image.pixelColor(x, y) for x in range(text_end, image.width())
+                 for y in range(image.height() // 4, image.height() * 3 // 4)]
+        # an arrow beside the text, at least 3:1 against the button (WCAG's contrast for a control's parts)
+        assert sum(1 for colour in arrow if _contrast(colour, background) >= 3) >= 6
+    finally:
+        apply_color_scheme("system")
+
+
 def test_a_dark_preference_gives_a_dark_palette(qapp: QApplication) -> None:
     before = qapp.palette()
     try:

@@ -76,6 +76,17 @@ def test_search_filters_and_operations_of_the_highlighted_scope(tab: ScopesTab, 
     assert tab.picker.current_scope() == "okta.users.read"
 
 
+def test_the_table_counts_what_the_detail_lists(tab: ScopesTab) -> None:
+    from oktatool.gui.models.scope_models import OPS
+
+    for name in ("okta.users.manage", "okta.users.read", "okta.apps.manage"):
+        assert tab.picker.select_scope(name)
+        tab.show_scope(name)
+        shown = tab.picker.proxy.index(tab.picker.view.currentIndex().row(), OPS).data()
+        assert shown == str(tab.operations.model.rowCount()), name
+        assert tab.operations.title.text().count(f"{shown} operation") == 1, tab.operations.title.text()
+
+
 def test_endpoint_lookup_and_least_privilege_pick_in_one_click(tab: ScopesTab, qtbot: Any) -> None:
     qtbot.keyClicks(tab.endpoints.endpoint, "GET /api/v1/users/00u1abc/groups")
     assert "okta.users.read" in tab.endpoints.answer.text()

@@ -214,16 +214,23 @@ def iso_utc(seconds: float) -> str | None:
     return text.replace("+00:00", "Z")
 
 
+#: each unit with its size in seconds and the size of the next unit up
+_DURATION_UNITS = (("s", 1, 60), ("min", 60, 3600), ("h", 3600, 86400))
+
+
 def format_duration(seconds: float) -> str:
-    """Format a non-negative span coarsely: ``45 s``, ``4 min``, ``2 h``, ``3 d``."""
+    """Format a span coarsely, to the nearest unit: ``45 s``, ``5 min`` (299.4 s), ``2 h``, ``3 d``.
+
+    Rounding to the nearest (not down) makes a span set a moment ago read as set: exp = now + 300 seen
+    a fraction of a second later is "5 min", not "4 min". A count that rounds up to the next unit moves
+    to it (3599 s is "1 h", not "60 min").
+    """
     seconds = abs(seconds)
-    if seconds < 60:
-        return f"{int(seconds)} s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h"
-    return f"{int(seconds // 86400)} d"
+    for name, size, bigger in _DURATION_UNITS:
+        count = math.floor(seconds / size + 0.5)
+        if count * size < bigger:
+            return f"{count} {name}"
+    return f"{math.floor(seconds / 86400 + 0.5)} d"
 
 
 _PHRASES = {

@@ -1,8 +1,10 @@
 """Diagnose a service app: walk every cause of the top problems (FACTS §7) and say which one it is.
 
-Each check ends pass, warn, fail or skip, with a detail and a fix. Checks that need an admin credential
-are skipped, with the reason, when there is none; the live checks (a real token, one cheap call) are
-skipped while an earlier check fails, so a broken set-up shows one failure: its cause.
+Each check ends pass, warn, fail or skip, with a detail and a fix. The checks that need no network (the org
+URL's form, the key's type, algorithm and kid) come first and always run, so an org that cannot be reached
+(offline, a dead port) still hears what is wrong on this side. Checks that need an admin credential are
+skipped, with the reason, when there is none; the live checks (a real token, one cheap call) are skipped
+while an earlier check fails, so a broken set-up shows one failure: its cause.
 """
 
 from __future__ import annotations
@@ -92,10 +94,10 @@ class DoctorInput:
 #: every check, in order: id -> title
 CHECKS = {
     "org-url": "Org URL is the org authorization server (custom-AS and -admin traps)",
+    "key-alg": "Key type and algorithm Okta accepts",
     "tls": "Org reachable, TLS verified",
     "metadata": "Org authorization server metadata served",
     "clock": "Clock skew against the org",
-    "key-alg": "Key type and algorithm Okta accepts",
     "app-exists": "App exists and is ACTIVE",
     "app-type": "App is an API Services (service) app",
     "app-auth": "App authenticates with private_key_jwt",
@@ -140,14 +142,15 @@ class _Doctor:
         return [c.id for c in self.checks if c.status == FAIL]
 
     def run(self) -> DoctorReport:
-        if not self.check_org_url():
+        usable = self.check_org_url()
+        self.check_key()  # needs no network: said even when the org cannot be reached
+        if not usable:
             self.skip_rest("skipped: the org URL is not usable")
         elif not self.check_tls():
             self.skip_rest("skipped: the org cannot be reached")
         else:
             self.check_metadata()
             self.check_clock()
-            self.check_key()
             self.admin_checks()
             self.live_checks()
         return DoctorReport(tuple(self.checks))

@@ -182,6 +182,7 @@ class ScopeCatalog:
             (entry["name"], entry["reason"]) for entry in data.get("not_for_client_credentials", ())
         )
         self._by_name = {s.name: s for s in self.scopes}
+        self._opens: dict[str, tuple[Operation, ...]] = {}
         self._by_scope: dict[str, list[Operation]] = {}
         self._root = _Node()
         for op in self.operations:
@@ -232,13 +233,20 @@ class ScopeCatalog:
         )
 
     def operations_for(self, scope: str) -> tuple[Operation, ...]:
-        """Return the operations that ``scope`` takes part in opening (``.manage`` includes its ``.read``'s)."""
-        names = {scope}
-        resource, _, verb = scope.rpartition(".")
-        if verb == "manage":
-            names.add(f"{resource}.read")
-        found = {id(op): op for name in names for op in self._by_scope.get(name, ())}
-        return tuple(op for op in self.operations if id(op) in found)
+        """Return the operations that ``scope`` takes part in opening (``.manage`` includes its ``.read``'s).
+
+        Every count of what a scope opens is the length of this (the Scopes table and its detail list), so
+        the two never disagree; ``Scope.operation_count`` is the spec's fact, the operations naming it.
+        """
+        found = self._opens.get(scope)
+        if found is None:
+            names = {scope}
+            resource, _, verb = scope.rpartition(".")
+            if verb == "manage":
+                names.add(f"{resource}.read")
+            ids = {id(op) for name in names for op in self._by_scope.get(name, ())}
+            found = self._opens[scope] = tuple(op for op in self.operations if id(op) in ids)
+        return found
 
     def unusable_reason(self, scope: str) -> str | None:
         """Return why a service app cannot ask for ``scope`` with client credentials, or None if it can."""

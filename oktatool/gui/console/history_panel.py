@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.okta.history import HistoryEntry
 from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 
 class HistoryPanel(QWidget):
@@ -34,6 +35,7 @@ class HistoryPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
         self.table = QTableView()
+        tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()

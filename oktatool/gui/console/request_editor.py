@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.api import METHODS
 from oktatool.gui.models.key_values import KeyValueModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
 
 def _pairs_table(model: KeyValueModel) -> QTableView:
     view = QTableView()
+    tip_elided_cells(view)
     view.setModel(model)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
@@ -53,7 +55,7 @@ class RequestEditor(QWidget):
         self.method.currentTextChanged.connect(lambda _t: self.changed.emit())
         self.path = QLineEdit("/api/v1/users?limit=200")
         self.path.setPlaceholderText("/api/v1/users (type to complete from the scope catalog)")
-        self.path.textChanged.connect(lambda _t: self.changed.emit())
+        self.path.textChanged.connect(self._path_edited)
         self.path.returnPressed.connect(self.send_requested)
         self.completions = QStringListModel(self)
         completer = QCompleter(self.completions, self)
@@ -91,6 +93,11 @@ class RequestEditor(QWidget):
         scope_row.addWidget(self.scope_button)
 
         self.query = KeyValueModel(self)
+        # the path's query and the Query table are one thing shown twice: an edit to either rewrites the other
+        self._syncing = False
+        self._path_edited(self.path.text())
+        for signal in (self.query.dataChanged, self.query.rowsInserted, self.query.rowsRemoved):
+            signal.connect(self._query_edited)
         self.headers = KeyValueModel(self)
         self.body = QPlainTextEdit()
         self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -183,17 +190,32 @@ class RequestEditor(QWidget):
             raise BadInputError(f"the body is not JSON: {exc}", hint="fix the body, or empty it") from None
 
     def full_path(self) -> str:
-        """Return the path with the query table appended."""
-        path = self.path.text().strip()
+        """Return the path with its query (the Query table's rows, which the path's query always mirrors)."""
+        return self.path.text().strip()
+
+    def _path_edited(self, text: str) -> None:
+        if not self._syncing:
+            self._syncing = True
+            try:
+                self.query.set_pairs(parse_qsl(text.partition("?")[2].partition("#")[0], keep_blank_values=True))
+            finally:
+                self._syncing = False
+        self.changed.emit()
+
+    def _query_edited(self, *_args: Any) -> None:
+        if self._syncing:
+            return
         pairs = self.query.pairs()
-        if pairs:
-            path += ("&" if "?" in path else "?") + urlencode(pairs)
-        return path
+        base = self.path.text().strip().partition("?")[0]
+        self._syncing = True
+        try:
+            self.path.setText(base + ("?" + urlencode(pairs, quote_via=quote) if pairs else ""))
+        finally:
+            self._syncing = False
 
     def set_request(self, method: str, path: str, body: str = "", headers: list[tuple[str, str]] | None = None) -> None:
         """Fill the editor (replay from history)."""
         self.method.setCurrentText(method.upper())
         self.path.setText(path)
-        self.query.set_pairs([])
         self.headers.set_pairs(headers or [])
         self.body.setPlainText(body)

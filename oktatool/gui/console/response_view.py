@@ -25,6 +25,7 @@ from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
@@ -90,6 +91,7 @@ class ResponseView(QWidget):
         self.proxy = RowsFilterProxy(self)
         self.proxy.setSourceModel(self.rows)
         self.table = QTableView()
+        tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
@@ -113,6 +115,7 @@ class ResponseView(QWidget):
         self.text = CodeView()
         self.headers = KeyValueModel(self, editable=False)
         headers_view = QTableView()
+        tip_elided_cells(headers_view)
         headers_view.setModel(self.headers)
         headers_view.horizontalHeader().setStretchLastSection(True)
         headers_view.verticalHeader().hide()

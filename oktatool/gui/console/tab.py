@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
     from oktatool.core.store.settings import Profile
 
-_BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#b26a00", OrgKind.PRODUCTION: "#c62828"}
+#: the org badge's background under white text (each at least 4.5:1 against white, WCAG AA)
+BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#945800", OrgKind.DEVELOPER: "#1565c0",
+                 OrgKind.INTEGRATOR: "#1565c0", OrgKind.TRIAL: "#1565c0", OrgKind.PRODUCTION: "#c62828"}
 
 
 class ConsoleTab(QWidget):
@@ -155,7 +157,7 @@ class ConsoleTab(QWidget):
         self._shown_profile = profile.name
         kind = self.org_kind()
         self.badge.setText(f" {kind.label} ")
-        self.badge.setStyleSheet(f"background: {_BADGE_COLOURS[kind]}; color: white; font-weight: 600; "
+        self.badge.setStyleSheet(f"background: {BADGE_COLOURS[kind]}; color: white; font-weight: 600; "
                                  "border-radius: 3px; padding: 2px 6px")
         where = "built-in sandbox org" if profile.is_sandbox else profile.org_url
         self.org_label.setText(f"{profile.name}: {where}" + (" · DPoP" if profile.dpop else ""))

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ FlowT = TypeVar("FlowT", bound="Flow")
 def rows_table(model: QAbstractItemModel, name: str) -> QTableView:
     """Return a word-wrapping, row-selecting table view of ``model`` without row numbers."""
     table = QTableView()
+    tip_elided_cells(table)
     table.setObjectName(name)
     table.setModel(model)
     table.setWordWrap(True)
@@ -190,8 +192,8 @@ class StepsDialog(QDialog, Generic[FlowT]):
                 return
             failed = flow.failed
             assert failed is not None
-            hint = f" Fix: {failed.hint}" if failed.hint else ""
-            self._say(f"“{failed.title}” failed: {failed.error}.{hint} {self.RETRY_TEXT}", "error")
+            hint = f" Fix: {end_sentence(failed.hint)}" if failed.hint else ""
+            self._say(f"“{failed.title}” failed: {end_sentence(failed.error)}{hint} {self.RETRY_TEXT}", "error")
             self.run_button.setText("Retry failed step")
         except OktaToolError as exc:
             self._say(plain_message(exc), "error")

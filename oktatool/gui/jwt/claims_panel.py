@@ -36,6 +36,7 @@ from oktatool.core.errors import ClaimError
 from oktatool.core.jose.claims import JsonTextError, dumps_exact, explain_claim, new_jti, parse_exact_object
 from oktatool.core.jose.jwt import numeric_date, relative_phrase
 from oktatool.gui.models.claims_model import OtherClaimsModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.json_highlighter import JsonHighlighter
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
@@ -269,6 +270,7 @@ class ClaimsPanel(QWidget):
         self.others.edited.connect(self._table_edited)
         self.others.problem.connect(self._table_problem)
         self.table = QTableView()
+        tip_elided_cells(self.table)
         self.table.setObjectName("otherClaims")
         self.table.setModel(self.others)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

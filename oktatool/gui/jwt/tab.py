@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import ClaimsPanel, show_note, wrapping_label
 from oktatool.gui.jwt.header_panel import HeaderPanel
@@ -342,8 +342,8 @@ class JwtTab(QWidget):
         findings = preflight_assertion(self.header.header(), self.claims.claims, self.signer.selected_key(),
                                        self.templates.org, self.templates.client_id, time.time())
         for finding in findings:
-            problem = finding.problem[:1].upper() + finding.problem[1:]
-            text = f'{problem}. Okta: "{finding.okta_error}" Fix: {finding.fix}.'
+            problem = end_sentence(finding.problem[:1].upper() + finding.problem[1:])
+            text = f'{problem} Okta: "{finding.okta_error}" Fix: {end_sentence(finding.fix)}'
             member = finding.member
             label = self.claims.notes.get(member or "") or self.header.notes.get(member or "") or self.key_note
             show_note(label, (label.text() + "\n" if label.text() else "") + text)

@@ -29,6 +29,7 @@ from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
 from oktatool.gui.jwt.key_chooser import KeyChooser
 from oktatool.gui.models.claims_model import DecodedMembersModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ class VerifyPanel(QWidget):
         layout.addWidget(self.result)
         self.model = DecodedMembersModel(self)
         self.table = QTableView()
+        tip_elided_cells(self.table)
         self.table.setObjectName("decodedMembers")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()

@@ -125,7 +125,9 @@ class GenerateForm(QGroupBox):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(60)
         self.busy.setTextVisible(False)
-        self.busy.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)  # its room is kept: Generate does not move when it appears
+        self.busy.setSizePolicy(policy)
         self.busy.hide()
         self.size_label = QLabel("Size")
         self.error = MessageLine(2)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.models.key_library_model import COL_ADDED, COL_THUMBPRINT, KeyLibraryModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import ready_store
 from oktatool.gui.widgets.tones import plain_message
 
@@ -67,6 +68,7 @@ class LibraryPanel(QWidget):
         layout.addWidget(self.store_label)
         self.model = KeyLibraryModel(self)
         self.view = QTableView()
+        tip_elided_cells(self.view)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -163,6 +165,7 @@ class LibraryPanel(QWidget):
             self._error(exc)
             return
         self.messages.show_message(f"Saved {entry.name!r} in the {store.short_name}.", "good")
+        self.host.mark_kept(key)
         self.refresh()
         self.view.selectRow(self.model.row_of(entry.name))
 

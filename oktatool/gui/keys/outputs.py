@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
@@ -90,7 +90,7 @@ def okta_verdict(key: Key) -> tuple[bool, str]:
     problem = okta_key_problem(key)
     if problem is None:
         return True, f"This key: Okta takes it (signs with {assertion_alg(key)})."
-    return False, f"This key: Okta won't take it: {problem.problem}. Fix: {problem.fix}."
+    return False, f"This key: Okta won't take it: {end_sentence(problem.problem)} Fix: {end_sentence(problem.fix)}"
 
 
 def okta_accepts_text() -> str:
@@ -102,6 +102,9 @@ def okta_accepts_text() -> str:
 
 class OutputsPanel(QWidget):
     """The labelled list of outputs, the viewer of the chosen one, and its Copy / Save buttons."""
+
+    #: the private key left the app: a private output was copied or saved to a file
+    kept = Signal()
 
     def __init__(self, messages: MessageLine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,7 +248,8 @@ class OutputsPanel(QWidget):
         else:
             self.view.setLineWrapMode(CodeView.LineWrapMode.WidgetWidth)
         self.view.setPlainText(text or "")
-        self.view.setPlaceholderText(note or "Generate or import a key")
+        self.view.setPlaceholderText("" if note else "Generate or import a key")
+        self.view.set_note(note)
         self.copy_button.setEnabled(bool(text))
         self.save_button.setEnabled(bool(text))
         can_encrypt = spec.fmt == "pem" and bool(text) and self.key is not None and self.key.is_private
@@ -277,6 +281,8 @@ class OutputsPanel(QWidget):
         copy_text(text, secret=spec.private)
         extra = f"; it leaves the clipboard in {SECRET_CLEAR_MS // 1000} s" if spec.private else ""
         self.messages.show_message(f"Copied the {spec.title.lower()}{extra}.", "good")
+        if spec.private:
+            self.kept.emit()
 
     def ask_and_save(self) -> None:
         """Ask where to save the shown output and write it."""
@@ -300,6 +306,8 @@ class OutputsPanel(QWidget):
             self.messages.show_message(f"Not saved: {exc.description}", "error")
             return False
         self.messages.show_message(f"Saved {path.name}" + (" (owner only)" if spec.private else ""), "good")
+        if spec.private:
+            self.kept.emit()
         return True
 
     # --- the private PEM's passphrase ---------------------------------------------------------------------

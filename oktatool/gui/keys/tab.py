@@ -7,6 +7,10 @@ a message about the profile goes when the profile changes.
 
 Generation, loading and exporting run in the executor; a new request (Generate, import) makes the
 previous one's result go unseen.
+
+A generated key lives only here until a private output is copied or saved, or the key goes to the library.
+When another key replaces one that was never kept, that one stays in memory: Previous key brings it back
+(and swaps again), so a second click on Generate never loses a key without asking first.
 """
 
 from __future__ import annotations
@@ -78,6 +82,11 @@ class KeysTab(QWidget):
         super().__init__(parent)
         self.context = context
         self.key: Key | None = None
+        #: the shown key with its outputs and where it came from, and whether it was kept anywhere
+        self._shown: tuple[Key, Exports, str] | None = None
+        self._kept = True
+        #: the key shown before, never kept anywhere: Previous key brings it back
+        self.previous: tuple[Key, Exports, str] | None = None
         self.request = tasks.LatestRequest()
         self.setAcceptDrops(True)
         scroll = QScrollArea()
@@ -111,6 +120,7 @@ class KeysTab(QWidget):
         self.form.generate_requested.connect(self.generate)
         self.importer.paste_button.clicked.connect(self.paste)
         self.importer.open_button.clicked.connect(self.open_file)
+        self.outputs.kept.connect(lambda: self.mark_kept(self.key))
         self._profile = context.settings.settings.active_profile
         self._key_refs = _key_refs(context.settings.settings)
         follow_settings(self, context, self._on_settings)
@@ -131,6 +141,13 @@ class KeysTab(QWidget):
         self.kid_button.setEnabled(False)
         self.kid_button.clicked.connect(self.recompute_kid)
         row.addWidget(self.kid_button)
+        self.previous_button = QPushButton("Previous key")
+        self.previous_button.setObjectName("previousKey")
+        self.previous_button.setToolTip("Bring back the key shown before, which was not copied or saved anywhere "
+                                        "(the shown key takes its place: a second click swaps them again)")
+        self.previous_button.setEnabled(False)
+        self.previous_button.clicked.connect(self.bring_back_previous)
+        row.addWidget(self.previous_button)
         self.library_button = QPushButton("Key library")
         self.library_button.setObjectName("libraryToggle")
         self.library_button.setCheckable(True)
@@ -210,7 +227,7 @@ class KeysTab(QWidget):
             if self.request.is_current(generation):
                 self._set_busy(False)
         if self.request.is_current(generation):
-            self.show_key(key, exports, source="generated")
+            self.show_key(key, exports, source="generated", kept=False)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.form.busy.setVisible(busy)
@@ -223,8 +240,18 @@ class KeysTab(QWidget):
             else:
                 status().clearMessage()
 
-    def show_key(self, key: Key, exports: Exports, *, source: str) -> None:
-        """Make ``key`` the current key and show its outputs."""
+    def show_key(self, key: Key, exports: Exports, *, source: str, kept: bool = True) -> None:
+        """Make ``key`` the current key and show its outputs (``kept``: it is saved somewhere already).
+
+        A key it replaces that was never kept becomes the previous key, unless it is the same key pair.
+        """
+        replaced = self._shown
+        if replaced is not None and not self._kept and replaced[0].thumbprint() != key.thumbprint():
+            self.previous = replaced
+            self.messages.show_message("The key before was not copied or saved anywhere: Previous key brings it "
+                                       "back.", "warn", timeout_ms=0)
+        self._shown, self._kept = (key, exports, source), kept
+        self.previous_button.setEnabled(self.previous is not None)
         self.key = key
         self.facts.setText(f"{key_facts(key)} · {source}")
         self.facts.setToolTip(self.facts.text())
@@ -232,6 +259,22 @@ class KeysTab(QWidget):
         self.kid_button.setEnabled(not key.is_symmetric and key.kid != key.thumbprint())
         if self._library is not None:
             self._library.update_buttons()
+
+    def mark_kept(self, key: Key | None) -> None:
+        """Note that ``key`` was copied or saved: replacing it no longer keeps it as the previous key."""
+        if key is not None and self.key is key:
+            self._kept = True
+
+    def bring_back_previous(self) -> None:
+        """Show the previous key again; the shown one becomes the previous key when it was never kept."""
+        if self.previous is None:
+            return
+        self.request.cancel()
+        self._set_busy(False)
+        key, exports, source = self.previous
+        self.previous = None
+        self.show_key(key, exports, source=source, kept=False)
+        self.messages.show_message("The previous key is back; it is not copied or saved anywhere yet.", "warn")
 
     async def show_library_key(self, key: Key, name: str) -> None:
         """Show ``key`` loaded from the library as ``name``."""
@@ -241,8 +284,8 @@ class KeysTab(QWidget):
             self.messages.show_message(plain_message(exc), "error")
             return
         self.request.cancel()
+        self.messages.clear_message()  # before: replacing a key never kept says so
         self.show_key(key, exports, source=f"from the library ({name})")
-        self.messages.clear_message()
 
     def recompute_kid(self) -> asyncio.Task[None] | None:
         """Give the current key its RFC 7638 thumbprint as kid (e.g. an imported key with a made-up kid)."""
@@ -255,7 +298,7 @@ class KeysTab(QWidget):
         renamed = key.with_thumbprint_kid()
         exports = await export_all(renamed)
         if self.request.is_current(generation):
-            self.show_key(renamed, exports, source=f"kid recomputed (was {key.kid or 'none'})")
+            self.show_key(renamed, exports, source=f"kid recomputed (was {key.kid or 'none'})", kept=self._kept)
 
     # --- import ------------------------------------------------------------------------------------------
 

@@ -41,7 +41,8 @@ class HistoryModel(TableModel[HistoryEntry]):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.error or f"{entry.method} {entry.path}"
+            # the whole call (the Path column cuts a long one), and why it failed when it did
+            return f"{entry.method} {entry.path}" + (f"\n{entry.error}" if entry.error else "")
         if column == 0:
             return time.strftime("%H:%M:%S", time.localtime(entry.time))
         if column == 1:

@@ -114,7 +114,8 @@ class ScopeTableModel(TableModel["Scope"]):
             if column == DESCRIPTION:
                 return scope.description
             if column == OPS:
-                return scope.operation_count if role == SortRole else str(scope.operation_count)
+                opens = len(self.catalog.operations_for(scope.name))
+                return opens if role == SortRole else str(opens)
             if column == GRANTED:
                 return self.granted_text(scope.name)
         if role == Qt.ItemDataRole.CheckStateRole and column == NAME:
@@ -126,6 +127,8 @@ class ScopeTableModel(TableModel["Scope"]):
                 return ", ".join(scope.areas)
             if column == NAME:
                 return f"{scope.name}: tick to pick it for this profile"
+            if column == OPS:
+                return "The operations this scope opens (a .manage scope opens its .read scope's too)"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == OPS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

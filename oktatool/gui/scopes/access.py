@@ -33,6 +33,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.grants import STANDARD_ROLES, PlannedCall, admin_token_secret_name, role_warning
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -469,6 +470,7 @@ def _diff_tip(diff: Any) -> str:
 
 def _table(model: Any, name: str) -> QTableView:
     view = QTableView()
+    tip_elided_cells(view)
     view.setObjectName(name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from oktatool.gui.models.scope_models import OperationTableModel, SortRole
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
@@ -31,6 +32,7 @@ class OperationsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
         self.view = QTableView()
+        tip_elided_cells(self.view)
         self.view.setObjectName("operationsTable")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oktatool.core.errors import OktaToolError
+from oktatool.core.jose.jwt import format_duration
 from oktatool.gui import tasks
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -92,7 +93,7 @@ class TryTokenPanel(QWidget):
         granted = answer.scope.split()
         left_out = [s for s in asked if s not in granted]
         added = [s for s in granted if s not in asked]
-        lines = [f"<b>{html.escape(answer.token_type)}</b> token, valid {answer.expires_in // 60} min",
+        lines = [f"<b>{html.escape(answer.token_type)}</b> token, valid {format_duration(answer.expires_in)}",
                  f"asked: <code>{html.escape(' '.join(asked))}</code>",
                  f"granted: <code>{html.escape(' '.join(granted)) or '(none)'}</code>"]
         if left_out:

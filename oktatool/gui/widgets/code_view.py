@@ -1,15 +1,24 @@
-"""A read-only monospace view for JSON and PEM, with JSON highlighting that follows light and dark schemes."""
+"""A read-only monospace view for JSON and PEM, with JSON highlighting that follows light and dark schemes.
+
+When there is nothing to show and a reason why (an export that cannot be made), the reason is a note: real,
+wrapped, selectable text in the view's normal colour, not grey placeholder text that reads as a hint.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
     from oktatool.gui.widgets.json_highlighter import JsonHighlighter
+
+#: the note's distance from the view's edges
+NOTE_MARGIN = 8
 
 
 class CodeView(QPlainTextEdit):
@@ -22,6 +31,8 @@ class CodeView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(self.wordWrapMode().WrapAnywhere)
         self._highlighter: JsonHighlighter | None = None
+        #: the note shown while the view is empty (made with the first note)
+        self.note: QLabel | None = None
 
     @property
     def highlighter(self) -> JsonHighlighter:
@@ -38,6 +49,36 @@ class CodeView(QPlainTextEdit):
         if text and self._highlighter is None:
             _ = self.highlighter
         super().setPlainText(text)
+        self._place_note()
+
+    def set_note(self, text: str | None) -> None:
+        """Say why the view is empty, as plain wrapped text over it (None or "": no note)."""
+        if not text and self.note is None:
+            return
+        if self.note is None:
+            self.note = QLabel(self.viewport())
+            self.note.setObjectName("codeViewNote")
+            self.note.setFont(QApplication.font("QLabel"))  # prose, not the view's monospace
+            self.note.setTextFormat(Qt.TextFormat.PlainText)
+            self.note.setWordWrap(True)
+            self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.note.setText(text or "")
+        self._place_note()
+
+    def _place_note(self) -> None:
+        if self.note is None:
+            return
+        shown = bool(self.note.text()) and not self.document().toPlainText()
+        if shown:
+            width = max(1, self.viewport().width() - 2 * NOTE_MARGIN)
+            self.note.setGeometry(NOTE_MARGIN, NOTE_MARGIN, width, self.note.heightForWidth(width))
+        self.note.setVisible(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the note as wide as the view."""
+        super().resizeEvent(event)
+        self._place_note()
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-colour when the palette switches between light and dark."""

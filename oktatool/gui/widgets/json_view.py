@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTree
 
 from oktatool.gui import tasks
 from oktatool.gui.models.json_tree import JsonTreeModel, PathPart, find_paths
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 
 class JsonView(QWidget):
@@ -21,6 +22,7 @@ class JsonView(QWidget):
         super().__init__(parent)
         self.model = JsonTreeModel(self)
         self.tree = QTreeView()
+        tip_elided_cells(self.tree)
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)

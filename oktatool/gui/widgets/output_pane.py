@@ -76,7 +76,7 @@ class OutputPane(QFrame):
     def set_text(self, text: str | None, note: str | None = None) -> None:
         """Show ``text`` (None: nothing to show, ``note`` says why)."""
         self.view.setPlainText(text or "")
-        self.view.setPlaceholderText(note or "")
+        self.view.set_note(note)
         self.copy_button.setEnabled(bool(text))
         self.save_button.setEnabled(bool(text))
         self.status.clear_message()

@@ -34,6 +34,7 @@ from oktatool.gui.models.scope_models import (
     ScopeFilterProxy,
     ScopeTableModel,
 )
+from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import is_dark
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class ScopePicker(QWidget):
         layout.addLayout(filters)
 
         self.view = QTableView()
+        tip_elided_cells(self.view)
         self.view.setObjectName("scopeTable")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)

@@ -90,6 +90,20 @@ def test_a_generate_error_and_a_bad_size_keep_the_layout(qtbot: Any, window: Mai
     assert layout_of(window, tab) == before, (before, layout_of(window, tab))
 
 
+def test_generate_does_not_move_when_the_busy_bar_appears(qtbot: Any, window: MainWindow, tab: KeysTab,
+                                                         aloop: asyncio.AbstractEventLoop) -> None:
+    settle(qtbot)
+    before = where(tab.form.generate_button)
+    task = tab.generate()
+    assert task is not None
+    tab.form.layout().activate()  # lay the form out now (waiting here would step the task outside its loop)
+    assert tab.form.busy.isVisible()
+    assert where(tab.form.generate_button) == before
+    finish(aloop, task)
+    settle(qtbot)
+    assert not tab.form.busy.isVisible() and where(tab.form.generate_button) == before
+
+
 def test_a_message_line_keeps_its_height_and_never_asks_for_width(qtbot: Any) -> None:
     line = MessageLine(2)
     qtbot.addWidget(line)
