@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QPalette
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, for_window
 
 #: (light scheme, dark scheme) colours by meaning
 _TONES = {"error": ("#c62828", "#ff8a80"), "good": ("#2e7d32", "#81c784"), "secret": ("#c62828", "#ff8a80"),
@@ -34,10 +34,10 @@ def field_error_style() -> str:
 
 
 def plain_message(exc: OktaToolError) -> str:
-    """Return the error as one or two plain sentences: what is wrong, then how to fix it."""
+    """Return the error as one or two plain sentences: what is wrong, then how to fix it (worded for the window)."""
     text = sentence_start(exc.description.rstrip("."))
     if exc.hint:
-        hint = exc.hint.rstrip(".")
+        hint = for_window(exc.hint).rstrip(".")
         return f"{text}. Fix: {hint}."
     return f"{text}."
 
