@@ -106,7 +106,7 @@ class AppContext:
 
     def profile_key(self, profile: Profile) -> Key:
         """Return the private key a profile signs with (blocking: opens the store, may start the sandbox)."""
-        from oktatool.core.errors import BadInputError, SecretStoreError
+        from oktatool.core.errors import BadInputError, Hint, SecretStoreError
         from oktatool.core.keys.key import load_key
 
         if profile.is_sandbox:
@@ -115,11 +115,14 @@ class AppContext:
         if not profile.key_ref:
             # bad input (exit 2), like a missing --key: the command cannot work as given
             raise BadInputError(f"the profile {profile.name!r} has no key",
-                                hint="choose its key in Edit profiles… (the window), or pass --key FILE")
+                                hint=Hint("choose its key in Edit profiles… (the window), or pass --key FILE",
+                                         window="choose its key in Edit profiles…"))
         store = self.secret_store()
         if store.locked:
             raise SecretStoreError(f"the profile's key {profile.key_ref!r} is in the passphrase-protected secret "
-                                   "store, which is locked", hint="unlock the secret store, or pass --key FILE")
+                                   "store, which is locked", hint=Hint(
+                                   "unlock the secret store, or pass --key FILE",
+                                   window="unlock the secret store (Keys tab > Key library > Open)"))
         return self.key_library().load(profile.key_ref)
 
     def connection(self, profile: Profile, *, http: HttpOptions | None = None, key: Key | None = None,
@@ -131,7 +134,7 @@ class AppContext:
         """
         from dataclasses import replace
 
-        from oktatool.core.errors import BadInputError
+        from oktatool.core.errors import BadInputError, Hint
         from oktatool.core.okta.client import Connection
         from oktatool.core.okta.http import HttpOptions
         from oktatool.core.okta.orgurl import parse_org_url
@@ -151,7 +154,8 @@ class AppContext:
                               assertion_lifetime=lifetime)
         if not profile.client_id:
             raise BadInputError(f"the profile {profile.name!r} has no client id",
-                                hint="set the service app's client id in Edit profiles…, or pass --client-id")
+                                hint=Hint("set the service app's client id in Edit profiles…, or pass --client-id",
+                                         window="set the service app's client id in Edit profiles…"))
         signing = key or self.profile_key(profile)
         return Connection(parse_org_url(profile.org_url), profile.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes,

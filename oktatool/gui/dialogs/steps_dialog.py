@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, for_window
 from oktatool.gui import tasks
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -187,7 +187,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
                 return
             failed = flow.failed
             assert failed is not None
-            hint = f" Fix: {failed.hint}" if failed.hint else ""
+            hint = f" Fix: {for_window(failed.hint)}" if failed.hint else ""
             self._say(f"“{failed.title}” failed: {failed.error}.{hint} {self.RETRY_TEXT}", "error")
             self.run_button.setText("Retry failed step")
         except OktaToolError as exc:
