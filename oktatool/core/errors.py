@@ -85,9 +85,9 @@ class OktaToolError(Exception):
         return self.description
 
     def user_message(self) -> str:
-        """Return the description and, when known, the fix, as shown to a person."""
+        """Return the description and, when known, the fix (a Hint's window wording kept), as shown to a person."""
         if self.hint:
-            return f"{self.description}\nhint: {self.hint}"
+            return joined([self.description, "\nhint: ", self.hint])
         return self.description
 
 
