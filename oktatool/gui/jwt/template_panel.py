@@ -47,12 +47,10 @@ def active_target(context: AppContext) -> tuple[OrgUrl, str] | None:
 
     try:
         profile = context.profile()
-        running = context.sandbox_running
-        if profile.is_sandbox and running is None:
-            return None
-        org_url, client_id = (running.org_url, running.client_id) if profile.is_sandbox and running else (
-            profile.org_url, profile.client_id)
-        return parse_org_url(org_url), client_id or ""
+        if not profile.is_sandbox:
+            return parse_org_url(profile.org_url), profile.client_id or ""
+        running = context.sandbox_running  # a sandbox not started yet issued no assertion this run
+        return (parse_org_url(running.org_url), running.client_id) if running is not None else None
     except OktaToolError:
         return None
 
