@@ -258,10 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
 
-    p = sub.add_parser("decode", help="decode a JWT without verifying it")
+    p = sub.add_parser("decode", help="decode a JWT without verifying it (a bad signature is named, not fatal)")
     p.add_argument("token", nargs="?", default="-", metavar="TOKEN",
                    help="- (the default) reads the JWT from stdin, keeping it out of ps and shell history")
-    p.add_argument("--json", action="store_true", help="print header, claims, signature and times as JSON")
+    p.add_argument("--json", action="store_true", help="print header, claims, signature and times as JSON "
+                   "(and signature_problem when the signature is missing or malformed)")
 
     p = sub.add_parser("verify", help="verify a JWT's signature and times")
     p.add_argument("token", nargs="?", default="-", metavar="TOKEN",

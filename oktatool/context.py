@@ -242,7 +242,7 @@ class AppContext:
 
         A profile's own library key when it names one; else, on the Local sandbox, the built-in app's key.
         """
-        from oktatool.core.errors import BadInputError, SecretStoreError
+        from oktatool.core.errors import BadInputError, Hint, SecretStoreError
         from oktatool.core.keys.key import load_key
 
         if profile.is_sandbox and not profile.key_ref:
@@ -251,11 +251,14 @@ class AppContext:
         if not profile.key_ref:
             # bad input (exit 2), like a missing --key: the command cannot work as given
             raise BadInputError(f"the profile {profile.name!r} has no key",
-                                hint="choose its key in Edit profiles… (the window), or pass --key FILE")
+                                hint=Hint("choose its key in Edit profiles… (the window), or pass --key FILE",
+                                         window="choose its key in Edit profiles…"))
         store = self.secret_store()
         if store.locked:
             raise SecretStoreError(f"the profile's key {profile.key_ref!r} is in the passphrase-protected secret "
-                                   "store, which is locked", hint="unlock the secret store, or pass --key FILE")
+                                   "store, which is locked", hint=Hint(
+                                   "unlock the secret store, or pass --key FILE",
+                                   window="unlock the secret store (Keys tab > Key library > Open)"))
         return self.key_library().load(profile.key_ref)
 
     def org_target(self, profile: Profile, *, http: HttpOptions | None = None) -> OrgTarget:
@@ -268,7 +271,7 @@ class AppContext:
         """
         from dataclasses import replace
 
-        from oktatool.core.errors import BadInputError
+        from oktatool.core.errors import BadInputError, Hint
         from oktatool.core.okta.http import HttpOptions
         from oktatool.core.okta.orgurl import parse_org_url
 
@@ -283,7 +286,9 @@ class AppContext:
                              sandbox=info)
         if not profile.client_id:
             raise BadInputError(f"the profile {profile.name!r} has no client id",
-                                hint="set the service app's client id in Edit profiles…")
+                                hint=Hint("set the service app's client id in the window's Edit profiles…, or give "
+                                          "--org URL --client-id ID --key FILE instead of --profile",
+                                          window="set the service app's client id in Edit profiles…"))
         return OrgTarget(parse_org_url(profile.org_url), profile.client_id, http)
 
     def connection(self, profile: Profile, *, http: HttpOptions | None = None, key: Key | None = None,

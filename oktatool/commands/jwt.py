@@ -14,14 +14,16 @@ from oktatool.commands.common import (
     write_output,
 )
 from oktatool.core.errors import ClaimError, PassphraseError
-from oktatool.core.files import read_input, read_text_input
+from oktatool.core.files import read_input
 
 if TYPE_CHECKING:
     from oktatool.core.jose.jwt import DecodedToken, VerifiedToken
 
 
 def _read_token(source: str) -> str:
-    return read_text_input("-", what="token") if source == "-" else source
+    from oktatool.core.jose.input_kind import token_text
+
+    return token_text(read_input("-", what="token")) if source == "-" else source
 
 
 def _json_object(value: str, what: str) -> dict[str, Any]:
@@ -112,13 +114,20 @@ def _render(decoded: DecodedToken) -> str:
         lines += ["", *_table("Claims", decoded.claims, notes)]
     else:
         lines += ["", "Payload (not a JSON object)", f"  {decoded.payload_text}"]
-    lines += ["", "Signature", f"  {decoded.signature or '(none: unsigned)'}", ""]
+    shown = decoded.signature or ("(none)" if decoded.signature_problem else "(none: unsigned)")
+    lines += ["", "Signature", f"  {shown}"]
+    if decoded.signature_problem:
+        lines.append(f"  BAD SIGNATURE: {decoded.signature_problem}")
+    lines.append("")
     status = []
     if decoded.times.expired:
         status.append("EXPIRED")
     if decoded.times.not_yet_valid:
         status.append("NOT YET VALID")
-    status.append("signature not checked (use oktatool verify)")
+    if decoded.signature_problem:
+        status.append("BAD SIGNATURE (it can never verify)")
+    else:
+        status.append("signature not checked (use oktatool verify)")
     lines.append("Status: " + "; ".join(status))
     return "\n".join(lines)
 

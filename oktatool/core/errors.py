@@ -7,6 +7,8 @@ contains private key material, tokens or passphrases.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 #: Exit status for "the operation failed" (token refused, signature invalid, network down).
 EXIT_FAILED = 1
 #: Exit status for "bad input or usage" (malformed key, wrong passphrase, unknown flag).
@@ -44,6 +46,36 @@ def with_article(noun: str) -> str:
     return f"{'an' if vowel else 'a'} {noun}"
 
 
+class Hint(str):
+    """A fix worded for the command line (it names flags) that carries its wording for the window.
+
+    It is the command-line text everywhere a plain string is expected (the CLI prints it, ``doctor --json``
+    writes it); the window asks ``for_window`` and says ``window`` instead, naming its own controls.
+    """
+
+    window: str
+
+    def __new__(cls, cli: str, *, window: str) -> Hint:
+        hint = super().__new__(cls, cli)
+        hint.window = window
+        return hint
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:  # copy and pickle keep both wordings
+        return (str(self),), {"window": self.window}
+
+
+def for_window(text: str) -> str:
+    """Return ``text`` as the window says it: a Hint's window wording, any other text as it is."""
+    return text.window if isinstance(text, Hint) else text
+
+
+def joined(parts: Iterable[str], separator: str = "") -> str:
+    """Join texts as ``separator.join`` does, keeping the window wording of any Hint among them."""
+    texts = list(parts)
+    cli, window = separator.join(texts), separator.join(for_window(text) for text in texts)
+    return cli if window == cli else Hint(cli, window=window)
+
+
 class OktaToolError(Exception):
     """Base class of every error oktatool raises on purpose."""
 
@@ -63,9 +95,9 @@ class OktaToolError(Exception):
         return self.description
 
     def user_message(self) -> str:
-        """Return the description and, when known, the fix, as shown to a person."""
+        """Return the description and, when known, the fix (a Hint's window wording kept), as shown to a person."""
         if self.hint:
-            return f"{self.description}\nhint: {self.hint}"
+            return joined([self.description, "\nhint: ", self.hint])
         return self.description
 
 

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from oktatool.core.errors import SandboxError
+from oktatool.core.errors import Hint, SandboxError
 from oktatool.core.files import make_private_dirs, write_atomic
 from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.kept import ORG_FILE, load_org
@@ -349,17 +349,20 @@ class Sandbox:
             make_private_dirs(self.directory)
         except OSError as exc:
             raise SandboxError(f"cannot create the sandbox folder {self.directory}: {exc.strerror}",
-                               hint="give a folder you can write to with --dir") from None
+                               hint=Hint("give a folder you can write to with --dir",
+                                         window="make the data folder writable for you")) from None
         problem = check_folder(self.directory)
         if problem:
             raise SandboxError(f"refusing the sandbox folder {self.directory}: {problem}",
-                               hint="give a folder only you can write to with --dir (e.g. mkdir -m 700 DIR)",
+                               hint=Hint("give a folder only you can write to with --dir (e.g. mkdir -m 700 DIR)",
+                                         window="make the sandbox folder writable by you only (chmod 700)"),
                                code="unsafe_folder")
         try:
             server = _HttpServer((options.host, options.port), self)
         except OSError as exc:
             raise SandboxError(f"cannot start the sandbox on {options.host}:{options.port}: {exc.strerror}",
-                               hint="choose another --port, or leave it out to take a free one") from None
+                               hint=Hint("choose another --port, or leave it out to take a free one",
+                                         window="try again (a free port is taken)")) from None
         port = int(server.server_address[1])
         host = f"[{options.host}]" if ":" in options.host else options.host
         self.default_host = f"{host}:{port}"

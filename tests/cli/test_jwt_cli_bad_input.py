@@ -111,3 +111,32 @@ def test_verify_with_an_encrypted_private_key_says_how_to_get_the_public_key(run
 def test_sign_refuses_an_empty_alg_instead_of_choosing_one(run_cli: CliRunner, key_file: str) -> None:
     _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--alg", ""), "alg asked for is empty")
     _refused(run_cli("sign", "--key", key_file, "--claims", "{}", "--header", '{"alg": ""}'), "empty")
+
+
+def test_decode_shows_a_token_with_a_cut_signature_and_verify_still_refuses_it(run_cli: CliRunner,
+                                                                                key_file: str) -> None:
+    key = generate_key(KeySpec("EC", kid="ec-1"))
+    Path(key_file).write_text(key.export("jwk"))
+    cut = sign_token({"sub": "alice"}, key)[:-8]
+    shown = run_cli("decode", "-", "--json", input=cut)
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["header"]["kid"] == "ec-1" and document["claims"] == {"sub": "alice"}
+    assert "cut or changed in copying" in document["signature_problem"]
+    text = run_cli("decode", "-", input=cut)
+    assert text.returncode == 0 and "alice" in text.stdout and "BAD SIGNATURE" in text.stdout
+    refused = run_cli("verify", "-", "--key", key_file, input=cut)
+    assert refused.returncode in (1, 2) and refused.stderr.startswith("error: "), refused.stderr
+    assert "VALID" not in refused.stdout
+
+
+def test_decode_names_der_and_pem_input(run_cli: CliRunner) -> None:
+    der = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                          "-outform", "DER"], check=True, capture_output=True, timeout=60).stdout
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run([sys.executable, "-m", "oktatool", "decode"], input=der, capture_output=True, env=env,
+                          timeout=60)
+    assert done.returncode == 2 and b"0x30 0x82" in done.stderr and b"DER certificate or key" in done.stderr
+    pem = subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+                         check=True, capture_output=True, text=True, timeout=60).stdout
+    _refused(run_cli("decode", "-", input=pem), "a PEM private key, not a token")

@@ -145,7 +145,6 @@ def test_authorization_header_prefix_and_surrounding_space_are_tolerated() -> No
     ("a.b.c.d.e.f", "wrong_part_count", "this has 6"),
     ("eyJhbGciOiJIUzI1NiJ9.e30.a b", "whitespace_in_token", "spaces"),
     ("eyJhbGciOiJIUzI1NiJ9.e30=.sig", "bad_base64url", "payload segment"),
-    ("eyJhbGciOiJIUzI1NiJ9.e30.si+g", "bad_base64url", "signature segment"),
     ("e.e30.sig", "bad_base64url", "header segment"),
     (f"{b64url_encode(b'not json')}.e30.sig", "bad_header", "valid JSON"),
     (f"{b64url_encode(b'[1]')}.e30.sig", "bad_header", "JSON object"),

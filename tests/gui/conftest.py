@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,3 +67,45 @@ def collect_qt_garbage_on_this_thread(qapp: Any) -> Iterator[None]:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
     gc.collect()
+
+
+#: a command-line flag as a message would name it: --key, --scopes "…", --client-id, (--max-wait)
+COMMAND_LINE_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?=[\s=)\"'\]`,.;:]|$)")
+
+
+def _recording(owner: type, name: str, said: list[str], monkeypatch: pytest.MonkeyPatch, *, static: bool = False,
+               arg: int = 0) -> None:
+    """Wrap ``owner.name`` so that the text it is given (positional ``arg``, after self) lands in ``said``."""
+    original = getattr(owner, name)
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        texts = args if static else args[1:]
+        said.extend(text for text in texts[arg:arg + 1] if isinstance(text, str))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, staticmethod(record) if static else record)
+
+
+@pytest.fixture(autouse=True)
+def window_speaks_of_its_own_controls(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Record every message the window shows during a GUI test; fail the test if one names a command-line flag.
+
+    The paths: every label (message lines, notes, status and summary labels, what plain_message feeds),
+    tooltips, placeholder notes, the status bar and message boxes (built, set or static).
+    """
+    from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QStatusBar, QWidget
+
+    said: list[str] = []
+    _recording(QLabel, "setText", said, monkeypatch)
+    _recording(QWidget, "setToolTip", said, monkeypatch)
+    _recording(QLineEdit, "setPlaceholderText", said, monkeypatch)
+    _recording(QPlainTextEdit, "setPlaceholderText", said, monkeypatch)
+    _recording(QStatusBar, "showMessage", said, monkeypatch)
+    _recording(QMessageBox, "setText", said, monkeypatch)
+    _recording(QMessageBox, "setInformativeText", said, monkeypatch)
+    _recording(QMessageBox, "__init__", said, monkeypatch, arg=2)  # (icon, title, text, …)
+    for name in ("warning", "critical", "information", "question"):
+        _recording(QMessageBox, name, said, monkeypatch, static=True, arg=2)  # (parent, title, text, …)
+    yield said
+    flagged = [text for text in said if COMMAND_LINE_FLAG.search(text)]
+    assert not flagged, f"the window named a command-line flag: {flagged[:3]}"

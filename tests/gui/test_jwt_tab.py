@@ -293,10 +293,11 @@ def test_garbage_gets_a_message_never_a_crash(tab: JwtTab, tmp_path: Path) -> No
     binary = tmp_path / "blob.bin"
     binary.write_bytes(os.urandom(4096) + b"\xff\xfe")
     tab.open_path(binary)
-    assert "not text" in tab.token_status.text()
+    assert "binary data, not a token" in tab.token_status.text()
     full = pyjwt.encode({"a": 1}, "k" * 32, algorithm="HS256")
-    for half, words in ((full[: len(full) // 2], "3 parts"), ("eyJhbGciOiJIUzI1NiJ9.e30", "3 parts"),
-                        ("abc.def.ghi", "header"), ("\x00\x01.\x02.\x03", "base64url")):
+    for half, words in ((full[: len(full) // 2], "signature is missing"),
+                        ("eyJhbGciOiJIUzI1NiJ9.e30", "signature is missing"), ("abc.def.ghi", "header"),
+                        ("\x00\x01.\x02.\x03", "binary data")):
         tab.token.setPlainText(half)
         tab.decode_current()
         assert words in tab.verifier.badges.text() or words in tab.token_status.text(), (half, tab.token_status.text())
@@ -471,3 +472,75 @@ def test_the_token_is_coloured_by_part(tab: JwtTab) -> None:
     spans = sorted((f.start, f.length, f.format.foreground().color().name()) for f in formats)
     assert [(s, n) for s, n, _ in spans] == [(0, 4), (5, 6), (12, 2)]
     assert len({colour for _, _, colour in spans}) == 3
+
+
+#: jwt.io's example token: HS256 with the secret "your-256-bit-secret"
+JWT_IO = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5"
+          "MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+
+
+def shown_okta_notes(tab: JwtTab) -> list[str]:
+    notes = {**tab.claims.notes, **tab.header.notes, "key": tab.key_note}
+    return [label.text() for label in notes.values() if not label.isHidden() and "Okta" in label.text()]
+
+
+def paste_text(tab: JwtTab, text: str) -> None:
+    mime = QMimeData()
+    mime.setText(text)
+    QGuiApplication.clipboard().setMimeData(mime)
+    tab.paste()
+
+
+def test_the_jwt_io_token_is_decoded_without_okta_errors(tab: JwtTab, qtbot: Any,
+                                                         aloop: asyncio.AbstractEventLoop) -> None:
+    tab.template.setCurrentText(OKTA)
+    click(qtbot, tab.apply_button)
+    run(aloop, tab.template_request.task)
+    assert "all hold" in tab.preflight.text()
+    paste_text(tab, JWT_IO)
+    assert tab.claims.sub.text() == "1234567890" and tab.header.alg.currentText() == "HS256"
+    assert shown_okta_notes(tab) == [] and "Okta would refuse" not in tab.preflight.text()
+    assert tab.template.currentText() == BLANK and "not a client assertion" in tab.template_note.text()
+    assert "BAD SIGNATURE" not in tab.verifier.badges.text() and "signature not checked" in tab.verifier.badges.text()
+    tab.clock.timeout.emit()  # the live checks stay neutral too
+    assert shown_okta_notes(tab) == []
+
+
+def test_an_assertion_for_the_active_profile_still_gets_okta_checks(tab: JwtTab, aloop: asyncio.AbstractEventLoop
+                                                                    ) -> None:
+    info = tab.context.sandbox()
+    now = int(time.time())
+    pasted = pyjwt.encode({"iss": info.client_id, "sub": info.client_id, "aud": info.token_url, "iat": now,
+                           "exp": now + 300, "jti": "a" * 32}, "k" * 32, algorithm="HS256")
+    paste_text(tab, pasted)
+    assert tab.template.currentText() == OKTA and info.client_id in tab.template_note.text()
+    notes = shown_okta_notes(tab)
+    assert any("signature algorithm is invalid" in note for note in notes), notes
+    assert any("kid is invalid" in note for note in notes), notes
+    assert "Okta would refuse" in tab.preflight.text()
+
+
+def test_a_cut_signature_still_shows_header_and_payload(tab: JwtTab) -> None:
+    paste_text(tab, JWT_IO[:-11])
+    assert tab.claims.sub.text() == "1234567890" and tab.header.alg.currentText() == "HS256"
+    assert ("claims", "name", "John Doe") in tab.verifier.members()
+    assert "BAD SIGNATURE: the signature is 24 bytes, but an HS256 signature is 32 bytes" in tab.verifier.badges.text()
+    assert "the signature is bad" in tab.token_status.text()
+    paste_text(tab, JWT_IO[:-1] + "d")
+    assert ("claims", "name", "John Doe") in tab.verifier.members() and "canonical" in tab.verifier.badges.text()
+
+
+def test_a_binary_paste_or_file_is_told_what_it_is(tab: JwtTab, tmp_path: Path) -> None:
+    der = openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-outform", "DER")
+    for pasted in (der.decode("latin-1"), der.decode("utf-8", "replace")):
+        paste_text(tab, pasted)
+        status = tab.token_status.text()
+        assert "binary data, not a token" in status and "DER certificate or key" in status, status
+        assert "Keys tab" in status and "spaces" not in status
+    (tmp_path / "key.der").write_bytes(der)
+    tab.open_path(tmp_path / "key.der")
+    assert "0x30 0x82" in tab.token_status.text() and "Keys tab" in tab.token_status.text()
+    paste_text(tab, openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256").decode())
+    assert "This is a PEM private key, not a token" in tab.token_status.text()
+    paste_text(tab, '{"sub": "alice",\n "exp": 1}')
+    assert "This is JSON, not a token" in tab.token_status.text() and "claims editor" in tab.token_status.text()

@@ -91,6 +91,14 @@ class ClientAssertion:
         return f"ClientAssertion(header={dict(self.header)!r}, claims={dict(self.claims)!r}, token=<redacted>)"
 
 
+def is_assertion_for(claims: Mapping[str, Any], org: OrgUrl, client_id: str) -> bool:
+    """Return True when ``claims`` are a client assertion for ``client_id`` (iss = sub = it) or ``org`` (aud)."""
+    aud = claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    own_app = bool(client_id) and claims.get("iss") == client_id and claims.get("sub") == client_id
+    return own_app or org.token_url in audiences
+
+
 def preflight_assertion(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key | None, org: OrgUrl,
                         client_id: str, now: float) -> list[Finding]:
     """Check a client assertion's header, claims and key against Okta's rules; return every violation."""

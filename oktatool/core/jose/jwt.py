@@ -23,8 +23,10 @@ from oktatool.core.errors import (
     TokenFormatError,
     VerificationError,
     shorten,
+    with_article,
 )
 from oktatool.core.jose import jwa
+from oktatool.core.jose.input_kind import check_token_text
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
@@ -87,6 +89,8 @@ class CompactToken:
     #: ASCII(header segment '.' payload segment), what the signature covers
     signing_input: bytes = field(repr=False)
     encrypted: bool = False
+    #: what is wrong with the signature segment (missing, not base64url, cut), said beside the header and payload
+    signature_problem: str | None = None
 
     @property
     def alg(self) -> str | None:
@@ -114,6 +118,7 @@ def _clean_token(token: str) -> str:
     if not text:
         raise TokenFormatError("the token is empty", hint="paste a JWT: three base64url parts joined by dots",
                                code="empty_token")
+    check_token_text(text)
     if any(ch.isspace() for ch in text):
         raise TokenFormatError("the token contains spaces or line breaks inside it",
                                hint="copy the token again as one line", code="whitespace_in_token")
@@ -132,15 +137,46 @@ def _segment(text: str, name: str) -> bytes:
     return raw
 
 
-def parse_compact(token: str) -> CompactToken:
-    """Split and decode a compact JWS or JWE; raise TokenFormatError with what is wrong."""
-    text = _clean_token(token)
+#: the signature's length in bytes for the algorithms that fix it (RSA's follows the key's size)
+_SIGNATURE_BYTES = {"HS256": (32,), "HS384": (48,), "HS512": (64,), "ES256": (64,), "ES256K": (64,),
+                    "ES384": (96,), "ES512": (132,), "EdDSA": (64, 114)}
+
+
+def _signature_problem(text: str, alg: Any) -> str | None:
+    """Say what is wrong with a JWS signature segment, or None when nothing is visible without a key."""
+    if alg == "none":
+        return None if not text else "alg none takes an empty signature, but this token has one"
+    if not text:
+        return "the signature is missing (the token ends after the payload)"
+    copying = "it was cut or changed in copying"
+    try:
+        raw = _segment(text, "signature")
+    except TokenFormatError as exc:
+        return f"{exc.description}: {copying}"
+    sizes = _SIGNATURE_BYTES.get(alg) if isinstance(alg, str) else None
+    if sizes and len(raw) not in sizes:
+        wanted = " or ".join(str(size) for size in sizes)
+        return f"the signature is {len(raw)} bytes, but {with_article(alg)} signature is {wanted} bytes: {copying}"
+    return None
+
+
+def _parts(text: str) -> list[str]:
     parts = text.split(".")
-    if len(parts) not in (3, 5):
-        raise TokenFormatError(
-            f"a JWT has 3 parts separated by dots (5 for an encrypted JWT); this has {len(parts)}",
-            hint="copy the whole token: header.payload.signature", code="wrong_part_count")
-    header_bytes = _segment(parts[0], "header")
+    if len(parts) in (3, 5):
+        return parts
+    wrong = TokenFormatError(f"a JWT has 3 parts separated by dots (5 for an encrypted JWT); this has {len(parts)}",
+                             hint="copy the whole token: header.payload.signature", code="wrong_part_count")
+    if len(parts) != 2:
+        raise wrong
+    try:  # header.payload with the signature (and its dot) cut off: still decoded, as jwt.io does
+        _header(parts[0])
+    except TokenFormatError:
+        raise wrong from None
+    return [*parts, ""]
+
+
+def _header(segment: str) -> dict[str, Any]:
+    header_bytes = _segment(segment, "header")
     try:
         header_text = header_bytes.decode("utf-8")
     except UnicodeDecodeError:
@@ -149,13 +185,24 @@ def parse_compact(token: str) -> CompactToken:
         header = parse_json_object(header_text, what="the header")
     except ClaimError as exc:
         raise TokenFormatError(exc.description, code="bad_header") from None
+    return header
+
+
+def parse_compact(token: str) -> CompactToken:
+    """Split and decode a compact JWS or JWE; raise TokenFormatError with what is wrong.
+
+    A JWS whose header and payload decode is returned even when its signature segment is missing or
+    malformed; ``signature_problem`` says what is wrong with it (and such a token never verifies).
+    """
+    parts = _parts(_clean_token(token))
+    header = _header(parts[0])
     if len(parts) == 5:
         for index, name in ((1, "encrypted key"), (2, "IV"), (3, "ciphertext"), (4, "tag")):
             _segment(parts[index], name)
         return CompactToken(header, b"", "", b"", encrypted=True)
     payload = _segment(parts[1], "payload")
-    _segment(parts[2], "signature")
-    return CompactToken(header, payload, parts[2], f"{parts[0]}.{parts[1]}".encode("ascii"))
+    return CompactToken(header, payload, parts[2], f"{parts[0]}.{parts[1]}".encode("ascii"),
+                        signature_problem=_signature_problem(parts[2], header.get("alg")))
 
 
 @dataclass(frozen=True)
@@ -283,15 +330,19 @@ class DecodedToken:
     encrypted: bool = False
     #: the payload as text when it is not a JSON object (e.g. RFC 7520's quotation)
     payload_text: str | None = None
+    #: what is wrong with the signature segment (missing, not base64url, cut); the token never verifies
+    signature_problem: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the ``decode --json`` shape: {"header","claims","signature","times"}."""
+        """Return the ``decode --json`` shape: {"header","claims","signature","times"} (+ what else is known)."""
         result: dict[str, Any] = {"header": dict(self.header), "claims": None if self.claims is None
                                   else dict(self.claims), "signature": self.signature, "times": self.times.to_dict()}
         if self.encrypted:
             result["encrypted"] = True
         if self.payload_text is not None:
             result["payload"] = self.payload_text
+        if self.signature_problem is not None:
+            result["signature_problem"] = self.signature_problem
         return result
 
 
@@ -308,14 +359,16 @@ def decode_token(token: str, *, now: float | None = None, strict: bool = False) 
             raise TokenFormatError("the payload is not UTF-8 text, so it is not a JWT claims set",
                                    code="bad_payload") from None
         return DecodedToken(compact.header, None, compact.signature, TokenTimes(moment),
-                            payload_text=b64url_encode(compact.payload))
+                            payload_text=b64url_encode(compact.payload), signature_problem=compact.signature_problem)
     try:
         claims = parse_json_object(text, what="the claims")
     except ClaimError as exc:
         if strict:
             raise TokenFormatError(exc.description, code="bad_claims") from None
-        return DecodedToken(compact.header, None, compact.signature, TokenTimes(moment), payload_text=text)
-    return DecodedToken(compact.header, claims, compact.signature, token_times(claims, moment))
+        return DecodedToken(compact.header, None, compact.signature, TokenTimes(moment), payload_text=text,
+                            signature_problem=compact.signature_problem)
+    return DecodedToken(compact.header, claims, compact.signature, token_times(claims, moment),
+                        signature_problem=compact.signature_problem)
 
 
 # ------------------------------------------------------------------------------------------------ sign
@@ -486,6 +539,10 @@ def _check_header(compact: CompactToken) -> str:
     if alg not in jwa.SIGNING_ALGS:
         raise _fail("alg_not_allowed", f"the token's alg {shorten(alg)!r} is not a supported signature algorithm",
                     "supported: " + " ".join(jwa.SIGNING_ALGS))
+    if compact.signature_problem is not None:
+        _segment(compact.signature, "signature")  # not base64url at all: bad input (exit 2), as it always was
+        raise _fail("bad_signature", f"bad signature: {compact.signature_problem}",
+                    "copy the token again, whole: header.payload.signature")
     return alg
 
 

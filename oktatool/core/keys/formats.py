@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
-from oktatool.core.errors import KeyMaterialError, PassphraseError, with_article
+from oktatool.core.errors import Hint, KeyMaterialError, PassphraseError, with_article
 from oktatool.core.keys.jwk import PRIVATE_TYPES, PUBLIC_TYPES, Material, material_from_jwk
 
 #: refuse larger input before looking at it: a JWKS of a dozen RSA-8192 keys with certificates is < 200 KB
@@ -32,7 +32,8 @@ _PRIVATE_LABELS = ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "E
 _PUBLIC_LABELS = ("PUBLIC KEY", "RSA PUBLIC KEY")
 _CERT_LABELS = ("CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE")
 _IGNORED_LABELS = ("EC PARAMETERS",)
-_PASS_HINT = "put the passphrase on the first line of a file and pass --password-file FILE"  # noqa: S105
+_PASS_HINT = Hint("put the passphrase on the first line of a file and pass --password-file FILE",
+                  window="type the key's passphrase where it is asked for")
 
 
 @dataclass(frozen=True)

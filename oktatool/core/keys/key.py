@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x448, x25519
 
 from oktatool.core.encoding import dumps_pretty
-from oktatool.core.errors import KeyMaterialError
+from oktatool.core.errors import Hint, KeyMaterialError
 from oktatool.core.keys.algs import (
     DEFAULT_CRV,
     DEFAULT_OCT_BITS,
@@ -261,7 +261,8 @@ class Key:
             raise KeyMaterialError(f"unknown key format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
         if passphrase is not None and fmt != "pem":
             raise KeyMaterialError(f"a passphrase encrypts only the pem format, not {fmt}",
-                                   hint="use --format pem, or leave out the passphrase")
+                                   hint=Hint("use --format pem, or leave out the passphrase",
+                                              window="choose the private PEM output, or leave the passphrase empty"))
         if fmt == "jwk":
             return dumps_pretty(self.to_dict(private=True))
         if fmt == "jwk-public":
@@ -326,7 +327,8 @@ def _kid_for(spec: KeySpec, now: datetime | None) -> KidValue:
     if mode not in KID_MODES:
         raise KeyMaterialError(f"unknown kid mode {mode!r}", hint=f"choose one of {', '.join(KID_MODES)}")
     if mode == "custom":
-        raise KeyMaterialError("kid mode custom needs a kid", hint="give the kid (--kid ID)")
+        raise KeyMaterialError("kid mode custom needs a kid",
+                               hint=Hint("give the kid (--kid ID)", window="type the kid"))
     if mode == "thumbprint":
         return _Kid.THUMBPRINT
     if mode == "random":
@@ -419,7 +421,8 @@ def _choose(keys: list[Key], kid: str | None) -> Key:
         return _best(keys)
     choices = "; ".join(_label(_best(group)) for group in groups.values())
     raise KeyMaterialError(f"the input holds {len(groups)} keys; say which one: {choices}",
-                           hint="give the kid of the key to use (--kid ID)")
+                           hint=Hint("give the kid of the key to use (--kid ID)",
+                                     window="choose the key to use by its kid"))
 
 
 def load_key(data: str | bytes, *, kid: str | None = None, passphrase: bytes | None = None,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from oktatool.core.encoding import dumps_compact
-from oktatool.core.errors import ApiError, BadInputError, CancelledError, OktaToolError
+from oktatool.core.errors import ApiError, BadInputError, CancelledError, Hint, OktaToolError, joined
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.headers import (
     RateLimit,
@@ -255,11 +255,11 @@ class ApiClient:
             if response.retries >= self.max_retries:
                 note = f"still limited after waiting {response.retries} time(s)"
             elif wait is not None:
-                note = f"the limit resets in {wait:.0f} s, longer than the {self.max_wait:.0f} s this client waits " \
-                       "(--max-wait)"
+                waits = f"the limit resets in {wait:.0f} s, longer than the {self.max_wait:.0f} s this client waits"
+                note = Hint(f"{waits} (--max-wait)", window=waits)
             else:
                 note = "the server did not say when the limit resets"
-            hint = (hint + "\n" if hint else "") + note
+            hint = joined([hint, note], "\n") if hint else note
         return ApiError(problem.message(), hint=hint, code=problem.error or f"http_{problem.status}")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from oktatool.core.errors import BadInputError
+from oktatool.core.errors import BadInputError, Hint
 from oktatool.core.jose.assertion import DEFAULT_LIFETIME, build_client_assertion
 from oktatool.core.jose.dpop import DPoPKey, make_proof
 from oktatool.core.keys.key import Key
@@ -121,7 +121,8 @@ class OktaClient:
             raise
         if not requirement.alternatives:
             raise BadInputError(f"{method.upper()} {path} takes no OAuth scope (SSWS API tokens only, or public)",
-                                hint="see oktatool scopes --for \"METHOD PATH\"")
+                                hint=Hint("see oktatool scopes --for \"METHOD PATH\"",
+                                         window="Scopes tab > Endpoints names the scope a call needs"))
         held = self.connection.scopes
         return tuple(next((s for s in options if s in held), options[0]) for options in requirement.alternatives)
 

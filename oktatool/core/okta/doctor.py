@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import Hint, OktaToolError, joined
 
 if TYPE_CHECKING:
     import requests
@@ -33,7 +33,8 @@ PASS, WARN, FAIL, SKIP = "pass", "warn", "fail", "skip"
 #: a clock this far off makes assertions expired or "too far into the future", and DPoP iat refused
 SKEW_FAIL_SECONDS = 300
 SKEW_WARN_SECONDS = 60
-NO_ADMIN = "needs an admin credential (--api-token-file FILE or --admin-profile NAME)"
+NO_ADMIN = Hint("needs an admin credential (--api-token-file FILE or --admin-profile NAME)",
+                window="needs an admin credential (an API token or an admin profile)")
 #: the admin scopes an admin profile's token needs for the checks
 ADMIN_SCOPES = ("okta.apps.read", "okta.appGrants.read", "okta.roles.read")
 
@@ -258,7 +259,8 @@ class _Doctor:
 
         key = self.given.key
         if key is None:
-            self.add("key-alg", SKIP, "no key given", "pass --key FILE or use a profile with a key")
+            self.add("key-alg", SKIP, "no key given", Hint(
+                "pass --key FILE or use a profile with a key", window="choose a key for the profile in Edit profiles…"))
             return
         if not key.is_private:
             self.add("key-alg", FAIL, f"the {key.describe()} key is a public key; signing needs the private key",
@@ -288,7 +290,7 @@ class _Doctor:
         given = self.given
         if given.admin is None:
             for check_id in ADMIN_CHECKS:
-                self.add(check_id, SKIP, f"skipped: {given.no_admin_reason}")
+                self.add(check_id, SKIP, joined(["skipped: ", given.no_admin_reason]))
             return
         assert self.org is not None
         try:
@@ -397,8 +399,9 @@ class _Doctor:
         if app.dpop_required and not ours:
             self.add("dpop", FAIL, "the app requires DPoP-bound tokens, the profile asks for Bearer: Okta answers "
                                    "\"The DPoP proof JWT header is missing.\"",
-                     "turn DPoP on in the profile (Edit profiles…, or --dpop), or untick Require DPoP in the app's "
-                     "General tab")
+                     Hint("turn DPoP on in the profile (Edit profiles…, or --dpop), or untick Require DPoP in the "
+                          "app's General tab", window="turn DPoP on in the profile (Edit profiles…), or untick Require "
+                          "DPoP in the app's General tab"))
         elif ours and not app.dpop_required:
             self.add("dpop", WARN, "the profile sends DPoP proofs, but the app does not require DPoP: Okta issues "
                                    "a Bearer token", "turn DPoP off in the profile, or tick Require DPoP in the app")
@@ -417,7 +420,8 @@ class _Doctor:
         asked = self.given.scopes
         if not asked:
             self.add("scopes", WARN, f"no scopes asked; granted: {' '.join(sorted(granted)) or 'none'}",
-                     "say which scopes the app should get (--scopes, or the profile's scopes)")
+                     Hint("say which scopes the app should get (--scopes, or the profile's scopes)",
+                          window="say which scopes the app should get (the profile's scopes, in Edit profiles…)"))
             return
         missing = [s for s in asked if s not in granted]
         if missing:

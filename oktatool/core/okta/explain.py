@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from oktatool.core.errors import Hint, joined
+
 #: Okta's admin-role types a service app can be given (FACTS.md §5.4)
 ADMIN_ROLES = ("SUPER_ADMIN", "ORG_ADMIN", "APP_ADMIN", "USER_ADMIN", "GROUP_MEMBERSHIP_ADMIN",
                "HELP_DESK_ADMIN", "READ_ONLY_ADMIN", "REPORT_ADMIN", "API_ACCESS_MANAGEMENT_ADMIN")
@@ -46,6 +48,11 @@ class ExplainContext:
 
 Builder = Explanation | Callable[[ExplainContext], Explanation]
 
+#: where the Okta-ready public key set comes from, in each interface
+_JWKS_PUBLIC = Hint("oktatool convert KEY --format jwks-public", window="the Keys tab's Okta JWKS output")
+#: how a DPoP-bound token is used, in each interface
+_USE_DPOP = Hint("oktatool api --dpop", window="DPoP in the profile, Edit profiles…")
+
 
 def _app(ctx: ExplainContext) -> str:
     return f"the app with client id {ctx.client_id}" if ctx.client_id else "the service app"
@@ -72,8 +79,9 @@ def _kid_invalid(ctx: ExplainContext) -> Explanation:
         what=f"Okta found no active public key with that kid on {_app(ctx)} ({used}{held})",
         cause="an app can hold several public keys (up to 50) and Okta picks the one whose kid the assertion "
               "names; the kid is missing, mistyped, belongs to another app, or that key is inactive",
-        fix="compare the kid with the app's keys (Admin Console: Applications > the app > General > Public "
-            f"keys, or {_jwks_api(ctx)}); sign with a registered ACTIVE key, or pick it with --kid",
+        fix=joined(["compare the kid with the app's keys (Admin Console: Applications > the app > General > Public "
+                    f"keys, or {_jwks_api(ctx)}); sign with a registered ACTIVE key",
+                    Hint(", or pick it with --kid", window=", or choose that key for the profile")]),
     )
 
 
@@ -96,11 +104,13 @@ def _insufficient_scope(ctx: ExplainContext) -> Explanation:
     had = f" (the token was asked for: {' '.join(ctx.requested_scopes)})" if ctx.requested_scopes else ""
     if needed:
         what = f"the access token lacks the scope {endpoint} needs: {needed}{had}"
-        fix = (f"grant {needed} to the app (Admin Console: the app > Okta API Scopes > Grant; Super Admin only) "
-               f"and request it: --scopes \"{needed}\"")
+        grant = f"grant {needed} to the app (Admin Console: the app > Okta API Scopes > Grant; Super Admin only) "
+        fix = joined([grant, Hint(f"and request it: --scopes \"{needed}\"",
+                                  window="and request it (tick it in the Scopes tab)")])
     else:
         what = f"the access token lacks a scope that {endpoint} needs{had}"
-        fix = "look the endpoint up with `oktatool scopes --for \"METHOD PATH\"`, grant that scope and request it"
+        fix = Hint("look the endpoint up with `oktatool scopes --for \"METHOD PATH\"`, grant that scope and request it",
+                   window="look the endpoint up in Scopes tab > Endpoints, grant that scope and request it")
     return Explanation(what=what, cause="the scope was not requested, or not granted to the app so Okta left it "
                                         "out of the token (silent downscoping)", fix=fix)
 
@@ -122,8 +132,9 @@ def _dpop_missing(ctx: ExplainContext) -> Explanation:
         what="the app requires DPoP but the token request carried no DPoP proof",
         cause="new API Services apps have 'Require Demonstrating Proof of Possession (DPoP) header in token "
               "requests' switched on by default",
-        fix="ask for a DPoP token (--dpop, or DPoP in the profile), or switch that setting off in the app's "
-            "General settings",
+        fix=Hint("ask for a DPoP token (--dpop, or DPoP in the profile), or switch that setting off in the app's "
+                 "General settings", window="ask for a DPoP token (DPoP in the profile, Edit profiles…), or switch "
+                 "that setting off in the app's General settings"),
     )
 
 
@@ -131,10 +142,13 @@ def _unknown_client(ctx: ExplainContext) -> Explanation:
     # oktatool sets iss and sub to the client id itself: Okta refusing them means it does not know that id
     named = f"the client id {ctx.client_id}" if ctx.client_id else "the client id"
     return _e(f"Okta does not know {named} in this org",
-              "oktatool puts the --client-id (or the profile's) in the assertion's iss and sub, so that id is wrong "
-              "for this org: a typo, another app's id, or an app in another org (an assertion made elsewhere "
-              "gets this answer when its iss or sub is not the client id)",
-              "copy the Client ID from the API Services app's General tab in this org, and check --org")
+              joined([Hint("oktatool puts the --client-id (or the profile's)", window="oktatool puts the profile's "
+                           "client id"), " in the assertion's iss and sub, so that id is wrong for this org: a typo, "
+                      "another app's id, or an app in another org (an assertion made elsewhere gets this answer when "
+                      "its iss or sub is not the client id)"]),
+              Hint("copy the Client ID from the API Services app's General tab in this org, and check --org",
+                   window="copy the Client ID from the API Services app's General tab in this org, and check the "
+                   "profile's org URL"))
 
 
 def _scopes_not_allowed(ctx: ExplainContext) -> Explanation:
@@ -173,8 +187,8 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
     (None, "Client Credentials requests to the Org Authorization Server must use the private_key_jwt", _e(
         "the app is set up for client secrets, but the org authorization server accepts only private_key_jwt",
         "the app's client authentication is 'Client secret'",
-        "in the app's General settings choose Public key / Private key and add your public key "
-        "(oktatool convert KEY --format jwks-public)")),
+        joined(["in the app's General settings choose Public key / Private key and add your public key (",
+                _JWKS_PUBLIC, ")"]))),
     (None, "OAuth Integration Client Credentials requests", _e(
         "this API service integration must authenticate with private_key_jwt or client_secret_basic",
         "the integration is configured for another authentication method",
@@ -187,7 +201,8 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
     (None, "The audience claim for client_assertion must be the endpoint invoked", lambda ctx: _e(
         "the assertion's aud is not exactly the token URL it was posted to",
         "aud was the org URL, had a trailing slash, named /oauth2/default, or used another domain (custom vs "
-        "okta.com) than the request", f"set aud to exactly {_token_url(ctx)} (oktatool builds it from --org)")),
+        "okta.com) than the request", joined([f"set aud to exactly {_token_url(ctx)} ", Hint(
+            "(oktatool builds it from --org)", window="(the Okta template builds it from the profile's org)")]))),
     (None, "The client_assertion must contain the 'exp' claim", _e(
         "the assertion has no exp claim", "it was hand-made without an expiry",
         "add exp as seconds since epoch, at most one hour after now")),
@@ -206,15 +221,15 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
     (None, "The client_assertion signature is invalid.", _e(
         "the assertion's signature does not verify with the public key Okta holds for that kid",
         "the private key does not match the public key registered under this kid",
-        "register this key's public half (oktatool convert KEY --format jwks-public) or sign with the key "
-        "that belongs to the registered kid")),
+        joined(["register this key's public half (", _JWKS_PUBLIC, ") or sign with the key that belongs to the "
+                "registered kid"]))),
     (None, "The parsing of the client_assertion failed.", _e(
         "Okta could not parse the client assertion as a JWT", "it was truncated, re-encoded or is not a JWS",
         "send a compact JWS (three base64url parts); let oktatool sign it")),
     (None, "The client_assertion JWT kid is invalid.", _kid_invalid),
     (None, "The client JWKSet is invalid.", _e(
         "the public keys registered on the app are not a valid JWK set", "a key was pasted with missing or "
-        "wrong members", "re-register the key from oktatool convert KEY --format jwks-public")),
+        "wrong members", joined(["re-register the key from ", _JWKS_PUBLIC]))),
     (None, "The client_assertion JWT signature algorithm is invalid.", _e(
         "Okta does not accept the assertion's signing algorithm", "Okta takes RS256/384/512 and ES256/384/512 "
         "only (no EdDSA, PS*, HS*), or alg does not fit the registered key", "sign with an RSA or EC key and one of "
@@ -253,11 +268,13 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
         "send grant_type=client_credentials in the form body")),
     # scopes
     (None, "No scopes were requested.", _e(
-        "the request asked for no scope", "--scopes was empty", "request at least one Okta scope, e.g. "
-        "--scopes okta.users.read")),
+        "the request asked for no scope", Hint("--scopes was empty", window="no scope was picked"),
+        Hint("request at least one Okta scope, e.g. --scopes okta.users.read",
+             window="request at least one Okta scope, e.g. okta.users.read (Scopes tab)"))),
     (None, "The following scopes are not allowed for this request:", _scopes_not_allowed),
     (None, "Scopes are not allowed for this request.", _e(
-        "this request may not carry scopes", "the grant or server takes none", "drop --scopes")),
+        "this request may not carry scopes", "the grant or server takes none",
+        Hint("drop --scopes", window="ask for no scopes"))),
     (None, "Custom scopes are not allowed for this request.", _e(
         "custom scopes cannot be issued by the org authorization server", "a custom-AS scope was requested "
         "from /oauth2/v1/token", "request okta.* scopes only")),
@@ -355,10 +372,10 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
         "nonce, ath)", "let oktatool build the proof; check the clock")),
     (None, "The resource request requires a DPoP proof.", _e(
         "the token is DPoP-bound but the API call carried no DPoP proof", "a DPoP token was used as a Bearer "
-        "token", "call the API with Authorization: DPoP and a new proof (oktatool api --dpop)")),
+        "token", joined(["call the API with Authorization: DPoP and a new proof (", _USE_DPOP, ")"]))),
     (None, "The resource request must use the DPoP authentication scheme", _e(
         "the token is DPoP-bound but was sent with the Bearer scheme", "the Authorization scheme did not follow "
-        "the token_type", "send Authorization: DPoP <token> with a proof (oktatool api --dpop)")),
+        "the token_type", joined(["send Authorization: DPoP <token> with a proof (", _USE_DPOP, ")"]))),
     (None, "The presented access_token is not DPoP bound.", _e(
         "a Bearer token was sent with the DPoP scheme", "the token was issued without DPoP",
         "send Authorization: Bearer, or get a DPoP token")),
@@ -390,7 +407,7 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
         "causes)", "fix the fields named in the causes")),
     ("E0000003", None, _e(
         "the request body is not well-formed JSON", "a syntax error or the wrong Content-Type",
-        "send valid JSON (check --data)")),
+        Hint("send valid JSON (check --data)", window="send valid JSON (check the body)"))),
     ("E0000004", None, _e(
         "authentication failed", "the credentials sent were not accepted", "get a new token")),
     ("E0000005", None, _e(
@@ -411,7 +428,8 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
         "use the org authorization server ({org}/oauth2/v1/token) for Okta API scopes")),
     ("E0000022", None, _e(
         "this endpoint does not support that HTTP method", "a wrong method for the path",
-        "check the method with oktatool scopes --for \"METHOD PATH\"")),
+        Hint("check the method with oktatool scopes --for \"METHOD PATH\"",
+             window="check the method in Scopes tab > Endpoints"))),
     ("E0000047", None, _e(
         "Okta's rate limit for this endpoint was reached", "too many calls in the current minute by this app "
         "or the org", "wait until X-Rate-Limit-Reset; ask fewer pages or raise the app's rate-limit share")),

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from oktatool import __version__
-from oktatool.core.errors import BadInputError, NetworkError, shorten
+from oktatool.core.errors import BadInputError, Hint, NetworkError, shorten
+
+#: the fix for an answer that did not come in time
+_SLOW = Hint("try again; raise --timeout for slow endpoints", window="try again")
 
 if TYPE_CHECKING:
     import requests
@@ -184,7 +187,8 @@ def body_too_large(url: str, limit: int) -> NetworkError:
     """Return the error for an answer larger than ``limit`` bytes."""
     host = urlsplit(url).netloc or url
     return NetworkError(f"the answer from {host} is larger than {megabytes(limit)}; it was not read",
-                        hint="ask for smaller pages (e.g. ?limit=200), or raise the cap with --max-body MB",
+                        hint=Hint("ask for smaller pages (e.g. ?limit=200), or raise the cap with --max-body MB",
+                                  window="ask for smaller pages (e.g. ?limit=200)"),
                         code="body_too_large")
 
 
@@ -227,14 +231,14 @@ def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES
             chunks.append(chunk)
             if deadline is not None and time.monotonic() > deadline:
                 raise NetworkError(f"{host} did not finish its answer in time ({size:,} bytes in {seconds:g} s)",
-                                   hint="try again; raise --timeout for slow endpoints", code="read_timeout")
+                                   hint=_SLOW, code="read_timeout")
     except (NetworkError, HTTPError, OSError) as exc:
         response.close()  # the connection is in an unknown state: never reuse it
         if isinstance(exc, NetworkError):
             raise
         if isinstance(exc, ReadTimeoutError):
             raise NetworkError(f"{host} did not answer in time (read timeout)",
-                               hint="try again; raise --timeout for slow endpoints", code="read_timeout") from None
+                               hint=_SLOW, code="read_timeout") from None
         if isinstance(exc, ProtocolError):
             raise NetworkError(f"the answer from {host} was cut off before its end", hint="try again",
                                code="truncated_answer") from None
@@ -279,7 +283,9 @@ def explain_network_error(exc: BaseException, url: str, *, what: str = ORG_URL) 
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text.lower():
             return NetworkError(
                 f"the TLS certificate of {host} could not be verified",
-                hint="if a proxy inspects TLS, give its CA with --ca-bundle FILE; never turn verification off",
+                hint=Hint("if a proxy inspects TLS, give its CA with --ca-bundle FILE; never turn verification off",
+                         window="if a proxy inspects TLS, give its CA bundle in Edit profiles…; never turn "
+                                "verification off"),
                 code="tls_verify_failed",
             )
         return NetworkError(f"TLS handshake with {host} failed", code="tls_failed")
@@ -288,7 +294,7 @@ def explain_network_error(exc: BaseException, url: str, *, what: str = ORG_URL) 
                             code="connect_timeout")
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetworkError(f"{host} did not answer in time (read timeout)",
-                            hint="try again; raise --timeout for slow endpoints", code="read_timeout")
+                            hint=_SLOW, code="read_timeout")
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return NetworkError(f"the answer from {host} was cut off before its end", hint="try again",
                             code="truncated_answer")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
 
-from oktatool.core.errors import ApiError, TokenError
+from oktatool.core.errors import ApiError, TokenError, joined
 from oktatool.core.okta.explain import ExplainContext, Explanation, explain
 from oktatool.core.okta.headers import Challenge, parse_www_authenticate
 from oktatool.core.okta.http import redact_text
@@ -62,13 +62,13 @@ class Problem:
         """Return the likely cause and the fix, plus ids for Okta support; None when there is nothing to add."""
         lines: list[str] = []
         if self.explanation is not None:
-            lines.append(f"likely cause: {self.explanation.cause}")
-            lines.append(f"fix: {self.explanation.fix}")
+            lines.append(joined(["likely cause: ", self.explanation.cause]))
+            lines.append(joined(["fix: ", self.explanation.fix]))
         ids = [f"{name} {value}" for name, value in (("request id", self.request_id), ("error id", self.error_id))
                if value]
         if ids:
             lines.append("Okta " + ", ".join(ids))
-        return "\n".join(lines) or None
+        return joined(lines, "\n") or None
 
     def to_error(self) -> TokenError | ApiError:
         """Return the exception to raise for this problem."""

@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from oktatool.core.errors import BadInputError, TokenError, with_article
+from oktatool.core.errors import BadInputError, Hint, TokenError, with_article
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.http import MAX_BODY_BYTES, TOO_DEEP, explain_network_error, read_body
 from oktatool.core.okta.problems import parse_problem
 
 if TYPE_CHECKING:
     import requests
+
+#: the fix when the token endpoint answered something that is not Okta's
+_ORG_IS_OKTA = Hint("check that --org points at an Okta org",
+                    window="check that the profile's org URL is an Okta org")
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: tokens are renewed this many seconds before they expire (the Okta SDKs' default)
@@ -120,7 +124,9 @@ def normalize_scopes(scopes: str | Iterable[str]) -> tuple[str, ...]:
     parts = split_scopes(scopes) if isinstance(scopes, str) else [p for s in scopes for p in split_scopes(s)]
     unique = tuple(dict.fromkeys(parts))
     if not unique:
-        raise BadInputError("no scopes given", hint='name at least one, e.g. --scopes "okta.users.read"')
+        raise BadInputError("no scopes given", hint=Hint(
+            'name at least one, e.g. --scopes "okta.users.read"',
+            window="pick at least one scope (Scopes tab, or the profile's scopes in Edit profiles…)"))
     return unique
 
 
@@ -257,10 +263,11 @@ class TokenClient:
             data = None
         except RecursionError:
             raise TokenError(f"the token endpoint answered 200 with {TOO_DEEP}",
-                             hint="check that --org points at an Okta org", code="bad_answer") from None
+                             hint=_ORG_IS_OKTA, code="bad_answer") from None
         if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
             raise TokenError("the token endpoint answered 200 but without an access_token",
-                             hint="check that --org points at an OAuth 2.0 authorization server",
+                             hint=Hint("check that --org points at an OAuth 2.0 authorization server",
+                                       window="check that the profile's org URL is an Okta org"),
                              code="no_access_token")
         token_type = data["token_type"] if isinstance(data.get("token_type"), str) else "Bearer"
         expires_in = data.get("expires_in")

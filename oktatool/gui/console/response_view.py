@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oktatool.core.errors import for_window
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
 from oktatool.gui.widgets.code_view import CodeView
@@ -239,7 +240,7 @@ class ResponseView(QWidget):
         problem = response.problem
         if problem is not None:
             hint = problem.hint()
-            text, style = problem.message() + ("\n" + hint if hint else ""), tone_style("error")
+            text, style = problem.message() + ("\n" + for_window(hint) if hint else ""), tone_style("error")
         else:
             text, style = answer_summary(response, parsed), ""
         self.explanation.setText(text)

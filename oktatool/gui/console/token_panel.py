@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oktatool.core.errors import for_window
 from oktatool.core.okta.exchange import TokenExchange, TokenLeg, decode_jws
 from oktatool.core.okta.http import redact_headers, redact_text
 from oktatool.gui.widgets.code_view import CodeView
@@ -201,7 +202,7 @@ class TokenPanel(QWidget):
         if exchange.reason != "asked":
             title = "Token " + exchange.reason + ". " + title
         if exchange.error:
-            title += f". Refused: {exchange.error}"
+            title += f". Refused: {for_window(exchange.error)}"
         self.exchange_title.setText(title + ":")
         self.exchange_title.setStyleSheet(tone_style("error") if exchange.error else "")
         for number, leg in enumerate(exchange.legs, 1):

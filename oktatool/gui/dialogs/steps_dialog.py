@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError, end_sentence
+from oktatool.core.errors import OktaToolError, end_sentence, for_window
 from oktatool.gui import tasks
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
@@ -192,7 +192,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
                 return
             failed = flow.failed
             assert failed is not None
-            hint = f" Fix: {end_sentence(failed.hint)}" if failed.hint else ""
+            hint = f" Fix: {end_sentence(for_window(failed.hint))}" if failed.hint else ""
             self._say(f"“{failed.title}” failed: {end_sentence(failed.error)}{hint} {self.RETRY_TEXT}", "error")
             self.run_button.setText("Retry failed step")
         except OktaToolError as exc:

@@ -301,7 +301,12 @@ class JwtTab(QWidget):
         self.claims.blockSignals(True)
         self.claims.set_claims(claims or {})
         self.claims.blockSignals(False)
+        self.templates.judge_token(decoded.claims)
         self._run_preflight()
+        if decoded.signature_problem:
+            self._status(f"Decoded into the editor, but the signature is bad: {decoded.signature_problem}. It can "
+                         "never verify; copy the token again, or press Sign to sign the editor's claims.", error=True)
+            return
         self._status("Decoded into the editor; not re-signed. Verify it below, or press Sign to sign the "
                      "editor's claims with your key.")
 
@@ -404,6 +409,7 @@ class JwtTab(QWidget):
 
     def open_path(self, path: Path) -> None:
         """Decode the JWT in ``path`` (refusing big or binary files with a message)."""
+        from oktatool.core.jose.input_kind import token_text
         from oktatool.core.jose.jwt import MAX_TOKEN_CHARS
 
         try:
@@ -411,12 +417,13 @@ class JwtTab(QWidget):
             if size > MAX_TOKEN_CHARS:
                 self._status(f"{path.name} is {size:,} bytes: too big to be a JWT.", error=True)
                 return
-            text = path.read_bytes().decode("utf-8")
+            text = token_text(path.read_bytes())
         except OSError as exc:
             self._status(f"Cannot read {path.name}: {exc.strerror}.", error=True)
             return
-        except UnicodeDecodeError:
-            self._status(f"{path.name} is not text (binary data), so it is not a JWT.", error=True)
+        except OktaToolError as exc:
+            self.verifier.show_decoded("", None, plain_message(exc))
+            self._status(f"{path.name}: {plain_message(exc)}", error=True)
             return
         self.token.setPlainText(text.strip())
         self.decode_current()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -38,6 +39,20 @@ def assertion_source(context: AppContext) -> tuple[str, str, Key]:
     if not profile.client_id:
         raise ConfigError(f"the profile {profile.name!r} has no client id", hint="set it in Edit profiles…")
     return profile.org_url, profile.client_id, context.profile_key(profile)
+
+
+def active_target(context: AppContext) -> tuple[OrgUrl, str] | None:
+    """Return the active profile's org and client id without blocking; None when unknown (sandbox not started)."""
+    from oktatool.core.okta.orgurl import parse_org_url
+
+    try:
+        profile = context.profile()
+        if not profile.is_sandbox:
+            return parse_org_url(profile.org_url), profile.client_id or ""
+        running = context.sandbox_running  # a sandbox not started yet issued no assertion this run
+        return (parse_org_url(running.org_url), running.client_id) if running is not None else None
+    except OktaToolError:
+        return None
 
 
 class TemplatePanel(QGroupBox):
@@ -91,6 +106,28 @@ class TemplatePanel(QGroupBox):
     def attach(self, signer: KeyChooser, header: HeaderPanel, claims: ClaimsPanel) -> None:
         """Give the panel the editor parts a template fills."""
         self.signer, self.header, self.claims = signer, header, claims
+
+    def judge_token(self, claims: Mapping[str, Any] | None) -> None:
+        """Keep Okta's rules for a decoded token only when it is a client assertion for the active profile."""
+        from oktatool.core.jose.assertion import is_assertion_for
+
+        target = (self.org, self.client_id) if self.org is not None else active_target(self.context)
+        if target is not None and claims is not None and is_assertion_for(claims, *target):
+            self.org, self.client_id = target
+            self.combo.setCurrentText(OKTA)
+            self._say(f"A client assertion for {self.client_id} at {self.org.token_url} (the active profile): "
+                      "checked against Okta's rules.")
+            return
+        self.org = None
+        if self.combo.currentText() == OKTA:
+            self.combo.setCurrentText(BLANK)
+            self._say("This token is not a client assertion for the active profile, so Okta's rules are not "
+                      "applied to it. To build one, choose Okta client assertion and press Apply.")
+
+    def _say(self, text: str) -> None:
+        self.note.setStyleSheet("")
+        self.note.setText(text)
+        self.note.show()
 
     def _on_choice(self, name: str) -> None:
         self.dpop_row.setVisible(name == DPOP)

@@ -160,7 +160,10 @@ class VerifyPanel(QWidget):
         for member in ("jku", "x5u", "jwk"):
             if member in decoded.header:
                 parts.append(badge(f"{member} present: not followed", "other"))
-        parts.append(self.signature_state)
+        if decoded.signature_problem:  # said beside the header and payload, as jwt.io does; it never verifies
+            parts.append(badge(f"BAD SIGNATURE: {decoded.signature_problem}", "error"))
+        else:
+            parts.append(self.signature_state)
         self.badges.setText(" · ".join(parts))
 
     def _reset_result(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from oktatool.core.errors import for_window
 from oktatool.core.okta.doctor import Check
 from oktatool.gui.models.table_model import Index, TableModel, refilter
 from oktatool.gui.widgets.tones import tone
@@ -61,13 +62,13 @@ class ChecksModel(TableModel[Check]):
         if role == CheckRole:
             return check
         if role == Qt.ItemDataRole.DisplayRole:
-            return (_LABELS.get(check.status, check.status), check.title, check.detail,
-                    check.fix if check.status in ("fail", "warn") else "")[column]
+            return (_LABELS.get(check.status, check.status), check.title, for_window(check.detail),
+                    for_window(check.fix) if check.status in ("fail", "warn") else "")[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS and check.status in _TONES:
             return QColor(tone(_TONES[check.status]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            fix = f"\nFix: {check.fix}" if check.fix else ""
-            return f"{check.title} ({check.id}): {check.status}\n{check.detail}{fix}"
+            fix = f"\nFix: {for_window(check.fix)}" if check.fix else ""
+            return f"{check.title} ({check.id}): {check.status}\n{for_window(check.detail)}{fix}"
         return None
 
 

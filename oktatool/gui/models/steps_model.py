@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from oktatool.core.errors import for_window
 from oktatool.core.okta.setup import Step
 from oktatool.gui.models.table_model import TableModel
 from oktatool.gui.widgets.tones import tone
@@ -63,6 +64,6 @@ class StepsModel(TableModel[Step]):
             return QColor(tone("good" if step.status == "done" else "error"))
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{step.title}: {step.status}", *step.calls]
-            lines += [x for x in (step.result, step.error, f"Fix: {step.hint}" if step.hint else "") if x]
+            lines += [x for x in (step.result, step.error, f"Fix: {for_window(step.hint)}" if step.hint else "") if x]
             return "\n".join(lines)
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QPalette
 
-from oktatool.core.errors import OktaToolError, end_sentence
+from oktatool.core.errors import OktaToolError, end_sentence, for_window
 
 #: (light scheme, dark scheme) colours by meaning
 _TONES = {"error": ("#c62828", "#ff8a80"), "good": ("#2e7d32", "#81c784"), "secret": ("#c62828", "#ff8a80"),
@@ -34,9 +34,9 @@ def field_error_style() -> str:
 
 
 def plain_message(exc: OktaToolError) -> str:
-    """Return the error as one or two plain sentences: what is wrong, then how to fix it."""
+    """Return the error as one or two plain sentences: what is wrong, then how to fix it (worded for the window)."""
     text = end_sentence(sentence_start(exc.description))
-    return f"{text} Fix: {end_sentence(exc.hint)}" if exc.hint else text
+    return f"{text} Fix: {end_sentence(for_window(exc.hint))}" if exc.hint else text
 
 
 def sentence_start(text: str) -> str:
