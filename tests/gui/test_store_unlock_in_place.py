@@ -1,0 +1,97 @@
+"""A locked encrypted store in the window: the action that needs it asks for the passphrase in place and goes on;
+Cancel says so and leaves everything as it was. A real encrypted-file store, a real sandbox org on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import jwt as pyjwt
+import pytest
+import requests
+
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import EncryptedFileStore
+from oktatool.core.store.settings import SettingsStore
+from oktatool.gui.console.tab import ConsoleTab
+from oktatool.gui.widgets.store_unlock import PassphraseDialog
+from oktatool.sandbox import SandboxInfo
+from tests.gui.conftest import finish
+from tests.gui.test_console_tab import use_org
+from tests.gui.test_keys_tab import answer_dialog
+
+PASSPHRASE = "purple otter sings quietly"
+
+
+def _store(home: Path) -> EncryptedFileStore:
+    return EncryptedFileStore(AppPaths.resolve(home).data_dir / "secrets.enc", scrypt_n=2**10)
+
+
+@pytest.fixture
+def locked(isolated_home: Path, sandbox_org: SandboxInfo) -> AppContext:
+    """The context of a restarted window: the profile's key is in the store file, which is locked."""
+    paths = AppPaths.resolve(isolated_home)
+    store = _store(isolated_home)
+    store.unlock(PASSPHRASE.encode())
+    use_org(AppContext(paths, SettingsStore(paths.settings_file), secret_store=store), sandbox_org)
+    restarted = AppContext(paths, SettingsStore(paths.settings_file), secret_store=_store(isolated_home))
+    assert restarted.secret_store().locked
+    return restarted
+
+
+@pytest.fixture
+def console(locked: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
+    tab = ConsoleTab(locked)
+    qtbot.addWidget(tab)
+    finish(aloop, tab.loading)
+    yield tab
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    locked.close()
+
+
+def _enter(dialog: PassphraseDialog) -> None:
+    assert dialog.repeat is None and "Enter its passphrase" in dialog.explanation.text()
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog._check()
+
+
+def test_get_token_on_a_locked_store_asks_for_the_passphrase_and_gets_the_token(
+        console: ConsoleTab, locked: AppContext, sandbox_org: SandboxInfo, aloop: asyncio.AbstractEventLoop) -> None:
+    prompts = answer_dialog(aloop, PassphraseDialog, _enter)
+    finish(aloop, console.get_token())
+    assert prompts == ["PassphraseDialog"]
+    token = console.token_panel.access_token.value
+    assert token, console.token_panel.status.text()
+    assert pyjwt.decode(token, options={"verify_signature": False})["cid"] == sandbox_org.client_id
+    assert not locked.secret_store().locked
+    assert PASSPHRASE not in console.token_panel.status.text()
+
+
+def test_cancel_says_so_and_changes_nothing(console: ConsoleTab, locked: AppContext,
+                                           aloop: asyncio.AbstractEventLoop) -> None:
+    prompts = answer_dialog(aloop, PassphraseDialog, lambda dialog: dialog.reject())
+    finish(aloop, console.get_token())
+    assert prompts == ["PassphraseDialog"]
+    status = console.token_panel.status.text()
+    assert "Nothing was done" in status and "stayed locked" in status
+    assert "--" not in status  # the window speaks of its own controls
+    assert console.token is None and not console.token_panel.access_token.value
+    assert locked.secret_store().locked
+
+
+def test_send_on_a_locked_store_asks_then_calls(console: ConsoleTab, locked: AppContext,
+                                               aloop: asyncio.AbstractEventLoop) -> None:
+    prompts = answer_dialog(aloop, PassphraseDialog, _enter)
+    console.editor.set_request("GET", "/api/v1/users?limit=3")
+    finish(aloop, console.send())
+    assert prompts == ["PassphraseDialog"]
+    assert "→ 200" in console.response.status.text()
+    assert console.response.rows.rowCount() == 3
+
+
+def _app_ids(info: SandboxInfo) -> list[str]:
+    answer = requests.get(f"{info.org_url}/api/v1/apps", timeout=10,
+                          headers={"Authorization": f"SSWS {info.ssws_token}", "Accept": "application/json"})
+    return sorted(app["id"] for app in answer.json())
