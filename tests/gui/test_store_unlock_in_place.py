@@ -16,9 +16,11 @@ from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.secrets import EncryptedFileStore
 from oktatool.core.store.settings import SettingsStore
 from oktatool.gui.console.tab import ConsoleTab
+from oktatool.gui.dialogs.service_app import NewServiceAppDialog
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from oktatool.sandbox import SandboxInfo
 from tests.gui.conftest import finish
+from tests.gui.test_app_dialogs import _wait_for_scopes
 from tests.gui.test_console_tab import use_org
 from tests.gui.test_keys_tab import answer_dialog
 
@@ -95,3 +97,46 @@ def _app_ids(info: SandboxInfo) -> list[str]:
     answer = requests.get(f"{info.org_url}/api/v1/apps", timeout=10,
                           headers={"Authorization": f"SSWS {info.ssws_token}", "Accept": "application/json"})
     return sorted(app["id"] for app in answer.json())
+
+
+def _service_app_dialog(context: AppContext, info: SandboxInfo, qtbot: Any, aloop: asyncio.AbstractEventLoop,
+                        tmp_path: Path) -> NewServiceAppDialog:
+    token = tmp_path / "admin.token"
+    token.write_text(info.ssws_token + "\n")
+    dialog = NewServiceAppDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _wait_for_scopes(aloop, dialog)
+    dialog.name.setText("Locked night")
+    dialog.profile_name.setText("locked-night")
+    dialog.admin.set_file(str(token))
+    return dialog
+
+
+def test_new_service_app_cancelled_at_the_prompt_creates_nothing(
+        locked: AppContext, sandbox_org: SandboxInfo, qtbot: Any, aloop: asyncio.AbstractEventLoop,
+        tmp_path: Path) -> None:
+    before = _app_ids(sandbox_org)
+    dialog = _service_app_dialog(locked, sandbox_org, qtbot, aloop, tmp_path)
+    prompts = answer_dialog(aloop, PassphraseDialog, lambda d: d.reject())
+    finish(aloop, dialog.start())
+    assert prompts == ["PassphraseDialog"]
+    assert "Nothing was done" in dialog.status.text() and "stayed locked" in dialog.status.text()
+    assert _app_ids(sandbox_org) == before  # no app whose key could not be kept
+    assert dialog.flow is None and dialog.run_button.isEnabled()
+    assert "locked-night" not in [p.name for p in locked.settings.settings.profiles]
+
+
+def test_new_service_app_asks_for_the_passphrase_first_then_creates_and_keeps_the_key(
+        locked: AppContext, sandbox_org: SandboxInfo, qtbot: Any, aloop: asyncio.AbstractEventLoop,
+        tmp_path: Path) -> None:
+    before = _app_ids(sandbox_org)
+    dialog = _service_app_dialog(locked, sandbox_org, qtbot, aloop, tmp_path)
+    prompts = answer_dialog(aloop, PassphraseDialog, _enter)
+    finish(aloop, dialog.start())
+    assert prompts == ["PassphraseDialog"]
+    flow = dialog.flow
+    assert flow is not None and flow.done, dialog.status.text()
+    assert _app_ids(sandbox_org) == sorted([*before, flow.client_id])
+    saved = locked.profile("locked-night")
+    assert saved.client_id == flow.client_id and locked.profile_key(saved).kid == flow.request.key.kid
