@@ -138,3 +138,12 @@ def test_app_create_with_the_store_passphrase_keeps_the_key_and_the_profile_work
                     env=FILE_STORE)
     assert token.returncode == 0, token.stderr
     assert _cid(token.stdout) == out["client_id"]
+
+
+def test_help_names_both_ways_to_give_the_store_passphrase() -> None:
+    from oktatool.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for text in (parser.format_help(), commands["token"].format_help(), commands["doctor"].format_help()):
+        assert "--store-passphrase-file FILE" in text and "OKTATOOL_STORE_PASSPHRASE_FILE" in text
