@@ -17,6 +17,7 @@ from oktatool.core.store.secrets import EncryptedFileStore
 from oktatool.core.store.settings import SettingsStore
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
+from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from oktatool.sandbox import SandboxInfo
 from tests.gui.conftest import finish
@@ -140,3 +141,21 @@ def test_new_service_app_asks_for_the_passphrase_first_then_creates_and_keeps_th
     assert _app_ids(sandbox_org) == sorted([*before, flow.client_id])
     saved = locked.profile("locked-night")
     assert saved.client_id == flow.client_id and locked.profile_key(saved).kid == flow.request.key.kid
+
+
+def test_key_library_open_on_a_locked_store_asks_and_cancel_says_so(
+        locked: AppContext, sandbox_org: SandboxInfo, qtbot: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    tab = KeysTab(locked)
+    qtbot.addWidget(tab)
+    tab.show()
+    library = tab.library
+    library.refresh()
+    library.view.selectRow(library.model.row_of("test org"))
+    prompts = answer_dialog(aloop, PassphraseDialog, lambda dialog: dialog.reject())
+    finish(aloop, library.request.start(library.load_selected()))
+    assert prompts == ["PassphraseDialog"] and tab.key is None
+    assert "Nothing was done" in tab.messages.message() and locked.secret_store().locked
+    prompts = answer_dialog(aloop, PassphraseDialog, _enter)
+    finish(aloop, library.request.start(library.load_selected()))
+    assert prompts == ["PassphraseDialog"]
+    assert tab.key is not None and tab.key.kid == sandbox_org.kid
