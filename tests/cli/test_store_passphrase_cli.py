@@ -147,3 +147,52 @@ def test_help_names_both_ways_to_give_the_store_passphrase() -> None:
     commands = next(a for a in parser._actions if a.dest == "command").choices
     for text in (parser.format_help(), commands["token"].format_help(), commands["doctor"].format_help()):
         assert "--store-passphrase-file FILE" in text and "OKTATOOL_STORE_PASSPHRASE_FILE" in text
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="needs a pseudo-terminal (POSIX)")
+def test_on_a_terminal_the_store_passphrase_is_asked_and_not_echoed(
+        sandbox_org: SandboxInfo, isolated_home: Path) -> None:
+    import fcntl
+    import os
+    import select
+    import subprocess
+    import sys
+    import termios
+    import time
+
+    from tests.conftest import REPO_ROOT
+
+    _saved_profile(isolated_home, sandbox_org)
+    master, slave = os.openpty()
+
+    def own_terminal() -> None:  # the pty becomes the command's controlling terminal, as in a shell
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = {**os.environ, **FILE_STORE, "OKTATOOL_HOME": str(isolated_home),
+           "PYTHONPATH": str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env.pop("OKTATOOL_STORE_PASSPHRASE_FILE", None)
+    process = subprocess.Popen([sys.executable, "-m", "oktatool", "token", "--profile", "svc", "--json"],
+                               stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               preexec_fn=own_terminal)
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Passphrase of the encrypted secret store" not in seen and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.5)[0]:
+            try:
+                seen += os.read(master, 1024)
+            except OSError:  # the command ended and closed the terminal without asking
+                break
+    assert b"Passphrase of the encrypted secret store" in seen
+    os.write(master, PASSPHRASE.encode() + b"\n")
+    out, err = process.communicate(timeout=60)
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            seen += os.read(master, 1024)
+        except OSError:
+            break
+    os.close(master)
+    assert process.returncode == 0, err.decode()
+    assert _cid(out.decode()) == sandbox_org.client_id
+    assert PASSPHRASE.encode() not in seen + out + err  # not echoed, not repeated
