@@ -16,7 +16,9 @@ from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.secrets import EncryptedFileStore
 from oktatool.core.store.settings import SettingsStore
 from oktatool.gui.console.tab import ConsoleTab
+from oktatool.gui.dialogs.diagnose import DiagnoseDialog
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
+from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from oktatool.sandbox import SandboxInfo
@@ -159,3 +161,30 @@ def test_key_library_open_on_a_locked_store_asks_and_cancel_says_so(
     finish(aloop, library.request.start(library.load_selected()))
     assert prompts == ["PassphraseDialog"]
     assert tab.key is not None and tab.key.kid == sandbox_org.kid
+
+
+def test_jwt_sign_with_a_library_key_asks_for_the_passphrase_then_loads_it(
+        locked: AppContext, sandbox_org: SandboxInfo, qtbot: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.gui.jwt.key_chooser import LIBRARY
+
+    tab = JwtTab(locked)
+    qtbot.addWidget(tab)
+    tab.show()
+    prompts = answer_dialog(aloop, PassphraseDialog, _enter)
+    tab.signer.set_source(LIBRARY)
+    finish(aloop, tab.signer.request.task)
+    assert prompts == ["PassphraseDialog"]
+    assert tab.signer.library.currentText() == "test org"
+    assert [key.kid for key in tab.signer.keys] == [sandbox_org.kid] and tab.header.kid.text() == sandbox_org.kid
+
+
+def test_diagnose_asks_for_the_passphrase_then_runs_the_checks(
+        locked: AppContext, sandbox_org: SandboxInfo, qtbot: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    dialog = DiagnoseDialog(locked)
+    qtbot.addWidget(dialog)
+    dialog.admin.source.setCurrentIndex(dialog.admin.source.findData("none"))
+    prompts = answer_dialog(aloop, PassphraseDialog, _enter)
+    finish(aloop, dialog.start())
+    assert prompts == ["PassphraseDialog"]
+    by_id = {check.id: check for check in dialog.model.checks()}
+    assert by_id["token"].status == "pass", dialog.summary.text()
