@@ -196,3 +196,21 @@ def test_on_a_terminal_the_store_passphrase_is_asked_and_not_echoed(
     assert process.returncode == 0, err.decode()
     assert _cid(out.decode()) == sandbox_org.client_id
     assert PASSPHRASE.encode() not in seen + out + err  # not echoed, not repeated
+
+
+def test_app_rotate_on_a_locked_store_is_bad_input_before_any_key_is_added(
+        run_cli: CliRunner, sandbox_org: SandboxInfo, isolated_home: Path, tmp_path: Path) -> None:
+    _saved_profile(isolated_home, sandbox_org)
+    jwks = f"{sandbox_org.org_url}/api/v1/apps/{sandbox_org.client_id}/credentials/jwks"
+    headers = {"Authorization": f"SSWS {sandbox_org.ssws_token}", "Accept": "application/json"}
+    before = requests.get(jwks, headers=headers, timeout=10).json()
+    token_file = tmp_path / "admin.token"
+    token_file.write_text(sandbox_org.ssws_token + "\n")
+    result = run_cli("app", "rotate", "--profile", "svc", "--api-token-file", str(token_file), input="",
+                     env=FILE_STORE)
+    assert result.returncode == 2 and "--store-passphrase-file FILE" in result.stderr, result.stderr
+    assert requests.get(jwks, headers=headers, timeout=10).json() == before
+    rotated = run_cli("app", "rotate", "--profile", "svc", "--api-token-file", str(token_file), "--json",
+                      "--store-passphrase-file", str(_passphrase_file(tmp_path)), input="", env=FILE_STORE)
+    assert rotated.returncode == 0, rotated.stderr
+    assert json.loads(rotated.stdout)["old_kid"] == sandbox_org.kid
