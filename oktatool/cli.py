@@ -67,6 +67,19 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     return _Parser
 
 
+#: help of --store-passphrase-file (a global option, also taken after the commands that read the store)
+_STORE_OPTION_HELP = ("passphrase of the encrypted secret store (first line of FILE; default: the file "
+                      "OKTATOOL_STORE_PASSPHRASE_FILE names, else asked on a terminal)")
+
+
+def _add_store_option(p: argparse.ArgumentParser, *, after_command: bool = True) -> None:
+    """Add --store-passphrase-file; after a command it leaves the global value alone unless given there."""
+    import argparse
+
+    p.add_argument("--store-passphrase-file", metavar="FILE", help=_STORE_OPTION_HELP,
+                   default=argparse.SUPPRESS if after_command else None)
+
+
 def _add_org_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", metavar="NAME", help="read org, client id, key and scopes from this profile")
     p.add_argument("--org", metavar="URL", help="Okta org: https://host or a bare host (http only for loopback)")
@@ -79,6 +92,7 @@ def _add_org_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates (PEM) to trust")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout (default 30)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    _add_store_option(p)
 
 
 def _add_target_options(p: argparse.ArgumentParser, *, key: bool = False) -> None:
@@ -100,6 +114,7 @@ def _add_admin_options(p: argparse.ArgumentParser) -> None:
                             "On a Local sandbox profile neither is needed: the sandbox's own token is used")
     admin.add_argument("--admin-profile", metavar="NAME",
                        help="a profile whose token carries the admin scopes (okta.apps.*, okta.appGrants.*, ...)")
+    _add_store_option(p)
 
 
 def _add_app_actions(actions: Any, area: str, help_text: str, parser_class: type[argparse.ArgumentParser],
@@ -197,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"oktatool {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     parser.add_argument("--home", metavar="DIR", help="keep settings and data under DIR (like OKTATOOL_HOME)")
+    _add_store_option(parser, after_command=False)
     parser.add_argument("--profile", metavar="NAME", help="open the window on this profile")
     parser.add_argument("--smoke", action="store_true", help="paint the main window once and exit 0")
     parser.add_argument("--self-test", action="store_true",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
     from oktatool.core.store.paths import AppPaths
-    from oktatool.core.store.secrets import SecretStore
+    from oktatool.core.store.secrets import EncryptedFileStore, SecretStore
     from oktatool.core.store.settings import Profile, Settings, SettingsStore
     from oktatool.sandbox import Sandbox, SandboxInfo
 
@@ -99,12 +99,16 @@ class AppContext:
     """What every tab gets: paths, settings, the secret store (opened lazily) and a clock."""
 
     def __init__(self, paths: AppPaths, settings: SettingsStore, *, secret_store: SecretStore | None = None,
-                 args: argparse.Namespace | None = None) -> None:
+                 args: argparse.Namespace | None = None,
+                 store_unlocker: Callable[[EncryptedFileStore], None] | None = None) -> None:
         self.paths = paths
         self.settings = settings
         self.args = args
         self._secret_store = secret_store
         self._store_lock = threading.Lock()
+        #: unlocks the locked file store in place (the CLI: a passphrase file or a terminal prompt); the window
+        #: has none: it catches StoreLockedError, asks on the GUI thread and runs the action again
+        self.store_unlocker = store_unlocker
         self._sandbox: Sandbox | None = None
         self._sandbox_lock = threading.Lock()
         #: called (on the GUI thread) after settings were saved through ``save_settings``
@@ -176,6 +180,24 @@ class AppContext:
                 self._secret_store = open_secret_store(self.paths, self.settings.settings.preferences.secret_store)
             return self._secret_store
 
+    def unlocked_store(self) -> SecretStore:
+        """Return the secret store ready to read and write (blocking: opens it, may derive a key).
+
+        A locked store is unlocked with ``store_unlocker``; without one, StoreLockedError says so before
+        anything else happens, so the caller can ask for the passphrase and run its action again.
+        """
+        from oktatool.core.errors import StoreLockedError
+        from oktatool.core.store.secrets import EncryptedFileStore
+
+        store = self.secret_store()
+        if store.locked:
+            if self.store_unlocker is None or not isinstance(store, EncryptedFileStore):
+                raise StoreLockedError("the encrypted secret store is locked", hint="enter its passphrase first")
+            with self._store_lock:
+                if store.locked:
+                    self.store_unlocker(store)
+        return store
+
     @property
     def library_index(self) -> Path:
         """Return the key library's index file (public facts only)."""
@@ -242,7 +264,7 @@ class AppContext:
 
         A profile's own library key when it names one; else, on the Local sandbox, the built-in app's key.
         """
-        from oktatool.core.errors import BadInputError, Hint, SecretStoreError
+        from oktatool.core.errors import BadInputError, Hint
         from oktatool.core.keys.key import load_key
 
         if profile.is_sandbox and not profile.key_ref:
@@ -252,13 +274,8 @@ class AppContext:
             # bad input (exit 2), like a missing --key: the command cannot work as given
             raise BadInputError(f"the profile {profile.name!r} has no key",
                                 hint=Hint("choose its key in Edit profiles… (the window), or pass --key FILE",
-                                         window="choose its key in Edit profiles…"))
-        store = self.secret_store()
-        if store.locked:
-            raise SecretStoreError(f"the profile's key {profile.key_ref!r} is in the passphrase-protected secret "
-                                   "store, which is locked", hint=Hint(
-                                   "unlock the secret store, or pass --key FILE",
-                                   window="unlock the secret store (Keys tab > Key library > Open)"))
+                                          window="choose its key in Edit profiles…"))
+        self.unlocked_store()
         return self.key_library().load(profile.key_ref)
 
     def org_target(self, profile: Profile, *, http: HttpOptions | None = None) -> OrgTarget:
@@ -347,6 +364,7 @@ class AppContext:
     def keep_app_key(self, profile_name: str, key: Key) -> str:
         """Save a service app's private key in the key library as "PROFILE kid…"; return its library name."""
         name = f"{profile_name} {(key.kid or key.thumbprint())[:12]}"
+        self.unlocked_store()
         self.key_library().save(name, key, overwrite=True)
         return name
 

@@ -100,7 +100,7 @@ def admin_session(args: argparse.Namespace) -> Iterator[AdminSession]:
     from oktatool.core.okta.orgurl import parse_org_url
 
     http = http_options(args)
-    context = _context()
+    context = _context(args)
     try:
         profile = _read_profile(context, args.profile) if getattr(args, "profile", None) else None
         sandbox_admin: AdminCredential | None = None

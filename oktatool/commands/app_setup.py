@@ -60,6 +60,8 @@ def create(args: argparse.Namespace) -> int:
     with admin_session(args) as session:
         if args.save_profile and any(p.name == args.save_profile for p in session.context.settings.settings.profiles):
             raise BadInputError(f"a profile called {args.save_profile!r} already exists", hint="choose another name")
+        if args.save_profile:
+            session.context.unlocked_store()  # the new key must be storable before the first call to Okta
         flow = SetupFlow(SetupRequest(session.org, args.name, key, scopes, roles, args.dpop),
                          session.admin_api(MANAGE_SCOPES), session.http)
         ok = _run(flow, quiet=args.json)

@@ -8,11 +8,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core.errors import BadInputError, PassphraseError
+from oktatool.core.errors import BadInputError, PassphraseError, SecretStoreError
 from oktatool.core.files import read_input, read_text_input, write_file
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
     from oktatool.core.keys.key import Key
+    from oktatool.core.store.secrets import EncryptedFileStore
 
 #: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
 #: zero-width marks; a token or key set from elsewhere may carry them to rewrite the screen or spoof text
@@ -31,6 +35,74 @@ def read_password_file(path: str | None) -> bytes | None:
         raise PassphraseError(f"the passphrase file is empty: {path}",
                               hint="put the passphrase on the first line of the file")
     return line
+
+
+#: environment variable naming the file whose first line is the encrypted secret store's passphrase
+STORE_PASSPHRASE_ENV = "OKTATOOL_STORE_PASSPHRASE_FILE"  # noqa: S105 - a variable name, not a passphrase
+#: passphrase prompts on a terminal before giving up
+_PROMPT_TRIES = 3
+
+
+def store_unlocker(args: argparse.Namespace) -> Callable[[EncryptedFileStore], None]:
+    """Return how a command unlocks the encrypted secret store when it needs it.
+
+    The passphrase comes from ``--store-passphrase-file``, else the file ``OKTATOOL_STORE_PASSPHRASE_FILE``
+    names, else a prompt when stdin is a terminal; otherwise the command stops with bad input (exit 2), which
+    happens before it has changed anything remotely. A wrong passphrase is bad input too; the passphrase is
+    never repeated in any message.
+    """
+    import os
+
+    path = getattr(args, "store_passphrase_file", None) or os.environ.get(STORE_PASSPHRASE_ENV, "").strip() or None
+    source = (f"the file given with --store-passphrase-file ({path})" if getattr(args, "store_passphrase_file", None)
+              else f"the file {STORE_PASSPHRASE_ENV} names ({path})")
+
+    def unlock(store: EncryptedFileStore) -> None:
+        if path is not None:
+            passphrase = read_password_file(path)
+            assert passphrase is not None
+            _unlock_with(store, passphrase, hint=f"check {source}")
+            return
+        if not sys.stdin.isatty():
+            raise BadInputError(
+                f"the encrypted secret store {store.path} is locked and no passphrase was given",
+                hint=f"pass --store-passphrase-file FILE or set {STORE_PASSPHRASE_ENV}=FILE (the passphrase on the "
+                     "file's first line), or run the command in a terminal to be asked")
+        _prompt(store)
+
+    return unlock
+
+
+def _prompt(store: EncryptedFileStore) -> None:
+    """Ask for the store's passphrase on the terminal (twice for a new store), up to three times."""
+    import getpass
+
+    new = not store.exists
+    for attempt in range(1, _PROMPT_TRIES + 1):
+        what = "Choose a passphrase for the new" if new else "Passphrase of the"
+        passphrase = getpass.getpass(f"{what} encrypted secret store ({store.path}): ").encode("utf-8")
+        if new and getpass.getpass("Repeat it: ").encode("utf-8") != passphrase:
+            print("the two passphrases differ; type them again", file=sys.stderr)
+            continue
+        try:
+            _unlock_with(store, passphrase, hint="type it again (it is case-sensitive)")
+            return
+        except BadInputError as exc:
+            if attempt == _PROMPT_TRIES:
+                raise
+            print(f"error: {exc.description}", file=sys.stderr)
+    raise BadInputError("the encrypted secret store stayed locked", hint="type the same passphrase twice")
+
+
+def _unlock_with(store: EncryptedFileStore, passphrase: bytes, *, hint: str) -> None:
+    """Unlock ``store``; a wrong, empty or (new store) weak passphrase is bad input (exit 2)."""
+    try:
+        store.unlock(passphrase)
+    except SecretStoreError as exc:
+        if exc.code in ("wrong_passphrase", "weak_passphrase"):
+            raise BadInputError(exc.description, hint=exc.hint if exc.code == "weak_passphrase" else hint,
+                                code=exc.code) from None
+        raise
 
 
 def json_or_file(value: str, *, what: str) -> Any:

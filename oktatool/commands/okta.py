@@ -190,7 +190,7 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
     if args.key:
         key, kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     if args.profile:
-        context = _context()
+        context = _context(args)
         profile = _read_profile(context, args.profile)
         if args.org and not profile.is_sandbox:
             profile = profile._replace(org_url=args.org)
@@ -212,8 +212,12 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
                       dpop=bool(args.dpop), http=http), None
 
 
-def _context() -> AppContext:
-    """Return a context over the saved settings, refusing (not moving aside) a corrupt settings file."""
+def _context(args: argparse.Namespace | None = None) -> AppContext:
+    """Return a context over the saved settings, refusing (not moving aside) a corrupt settings file.
+
+    With the command's ``args``, a locked encrypted secret store is unlocked with its passphrase options.
+    """
+    from oktatool.commands.common import store_unlocker
     from oktatool.context import AppContext
     from oktatool.core.errors import ConfigError
     from oktatool.core.store.paths import AppPaths
@@ -224,7 +228,8 @@ def _context() -> AppContext:
     if loaded.notice:  # moving the user's file aside is the window's job, with a notice the user sees
         raise ConfigError(loaded.notice, hint="fix the file, or start oktatool's window, which keeps it aside "
                                               "and starts afresh")
-    context = AppContext(paths, SettingsStore(paths.settings_file))
+    context = AppContext(paths, SettingsStore(paths.settings_file), args=args,
+                         store_unlocker=store_unlocker(args) if args is not None else None)
     context.notice_listeners.append(lambda text: print(f"warning: {terminal_text(text)}", file=sys.stderr))
     return context
 

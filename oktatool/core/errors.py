@@ -180,6 +180,18 @@ class SecretStoreError(OktaToolError):
     code = "secret_store"
 
 
+class StoreLockedError(SecretStoreError):
+    """The passphrase-protected secret store is locked: the action needs its passphrase first.
+
+    Raised before the action has done anything, so it can be run again once the store is unlocked (the
+    window asks for the passphrase in place; the CLI reads it from a file or a terminal). Bad input (exit 2)
+    on the command line: a passphrase is missing.
+    """
+
+    code = "store_locked"
+    exit_code = EXIT_BAD_INPUT
+
+
 class SandboxError(OktaToolError):
     """The local sandbox org cannot start or serve."""
 

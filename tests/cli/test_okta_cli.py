@@ -244,12 +244,17 @@ def test_profile_from_settings(run_cli: CliRunner, http_org: SandboxInfo, isolat
     assert missing.returncode == 2 and "saved profiles: dev" in missing.stderr
 
 
-def test_profile_key_in_a_locked_store_asks_for_key(run_cli: CliRunner, http_org: SandboxInfo,
-                                                    isolated_home: Path) -> None:
+def test_profile_key_in_a_locked_store_asks_for_its_passphrase(run_cli: CliRunner, http_org: SandboxInfo,
+                                                               isolated_home: Path) -> None:
     _save_profiles(isolated_home, Profile("dev", org_url=http_org.org_url, client_id=http_org.client_id,
                                           key_ref="service-key", scopes=("okta.users.read",)))
-    result = run_cli("token", "--profile", "dev", env={"OKTATOOL_SECRET_STORE": "file"})
-    _fails_clearly(result, "service-key", "--key FILE")
+    # no terminal (stdin is a pipe) and no passphrase file: bad input naming both ways to give it
+    result = run_cli("token", "--profile", "dev", input="", env={"OKTATOOL_SECRET_STORE": "file"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: the encrypted secret store {isolated_home / 'data' / 'secrets.enc'} is locked and no passphrase "
+        "was given"]
+    assert "--store-passphrase-file FILE" in result.stderr and "OKTATOOL_STORE_PASSPHRASE_FILE" in result.stderr
 
 
 def test_the_sandbox_profile_runs_the_sandbox_for_the_command(run_cli: CliRunner, isolated_home: Path) -> None:

@@ -228,7 +228,7 @@ def test_export_explains_in_real_text_why_there_is_nothing_to_export(
     view = dialog.pane.view
     note = view.note
     assert note is not None and note.isVisible() and note.wordWrap() and note.font() != view.font()
-    assert note.text().startswith("The Local sandbox lives only while oktatool runs")
+    assert note.text().startswith("The Local sandbox's apps are kept, but its address is a new port each run")
     assert view.placeholderText() == "" and view.toPlainText() == ""
     assert note.width() <= view.viewport().width() and note.height() >= note.fontMetrics().height()
     # a profile that can be exported: the text replaces the note

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from oktatool.core.errors import SecretStoreError
+from oktatool.core.errors import SecretStoreError, StoreLockedError
 from oktatool.core.files import write_atomic
 
 if TYPE_CHECKING:
@@ -415,8 +415,7 @@ class EncryptedFileStore:
 
     def _require_key(self) -> bytes:
         if self._key is None:
-            raise SecretStoreError("the encrypted secret store is locked", hint="enter its passphrase first",
-                                   code="store_locked")
+            raise StoreLockedError("the encrypted secret store is locked", hint="enter its passphrase first")
         return self._key
 
     def _write(self) -> None:

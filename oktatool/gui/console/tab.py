@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import CancelledError, OktaToolError
+from oktatool.core.errors import CancelledError, OktaToolError, StoreLockedError
 from oktatool.core.okta.exchange import TokenExchange, token_facts
 from oktatool.core.okta.headers import seconds_until_retry
 from oktatool.core.okta.history import HistoryEntry, HistoryStore
@@ -42,6 +42,7 @@ from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
 from oktatool.gui.console.token_panel import TokenPanel
 from oktatool.gui.settings_follow import follow_settings
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ class ConsoleTab(QWidget):
         self.token_panel.status.setText("Getting a token…" + (" (starting the Local sandbox)"
                                                               if profile.is_sandbox else ""))
         try:
-            outcome = await tasks.run_blocking(self.engine.get_token, profile, scopes)
+            outcome = await with_unlocked_store(self, self.context, self.engine.get_token, profile, scopes)
         except OktaToolError as exc:
             self.token_panel.show_failure(plain_message(exc))
             return
@@ -346,10 +347,12 @@ class ConsoleTab(QWidget):
             scopes = self.token.facts.asked
         if not scopes:
             try:
-                scopes = await tasks.run_blocking(self.engine.scopes_for, profile, method, path)
+                scopes = await with_unlocked_store(self, self.context, self.engine.scopes_for, profile, method, path)
+            except StoreLockedError:
+                raise
             except OktaToolError:
                 scopes = ()
-        return await tasks.run_blocking(self.engine.api, profile, scopes, headers, self.pasted)
+        return await with_unlocked_store(self, self.context, self.engine.api, profile, scopes, headers, self.pasted)
 
     async def _run(self, method: str, path: str, body: Any, headers: dict[str, str], *, all_pages: bool,
                    scopes: tuple[str, ...] = ()) -> None:

@@ -24,6 +24,7 @@ from oktatool.gui import tasks
 from oktatool.gui.dialogs.steps_dialog import rows_table
 from oktatool.gui.models.checks_model import COL_DETAIL, COL_FIX, COL_STATUS, COL_TITLE, ChecksModel, ProblemsFilter
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class DiagnoseDialog(QDialog):
             return run_doctor(self.context.doctor_input(self.profile, admin=admin), seen)
 
         try:
-            report = await tasks.run_blocking(work)
+            report = await with_unlocked_store(self, self.context, work)
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.summary.setStyleSheet(tone_style("error"))

@@ -20,6 +20,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.export import FORMATS, ExportSpec, render
 from oktatool.gui import tasks
 from oktatool.gui.widgets.output_pane import OutputPane
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class ExportDialog(QDialog):
                                     "so exported settings would point nowhere after a restart",
                                     hint="export a profile for a real Okta org")
             if inline and self._pem is None:
-                key = await tasks.run_blocking(self.context.profile_key, profile)
+                key = await with_unlocked_store(self, self.context, self.context.profile_key, profile)
                 self._pem = key.export("pem")
             kid = next((e.kid for e in read_entries(self.context.library_index) if e.name == profile.key_ref), None)
             spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid, self.key_path.text().strip(),

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
 from oktatool.core.errors import BadInputError
-from oktatool.gui import tasks
 from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
@@ -99,7 +99,7 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
             return RotationFlow(request, admin_api(org, admin, options, ("okta.apps.manage",)), options,
                                 lambda key: self._switch_on_gui(loop, key))
 
-        return await tasks.run_blocking(prepare)
+        return await with_unlocked_store(self, self.context, prepare)
 
     def _summary_text(self, flow: RotationFlow) -> str:
         req = flow.request

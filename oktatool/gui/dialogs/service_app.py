@@ -27,6 +27,7 @@ from oktatool.core.okta.grants import STANDARD_ROLES
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -180,6 +181,7 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         def prepare() -> SetupFlow:
             from oktatool.core.keys.key import KeySpec, generate_key
 
+            self.context.unlocked_store()  # the new key must be storable before the app is created
             key = library_key(self.context, key_choice)
             if key is None:
                 key = generate_key(KeySpec("EC", crv="P-256", use="sig", alg="ES256") if key_choice == "new:EC"
@@ -191,7 +193,7 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
             request = SetupRequest(org, label, key, scopes, roles, dpop)
             return SetupFlow(request, admin_api(org, admin, options, MANAGE_SCOPES), options)
 
-        flow = await tasks.run_blocking(prepare)
+        flow = await with_unlocked_store(self, self.context, prepare)
         self._profile_name = profile_name
         return flow
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -285,13 +286,13 @@ class KeyChooser(QWidget):
         generation = self.request.generation
         try:
             if source == PROFILE:
-                keys = [await tasks.run_blocking(lambda: self.context.profile_key(self.context.profile()))]
+                keys = [await with_unlocked_store(self, self.context, self.context.profile_key, self.context.profile())]
             elif source == LIBRARY:
                 name = self.library.currentText()
                 if not name:
                     self.set_keys([], "The key library is empty: generate or import a key in the Keys tab.")
                     return
-                keys = [await tasks.run_blocking(lambda: self.context.key_library().load(name))]
+                keys = [await with_unlocked_store(self, self.context, lambda: self.context.key_library().load(name))]
             elif source == FILE:
                 if not self.file_path:
                     self.set_keys([], "Open a key file.")

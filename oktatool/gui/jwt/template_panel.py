@@ -14,6 +14,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
 from oktatool.gui.jwt.key_chooser import PROFILE
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ class TemplatePanel(QGroupBox):
         self.note.show()
         self.note.setText("Reading the active profile…")
         try:
-            org_url, client_id, key = await tasks.run_blocking(assertion_source, self.context)
+            org_url, client_id, key = await with_unlocked_store(self, self.context, assertion_source, self.context)
             org = parse_org_url(org_url)
         except OktaToolError as exc:
             self.note.setText(plain_message(exc))

@@ -27,7 +27,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.models.key_library_model import COL_ADDED, COL_THUMBPRINT, KeyLibraryModel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
-from oktatool.gui.widgets.store_unlock import ready_store
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -154,17 +154,14 @@ class LibraryPanel(QWidget):
                                         key.kid if key.kid and len(key.kid) < 40 else key.describe())
             if name is None:
                 return
-        store = await ready_store(self.context, self)
-        if store is None:
-            self.messages.show_message("Not saved: the secret store stayed locked.", "error")
-            return
         try:
-            library = await tasks.run_blocking(self.context.key_library)
-            entry = await tasks.run_blocking(library.save, name, key)
+            entry = await with_unlocked_store(self, self.context, lambda: self.context.key_library().save(name, key))
         except OktaToolError as exc:
             self._error(exc)
             return
-        self.messages.show_message(f"Saved {entry.name!r} in the {store.short_name}.", "good")
+        store = self.context.opened_store
+        self.messages.show_message(f"Saved {entry.name!r} in the {store.short_name if store else 'secret store'}.",
+                                   "good")
         self.host.mark_kept(key)
         self.refresh()
         self.view.selectRow(self.model.row_of(entry.name))
@@ -172,11 +169,10 @@ class LibraryPanel(QWidget):
     async def load_selected(self) -> None:
         """Make the selected key the current key."""
         name = self.selected_name()
-        if name is None or await ready_store(self.context, self) is None:
+        if name is None:
             return
         try:
-            library = await tasks.run_blocking(self.context.key_library)
-            key = await tasks.run_blocking(library.load, name)
+            key = await with_unlocked_store(self, self.context, lambda: self.context.key_library().load(name))
         except OktaToolError as exc:
             self._error(exc)
             return
@@ -191,11 +187,8 @@ class LibraryPanel(QWidget):
             new = await self._ask_text("Rename key", f"New name for {old!r}:", old)
             if new is None:
                 return
-        if await ready_store(self.context, self) is None:
-            return
         try:
-            library = await tasks.run_blocking(self.context.key_library)
-            entry = await tasks.run_blocking(library.rename, old, new)
+            entry = await with_unlocked_store(self, self.context, lambda: self.context.key_library().rename(old, new))
             self.context.save_settings(self.context.settings.settings.with_key_renamed(old, entry.name))
         except OktaToolError as exc:
             self._error(exc)
@@ -218,11 +211,8 @@ class LibraryPanel(QWidget):
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             if await tasks.dialog_result(box) != QMessageBox.StandardButton.Yes.value:
                 return
-        if await ready_store(self.context, self) is None:
-            return
         try:
-            library = await tasks.run_blocking(self.context.key_library)
-            await tasks.run_blocking(library.delete, name)
+            await with_unlocked_store(self, self.context, lambda: self.context.key_library().delete(name))
             self.context.save_settings(self.context.settings.settings.with_key_renamed(name, None))
         except OktaToolError as exc:
             self._error(exc)

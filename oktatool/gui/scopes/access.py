@@ -34,6 +34,7 @@ from oktatool.core.okta.grants import STANDARD_ROLES, PlannedCall, admin_token_s
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -288,11 +289,9 @@ class AccessPanel(QWidget):
     async def refresh(self) -> bool:
         """Fetch grants and roles; return False (and say why) when it failed."""
         generation = self.request.generation
-        if not await self._store_ready():
-            return False
         self.say("Fetching grants and roles…")
         try:
-            found = await tasks.run_blocking(fetch, self.target())
+            found = await with_unlocked_store(self, self.context, fetch, self.target())
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.say(plain_message(exc), error=True)
@@ -357,11 +356,9 @@ class AccessPanel(QWidget):
     async def _change(self, title: str, plan: Callable[[AppAccess], list[PlannedCall]],
                       act: Callable[[AppAccess], Any], scopes: tuple[str, ...], *, note: str) -> None:
         target = self.target()
-        if not await self._store_ready():
-            return
         try:
             # building AppAccess may start the sandbox or open the store: never on the GUI thread
-            access = await tasks.run_blocking(target.access, scopes)
+            access = await with_unlocked_store(self, self.context, target.access, scopes)
         except OktaToolError as exc:
             self.say(plain_message(exc), error=True)
             return
@@ -378,17 +375,6 @@ class AccessPanel(QWidget):
         done = f"{title}: done."
         if await self.refresh():
             self.say(done, good=True)
-
-    async def _store_ready(self) -> bool:
-        """Unlock the secret store first when the stored API token is the credential (asks on this thread)."""
-        if self.credential.currentData() != STORED_TOKEN:
-            return True
-        from oktatool.gui.widgets.store_unlock import ready_store
-
-        if await ready_store(self.context, self) is None:
-            self.say("The secret store stayed locked, so the stored API token cannot be read.", error=True)
-            return False
-        return True
 
     async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool:
         text = "\n\n".join(call.text() for call in calls)

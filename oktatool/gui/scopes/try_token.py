@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from oktatool.core.errors import OktaToolError
 from oktatool.core.jose.jwt import format_duration
 from oktatool.gui import tasks
+from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class TryTokenPanel(QWidget):
         self.result.setStyleSheet("")
         self.result.setText(f"Asking for {html.escape(' '.join(asked))}…")
         try:
-            answer = await tasks.run_blocking(fetch_token, self.context, asked)
+            answer = await with_unlocked_store(self, self.context, fetch_token, self.context, asked)
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.last = None

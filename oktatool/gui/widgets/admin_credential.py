@@ -62,10 +62,7 @@ def load_admin_credential(context: AppContext, choice: AdminChoice) -> AdminCred
         raw = read_input(choice.value.strip(), what="API token")
         first = raw.splitlines()[0].strip() if raw.strip() else b""
         return AdminCredential(ssws_token=first.decode("ascii", "replace"), label=f"API token from {choice.value}")
-    store = context.secret_store()
-    if store.locked:
-        raise SecretStoreError("the secret store is locked", hint="unlock it (Keys tab) and try again")
-    token = store.get(STORE_PREFIX + choice.value.strip())
+    token = context.secret_store().get(STORE_PREFIX + choice.value.strip())
     if token is None:
         raise SecretStoreError(f"there is no API token called {choice.value.strip()!r} in the secret store",
                                hint="save one with “Save a token…”")
@@ -136,18 +133,15 @@ class AdminCredentialPicker(QWidget):
         self.label.setText(name)
 
         def keep() -> None:
-            store = self.context.secret_store()
-            if store.locked:
-                raise SecretStoreError("the secret store is locked", hint="unlock it (Keys tab) and try again")
-            store.set(STORE_PREFIX + name, token.strip())
+            self.context.secret_store().set(STORE_PREFIX + name, token.strip())
 
         tasks.spawn(self._keep(keep, name))
 
     async def _keep(self, keep: Callable[[], None], name: str) -> None:
-        from oktatool.gui import tasks
+        from oktatool.gui.widgets.store_unlock import with_unlocked_store
 
         try:
-            await tasks.run_blocking(keep)
+            await with_unlocked_store(self, self.context, keep)
         except OktaToolError as exc:
             self.note.setStyleSheet(tone_style("error"))
             self.note.setText(plain_message(exc))

@@ -1,13 +1,18 @@
-"""Ask for the encrypted file store's passphrase when there is no OS keyring (choose one on first use)."""
+"""Ask for the encrypted file store's passphrase when there is no OS keyring (choose one on first use).
+
+``with_unlocked_store`` is how every window action that may need the store runs its blocking work: when the
+work finds the store locked, the passphrase is asked right there and the work runs again.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from oktatool.core.errors import SecretStoreError
+from oktatool.core.errors import SecretStoreError, StoreLockedError
 from oktatool.gui import tasks
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import plain_message
@@ -15,6 +20,8 @@ from oktatool.gui.widgets.tones import plain_message
 if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.store.secrets import SecretStore
+
+T = TypeVar("T")
 
 
 def passphrase_strength(text: str) -> tuple[str, str]:
@@ -135,3 +142,19 @@ async def ready_store(context: AppContext, parent: QWidget) -> SecretStore | Non
             explanation = plain_message(exc)
             continue
         return store
+
+
+async def with_unlocked_store(parent: QWidget, context: AppContext, blocking: Callable[..., T], *args: Any) -> T:
+    """Run ``blocking(*args)`` in the executor; when it finds the secret store locked, ask for the passphrase
+    (the key library's prompt, over ``parent``), unlock, and run it again.
+
+    ``blocking`` must raise StoreLockedError before it has done anything (core does: the store is read
+    first), so running it again repeats nothing. Cancel raises StoreLockedError saying that nothing was done.
+    """
+    try:
+        return await tasks.run_blocking(blocking, *args)
+    except StoreLockedError:
+        if await ready_store(context, parent) is None:
+            raise StoreLockedError("nothing was done: the secret store stayed locked (its passphrase was not "
+                                   "entered)", hint="try again and enter the passphrase when asked") from None
+    return await tasks.run_blocking(blocking, *args)
