@@ -266,7 +266,7 @@ def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppCon
 
     prod = Profile(name="prod", org_url="https://acme.okta.com", client_id="0oa1", key_ref="none")
     context.save_settings(context.settings.settings.with_profile(prod).with_active("prod"))
-    assert "PRODUCTION" in console.badge.text() and not console.confirm_box.isHidden()
+    assert "PRODUCTION" in console.bar.badge.text() and not console.bar.confirm_box.isHidden()
 
     def answer_cancel() -> None:
         for widget in QApplication.topLevelWidgets():
@@ -277,7 +277,7 @@ def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppCon
     console.editor.set_request("DELETE", "/api/v1/users/00u1")
     finish(aloop, console.send())
     assert console.response.status.text() == "Not sent."
-    console.confirm_box.setChecked(False)  # the opt-out is saved in the profile
+    console.bar.confirm_box.setChecked(False)  # the opt-out is saved in the profile
     assert context.settings.settings.profile("prod").confirm_writes is False
 
 
@@ -316,11 +316,11 @@ def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory
     console.replay(console.history.selected()[0])
     assert console.editor.path.text().startswith("/api/v1/logs")
     before = len(console.history.model.entries)
-    console.delete_history(console.history.selected())
+    console.history.delete(console.history.selected())
     assert len(console.history.model.entries) == before - 1
     console.history.search.setText("logs")
     assert console.history.proxy.rowCount() == 0
-    console.clear_history()
+    console.history.clear_all()
     finish(aloop, console.history_saved)
     assert json.loads(history_text(console, aloop))["entries"] == []
 
@@ -351,10 +351,10 @@ def test_a_token_about_to_expire_is_renewed_and_said_so(console: ConsoleTab, con
                                                         sandbox_factory: Any,
                                                         aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=2)
-    profile = use_org(context, info)
+    use_org(context, info)
     finish(aloop, console.get_token())
     first = console.token.token.access_token if console.token else ""
-    console.engine.client(profile).tokens.renew_margin = 3600 + 60  # the cached token counts as expiring
+    console.engine.client(console.session).tokens.renew_margin = 3600 + 60  # the cached token counts as expiring
     console.editor.set_request("GET", "/api/v1/users")
     finish(aloop, console.send())
     settle(aloop)
