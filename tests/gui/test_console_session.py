@@ -14,9 +14,9 @@ from oktatool.gui.console.token_panel import EMPTY_STATUS, NO_EXCHANGE
 from oktatool.gui.widgets.token_view import TokenView
 from oktatool.sandbox import Fault, SandboxInfo
 from tests.gui.conftest import finish
-from tests.gui.test_console_tab import console, settle, use_org  # noqa: F401 - the fixture
+from tests.gui.test_console_tab import console, settle, use_org
 
-__all__ = ["console"]
+__all__ = ["console"]  # the fixture, shared with the Console tab tests
 
 
 def shown(tab: ConsoleTab) -> str:
