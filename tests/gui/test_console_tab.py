@@ -427,3 +427,38 @@ def test_an_answer_says_what_it_holds_and_whether_a_next_page_is_linked(
     console.editor.set_request("GET", "/api/v1/users/nobody-here")
     finish(aloop, console.send())
     assert "does not exist" in said.text() and said.styleSheet() != ""
+
+
+def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
+        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=7)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users?limit=2")
+    finish(aloop, console.fetch_all())
+    view = console.response
+    walk = console.state.walk
+    assert walk is not None and len(walk.pages) == 4 and walk.complete
+    ids = [page.response.request_id for page in walk.pages]
+    assert len(set(ids)) == 4 and all(ids)
+    assert view.explanation.text() == "7 items in 4 pages."  # the summary counts every page
+    assert view.row_count() == 7 and len(json.loads(export.json_bytes(console))) == 7
+
+    def agree(number: int) -> None:
+        headers = dict(view.headers.pairs())
+        assert f"page {number} of 4" in view.status.text()
+        assert view.page.text().replace("\u00a0", " ") == f"Page {number} of 4" and not view.page.isHidden()
+        assert view.request_id.text() == headers["X-Okta-Request-Id"] == ids[number - 1]
+        assert f"Rate limit {headers['X-Rate-Limit-Remaining']}/" in view.rate.text()
+        assert view.shown_request_id() == ids[number - 1]
+
+    agree(4)  # after the walk: the last page, all of its figures
+    view.page.setValue(1)
+    agree(1)
+    view.page.setValue(3)
+    agree(3)
+    # the rate limit went down page by page, and each page shows its own
+    remaining = [page.response.rate_limit.remaining for page in walk.pages]
+    assert remaining == sorted(remaining, reverse=True) and len(set(remaining)) == 4
+    # a single call afterwards has no pages to choose from
+    finish(aloop, console.send())
+    assert view.page.isHidden() and "page" not in view.status.text() and console.state.walk is None
