@@ -410,6 +410,12 @@ def test_an_answer_and_a_page_walk_move_no_pane(console: ConsoleTab, context: Ap
     assert "All 3 pages" in console.response.progress.text()
     settle(aloop)
     assert where() == before, "the page walk's progress line moved the response views"
+    prod = Profile(name="prod", org_url="https://acme.okta.com", client_id="0oa1", key_ref="none")
+    context.save_settings(context.settings.settings.with_profile(prod).with_active("prod"))
+    console.use_authorization("Bearer pasted")
+    settle(aloop)
+    assert not console.bar.confirm_box.isHidden() and not console.bar.pasted_clear.isHidden()
+    assert where() == before, "a switch to a production org, or a pasted token, moved the response views"
 
 
 def test_an_answer_says_what_it_holds_and_whether_a_next_page_is_linked(
@@ -445,7 +451,7 @@ def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
 
     def agree(number: int) -> None:
         headers = dict(view.headers.pairs())
-        assert f"page {number} of 4" in view.status.text()
+        assert view.status.text().startswith(f"GET {walk.pages[number - 1].response.url} → 200")
         assert view.page.text().replace("\u00a0", " ") == f"Page {number} of 4" and not view.page.isHidden()
         assert view.request_id.text() == headers["X-Okta-Request-Id"] == ids[number - 1]
         assert f"Rate limit {headers['X-Rate-Limit-Remaining']}/" in view.rate.text()
@@ -461,4 +467,4 @@ def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
     assert remaining == sorted(remaining, reverse=True) and len(set(remaining)) == 4
     # a single call afterwards has no pages to choose from
     finish(aloop, console.send())
-    assert view.page.isHidden() and "page" not in view.status.text() and console.state.walk is None
+    assert view.page.isHidden() and console.state.walk is None

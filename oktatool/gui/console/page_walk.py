@@ -95,7 +95,6 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
         if not session.closed:
             view.add_rows(pending)
     pages = len(walk.pages)
-    view.show_progress(f"All {pages} page{'s' if pages != 1 else ''}: {view.row_count():,} items. The JSON and "
-                       "Text views show page 1; the table and Save hold every item. Page chooses whose status, "
-                       "rate limit, request id and headers are shown.")
+    view.show_progress(f"All {pages} page{'s' if pages != 1 else ''}: {view.row_count():,} items; JSON and Text "
+                       "show page 1.")
     return last

@@ -43,6 +43,9 @@ class ProfileBar(QWidget):
         row.addWidget(self.pasted_label)
         row.addWidget(self.pasted_clear)
         row.addWidget(self.confirm_box)
+        # as tall as its tallest control, shown or not: a switch to a production org (the box) or a pasted
+        # token (the button) does not move what is below
+        self.setMinimumHeight(max(w.sizeHint().height() for w in (self.badge, self.confirm_box, self.pasted_clear)))
         self.show_pasted(None)
 
     def show_profile(self, profile: Profile, kind: OrgKind) -> None:

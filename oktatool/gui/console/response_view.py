@@ -265,10 +265,11 @@ class ResponseView(QWidget):
         self.explanation.setVisible(bool(text))
 
     def show_page(self, record: PageRecord, number: int, total: int) -> None:
-        """Make the status, rate limit, request id and headers describe page ``number`` of ``total``."""
+        """Make the status, rate limit, request id and headers describe page ``number`` of ``total`` (the page
+        chooser beside the status says which)."""
         response = record.response
         self.status.setText(f"{response.method} {response.url} → {response.status} · "
-                            f"{response.elapsed * 1000:.0f} ms · {human_size(record.size)} · page {number} of {total}")
+                            f"{response.elapsed * 1000:.0f} ms · {human_size(record.size)}")
         self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
         self.request_id.setText(response.request_id or "")
         self.headers.set_pairs(list(response.headers.items()))
