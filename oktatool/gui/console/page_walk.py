@@ -85,7 +85,7 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
                 pending.clear()
                 pages = len(walk.pages)
                 view.show_page(walk.pages[-1], pages, pages)
-                view.show_summary(walk.summary())
+                view.show_summary(walk.summary(running=url is not None))
                 remaining = response.rate_limit.remaining
                 view.show_progress(f"{pages} page{'s' if pages != 1 else ''}, {view.row_count():,} items"
                                    + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
@@ -95,6 +95,8 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
         if not session.closed:
             view.add_rows(pending)
     pages = len(walk.pages)
-    view.show_progress(f"All {pages} page{'s' if pages != 1 else ''}: {view.row_count():,} items; JSON and Text "
-                       "show page 1.")
+    view.show_progress(f"{'All' if walk.complete else 'Stopped after'} {pages} page{'s' if pages != 1 else ''}: "
+                       f"{view.row_count():,} items.")
+    if walk.complete and pages > 1:
+        view.show_summary(walk.summary() + " The JSON and Text views show page 1; the table and Save hold every item.")
     return last

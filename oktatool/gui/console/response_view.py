@@ -222,11 +222,8 @@ class ResponseView(QWidget):
 
     def show_answer(self, response: ApiResponse, parsed: ParsedBody) -> None:
         """Show one answer (the first page when fetching all)."""
-        size = len(response.content)
         waited = f", after {response.retries} rate-limit wait(s)" if response.retries else ""
-        self.status.setText(f"{response.method} {response.url} → {response.status} · "
-                            f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{waited}")
-        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
+        self._show_status(response, len(response.content), waited)
         self._rate(response)
         self.request_id.setText(response.request_id or "")
         self.headers.set_pairs(list(response.headers.items()))
@@ -241,6 +238,12 @@ class ResponseView(QWidget):
         self.set_text(parsed.text)
         self._count()
         self.set_answer_actions(True)
+
+    def _show_status(self, response: ApiResponse, size: int, note: str = "") -> None:
+        """Say what answered: method and path on the org (the org line names the org), status, time, size."""
+        self.status.setText(f"{response.method} {path_on_org(response.url)} → {response.status} · "
+                            f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{note}")
+        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
 
     def _rate(self, response: ApiResponse) -> None:
         limit = response.rate_limit
@@ -268,9 +271,7 @@ class ResponseView(QWidget):
         """Make the status, rate limit, request id and headers describe page ``number`` of ``total`` (the page
         chooser beside the status says which)."""
         response = record.response
-        self.status.setText(f"{response.method} {response.url} → {response.status} · "
-                            f"{response.elapsed * 1000:.0f} ms · {human_size(record.size)}")
-        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
+        self._show_status(response, record.size)
         self.request_id.setText(response.request_id or "")
         self.headers.set_pairs(list(response.headers.items()))
         self._rate(response)
@@ -347,6 +348,14 @@ class ResponseView(QWidget):
     def stop_rate_wait(self) -> None:
         """Stop the countdown (the walk goes on)."""
         self.retry_countdown.stop()
+
+
+def path_on_org(url: str) -> str:
+    """Return the path and query of ``url`` (``/api/v1/users?after=…``): the status line's room goes to the answer."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def answer_summary(response: ApiResponse, parsed: ParsedBody) -> str:

@@ -46,10 +46,12 @@ class PageWalk:
         """Return how many items every page held together."""
         return sum(page.items for page in self.pages)
 
-    def summary(self) -> str:
-        """Say what the walk holds: ``137 items in 14 pages``."""
+    def summary(self, *, running: bool = False) -> str:
+        """Say what the walk holds: ``137 items in 14 pages.`` (``so far…`` while ``running``)."""
         items, pages = self.items, len(self.pages)
         text = f"{items:,} item{'s' if items != 1 else ''} in {pages} page{'s' if pages != 1 else ''}"
+        if running:
+            return text + " so far…"
         return text + ("." if self.complete else " (stopped before the last page).")
 
 
