@@ -160,6 +160,9 @@ class AppContext:
         active = self.settings.settings.profile()
         if old is None or old.profile == active:
             return
+        if old.profile._replace(confirm_writes=active.confirm_writes) == active:
+            old.profile = active  # a Console preference, not where calls go or with what: the session stays
+            return
         new = ProfileSession(active)
         self._session = new
         old.close()

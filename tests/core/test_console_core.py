@@ -16,6 +16,7 @@ from oktatool.core.keys.key import load_key
 from oktatool.core.okta.client import Connection, OktaClient
 from oktatool.core.okta.exchange import RecordingTokenClient, TokenExchange, decode_jws, token_facts
 from oktatool.core.okta.history import HistoryEntry, HistoryStore, scrub
+from oktatool.core.okta.http import HttpOptions, new_session
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
@@ -24,9 +25,11 @@ from oktatool.core.store.settings import Profile, Settings, settings_from_dict, 
 
 def recording_client(info: Any, *, dpop: bool = False) -> tuple[OktaClient, list[TokenExchange]]:
     key = load_key(info.jwk_file.read_bytes())
-    client = OktaClient(Connection(parse_org_url(info.org_url), info.client_id, key, scopes=info.scopes, dpop=dpop))
     seen: list[TokenExchange] = []
-    client.tokens = RecordingTokenClient(client.session, nonces=client.nonces, listener=seen.append)
+    recorder = RecordingTokenClient(new_session(HttpOptions()), listener=seen.append)
+    client = OktaClient(Connection(parse_org_url(info.org_url), info.client_id, key, scopes=info.scopes, dpop=dpop),
+                        token_client=recorder)
+    assert client.tokens is recorder and client.nonces is recorder.nonces and client.session is recorder.session
     return client, seen
 
 

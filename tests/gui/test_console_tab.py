@@ -293,7 +293,7 @@ def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppCon
 
     prod = Profile(name="prod", org_url="https://acme.okta.com", client_id="0oa1", key_ref="none")
     context.save_settings(context.settings.settings.with_profile(prod).with_active("prod"))
-    assert "PRODUCTION" in console.badge.text() and not console.confirm_box.isHidden()
+    assert "PRODUCTION" in console.bar.badge.text() and not console.bar.confirm_box.isHidden()
 
     def answer_cancel() -> None:
         for widget in QApplication.topLevelWidgets():
@@ -304,7 +304,7 @@ def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppCon
     console.editor.set_request("DELETE", "/api/v1/users/00u1")
     finish(aloop, console.send())
     assert console.response.status.text() == "Not sent."
-    console.confirm_box.setChecked(False)  # the opt-out is saved in the profile
+    console.bar.confirm_box.setChecked(False)  # the opt-out is saved in the profile
     assert context.settings.settings.profile("prod").confirm_writes is False
 
 
@@ -318,7 +318,7 @@ def _contrast_with_white(colour: str) -> float:
 
 def test_developer_and_trial_orgs_have_their_own_readable_badge(console: ConsoleTab, context: AppContext) -> None:
     from oktatool.core.okta.orgkind import OrgKind
-    from oktatool.gui.console.tab import BADGE_COLOURS
+    from oktatool.gui.console.profile_bar import BADGE_COLOURS
 
     assert all(_contrast_with_white(BADGE_COLOURS[kind]) >= 4.5 for kind in OrgKind)
     for url, label in (("https://dev-123456.okta.com", "Developer org"), ("https://trial-42.okta.com", "Trial org"),
@@ -327,8 +327,8 @@ def test_developer_and_trial_orgs_have_their_own_readable_badge(console: Console
                        ("https://acme.okta-emea.com", "PRODUCTION")):
         profile = Profile(name=label, org_url=url, client_id="0oa1", key_ref="none")
         context.save_settings(context.settings.settings.with_profile(profile).with_active(label))
-        assert console.badge.text().strip() == label
-        assert console.confirm_box.isHidden() is (label != "PRODUCTION")
+        assert console.bar.badge.text().strip() == label
+        assert console.bar.confirm_box.isHidden() is (label != "PRODUCTION")
 
 
 def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
@@ -366,11 +366,11 @@ def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory
     console.replay(console.history.selected()[0])
     assert console.editor.path.text().startswith("/api/v1/logs")
     before = len(console.history.model.entries)
-    console.delete_history(console.history.selected())
+    console.history.delete(console.history.selected())
     assert len(console.history.model.entries) == before - 1
     console.history.search.setText("logs")
     assert console.history.proxy.rowCount() == 0
-    console.clear_history()
+    console.history.clear_all()
     finish(aloop, console.history_saved)
     assert json.loads(history_text(console, aloop))["entries"] == []
 
@@ -401,10 +401,10 @@ def test_a_token_about_to_expire_is_renewed_and_said_so(console: ConsoleTab, con
                                                         sandbox_factory: Any,
                                                         aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=2)
-    profile = use_org(context, info)
+    use_org(context, info)
     finish(aloop, console.get_token())
     first = console.token.token.access_token if console.token else ""
-    console.engine.client(profile).tokens.renew_margin = 3600 + 60  # the cached token counts as expiring
+    console.engine.client(console.session).tokens.renew_margin = 3600 + 60  # the cached token counts as expiring
     console.editor.set_request("GET", "/api/v1/users")
     finish(aloop, console.send())
     settle(aloop)
@@ -460,6 +460,12 @@ def test_an_answer_and_a_page_walk_move_no_pane(console: ConsoleTab, context: Ap
     assert "All 3 pages" in console.response.progress.text()
     settle(aloop)
     assert where() == before, "the page walk's progress line moved the response views"
+    prod = Profile(name="prod", org_url="https://acme.okta.com", client_id="0oa1", key_ref="none")
+    context.save_settings(context.settings.settings.with_profile(prod).with_active("prod"))
+    console.use_authorization("Bearer pasted")
+    settle(aloop)
+    assert not console.bar.confirm_box.isHidden() and not console.bar.pasted_clear.isHidden()
+    assert where() == before, "a switch to a production org, or a pasted token, moved the response views"
 
 
 def test_an_answer_says_what_it_holds_and_whether_a_next_page_is_linked(
@@ -477,3 +483,39 @@ def test_an_answer_says_what_it_holds_and_whether_a_next_page_is_linked(
     console.editor.set_request("GET", "/api/v1/users/nobody-here")
     finish(aloop, console.send())
     assert "does not exist" in said.text() and said.styleSheet() != ""
+
+
+def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
+        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
+    info = sandbox_factory(users=7)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users?limit=2")
+    finish(aloop, console.fetch_all())
+    view = console.response
+    walk = console.state.walk
+    assert walk is not None and len(walk.pages) == 4 and walk.complete
+    ids = [page.response.request_id for page in walk.pages]
+    assert len(set(ids)) == 4 and all(ids)
+    assert view.explanation.text().startswith("7 items in 4 pages.")  # the summary counts every page
+    assert view.row_count() == 7 and len(json.loads(export.json_bytes(console))) == 7
+
+    def agree(number: int) -> None:
+        headers = dict(view.headers.pairs())
+        url = walk.pages[number - 1].response.url
+        assert view.status.text().startswith(f"GET {url[len(info.org_url):]} → 200")
+        assert view.page.text().replace("\u00a0", " ") == f"Page {number} of 4" and not view.page.isHidden()
+        assert view.request_id.text() == headers["X-Okta-Request-Id"] == ids[number - 1]
+        assert f"Rate limit {headers['X-Rate-Limit-Remaining']}/" in view.rate.text()
+        assert view.shown_request_id() == ids[number - 1]
+
+    agree(4)  # after the walk: the last page, all of its figures
+    view.page.setValue(1)
+    agree(1)
+    view.page.setValue(3)
+    agree(3)
+    # the rate limit went down page by page, and each page shows its own
+    remaining = [page.response.rate_limit.remaining for page in walk.pages]
+    assert remaining == sorted(remaining, reverse=True) and len(set(remaining)) == 4
+    # a single call afterwards has no pages to choose from
+    finish(aloop, console.send())
+    assert view.page.isHidden() and console.state.walk is None

@@ -67,13 +67,17 @@ class OktaClient:
     """Tokens and API calls for one Connection; safe to use from worker threads."""
 
     def __init__(self, connection: Connection, *, session: requests.Session | None = None,
-                 dpop_key: DPoPKey | None = None, catalog: ScopeCatalog | None = None,
-                 max_wait: float = MAX_WAIT, max_retries: int = MAX_RETRIES) -> None:
+                 token_client: TokenClient | None = None, dpop_key: DPoPKey | None = None,
+                 catalog: ScopeCatalog | None = None, max_wait: float = MAX_WAIT,
+                 max_retries: int = MAX_RETRIES) -> None:
+        """``token_client`` (e.g. one that records its exchanges) brings the HTTP session and the DPoP nonce
+        store that the API calls share with it; without it a TokenClient is made on ``session``."""
         self.connection = connection
-        self.session = session or new_session(connection.http)
-        self.nonces = NonceStore()
-        self.tokens = TokenClient(self.session, timeout=connection.http.timeout, nonces=self.nonces,
-                                  max_body=connection.http.max_body_bytes)
+        self.tokens = token_client or TokenClient(session or new_session(connection.http),
+                                                  timeout=connection.http.timeout, nonces=NonceStore(),
+                                                  max_body=connection.http.max_body_bytes)
+        self.session = self.tokens.session
+        self.nonces = self.tokens.nonces
         self.dpop = DPoPSigner(dpop_key or DPoPKey.generate()) if connection.dpop else None
         self.max_wait = max_wait
         self.max_retries = max_retries
@@ -131,16 +135,25 @@ class OktaClient:
         wanted = normalize_scopes(scopes if scopes else self.connection.scopes)
         return self.tokens.get_token(self.credentials, wanted, dpop=self.dpop, use_cache=use_cache)
 
-    def api(self, scopes: str | Iterable[str], *, headers: Mapping[str, str] | None = None) -> ApiClient:
-        """Return an API client whose calls carry a token for ``scopes`` (and ``headers``, if given)."""
+    def api(self, scopes: str | Iterable[str], *, headers: Mapping[str, str] | None = None,
+            token: TokenResponse | None = None) -> ApiClient:
+        """Return an API client whose calls carry a token for ``scopes`` (and ``headers``, if given).
+
+        ``token`` is an Authorization given by hand (a pasted token): every call carries it as it is, and
+        it is never renewed (a refused one is shown, not replaced with the app's own).
+        """
         wanted = normalize_scopes(scopes)
         context = ExplainContext(client_id=self.connection.client_id, token_url=self.connection.org.token_url,
                                  requested_scopes=wanted, dpop=self.dpop is not None)
-        return ApiClient(self.connection.org.base, self.session, lambda: self.token(wanted), dpop=self.dpop,
+        if token is not None:
+            given = token
+            source, renew = (lambda: given), None
+        else:
+            source, renew = (lambda: self.token(wanted)), (lambda: self.token(wanted, use_cache=False))
+        return ApiClient(self.connection.org.base, self.session, source, dpop=self.dpop,
                          nonces=self.nonces, timeout=self.connection.http.timeout, max_wait=self.max_wait,
                          max_retries=self.max_retries, context=context, scope_lookup=self.required_scopes,
-                         renew_token=lambda: self.token(wanted, use_cache=False),
-                         max_body=self.connection.http.max_body_bytes, extra_headers=headers)
+                         renew_token=renew, max_body=self.connection.http.max_body_bytes, extra_headers=headers)
 
     def public_api(self) -> ApiClient:
         """Return an API client for the org's public endpoints (keys, metadata): no token is asked for or sent."""

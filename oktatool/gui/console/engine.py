@@ -1,22 +1,27 @@
-"""The Console's engine (no Qt): one OktaClient per profile, tokens with their recorded exchanges, calls.
+"""The Console's engine (no Qt): each profile session's OktaClient, tokens with their recorded exchanges, calls.
 
 Every method here blocks (network, signing, the sandbox starting): the tab runs them with
-``tasks.run_blocking``. Token exchanges that the client makes by itself (renewal before a call) reach
-the tab through ``listener``, called on the worker thread; the tab hops to the GUI thread itself.
+``tasks.run_blocking``. The client lives in the session's ``ConsoleState``; a closed session (another profile
+became active) gets no new client and no call. Token exchanges that the client makes by itself (renewal
+before a call) reach the tab through ``listener(session, exchange)``, called on the worker thread with the
+session they were made for; the tab hops to the GUI thread itself and drops what belongs to a closed session.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from oktatool.core.errors import CancelledError
 from oktatool.core.okta.exchange import AccessTokenFacts, RecordingTokenClient, TokenExchange, token_facts
+from oktatool.gui.console.state import console_state
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    import threading
+
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.core.okta.client import OktaClient
     from oktatool.core.okta.tokens import TokenResponse
@@ -49,88 +54,104 @@ class PastedToken:
             return cls({"bearer": "Bearer", "dpop": "DPoP", "ssws": "SSWS"}[scheme.lower()], rest.strip())
         return cls("Bearer", text)
 
+    def as_token(self) -> TokenResponse:
+        """Return the value as a token to send (never renewed)."""
+        from oktatool.core.okta.tokens import TokenResponse
+
+        return TokenResponse(self.token, self.scheme, 3600, "", time.time())
+
 
 class ConsoleEngine:
-    """Clients per profile (built on first use), token fetches and calls for the Console."""
+    """Token fetches and calls for the Console, each with the client of the session it is made for."""
 
-    def __init__(self, context: AppContext, listener: Callable[[str, TokenExchange], None] | None = None) -> None:
+    def __init__(self, context: AppContext,
+                 listener: Callable[[ProfileSession, TokenExchange], None] | None = None) -> None:
         self.context = context
         self.listener = listener
-        self._clients: dict[str, tuple[Profile, OktaClient]] = {}
-        self._lock = threading.Lock()
 
-    def client(self, profile: Profile) -> OktaClient:
-        """Return the OktaClient of ``profile`` (built again when the profile changed)."""
+    def client(self, session: ProfileSession) -> OktaClient:
+        """Return the OktaClient of ``session``'s profile (built on first use); raise CancelledError once the
+        session is closed."""
         from oktatool.core.okta.client import OktaClient
+        from oktatool.core.okta.http import new_session
 
-        with self._lock:
-            known = self._clients.get(profile.name)
-            if known is not None and known[0] == profile:
-                return known[1]
-        connection = self.context.connection(profile)
-        # max_retries=0: a 429 comes back at once, so the Console can show its countdown and let the user cancel
-        client = OktaClient(connection, max_retries=0)
-        name = profile.name
-        client.tokens = RecordingTokenClient(
-            client.session, timeout=connection.http.timeout, nonces=client.nonces,
-            listener=lambda exchange: self.listener(name, exchange) if self.listener else None)
-        with self._lock:
-            self._clients[profile.name] = (profile, client)
-        return client
+        state = console_state(session)
+        with state.client_lock:
+            if session.closed:
+                raise CancelledError("the active profile changed; the request was dropped")
+            if state.client is None:
+                connection = self.context.connection(session.profile)
+                http = connection.http
+                recorder = RecordingTokenClient(new_session(http), timeout=http.timeout,
+                                                max_body=http.max_body_bytes, listener=self._reporter(session))
+                # max_retries=0: a 429 comes back at once, so the Console shows its countdown and the user may cancel
+                state.client = OktaClient(connection, token_client=recorder, max_retries=0)
+            return state.client
 
-    def org_url(self, profile_name: str) -> str:
-        """Return the org URL of a profile whose client was built (else "")."""
-        with self._lock:
-            known = self._clients.get(profile_name)
-        return known[1].connection.org.base if known is not None else ""
+    def _reporter(self, session: ProfileSession) -> Callable[[TokenExchange], None]:
+        def report(exchange: TokenExchange) -> None:
+            if self.listener is not None:
+                self.listener(session, exchange)
 
-    def default_scopes(self, profile: Profile) -> tuple[str, ...]:
-        """Return the scopes a Get token asks for by default (the profile's, or the sandbox app's)."""
-        return self.client(profile).connection.scopes
+        return report
 
-    def get_token(self, profile: Profile, scopes: tuple[str, ...], *, use_cache: bool = True) -> TokenOutcome:
+    def outcome(self, session: ProfileSession, token: TokenResponse, asked: tuple[str, ...],
+                cached: bool) -> TokenOutcome:
+        """Return ``token`` as the Console shows it, for the org of ``session``'s client."""
+        client = console_state(session).client
+        return TokenOutcome(token, token_facts(token, asked), cached, client.connection.org.base if client else "")
+
+    def get_token(self, session: ProfileSession, scopes: tuple[str, ...], *, use_cache: bool = True) -> TokenOutcome:
         """Return a token for ``scopes`` (cache first when ``use_cache``); raise OktaToolError."""
-        client = self.client(profile)
+        client = self.client(session)
         tokens = client.tokens
         assert isinstance(tokens, RecordingTokenClient)
         wanted = scopes or client.connection.scopes
         cached = tokens.cached(client.credentials, wanted, client.dpop) if use_cache else None
         if cached is not None:
-            return TokenOutcome(cached, token_facts(cached, wanted), True, client.connection.org.base)
+            return self.outcome(session, cached, wanted, True)
         tokens.explicit()
         token = client.token(wanted, use_cache=False)
-        return TokenOutcome(token, token_facts(token, wanted), False, client.connection.org.base)
+        return self.outcome(session, token, wanted, False)
 
-    def forget(self, profile: Profile) -> None:
-        """Drop the profile's cached tokens (the next call fetches a new one)."""
-        with self._lock:
-            known = self._clients.get(profile.name)
-        if known is not None:
-            known[1].tokens.forget()
+    def forget(self, session: ProfileSession) -> None:
+        """Drop the session's cached tokens (the next call fetches a new one)."""
+        client = console_state(session).client
+        if client is not None:
+            client.tokens.forget()
 
-    def api(self, profile: Profile, scopes: tuple[str, ...], headers: Mapping[str, str],
+    def api(self, session: ProfileSession, scopes: tuple[str, ...], headers: Mapping[str, str],
             pasted: PastedToken | None = None) -> ApiClient:
         """Return the API client for a call: the profile's token for ``scopes``, or the pasted token."""
-        client = self.client(profile)
-        api = client.api(scopes or client.connection.scopes, headers=headers)
-        if pasted is not None:
-            from oktatool.core.okta.tokens import TokenResponse
+        client = self.client(session)
+        return client.api(scopes or client.connection.scopes, headers=headers,
+                          token=pasted.as_token() if pasted is not None else None)
 
-            token = TokenResponse(pasted.token, pasted.scheme, 3600, "", time.time())
-            api.token_source = lambda: token
-            api.renew_token = None
-        return api
-
-    def scopes_for(self, profile: Profile, method: str, path: str) -> tuple[str, ...]:
+    def scopes_for(self, session: ProfileSession, method: str, path: str) -> tuple[str, ...]:
         """Return the scopes to ask for when no token was fetched yet (what the endpoint needs)."""
-        return self.client(profile).scopes_for(method, path)
+        return self.client(session).scopes_for(method, path)
 
-    def proof(self, profile: Profile, method: str, url: str, access_token: str) -> str | None:
+    def proof(self, session: ProfileSession, method: str, url: str, access_token: str) -> str | None:
         """Return a fresh DPoP proof for copying a call as curl (None without DPoP)."""
-        client = self.client(profile)
+        client = self.client(session)
         if client.dpop is None:
             return None
         return client.dpop.proof(method, url, nonce=client.nonces.get(url), access_token=access_token)
+
+    def self_test(self, sandbox: Profile) -> str:
+        """Get a token from the in-process sandbox and make one call, in a session of its own; say what came."""
+        from oktatool.context import ProfileSession
+
+        session = ProfileSession(sandbox)
+        try:
+            outcome = self.get_token(session, ())
+            response = self.api(session, outcome.facts.asked, {}).send("GET", "/api/v1/users?limit=5")
+        finally:
+            session.close()
+        if not response.ok:
+            raise RuntimeError(f"GET /api/v1/users answered {response.status}")
+        return f"{outcome.token.token_type} token ({' '.join(outcome.facts.granted)}), GET /api/v1/users → " \
+               f"{response.status} with {len(response.items())} users"
 
 
 def fetch_page(api: ApiClient, method: str, url: str, body: Any,

@@ -16,10 +16,10 @@ from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
-    from oktatool.core.store.settings import Profile
-    from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome
+    from oktatool.context import AppContext, ProfileSession
+    from oktatool.gui.console.engine import ConsoleEngine
     from oktatool.gui.console.response_view import ResponseView
+    from oktatool.gui.console.state import ConsoleState
 
 
 class ConsoleTab(Protocol):
@@ -28,13 +28,15 @@ class ConsoleTab(Protocol):
     context: AppContext
     engine: ConsoleEngine
     response: ResponseView
-    pasted: PastedToken | None
-    token: TokenOutcome | None
-    fetched_all: bool
 
     @property
-    def profile(self) -> Profile:
-        """Return the active profile."""
+    def session(self) -> ProfileSession:
+        """Return the active profile's session."""
+        ...
+
+    @property
+    def state(self) -> ConsoleState:
+        """Return the Console's state in the active profile's session (token, pasted token, page walk)."""
         ...
 
     def call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:
@@ -48,13 +50,13 @@ def snippet_request(tab: ConsoleTab) -> SnippetRequest | None:
     if parts is None:
         return None
     method, path, body, headers = parts
-    profile = tab.profile
+    profile, state = tab.session.profile, tab.state
     info = tab.context.sandbox_running if profile.is_sandbox else None
     base = (info.org_url if info else "https://SANDBOX-NOT-STARTED") if profile.is_sandbox else \
         profile.org_url.rstrip("/")
     url = path if path.startswith("http") else base + ("" if path.startswith("/") else "/") + path
-    scheme = tab.pasted.scheme if tab.pasted else (tab.token.token.scheme if tab.token else
-                                                    ("DPoP" if profile.dpop else "Bearer"))
+    scheme = state.pasted.scheme if state.pasted else (state.token.token.scheme if state.token else
+                                                        ("DPoP" if profile.dpop else "Bearer"))
     ca = str(info.ca_file) if info is not None and info.ca_file else None
     return SnippetRequest(method, url, scheme, tuple(headers.items()), body, ca)
 
@@ -65,14 +67,15 @@ def copy_curl(tab: ConsoleTab) -> None:
     if request is None:
         return
     proof = None
-    if request.dpop and tab.token is not None and not tab.pasted:
+    token, pasted = tab.state.token, tab.state.pasted
+    if request.dpop and token is not None and not pasted:
         try:
-            proof = tab.engine.proof(tab.profile, request.method, request.url, tab.token.token.access_token)
+            proof = tab.engine.proof(tab.session, request.method, request.url, token.token.access_token)
         except OktaToolError:
             proof = None
     text = curl_command(request, dpop_proof=proof)
     copy_text(text, secret=bool(proof))  # with a live DPoP proof the command is a credential for a while
-    tab.response.progress.setText("Copied as curl: export OKTA_ACCESS_TOKEN first."
+    tab.response.show_progress("Copied as curl: export OKTA_ACCESS_TOKEN first."
                                   + (" DPoP: the proof works once." if request.dpop else ""))
 
 
@@ -81,7 +84,7 @@ def copy_python(tab: ConsoleTab) -> None:
     request = snippet_request(tab)
     if request is not None:
         copy_text(python_snippet(request))
-        tab.response.progress.setText("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
+        tab.response.show_progress("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
 
 
 def save(tab: ConsoleTab, title: str, suffix: str, data: bytes) -> None:
@@ -92,16 +95,16 @@ def save(tab: ConsoleTab, title: str, suffix: str, data: bytes) -> None:
     async def write() -> None:
         try:
             await tasks.run_blocking(write_file, Path(name), data, private=False)
-            tab.response.progress.setText(f"Saved {name}.")
+            tab.response.show_progress(f"Saved {name}.")
         except OktaToolError as exc:
-            tab.response.progress.setText(plain_message(exc))
+            tab.response.show_progress(plain_message(exc))
 
     tasks.spawn(write())
 
 
 def json_bytes(tab: ConsoleTab) -> bytes:
     """Return what Save JSON writes: every row after Fetch all pages, else the body as it came."""
-    if tab.fetched_all:
+    if tab.state.walk is not None:
         return json.dumps(tab.response.rows.items, indent=2, ensure_ascii=False).encode("utf-8")
     return tab.response.content
 

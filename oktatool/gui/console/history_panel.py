@@ -1,6 +1,9 @@
-"""The Console's history panel: search, replay, delete and clear."""
+"""The Console's history panel: the calls kept in the data dir (no secrets), search, replay, delete and clear."""
 
 from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -14,19 +17,26 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.okta.history import HistoryEntry
+from oktatool.gui import tasks
 from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+
+if TYPE_CHECKING:
+    from oktatool.core.okta.history import HistoryStore
 
 
 class HistoryPanel(QWidget):
     """The calls made, newest first."""
 
     replay_requested = Signal(object)
-    delete_requested = Signal(list)
-    clear_requested = Signal()
+    #: the history file could not be written (the text says why)
+    save_failed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: HistoryStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.store = store
+        #: the latest save of the history file (tests await it)
+        self.saved: asyncio.Task[None] | None = None
         self.model = HistoryModel(self)
         self.proxy = HistoryFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -48,9 +58,9 @@ class HistoryPanel(QWidget):
         self.replay_button.setToolTip("Put the call back in the request editor")
         self.replay_button.clicked.connect(self._replay)
         self.delete_button = QPushButton("Delete")
-        self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.selected()))
+        self.delete_button.clicked.connect(lambda: self.delete(self.selected()))
         self.clear_button = QPushButton("Clear")
-        self.clear_button.clicked.connect(self.clear_requested)
+        self.clear_button.clicked.connect(self.clear_all)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(self.replay_button)
@@ -70,3 +80,35 @@ class HistoryPanel(QWidget):
         chosen = self.selected()
         if chosen:
             self.replay_requested.emit(chosen[0])
+
+    async def load(self) -> None:
+        """Read the history file into the table."""
+        self.model.set_entries(await tasks.run_blocking(self.store.load))
+
+    def remember(self, entry: HistoryEntry) -> None:
+        """Add a call (the oldest go past the store's limit) and save."""
+        self._keep([*self.model.entries, entry][-self.store.limit:])
+
+    def delete(self, entries: list[HistoryEntry]) -> None:
+        """Delete the given entries and save."""
+        doomed = {id(e) for e in entries}
+        self._keep([e for e in self.model.entries if id(e) not in doomed])
+
+    def clear_all(self) -> None:
+        """Delete every entry and save."""
+        self._keep([])
+
+    def calls(self) -> list[str]:
+        """Return the selected rows (all rows when none is selected) as ``METHOD /path``, once each."""
+        chosen = self.selected() or list(reversed(self.model.entries))
+        return list(dict.fromkeys(entry.call for entry in chosen))
+
+    def _keep(self, entries: list[HistoryEntry]) -> None:
+        self.model.set_entries(entries)
+        self.saved = tasks.spawn(self._save(entries))
+
+    async def _save(self, entries: list[HistoryEntry]) -> None:
+        try:
+            await tasks.run_blocking(self.store.save, entries)
+        except OSError as exc:
+            self.save_failed.emit(f"The history could not be saved: {exc.strerror}")

@@ -7,48 +7,58 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from oktatool.core.errors import CancelledError
 from oktatool.core.okta.headers import seconds_until_retry
 from oktatool.gui import tasks
 from oktatool.gui.console.engine import fetch_page, parse_body
 
 if TYPE_CHECKING:
+    from oktatool.context import ProfileSession
     from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.gui.console.response_view import ResponseView
+    from oktatool.gui.console.state import PageWalk
 
 #: seconds between progress updates while pages stream in
 PROGRESS_EVERY = 0.25
 
 
-async def walk_pages(view: ResponseView, api: ApiClient, method: str, path: str, body: Any,
-                     cancel: threading.Event) -> ApiResponse | None:
-    """Follow every rel="next" page from ``path``, streaming the items into ``view``'s table; return the
-    last answer.
+async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk, api: ApiClient, method: str,
+                     path: str, body: Any, cancel: threading.Event) -> ApiResponse | None:
+    """Follow every rel="next" page from ``path``, recording each in ``walk`` and streaming its items into
+    ``view``'s table; return the last answer.
 
     The next page travels while one goes into the table. A 429 waits for the rate limit's reset (with a
     countdown) and asks again. A page seen twice, or an empty one, ends the walk; Cancel keeps every row
-    that arrived.
+    that arrived. ``cancel`` (Cancel, or ``session`` closing) stops the walk after any wait; once ``session``
+    is closed (another profile is active) nothing more is written to ``view``.
     """
     url: str | None = path
     seen: set[str] = set()
-    pages = 0
     last: ApiResponse | None = None
     ahead: asyncio.Future[tuple[ApiResponse, list[Any] | None]] | None = None
     shown_at = 0.0
     pending: list[Any] = []
+
+    async def arrived(step: Any) -> Any:
+        result = await step
+        if cancel.is_set():
+            raise CancelledError("cancelled")
+        return result
+
     try:
         while url is not None:
             fetching = ahead or asyncio.ensure_future(
                 tasks.run_blocking(fetch_page, api, method, url, body, cancel))
             ahead = None
-            response, items = await fetching
+            response, items = await arrived(fetching)
             if response.status == 429:
                 wait = seconds_until_retry(response.headers, time.time())
                 wait = 1.0 if wait is None else wait
                 view.show_rate_wait(time.time() + wait)
-                view.progress.setText(f"{pages} pages, {view.rows.rowCount():,} items; "
-                                               "waiting for the rate limit to reset (Cancel stops)")
-                await asyncio.sleep(wait + 0.05)
-                view.retry_countdown.stop()
+                view.show_progress(f"{len(walk.pages)} pages, {view.row_count():,} items; "
+                                   "waiting for the rate limit to reset (Cancel stops)")
+                await arrived(asyncio.sleep(wait + 0.05))
+                view.stop_rate_wait()
                 continue
             last = response
             seen.add(response.url)
@@ -58,30 +68,35 @@ async def walk_pages(view: ResponseView, api: ApiClient, method: str, path: str,
             if url is not None and response.ok and items:
                 # the next page travels while this one goes into the table
                 ahead = asyncio.ensure_future(tasks.run_blocking(fetch_page, api, method, url, body, cancel))
-            if pages == 0 or items is None:  # the first page (or an answer that is no list) is shown in full
-                parsed = await tasks.run_blocking(parse_body, response.content)
+            if not walk.pages or items is None:  # the first page (or an answer that is no list) is shown in full
+                parsed = await arrived(tasks.run_blocking(parse_body, response.content))
                 view.show_answer(response, parsed)
                 if not response.ok or items is None:
+                    walk.add(response, 0)
                     break
             else:
                 pending.extend(items)
-            pages += 1
+            walk.add(response, len(items))
+            walk.complete = url is None
             now = time.perf_counter()
             if now - shown_at >= PROGRESS_EVERY or url is None:  # each update repaints: a few times a second
                 shown_at = now
-                view.rows.append_rows(pending)
+                view.add_rows(pending)
                 pending.clear()
-                if pages > 1:
-                    view.page_arrived(response)
+                pages = len(walk.pages)
+                view.show_page(walk.pages[-1], pages, pages)
+                view.show_summary(walk.summary(running=url is not None))
                 remaining = response.rate_limit.remaining
-                view.progress.setText(
-                    f"{pages} page{'s' if pages != 1 else ''}, {view.rows.rowCount():,} items"
-                    + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
+                view.show_progress(f"{pages} page{'s' if pages != 1 else ''}, {view.row_count():,} items"
+                                   + (f", rate limit remaining {remaining}" if remaining is not None else "") + "…")
     finally:  # a cancelled walk keeps every row that arrived
         if ahead is not None:
             ahead.cancel()
-        view.rows.append_rows(pending)
-    view.progress.setText(f"All {pages} page{'s' if pages != 1 else ''}: "
-                                   f"{view.rows.rowCount():,} items. The JSON and Text views show "
-                                   "the first page; the table and Save hold every item.")
+        if not session.closed:
+            view.add_rows(pending)
+    pages = len(walk.pages)
+    view.show_progress(f"{'All' if walk.complete else 'Stopped after'} {pages} page{'s' if pages != 1 else ''}: "
+                       f"{view.row_count():,} items.")
+    if walk.complete and pages > 1:
+        view.show_summary(walk.summary() + " The JSON and Text views show page 1; the table and Save hold every item.")
     return last

@@ -189,6 +189,11 @@ class RequestEditor(QWidget):
             self.parts.setCurrentIndex(2)
             raise BadInputError(f"the body is not JSON: {exc}", hint="fix the body, or empty it") from None
 
+    def endpoint(self) -> tuple[str, str]:
+        """Return the method and the path typed, without its query and with a leading slash."""
+        path = self.path.text().strip().partition("?")[0]
+        return self.method.currentText(), path if path.startswith("/") else "/" + path
+
     def full_path(self) -> str:
         """Return the path with its query (the Query table's rows, which the path's query always mirrors)."""
         return self.path.text().strip()

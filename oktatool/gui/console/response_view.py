@@ -3,7 +3,8 @@ the body as a table, a tree and text, and the headers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -35,6 +37,7 @@ from oktatool.gui.widgets.tones import tone_style
 if TYPE_CHECKING:
     from oktatool.core.okta.api import ApiResponse
     from oktatool.gui.console.engine import ParsedBody
+    from oktatool.gui.console.state import PageRecord
 
 
 #: bodies up to this many characters get JSON colouring in the Text view
@@ -58,6 +61,8 @@ class ResponseView(QWidget):
     system_log_requested = Signal()
     copy_curl_requested = Signal()
     copy_python_requested = Signal()
+    #: the user chose which page of a page walk the status, rate, request id and headers describe (0-based)
+    page_chosen = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +82,16 @@ class ResponseView(QWidget):
         self.log_button = QPushButton("Find in System Log")
         self.log_button.setToolTip("GET /api/v1/logs filtered by this request id (needs okta.logs.read)")
         self.log_button.clicked.connect(self.system_log_requested)
+        self.page = QSpinBox()
+        self.page.setObjectName("pageChooser")
+        self.page.setPrefix("Page ")
+        self.page.setKeyboardTracking(False)
+        self.page.setToolTip("Which page the status, rate limit, request id and headers describe")
+        self.page.valueChanged.connect(lambda number: self.page_chosen.emit(number - 1))
+        retain = self.page.sizePolicy()
+        retain.setRetainSizeWhenHidden(True)  # the line keeps its height and width with or without pages
+        self.page.setSizePolicy(retain)
+        self.page.hide()
         self.retry_countdown = Countdown()
         self.retry_countdown.setStyleSheet(tone_style("error"))
         self.progress = MessageLine(2)
@@ -139,6 +154,7 @@ class ResponseView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
+        top.addWidget(self.page)
         limits = QHBoxLayout()
         limits.addWidget(self.rate, 1)
         limits.addWidget(self.retry_countdown)
@@ -185,8 +201,13 @@ class ResponseView(QWidget):
         shown, total = self.proxy.rowCount(), self.rows.rowCount()
         self.count.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
 
+    def clear(self) -> None:
+        """Show no answer at all (another profile became active)."""
+        self.start("No request sent yet.")
+
     def start(self, what: str) -> None:
         """Clear the previous answer and say what is under way."""
+        self.page.hide()
         self.rows.clear()
         self.tree.set_value(None)
         self.set_text("")
@@ -205,11 +226,8 @@ class ResponseView(QWidget):
 
     def show_answer(self, response: ApiResponse, parsed: ParsedBody) -> None:
         """Show one answer (the first page when fetching all)."""
-        size = len(response.content)
         waited = f", after {response.retries} rate-limit wait(s)" if response.retries else ""
-        self.status.setText(f"{response.method} {response.url} → {response.status} · "
-                            f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{waited}")
-        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
+        self._show_status(response, len(response.content), waited)
         self._rate(response)
         self.request_id.setText(response.request_id or "")
         self.headers.set_pairs(list(response.headers.items()))
@@ -224,6 +242,12 @@ class ResponseView(QWidget):
         self.set_text(parsed.text)
         self._count()
         self.set_answer_actions(True)
+
+    def _show_status(self, response: ApiResponse, size: int, note: str = "") -> None:
+        """Say what answered: method and path on the org (the org line names the org), status, time, size."""
+        self.status.setText(f"{response.method} {path_on_org(response.url)} → {response.status} · "
+                            f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{note}")
+        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
 
     def _rate(self, response: ApiResponse) -> None:
         limit = response.rate_limit
@@ -247,13 +271,48 @@ class ResponseView(QWidget):
         self.explanation.setStyleSheet(style)
         self.explanation.setVisible(bool(text))
 
-    def page_arrived(self, response: ApiResponse) -> None:
-        """Update the few things a further page changes (kept small: it runs once per page)."""
-        self.status.setText(f"{response.method} {response.url} → {response.status} · "
-                            f"{response.elapsed * 1000:.0f} ms · {human_size(len(response.content))}")
+    def show_page(self, record: PageRecord, number: int, total: int) -> None:
+        """Make the status, rate limit, request id and headers describe page ``number`` of ``total`` (the page
+        chooser beside the status says which)."""
+        response = record.response
+        self._show_status(response, record.size)
         self.request_id.setText(response.request_id or "")
+        self.headers.set_pairs(list(response.headers.items()))
         self._rate(response)
+        self.page.blockSignals(True)
+        self.page.setRange(1, total)
+        self.page.setSuffix(f" of {total}")
+        self.page.setValue(number)
+        self.page.blockSignals(False)
+        self.page.setVisible(total > 1)
         self._count()
+
+    def shown_request_id(self) -> str:
+        """Return the request id shown (of the page chosen, after a page walk)."""
+        return self.request_id.text()
+
+    def traces(self) -> list[str]:
+        """Return the texts shown that came from the org: status, request id, rate, explanation, headers."""
+        return [self.status.text(), self.request_id.text(), self.rate.text(), self.explanation.text(),
+                *(f"{name}: {value}" for name, value in self.headers.pairs())]
+
+    def show_summary(self, text: str) -> None:
+        """Say what the answer (or every page of a walk) holds, where the explained error goes."""
+        self.explanation.setText(text)
+        self.explanation.setStyleSheet("")
+        self.explanation.setVisible(bool(text))
+
+    def show_progress(self, text: str) -> None:
+        """Say how a page walk goes, or what an action did (the line beside the buttons)."""
+        self.progress.setText(text)
+
+    def add_rows(self, items: Sequence[Any]) -> None:
+        """Append rows to the table (a page walk's next items)."""
+        self.rows.append_rows(items)
+
+    def row_count(self) -> int:
+        """Return how many rows the table holds."""
+        return self.rows.rowCount()
 
     def set_text(self, text: str) -> None:
         """Hold the body text; it is put in the Text view when that view is shown (big text costs layout)."""
@@ -289,6 +348,18 @@ class ResponseView(QWidget):
     def show_rate_wait(self, deadline: float) -> None:
         """Count down to the rate limit's reset."""
         self.retry_countdown.start(deadline, "429: the rate limit resets in {left}", "rate limit reset")
+
+    def stop_rate_wait(self) -> None:
+        """Stop the countdown (the walk goes on)."""
+        self.retry_countdown.stop()
+
+
+def path_on_org(url: str) -> str:
+    """Return the path and query of ``url`` (``/api/v1/users?after=…``): the status line's room goes to the answer."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def answer_summary(response: ApiResponse, parsed: ParsedBody) -> str:

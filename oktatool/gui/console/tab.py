@@ -16,20 +16,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from oktatool.core.errors import CancelledError, OktaToolError, StoreLockedError
-from oktatool.core.okta.exchange import TokenExchange, token_facts
 from oktatool.core.okta.headers import seconds_until_retry
 from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
@@ -38,72 +27,56 @@ from oktatool.gui.console import export
 from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.console.page_walk import walk_pages
+from oktatool.gui.console.profile_bar import ProfileBar
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
+from oktatool.gui.console.state import ConsoleState, PageWalk, console_state
 from oktatool.gui.console.token_panel import TokenPanel
-from oktatool.gui.settings_follow import follow_settings
+from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.api import ApiClient, ApiResponse
+    from oktatool.core.okta.exchange import TokenExchange
     from oktatool.core.okta.scopes import ScopeCatalog
     from oktatool.core.store.settings import Profile
 
-#: the org badge's background under white text (each at least 4.5:1 against white, WCAG AA)
-BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#945800", OrgKind.DEVELOPER: "#1565c0",
-                 OrgKind.INTEGRATOR: "#1565c0", OrgKind.TRIAL: "#1565c0", OrgKind.PRODUCTION: "#c62828"}
-
 
 class ConsoleTab(QWidget):
-    """Token panel, request editor, response view and history."""
+    """Token panel, request editor, response view and history: a view of the active profile's session.
 
-    #: a token exchange the client made (from a worker thread; delivered on the GUI thread)
-    exchange_arrived = Signal(str, object)
+    The token, the pasted token, the last answer and the page walk live in the session (``ConsoleState``);
+    every request remembers the session it was started for and writes nothing once that session is closed.
+    """
+
+    #: a token exchange the client made for a session (from a worker thread; delivered on the GUI thread)
+    exchange_arrived = Signal(object, object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         me = weakref.ref(self)  # no reference cycle through the engine or the context (GC off the GUI thread)
 
-        def deliver(name: str, exchange: TokenExchange) -> None:
+        def deliver(session: ProfileSession, exchange: TokenExchange) -> None:
             tab = me()
             if tab is not None:
-                tab.exchange_arrived.emit(name, exchange)
+                tab.exchange_arrived.emit(session, exchange)
 
         self.engine = ConsoleEngine(context, listener=deliver)
         self.exchange_arrived.connect(self._on_exchange, Qt.ConnectionType.QueuedConnection)
-        self.history_store = HistoryStore(context.paths.data_dir)
         self.catalog: ScopeCatalog | None = None
-        self.token: TokenOutcome | None = None
-        self.pasted: PastedToken | None = None
         self.request = tasks.LatestRequest()
         self.token_request = tasks.LatestRequest()
         self._cancel = threading.Event()
-        self.last_response: ApiResponse | None = None
-        self.fetched_all = False
-        self.history_saved: asyncio.Task[None] | None = None
 
-        self.badge = QLabel()
-        self.badge.setObjectName("orgBadge")
-        self.org_label = QLabel()
-        self.confirm_box = QCheckBox("Confirm writes to production")
-        self.confirm_box.setToolTip("Ask before a POST, PUT, PATCH or DELETE to a production org (saved per profile)")
-        self.confirm_box.toggled.connect(self._confirm_toggled)
-        self.pasted_label = QLabel()
-        self.pasted_clear = QPushButton("Use the profile's token")
-        self.pasted_clear.clicked.connect(self.clear_authorization)
-        header = QHBoxLayout()
-        header.addWidget(self.badge)
-        header.addWidget(self.org_label, 1)
-        header.addWidget(self.pasted_label)
-        header.addWidget(self.pasted_clear)
-        header.addWidget(self.confirm_box)
-
+        self.bar = ProfileBar()
+        self.bar.clear_pasted_requested.connect(self.clear_authorization)
+        self.bar.confirm_toggled.connect(self._confirm_toggled)
         self.editor = RequestEditor()
         self.token_panel = TokenPanel()
-        self.history = HistoryPanel()
+        self.history = HistoryPanel(HistoryStore(context.paths.data_dir))
         self.response = ResponseView()
         self.left = QTabWidget()
         self.left.addTab(self.editor, "Request")
@@ -116,7 +89,7 @@ class ConsoleTab(QWidget):
         splitter.setStretchFactor(1, 6)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
+        layout.addWidget(self.bar)
         layout.addWidget(self.editor.request_line)
         layout.addWidget(splitter, 1)
         self.editor.add_send_shortcuts(self)
@@ -133,47 +106,74 @@ class ConsoleTab(QWidget):
         self.response.system_log_requested.connect(self.find_in_system_log)
         self.response.copy_curl_requested.connect(lambda: export.copy_curl(self))
         self.response.copy_python_requested.connect(lambda: export.copy_python(self))
+        self.response.page_chosen.connect(self._show_page)
         self.history.replay_requested.connect(self.replay)
-        self.history.delete_requested.connect(self.delete_history)
-        self.history.clear_requested.connect(self.clear_history)
+        self.history.save_failed.connect(self.response.show_progress)
         follow_settings(self, context, self._settings_changed)
-        self.clear_authorization()
-        self._show_profile()
+        follow_profile(self, context, self._reset)
         self.loading = tasks.spawn(self._load())
 
-    # --- profile and org ------------------------------------------------------------------------------
+    # --- the session: what the tab draws ----------------------------------------------------------------
+
+    @property
+    def session(self) -> ProfileSession:
+        """Return the active profile's session."""
+        return self.context.session
+
+    @property
+    def state(self) -> ConsoleState:
+        """Return the Console's state in the active profile's session."""
+        return console_state(self.context.session)
 
     @property
     def profile(self) -> Profile:
         """Return the active profile."""
-        return self.context.settings.settings.profile()
+        return self.context.session.profile
+
+    @property
+    def token(self) -> TokenOutcome | None:
+        """Return the active profile's token (None before Get token or a call)."""
+        return self.state.token
+
+    @property
+    def pasted(self) -> PastedToken | None:
+        """Return the Authorization pasted for the active profile, if any."""
+        return self.state.pasted
+
+    @property
+    def last_response(self) -> ApiResponse | None:
+        """Return the latest answer for the active profile."""
+        return self.state.last_response
 
     def org_kind(self) -> OrgKind:
         """Return what kind of org the active profile talks to."""
         profile = self.profile
         return OrgKind.SANDBOX if profile.is_sandbox else classify_org(profile.org_url)
 
-    def _show_profile(self) -> None:
-        profile = self.profile
-        self._shown_profile = profile.name
-        kind = self.org_kind()
-        self.badge.setText(f" {kind.label} ")
-        self.badge.setStyleSheet(f"background: {BADGE_COLOURS[kind]}; color: white; font-weight: 600; "
-                                 "border-radius: 3px; padding: 2px 6px")
-        where = "built-in sandbox org" if profile.is_sandbox else profile.org_url
-        self.org_label.setText(f"{profile.name}: {where}" + (" · DPoP" if profile.dpop else ""))
-        self.confirm_box.blockSignals(True)
-        self.confirm_box.setChecked(profile.confirm_writes)
-        self.confirm_box.blockSignals(False)
-        self.confirm_box.setVisible(kind is OrgKind.PRODUCTION)
+    def _reset(self, session: ProfileSession) -> None:
+        """Draw ``session`` from scratch: what the tab showed of another profile (or value) goes."""
+        self.request.cancel()
+        self.token_request.cancel()
+        self._cancel.set()
+        self.editor.set_busy(False)
+        state = console_state(session)
+        self.bar.show_profile(session.profile, self.org_kind())
+        self.bar.show_pasted(state.pasted)
+        self.token_panel.clear()
+        if state.token is not None:
+            self.token_panel.show_outcome(state.token)
+        self.response.clear()
+        self._update_scope()
+
+    def profile_traces(self) -> list[str]:
+        """Return every value the tab shows or would send that could belong to a profile (the contract test
+        looks for the previous profile's in it): tokens, the pasted token, cid, cnf.jkt, the exchange, the
+        answer's status, request id and headers, and the org line."""
+        values = [*self.bar.traces(), *self.token_panel.traces(), *self.response.traces(), *self.state.traces()]
+        return [value for value in values if value and value != "–"]
 
     def _settings_changed(self, _settings: Any) -> None:
-        if self.profile.name != self._shown_profile:  # another profile: its own token, scopes and org
-            self.token = None
-            self.token_panel.forgotten()
-            self.token_panel.scopes.clear()
-            self._update_scope()
-        self._show_profile()
+        self.bar.show_profile(self.profile, self.org_kind())
 
     def _confirm_toggled(self, checked: bool) -> None:
         profile = self.profile
@@ -183,12 +183,11 @@ class ConsoleTab(QWidget):
     async def _load(self) -> None:
         from oktatool.core.okta.scopes import ScopeCatalog
 
-        entries = await tasks.run_blocking(self.history_store.load)
-        self.history.model.set_entries(entries)
+        await self.history.load()
         try:
             self.catalog = await tasks.run_blocking(ScopeCatalog.load)
         except OktaToolError as exc:
-            self.editor.scope_label.setText(f"No scope catalog: {plain_message(exc)}")
+            self.editor.show_scope(f"No scope catalog: {plain_message(exc)}", (), ())
             return
         paths = sorted({op.path for op in self.catalog.operations})
         self.editor.set_catalog_paths(paths)
@@ -196,98 +195,94 @@ class ConsoleTab(QWidget):
 
     # --- token ----------------------------------------------------------------------------------------
 
-    def _asked_scopes(self) -> tuple[str, ...]:
-        return tuple(self.token_panel.scopes.text().split())
-
     def get_token(self) -> asyncio.Task[None]:
         """Get a token for the scopes typed (or the profile's), cache first."""
         self.left.setCurrentWidget(self.token_panel)
-        return self.token_request.start(self._get_token(self.profile, self._asked_scopes()))
+        return self.token_request.start(self._get_token(self.session, self.token_panel.asked_scopes()))
 
-    async def _get_token(self, profile: Profile, scopes: tuple[str, ...]) -> None:
-        self.token_panel.get_button.setEnabled(False)
-        self.token_panel.status.setText("Getting a token…" + (" (starting the Local sandbox)"
-                                                              if profile.is_sandbox else ""))
+    async def _get_token(self, session: ProfileSession, scopes: tuple[str, ...]) -> None:
+        self.token_panel.set_busy(True, "Getting a token…" + (" (starting the Local sandbox)"
+                                                              if session.profile.is_sandbox else ""))
         try:
-            outcome = await with_unlocked_store(self, self.context, self.engine.get_token, profile, scopes)
+            outcome = await with_unlocked_store(self, self.context, self.engine.get_token, session, scopes)
         except OktaToolError as exc:
-            self.token_panel.show_failure(plain_message(exc))
+            if not session.closed:
+                self.token_panel.show_failure(plain_message(exc))
             return
         finally:
-            self.token_panel.get_button.setEnabled(True)
-        self.token = outcome
-        if not self.token_panel.scopes.text().strip():
-            self.token_panel.scopes.setText(" ".join(outcome.facts.asked))
+            if not session.closed:
+                self.token_panel.set_busy(False)
+        if session.closed:  # another profile became active meanwhile: the token belongs to the old one
+            return
+        console_state(session).token = outcome
+        self.token_panel.offer_scopes(outcome.facts.asked)
         self.token_panel.show_outcome(outcome)
         self._update_scope()
 
     def forget_token(self) -> None:
         """Drop the cached token."""
-        self.engine.forget(self.profile)
-        self.token = None
+        self.engine.forget(self.session)
+        self.state.token = None
         self.token_panel.forgotten()
         self._update_scope()
 
-    def _on_exchange(self, profile_name: str, exchange: TokenExchange) -> None:
-        if profile_name != self.profile.name:
+    def _on_exchange(self, session: ProfileSession, exchange: TokenExchange) -> None:
+        if session.closed:  # made for a profile that is no longer active
             return
         self.token_panel.show_exchange(exchange)
         if exchange.token is not None:
-            outcome = TokenOutcome(exchange.token, token_facts(exchange.token, exchange.asked), False,
-                                   self.engine.org_url(profile_name))
+            outcome = self.engine.outcome(session, exchange.token, exchange.asked, False)
             if exchange.reason != "asked":
-                self.token = outcome
-                if not self.token_panel.scopes.text().strip():
-                    self.token_panel.scopes.setText(" ".join(exchange.asked))
+                console_state(session).token = outcome
+                self.token_panel.offer_scopes(exchange.asked)
                 self.token_panel.show_outcome(outcome)
                 self._update_scope()
             if exchange.reason.startswith("renewed"):
-                self.response.progress.setText("The token was about to expire: a new one was fetched before "
-                                               "the call (see the Token tab).")
+                self.response.show_progress("The token was about to expire: a new one was fetched before "
+                                            "the call (see the Token tab).")
 
     def request_token_with_scopes(self, scopes: list[str]) -> None:
         """Get a token that carries ``scopes`` as well as those asked for so far (the Scopes tab's offer)."""
-        current = list(self._asked_scopes()) or (list(self.token.facts.asked) if self.token else [])
-        wanted = list(dict.fromkeys([*current, *scopes]))
-        self.token_panel.scopes.setText(" ".join(wanted))
+        token = self.token
+        current = list(self.token_panel.asked_scopes()) or (list(token.facts.asked) if token else [])
+        self.token_panel.set_asked_scopes(list(dict.fromkeys([*current, *scopes])))
         self.get_token()
 
     def use_authorization(self, token: str) -> None:
-        """Send the next calls with ``token`` (``Bearer x``, ``DPoP x``, ``SSWS x`` or a bare token) instead."""
+        """Send the next calls with ``token`` (``Bearer x``, ``DPoP x``, ``SSWS x`` or a bare token) instead.
+
+        The token is kept in the active profile's session: it is sent only to that profile's org.
+        """
         if not token.strip():
             self.clear_authorization()
             return
-        self.pasted = PastedToken.parse(token)
-        self.pasted_label.setText(f"Calls use a pasted {self.pasted.scheme} token")
-        self.pasted_label.show()
-        self.pasted_clear.show()
+        self.state.pasted = PastedToken.parse(token)
+        self.bar.show_pasted(self.state.pasted)
         self.left.setCurrentWidget(self.editor)
 
     def clear_authorization(self) -> None:
         """Go back to the profile's own token."""
-        self.pasted = None
-        self.pasted_label.hide()
-        self.pasted_clear.hide()
+        self.state.pasted = None
+        self.bar.show_pasted(None)
 
     def _update_scope(self) -> None:
         catalog = self.catalog
         if catalog is None:
             return
-        method, path = self.editor.method.currentText(), self.editor.path.text().strip().partition("?")[0]
-        if not path.startswith("/"):
-            path = "/" + path
+        method, path = self.editor.endpoint()
         try:
             requirement = catalog.required_scopes(method, path)
         except OktaToolError:
             self.editor.show_scope("The scope catalog does not know this endpoint.", (), ())
             return
-        granted = set(self.token.facts.granted) if self.token and not self.pasted else set()
+        token, pasted = self.token, self.pasted
+        granted = set(token.facts.granted) if token and not pasted else set()
         missing = tuple(options[0] for options in requirement.alternatives
                         if granted and not any(s in granted for s in options))
         text = requirement.explain()
         if missing:
             text += " The current token lacks it."
-        wanted = tuple(dict.fromkeys([*(self.token.facts.asked if self.token else ()), *missing]))
+        wanted = tuple(dict.fromkeys([*(token.facts.asked if token else ()), *missing]))
         self.editor.show_scope(text, missing, wanted)
 
     # --- calls ------------------------------------------------------------------------------------------
@@ -295,7 +290,7 @@ class ConsoleTab(QWidget):
     def call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:
         """Return method, path (with the query table), parsed body and headers; None (said at the spot) if bad."""
         self.editor.show_problem("")
-        method = self.editor.method.currentText()
+        method = self.editor.endpoint()[0]
         path = self.editor.full_path()
         if not path:
             self.editor.show_problem("Type a path, e.g. /api/v1/users.")
@@ -340,68 +335,88 @@ class ConsoleTab(QWidget):
         self._cancel.set()
         self.request.cancel()
 
-    async def _api(self, profile: Profile, method: str, path: str, headers: dict[str, str],
+    async def _api(self, session: ProfileSession, method: str, path: str, headers: dict[str, str],
                    scopes: tuple[str, ...] = ()) -> ApiClient:
         """Return the API client for a call: ``scopes``, else the current token's, else what the endpoint needs."""
-        if not scopes and self.token is not None:
-            scopes = self.token.facts.asked
+        state = console_state(session)
+        if not scopes and state.token is not None:
+            scopes = state.token.facts.asked
         if not scopes:
             try:
-                scopes = await with_unlocked_store(self, self.context, self.engine.scopes_for, profile, method, path)
-            except StoreLockedError:
+                scopes = await with_unlocked_store(self, self.context, self.engine.scopes_for, session, method, path)
+            except (CancelledError, StoreLockedError):
                 raise
             except OktaToolError:
                 scopes = ()
-        return await with_unlocked_store(self, self.context, self.engine.api, profile, scopes, headers, self.pasted)
+        return await with_unlocked_store(self, self.context, self.engine.api, session, scopes, headers, state.pasted)
 
     async def _run(self, method: str, path: str, body: Any, headers: dict[str, str], *, all_pages: bool,
                    scopes: tuple[str, ...] = ()) -> None:
+        session = self.session
         if not await self._confirmed(method):
-            self.response.show_failure("Not sent.")
+            if not session.closed:
+                self.response.show_failure("Not sent.")
             return
-        profile = self.profile
+        if session.closed:
+            return
+        state = console_state(session)
         self._cancel = cancel = threading.Event()
+        session.on_close(cancel.set)  # a switch stops the call's waits and retries, not only its answer
         self.editor.set_busy(True)
-        self.fetched_all = all_pages
+        state.walk = walk = PageWalk() if all_pages else None
         self.response.start(f"{method} {path} …" + (" (starting the Local sandbox)"
-                                                   if profile.is_sandbox and self.token is None else ""))
+                                                   if session.profile.is_sandbox and state.token is None else ""))
         started = time.time()
         response: ApiResponse | None = None
         error: str | None = None
+        api: ApiClient | None = None
         try:
-            api = await self._api(profile, method, path, headers, scopes)
-            if all_pages:
-                response = await walk_pages(self.response, api, method, path, body, cancel)
+            api = await self._api(session, method, path, headers, scopes)
+            if walk is not None:
+                response = await walk_pages(self.response, session, walk, api, method, path, body, cancel)
             else:
                 response = await tasks.run_blocking(api.send, method, path, body=body, cancel=cancel)
                 parsed = await tasks.run_blocking(parse_body, response.content)
+                if session.closed:
+                    raise CancelledError("the active profile changed")
                 self.response.show_answer(response, parsed)
                 self._rate_wait(response)
-            self.last_response = response
+            state.last_response = response
         except (asyncio.CancelledError, CancelledError):
             error = "cancelled"
-            self.response.show_failure("Cancelled." + (f" {self.response.rows.rowCount():,} rows kept."
-                                                       if all_pages else ""))
+            if not session.closed:
+                self.response.show_failure("Cancelled." + (f" {self.response.row_count():,} rows kept."
+                                                           if all_pages else ""))
         except OktaToolError as exc:
             error = exc.description
-            self.response.show_failure(plain_message(exc))
+            if not session.closed:
+                self.response.show_failure(plain_message(exc))
         finally:
-            self.editor.set_busy(False)
-            self._remember(profile, method, path, body, headers, started, response, error)
-        if self.token is None and not self.pasted and response is not None:
-            await self._refresh_token_shown(profile, api.token_source)
+            if not session.closed:
+                self.editor.set_busy(False)
+            self._remember(session.profile, method, path, body, headers, started, response, error)
+        if not session.closed and state.token is None and not state.pasted and api is not None \
+                and response is not None and api.token_source is not None:
+            await self._refresh_token_shown(session, api.token_source)
 
-    async def _refresh_token_shown(self, profile: Profile, source: Any) -> None:
+    async def _refresh_token_shown(self, session: ProfileSession, source: Any) -> None:
         try:
             token = await tasks.run_blocking(source)
         except OktaToolError:
             return
-        asked = tuple(token.scope.split())
-        outcome = TokenOutcome(token, token_facts(token, asked), True, self.engine.org_url(profile.name))
-        self.token = outcome
-        self.token_panel.scopes.setText(" ".join(outcome.facts.granted))
+        if session.closed:
+            return
+        outcome = self.engine.outcome(session, token, tuple(token.scope.split()), True)
+        console_state(session).token = outcome
+        self.token_panel.set_asked_scopes(outcome.facts.granted)
         self.token_panel.show_outcome(outcome)
         self._update_scope()
+
+    def _show_page(self, index: int) -> None:
+        """Show which page of the walk the status, rate limit, request id and headers describe."""
+        walk = self.state.walk
+        if walk is not None and 0 <= index < len(walk.pages):
+            self.response.show_page(walk.pages[index], index + 1, len(walk.pages))
 
     def _rate_wait(self, response: ApiResponse) -> None:
         if response.status == 429:
@@ -411,20 +426,11 @@ class ConsoleTab(QWidget):
 
     def _remember(self, profile: Profile, method: str, path: str, body: Any, headers: dict[str, str],
                   started: float, response: ApiResponse | None, error: str | None) -> None:
-        entry = HistoryEntry.safe(
+        self.history.remember(HistoryEntry.safe(
             time=started, profile=profile.name, method=method, path=path,
             status=response.status if response is not None else None,
             duration_ms=(time.time() - started) * 1000, request_id=response.request_id if response else None,
-            error=error, body=json.dumps(body, indent=2) if body is not None else "", headers=headers.items())
-        entries = [*self.history.model.entries, entry][-self.history_store.limit:]
-        self.history.model.set_entries(entries)
-        self.history_saved = tasks.spawn(self._save_history(entries))
-
-    async def _save_history(self, entries: list[HistoryEntry]) -> None:
-        try:
-            await tasks.run_blocking(self.history_store.save, entries)
-        except OSError as exc:
-            self.response.progress.setText(f"The history could not be saved: {exc.strerror}")
+            error=error, body=json.dumps(body, indent=2) if body is not None else "", headers=headers.items()))
 
     # --- history ------------------------------------------------------------------------------------------
 
@@ -433,26 +439,18 @@ class ConsoleTab(QWidget):
         self.editor.set_request(entry.method, entry.path, entry.body, list(entry.headers))
         self.left.setCurrentWidget(self.editor)
 
-    def delete_history(self, entries: list[HistoryEntry]) -> None:
-        """Delete the given entries."""
-        doomed = {id(e) for e in entries}
-        kept = [e for e in self.history.model.entries if id(e) not in doomed]
-        self.history.model.set_entries(kept)
-        self.history_saved = tasks.spawn(self._save_history(kept))
-
-    def clear_history(self) -> None:
-        """Delete every entry."""
-        self.history.model.set_entries([])
-        self.history_saved = tasks.spawn(self._save_history([]))
+    @property
+    def history_saved(self) -> asyncio.Task[None] | None:
+        """Return the latest save of the history file."""
+        return self.history.saved
 
     def history_calls(self) -> list[str]:
         """Return the selected history rows (all rows when none is selected) as ``METHOD /path``."""
-        chosen = self.history.selected() or list(reversed(self.history.model.entries))
-        return list(dict.fromkeys(entry.call for entry in chosen))
+        return self.history.calls()
 
     def find_in_system_log(self) -> asyncio.Task[None] | None:
         """Look the request id up in the System Log (GET /api/v1/logs filtered by it)."""
-        request_id = self.response.request_id.text()
+        request_id = self.response.shown_request_id()
         if not request_id:
             return None
         expression = f'debugContext.debugData.requestId eq "{request_id}"'
@@ -461,7 +459,8 @@ class ConsoleTab(QWidget):
         if parts is None:
             return None
         # the lookup needs okta.logs.read: ask for it beside the current token's scopes
-        asked = self.token.facts.asked if self.token is not None else ()
+        token = self.token
+        asked = token.facts.asked if token is not None else ()
         scopes = () if self.pasted else tuple(dict.fromkeys([*asked, "okta.logs.read"]))
         return self.request.start(self._run(*parts, all_pages=False, scopes=scopes))
 
@@ -480,15 +479,9 @@ class ConsoleTab(QWidget):
         self.left.setCurrentWidget(self.editor)
 
     async def self_test(self) -> str:
-        """Get a token from the in-process sandbox and make one call."""
+        """Get a token from the in-process sandbox and make one call (in a session of its own)."""
         from oktatool.core.store.settings import Profile
 
         sandbox = next((p for p in self.context.settings.settings.profiles if p.is_sandbox), None) or \
             Profile(name="Local sandbox")
-        outcome = await tasks.run_blocking(self.engine.get_token, sandbox, ())
-        api = await tasks.run_blocking(self.engine.api, sandbox, outcome.facts.asked, {})
-        response = await tasks.run_blocking(api.send, "GET", "/api/v1/users?limit=5")
-        if not response.ok:
-            raise RuntimeError(f"GET /api/v1/users answered {response.status}")
-        return f"{outcome.token.token_type} token ({' '.join(outcome.facts.granted)}), GET /api/v1/users → " \
-               f"{response.status} with {len(response.items())} users"
+        return await tasks.run_blocking(self.engine.self_test, sandbox)

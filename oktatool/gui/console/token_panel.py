@@ -76,10 +76,18 @@ class LegView(QGroupBox):
         if leg.proof:
             self.proof = TokenView("DPoP proof")
             self.proof.set_value(leg.proof)
-        layout.addWidget(_small_code(f"{sent}\n\n{decoded}\n\n── answer ──\n{answer}", 18))
+        #: the leg as shown (secrets masked)
+        self.sent_text = f"{sent}\n\n{decoded}\n\n── answer ──\n{answer}"
+        layout.addWidget(_small_code(self.sent_text, 18))
         layout.addWidget(self.assertion)
         if self.proof is not None:
             layout.addWidget(self.proof)
+
+
+#: what the panel says before a token was asked for
+EMPTY_STATUS = "No token yet. Get token uses the active profile (the Local sandbox needs no set-up)."
+#: what the exchange area says before an exchange
+NO_EXCHANGE = "The exchange with the token endpoint shows here."
 
 
 class TokenPanel(QWidget):
@@ -98,7 +106,7 @@ class TokenPanel(QWidget):
         self.forget_button = QPushButton("Forget")
         self.forget_button.setToolTip("Drop the cached token; the next call gets a new one")
         self.forget_button.clicked.connect(self.forget_requested)
-        self.status = QLabel("No token yet. Get token uses the active profile (the Local sandbox needs no set-up).")
+        self.status = QLabel(EMPTY_STATUS)
         self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel("Scopes"))
@@ -133,7 +141,7 @@ class TokenPanel(QWidget):
         self.exchange_box = QWidget()
         self.exchange_layout = QVBoxLayout(self.exchange_box)
         self.exchange_layout.setContentsMargins(0, 0, 0, 0)
-        self.exchange_title = QLabel("The exchange with the token endpoint shows here.")
+        self.exchange_title = QLabel(NO_EXCHANGE)
         self.exchange_title.setWordWrap(True)
         self.exchange_layout.addWidget(self.exchange_title)
         self.leg_views: list[LegView] = []
@@ -153,6 +161,50 @@ class TokenPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def asked_scopes(self) -> tuple[str, ...]:
+        """Return the scopes typed to ask for (none: the profile's)."""
+        return tuple(self.scopes.text().split())
+
+    def set_asked_scopes(self, scopes: tuple[str, ...] | list[str]) -> None:
+        """Put ``scopes`` in the field of scopes to ask for."""
+        self.scopes.setText(" ".join(scopes))
+
+    def offer_scopes(self, scopes: tuple[str, ...]) -> None:
+        """Fill the field of scopes with ``scopes`` when it is empty (what the token was asked with)."""
+        if not self.scopes.text().strip():
+            self.set_asked_scopes(scopes)
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        """Say a token is on its way (Get token waits) or that it came."""
+        self.get_button.setEnabled(not busy)
+        if busy:
+            self.status.setText(message)
+            self.status.setStyleSheet("")
+
+    def clear(self) -> None:
+        """Show no token, no exchange and no scopes (another profile became active)."""
+        self.set_busy(False)
+        self.scopes.clear()
+        self.access_token.set_value("")
+        for label in (self.kind_label, self.granted_label, self.asked_label, self.cid_label, self.jkt_label):
+            label.setText("–")
+        self.downscoped_label.clear()
+        self.note.clear()
+        self.expiry.stop("–")
+        self.status.setText(EMPTY_STATUS)
+        self.status.setStyleSheet("")
+        self._drop_legs()
+        self.exchange_title.setText(NO_EXCHANGE)
+        self.exchange_title.setStyleSheet("")
+
+    def traces(self) -> list[str]:
+        """Return every value shown that came from the profile's org (token, claims, the exchange's legs)."""
+        shown = [self.access_token.value, self.status.text(), self.kind_label.text(), self.granted_label.text(),
+                 self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text()]
+        for view in self.leg_views:
+            shown += [view.assertion.value, view.proof.value if view.proof is not None else "", view.sent_text]
+        return shown
 
     def show_outcome(self, outcome: TokenOutcome) -> None:
         """Show a token and its facts."""
@@ -191,10 +243,7 @@ class TokenPanel(QWidget):
 
     def show_exchange(self, exchange: TokenExchange) -> None:
         """Show the legs of ``exchange`` (replacing the previous one)."""
-        for view in self.leg_views:
-            view.setParent(None)
-            view.deleteLater()
-        self.leg_views = []
+        self._drop_legs()
         legs = len(exchange.legs)
         title = f"{legs} exchange{'s' if legs != 1 else ''} with the token endpoint"
         if exchange.nonce_round_trip:
@@ -209,3 +258,9 @@ class TokenPanel(QWidget):
             view = LegView(number, legs, leg)
             self.leg_views.append(view)
             self.exchange_layout.addWidget(view)
+
+    def _drop_legs(self) -> None:
+        for view in self.leg_views:
+            view.setParent(None)
+            view.deleteLater()
+        self.leg_views = []

@@ -1,0 +1,91 @@
+"""What the Console holds for one profile (no Qt): its client, token, pasted token, last answer and page walk.
+
+It lives in the profile's session (``console_state(session)``), so a profile switch, or an edit of the active
+profile, drops all of it at once; the tab draws it and keeps no copy.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oktatool.context import ProfileSession
+    from oktatool.core.okta.api import ApiResponse
+    from oktatool.core.okta.client import OktaClient
+    from oktatool.gui.console.engine import PastedToken, TokenOutcome
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One page of a page walk as it answered: status, headers, rate limit and request id (the body is in the
+    table), with its size and how many items it held."""
+
+    response: ApiResponse
+    size: int
+    items: int
+
+
+class PageWalk:
+    """The pages of one Fetch all pages, in the order they came."""
+
+    def __init__(self) -> None:
+        self.pages: list[PageRecord] = []
+        #: True once the last page came (not when the walk was cancelled or failed)
+        self.complete = False
+
+    def add(self, response: ApiResponse, items: int) -> PageRecord:
+        """Record a page (its body is dropped here: the rows hold it)."""
+        record = PageRecord(replace(response, content=b""), len(response.content), items)
+        self.pages.append(record)
+        return record
+
+    @property
+    def items(self) -> int:
+        """Return how many items every page held together."""
+        return sum(page.items for page in self.pages)
+
+    def summary(self, *, running: bool = False) -> str:
+        """Say what the walk holds: ``137 items in 14 pages.`` (``so far…`` while ``running``)."""
+        items, pages = self.items, len(self.pages)
+        text = f"{items:,} item{'s' if items != 1 else ''} in {pages} page{'s' if pages != 1 else ''}"
+        if running:
+            return text + " so far…"
+        return text + ("." if self.complete else " (stopped before the last page).")
+
+
+class ConsoleState:
+    """The Console's part of one profile session."""
+
+    def __init__(self) -> None:
+        #: the profile's client, built on first use by the engine (in a worker thread)
+        self.client: OktaClient | None = None
+        self.client_lock = threading.Lock()
+        #: the token shown in the Token pane and used for calls
+        self.token: TokenOutcome | None = None
+        #: an Authorization given by hand, sent instead of the profile's token to this profile's org only
+        self.pasted: PastedToken | None = None
+        #: the latest answer (the last page after Fetch all pages)
+        self.last_response: ApiResponse | None = None
+        #: the pages of the latest Fetch all pages (None when the latest answer was one call)
+        self.walk: PageWalk | None = None
+
+    def traces(self) -> list[str]:
+        """Return what this state would send or show that belongs to its profile (token, pasted token, cid,
+        org, client id, the last answer's URL and request id)."""
+        values: list[str] = []
+        if self.token is not None:
+            values += [self.token.token.access_token, self.token.org_url, self.token.facts.client_id or ""]
+        if self.pasted is not None:
+            values.append(self.pasted.token)
+        if self.last_response is not None:
+            values += [self.last_response.url, self.last_response.request_id or ""]
+        if self.client is not None:
+            values += [self.client.connection.org.base, self.client.connection.client_id]
+        return values
+
+
+def console_state(session: ProfileSession) -> ConsoleState:
+    """Return the Console's state in ``session`` (made on first use)."""
+    return session.part("console", ConsoleState)
