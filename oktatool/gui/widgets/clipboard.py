@@ -1,6 +1,8 @@
-"""Put text on the clipboard; a secret is marked for clipboard managers and cleared after 30 seconds."""
+"""Put text on the clipboard; a secret is marked for clipboard managers and cleared after 30 seconds or on exit."""
 
 from __future__ import annotations
+
+import atexit
 
 from PySide6.QtCore import QMimeData, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -31,9 +33,36 @@ def copy_text(text: str, *, secret: bool = False) -> None:
     for name, value in _WINDOWS_EXCLUSIONS.items():
         mime.setData(_WINDOWS_FORMAT.format(name), value)
     clipboard.setMimeData(mime)
+    _clear_at_exit()
 
     def clear_if_still_ours() -> None:
         if QGuiApplication.clipboard().text() == text:
             QGuiApplication.clipboard().clear()
 
     QTimer.singleShot(SECRET_CLEAR_MS, clear_if_still_ours)
+
+
+def clear_secret() -> None:
+    """Clear the clipboard if it still holds a secret copied here (the window closing, the process ending)."""
+    if QGuiApplication.instance() is None:
+        return
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(_MANAGER_HINT_TYPE):
+        clipboard.clear()
+
+
+_registered = False
+
+
+def _clear_at_exit() -> None:
+    """Clear a copied secret when the interpreter exits, as a password manager does.
+
+    The clipboard owns the secret's QMimeData, made here in Python; left there, Qt deletes it from its own exit
+    handlers after Python has shut down, and that deletion calls back into Python: a segfault at every exit
+    that followed a secret copy. Clearing it while Python still runs deletes it safely.
+    """
+    global _registered
+    if not _registered:
+        _registered = True
+        atexit.register(clear_secret)
