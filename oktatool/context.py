@@ -305,7 +305,8 @@ class AppContext:
         signing = key or self.profile_key(profile)
         return Connection(target.org, target.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes, dpop=dpop,
-                          http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime)
+                          http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime,
+                          local_sandbox=target.sandbox is not None)
 
     def doctor_input(self, profile: Profile, *, admin: AdminCredential | None = None,
                      http: HttpOptions | None = None) -> DoctorInput:
@@ -323,7 +324,7 @@ class AppContext:
             assert info is not None
             return DoctorInput(org_text=target.org.base, client_id=target.client_id, key=key,
                                scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
-                               http=target.http, admin=admin or target.sandbox_admin)
+                               http=target.http, admin=admin or target.sandbox_admin, local_sandbox=True)
         http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
                            dpop=profile.dpop, http=http, admin=admin,
