@@ -357,10 +357,10 @@ class AppContext:
 
     def save_settings(self, settings: Settings) -> None:
         """Save new settings and tell the listeners."""
-        self.settings.update(settings)
+        self.settings.update(settings)  # merged with what another process (a command) saved meanwhile
         self._follow_active_profile()
         for listener in list(self.settings_listeners):
-            listener(settings)
+            listener(self.settings.settings)
 
 
 def _loopback_port_url(org_url: str) -> bool:

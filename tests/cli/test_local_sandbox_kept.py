@@ -15,7 +15,7 @@ import requests
 from oktatool.context import AppContext
 from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.secrets import MemoryStore
-from oktatool.core.store.settings import SettingsStore
+from oktatool.core.store.settings import SettingsStore, WindowState
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
 
@@ -88,9 +88,12 @@ def test_an_app_made_on_the_command_line_while_the_window_runs_is_not_lost(run_c
         change = requests.post(f"{info.org_url}/api/v1/groups", headers=admin, timeout=10,
                                json={"profile": {"name": "Made in the window"}})
         assert change.status_code == 200  # the window's next change...
+        # ...and its settings save on closing (size and tab) keep the command's app and its profile
+        window.settings.settings = window.settings.settings._replace(window=WindowState(width=1300))
+        assert window.settings.save_quietly() is None
     finally:
         window.close()
-    token = _ok(run_cli("token", "--profile", "nightly", "--json", env=KEYRING))  # ...kept the command's app
+    token = _ok(run_cli("token", "--profile", "nightly", "--json", env=KEYRING))
     assert _cid(token) == client_id
 
 
