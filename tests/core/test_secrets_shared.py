@@ -42,3 +42,26 @@ def test_a_store_file_protected_anew_elsewhere_asks_for_the_passphrase_again(tmp
         window.set("library:k2", "v2")
     assert locked.value.code == "store_locked" and window.locked
     assert _open(path).names() == ["library:other"]  # nothing was written over the other file
+
+
+def test_the_key_library_index_is_changed_against_the_file_as_another_process_left_it(tmp_path: Path) -> None:
+    import json
+    import threading
+    from dataclasses import asdict
+
+    from oktatool.core.files import exclusive_lock
+    from oktatool.core.keys.key import KeySpec, generate_key
+    from oktatool.core.keys.library import KeyLibrary, LibraryEntry
+    from oktatool.core.store.secrets import MemoryStore
+
+    index = tmp_path / "key-library.json"
+    library = KeyLibrary(MemoryStore(), index)
+    saved = threading.Event()
+    worker = threading.Thread(target=lambda: (library.save("window key", generate_key(KeySpec("EC"))), saved.set()))
+    with exclusive_lock(tmp_path / "key-library.json.lock"):  # a command is changing the index now
+        worker.start()
+        assert not saved.wait(0.5)  # the window's save waits for it...
+        other = LibraryEntry.of("nightly 1a2b", generate_key(KeySpec("EC")))
+        index.write_text(json.dumps([asdict(other)]))
+    worker.join(30)
+    assert saved.is_set() and library.names() == ["nightly 1a2b", "window key"]  # ...and keeps its entry

@@ -18,7 +18,7 @@ import os
 import re
 import secrets as _random
 import threading
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -136,6 +136,17 @@ class MemoryStore:
         return sorted(self._values)
 
 
+@contextmanager
+def locked_file(path: Path, what: str) -> Iterator[None]:
+    """Hold ``NAME.lock`` beside ``path`` against other processes (the window and a command) while it is read
+    and written; raise SecretStoreError when the lock cannot be taken."""
+    try:
+        with exclusive_lock(path.with_name(path.name + ".lock")):
+            yield
+    except OSError as exc:
+        raise SecretStoreError(f"cannot lock {what} {path}: {exc.strerror or exc}") from None
+
+
 class _NameIndex:
     """The names a keyring store holds (the keyring API cannot list them): a JSON list in the data folder."""
 
@@ -151,7 +162,7 @@ class _NameIndex:
         return sorted({n for n in raw if isinstance(n, str)}) if isinstance(raw, list) else []
 
     def change(self, name: str, *, present: bool) -> None:
-        with self._lock:
+        with self._lock, locked_file(self.path, "the list of stored secrets"):
             names = set(self.read())
             names.add(name) if present else names.discard(name)
             try:
@@ -401,15 +412,8 @@ class EncryptedFileStore:
         with self._lock:
             self._key, self._header, self._values, self._nonce = None, None, {}, None
 
-    @contextmanager
-    def _shared(self) -> Iterator[None]:
-        """Hold the inter-process lock of the file (no other process reads or writes it meanwhile)."""
-        try:
-            with exclusive_lock(self.path.with_name(self.path.name + ".lock")):
-                yield
-        except OSError as exc:
-            raise SecretStoreError(f"cannot lock the encrypted secret store {self.path}: {exc.strerror or exc}") \
-                from None
+    def _shared(self) -> AbstractContextManager[None]:
+        return locked_file(self.path, "the encrypted secret store")
 
     def _catch_up(self) -> None:
         """Take the values another process wrote since this one read or wrote the file (hold both locks)."""
