@@ -330,7 +330,8 @@ class AppContext:
         signing = key or self.profile_key(profile)
         return Connection(target.org, target.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes, dpop=dpop,
-                          http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime)
+                          http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime,
+                          local_sandbox=target.sandbox is not None)
 
     def doctor_input(self, profile: Profile, *, admin: AdminCredential | None = None,
                      http: HttpOptions | None = None) -> DoctorInput:
@@ -348,7 +349,7 @@ class AppContext:
             assert info is not None
             return DoctorInput(org_text=target.org.base, client_id=target.client_id, key=key,
                                scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
-                               http=target.http, admin=admin or target.sandbox_admin)
+                               http=target.http, admin=admin or target.sandbox_admin, local_sandbox=True)
         http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
                            dpop=profile.dpop, http=http, admin=admin,
@@ -382,10 +383,10 @@ class AppContext:
 
     def save_settings(self, settings: Settings) -> None:
         """Save new settings and tell the listeners."""
-        self.settings.update(settings)
+        self.settings.update(settings)  # merged with what another process (a command) saved meanwhile
         self._follow_active_profile()
         for listener in list(self.settings_listeners):
-            listener(settings)
+            listener(self.settings.settings)
 
 
 def _loopback_port_url(org_url: str) -> bool:

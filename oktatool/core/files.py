@@ -9,6 +9,7 @@ place: renaming over it would replace the device itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from datetime import datetime
 
 #: refuse inputs larger than this before parsing them (a key or token is never close)
@@ -138,6 +140,51 @@ def _process_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (made owner-only if missing) while the block runs; raises OSError.
+
+    The lock is taken by every process and thread that opens the same file (flock on POSIX, a locked byte
+    with msvcrt on Windows), and the system drops it when its holder dies, so a crash never leaves it held.
+    """
+    make_private_dirs(lock_file.parent)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        _lock(fd)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":
+    import errno
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # byte 0: the file was just opened
+                return
+            except OSError as exc:
+                if exc.errno != errno.EDEADLOCK:  # LK_LOCK gave up after ten one-second tries: wait on
+                    raise
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def fsync_dir(folder: Path) -> None:

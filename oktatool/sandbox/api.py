@@ -60,9 +60,13 @@ class ManagementApi:
         route, match = chosen
         try:
             self._authorize(request, route.scope)
-            with self.store.lock:
-                response = route.handler(Call(request, match.groupdict()))
-                if request.method != "GET" and response.status < 400:
+            call = Call(request, match.groupdict())
+            if request.method == "GET":
+                with self.store.lock:
+                    return route.handler(call)
+            with self.org.changing():
+                response = route.handler(call)
+                if response.status < 400:
                     self.org.changed()
                 return response
         except ApiRefusal as refusal:

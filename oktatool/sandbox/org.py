@@ -8,6 +8,8 @@ import secrets
 import stat
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from oktatool.sandbox.kept import KeptOrg, save_org
+from oktatool.sandbox.kept import KeptFile, KeptOrg
 from oktatool.sandbox.messages import Request
 from oktatool.sandbox.store import DEFAULT_SCOPES, App, IssuedToken, OrgStore, now_text
 
@@ -152,36 +154,85 @@ class SandboxOrg:
     """The state of one sandbox org and the actions the token endpoint and the API share."""
 
     def __init__(self, options: SandboxOptions, service_key: ServiceKey, org_url: str, *,
-                 kept: KeptOrg | None = None, keep_in: Path | None = None) -> None:
-        """Seed a new org, or go on with ``kept``; with ``keep_in`` every change is written to that file."""
+                 keep_in: Path | None = None) -> None:
+        """Seed a new org; with ``keep_in`` go on with the org kept in that file, and write every change to it.
+
+        ``notice`` then says what the user must know about the start (a damaged file set aside), else None.
+        """
         self.options = options
         self.org_url = org_url
         self.service_key = service_key
         self.signing_key = _org_signing_key()
         self.ssws_token = "00" + secrets.token_urlsafe(30)
         self.dpop_nonce = secrets.token_urlsafe(32)
-        self.keep_in = keep_in
+        self.kept = KeptFile(keep_in) if keep_in is not None else None
+        self.notice: str | None = None
+        self.store = OrgStore()
+        self.dpop_app: App | None = None
+        if self.kept is None:
+            self._start(None)
+            return
+        with self.kept.locked():  # another process starting on the same folder now finds this org, not a seed
+            kept, self.notice = self.kept.load(org_url)
+            self._start(kept)
+
+    def _start(self, kept: KeptOrg | None) -> None:
         if kept is None:
-            self.store = OrgStore()
             self.service_app = self._seed()
-            self.dpop_app = None
         else:
-            self.store = kept.store
-            self.service_app = self.store.apps[kept.service_app]
-            self.dpop_app = self.store.apps[kept.dpop_app] if kept.dpop_app else None
+            self._adopt(kept)
             self._register_service_key(self.service_app)
-        if options.dpop_app and self.dpop_app is None:
+        if self.options.dpop_app and self.dpop_app is None:
             self.dpop_app = self._seed_dpop_app()
         elif self.dpop_app is not None:
             self._register_service_key(self.dpop_app)
+        self.changed()
+
+    def _adopt(self, kept: KeptOrg) -> None:
+        self.store.adopt(kept.store)
+        self.service_app = self.store.apps[kept.service_app]
+        self.dpop_app = self.store.apps[kept.dpop_app] if kept.dpop_app else None
+
+    def refresh(self) -> None:
+        """Read the kept org again when another sandbox changed its file (one stat when none did)."""
+        if self.kept is not None and self.kept.changed():
+            with self.store.lock, self.kept.locked():
+                self._catch_up()
+
+    def _catch_up(self) -> None:
+        assert self.kept is not None
+        if not self.kept.changed():
+            return
+        kept, _notice = self.kept.load(self.org_url)
+        if kept is None:
+            self.changed()  # the file went, or was damaged and set aside: this sandbox's org takes its place
+        else:
+            self._adopt(kept)
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Hold the store (and the kept file's inter-process lock), up to date with the file, for one change.
+
+        Call ``changed()`` inside the block once the change is made; then no other sandbox's change is lost.
+        """
         with self.store.lock:
-            self.changed()
+            if self.kept is None:
+                yield
+                return
+            with self.kept.locked():
+                self._catch_up()
+                yield
 
     def changed(self) -> None:
-        """Write the org to its file when it is kept (call with the store's lock held, after a change)."""
-        if self.keep_in is not None:
-            save_org(self.keep_in, self.store, self.org_url, self.service_app.id,
-                     self.dpop_app.id if self.dpop_app else None)
+        """Write the org to its file when it is kept (call inside ``changing()``, after a change)."""
+        if self.kept is not None:
+            self.kept.save(self.store, self.org_url, self.service_app.id,
+                           self.dpop_app.id if self.dpop_app else None)
+
+    def close(self) -> None:
+        """Let go of the kept file."""
+        if self.kept is not None:
+            self.kept.close()
 
     def _register_service_key(self, app: App) -> None:
         """Register the service key on a kept built-in app that never saw it (its key file was made anew)."""

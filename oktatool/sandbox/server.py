@@ -24,7 +24,7 @@ from typing import Any
 from oktatool.core.errors import Hint, SandboxError
 from oktatool.core.files import make_private_dirs, write_atomic
 from oktatool.sandbox.api import ManagementApi
-from oktatool.sandbox.kept import ORG_FILE, load_org
+from oktatool.sandbox.kept import ORG_FILE
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
 from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
@@ -369,9 +369,7 @@ class Sandbox:
         org_url = f"{self.scheme}://{self.default_host}"
         try:
             key = make_service_key(options.service_key_pem)
-            org_file = self.directory / ORG_FILE
-            kept, notice = load_org(org_file, org_url) if self.keep_org else (None, None)
-            self.org = SandboxOrg(options, key, org_url, kept=kept, keep_in=org_file if self.keep_org else None)
+            self.org = SandboxOrg(options, key, org_url, keep_in=self.directory / ORG_FILE if self.keep_org else None)
             self._token_endpoint, self._api = TokenEndpoint(self.org), ManagementApi(self.org)
             key_file, jwk_file = self.directory / KEY_PEM_FILE, self.directory / KEY_JWK_FILE
             write_atomic(key_file, key.private_pem, mode=0o600)
@@ -394,7 +392,7 @@ class Sandbox:
             jwk_file=jwk_file, kid=key.kid, ssws_token=self.org.ssws_token, scopes=tuple(options.scopes),
             directory=self.directory, ca_file=ca_file, dpop_required=options.dpop_required,
             rate_limit=options.rate_limit, port=port, dpop_client_id=dpop_app.id if dpop_app else None,
-            notice=notice)
+            notice=self.org.notice)
         return self._info
 
     def stop(self) -> None:
@@ -407,6 +405,8 @@ class Sandbox:
         server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self.org is not None:
+            self.org.close()
 
     def __enter__(self) -> SandboxInfo:
         return self.start()
@@ -449,6 +449,7 @@ class Sandbox:
         org, token_endpoint, api = self.org, self._token_endpoint, self._api
         if org is None or token_endpoint is None or api is None:  # pragma: no cover - served only after start()
             return okta_error(503, "E0000009", "Internal Server Error")
+        org.refresh()  # another process keeping the same org may have changed it
         path, method = request.path, request.method
         if path == TOKEN_PATH:
             if method != "POST":

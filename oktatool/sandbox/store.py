@@ -221,6 +221,12 @@ class OrgStore:
         self.used_assertion_jtis: dict[str, float] = {}
         self.used_proof_jtis: dict[str, float] = {}
 
+    def adopt(self, kept: OrgStore) -> None:
+        """Take the lasting data of ``kept`` (the org file read again); this run's tokens, jtis and log stay."""
+        self.ids.restore(kept.ids.counters())
+        self.users, self.groups, self.group_members, self.apps = kept.users, kept.groups, kept.group_members, \
+            kept.apps
+
     def seed_users(self, count: int) -> None:
         """Create ``count`` active users with distinct names and logins, spread over the seeded groups."""
         groups = [group["id"] for group in self.groups]

@@ -12,6 +12,10 @@ from pathlib import Path
 import jwt as pyjwt
 import requests
 
+from oktatool.context import AppContext
+from oktatool.core.store.paths import AppPaths
+from oktatool.core.store.secrets import MemoryStore
+from oktatool.core.store.settings import SettingsStore, WindowState
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
 
@@ -67,6 +71,30 @@ def test_an_app_made_in_the_local_sandbox_survives_restarts_and_rotates(run_cli:
     checks = json.loads(doctor.stdout)["checks"]
     assert all(c["status"] == "pass" for c in checks), [c for c in checks if c["status"] != "pass"]
     assert (isolated_home / "data" / "sandbox" / "org.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_app_made_on_the_command_line_while_the_window_runs_is_not_lost(run_cli: CliRunner,
+                                                                          isolated_home: Path) -> None:
+    paths = AppPaths.resolve(isolated_home)
+    window = AppContext(paths, SettingsStore(paths.settings_file), secret_store=MemoryStore())
+    try:
+        info = window.sandbox()  # the window's in-process sandbox, started before the command's
+        created = _ok(run_cli("app", "create", "--profile", LOCAL, "--name", "Nightly report", "--scopes",
+                              "okta.users.read", "--save-profile", "nightly", "--json", env=KEYRING))
+        client_id = json.loads(created.stdout)["client_id"]
+        admin = {"Authorization": f"SSWS {info.ssws_token}"}
+        seen = requests.get(f"{info.org_url}/api/v1/apps/{client_id}", headers=admin, timeout=10)
+        assert seen.status_code == 200 and seen.json()["label"] == "Nightly report"  # the window sees it
+        change = requests.post(f"{info.org_url}/api/v1/groups", headers=admin, timeout=10,
+                               json={"profile": {"name": "Made in the window"}})
+        assert change.status_code == 200  # the window's next change...
+        # ...and its settings save on closing (size and tab) keep the command's app and its profile
+        window.settings.settings = window.settings.settings._replace(window=WindowState(width=1300))
+        assert window.settings.save_quietly() is None
+    finally:
+        window.close()
+    token = _ok(run_cli("token", "--profile", "nightly", "--json", env=KEYRING))
+    assert _cid(token) == client_id
 
 
 def test_a_profile_an_older_version_saved_for_the_sandbox_port_is_recognised(run_cli: CliRunner,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from oktatool.context import AppContext
+from oktatool.core.errors import for_window
 from oktatool.core.okta.client import OktaClient
 from oktatool.core.okta.doctor import CHECKS
 from oktatool.core.store.paths import AppPaths
@@ -135,3 +136,75 @@ def test_recognising_an_old_sandbox_profile_at_start_up_stays_light(isolated_hom
                           env={"OKTATOOL_HOME": str(isolated_home), "PYTHONPATH": str(REPO_ROOT),
                                "PATH": "/usr/bin:/bin"})
     assert done.stdout.split("\n")[:2] == ["sandbox", "[]"], done.stderr
+
+
+def _sandbox_app_profile(context: AppContext, name: str, *, app_requires: bool, profile_dpop: bool) -> None:
+    """Make an app in the Local sandbox (DPoP required or not) and a profile for it, the active one."""
+    import requests
+
+    from oktatool.core.keys.key import KeySpec, generate_key
+    from oktatool.core.okta.apps import public_jwk, service_app_body
+
+    info = context.sandbox()
+    admin = {"Authorization": f"SSWS {info.ssws_token}"}
+    key = generate_key(KeySpec("EC", crv="P-256", use="sig", alg="ES256"))
+    made = requests.post(f"{info.org_url}/api/v1/apps", headers=admin, timeout=10,
+                         json=service_app_body(name, [public_jwk(key)], dpop=app_requires))
+    assert made.status_code == 200, made.text
+    client_id = made.json()["id"]
+    granted = requests.post(f"{info.org_url}/api/v1/apps/{client_id}/grants", headers=admin, timeout=10,
+                            json={"scopeId": "okta.users.read", "issuer": info.org_url})
+    assert granted.status_code == 201
+    context.save_app_profile(name, SANDBOX_ORG, client_id, key, scopes=("okta.users.read",), dpop=profile_dpop)
+    context.save_settings(context.settings.settings.with_active(name))
+
+
+def _speaks_of_the_window(text: str) -> None:
+    """Check that a fix names the window's controls (its window wording), not the Admin Console or a flag."""
+    assert "New service app…" in text and "Edit profiles…" in text, text
+    assert "Admin Console" not in text and "General settings" not in text and "--" not in text, text
+
+
+def test_dpop_on_a_local_sandbox_app_that_does_not_require_it_names_what_the_window_can_do(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.gui.console.tab import ConsoleTab
+
+    context = AppContext(context.paths, context.settings, secret_store=MemoryStore())
+    try:
+        _sandbox_app_profile(context, "Bearer app", app_requires=False, profile_dpop=True)
+        console = ConsoleTab(context)
+        qtbot.addWidget(console)
+        finish(aloop, console.loading)
+        finish(aloop, console.get_token(), timeout=120)
+        aloop.run_until_complete(asyncio.sleep(0.05))
+        assert "Bearer" in console.token_panel.kind_label.text()
+        note = console.token_panel.note.text()
+        assert "the Local sandbox issued a Bearer token" in note
+        _speaks_of_the_window(note)
+
+        diagnose = DiagnoseDialog(context)
+        qtbot.addWidget(diagnose)
+        finish(aloop, diagnose.start())
+        dpop = next(c for c in diagnose.model.checks() if c.id == "dpop")
+        assert dpop.status == "warn"
+        _speaks_of_the_window(for_window(dpop.fix))
+    finally:
+        context.close()
+
+
+def test_a_local_sandbox_app_that_requires_dpop_asked_for_bearer_names_what_the_window_can_do(
+        context: AppContext) -> None:
+    from oktatool.core.errors import TokenError
+
+    try:
+        _sandbox_app_profile(context, "DPoP app", app_requires=True, profile_dpop=False)
+        refused = None
+        try:
+            OktaClient(context.connection(context.profile())).token(use_cache=False)
+        except TokenError as exc:
+            refused = exc
+        assert refused is not None and "DPoP" in refused.description
+        _speaks_of_the_window(for_window(refused.hint or ""))
+        assert "--dpop" in (refused.hint or "")  # the command line keeps its own wording
+    finally:
+        context.close()

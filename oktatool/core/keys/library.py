@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from oktatool.core.encoding import dumps_pretty
 from oktatool.core.errors import BadInputError, SecretStoreError
 from oktatool.core.files import write_atomic
+from oktatool.core.store.secrets import locked_file
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
@@ -87,7 +88,7 @@ def _well_typed(entry: LibraryEntry) -> bool:
 
 
 class KeyLibrary:
-    """Save, list, load, rename and delete named keys."""
+    """Save, list, load, rename and delete named keys (the index is changed under an inter-process lock)."""
 
     def __init__(self, store: SecretStore, index_path: Path) -> None:
         self.store = store
@@ -113,7 +114,7 @@ class KeyLibrary:
     def save(self, name: str, key: Key, *, overwrite: bool = False) -> LibraryEntry:
         """Store ``key`` under ``name`` (refused when the name is taken, unless ``overwrite``)."""
         clean = check_name(name)
-        with self._lock:
+        with self._lock, locked_file(self.index_path, "the key library index"):
             entries = self.entries()
             if not overwrite and any(e.name == clean for e in entries):
                 raise BadInputError(f"a key called {clean!r} is already in the library",
@@ -137,7 +138,7 @@ class KeyLibrary:
     def rename(self, old: str, new: str) -> LibraryEntry:
         """Give the key ``old`` the name ``new``."""
         clean = check_name(new)
-        with self._lock:
+        with self._lock, locked_file(self.index_path, "the key library index"):
             entries = self.entries()
             found = [e for e in entries if e.name == old]
             if not found:
@@ -157,6 +158,6 @@ class KeyLibrary:
 
     def delete(self, name: str) -> None:
         """Remove the key ``name`` from the store and the index."""
-        with self._lock:
+        with self._lock, locked_file(self.index_path, "the key library index"):
             self.store.delete(ENTRY_PREFIX + name)
             self._write([e for e in self.entries() if e.name != name])

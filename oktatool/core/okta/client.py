@@ -45,6 +45,8 @@ class Connection:
     dpop: bool = False
     http: HttpOptions = field(default_factory=HttpOptions)
     assertion_lifetime: int = DEFAULT_LIFETIME
+    #: the app lives in the Local sandbox (advice names this program's dialogs, not an Admin Console)
+    local_sandbox: bool = False
 
 
 class DPoPSigner:
@@ -94,7 +96,7 @@ class OktaClient:
                                           lifetime=conn.assertion_lifetime).token
 
         return ClientCredentials(conn.org.token_url, conn.client_id, sign, kid=conn.kid or conn.key.kid,
-                                 key_kids=conn.key_kids)
+                                 key_kids=conn.key_kids, local_sandbox=conn.local_sandbox)
 
     def catalog(self) -> ScopeCatalog:
         """Return the scope catalog (loaded on first use)."""
@@ -144,7 +146,8 @@ class OktaClient:
         """
         wanted = normalize_scopes(scopes)
         context = ExplainContext(client_id=self.connection.client_id, token_url=self.connection.org.token_url,
-                                 requested_scopes=wanted, dpop=self.dpop is not None)
+                                 requested_scopes=wanted, dpop=self.dpop is not None,
+                                 local_sandbox=self.connection.local_sandbox)
         if token is not None:
             given = token
             source, renew = (lambda: given), None

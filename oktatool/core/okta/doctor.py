@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core.errors import Hint, OktaToolError, joined
+from oktatool.core.okta.explain import dpop_rule_fix
 
 if TYPE_CHECKING:
     import requests
@@ -90,6 +91,8 @@ class DoctorInput:
     no_admin_reason: str = NO_ADMIN
     #: build the client acting as the app (default: from the fields above)
     client_factory: Callable[[], OktaClient] | None = field(default=None, repr=False)
+    #: the app lives in the Local sandbox (fixes name this program's dialogs, not an Admin Console)
+    local_sandbox: bool = False
 
 
 #: every check, in order: id -> title
@@ -395,16 +398,14 @@ class _Doctor:
         return theirs.thumbprint() != self.given.key.thumbprint()
 
     def check_dpop(self, app: ServiceApp) -> None:
-        ours = self.given.dpop
+        ours, local = self.given.dpop, self.given.local_sandbox
         if app.dpop_required and not ours:
             self.add("dpop", FAIL, "the app requires DPoP-bound tokens, the profile asks for Bearer: Okta answers "
                                    "\"The DPoP proof JWT header is missing.\"",
-                     Hint("turn DPoP on in the profile (Edit profiles…, or --dpop), or untick Require DPoP in the "
-                          "app's General tab", window="turn DPoP on in the profile (Edit profiles…), or untick Require "
-                          "DPoP in the app's General tab"))
+                     dpop_rule_fix(app_requires=True, local_sandbox=local))
         elif ours and not app.dpop_required:
             self.add("dpop", WARN, "the profile sends DPoP proofs, but the app does not require DPoP: Okta issues "
-                                   "a Bearer token", "turn DPoP off in the profile, or tick Require DPoP in the app")
+                                   "a Bearer token", dpop_rule_fix(app_requires=False, local_sandbox=local))
         else:
             self.add("dpop", PASS, "both use DPoP" if ours else "neither uses DPoP (Bearer tokens)")
 
@@ -459,7 +460,7 @@ class _Doctor:
 
         assert self.org is not None and given.key is not None
         return OktaClient(Connection(self.org, given.client_id, given.key, kid=given.kid, scopes=given.scopes,
-                                     dpop=given.dpop, http=self.http))
+                                     dpop=given.dpop, http=self.http, local_sandbox=given.local_sandbox))
 
     def live_checks(self) -> None:
         from oktatool.core.okta.setup import probe_call

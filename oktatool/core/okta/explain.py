@@ -44,6 +44,8 @@ class ExplainContext:
     challenge_scope: str | None = None
     requested_scopes: tuple[str, ...] = ()
     dpop: bool = False
+    #: the app lives in the Local sandbox: its settings are made in this program, not an Admin Console
+    local_sandbox: bool = False
 
 
 Builder = Explanation | Callable[[ExplainContext], Explanation]
@@ -127,14 +129,41 @@ def _no_role(ctx: ExplainContext) -> Explanation:
     )
 
 
+def dpop_rule_fix(*, app_requires: bool, local_sandbox: bool) -> Hint:
+    """Say how to make the profile's DPoP and the app's rule agree, where that rule is set.
+
+    A real org's app is changed in its Admin Console; a Local sandbox app keeps the rule it was made with
+    (the window has no control that changes it), so the fix is the profile's DPoP box or a new app.
+    """
+    if local_sandbox:
+        if app_requires:
+            return Hint("ask for a DPoP token (--dpop), or make an app that takes Bearer tokens (app create without "
+                        "--dpop)", window="tick 'Ask for DPoP-bound tokens' for this profile in Edit profiles…, or "
+                        "make an app that takes Bearer tokens: Service app > New service app… with 'Require "
+                        "DPoP-bound tokens' unticked")
+        return Hint("make an app that requires DPoP (app create --dpop --save-profile NAME), or leave out --dpop to "
+                    "use Bearer tokens", window="make an app that requires DPoP: Service app > New service app… "
+                    "with 'Require DPoP-bound tokens' ticked (it saves a profile for the new app), or untick 'Ask "
+                    "for DPoP-bound tokens' for this profile in Edit profiles… to use Bearer tokens")
+    if app_requires:
+        return Hint("ask for a DPoP token (--dpop, or DPoP in the profile), or switch 'Require Demonstrating Proof "
+                    "of Possession (DPoP) header in token requests' off in the app's General settings",
+                    window="ask for a DPoP token (DPoP in the profile, Edit profiles…), or switch 'Require "
+                    "Demonstrating Proof of Possession (DPoP) header in token requests' off in the app's General "
+                    "settings")
+    return Hint("turn on 'Require Demonstrating Proof of Possession (DPoP) header in token requests' in the app's "
+                "General settings to bind tokens to the key, or leave out --dpop",
+                window="turn on 'Require Demonstrating Proof of Possession (DPoP) header in token requests' in the "
+                "app's General settings to bind tokens to the key, or turn DPoP off in the profile (Edit profiles…)")
+
+
 def _dpop_missing(ctx: ExplainContext) -> Explanation:
     return Explanation(
         what="the app requires DPoP but the token request carried no DPoP proof",
-        cause="new API Services apps have 'Require Demonstrating Proof of Possession (DPoP) header in token "
+        cause="the app was made with DPoP required" if ctx.local_sandbox else
+              "new API Services apps have 'Require Demonstrating Proof of Possession (DPoP) header in token "
               "requests' switched on by default",
-        fix=Hint("ask for a DPoP token (--dpop, or DPoP in the profile), or switch that setting off in the app's "
-                 "General settings", window="ask for a DPoP token (DPoP in the profile, Edit profiles…), or switch "
-                 "that setting off in the app's General settings"),
+        fix=dpop_rule_fix(app_requires=True, local_sandbox=ctx.local_sandbox),
     )
 
 

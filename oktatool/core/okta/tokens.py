@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from oktatool.core.errors import BadInputError, Hint, TokenError, with_article
-from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.explain import ExplainContext, dpop_rule_fix
 from oktatool.core.okta.http import MAX_BODY_BYTES, TOO_DEEP, explain_network_error, read_body
 from oktatool.core.okta.problems import parse_problem
 
@@ -60,6 +60,8 @@ class ClientCredentials:
     #: the kid the assertions carry, and every kid of the key file (for explanations)
     kid: str | None = None
     key_kids: tuple[str, ...] = ()
+    #: the app lives in the Local sandbox (advice names this program's dialogs, not an Admin Console)
+    local_sandbox: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,9 +242,10 @@ class TokenClient:
             break
         if status != 200:
             context = ExplainContext(client_id=credentials.client_id, token_url=url, assertion_kid=credentials.kid,
-                                     key_kids=credentials.key_kids, requested_scopes=scopes, dpop=dpop is not None)
+                                     key_kids=credentials.key_kids, requested_scopes=scopes, dpop=dpop is not None,
+                                     local_sandbox=credentials.local_sandbox)
             raise parse_problem(status, headers, body, source="token", context=context).to_error()
-        return self._parse_token(body, scopes, dpop is not None)
+        return self._parse_token(body, scopes, dpop is not None, credentials.local_sandbox)
 
     def send(self, request: TokenRequest) -> tuple[int, Mapping[str, str], bytes]:
         """POST ``request``; return (status, headers, body) or raise NetworkError."""
@@ -256,7 +259,7 @@ class TokenClient:
         except requests.RequestException as exc:
             raise explain_network_error(exc, request.url) from None
 
-    def _parse_token(self, body: bytes, scopes: tuple[str, ...], dpop: bool) -> TokenResponse:
+    def _parse_token(self, body: bytes, scopes: tuple[str, ...], dpop: bool, local_sandbox: bool) -> TokenResponse:
         try:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
@@ -280,9 +283,11 @@ class TokenClient:
         scope = data["scope"] if isinstance(data.get("scope"), str) else " ".join(scopes)
         warnings: tuple[str, ...] = ()
         if dpop and token_type.lower() != "dpop":
-            warnings = (f"DPoP was asked for but the server issued {with_article(token_type)} token; the app does "
-                        "not require DPoP (Okta then ignores the proof). Turn on 'Require Demonstrating Proof of "
-                        "Possession (DPoP) header in token requests' in the app to bind tokens to the key",)
+            server = "the Local sandbox" if local_sandbox else "the server"
+            fix = dpop_rule_fix(app_requires=False, local_sandbox=local_sandbox)
+            said = (f"DPoP was asked for but {server} issued {with_article(token_type)} token; the app does "
+                    "not require DPoP (Okta then ignores the proof). ")
+            warnings = (Hint(said + fix[:1].upper() + fix[1:], window=said + fix.window[:1].upper() + fix.window[1:]),)
         return TokenResponse(data["access_token"], token_type, lifetime, scope, self.clock(), warnings)
 
 

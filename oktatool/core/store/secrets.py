@@ -18,13 +18,16 @@ import os
 import re
 import secrets as _random
 import threading
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from oktatool.core.errors import SecretStoreError, StoreLockedError
-from oktatool.core.files import write_atomic
+from oktatool.core.files import exclusive_lock, write_atomic
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from oktatool.core.store.paths import AppPaths
 
 #: service name under which oktatool's entries appear in the OS keyring
@@ -133,6 +136,17 @@ class MemoryStore:
         return sorted(self._values)
 
 
+@contextmanager
+def locked_file(path: Path, what: str) -> Iterator[None]:
+    """Hold ``NAME.lock`` beside ``path`` against other processes (the window and a command) while it is read
+    and written; raise SecretStoreError when the lock cannot be taken."""
+    try:
+        with exclusive_lock(path.with_name(path.name + ".lock")):
+            yield
+    except OSError as exc:
+        raise SecretStoreError(f"cannot lock {what} {path}: {exc.strerror or exc}") from None
+
+
 class _NameIndex:
     """The names a keyring store holds (the keyring API cannot list them): a JSON list in the data folder."""
 
@@ -148,7 +162,7 @@ class _NameIndex:
         return sorted({n for n in raw if isinstance(n, str)}) if isinstance(raw, list) else []
 
     def change(self, name: str, *, present: bool) -> None:
-        with self._lock:
+        with self._lock, locked_file(self.path, "the list of stored secrets"):
             names = set(self.read())
             names.add(name) if present else names.discard(name)
             try:
@@ -326,6 +340,9 @@ class EncryptedFileStore:
 
     The file holds the scrypt parameters and salt, a check value (so a wrong passphrase and a damaged file
     give different errors), a nonce and the ciphertext; the header is authenticated as associated data.
+    The window and a command may have the file open at once: every read and write holds an exclusive lock
+    on ``NAME.lock`` beside it and first takes what another process wrote (each write has a new nonce), so
+    a key one saves is never written away by the other.
     """
 
     short_name = "encrypted file"
@@ -336,6 +353,8 @@ class EncryptedFileStore:
         self._key: bytes | None = None
         self._header: dict[str, Any] | None = None
         self._values: dict[str, str] = {}
+        #: the nonce of the file version ``_values`` came from (or went to)
+        self._nonce: bytes | None = None
         self._lock = threading.Lock()
 
     @property
@@ -359,7 +378,7 @@ class EncryptedFileStore:
         if not passphrase:
             raise SecretStoreError("the passphrase is empty", hint="type the store's passphrase",
                                    code="wrong_passphrase")
-        with self._lock:
+        with self._lock, self._shared():
             if not self.path.exists():
                 problem = passphrase_problem(passphrase.decode("utf-8", "replace"))
                 if problem:
@@ -374,7 +393,7 @@ class EncryptedFileStore:
                 raise SecretStoreError("the passphrase of the encrypted secret store is wrong",
                                        hint="type it again (it is case-sensitive)", code="wrong_passphrase")
             values = _decrypt_values(key, nonce, ciphertext, header, self.path)
-            self._key, self._header, self._values = key, header, values
+            self._key, self._header, self._values, self._nonce = key, header, values, nonce
             if header["kdf"]["n"] < NEW_FILE_SCRYPT_N <= self._scrypt_n:
                 self._protect(passphrase, values)  # an older, cheaper file: rewritten at today's cost
 
@@ -391,7 +410,24 @@ class EncryptedFileStore:
     def lock(self) -> None:
         """Forget the key and the decrypted values."""
         with self._lock:
-            self._key, self._header, self._values = None, None, {}
+            self._key, self._header, self._values, self._nonce = None, None, {}, None
+
+    def _shared(self) -> AbstractContextManager[None]:
+        return locked_file(self.path, "the encrypted secret store")
+
+    def _catch_up(self) -> None:
+        """Take the values another process wrote since this one read or wrote the file (hold both locks)."""
+        key = self._require_key()
+        if not self.path.exists():
+            return  # moved away: the next write puts this store's values back
+        header, nonce, ciphertext = self._read_file()
+        if nonce == self._nonce:
+            return
+        if header != self._header:  # a new passphrase or salt: this key cannot open it
+            self._key, self._header, self._values, self._nonce = None, None, {}, None
+            raise StoreLockedError("the encrypted secret store was changed by another oktatool with a new "
+                                   "passphrase", hint="enter its passphrase again")
+        self._values, self._nonce = _decrypt_values(key, nonce, ciphertext, header, self.path), nonce
 
     def _read_file(self) -> tuple[dict[str, Any], bytes, bytes]:
         damaged = SecretStoreError(f"the encrypted secret store {self.path} is damaged and cannot be read",
@@ -432,31 +468,34 @@ class EncryptedFileStore:
         except OSError as exc:
             raise SecretStoreError(f"cannot write the encrypted secret store {self.path}: {exc.strerror}") \
                 from None
+        self._nonce = nonce
 
     def get(self, name: str) -> str | None:
         """Return the secret ``name``, or None."""
-        self._require_key()
-        return self._values.get(name)
+        with self._lock, self._shared():
+            self._catch_up()
+            return self._values.get(name)
 
     def set(self, name: str, value: str) -> None:
         """Store ``value`` under ``name`` and rewrite the file."""
         _check_name(name)
-        with self._lock:
-            self._require_key()
+        with self._lock, self._shared():
+            self._catch_up()
             self._values[name] = value
             self._write()
 
     def delete(self, name: str) -> None:
         """Remove ``name`` and rewrite the file."""
-        with self._lock:
-            self._require_key()
+        with self._lock, self._shared():
+            self._catch_up()
             if self._values.pop(name, None) is not None:
                 self._write()
 
     def names(self) -> list[str]:
         """Return the stored names, sorted."""
-        self._require_key()
-        return sorted(self._values)
+        with self._lock, self._shared():
+            self._catch_up()
+            return sorted(self._values)
 
 
 def passphrase_problem(passphrase: str) -> str | None:

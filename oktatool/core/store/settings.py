@@ -4,6 +4,10 @@ Reading never fails: a file that is not JSON is kept aside as ``settings.json.co
 the defaults are used (``LoadResult.notice`` says which file was kept); a member with a wrong type or an
 out-of-range value falls back to its default on its own. Writing is atomic (temp file, fsync, rename).
 Secrets never live here: a profile's ``key_ref`` names an entry of the key library in the secret store.
+
+The window and a command may hold the file at once (``app create --save-profile`` while the window is
+open): a save takes an exclusive lock on ``settings.lock`` beside the file and applies this process's
+changes to the file as it is now (``merge_settings``), so neither loses the other's profiles.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from oktatool.core.errors import ConfigError
-from oktatool.core.files import keep_corrupt, write_atomic
+from oktatool.core.files import exclusive_lock, keep_corrupt, write_atomic
 
 if TYPE_CHECKING:
     from datetime import datetime  # imported when a corrupt file is kept aside: not on the start-up path
 
 #: schema version written into settings.json
 SCHEMA_VERSION = 1
+#: the lock file beside settings.json that every saving process holds while it reads and writes
+SETTINGS_LOCK = "settings.lock"
 #: name of the profile every first run creates
 SANDBOX_PROFILE = "Local sandbox"
 #: org_url marker of a profile that talks to the built-in sandbox started in process
@@ -303,26 +309,73 @@ def save_settings(path: Path, settings: Settings) -> None:
                           hint="check that the folder exists and is writable") from None
 
 
+def merge_settings(base: Settings, ours: Settings, theirs: Settings) -> Settings:
+    """Apply the changes from ``base`` to ``ours`` onto ``theirs`` (the file as another process left it).
+
+    Profiles are merged by name: one we added, edited or removed is ours, every other one is theirs (a
+    profile both changed is ours: the later save). Active profile, preferences and window state are ours
+    when we changed them, else theirs.
+    """
+    if theirs == base:
+        return ours
+    before = {p.name: p for p in base.profiles}
+    mine = {p.name: p for p in ours.profiles}
+    touched = {name for name in before.keys() | mine.keys() if before.get(name) != mine.get(name)}
+    profiles = [mine.get(p.name) if p.name in touched else p for p in theirs.profiles]
+    kept = [p for p in profiles if p is not None]
+    names = {p.name for p in kept} | {p.name for p in theirs.profiles}
+    kept += [p for p in ours.profiles if p.name in touched and p.name not in names]
+    if not kept:
+        kept = list(ours.profiles)
+    active = ours.active_profile if ours.active_profile != base.active_profile else theirs.active_profile
+    if active not in {p.name for p in kept}:
+        active = ours.active_profile if ours.active_profile in {p.name for p in kept} else kept[0].name
+    return Settings(
+        profiles=tuple(kept),
+        active_profile=active,
+        preferences=ours.preferences if ours.preferences != base.preferences else theirs.preferences,
+        window=ours.window if ours.window != base.window else theirs.window,
+    )
+
+
 class SettingsStore:
-    """The settings file and its current contents; ``update`` saves every change right away."""
+    """The settings file and its current contents; ``update`` saves every change right away.
+
+    ``settings`` is this process's view; a save merges it with the file as it is now (another process
+    may have saved meanwhile) and ``settings`` becomes the merged value.
+    """
 
     def __init__(self, path: Path, *, now: datetime | None = None) -> None:
         self.path = path
         loaded = load_settings(path, now=now)
         self.settings = loaded.settings
         self.load_result = loaded
+        #: the file's contents when this process last read or wrote it: what ``settings`` changed from
+        self._base = loaded.settings
         if loaded.first_run or loaded.notice:
             self.save_quietly()
 
     def update(self, settings: Settings) -> None:
         """Replace the settings and save them (raises ConfigError when the file cannot be written)."""
         self.settings = settings
-        save_settings(self.path, settings)
+        self._save()
 
     def save_quietly(self) -> str | None:
         """Save the current settings; return the error text instead of raising (start-up, shutdown)."""
         try:
-            save_settings(self.path, self.settings)
+            self._save()
         except ConfigError as exc:
             return exc.description
         return None
+
+    def _save(self) -> None:
+        try:
+            with exclusive_lock(self.path.with_name(SETTINGS_LOCK)):
+                on_disk = load_settings(self.path, keep_aside=False)
+                theirs = self._base if on_disk.first_run or on_disk.notice else on_disk.settings
+                merged = merge_settings(self._base, self.settings, theirs)
+                save_settings(self.path, merged)
+        except OSError as exc:  # the lock file cannot be made: the folder is not writable
+            raise ConfigError(f"cannot write the settings file {self.path}: {exc.strerror or exc}",
+                              hint="check that the folder exists and is writable") from None
+        self.settings = self._base = merged

@@ -227,7 +227,7 @@ class TokenPanel(QWidget):
         self.cid_label.setText(facts.client_id or "–")
         self.jkt_label.setText(facts.jkt or ("– (Bearer: not bound to a key)" if not token.is_dpop else "–"))
         self.expiry.start(facts.expires_at, "in {left}", "expired: the next call gets a new token")
-        self.note.setText("\n".join(token.warnings))
+        self.note.setText("\n".join(for_window(warning) for warning in token.warnings))
 
     def show_failure(self, message: str) -> None:
         """Say why no token came."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from oktatool.core.errors import OktaToolError
+from oktatool.core.errors import OktaToolError, for_window
 from oktatool.core.jose.jwt import format_duration
 from oktatool.gui import tasks
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
@@ -104,5 +104,5 @@ class TryTokenPanel(QWidget):
             lines.append(f"<span style='{tone_style('good')}'>every scope asked for is in the token</span>")
         if added:
             lines.append(f"also carried: {html.escape(' '.join(added))}")
-        lines.extend(html.escape(w) for w in answer.warnings)
+        lines.extend(html.escape(for_window(w)) for w in answer.warnings)
         self.result.setText("<br>".join(lines))
