@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import platform
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
@@ -28,12 +29,16 @@ from PySide6.QtWidgets import (
 from oktatool import __version__
 from oktatool.core.errors import OktaToolError
 from oktatool.core.store.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
+from oktatool.gui.tab_page import FilePage, PastePage, TabPage
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QTabWidget
 
     from oktatool.context import AppContext
+
+#: one of the abilities a tab may have (tab_page.py)
+PageT = TypeVar("PageT", TabPage, FilePage, PastePage)
 
 
 class MainWindow(Protocol):
@@ -58,7 +63,7 @@ class MainWindow(Protocol):
     def close(self) -> bool: ...
     def statusBar(self) -> QStatusBar: ...
     def setWindowIcon(self, icon: QIcon) -> None: ...
-    def current_page(self) -> QWidget | None: ...
+    def current_page(self) -> TabPage | None: ...
     def reload_profiles(self) -> None: ...
     def width(self) -> int: ...
     def height(self) -> int: ...
@@ -79,8 +84,8 @@ def wire(window: MainWindow) -> None:
     _shortcut(window.copy_action, keys.Copy)
     _shortcut(window.paste_action, keys.Paste)
     _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
-    window.open_action.triggered.connect(lambda: _dispatch(window, "open_file"))
-    window.save_action.triggered.connect(lambda: _dispatch(window, "save_file"))
+    window.open_action.triggered.connect(lambda: _dispatch(window, FilePage, FilePage.open_file, "open"))
+    window.save_action.triggered.connect(lambda: _dispatch(window, FilePage, FilePage.save_file, "save"))
     window.copy_action.triggered.connect(lambda: _copy(window))
     window.paste_action.triggered.connect(lambda: _paste(window))
     window.quit_action.triggered.connect(window.close)
@@ -105,14 +110,14 @@ def apply_window_icon(window: QWidget) -> None:
         QGuiApplication.setWindowIcon(icon)
 
 
-def _dispatch(window: MainWindow, method: str) -> None:
+def _dispatch(window: MainWindow, ability: type[PageT], action: Callable[[PageT], object], verb: str) -> None:
+    """Call ``action`` on the shown tab when it has ``ability``, else say the tab has nothing to ``verb``."""
     page = window.current_page()
-    handler = getattr(page, method, None)
-    if callable(handler):
-        handler()
+    if isinstance(page, ability):
+        action(page)
     else:
         window.statusBar().showMessage(f"The {window.tabs.tabText(window.tabs.currentIndex())} tab has nothing to "
-                                       f"{method.split('_')[0]} yet.", 4000)
+                                       f"{verb}.", 4000)
 
 
 def _copy(window: MainWindow) -> None:
@@ -120,7 +125,7 @@ def _copy(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit):
         focus.copy()
         return
-    _dispatch(window, "copy_current")
+    _dispatch(window, TabPage, TabPage.copy_current, "copy")
 
 
 def _paste(window: MainWindow) -> None:
@@ -128,7 +133,7 @@ def _paste(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) and not focus.isReadOnly():
         focus.paste()
         return
-    _dispatch(window, "paste")
+    _dispatch(window, PastePage, PastePage.paste, "paste")
 
 
 def crypto_versions() -> str:
