@@ -464,10 +464,10 @@ def test_a_profile_switch_drops_the_old_profiles_key_assertion_and_token(tab: Jw
     production = Profile(name="Production", org_url="https://dev-123456.okta.com", client_id="0oaprod")
     context.save_settings(context.settings.settings.with_profile(production).with_active("Production"))
     # before any Apply or Load: nothing to sign with, nothing of the sandbox left
-    assert tab.signer.selected_key() is None and tab.sign() is None
+    assert "cleared" in tab.token_status.text()
     assert tab.preflight.text() == "" and "now Production: press Apply" in tab.template_note.text()
     assert tab.current_token() == "" and tab.claims.claims == {} and tab.profile_traces() == []
-    assert "cleared" in tab.token_status.text()
+    assert tab.signer.selected_key() is None and tab.sign() is None
     context.save_settings(context.settings.settings.with_active(context.settings.settings.profiles[0].name))
     run(aloop, tab.apply_template())
     assert "all hold" in tab.preflight.text()
