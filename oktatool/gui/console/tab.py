@@ -172,6 +172,13 @@ class ConsoleTab(QWidget):
             self._update_scope()
         self._show_profile()
 
+    def profile_traces(self) -> list[str]:
+        """Return the token, pasted token and last request id the tab holds (minimal; the Console's own
+        session refactor lists the rest)."""
+        traces = [self.token.token.access_token if self.token else "", self.pasted.token if self.pasted else "",
+                  self.last_response.request_id or "" if self.last_response else ""]
+        return [trace for trace in traces if trace]
+
     def _confirm_toggled(self, checked: bool) -> None:
         profile = self.profile
         settings = self.context.settings.settings
