@@ -191,7 +191,9 @@ async def _doctor_screenshot(window: MainWindow, path: Path) -> int:
     dialog = DiagnoseDialog(window.context, window)
     dialog.resize(1000, 600)
     dialog.show()
-    await dialog.start()
+    checks = dialog.start()
+    assert checks is not None  # the dialog was just opened for the active profile
+    await checks
     await asyncio.sleep(0.05)
     shot = window.grab()
     offset = QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2)

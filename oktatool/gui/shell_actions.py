@@ -301,7 +301,8 @@ def open_app_dialog(window: MainWindow, module: str, name: str) -> QDialog:
         dialog.deleteLater()
 
     tasks.spawn(show())
-    start = getattr(dialog, "start", None)
-    if name == "DiagnoseDialog" and callable(start):
-        start()
+    from oktatool.gui.dialogs.diagnose import DiagnoseDialog
+
+    if isinstance(dialog, DiagnoseDialog):
+        dialog.start()
     return dialog
