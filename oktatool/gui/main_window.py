@@ -230,6 +230,11 @@ class MainWindow(QMainWindow):
         built = {key: tab_page(page.content) for key, page in self.pages.items()}
         return {key: page for key, page in built.items() if page is not None}
 
+    def show_page(self, key: str) -> TabPage:
+        """Show the tab ``key`` (built if needed) and return it as a TabPage."""
+        self.show_tab(key)
+        return self.page(key)
+
     def page(self, key: str) -> TabPage:
         """Build the tab ``key`` if needed and return it as a TabPage."""
         from oktatool.gui.tab_page import tab_page

@@ -84,8 +84,8 @@ def wire(window: MainWindow) -> None:
     _shortcut(window.copy_action, keys.Copy)
     _shortcut(window.paste_action, keys.Paste)
     _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
-    window.open_action.triggered.connect(lambda: _dispatch(window, FilePage, FilePage.open_file, "open"))
-    window.save_action.triggered.connect(lambda: _dispatch(window, FilePage, FilePage.save_file, "save"))
+    window.open_action.triggered.connect(lambda: _dispatch(window, FilePage, lambda page: page.open_file(), "open"))
+    window.save_action.triggered.connect(lambda: _dispatch(window, FilePage, lambda page: page.save_file(), "save"))
     window.copy_action.triggered.connect(lambda: _copy(window))
     window.paste_action.triggered.connect(lambda: _paste(window))
     window.quit_action.triggered.connect(window.close)
@@ -125,7 +125,7 @@ def _copy(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit):
         focus.copy()
         return
-    _dispatch(window, TabPage, TabPage.copy_current, "copy")
+    _dispatch(window, TabPage, lambda page: page.copy_current(), "copy")
 
 
 def _paste(window: MainWindow) -> None:
@@ -133,7 +133,7 @@ def _paste(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) and not focus.isReadOnly():
         focus.paste()
         return
-    _dispatch(window, PastePage, PastePage.paste, "paste")
+    _dispatch(window, PastePage, lambda page: page.paste(), "paste")
 
 
 def crypto_versions() -> str:

@@ -61,6 +61,41 @@ class StorePage(Protocol):
         """Refill what needed the secret store, now that it is open."""
 
 
+@runtime_checkable
+class TakesAuthorization(Protocol):
+    """A tab that sends a token it is handed (the Console: the JWT tab's token as the Authorization header)."""
+
+    def use_authorization(self, token: str) -> None:
+        """Send ``token`` with the next calls instead of the profile's own."""
+
+
+@runtime_checkable
+class TakesAssertion(Protocol):
+    """A tab that trades a client assertion it is handed for a token."""
+
+    def use_client_assertion(self, assertion: str) -> None:
+        """Ask for a token with ``assertion``."""
+
+
+@runtime_checkable
+class KeepsCallHistory(Protocol):
+    """A tab that remembers the API calls made (the Console), as ``METHOD PATH`` lines."""
+
+    def history_calls(self) -> list[str]:
+        """Return the calls made, newest first."""
+
+
+@runtime_checkable
+class TabHost(Protocol):
+    """The window, as a tab sees it when it hands work to another tab."""
+
+    def page(self, key: str) -> TabPage:
+        """Build the tab ``key`` if needed and return it."""
+
+    def show_page(self, key: str) -> TabPage:
+        """Show the tab ``key`` (built if needed) and return it."""
+
+
 def tab_page(content: QWidget | None) -> TabPage | None:
     """Return ``content`` as a TabPage (None while the tab is not built)."""
     return content if isinstance(content, TabPage) else None

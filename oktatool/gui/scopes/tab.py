@@ -7,7 +7,7 @@ picked scopes, and the service app's grants and admin roles.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.settings_follow import follow_profile, follow_settings
+from oktatool.gui.tab_page import KeepsCallHistory, TabHost
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -240,21 +241,18 @@ class ScopesTab(QWidget):
         self.endpoints.analyze(calls)
         self.side.setCurrentIndex(1)
 
-    def _console_history(self) -> Any:
-        pages = getattr(self.window(), "pages", None)
-        page = pages.get("console") if isinstance(pages, dict) else None
-        if page is None:
-            return None
-        content = page.ensure_built()
-        return getattr(content, "history_calls", None)
+    def _console_history(self) -> KeepsCallHistory | None:
+        window = self.window()
+        console = window.page("console") if isinstance(window, TabHost) else None
+        return console if isinstance(console, KeepsCallHistory) else None
 
     def _pull_history(self) -> None:
         assert self.endpoints is not None
         history = self._console_history()
-        if not callable(history):
+        if history is None:
             self.endpoints.say("The Console has no history to send yet.", error=True)
             return
-        calls = [str(c) for c in history()]
+        calls = [str(c) for c in history.history_calls()]
         if not calls:
             self.endpoints.say("The Console's history is empty: call the API there first.", error=True)
             return
