@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
@@ -36,9 +35,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QTabWidget
 
     from oktatool.context import AppContext
-
-#: one of the abilities a tab may have (tab_page.py)
-PageT = TypeVar("PageT", TabPage, FilePage, PastePage)
 
 
 class MainWindow(Protocol):
@@ -84,8 +80,8 @@ def wire(window: MainWindow) -> None:
     _shortcut(window.copy_action, keys.Copy)
     _shortcut(window.paste_action, keys.Paste)
     _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
-    window.open_action.triggered.connect(lambda: _dispatch(window, FilePage, lambda page: page.open_file(), "open"))
-    window.save_action.triggered.connect(lambda: _dispatch(window, FilePage, lambda page: page.save_file(), "save"))
+    window.open_action.triggered.connect(lambda: _dispatch(window, "open"))
+    window.save_action.triggered.connect(lambda: _dispatch(window, "save"))
     window.copy_action.triggered.connect(lambda: _copy(window))
     window.paste_action.triggered.connect(lambda: _paste(window))
     window.quit_action.triggered.connect(window.close)
@@ -110,11 +106,17 @@ def apply_window_icon(window: QWidget) -> None:
         QGuiApplication.setWindowIcon(icon)
 
 
-def _dispatch(window: MainWindow, ability: type[PageT], action: Callable[[PageT], object], verb: str) -> None:
-    """Call ``action`` on the shown tab when it has ``ability``, else say the tab has nothing to ``verb``."""
+def _dispatch(window: MainWindow, verb: str) -> None:
+    """Open, save, copy or paste (``verb``) on the shown tab when it can, else say it has nothing to."""
     page = window.current_page()
-    if isinstance(page, ability):
-        action(page)
+    if verb == "copy" and page is not None:
+        page.copy_current()
+    elif verb == "open" and isinstance(page, FilePage):
+        page.open_file()
+    elif verb == "save" and isinstance(page, FilePage):
+        page.save_file()
+    elif verb == "paste" and isinstance(page, PastePage):
+        page.paste()
     else:
         window.statusBar().showMessage(f"The {window.tabs.tabText(window.tabs.currentIndex())} tab has nothing to "
                                        f"{verb}.", 4000)
@@ -125,7 +127,7 @@ def _copy(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit):
         focus.copy()
         return
-    _dispatch(window, TabPage, lambda page: page.copy_current(), "copy")
+    _dispatch(window, "copy")
 
 
 def _paste(window: MainWindow) -> None:
@@ -133,7 +135,7 @@ def _paste(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit) and not focus.isReadOnly():
         focus.paste()
         return
-    _dispatch(window, PastePage, lambda page: page.paste(), "paste")
+    _dispatch(window, "paste")
 
 
 def crypto_versions() -> str:

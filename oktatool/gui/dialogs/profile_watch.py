@@ -38,7 +38,7 @@ class ProfileWatch(QObject):
         self.left = False
         #: what the dialog says once the active profile is another one
         self.left_text = ""
-        self._on_left = weakref.WeakMethod(on_left)  # type: ignore[arg-type]  # a method of the dialog
+        self._on_left = weakref.WeakMethod(on_left)  # a method of the dialog: no cycle through the watch
         follow_profile(self, context, self._follow)
 
     @property
