@@ -443,6 +443,8 @@ class JwtTab(QWidget):
         Its keys lived in the old session, so no Sign can use them; an Okta assertion built for it leaves the
         editor, and a token signed with its key leaves the token box (it no longer looks current).
         """
+        from oktatool.context import same_app
+
         previous, self._session = self._session, session
         name = session.profile.name
         signed_with_profile = (self.tracking and bool(self.current_token())
@@ -453,7 +455,7 @@ class JwtTab(QWidget):
         self.verifier.keys.follow(session, f"Press Load to verify with the key of {name}, or choose another "
                                            "source.")
         self.signer.refresh_library()
-        if previous is None or (self.signer.source.currentText() in PROFILE_SOURCES and self.signer.keys):
+        if previous is None or same_app(previous.profile, session.profile):
             return  # the first draw, or the same app and key (only the picked scopes or DPoP changed)
         if editor_from_profile:
             for part in (self.header, self.claims):
