@@ -251,6 +251,12 @@ class AccessPanel(QWidget):
         self.session = session
         self._draw()
 
+    def _left(self, session: ProfileSession) -> bool:
+        """Return True when the active profile is no longer ``session``'s app (new picks keep the app)."""
+        from oktatool.context import same_app
+
+        return session.closed and (self.session.closed or not same_app(session.profile, self.session.profile))
+
     def _draw(self) -> None:
         found = self._part().found
         if found is None:
@@ -344,10 +350,10 @@ class AccessPanel(QWidget):
         try:
             found = await tasks.run_blocking(fetch, self.target())
         except OktaToolError as exc:
-            if self.request.is_current(generation) and not session.closed:
+            if self.request.is_current(generation) and not self._left(session):
                 self.say(plain_message(exc), error=True)
             return False
-        if not self.request.is_current(generation) or session.closed:
+        if not self.request.is_current(generation) or self._left(session):
             return False  # fetched for a profile that is no longer the active one
         self._part().found = found
         self._draw()
@@ -408,26 +414,26 @@ class AccessPanel(QWidget):
             # building AppAccess may start the sandbox or open the store: never on the GUI thread
             access = await tasks.run_blocking(target.access, scopes)
         except OktaToolError as exc:
-            if not session.closed:
+            if not self._left(session):
                 self.say(plain_message(exc), error=True)
             return
-        if session.closed:
+        if self._left(session):
             return
         calls = plan(access)
         if not await self._confirm(title, calls, note):
             self.say(f"{title}: cancelled.")
             return
-        if session.closed:  # the profile changed while the confirmation was open
+        if self._left(session):  # another profile became active while the confirmation was open
             self.say(f"{title}: not made, the active profile changed.", error=True)
             return
         self.say(f"{title}…")
         try:
             await tasks.run_blocking(act, access)
         except OktaToolError as exc:
-            if not session.closed:
+            if not self._left(session):
                 self.say(plain_message(exc), error=True)
             return
-        if session.closed:
+        if self._left(session):
             return
         done = f"{title}: done."
         if await self.refresh():
