@@ -248,7 +248,7 @@ def test_picking_a_scope_keeps_the_grants_and_a_fetch_still_running(tab: ScopesT
     tab.picker.model.pick("okta.groups.read")
     assert tab.access.grants.rowCount() == rows and tab.picker.model.granted is not None
     click(qtbot, tab.access.fetch_button)  # a fetch in flight while the picks change
-    aloop.run_until_complete(asyncio.sleep(0.01))  # it has started, for the session of the old picks
+    aloop.run_until_complete(asyncio.sleep(0))  # it has started, for the session of the old picks
     session = tab.context.session
     tab.picker.model.pick("okta.apps.read")
     assert session.closed and tab.access.request.busy
