@@ -231,6 +231,7 @@ def test_nothing_of_the_old_profile_is_left(org: Org, key: str, variant: str) ->
     tab = org.window.show_tab(key)
     assert isinstance(tab, TabPage)
     pending = WORK[key](org, tab, in_flight=variant == "in flight")
+    org.loop.run_until_complete(asyncio.sleep(0))  # a request in flight has started, for the first profile
     before = tab.profile_traces()
     if variant != "in flight":
         assert before, "the work left nothing of the profile to look for"
