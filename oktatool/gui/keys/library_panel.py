@@ -111,7 +111,8 @@ class LibraryPanel(QWidget):
         elif profile.key_ref:
             text = f"{profile.name} signs with {profile.key_ref!r}."
         else:
-            text = f"{profile.name} has no key yet: select one and press Use for profile."
+            text = (f"{profile.name} has no key yet: select one here (Save current… first when the list is "
+                    "empty) and press Use for profile.")
         self.profile_key.setText(text)
 
     def refresh(self) -> None:
