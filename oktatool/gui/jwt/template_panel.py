@@ -101,10 +101,18 @@ class TemplatePanel(QGroupBox):
         """Return the org the editor's Okta client assertion is for (None: not built for this profile)."""
         return self.target().org
 
+    @org.setter
+    def org(self, org: OrgUrl | None) -> None:
+        self.target().org = org
+
     @property
     def client_id(self) -> str:
         """Return the client id the editor's Okta client assertion is for."""
         return self.target().client_id
+
+    @client_id.setter
+    def client_id(self, client_id: str) -> None:
+        self.target().client_id = client_id
 
     def follow(self, session: ProfileSession) -> bool:
         """Draw ``session``; return True when the editor held an Okta assertion built for another profile."""
@@ -135,7 +143,7 @@ class TemplatePanel(QGroupBox):
         """Fill the editor from the chosen template (the Okta one reads the active profile in the executor)."""
         name = self.combo.currentText()
         if name == BLANK:
-            self.target().org = None
+            self.org = None
             self.filled_from_profile = False
             self.header.typ.setText("JWT")
             self.header.set_extra({})
@@ -164,8 +172,7 @@ class TemplatePanel(QGroupBox):
             return
         if session.closed:  # another profile became active meanwhile: this one's key goes nowhere
             return
-        target = self.target()
-        target.org, target.client_id = org, client_id
+        self.org, self.client_id = org, client_id
         self.filled_from_profile = True
         self.note.setStyleSheet("")
         self.note.setText(f"Client assertion for {client_id} at {org.token_url}. Okta accepts RS256/384/512 "
@@ -186,7 +193,7 @@ class TemplatePanel(QGroupBox):
     async def _apply_dpop(self) -> None:
         from oktatool.core.jose.dpop import DPoPKey, proof_parts
 
-        self.target().org = None
+        self.org = None
         self.filled_from_profile = False
         self.note.show()
         key = self.signer.selected_key()
