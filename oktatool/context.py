@@ -40,6 +40,16 @@ class OrgTarget(NamedTuple):
     sandbox: SandboxInfo | None = None
 
 
+def same_app(a: Profile, b: Profile) -> bool:
+    """Return True when two Profile values name the same profile, org, service app and key (picks may differ).
+
+    DPoP is a pick, except on the Local sandbox's built-in app: there it chooses the app (the DPoP-requiring twin).
+    """
+    builtin_sandbox_app = a.is_sandbox and not a.client_id
+    return ((a.name, a.org_url, a.client_id, a.key_ref) == (b.name, b.org_url, b.client_id, b.key_ref)
+            and (not builtin_sandbox_app or a.dpop == b.dpop))
+
+
 class ProfileSession:
     """Everything that belongs to one profile while it is the active one (no Qt).
 
@@ -49,13 +59,15 @@ class ProfileSession:
     answers late finds ``closed`` true and goes nowhere. Tabs draw the session; they keep no copy of their own.
     """
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, carried: dict[str, Any] | None = None) -> None:
         self.profile = profile
         #: set when the session is closed: pass it to blocking calls so they stop early
         self.cancel = threading.Event()
         #: per-area state of this profile (the Console's token, pasted token, last answer, page walk…);
         #: each area keeps one object under its own key, made on first use
-        self._parts: dict[str, Any] = {}
+        self._parts: dict[str, Any] = dict(carried or {})
+        #: the parts that describe the service app and its key rather than the picks (see ``part``)
+        self._app_parts: set[str] = set(carried or ())
         self._lock = threading.Lock()
         self._on_close: list[Callable[[], None]] = []
 
@@ -64,13 +76,26 @@ class ProfileSession:
         """Return True once another profile (or another value of this one) became active."""
         return self.cancel.is_set()
 
-    def part(self, name: str, make: Callable[[], T]) -> T:
-        """Return this session's state object ``name``, made with ``make()`` the first time."""
+    def part(self, name: str, make: Callable[[], T], *, app: bool = False) -> T:
+        """Return this session's state object ``name``, made with ``make()`` the first time.
+
+        ``app=True`` marks state of the service app and its key (a loaded key, the app's grants): it moves
+        to the next session when only the picks changed (scopes, DPoP, write confirmation), see ``same_app``.
+        """
         with self._lock:
             if name not in self._parts:
                 self._parts[name] = make()
+            if app:
+                self._app_parts.add(name)
             value: T = self._parts[name]
             return value
+
+    def carried_to(self, profile: Profile) -> dict[str, Any]:
+        """Return the app parts the next session for ``profile`` keeps (none unless it is the same app)."""
+        if not same_app(self.profile, profile):
+            return {}
+        with self._lock:
+            return {name: self._parts[name] for name in self._app_parts if name in self._parts}
 
     def on_close(self, action: Callable[[], None]) -> None:
         """Run ``action`` when the session closes (at once if it is closed already)."""
@@ -163,7 +188,7 @@ class AppContext:
         if old.profile._replace(confirm_writes=active.confirm_writes) == active:
             old.profile = active  # a Console preference, not where calls go or with what: the session stays
             return
-        new = ProfileSession(active)
+        new = ProfileSession(active, old.carried_to(active))
         self._session = new
         old.close()
         for listener in list(self.profile_listeners):

@@ -4,10 +4,9 @@ Everything built in ``__init__`` runs before the first paint, so it stays cheap:
 ``Qt.*`` enums, no heavy imports. ``start`` runs after the first paint and wires the rest.
 
 A tab is a module named in TAB_SPECS holding a QWidget class built as ``Class(context: AppContext)`` the
-first time the tab is shown; until its module exists the tab shows its purpose. Optional methods the
-window calls: ``open_file()`` / ``save_file()`` / ``copy_current()`` / ``paste()`` (File > Open, File > Save,
-Edit > Copy, Edit > Paste), ``async prepare_screenshot()`` (--screenshot), ``async self_test() -> str``
-(--self-test: exercise the tab's engine, return one line) and ``store_ready()`` (secret store open).
+first time the tab is shown; until its module exists the tab shows its purpose. Every tab is a ``TabPage``
+(gui/tab_page.py: Edit > Copy, --screenshot, --self-test, its profile traces); a tab that opens and saves
+files, pastes, or lists the secret store's keys is also a FilePage, PastePage or StorePage.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
 
     from oktatool.context import AppContext
     from oktatool.core.store.settings import Settings
+    from oktatool.gui.tab_page import TabPage
 
 TAB_SPECS = (
     TabSpec("keys", "Keys", "oktatool.gui.keys.tab", "KeysTab",
@@ -220,16 +220,39 @@ class MainWindow(QMainWindow):
         """Build the content of the tab being shown."""
         self._on_tab_changed(self.tabs.currentIndex())
 
-    def current_page(self) -> QWidget | None:
+    def current_page(self) -> TabPage | None:
         """Return the built content of the shown tab."""
+        from oktatool.gui.tab_page import tab_page
+
         page = self.tabs.currentWidget()
-        return page.content if isinstance(page, LazyTab) else None
+        return tab_page(page.content) if isinstance(page, LazyTab) else None
 
     def show_tab(self, key: str) -> QWidget:
         """Select the tab ``key``, build it if needed and return its content."""
         page = self.pages[key]
         self.tabs.setCurrentWidget(page)
         return page.ensure_built()
+
+    def built_pages(self) -> dict[str, TabPage]:
+        """Return the tabs built so far, by key (a tab is built when first shown)."""
+        from oktatool.gui.tab_page import tab_page
+
+        built = {key: tab_page(page.content) for key, page in self.pages.items()}
+        return {key: page for key, page in built.items() if page is not None}
+
+    def show_page(self, key: str) -> TabPage:
+        """Show the tab ``key`` (built if needed) and return it as a TabPage."""
+        self.show_tab(key)
+        return self.page(key)
+
+    def page(self, key: str) -> TabPage:
+        """Build the tab ``key`` if needed and return it as a TabPage."""
+        from oktatool.gui.tab_page import tab_page
+
+        page = tab_page(self.pages[key].ensure_built())
+        if page is None:
+            raise RuntimeError(f"the {key} tab is not built in this version")
+        return page
 
     def _on_tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)

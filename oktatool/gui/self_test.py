@@ -136,12 +136,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
 
     async def tab_engines() -> str:
         """Run each built tab's own check (``async self_test() -> str``): a tab's engine, not just its widgets."""
-        done = []
-        for spec in TAB_SPECS:
-            check = getattr(window.pages[spec.key].ensure_built(), "self_test", None)
-            if callable(check):
-                done.append(f"{spec.title}: {await check()}")
-        return "; ".join(done) if done else "no tab has a check of its own"
+        return "; ".join([f"{spec.title}: {await window.page(spec.key).self_test()}" for spec in TAB_SPECS])
 
     steps: list[tuple[str, Step]] = [
         ("qasync loop running", loop_running),
@@ -175,10 +170,8 @@ async def take_screenshots(window: MainWindow, folder: str) -> int:
         return 1
     window.resize(1100, 750)
     for spec in TAB_SPECS:
-        content = window.show_tab(spec.key)
-        prepare = getattr(content, "prepare_screenshot", None)
-        if callable(prepare):
-            await prepare()
+        window.show_tab(spec.key)
+        await window.page(spec.key).prepare_screenshot()
         await asyncio.sleep(0.05)
         path = target / f"{spec.key}.png"
         if not window.grab().save(str(path)):
@@ -198,7 +191,9 @@ async def _doctor_screenshot(window: MainWindow, path: Path) -> int:
     dialog = DiagnoseDialog(window.context, window)
     dialog.resize(1000, 600)
     dialog.show()
-    await dialog.start()
+    checks = dialog.start()
+    assert checks is not None  # the dialog was just opened for the active profile
+    await checks
     await asyncio.sleep(0.05)
     shot = window.grab()
     offset = QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 2)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from oktatool import __version__
 from oktatool.core.errors import OktaToolError
 from oktatool.core.store.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
+from oktatool.gui.tab_page import FilePage, PastePage, TabPage
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class MainWindow(Protocol):
     def close(self) -> bool: ...
     def statusBar(self) -> QStatusBar: ...
     def setWindowIcon(self, icon: QIcon) -> None: ...
-    def current_page(self) -> QWidget | None: ...
+    def current_page(self) -> TabPage | None: ...
     def reload_profiles(self) -> None: ...
     def width(self) -> int: ...
     def height(self) -> int: ...
@@ -79,8 +80,8 @@ def wire(window: MainWindow) -> None:
     _shortcut(window.copy_action, keys.Copy)
     _shortcut(window.paste_action, keys.Paste)
     _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
-    window.open_action.triggered.connect(lambda: _dispatch(window, "open_file"))
-    window.save_action.triggered.connect(lambda: _dispatch(window, "save_file"))
+    window.open_action.triggered.connect(lambda: _dispatch(window, "open"))
+    window.save_action.triggered.connect(lambda: _dispatch(window, "save"))
     window.copy_action.triggered.connect(lambda: _copy(window))
     window.paste_action.triggered.connect(lambda: _paste(window))
     window.quit_action.triggered.connect(window.close)
@@ -105,14 +106,20 @@ def apply_window_icon(window: QWidget) -> None:
         QGuiApplication.setWindowIcon(icon)
 
 
-def _dispatch(window: MainWindow, method: str) -> None:
+def _dispatch(window: MainWindow, verb: str) -> None:
+    """Open, save, copy or paste (``verb``) on the shown tab when it can, else say it has nothing to."""
     page = window.current_page()
-    handler = getattr(page, method, None)
-    if callable(handler):
-        handler()
+    if verb == "copy" and page is not None:
+        page.copy_current()
+    elif verb == "open" and isinstance(page, FilePage):
+        page.open_file()
+    elif verb == "save" and isinstance(page, FilePage):
+        page.save_file()
+    elif verb == "paste" and isinstance(page, PastePage):
+        page.paste()
     else:
         window.statusBar().showMessage(f"The {window.tabs.tabText(window.tabs.currentIndex())} tab has nothing to "
-                                       f"{method.split('_')[0]} yet.", 4000)
+                                       f"{verb}.", 4000)
 
 
 def _copy(window: MainWindow) -> None:
@@ -120,7 +127,7 @@ def _copy(window: MainWindow) -> None:
     if isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit):
         focus.copy()
         return
-    _dispatch(window, "copy_current")
+    _dispatch(window, "copy")
 
 
 def _paste(window: MainWindow) -> None:
@@ -296,7 +303,8 @@ def open_app_dialog(window: MainWindow, module: str, name: str) -> QDialog:
         dialog.deleteLater()
 
     tasks.spawn(show())
-    start = getattr(dialog, "start", None)
-    if name == "DiagnoseDialog" and callable(start):
-        start()
+    from oktatool.gui.dialogs.diagnose import DiagnoseDialog
+
+    if isinstance(dialog, DiagnoseDialog):
+        dialog.start()
     return dialog

@@ -50,10 +50,11 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
     apply_window_icon(window)  # the SVG, on the GUI thread while the store opens in the executor
     store = await opening
     window.set_store_text(f"Secrets: {store.short_name}", store.description)
-    for page in window.pages.values():
-        ready = getattr(page.content, "store_ready", None)
-        if callable(ready):
-            ready()
+    from oktatool.gui.tab_page import StorePage
+
+    for page in window.built_pages().values():
+        if isinstance(page, StorePage):
+            page.store_ready()
     await tasks.run_blocking(warm_later)
 
 

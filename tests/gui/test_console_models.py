@@ -96,3 +96,28 @@ def test_the_json_tree_is_lazy_and_search_survives_deep_nesting(qapp: Any) -> No
         deep = [deep]
     assert len(find_paths(deep, "needle")[0]) == 50_000
     assert model.index(5, 0, QModelIndex()).isValid() is False
+
+
+def test_history_shows_the_active_profile_on_its_org_or_every_profile(qapp: Any) -> None:
+    def call(profile: str, org: str, request_id: str) -> HistoryEntry:
+        return HistoryEntry.safe(time=1.0, profile=profile, method="GET", path="/api/v1/users", status=200,
+                                 duration_ms=5, request_id=request_id, org=org)
+
+    model = HistoryModel()
+    model.set_entries([call("dev", "https://dev-1.okta.com", "dev-call"), call("sb", "sandbox", "sandbox-call"),
+                       call("dev", "https://dev-2.okta.com", "moved-call"),
+                       HistoryEntry.safe(time=1.0, profile="dev", method="GET", path="/", status=200, duration_ms=5,
+                                         request_id="old-file-call")])
+    shown = HistoryFilter()
+    shown.setSourceModel(model)
+
+    def ids() -> set[str]:
+        return {shown.index(row, 6).data() for row in range(shown.rowCount())}
+
+    assert len(ids()) == 4
+    shown.set_owner(("dev", "https://dev-1.okta.com"))
+    assert ids() == {"dev-call", "old-file-call"}  # an entry from before orgs were kept counts as the profile's
+    shown.set_owner(("dev", "https://dev-2.okta.com"))  # the profile pointed at another org: its old calls go
+    assert ids() == {"moved-call", "old-file-call"}
+    shown.set_owner(None)
+    assert len(ids()) == 4

@@ -19,6 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from oktatool.context import AppContext
 from oktatool.core.encoding import b64url_decode, b64url_encode
 from oktatool.core.keys.key import Key, KeySpec, generate_key
+from oktatool.core.store.settings import Profile
 from oktatool.gui.jwt.key_chooser import FILE, JWKS_URL, ORG_KEYS, PASTE, SECRET
 from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.jwt.template_panel import BLANK, DPOP, OKTA
@@ -356,7 +357,7 @@ def test_verify_with_the_org_keys_and_a_jwks_url(tab: JwtTab, aloop: asyncio.Abs
     tab.verifier.keys.set_source(ORG_KEYS)
     run(aloop, tab.verifier.keys.load())
     assert tab.verifier.keys.keys, tab.verifier.keys.status.text()
-    assert tab.verifier.keys.url_edit.text() == f"{info.org_url}/oauth2/v1/keys"
+    assert f"({info.org_url}/oauth2/v1/keys)" in tab.verifier.keys.status.text()  # said, not typed for the user
     tab.verifier.keys.set_source(JWKS_URL)
     tab.verifier.keys.url_edit.setText(f"{info.org_url}/no-such-path")
     run(aloop, tab.verifier.keys.load())
@@ -455,13 +456,34 @@ def test_library_source_jwks_kid_chooser_and_expected_issuer(tab: JwtTab, aloop:
     assert "[kid_not_found]" in tab.verifier.result_text()
 
 
-def test_a_profile_switch_stops_checking_against_the_old_org(tab: JwtTab, aloop: asyncio.AbstractEventLoop) -> None:
+def test_a_profile_switch_drops_the_old_profiles_key_assertion_and_token(tab: JwtTab,
+                                                                        aloop: asyncio.AbstractEventLoop) -> None:
     tab.template.setCurrentText(OKTA)
     run(aloop, tab.apply_template())
     assert "all hold" in tab.preflight.text()
-    tab.on_profile_changed("Production")
+    assert signed(tab, aloop) in tab.profile_traces()
+    context = tab.context
+    production = Profile(name="Production", org_url="https://dev-123456.okta.com", client_id="0oaprod")
+    context.save_settings(context.settings.settings.with_profile(production).with_active("Production"))
+    # before any Apply or Load: nothing to sign with, nothing of the sandbox left
+    assert "cleared" in tab.token_status.text()
     assert tab.preflight.text() == "" and "now Production: press Apply" in tab.template_note.text()
+    assert tab.current_token() == "" and tab.claims.claims == {} and tab.profile_traces() == []
+    assert tab.signer.selected_key() is None and tab.sign() is None
+    context.save_settings(context.settings.settings.with_active(context.settings.settings.profiles[0].name))
     run(aloop, tab.apply_template())
+    assert "all hold" in tab.preflight.text()
+
+
+def test_picking_scopes_keeps_the_loaded_key(tab: JwtTab, aloop: asyncio.AbstractEventLoop) -> None:
+    """Scopes are picks, not the app: a new session for the same app and key keeps what was loaded."""
+    tab.template.setCurrentText(OKTA)
+    run(aloop, tab.apply_template())
+    token = signed(tab, aloop)
+    context = tab.context
+    settings = context.settings.settings
+    context.save_settings(settings.with_profile(settings.profile()._replace(scopes=("okta.apps.read",))))
+    assert tab.signer.selected_key() is not None and tab.current_token() == token
     assert "all hold" in tab.preflight.text()
 
 

@@ -51,3 +51,22 @@ def test_editing_the_active_profile_value_makes_a_new_session(isolated_home: Pat
     same = context.session
     context.save_settings(context.settings.settings)  # saving the same value keeps the session
     assert context.session is same and not same.closed
+
+
+def test_app_parts_move_to_the_next_session_only_when_the_picks_changed(isolated_home: Path) -> None:
+    """A loaded key or fetched grants belong to the app: new scopes keep them, another org or key does not."""
+    context = _context(isolated_home)
+    context.save_settings(context.settings.settings.with_active("dev"))
+    first = context.session
+    grants = first.part("grants", dict, app=True)
+    grants["ids"] = ["oag1"]
+    first.part("try", dict)["answer"] = "token for the old picks"
+    settings = context.settings.settings
+    context.save_settings(settings.with_profile(settings.profile()._replace(scopes=("okta.users.read",))))
+    second = context.session
+    assert first.closed and second is not first
+    assert second.part("grants", dict, app=True) is grants  # the same app: still its grants
+    assert second.part("try", dict) == {}  # made for the old picks: gone
+    settings = context.settings.settings
+    context.save_settings(settings.with_profile(settings.profile()._replace(key_ref="another key")))
+    assert context.session.part("grants", dict, app=True) == {}  # another key: nothing carried

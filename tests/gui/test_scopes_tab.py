@@ -248,3 +248,21 @@ def test_the_scope_picker_stands_alone_for_the_set_up_dialog(qtbot: Any) -> None
     qtbot.keyClicks(picker.search, "apps read")
     assert "okta.apps.read" in [picker.proxy.index(r, 0).data() for r in range(picker.proxy.rowCount())]
     assert "picked" in picker.count.text()
+
+
+def test_picking_a_scope_keeps_the_grants_and_a_fetch_still_running(tab: ScopesTab, qtbot: Any,
+                                                                    aloop: asyncio.AbstractEventLoop) -> None:
+    """New picks make a new session for the same app: what was fetched, or is being fetched, stays."""
+    click(qtbot, tab.access.fetch_button)
+    finish(aloop, tab.access.request.task)
+    rows = tab.access.grants.rowCount()
+    tab.picker.model.pick("okta.groups.read")
+    assert tab.access.grants.rowCount() == rows and tab.picker.model.granted is not None
+    click(qtbot, tab.access.fetch_button)  # a fetch in flight while the picks change
+    aloop.run_until_complete(asyncio.sleep(0))  # it has started, for the session of the old picks
+    session = tab.context.session
+    tab.picker.model.pick("okta.apps.read")
+    assert session.closed and tab.access.request.busy
+    assert finish(aloop, tab.access.request.task) is True
+    assert tab.access.grants.rowCount() == rows and "okta.apps.read" in tab.access.grants.diff.summary() + \
+        " ".join(tab.access.picked)

@@ -83,15 +83,21 @@ class HistoryEntry:
     error: str | None = None
     body: str = ""
     headers: tuple[tuple[str, str], ...] = field(default=())
+    #: the profile's org as its settings name it (``sandbox`` for the Local sandbox); "" in older files
+    org: str = ""
 
     @classmethod
     def safe(cls, *, time: float, profile: str, method: str, path: str, status: int | None, duration_ms: float,
              request_id: str | None = None, error: str | None = None, body: str = "",
-             headers: Iterable[tuple[str, str]] = ()) -> HistoryEntry:
+             headers: Iterable[tuple[str, str]] = (), org: str = "") -> HistoryEntry:
         """Build an entry with every secret removed: the only way entries should be made."""
         kept = tuple((name, scrub(value)) for name, value in headers if name.lower() not in SECRET_HEADERS)
         return cls(time, profile, method.upper(), scrub(path), status, round(duration_ms, 1), request_id,
-                   scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept)
+                   scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept, org)
+
+    def belongs_to(self, profile: str, org: str) -> bool:
+        """Say whether the call was made with the profile ``profile`` on ``org`` (older entries name no org)."""
+        return self.profile == profile and (not self.org or self.org == org)
 
     @property
     def call(self) -> str:
@@ -118,7 +124,8 @@ def _entry_from(raw: Any) -> HistoryEntry | None:
             request_id=raw["request_id"] if isinstance(raw.get("request_id"), str) else None,
             error=raw["error"] if isinstance(raw.get("error"), str) else None,
             body=raw["body"] if isinstance(raw.get("body"), str) else "",
-            headers=[(str(h[0]), str(h[1])) for h in headers if isinstance(h, list) and len(h) == 2])
+            headers=[(str(h[0]), str(h[1])) for h in headers if isinstance(h, list) and len(h) == 2],
+            org=raw["org"] if isinstance(raw.get("org"), str) else "")
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
 

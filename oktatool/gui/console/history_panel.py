@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -23,6 +24,7 @@ from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 if TYPE_CHECKING:
     from oktatool.core.okta.history import HistoryStore
+    from oktatool.core.store.settings import Profile
 
 
 class HistoryPanel(QWidget):
@@ -44,6 +46,10 @@ class HistoryPanel(QWidget):
         self.search.setPlaceholderText("Search method, path, status, request id")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
+        self.all_profiles = QCheckBox("All profiles")
+        self.all_profiles.setToolTip("Show the calls made with every profile, not only the active one's")
+        self.all_profiles.toggled.connect(self._show_owner)
+        self._owner: tuple[str, str] | None = None
         self.table = QTableView()
         tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
@@ -63,6 +69,7 @@ class HistoryPanel(QWidget):
         self.clear_button.clicked.connect(self.clear_all)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
+        row.addWidget(self.all_profiles)
         row.addWidget(self.replay_button)
         row.addWidget(self.delete_button)
         row.addWidget(self.clear_button)
@@ -70,6 +77,19 @@ class HistoryPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+
+    def show_profile(self, profile: Profile) -> None:
+        """Show the calls made with ``profile`` on its org (all calls while All profiles is ticked)."""
+        self._owner = (profile.name, profile.org_url)
+        self._show_owner()
+
+    def _show_owner(self) -> None:
+        self.proxy.set_owner(None if self.all_profiles.isChecked() else self._owner)
+
+    def shown(self) -> list[HistoryEntry]:
+        """Return the entries the table shows, oldest first."""
+        rows = sorted(self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount()))
+        return [self.model.entry(r) for r in rows]
 
     def selected(self) -> list[HistoryEntry]:
         """Return the selected entries, newest first."""
@@ -95,12 +115,13 @@ class HistoryPanel(QWidget):
         self._keep([e for e in self.model.entries if id(e) not in doomed])
 
     def clear_all(self) -> None:
-        """Delete every entry and save."""
-        self._keep([])
+        """Delete the active profile's entries (every entry with All profiles ticked), searched for or not, and save."""
+        owner = None if self.all_profiles.isChecked() else self._owner
+        self._keep([e for e in self.model.entries if owner is not None and not e.belongs_to(*owner)])
 
     def calls(self) -> list[str]:
-        """Return the selected rows (all rows when none is selected) as ``METHOD /path``, once each."""
-        chosen = self.selected() or list(reversed(self.model.entries))
+        """Return the selected rows (all rows shown when none is selected) as ``METHOD /path``, once each."""
+        chosen = self.selected() or list(reversed(self.shown()))
         return list(dict.fromkeys(entry.call for entry in chosen))
 
     def _keep(self, entries: list[HistoryEntry]) -> None:

@@ -219,6 +219,7 @@ class ResponseView(QWidget):
         self.rate.clear()
         self.request_id.clear()
         self.retry_countdown.stop()
+        self.explanation.setText("")
         self.explanation.hide()
         self.note.hide()
         self.progress.clear()

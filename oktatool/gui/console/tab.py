@@ -163,6 +163,7 @@ class ConsoleTab(QWidget):
         if state.token is not None:
             self.token_panel.show_outcome(state.token)
         self.response.clear()
+        self.history.show_profile(session.profile)
         self._update_scope()
 
     def profile_traces(self) -> list[str]:
@@ -430,7 +431,8 @@ class ConsoleTab(QWidget):
             time=started, profile=profile.name, method=method, path=path,
             status=response.status if response is not None else None,
             duration_ms=(time.time() - started) * 1000, request_id=response.request_id if response else None,
-            error=error, body=json.dumps(body, indent=2) if body is not None else "", headers=headers.items()))
+            error=error, body=json.dumps(body, indent=2) if body is not None else "", headers=headers.items(),
+            org=profile.org_url))
 
     # --- history ------------------------------------------------------------------------------------------
 

@@ -204,7 +204,7 @@ class TokenPanel(QWidget):
                  self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text()]
         for view in self.leg_views:
             shown += [view.assertion.value, view.proof.value if view.proof is not None else "", view.sent_text]
-        return shown
+        return [text for text in shown if text not in (EMPTY_STATUS, NO_EXCHANGE)]  # the idle texts name no org
 
     def show_outcome(self, outcome: TokenOutcome) -> None:
         """Show a token and its facts."""

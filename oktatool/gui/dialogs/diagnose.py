@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
+from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.dialogs.steps_dialog import rows_table
 from oktatool.gui.models.checks_model import COL_DETAIL, COL_FIX, COL_STATUS, COL_TITLE, ChecksModel, ProblemsFilter
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
@@ -30,6 +31,7 @@ from oktatool.gui.widgets.tones import plain_message, tone_style
 if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.okta.doctor import Check, DoctorReport
+    from oktatool.core.store.settings import Profile
 
 
 class DiagnoseDialog(QDialog):
@@ -38,7 +40,7 @@ class DiagnoseDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.profile = context.profile()
+        self.watch = ProfileWatch(self, context, self._profile_left)
         self.setWindowTitle(f"Diagnose — {self.profile.name}")
         self.resize(1000, 560)
         where = ("the built-in sandbox org and its service app" if self.profile.is_sandbox and not
@@ -87,9 +89,23 @@ class DiagnoseDialog(QDialog):
         self.request = tasks.LatestRequest()
         self.report: DoctorReport | None = None
 
-    def start(self) -> asyncio.Task[None]:
-        """Run the checks (again); the newest run wins."""
+    @property
+    def profile(self) -> Profile:
+        """Return the profile the dialog was opened for (with its new key, once rotated)."""
+        return self.watch.profile
+
+    def start(self) -> asyncio.Task[None] | None:
+        """Run the checks (again); the newest run wins. Not once the active profile is another one."""
+        if self.watch.left:
+            return None
         return self.request.start(self._run(self.request.generation + 1))
+
+    def _profile_left(self, text: str) -> None:
+        """Another profile is active: the checks shown stay those of this one; no new run."""
+        self.run_button.setEnabled(False)
+        if not self.request.busy:
+            self.summary.setStyleSheet(tone_style("error"))
+            self.summary.setText(text)
 
     async def _run(self, generation: int) -> None:
         from oktatool.core.okta.doctor import run_doctor
@@ -119,12 +135,14 @@ class DiagnoseDialog(QDialog):
             return
         finally:
             if self.request.is_current(generation):
-                self.run_button.setEnabled(True)
+                self.run_button.setEnabled(not self.watch.left)
         await asyncio.sleep(0)  # let the rows queued by the worker land first
         if not self.request.is_current(generation):
             return
         self.report = report
         self._summarize()
+        if self.watch.left:
+            self.summary.setText(f"{self.summary.text()}. {self.watch.left_text}")
 
     def _add(self, generation: int, check: Check) -> None:
         if self.request.is_current(generation):

@@ -19,12 +19,16 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.export import FORMATS, ExportSpec, render
 from oktatool.gui import tasks
+from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.widgets.output_pane import OutputPane
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
+    import asyncio
+
     from oktatool.context import AppContext
+    from oktatool.core.store.settings import Profile
 
 _TITLES = {"okta-yaml": "okta.yaml (Okta SDKs)", "env": "Environment variables", "terraform": "Terraform provider",
            "curl": "curl recipe"}
@@ -37,7 +41,7 @@ class ExportDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.profile = context.profile()
+        self.watch = ProfileWatch(self, context, self._profile_left)
         self.setWindowTitle(f"Export — {self.profile.name}")
         self.resize(760, 520)
         self.format = QComboBox()
@@ -68,12 +72,26 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(self.refresh)
         self.key_path.textChanged.connect(self.refresh)
         self.inline.toggled.connect(self.refresh)
-        self._pem: str | None = None
         self.refresh()
 
-    def refresh(self) -> None:
+    @property
+    def profile(self) -> Profile:
+        """Return the profile the dialog was opened for (with its new key, once rotated)."""
+        return self.watch.profile
+
+    def refresh(self) -> asyncio.Task[None] | None:
         """Show the export for the current choices (the key is read in the executor only when inlined)."""
-        self.request.start(self._render(self.request.generation + 1))
+        if self.watch.left:
+            return None
+        return self.request.start(self._render(self.request.generation + 1))
+
+    def _profile_left(self, text: str) -> None:
+        """Another profile is active: the export shown stays this one's; the choices stop changing it."""
+        self.request.cancel()
+        for choice in (self.format, self.key_path, self.inline):
+            choice.setEnabled(False)
+        self.message.setStyleSheet(tone_style("error"))
+        self.message.setText(text)
 
     async def _render(self, generation: int) -> None:
         from oktatool.core.keys.library import read_entries
@@ -87,12 +105,13 @@ class ExportDialog(QDialog):
                 raise OktaToolError("the Local sandbox's apps are kept, but its address is a new port each run, "
                                     "so exported settings would point nowhere after a restart",
                                     hint="export a profile for a real Okta org")
-            if inline and self._pem is None:
+            loaded = self.watch.session.part("export.pem", dict, app=True)  # the profile's key, read once
+            if inline and "pem" not in loaded:
                 key = await with_unlocked_store(self, self.context, self.context.profile_key, profile)
-                self._pem = key.export("pem")
+                loaded["pem"] = key.export("pem")
             kid = next((e.kid for e in read_entries(self.context.library_index) if e.name == profile.key_ref), None)
             spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid, self.key_path.text().strip(),
-                              inline_pem=self._pem if inline else None)
+                              inline_pem=loaded.get("pem") if inline else None)
             text = render(fmt, spec)
         except OktaToolError as exc:
             if self.request.is_current(generation):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError, end_sentence, for_window
 from oktatool.gui import tasks
+from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -103,9 +104,14 @@ class StepsDialog(QDialog, Generic[FlowT]):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.profile = context.profile()
+        self.watch = ProfileWatch(self, context, self._profile_left)
         self.flow: FlowT | None = None
         self.request = tasks.LatestRequest()
+
+    @property
+    def profile(self) -> Profile:
+        """Return the profile the dialog was opened for (with its new key, once rotated)."""
+        return self.watch.profile
 
     def build(self, intro: str, form: QFormLayout, planned: list[Step], *, name: str, run_text: str,
               run_name: str, stretch: tuple[int, int] = (0, 1)) -> None:
@@ -146,9 +152,17 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self.status.setStyleSheet(tone_style(kind) if kind else "")
         self.status.setText(text)
 
-    def start(self) -> asyncio.Task[None]:
-        """Run the flow, or retry from the failed step."""
+    def start(self) -> asyncio.Task[None] | None:
+        """Run the flow, or retry from the failed step (not once the active profile is another one)."""
+        if self.watch.left:
+            return None
         return self.request.start(self._run())
+
+    def _profile_left(self, text: str) -> None:
+        """Another profile is active: start nothing more (steps already running finish, then say so)."""
+        self.run_button.setEnabled(False)
+        if not self.request.busy:
+            self._say(text, "error")
 
     async def _prepare(self) -> FlowT:
         """Return the flow made from the form's choices (raise OktaToolError to refuse them)."""
@@ -198,4 +212,6 @@ class StepsDialog(QDialog, Generic[FlowT]):
         except OktaToolError as exc:
             self._say(plain_message(exc), "error")
         finally:
-            self.run_button.setEnabled(self.flow is None or not self.flow.done)
+            self.run_button.setEnabled((self.flow is None or not self.flow.done) and not self.watch.left)
+        if self.watch.left:
+            self._say(f"{self.status.text()} {self.watch.left_text}".strip(), "error")

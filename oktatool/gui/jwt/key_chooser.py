@@ -3,6 +3,10 @@
 Loading (files, the secret store, the network, PEM parsing) runs in the executor; the newest request wins.
 A JWKS shows a kid chooser; in verify mode "every key that fits" tries them all. URLs named inside a token
 (jku, x5u, jwk) are never followed: only what the user chose here.
+
+Keys that come from the active profile (its own key, its org's keys) live in the profile's session, not
+here: after a switch the chooser has none of the old profile's keys before anything can sign with them,
+and a load started for the old profile drops its answer.
 """
 
 from __future__ import annotations
@@ -34,29 +38,28 @@ from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.keys.key import Key
+    from oktatool.core.store.settings import Profile
 
 PROFILE, LIBRARY, FILE, PASTE, SECRET, JWKS_URL, ORG_KEYS = (
     "Profile's key", "Key library", "File", "Paste PEM / JWK / JWKS", "HMAC secret", "JWKS URL",
     "Profile's org keys")
 SIGN_SOURCES = (PROFILE, LIBRARY, FILE, PASTE, SECRET)
 VERIFY_SOURCES = (PROFILE, LIBRARY, FILE, PASTE, SECRET, JWKS_URL, ORG_KEYS)
+#: the sources whose keys belong to the active profile (kept in its session)
+PROFILE_SOURCES = (PROFILE, ORG_KEYS)
 #: the kid chooser's entry that tries every key of the set (verify mode)
 EVERY_KEY = "every key that fits"
 #: refuse a pasted or opened key bigger than this (a JWKS is a few kB)
 MAX_KEY_BYTES = 1024 * 1024
 
 
-def org_keys_url(context: AppContext) -> tuple[str, str | None]:
-    """Return the active profile's /oauth2/v1/keys URL and CA file (blocking: may start the sandbox)."""
-    from oktatool.core.okta.orgurl import parse_org_url
-
-    profile = context.profile()
-    if profile.is_sandbox:
-        info = context.sandbox()
-        return f"{info.org_url.rstrip('/')}/oauth2/v1/keys", str(info.ca_file) if info.ca_file else None
-    return f"{parse_org_url(profile.org_url).base}/oauth2/v1/keys", None
+def org_keys_url(context: AppContext, profile: Profile) -> tuple[str, str | None]:
+    """Return ``profile``'s /oauth2/v1/keys URL and CA file (blocking: may start the sandbox)."""
+    target = context.org_target(profile)
+    ca_bundle = target.http.ca_bundle
+    return f"{target.org.base}/oauth2/v1/keys", str(ca_bundle) if ca_bundle else None
 
 
 def _load_text(data: str | bytes) -> list[Key]:
@@ -96,7 +99,9 @@ class KeyChooser(QWidget):
         super().__init__(parent)
         self.context = context
         self.verify = verify
-        self.keys: list[Key] = []
+        #: the profile's session the profile sources draw from (``follow`` replaces it)
+        self.session = context.session
+        self._own_keys: list[Key] = []  # keys of the other sources (a file, a paste, the library…)
         self.secret_key: Key | None = None
         self.request = tasks.LatestRequest()
         layout = QVBoxLayout(self)
@@ -185,6 +190,30 @@ class KeyChooser(QWidget):
             row.addWidget(widget, 1 if widget is widgets[0] else 0)
         self.pages[name] = page
         self.stack.addWidget(page)
+
+    # --- the profile's keys -----------------------------------------------------------------------
+
+    @property
+    def keys(self) -> list[Key]:
+        """Return the keys of the current source (a profile source's come from the session)."""
+        if self.source.currentText() in PROFILE_SOURCES:
+            return list(self._profile_keys(self.session).get(self.source.currentText(), ()))
+        return list(self._own_keys)
+
+    def _profile_keys(self, session: ProfileSession) -> dict[str, list[Key]]:
+        return session.part(f"jwt.{'verify' if self.verify else 'sign'}.keys", dict, app=True)
+
+    def profile_keys(self) -> list[Key]:
+        """Return every key the chooser holds for the active profile (whatever source is shown)."""
+        return [key for keys in self._profile_keys(self.session).values() for key in keys]
+
+    def follow(self, session: ProfileSession, note: str) -> None:
+        """Draw ``session``: a load for the old profile is dropped and a profile source says ``note``."""
+        self.session = session
+        if self.source.currentText() in PROFILE_SOURCES:
+            self.request.cancel()
+            keys = self.keys
+            self.set_keys(keys, None if keys else note)
 
     # --- choosing ---------------------------------------------------------------------------------
 
@@ -284,9 +313,11 @@ class KeyChooser(QWidget):
         from oktatool.core.jose.jwt import fetch_jwks
 
         generation = self.request.generation
+        session = self.session
+        note = None
         try:
             if source == PROFILE:
-                keys = [await with_unlocked_store(self, self.context, self.context.profile_key, self.context.profile())]
+                keys = [await with_unlocked_store(self, self.context, self.context.profile_key, session.profile)]
             elif source == LIBRARY:
                 name = self.library.currentText()
                 if not name:
@@ -307,19 +338,30 @@ class KeyChooser(QWidget):
                     return
                 keys = await tasks.run_blocking(fetch_jwks, url)
             else:
-                url, ca_file = await tasks.run_blocking(org_keys_url, self.context)
+                url, ca_file = await tasks.run_blocking(org_keys_url, self.context, session.profile)
                 keys = await tasks.run_blocking(fetch_jwks, url, ca_bundle=ca_file)
-                self.url_edit.setText(url)
+                note = f"{len(keys)} key(s) of the org's authorization server ({url})."
         except OktaToolError as exc:
-            if self.request.is_current(generation):
+            if self.request.is_current(generation) and not session.closed:
                 self.set_keys([], plain_message(exc), error=True)
             return
-        if self.request.is_current(generation):
-            self.set_keys(keys)
+        if self.request.is_current(generation) and not session.closed:
+            self.set_keys(keys, note, session=session)
 
-    def set_keys(self, keys: list[Key], note: str | None = None, *, error: bool = False) -> None:
-        """Show ``keys`` (a kid chooser for a set) and tell listeners."""
-        self.keys = list(keys)
+    def set_keys(self, keys: list[Key], note: str | None = None, *, error: bool = False,
+                 session: ProfileSession | None = None) -> None:
+        """Show ``keys`` (a kid chooser for a set) and tell listeners.
+
+        A profile source keeps them in ``session`` (default: the one followed); keys loaded for a session that
+        closed meanwhile are dropped.
+        """
+        if self.source.currentText() in PROFILE_SOURCES:
+            session = session or self.session
+            if session is not self.session or session.closed:
+                return
+            self._profile_keys(session)[self.source.currentText()] = list(keys)
+        else:
+            self._own_keys = list(keys)
         self.kid_combo.blockSignals(True)
         self.kid_combo.clear()
         if len(keys) > 1:
@@ -358,14 +400,18 @@ class KeyChooser(QWidget):
 
     def describe(self) -> str:
         """Say what is chosen, and whether Okta accepts it for a client assertion."""
-        from oktatool.core.jose.assertion import OKTA_ASSERTION_ALGS
-        from oktatool.core.jose.jwa import usable_algs
-
         key = self.selected_key()
         if key is None:
             return "No key chosen."
         if len(self.keys) > 1 and self.verify and self.kid_combo.currentIndex() <= 0:
             return f"{len(self.keys)} keys: the token's kid picks one; without a kid every key that fits is tried."
+        return self.describe_key(key)
+
+    def describe_key(self, key: Key) -> str:
+        """Say what ``key`` is, and (signing) whether Okta accepts it for a client assertion."""
+        from oktatool.core.jose.assertion import OKTA_ASSERTION_ALGS
+        from oktatool.core.jose.jwa import usable_algs
+
         facts = f"{key.describe()}, {'private' if key.is_private else 'public'}"
         if key.kid and not key.is_symmetric:
             facts += f", kid {key.kid}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from oktatool.core.errors import OktaToolError
+from oktatool.gui.tab_page import TabHost, TabPage, TakesAssertion, TakesAuthorization
 from oktatool.gui.widgets.tones import plain_message
 
 
@@ -59,16 +59,16 @@ class TokenOutput:
         self.status(f"Saved {path.name} (readable only by you).")
         return True
 
-    def console(self) -> Any:
+    def console(self) -> TabPage | None:
         """Return the Console tab (built and shown), or None outside the main window."""
-        show = getattr(self.owner.window(), "show_tab", None)
-        return show("console") if callable(show) else None
+        window = self.owner.window()
+        return window.show_page("console") if isinstance(window, TabHost) else None
 
     def send_to_console(self) -> bool:
         """Put the token in the Console's Authorization header (when the Console offers it)."""
-        use = getattr(self.console(), "use_authorization", None)
-        if callable(use):
-            use(self.token())
+        console = self.console()
+        if isinstance(console, TakesAuthorization):
+            console.use_authorization(self.token())
             return True
         self.status(copy_secret(self.token()) + " The Console cannot take a token yet: paste it as "
                     "'Authorization: Bearer <token>'.")
@@ -76,9 +76,9 @@ class TokenOutput:
 
     def use_as_assertion(self) -> bool:
         """Hand the token to the Console as a client assertion, or copy it and say how to use it."""
-        use = getattr(self.console(), "use_client_assertion", None)
-        if callable(use):
-            use(self.token())
+        console = self.console()
+        if isinstance(console, TakesAssertion):
+            console.use_client_assertion(self.token())
             return True
         self.status(copy_secret(self.token()) + " Send it to the token URL as client_assertion, with "
                     "client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-bearer and "

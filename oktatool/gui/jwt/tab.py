@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -28,15 +28,16 @@ from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import ClaimsPanel, show_note, wrapping_label
 from oktatool.gui.jwt.header_panel import HeaderPanel
-from oktatool.gui.jwt.key_chooser import PROFILE, KeyChooser
+from oktatool.gui.jwt.key_chooser import PROFILE, PROFILE_SOURCES, KeyChooser
 from oktatool.gui.jwt.output import TokenOutput
 from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
+from oktatool.gui.settings_follow import follow_profile
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.jose.assertion import Finding
     from oktatool.core.keys.key import Key
 
@@ -62,7 +63,7 @@ class JwtTab(QWidget):
         self.setAcceptDrops(True)
         self.sign_request = tasks.LatestRequest()
         self.output = TokenOutput(self, self.current_token, self._status)
-        self._following_profiles = False
+        self._session: ProfileSession | None = None
         self.tracking = True  # the token follows the editor; False after a token was pasted/opened
         self._setting_token = False
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -89,10 +90,9 @@ class JwtTab(QWidget):
         self.clock.timeout.connect(self._tick)
         self.clock.start()
         self.claims.set_claims({})
-        self.signer.show_source(PROFILE, "Press Load, apply the Okta client assertion template, or choose "
-                                         "another source.")
-        self.verifier.keys.show_source(PROFILE, "Press Load to verify with the active profile's key, or choose "
-                                                "another source.")
+        self.signer.show_source(PROFILE, "")
+        self.verifier.keys.show_source(PROFILE, "")
+        follow_profile(self, context, self._reset)
 
     @staticmethod
     def _scrolled(widget: QWidget) -> QScrollArea:
@@ -444,22 +444,59 @@ class JwtTab(QWidget):
             self.decode_current()
         event.acceptProposedAction()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        """Follow the window's profile switcher once the tab is in the window."""
-        super().showEvent(event)
-        changed = getattr(self.window(), "profile_changed", None)
-        if hasattr(changed, "connect") and not self._following_profiles:
-            changed.connect(self.on_profile_changed)
-            self._following_profiles = True
+    def _reset(self, session: ProfileSession) -> None:
+        """Draw the active profile's session: nothing loaded, built or signed for another profile is left.
 
-    def on_profile_changed(self, name: str) -> None:
-        """A new active profile: an Okta assertion built for the old one is no longer checked against it."""
+        Its keys lived in the old session, so no Sign can use them; an Okta assertion built for it leaves the
+        editor, and a token signed with its key leaves the token box (it no longer looks current).
+        """
+        from oktatool.context import same_app
+
+        previous, self._session = self._session, session
+        name = session.profile.name
+        signed_with_profile = (self.tracking and bool(self.current_token())
+                               and self.signer.source.currentText() in PROFILE_SOURCES)
+        editor_from_profile = self.templates.follow(session)
+        self.signer.follow(session, f"Press Load to sign with the key of {name}, apply the Okta client assertion "
+                                    "template, or choose another source.")
+        self.verifier.keys.follow(session, f"Press Load to verify with the key of {name}, or choose another "
+                                           "source.")
         self.signer.refresh_library()
-        if self.template.currentText() == OKTA and self.templates.org is not None:
-            self.templates.org = None
+        if previous is None or same_app(previous.profile, session.profile):
+            return  # the first draw, or the same app and key (only the picked scopes or DPoP changed)
+        if editor_from_profile:
+            for part in (self.header, self.claims):
+                part.blockSignals(True)
+            self.header.kid.setText("")
+            self.claims.set_claims({})
+            for part in (self.header, self.claims):
+                part.blockSignals(False)
             self._run_preflight()
-            self.template_note.setText(f"The active profile is now {name}: press Apply to build its client "
-                                       "assertion.")
+        if signed_with_profile or editor_from_profile:
+            self.sign_request.cancel()
+            self.sign_timer.stop()
+            self._setting_token = True
+            try:
+                self.token.clear()
+            finally:
+                self._setting_token = False
+            self.verifier.show_decoded("", None)
+            self._update_buttons()
+            self._status(f"The token built for {previous.profile.name} was cleared: the active profile is now "
+                         f"{name}.")
+
+    def profile_traces(self) -> list[str]:
+        """Return the profile's key ids and thumbprints, the org and app of its assertion, and its token."""
+        traces: list[str] = []
+        for key in [*self.signer.profile_keys(), *self.verifier.keys.profile_keys()]:
+            traces += [key.kid or "", key.thumbprint()]
+        target = self.templates.target()
+        if target.org is not None:
+            traces += [target.org.base, target.client_id]
+        from_profile = self.templates.filled_from_profile or self.signer.source.currentText() in PROFILE_SOURCES
+        if self.current_token() and self.tracking and from_profile:
+            traces.append(self.current_token())
+        return [trace for trace in traces if trace]
 
     def store_ready(self) -> None:
         """Refill the key library lists."""

@@ -18,9 +18,10 @@ from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.orgurl import OrgUrl
+    from oktatool.core.store.settings import Profile
     from oktatool.gui.jwt.claims_panel import ClaimsPanel
     from oktatool.gui.jwt.header_panel import HeaderPanel
     from oktatool.gui.jwt.key_chooser import KeyChooser
@@ -29,17 +30,18 @@ BLANK, OKTA, DPOP = "Blank", "Okta client assertion", "DPoP proof"
 TEMPLATES = (BLANK, OKTA, DPOP)
 
 
-def assertion_source(context: AppContext) -> tuple[str, str, Key]:
-    """Return the active profile's org URL, client id and signing key (blocking: may start the sandbox)."""
-    from oktatool.core.errors import ConfigError
+def assertion_source(context: AppContext, profile: Profile) -> tuple[OrgUrl, str, Key]:
+    """Return ``profile``'s org, client id and signing key (blocking: may start the sandbox)."""
+    target = context.org_target(profile)
+    return target.org, target.client_id, context.profile_key(profile)
 
-    profile = context.profile()
-    if profile.is_sandbox:  # the built-in app, its DPoP twin, or an app made there with its own key
-        target = context.org_target(profile)
-        return target.org.base, target.client_id, context.profile_key(profile)
-    if not profile.client_id:
-        raise ConfigError(f"the profile {profile.name!r} has no client id", hint="set it in Edit profiles…")
-    return profile.org_url, profile.client_id, context.profile_key(profile)
+
+class AssertionTarget:
+    """The org and service app the editor's Okta client assertion was built for (a part of the profile's session)."""
+
+    def __init__(self) -> None:
+        self.org: OrgUrl | None = None
+        self.client_id = ""
 
 
 def active_target(context: AppContext) -> tuple[OrgUrl, str] | None:
@@ -58,7 +60,8 @@ def active_target(context: AppContext) -> tuple[OrgUrl, str] | None:
 
 class TemplatePanel(QGroupBox):
     """Choose and apply a template; ``applied`` fires once the editor holds it. ``org`` and ``client_id`` are
-    set while the Okta template is in use (the preflight checks against them)."""
+    set while the Okta template is in use (the preflight checks against them); they live in the profile's
+    session, so another profile has none until Apply builds its own."""
 
     applied = Signal()
 
@@ -66,8 +69,9 @@ class TemplatePanel(QGroupBox):
         super().__init__("Template", parent)
         self.context = context
         self.request = tasks.LatestRequest()
-        self.org: OrgUrl | None = None
-        self.client_id = ""
+        self.session = context.session
+        #: the editor holds an Okta assertion built from a profile (its org, client id and key)
+        self.filled_from_profile = False
         rows = QVBoxLayout(self)
         row = QHBoxLayout()
         self.combo = QComboBox()
@@ -104,6 +108,46 @@ class TemplatePanel(QGroupBox):
         rows.addWidget(self.note)
         self.combo.currentTextChanged.connect(self._on_choice)
 
+    def target(self) -> AssertionTarget:
+        """Return the org and app the Okta assertion in the editor is for (empty until Apply)."""
+        return self.session.part("jwt.assertion", AssertionTarget, app=True)
+
+    @property
+    def org(self) -> OrgUrl | None:
+        """Return the org the editor's Okta client assertion is for (None: not built for this profile)."""
+        return self.target().org
+
+    @org.setter
+    def org(self, org: OrgUrl | None) -> None:
+        self.target().org = org
+
+    @property
+    def client_id(self) -> str:
+        """Return the client id the editor's Okta client assertion is for."""
+        return self.target().client_id
+
+    @client_id.setter
+    def client_id(self, client_id: str) -> None:
+        self.target().client_id = client_id
+
+    def follow(self, session: ProfileSession) -> bool:
+        """Draw ``session``; return True when the editor held an Okta assertion built for another profile."""
+        had = self.filled_from_profile or self.request.busy
+        self.request.cancel()
+        self.session = session
+        if self.org is not None:  # the same app (only the picks changed): the assertion still holds
+            return False
+        self.filled_from_profile = False
+        if self.combo.currentText() == OKTA:
+            self.note.show()
+            self.note.setStyleSheet("")
+            self.note.setText(f"The active profile is now {session.profile.name}: press Apply to build its "
+                              "client assertion.")
+        elif had:
+            self.note.setText("")
+            self.note.hide()
+        return had
+
     def attach(self, signer: KeyChooser, header: HeaderPanel, claims: ClaimsPanel) -> None:
         """Give the panel the editor parts a template fills."""
         self.signer, self.header, self.claims = signer, header, claims
@@ -138,6 +182,7 @@ class TemplatePanel(QGroupBox):
         name = self.combo.currentText()
         if name == BLANK:
             self.org = None
+            self.filled_from_profile = False
             self.header.typ.setText("JWT")
             self.header.set_extra({})
             self.claims.set_claims({})
@@ -152,24 +197,28 @@ class TemplatePanel(QGroupBox):
     async def _apply_okta(self) -> None:
         from oktatool.core.jose.assertion import MAX_LIFETIME, assertion_alg
         from oktatool.core.jose.claims import new_jti
-        from oktatool.core.okta.orgurl import parse_org_url
 
+        session = self.session
         self.note.show()
         self.note.setText("Reading the active profile…")
         try:
-            org_url, client_id, key = await with_unlocked_store(self, self.context, assertion_source, self.context)
-            org = parse_org_url(org_url)
+            org, client_id, key = await with_unlocked_store(self, self.context, assertion_source, self.context,
+                                                            session.profile)
         except OktaToolError as exc:
-            self.note.setText(plain_message(exc))
-            self.note.setStyleSheet(tone_style("error"))
+            if not session.closed:
+                self.note.setText(plain_message(exc))
+                self.note.setStyleSheet(tone_style("error"))
+            return
+        if session.closed:  # another profile became active meanwhile: this one's key goes nowhere
             return
         self.org, self.client_id = org, client_id
+        self.filled_from_profile = True
         self.note.setStyleSheet("")
         self.note.setText(f"Client assertion for {client_id} at {org.token_url}. Okta accepts RS256/384/512 "
                                    "and ES256/384/512 from the RSA or EC key registered for the app (by kid).")
         self.signer.request.cancel()
         self.signer.show_source(PROFILE, "")
-        self.signer.set_keys([key])
+        self.signer.set_keys([key], session=session)
         self.header.alg.setCurrentText(assertion_alg(key))
         self.header.kid.setText(key.kid or "")
         self.header.typ.setText("JWT")
@@ -184,6 +233,7 @@ class TemplatePanel(QGroupBox):
         from oktatool.core.jose.dpop import DPoPKey, proof_parts
 
         self.org = None
+        self.filled_from_profile = False
         self.note.show()
         key = self.signer.selected_key()
         try:

@@ -33,6 +33,7 @@ from oktatool.gui.widgets.tones import plain_message
 if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.keys.key import Key
+    from oktatool.core.store.settings import Profile
     from oktatool.gui.widgets.message_line import MessageLine
 
 
@@ -79,6 +80,10 @@ class LibraryPanel(QWidget):
         self.view.setColumnHidden(COL_THUMBPRINT, True)
         self.view.setColumnHidden(COL_ADDED, True)
         layout.addWidget(self.view, 1)
+        self.profile_key = QLabel()
+        self.profile_key.setObjectName("profileKey")
+        self.profile_key.setWordWrap(True)
+        layout.addWidget(self.profile_key)
         grid = QGridLayout()
         self.save_key_button = QPushButton("Save current…")
         self.load_key_button = QPushButton("Open")
@@ -100,6 +105,17 @@ class LibraryPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.view.doubleClicked.connect(lambda *_: self.request.start(self.load_selected()))
         self.update_buttons()
+
+    def show_profile(self, profile: Profile) -> None:
+        """Say which key the active profile signs with."""
+        if profile.is_sandbox:
+            text = f"{profile.name} signs with its own service app's key."
+        elif profile.key_ref:
+            text = f"{profile.name} signs with {profile.key_ref!r}."
+        else:
+            text = (f"{profile.name} has no key yet: select one here (Save current… first when the list is "
+                    "empty) and press Use for profile.")
+        self.profile_key.setText(text)
 
     def refresh(self) -> None:
         """Reload the list (public facts only: no unlocking needed)."""

@@ -3,7 +3,7 @@
 Panels: ``generate_form`` (New key), ``import_panel`` (Paste, Open, drop), ``outputs`` (the labelled list
 and one large viewer), ``library_panel`` (a drawer shown by the "Key library" button). Messages go to one
 message line of fixed height, so nothing moves when one appears; confirmations go after a few seconds and
-a message about the profile goes when the profile changes.
+a message about the profile goes when the profile changes (the tab follows the profile's session).
 
 Generation, loading and exporting run in the executor; a new request (Generate, import) makes the
 previous one's result go unseen.
@@ -39,12 +39,12 @@ from oktatool.gui import tasks
 from oktatool.gui.keys.generate_form import NO_CHOICE, GenerateForm
 from oktatool.gui.keys.import_panel import KEY_FILE_FILTER, ImportPanel, choose_key, dropped, load_keys_asking
 from oktatool.gui.keys.outputs import OUTPUTS, Exports, OutputsPanel, export_all
-from oktatool.gui.settings_follow import follow_settings
+from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.keys.key import Key, KeySpec
     from oktatool.core.store.settings import Settings
     from oktatool.gui.keys.library_panel import LibraryPanel
@@ -121,9 +121,10 @@ class KeysTab(QWidget):
         self.importer.paste_button.clicked.connect(self.paste)
         self.importer.open_button.clicked.connect(self.open_file)
         self.outputs.kept.connect(lambda: self.mark_kept(self.key))
-        self._profile = context.settings.settings.active_profile
         self._key_refs = _key_refs(context.settings.settings)
+        self._session: ProfileSession | None = None
         follow_settings(self, context, self._on_settings)
+        follow_profile(self, context, self._reset)
         self.refresh_library()
 
     def _build_facts_row(self) -> QHBoxLayout:
@@ -158,12 +159,24 @@ class KeysTab(QWidget):
 
     # --- messages ----------------------------------------------------------------------------------------
 
-    def _on_settings(self, settings: Settings) -> None:
-        """A message about the profile that was active is stale once another profile is; a profile that
-        points at another key (set up or rotated in a dialog, which saved the key) changes the library."""
-        if settings.active_profile != self._profile:
-            self._profile = settings.active_profile
+    def _reset(self, session: ProfileSession) -> None:
+        """Draw the active profile: a message about the one before is stale; the library names its key."""
+        from oktatool.context import same_app
+
+        previous, self._session = self._session, session
+        if previous is not None and not same_app(previous.profile, session.profile):
             self.messages.clear_message()
+        if self._library is not None:
+            self._library.show_profile(session.profile)
+
+    def profile_traces(self) -> list[str]:
+        """Return the key reference of the active profile (what the library says it signs with)."""
+        ref = self._session.profile.key_ref if self._session is not None else None
+        return [ref] if ref else []
+
+    def _on_settings(self, settings: Settings) -> None:
+        """A profile that points at another key (set up or rotated in a dialog, which saved the key) changes
+        the library."""
         refs = _key_refs(settings)
         if refs != self._key_refs:
             self._key_refs = refs
@@ -181,6 +194,7 @@ class KeysTab(QWidget):
             self.splitter.addWidget(self._library)
             self.splitter.setStretchFactor(1, 0)
             self._library.refresh()
+            self._library.show_profile(self.context.session.profile)
         return self._library
 
     def show_library(self, shown: bool = True) -> None:

@@ -59,11 +59,18 @@ class HistoryModel(TableModel[HistoryEntry]):
 
 
 class HistoryFilter(QSortFilterProxyModel):
-    """Keeps the calls whose method, path, status, request id or profile contain every word typed."""
+    """Keeps the calls of one profile (or of all) whose method, path, status, request id or profile contain every
+    word typed."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
+        #: (profile name, org) whose calls are shown; None shows every profile's
+        self._owner: tuple[str, str] | None = None
+
+    def set_owner(self, owner: tuple[str, str] | None) -> None:
+        """Show only the calls of ``(profile name, org)``, or every call when None."""
+        refilter(self, lambda: setattr(self, "_owner", owner))
 
     def set_search(self, text: str) -> None:
         """Search for ``text``."""
@@ -73,4 +80,5 @@ class HistoryFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         source = self.sourceModel()
         assert isinstance(source, HistoryModel)
-        return source.entry(source_row).matches(self._words)
+        entry = source.entry(source_row)
+        return (self._owner is None or entry.belongs_to(*self._owner)) and entry.matches(self._words)

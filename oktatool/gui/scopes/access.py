@@ -3,6 +3,9 @@
 The calls need an admin credential: an SSWS API token kept per profile in the secret store (typed once,
 never shown again), another profile whose token carries okta.appGrants.* / okta.roles.*, or, for the Local
 sandbox, the sandbox's own token. Grant, revoke, assign and unassign each show the exact call first.
+
+What was fetched lives in the active profile's session (it describes that profile's app): another profile
+starts empty, and a fetch or change started for a profile that is no longer active goes nowhere.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment
     from oktatool.core.store.settings import Profile
 
@@ -56,6 +59,13 @@ class Fetched:
     grants: tuple[Grant, ...]
     roles: tuple[RoleAssignment, ...] | None
     roles_error: str | None
+
+
+class FetchedPart:
+    """The app's grants and roles as last fetched for a profile (a part of its session)."""
+
+    def __init__(self) -> None:
+        self.found: Fetched | None = None
 
 
 class AdminTarget:
@@ -115,6 +125,7 @@ class AccessPanel(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.session = context.session
         self.picked: list[str] = []
         self.request = tasks.LatestRequest()
         #: set by tests: answer every confirmation with this instead of asking
@@ -207,10 +218,21 @@ class AccessPanel(QWidget):
         self.credential.currentIndexChanged.connect(lambda _i: self._enable())
         self.grant_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.role_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.fetched = False
-        self.profile_changed()
+        self.follow(context.session)
 
     # state ----------------------------------------------------------------------------------------------------
+
+    def _part(self) -> FetchedPart:
+        return self.session.part("scopes.grants", FetchedPart, app=True)
+
+    @property
+    def fetched(self) -> bool:
+        """Return True once the active profile's grants were fetched."""
+        return self._part().found is not None
+
+    def granted(self) -> list[str] | None:
+        """Return the scopes granted to the active profile's app (None until fetched)."""
+        return list(self.grants.diff.granted) if self.fetched else None
 
     def _start(self, coro: Coroutine[Any, Any, Any]) -> None:
         """Run one action (the newest wins); the buttons wait for it to end."""
@@ -218,28 +240,62 @@ class AccessPanel(QWidget):
         self._enable()
         task.add_done_callback(lambda _task: self._enable())
 
-    def profile_changed(self) -> None:
-        """Refill the credential choices for the active profile and forget what was fetched."""
-        self._fill_choices()
-        self.grants.clear()
-        self.roles.set_roles(())
-        self.fetched = False
-        self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
-        self.warning.clear()
+    def follow(self, session: ProfileSession) -> None:
+        """Draw ``session``: its app's grants and roles if fetched for it, else nothing of another profile's."""
+        from oktatool.context import same_app
+
+        if session is self.session and self.credential.count():
+            return
+        if not same_app(self.session.profile, session.profile) or not self.credential.count():
+            self.request.cancel()
+            self._fill_choices(session.profile)
+            self.say(SUPER_ADMIN_NOTE)
+        self.session = session
+        self._draw()
+
+    def _left(self, session: ProfileSession) -> bool:
+        """Return True when the active profile is no longer ``session``'s app (new picks keep the app)."""
+        from oktatool.context import same_app
+
+        return session.closed and (self.session.closed or not same_app(session.profile, self.session.profile))
+
+    def _draw(self) -> None:
+        found = self._part().found
+        if found is None:
+            self.grants.clear()
+            self.roles.set_roles(())
+            self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
+            self.summary.setToolTip("")
+            self.warning.clear()
+            self.warning.setStyleSheet("")
+        else:
+            self.grants.set_grants(found.grants, self.picked)
+            self.roles.set_roles(found.roles or ())
+            self.summary.setText(self.grants.diff.summary())
+            self.summary.setToolTip(_diff_tip(self.grants.diff))
+            warning = role_warning(found.grants, found.roles) if found.roles is not None else None
+            self.warning.setText(warning or "")
+            self.warning.setStyleSheet(tone_style("error", bold=True) if warning else "")
         self._enable()
+
+    def profile_traces(self) -> list[str]:
+        """Return the ids of the grants and role assignments fetched for the active profile's app."""
+        found = self._part().found
+        if found is None:
+            return []
+        return [grant.id for grant in found.grants] + [role.id for role in found.roles or ()]
 
     def refresh_choices(self) -> None:
         """Offer the profiles as they are now (after profiles were added or removed), keeping the choice."""
         chosen = self.credential.currentData()
         self.credential.blockSignals(True)
-        self._fill_choices()
+        self._fill_choices(self.session.profile)
         index = self.credential.findData(chosen)
         self.credential.setCurrentIndex(max(index, 0))
         self.credential.blockSignals(False)
         self._enable()
 
-    def _fill_choices(self) -> None:
-        profile = self.context.settings.settings.profile()
+    def _fill_choices(self, profile: Profile) -> None:
         self.credential.clear()
         if profile.is_sandbox:
             self.credential.addItem("the Local sandbox's API token", SANDBOX_TOKEN)
@@ -258,7 +314,7 @@ class AccessPanel(QWidget):
 
     def target(self) -> AdminTarget:
         """Return the app and credential the next call uses."""
-        return AdminTarget(self.context, self.context.settings.settings.profile(), str(self.credential.currentData()))
+        return AdminTarget(self.context, self.session.profile, str(self.credential.currentData()))
 
     def _enable(self) -> None:
         busy = self.request.busy
@@ -289,24 +345,19 @@ class AccessPanel(QWidget):
     async def refresh(self) -> bool:
         """Fetch grants and roles; return False (and say why) when it failed."""
         generation = self.request.generation
+        session = self.session
         self.say("Fetching grants and roles…")
         try:
             found = await with_unlocked_store(self, self.context, fetch, self.target())
         except OktaToolError as exc:
-            if self.request.is_current(generation):
+            if self.request.is_current(generation) and not self._left(session):
                 self.say(plain_message(exc), error=True)
             return False
-        if not self.request.is_current(generation):
-            return False
-        self.fetched = True
-        self.grants.set_grants(found.grants, self.picked)
-        self.roles.set_roles(found.roles or ())
-        self.summary.setText(self.grants.diff.summary())
-        self.summary.setToolTip(_diff_tip(self.grants.diff))
+        if not self.request.is_current(generation) or self._left(session):
+            return False  # fetched for a profile that is no longer the active one
+        self._part().found = found
+        self._draw()
         self.granted_changed.emit(list(self.grants.diff.granted))
-        warning = role_warning(found.grants, found.roles) if found.roles is not None else None
-        self.warning.setText(warning or "")
-        self.warning.setStyleSheet(tone_style("error", bold=True) if warning else "")
         if found.roles_error:
             self.say(f"Grants fetched; roles could not be read: {found.roles_error}", error=True)
         else:
@@ -356,21 +407,31 @@ class AccessPanel(QWidget):
     async def _change(self, title: str, plan: Callable[[AppAccess], list[PlannedCall]],
                       act: Callable[[AppAccess], Any], scopes: tuple[str, ...], *, note: str) -> None:
         target = self.target()
+        session = self.session
         try:
             # building AppAccess may start the sandbox or open the store: never on the GUI thread
             access = await with_unlocked_store(self, self.context, target.access, scopes)
         except OktaToolError as exc:
-            self.say(plain_message(exc), error=True)
+            if not self._left(session):
+                self.say(plain_message(exc), error=True)
+            return
+        if self._left(session):
             return
         calls = plan(access)
         if not await self._confirm(title, calls, note):
             self.say(f"{title}: cancelled.")
             return
+        if self._left(session):  # another profile became active while the confirmation was open
+            self.say(f"{title}: not made, the active profile changed.", error=True)
+            return
         self.say(f"{title}…")
         try:
             await tasks.run_blocking(act, access)
         except OktaToolError as exc:
-            self.say(plain_message(exc), error=True)
+            if not self._left(session):
+                self.say(plain_message(exc), error=True)
+            return
+        if self._left(session):
             return
         done = f"{title}: done."
         if await self.refresh():
@@ -401,7 +462,7 @@ class AccessPanel(QWidget):
         """Ask for an SSWS API token and keep it in the secret store for this profile."""
         from oktatool.gui.widgets.store_unlock import ready_store
 
-        profile = self.context.settings.settings.profile()
+        profile = self.session.profile
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Admin API token")
         dialog.setLabelText(f"Paste an SSWS API token for {profile.name!r} (Security > API > Tokens).\n"
@@ -436,7 +497,7 @@ class AccessPanel(QWidget):
         """Delete the profile's stored API token."""
         from oktatool.gui.widgets.store_unlock import ready_store
 
-        profile = self.context.settings.settings.profile()
+        profile = self.session.profile
         store = await ready_store(self.context, self)
         if store is None:
             return

@@ -7,7 +7,7 @@ picked scopes, and the service app's grants and admin roles.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
-from oktatool.gui.settings_follow import follow_settings
+from oktatool.gui.settings_follow import follow_profile, follow_settings
+from oktatool.gui.tab_page import KeepsCallHistory, TabHost
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
     import asyncio
 
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.scopes import ScopeCatalog
     from oktatool.core.store.settings import Settings
     from oktatool.gui.scopes.access import AccessPanel
@@ -53,7 +54,6 @@ class ScopesTab(QWidget):
         self.endpoints: EndpointPanel | None = None
         self.try_token: TryTokenPanel | None = None
         self.access: AccessPanel | None = None
-        self._profile_name = context.settings.settings.active_profile
         self._profile_names = tuple(p.name for p in context.settings.settings.profiles)
         self._layout = QVBoxLayout(self)
         self.loading = QLabel("Loading the Okta scope catalog…")
@@ -83,8 +83,7 @@ class ScopesTab(QWidget):
 
         self.catalog = catalog
         self.loading.hide()
-        profile = self.context.settings.settings.profile()
-        self.picker = ScopePicker(catalog, profile.scopes, self)
+        self.picker = ScopePicker(catalog, self.context.session.profile.scopes, self)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -145,6 +144,7 @@ class ScopesTab(QWidget):
         self.access.granted_changed.connect(self.picker.set_granted)
         self.access.granted_changed.connect(self.try_token.set_granted)
         follow_settings(self, self.context, self._on_settings)
+        follow_profile(self, self.context, self._reset)
         self._show_picks()
         first = self.picker.picked()
         self.picker.select_scope(first[0] if first else catalog.scopes[0].name)
@@ -209,22 +209,28 @@ class ScopesTab(QWidget):
             self.operations.show_scope(name)
 
     def _on_settings(self, settings: Settings) -> None:
-        if self.picker is None:
-            return
-        profile = settings.profile()
         names = tuple(p.name for p in settings.profiles)
         if names != self._profile_names and self.access is not None:
             self._profile_names = names
             self.access.refresh_choices()
-        if profile.name != self._profile_name:
-            self._profile_name = profile.name
-            self.picker.set_granted(None)
-            if self.try_token is not None:
-                self.try_token.set_granted(None)
-            if self.access is not None:
-                self.access.profile_changed()
-        if tuple(self.picker.picked()) != tuple(s for s in profile.scopes if self.picker.model.row_of(s) is not None):
-            self.picker.set_picked(profile.scopes)
+
+    def _reset(self, session: ProfileSession) -> None:
+        """Draw the active profile's session: its picks, and its app's grants and last try if it has them."""
+        assert self.picker is not None and self.access is not None and self.try_token is not None
+        self.access.follow(session)
+        self.try_token.follow(session)
+        granted = self.access.granted()
+        self.picker.set_granted(granted)
+        self.try_token.set_granted(granted)
+        scopes = session.profile.scopes
+        if tuple(self.picker.picked()) != tuple(s for s in scopes if self.picker.model.row_of(s) is not None):
+            self.picker.set_picked(scopes)
+
+    def profile_traces(self) -> list[str]:
+        """Return the grants and roles fetched for the active profile's app and its last try's result."""
+        if self.access is None or self.try_token is None:
+            return []
+        return self.access.profile_traces() + self.try_token.profile_traces()
 
     # endpoint analysis --------------------------------------------------------------------------------------
 
@@ -235,21 +241,18 @@ class ScopesTab(QWidget):
         self.endpoints.analyze(calls)
         self.side.setCurrentIndex(1)
 
-    def _console_history(self) -> Any:
-        pages = getattr(self.window(), "pages", None)
-        page = pages.get("console") if isinstance(pages, dict) else None
-        if page is None:
-            return None
-        content = page.ensure_built()
-        return getattr(content, "history_calls", None)
+    def _console_history(self) -> KeepsCallHistory | None:
+        window = self.window()
+        console = window.page("console") if isinstance(window, TabHost) else None
+        return console if isinstance(console, KeepsCallHistory) else None
 
     def _pull_history(self) -> None:
         assert self.endpoints is not None
         history = self._console_history()
-        if not callable(history):
+        if history is None:
             self.endpoints.say("The Console has no history to send yet.", error=True)
             return
-        calls = [str(c) for c in history()]
+        calls = [str(c) for c in history.history_calls()]
         if not calls:
             self.endpoints.say("The Console's history is empty: call the API there first.", error=True)
             return

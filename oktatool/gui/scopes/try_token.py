@@ -1,4 +1,8 @@
-"""The "Try these scopes" panel: a token with the picked scopes, and what came back against what was asked."""
+"""The "Try these scopes" panel: a token with the picked scopes, and what came back against what was asked.
+
+The answer belongs to the profile's session it was asked for: another profile (or other picks) starts empty,
+and an answer arriving after a switch goes nowhere.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,25 @@ from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
-    from oktatool.context import AppContext
+    from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.tokens import TokenResponse
+    from oktatool.core.store.settings import Profile
 
 
-def fetch_token(context: AppContext, scopes: list[str]) -> TokenResponse:
-    """Get a fresh token for ``scopes`` as the active profile's app (blocking: run it in the executor)."""
+class TriedPart:
+    """The last try for a profile: the answer, and the text shown for it (a part of its session)."""
+
+    def __init__(self) -> None:
+        self.last: TokenResponse | None = None
+        self.text = ""
+        self.error = False
+
+
+def fetch_token(context: AppContext, profile: Profile, scopes: list[str]) -> TokenResponse:
+    """Get a fresh token for ``scopes`` as ``profile``'s app (blocking: run it in the executor)."""
     from oktatool.core.okta.client import OktaClient
 
-    connection = context.connection(context.profile())
+    connection = context.connection(profile)
     client = OktaClient(connection)
     try:
         return client.token(scopes, use_cache=False)
@@ -36,6 +50,7 @@ class TryTokenPanel(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.session = context.session
         self.picked: list[str] = []
         self.request = tasks.LatestRequest()
         layout = QVBoxLayout(self)
@@ -55,9 +70,37 @@ class TryTokenPanel(QWidget):
         layout.addWidget(self.result)
         layout.addStretch(1)
         self.button.clicked.connect(lambda: self.request.start(self.try_scopes()))
-        self.last: TokenResponse | None = None
         self.granted: set[str] | None = None
         self.set_picked([])
+
+    def _part(self) -> TriedPart:
+        return self.session.part("scopes.try", TriedPart)
+
+    @property
+    def last(self) -> TokenResponse | None:
+        """Return the last token answer for the active profile and picks."""
+        return self._part().last
+
+    def follow(self, session: ProfileSession) -> None:
+        """Draw ``session``'s last try (none for another profile or other picks); a try in flight is dropped."""
+        self.request.cancel()
+        self.session = session
+        self._show(session)
+
+    def _show(self, session: ProfileSession, text: str | None = None, *, error: bool = False,
+              answer: TokenResponse | None = None) -> None:
+        """Keep ``text`` (when given) as the session's result and show the session's result."""
+        if session.closed or session is not self.session:
+            return
+        part = self._part()
+        if text is not None:
+            part.text, part.error, part.last = text, error, answer
+        self.result.setText(part.text)
+        self.result.setStyleSheet(tone_style("error") if part.error else "")
+
+    def profile_traces(self) -> list[str]:
+        """Return the result shown for the active profile (what its token carried)."""
+        return [self._part().text] if self._part().text else []
 
     def set_granted(self, granted: list[str] | None) -> None:
         """Remember the app's granted scopes, once fetched (a refusal then names the ungranted ones)."""
@@ -72,25 +115,23 @@ class TryTokenPanel(QWidget):
     async def try_scopes(self) -> None:
         """Get the token in the executor and show asked / granted / left out."""
         generation = self.request.generation
+        session = self.session
         asked = list(self.picked)
         self.result.setStyleSheet("")
         self.result.setText(f"Asking for {html.escape(' '.join(asked))}…")
         try:
-            answer = await with_unlocked_store(self, self.context, fetch_token, self.context, asked)
+            answer = await with_unlocked_store(self, self.context, fetch_token, self.context, session.profile, asked)
         except OktaToolError as exc:
             if self.request.is_current(generation):
-                self.last = None
                 text = html.escape(plain_message(exc))
                 ungranted = [s for s in asked if self.granted is not None and s not in self.granted]
                 if ungranted:
                     text += (f"<br>Not granted to the app: <code>{html.escape(' '.join(ungranted))}</code> — "
                              "grant them in Grants &amp; roles, or unpick them.")
-                self.result.setText(text)
-                self.result.setStyleSheet(tone_style("error"))
+                self._show(session, text, error=True)
             return
         if not self.request.is_current(generation):
             return
-        self.last = answer
         granted = answer.scope.split()
         left_out = [s for s in asked if s not in granted]
         added = [s for s in granted if s not in asked]
@@ -105,4 +146,4 @@ class TryTokenPanel(QWidget):
         if added:
             lines.append(f"also carried: {html.escape(' '.join(added))}")
         lines.extend(html.escape(for_window(w)) for w in answer.warnings)
-        self.result.setText("<br>".join(lines))
+        self._show(session, "<br>".join(lines), answer=answer)
