@@ -14,6 +14,7 @@ import requests
 
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
+from tests.platforms import assert_mode
 
 KEYRING = {"PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyringForTests"}
 LOCAL = "Local sandbox"
@@ -66,7 +67,7 @@ def test_an_app_made_in_the_local_sandbox_survives_restarts_and_rotates(run_cli:
     doctor = _ok(run_cli("doctor", "--profile", "nightly", "--json", env=KEYRING))  # no ADMIN flag either
     checks = json.loads(doctor.stdout)["checks"]
     assert all(c["status"] == "pass" for c in checks), [c for c in checks if c["status"] != "pass"]
-    assert (isolated_home / "data" / "sandbox" / "org.json").stat().st_mode & 0o777 == 0o600
+    assert_mode((isolated_home / "data" / "sandbox" / "org.json"), 0o600)
 
 
 def test_a_profile_an_older_version_saved_for_the_sandbox_port_is_recognised(run_cli: CliRunner,
