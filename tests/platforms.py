@@ -48,3 +48,16 @@ NEW_PROCESS_GROUP: dict[str, int] = (
 #: the signals that stop a long-running command cleanly: SIGTERM and SIGINT; Ctrl+Break on Windows
 STOP_SIGNALS: list[int] = (
     [signal.CTRL_BREAK_EVENT] if sys.platform == "win32" else [signal.SIGTERM, signal.SIGINT])
+
+
+def without_display(environ: dict[str, str]) -> dict[str, str]:
+    """Return ``environ`` as a machine with no screen has it, for a child that opens Qt.
+
+    Only Linux can lack a display (no DISPLAY nor WAYLAND_DISPLAY: oktatool falls back to offscreen itself);
+    Windows and macOS always have their native plugin, so there the child is given offscreen outright, as
+    on Linux, rather than the runner's desktop of whatever size.
+    """
+    env = {k: v for k, v in environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    if not sys.platform.startswith("linux"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
