@@ -41,7 +41,7 @@ def maxrss_mb(ru_maxrss: int) -> float:
     return ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-#: Popen keywords for a child that ``stop_child`` can stop as Ctrl+Break does in a Windows console
+#: Popen keywords for a child that STOP_SIGNALS can stop: on Windows Ctrl+Break is sent to a process group
 NEW_PROCESS_GROUP: dict[str, int] = (
     {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if sys.platform == "win32" else {})
 
