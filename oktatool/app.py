@@ -8,7 +8,6 @@ not loaded at the first paint.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -26,19 +25,6 @@ if TYPE_CHECKING:
 
 #: seconds --smoke, --self-test and --screenshot wait for the first paint before giving up
 PAINT_TIMEOUT_MS = 60_000
-
-
-def display_problem(mode_needs_no_screen: bool) -> str | None:
-    """Return why no window can open here, or None; headless modes switch to the offscreen platform."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return None
-    if mode_needs_no_screen:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return None
-    return ("error: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set); run oktatool in a desktop "
-            "session, or use the command-line subcommands (oktatool --help)")
 
 
 def create_application() -> QApplication:
@@ -105,6 +91,8 @@ def _show_window(args: argparse.Namespace) -> int:
     from oktatool.gui.pyside_import import load_pyside
 
     load_pyside()  # before any other PySide6 import: without the __feature__ hook every later import is cheaper
+    from oktatool.gui.qt_platform import display_problem
+
     headless_mode = bool(args.smoke or getattr(args, "self_test", False) or args.screenshot)
     problem = display_problem(headless_mode)
     if problem:

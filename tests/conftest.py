@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from oktatool.gui.qt_platform import give_offscreen_fonts
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+give_offscreen_fonts()  # Windows: offscreen Qt finds no fonts of its own
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

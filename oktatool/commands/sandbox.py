@@ -34,7 +34,7 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def sandbox(args: argparse.Namespace) -> int:
-    """Start the sandbox, print one JSON line describing it, and serve until SIGINT or SIGTERM."""
+    """Start the sandbox, print one JSON line describing it, and serve until SIGINT or SIGTERM (or Ctrl+Break)."""
     _check(args)
     from oktatool.core.encoding import dumps_compact
     from oktatool.core.store.paths import AppPaths
@@ -49,7 +49,9 @@ def sandbox(args: argparse.Namespace) -> int:
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Windows has no SIGTERM to send: Ctrl+Break (SIGBREAK) is how a console or a parent stops a process there
+    stops = (signal.SIGINT, signal.SIGTERM, *([signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else []))
+    previous = {sig: signal.signal(sig, request_stop) for sig in stops}
     # only a folder given on purpose keeps the org: the default folder is the window's Local sandbox
     server = Sandbox.keeping_key(options, directory, keep_org=args.dir is not None)
     try:

@@ -153,7 +153,16 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
         help_menu = menubar.addMenu("&Help")
+        help_menu.addAction(self.diagnose_action)  # macOS moves About to the application menu: Help keeps this
         help_menu.addAction(self.about_action)
+        # Every menu item's role is said outright: macOS moves About, Preferences and Quit to the application
+        # menu by role, and Qt's default role guesses from the text (an item named "Settings…" or "Setup"
+        # would move too).
+        roles = {self.quit_action: QAction.MenuRole.QuitRole, self.about_action: QAction.MenuRole.AboutRole,
+                 self.preferences_action: QAction.MenuRole.PreferencesRole}
+        for menu in (file_menu, edit_menu, help_menu):
+            for action in menu.actions():
+                action.setMenuRole(roles.get(action, QAction.MenuRole.NoRole))
 
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window

@@ -30,6 +30,19 @@ def _say(ok: bool, name: str, detail: str) -> None:
     print(f"{'ok  ' if ok else 'FAIL'}  {name}: {detail}", flush=True)
 
 
+def qasync_loop_kind(loop: asyncio.AbstractEventLoop) -> str:
+    """Return the class name of ``loop`` if it is qasync's loop, else raise RuntimeError.
+
+    qasync.QEventLoop is QSelectorEventLoop on Linux and macOS and QIOCPEventLoop on Windows, so the
+    class is asked, never its name.
+    """
+    import qasync
+
+    if not isinstance(loop, qasync.QEventLoop):
+        raise RuntimeError(f"the running loop is {type(loop).__name__}, not qasync's")
+    return type(loop).__name__
+
+
 async def run_self_test(window: MainWindow, context: AppContext, painted_after: float,
                         warm: asyncio.Task[None]) -> int:
     """Run every step, print one line each, and return 0 only if all of them passed."""
@@ -39,10 +52,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         await asyncio.sleep(0.02)
-        kind = type(loop).__name__
-        if "QEventLoop" not in kind and "QSelectorEventLoop" not in kind:
-            raise RuntimeError(f"the running loop is {kind}, not qasync's")
-        return f"{kind} running, a 20 ms sleep took {(time.perf_counter() - started) * 1000:.0f} ms"
+        return f"{qasync_loop_kind(loop)} running, a 20 ms sleep took {(time.perf_counter() - started) * 1000:.0f} ms"
 
     async def deferred_imported() -> str:
         from oktatool.gui.deferred import DEFERRED_MODULES, WARM_LATER, import_deferred, warm_later

@@ -65,6 +65,11 @@ class MainWindow(Protocol):
     def height(self) -> int: ...
 
 
+def with_keys(text: str, keys: str) -> str:
+    """Return ``text`` followed by ``keys`` as this OS writes them: "(Ctrl+Return)", "(⌘↩)" on macOS."""
+    return f"{text} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})"
+
+
 def _shortcut(action: QAction, keys: QKeySequence.StandardKey, fallback: str | None = None) -> None:
     action.setShortcuts(keys)
     if fallback and not QKeySequence.keyBindings(keys):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from joserfc.jwk import JWKRegistry
 
 from tests.conftest import FIXTURES, CliRunner
+from tests.platforms import assert_mode
 
 RFC7638_THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
 
@@ -60,17 +60,17 @@ def test_keygen_output_file_modes(run_cli: CliRunner, tmp_path: Path) -> None:
     private = tmp_path / "key.json"
     done = run_cli("keygen", "--kty", "oct", "--size", "512", "--alg", "HS512", "--kid", "hs", "-o", str(private))
     assert done.returncode == 0 and done.stdout == ""
-    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert_mode(private, 0o600)
     assert json.loads(private.read_text())["alg"] == "HS512"
     public = tmp_path / "pub.pem"
     assert run_cli("keygen", "--kty", "EC", "--format", "pem-public", "-o", str(public)).returncode == 0
-    assert stat.S_IMODE(public.stat().st_mode) == 0o644
+    assert_mode(public, 0o644)
     public_jwk = tmp_path / "pub.json"
     assert run_cli("convert", str(public), "--format", "jwk", "-o", str(public_jwk)).returncode == 0
-    assert stat.S_IMODE(public_jwk.stat().st_mode) == 0o644  # a public key's JWK is not secret
+    assert_mode(public_jwk, 0o644)  # a public key's JWK is not secret
     private.chmod(0o644)  # an existing file is tightened when private material is written into it
     assert run_cli("keygen", "--kty", "EC", "-o", str(private)).returncode == 0
-    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert_mode(private, 0o600)
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -18,6 +18,7 @@ from oktatool.core.store.secrets import MemoryStore
 from oktatool.core.store.settings import SettingsStore, WindowState
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
+from tests.platforms import assert_mode
 
 KEYRING = {"PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyringForTests"}
 LOCAL = "Local sandbox"
@@ -70,7 +71,7 @@ def test_an_app_made_in_the_local_sandbox_survives_restarts_and_rotates(run_cli:
     doctor = _ok(run_cli("doctor", "--profile", "nightly", "--json", env=KEYRING))  # no ADMIN flag either
     checks = json.loads(doctor.stdout)["checks"]
     assert all(c["status"] == "pass" for c in checks), [c for c in checks if c["status"] != "pass"]
-    assert (isolated_home / "data" / "sandbox" / "org.json").stat().st_mode & 0o777 == 0o600
+    assert_mode((isolated_home / "data" / "sandbox" / "org.json"), 0o600)
 
 
 def test_an_app_made_on_the_command_line_while_the_window_runs_is_not_lost(run_cli: CliRunner,

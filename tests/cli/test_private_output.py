@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from oktatool.commands.common import write_output
+from tests.platforms import posix_modes
 
 
+@posix_modes
 def test_an_existing_world_readable_file_is_tightened_before_the_secret_lands(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "key.json"

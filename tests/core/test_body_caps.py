@@ -19,6 +19,7 @@ from oktatool.core.okta.http import new_session
 from oktatool.core.okta.tokens import ClientCredentials, TokenClient, TokenResponse
 from tests.conftest import REPO_ROOT, CliRunner
 from tests.loopback_http import QuietHandler, serve_on_loopback
+from tests.platforms import maxrss_mb, posix_resource
 
 HUGE = 300 * 1024 * 1024
 CHUNK = b"[" + b"0," * (512 * 1024 - 1) + b"0]"  # 1 MiB
@@ -84,13 +85,14 @@ def test_the_cap_is_configurable(hostile: str) -> None:
         _api(hostile, max_body=512 * 1024).send("GET", "/api/v1/huge")
 
 
+@posix_resource
 def test_the_cli_stays_small_on_a_300_mb_answer(hostile: str, tmp_path: Path) -> None:
     from oktatool.core.keys.key import KeySpec, generate_key
 
     key_file = tmp_path / "key.json"
     key_file.write_text(generate_key(KeySpec("EC", crv="P-256")).export("jwk"))
     script = ("import resource, sys\nfrom oktatool.cli import main\nrc = main(sys.argv[1:])\n"
-              "print('peak-kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+              "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
               "sys.exit(rc)\n")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     result = subprocess.run([sys.executable, "-c", script, "api", "GET", "/api/v1/huge", "--org", hostile,
@@ -99,7 +101,7 @@ def test_the_cli_stays_small_on_a_300_mb_answer(hostile: str, tmp_path: Path) ->
     assert result.returncode == 1
     assert "error: the answer from 127.0.0.1" in result.stderr and "larger than 32 MB" in result.stderr
     assert "Traceback" not in result.stderr
-    peak_mb = int(result.stderr.split("peak-kb")[1].split()[0]) / 1024
+    peak_mb = maxrss_mb(int(result.stderr.split("maxrss")[1].split()[0]))
     assert peak_mb < 250, f"peak RSS {peak_mb:.0f} MB"
 
 

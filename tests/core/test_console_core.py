@@ -21,6 +21,7 @@ from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
 from oktatool.core.store.settings import Profile, Settings, settings_from_dict, settings_to_dict
+from tests.platforms import assert_mode
 
 
 def recording_client(info: Any, *, dpop: bool = False) -> tuple[OktaClient, list[TokenExchange]]:
@@ -107,8 +108,7 @@ def test_history_keeps_no_secret(tmp_path: Path) -> None:
     for secret in (SECRET_JWT, "hunter2hunter2", "00abcdefsecret", "00anothersecret"):
         assert secret not in text
     assert "activate=true" in text
-    if os.name != "nt":
-        assert (tmp_path / "console-history.json").stat().st_mode & 0o777 == 0o600
+    assert_mode(tmp_path / "console-history.json", 0o600)
     loaded = store.load()
     assert loaded[0].call == "POST /api/v1/users" and loaded[0].request_id == "req1"
     assert scrub("nothing secret here") == "nothing secret here"

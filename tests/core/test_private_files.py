@@ -4,7 +4,6 @@ missing folders owner-only, and on failure leaves neither an empty file nor an o
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from oktatool.cli import main
 from oktatool.core.errors import BadInputError
 from oktatool.core.files import write_atomic, write_file
 from oktatool.core.keys.key import load_key
+from tests.platforms import assert_mode
 
 
 def _open_fds() -> int:
@@ -31,11 +31,11 @@ def test_keygen_and_convert_write_private_files_without_fchmod(no_fchmod: None, 
     private = tmp_path / "rsa.private.json"
     assert main(["keygen", "--kty", "EC", "--crv", "P-256", "-o", str(private)]) == 0
     assert load_key(private.read_text()).is_private
-    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert_mode(private, 0o600)
     pem = tmp_path / "rsa.private.pem"
     assert main(["convert", str(private), "--format", "pem", "-o", str(pem)]) == 0
     assert pem.read_text().startswith("-----BEGIN PRIVATE KEY-----")
-    assert stat.S_IMODE(pem.stat().st_mode) == 0o600
+    assert_mode(pem, 0o600)
     capsys.readouterr()
 
 
@@ -61,8 +61,8 @@ def test_write_atomic_creates_missing_parents_owner_only(tmp_path: Path) -> None
     finally:
         os.umask(old)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
-        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
-    assert stat.S_IMODE((tmp_path / "a" / "b" / "c" / "settings.json").stat().st_mode) == 0o600
+        assert_mode(folder, 0o700)
+    assert_mode((tmp_path / "a" / "b" / "c" / "settings.json"), 0o600)
 
 
 def test_nothing_in_oktatool_calls_fchmod() -> None:

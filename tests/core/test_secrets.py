@@ -25,6 +25,7 @@ from oktatool.core.store.secrets import (
     keyring_problem,
     open_secret_store,
 )
+from tests.platforms import assert_mode
 
 BIG = "x" * 5000  # larger than Windows Credential Manager takes; like an RSA-4096 private JWK
 
@@ -87,7 +88,7 @@ def test_large_values_use_envelope_encryption(tmp_path: Path, memory_keyring: Di
     sealed = list((tmp_path / "sealed").iterdir())
     assert len(sealed) == 1
     assert b"xxxx" not in sealed[0].read_bytes()  # never plaintext on disk
-    assert oct(sealed[0].stat().st_mode & 0o777) == oct(0o600)
+    assert_mode(sealed[0], 0o600)
     assert store.get("big") == BIG
     # a new store instance (a restart) reads it back through the keyring's key
     assert KeyringStore(tmp_path).get("big") == BIG
@@ -152,7 +153,7 @@ def test_encrypted_file_round_trip(tmp_path: Path) -> None:
     store.set("k", "secret value")
     store.set("big", BIG)
     assert b"secret value" not in path.read_bytes() and b"xxxx" not in path.read_bytes()
-    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert_mode(path, 0o600)
     again = EncryptedFileStore(path)
     again.unlock(b"correct horse")
     assert again.get("k") == "secret value" and again.get("big") == BIG

@@ -26,6 +26,7 @@ from oktatool.core.store.settings import (
     settings_from_dict,
     settings_to_dict,
 )
+from tests.platforms import assert_mode, posix_modes
 
 
 def test_first_run_creates_the_local_sandbox_profile(tmp_path: Path) -> None:
@@ -51,7 +52,7 @@ def test_round_trip_keeps_everything(tmp_path: Path) -> None:
     )
     save_settings(path, original)
     assert load_settings(path).settings == original
-    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert_mode(path, 0o600)
 
 
 def test_a_corrupt_file_is_kept_aside_and_defaults_are_used(tmp_path: Path) -> None:
@@ -159,7 +160,7 @@ def test_any_json_object_decodes_to_valid_settings(value: object) -> None:
     assert settings_from_dict(settings_to_dict(decoded)) == decoded
 
 
-@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+@posix_modes
 def test_a_leftover_temp_file_does_not_lend_its_mode_to_a_private_file(tmp_path: Path) -> None:
     import threading
 
@@ -169,5 +170,5 @@ def test_a_leftover_temp_file_does_not_lend_its_mode_to_a_private_file(tmp_path:
     stale.chmod(0o644)
     write_atomic(path, b"ciphertext", mode=0o600)
     assert path.read_bytes() == b"ciphertext"
-    assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+    assert_mode(path, 0o600)
     assert not stale.exists()

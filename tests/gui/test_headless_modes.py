@@ -12,11 +12,12 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tests.conftest import REPO_ROOT
+from tests.platforms import without_display
 
 
 def run_app(*args: str, home: Path, extra: dict[str, str] | None = None,
             cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = without_display(dict(os.environ))
     env.update({"PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(home), **(extra or {})})
     return subprocess.run([sys.executable, "-m", "oktatool", *args], env=env, capture_output=True, text=True,
                           timeout=180, cwd=cwd)

@@ -24,6 +24,7 @@ from oktatool.gui.jwt.key_chooser import FILE, JWKS_URL, ORG_KEYS, PASTE, SECRET
 from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.jwt.template_panel import BLANK, DPOP, OKTA
 from tests.gui.conftest import finish, openssl
+from tests.platforms import assert_mode
 
 
 @pytest.fixture
@@ -376,7 +377,8 @@ def test_output_copy_save_and_console_fallbacks(tab: JwtTab, qtbot: Any, aloop: 
     assert QGuiApplication.clipboard().text() == token
     target = tmp_path / "token.jwt"
     assert tab.save_to(target)
-    assert target.read_text() == token + "\n" and (target.stat().st_mode & 0o777) == 0o600
+    assert target.read_text() == token + "\n"
+    assert_mode(target, 0o600)
     assert tab.send_to_console() is False and "Authorization: Bearer" in tab.token_status.text()
     assert tab.use_as_assertion() is False and "client_assertion_type" in tab.token_status.text()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from oktatool.gui.keys.outputs import OUTPUTS
 from oktatool.gui.keys.tab import NO_CHOICE, KeysTab
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from tests.gui.conftest import finish, openssl
+from tests.platforms import assert_mode
 
 # Qt 6 marks QDragEnterEvent's only constructor deprecated; there is no replacement to build one in a test.
 pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
@@ -321,7 +321,7 @@ def test_encrypted_pem_asks_for_the_passphrase_until_it_is_right(tab: KeysTab,
     finish(aloop, tab.import_data(pem, "pasted"))
     assert seen == ["PassphraseDialog", "PassphraseDialog"]
     assert tab.key is not None and tab.key.is_private
-    plain = openssl("pkey", "-in", "/dev/stdin", "-passin", "pass:hunter2", input=pem.encode())
+    plain = openssl("pkey", "-passin", "pass:hunter2", input=pem.encode())
     assert JWKRegistry.import_key(plain, "EC").thumbprint() == tab.key.thumbprint()
 
 
@@ -412,8 +412,7 @@ def test_save_writes_private_files_owner_only(qtbot: Any, tab: KeysTab, aloop: a
     tab.outputs.select("jwk")
     click(qtbot, tab.outputs.save_button)
     assert load_key(target.read_text()).is_private
-    if os.name == "posix":
-        assert target.stat().st_mode & 0o777 == 0o600
+    assert_mode(target, 0o600)
     public = tmp_path / "public.pem"
     assert tab.messages.message() == "Saved chosen.private.jwk.json (owner only)"
     tab.outputs.select("pem-public")
@@ -449,7 +448,7 @@ def test_a_pem_passphrase_is_asked_twice_and_encrypts_once(qtbot: Any, tab: Keys
     assert steps[0].startswith("Weak") and "differ" in steps[1]
     text = tab.outputs.text("pem")
     assert text.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----") and tab.outputs.view.toPlainText() == text
-    plain = openssl("pkey", "-in", "/dev/stdin", "-passin", "pass:s3cret", input=text.encode())
+    plain = openssl("pkey", "-passin", "pass:s3cret", input=text.encode())
     assert load_key(plain).thumbprint() == tab.key.thumbprint()  # type: ignore[union-attr]
     assert "encrypted" in tab.outputs.where.text() and tab.outputs.plain_button.isVisible()
     click(qtbot, tab.outputs.plain_button)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from oktatool.gui.widgets.output_pane import OutputPane
+from tests.platforms import assert_mode
 
 
 def test_a_private_pane_saves_owner_only_without_fchmod(qtbot: Any, tmp_path: Path,
@@ -21,6 +21,6 @@ def test_a_private_pane_saves_owner_only_without_fchmod(qtbot: Any, tmp_path: Pa
     target = tmp_path / "key.private.json"
     assert pane.save_to(target)
     assert target.read_text() == '{"kty": "EC", "d": "secret"}\n'
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert_mode(target, 0o600)
     assert not pane.save_to(tmp_path / "no-such-folder" / "x.json")
     assert not (tmp_path / "no-such-folder").exists()

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.platforms import posix_signals, without_display
 
 HEAVY = ("asyncio", "qasync", "jwcrypto", "requests", "cryptography", "keyring")
 
 
 def _run(code_or_args: list[str], home: Path, *, display: bool = False, platform: str | None = None,
          timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = without_display(dict(os.environ))
     env["PYTHONPATH"] = str(REPO_ROOT)
     env["OKTATOOL_HOME"] = str(home)
     if platform:
@@ -158,7 +159,7 @@ def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
     assert _window_args(argv) is None
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+@posix_signals
 def test_ctrl_c_closes_the_window_and_saves_its_state(isolated_home: Path) -> None:
     import signal
     import time

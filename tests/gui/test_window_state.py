@@ -19,6 +19,7 @@ from oktatool.gui.main_window import MIN_HEIGHT, MIN_WIDTH, STATE_SAVE_DELAY_MS,
 from oktatool.gui.scopes.tab import ScopesTab
 from tests.conftest import REPO_ROOT
 from tests.gui.conftest import finish
+from tests.platforms import posix_signals
 
 # Runs the real oktatool window; once it started, a "user" resizes it and switches tab, then it waits to
 # be killed. Nothing of oktatool's is replaced: start() is wrapped only to schedule the user's actions.
@@ -65,9 +66,8 @@ def _run_and_kill(home: Path, delay_ms: int) -> dict[str, Any]:
     return dict(json.loads(settings.read_text(encoding="utf-8"))["window"])
 
 
+@posix_signals  # the debounced save itself is tested below on every OS
 def test_geometry_and_tab_survive_kill_9(tmp_path: Path) -> None:
-    if sys.platform == "win32":  # no SIGKILL there; the debounced save itself is tested below
-        return
     saved = _run_and_kill(tmp_path, STATE_SAVE_DELAY_MS)
     assert (saved["height"], saved["tab"]) == (555, "jwt")  # the offscreen screen is 800 px wide
 

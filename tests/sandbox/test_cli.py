@@ -1,4 +1,4 @@
-"""``oktatool sandbox``: one JSON line first, serves, stops cleanly on SIGTERM or SIGINT."""
+"""``oktatool sandbox``: one JSON line first, serves, stops cleanly on SIGTERM or SIGINT (Ctrl+Break on Windows)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ import pytest
 import requests
 
 from tests.conftest import REPO_ROOT, CliRunner
+from tests.platforms import NEW_PROCESS_GROUP, STOP_SIGNALS, posix_signals
 
 
 @contextmanager
-def _running(home: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+def _running(home: Path, *args: str, command: tuple[str, ...] = ("-m", "oktatool")
+             ) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(home)}
-    process = subprocess.Popen([sys.executable, "-m", "oktatool", "sandbox", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen([sys.executable, *command, "sandbox", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, **NEW_PROCESS_GROUP)
     watchdog = threading.Timer(60, process.kill)  # nothing may hang the suite
     watchdog.start()
     try:
@@ -38,13 +40,13 @@ def _running(home: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], di
         watchdog.cancel()
 
 
-def _stop(process: subprocess.Popen[str], sig: int) -> tuple[int, str, str]:
+def _stop(process: subprocess.Popen[str], sig: int = STOP_SIGNALS[0]) -> tuple[int, str, str]:
     process.send_signal(sig)
     out, err = process.communicate(timeout=30)
     return process.returncode, out, err
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", STOP_SIGNALS)
 def test_prints_one_json_line_serves_and_stops_cleanly(isolated_home: Path, sig: int) -> None:
     with _running(isolated_home, "--users", "7") as (process, line):
         assert set(line) >= {"org_url", "token_endpoint", "client_id", "key_file", "kid", "ssws_token", "scopes"}
@@ -58,6 +60,17 @@ def test_prints_one_json_line_serves_and_stops_cleanly(isolated_home: Path, sig:
     assert (status, out, err) == (0, "", "")
 
 
+_BREAK_IS_USR1 = ("-c", "import signal, sys; signal.SIGBREAK = signal.SIGUSR1\n"
+                          "from oktatool.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+@posix_signals
+def test_ctrl_break_stops_cleanly_where_the_os_has_it(isolated_home: Path) -> None:
+    # Windows' SIGBREAK cannot be raised here; SIGUSR1 stands in for it (by default it would kill the process)
+    with _running(isolated_home, "--users", "1", command=_BREAK_IS_USR1) as (process, _line):
+        assert _stop(process, signal.SIGUSR1) == (0, "", "")
+
+
 def test_tls_and_options(isolated_home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "box"
     with _running(isolated_home, "--tls", "--dir", str(folder), "--dpop-required", "--rate-limit", "2") as (
@@ -68,7 +81,7 @@ def test_tls_and_options(isolated_home: Path, tmp_path: Path) -> None:
         users_url = line["org_url"] + "/api/v1/users"
         answers = [requests.get(users_url, verify=line["ca_file"], timeout=10).status_code for _ in range(3)]
         assert answers == [401, 401, 429]
-        assert _stop(process, signal.SIGTERM)[0] == 0
+        assert _stop(process)[0] == 0
 
 
 def test_a_restart_keeps_the_client_and_key(isolated_home: Path, tmp_path: Path) -> None:
@@ -76,7 +89,7 @@ def test_a_restart_keeps_the_client_and_key(isolated_home: Path, tmp_path: Path)
     for _ in range(2):
         with _running(isolated_home, "--dir", str(tmp_path), "--users", "1") as (process, line):
             lines.append(line)
-            assert _stop(process, signal.SIGTERM)[0] == 0
+            assert _stop(process)[0] == 0
     assert lines[0]["client_id"] == lines[1]["client_id"]
     assert lines[0]["kid"] == lines[1]["kid"]
     assert lines[0]["ssws_token"] != lines[1]["ssws_token"]

@@ -12,6 +12,7 @@ from oktatool.core.errors import SandboxError
 from oktatool.sandbox import Sandbox, SandboxOptions
 from oktatool.sandbox.server import KEY_JWK_FILE, KEY_PEM_FILE
 from oktatool.sandbox.tls import CA_FILE, SERVER_CERT_FILE
+from tests.platforms import assert_mode, posix_modes
 
 
 def _kid_after_start(folder: Path) -> str:
@@ -41,9 +42,10 @@ def test_an_unusable_key_file_is_replaced(tmp_path: Path, content: bytes) -> Non
     _kid_after_start(tmp_path)
     replaced = tmp_path / KEY_PEM_FILE
     assert replaced.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----\nMII")
-    assert replaced.stat().st_mode & 0o777 == 0o600
+    assert_mode(replaced, 0o600)
 
 
+@posix_modes
 def test_a_folder_others_can_write_to_is_refused(tmp_path: Path) -> None:
     tmp_path.chmod(0o777)
     server = Sandbox.keeping_key(SandboxOptions(users=1), tmp_path)
@@ -53,6 +55,7 @@ def test_a_folder_others_can_write_to_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / KEY_PEM_FILE).exists()
 
 
+@posix_modes
 @pytest.mark.parametrize("mode", [0o644, 0o660, 0o606])
 def test_a_key_others_can_read_or_write_is_not_reused(tmp_path: Path, sandbox_service_key_pem: bytes,
                                                         mode: int) -> None:
@@ -61,7 +64,7 @@ def test_a_key_others_can_read_or_write_is_not_reused(tmp_path: Path, sandbox_se
     planted.chmod(mode)
     _kid_after_start(tmp_path)
     assert planted.read_bytes() != sandbox_service_key_pem
-    assert planted.stat().st_mode & 0o777 == 0o600
+    assert_mode(planted, 0o600)
 
 
 def test_symlinks_in_the_folder_are_replaced_not_followed(tmp_path: Path, sandbox_service_key_pem: bytes) -> None:

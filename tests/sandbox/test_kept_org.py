@@ -8,6 +8,7 @@ import requests
 
 from oktatool.sandbox import Sandbox, SandboxInfo, SandboxOptions
 from oktatool.sandbox.kept import ORG_FILE
+from tests.platforms import assert_mode
 
 
 def _start(folder: Path, pem: bytes, *, keep_org: bool = True) -> tuple[Sandbox, SandboxInfo]:
@@ -30,7 +31,7 @@ def test_users_apps_keys_grants_and_roles_survive_a_restart(tmp_path: Path, sand
         assert grant.status_code in (200, 201)
     finally:
         server.stop()
-    assert (tmp_path / ORG_FILE).stat().st_mode & 0o777 == 0o600
+    assert_mode((tmp_path / ORG_FILE), 0o600)
     again_server, again = _start(tmp_path, sandbox_service_key_pem)
     try:
         assert (again.client_id, again.dpop_client_id) == (info.client_id, info.dpop_client_id)

@@ -14,6 +14,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from oktatool.sandbox import SandboxInfo
+from tests.platforms import assert_mode
 from tests.sandbox.client import bearer_token, oauth_error, request_token, ssws
 
 LINK = re.compile(r'<([^>]+)>; rel="(\w+)"')
@@ -358,7 +359,7 @@ def test_a_client_that_never_handshakes_does_not_block_others(sandbox_tls: Sandb
 
 def test_key_files_are_private(sandbox_org: SandboxInfo) -> None:
     for path in (sandbox_org.key_file, sandbox_org.jwk_file):
-        assert path.stat().st_mode & 0o777 == 0o600
+        assert_mode(path, 0o600)
     assert sandbox_org.key_file.read_text().startswith("-----BEGIN PRIVATE KEY-----")
     private_jwk = jwt.PyJWK.from_json(sandbox_org.jwk_file.read_text())
     assert private_jwk.key_id == sandbox_org.kid
