@@ -329,7 +329,8 @@ def _parse(arguments: list[str]) -> argparse.Namespace:
     """Parse with the full parser; a --profile before the command is the command's own --profile."""
     parser = build_parser()
     args = parser.parse_args(arguments)
-    chosen = vars(args).pop("global_profile")
+    chosen = args.global_profile
+    del args.global_profile
     if args.command in (None, "gui"):
         args.profile = chosen
     elif chosen is not None:
