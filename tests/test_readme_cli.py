@@ -139,6 +139,7 @@ def _examples() -> list[str]:
 @pytest.mark.slow
 def test_every_readme_example_runs_against_a_sandbox(isolated_home: Path, tmp_path: Path) -> None:
     examples = _examples()
+    assert len(examples) >= 15  # the keys, JWT, app, doctor and sandbox examples were all found
     start = next(e for e in examples if e.startswith("oktatool sandbox "))
     assert start.endswith(" &")
     home, work, sbx = tmp_path / "home", tmp_path / "work", tmp_path / "sbx"

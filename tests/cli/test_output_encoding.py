@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from oktatool.sandbox import SandboxInfo
@@ -100,3 +101,36 @@ def test_a_plain_listing_with_non_ascii_data_is_utf8_too(isolated_home: Path, sa
                           capture_output=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert NAME in done.stdout.decode("utf-8") and "→" in done.stdout.decode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals on this OS (Windows)")
+def test_a_console_that_cannot_show_a_character_gets_an_escape_not_a_crash(isolated_home: Path) -> None:
+    from oktatool.core.encoding import b64url_encode
+
+    header, claims = json.dumps({"alg": "HS256"}).encode(), json.dumps({"sub": NAME}).encode()
+    token = f"{b64url_encode(header)}.{b64url_encode(claims)}.c2ln"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(isolated_home),
+           "PYTHONIOENCODING": "cp1252"}
+    console, terminal = os.openpty()  # a terminal whose encoding (cp1252 here) is the user's to choose
+    try:
+        try:
+            done = subprocess.run([sys.executable, "-m", "oktatool", "decode", "-", "--json"], input=token.encode(),
+                                  stdout=terminal, stderr=subprocess.PIPE, env=env, timeout=120)
+        finally:
+            os.close(terminal)
+        shown = b""
+        while chunk := _read(console):
+            shown += chunk
+    finally:
+        os.close(console)
+    assert done.returncode == 0, done.stderr
+    text = shown.decode("cp1252")
+    assert "\\u0141ukasz \\u674e" in text and '"alg": "HS256"' in text
+    assert json.loads(text[text.index("{"):])["claims"]["sub"] == NAME  # the escapes are JSON's own
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the terminal's other end is closed and everything was read
+        return b""
