@@ -172,3 +172,41 @@ def test_a_sandbox_folder_others_can_write_to_is_bad_input(run_cli: CliRunner, t
     a_file.write_text("")
     assert run_cli("sandbox", "--dir", str(a_file), timeout=60).returncode == 2
     assert stat.S_IMODE(shared.stat().st_mode) == 0o777  # refused, not changed
+
+
+#: the least each command with a number option needs to reach its checks (ORG, KEY, TOKEN, ADMIN filled in)
+_BASE = {
+    ("api",): "GET /api/v1/users ORG --key KEY", ("token",): "ORG --key KEY --scopes okta.users.read",
+    ("doctor",): "ORG --key KEY", ("assertion",): "ORG --key KEY", ("verify",): "TOKEN --key KEY",
+    ("keygen",): "--kty RSA --format cert", ("convert",): "KEY --format cert", ("sandbox",): "",
+    ("app", "create"): "--org http://127.0.0.1:9 --name n --scopes okta.users.read --key KEY ADMIN",
+    ("app", "rotate"): "ORG ADMIN --new-key KEY", ("app", "keys", "list"): "ORG ADMIN",
+    ("app", "keys", "add"): "KEY ORG ADMIN", ("app", "keys", "activate"): "kid1 ORG ADMIN",
+    ("app", "keys", "deactivate"): "kid1 ORG ADMIN", ("app", "keys", "delete"): "kid1 ORG ADMIN",
+    ("app", "grants", "list"): "ORG ADMIN", ("app", "grants", "grant"): "okta.users.read ORG ADMIN",
+    ("app", "grants", "revoke"): "okta.users.read ORG ADMIN", ("app", "roles", "list"): "ORG ADMIN",
+    ("app", "roles", "assign"): "READ_ONLY_ADMIN ORG ADMIN", ("app", "roles", "unassign"): "x ORG ADMIN",
+    ("app", "export"): "ORG --scopes okta.users.read --as curl",  # no number option now; it had --timeout
+}
+
+
+def test_every_number_option_refuses_a_nonsense_value(run_cli: CliRunner, tmp_path: Path) -> None:
+    key = tmp_path / "key.json"
+    assert run_cli("keygen", "--kty", "EC", "-o", str(key)).returncode == 0
+    admin = tmp_path / "admin.token"
+    admin.write_text("00notused\n")
+    token = run_cli("sign", "--key", str(key), "--claims", '{"sub": "x"}').stdout.strip()
+    fill = {"ORG": ["--org", "http://127.0.0.1:9", "--client-id", "0oa1"], "KEY": [str(key)], "TOKEN": [token],
+            "ADMIN": ["--api-token-file", str(admin)]}
+    accepted = []
+    for command in commands():
+        for option in command.options():
+            if option.type not in (int, float):
+                continue
+            assert command.words in _BASE, f"add {' '.join(command.words)} to _BASE"
+            args = [part for word in _BASE[command.words].split() for part in fill.get(word, [word])]
+            value = "-1" if option.type is int else "nan"
+            done = run_cli(*command.words, *args, option.option_strings[-1], value, timeout=60)
+            if done.returncode != 2 or not done.stderr.startswith("error: ") or "Traceback" in done.stderr:
+                accepted.append((" ".join(command.words), option.option_strings[-1], done.returncode))
+    assert accepted == []
