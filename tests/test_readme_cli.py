@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -137,6 +138,7 @@ def _examples() -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the README's examples are bash")
 def test_every_readme_example_runs_against_a_sandbox(isolated_home: Path, tmp_path: Path) -> None:
     examples = _examples()
     assert len(examples) >= 15  # the keys, JWT, app, doctor and sandbox examples were all found
