@@ -95,14 +95,23 @@ def _add_org_options(p: argparse.ArgumentParser) -> None:
     _add_store_option(p)
 
 
-def _add_target_options(p: argparse.ArgumentParser, *, key: bool = False) -> None:
+def _add_target_options(p: argparse.ArgumentParser, *, key: bool = False, client_id: bool = True,
+                        network: bool = True) -> None:
+    """Add TARGET (``--client-id`` unless the command makes the app), the key, and the network options.
+
+    Without ``network`` the command calls nobody: ``--ca-bundle`` goes into what it writes, no ``--timeout``.
+    """
     p.add_argument("--profile", metavar="NAME", help="the service app of this profile")
     p.add_argument("--org", metavar="URL", help="Okta org: https://host or a bare host (http only for loopback)")
-    p.add_argument("--client-id", metavar="ID", help="the service app's client id")
+    if client_id:
+        p.add_argument("--client-id", metavar="ID", help="the service app's client id")
     if key:
         p.add_argument("--key", metavar="FILE", help="private key of the service app (JWK, JWKS, PEM)")
         p.add_argument("--kid", metavar="ID", help="key id to use (pick from a JWKS, or set the header kid)")
         p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key (first line)")
+    if not network:
+        p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates (PEM) for curl (--cacert FILE)")
+        return
     p.add_argument("--ca-bundle", metavar="FILE", help="extra CA certificates (PEM) to trust")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout (default 30)")
 
@@ -147,7 +156,7 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     actions = app.add_subparsers(dest="app_command", metavar="ACTION", parser_class=parser_class, required=True)
 
     p = actions.add_parser("create", help="create an API Services app, grant scopes, assign a role")
-    _add_target_options(p)
+    _add_target_options(p, client_id=False)
     p.add_argument("--name", required=True, metavar="NAME", help="the app's label in Okta")
     p.add_argument("--scopes", required=True, metavar='"S1 S2"', help="Okta API scopes to grant")
     p.add_argument("--key", metavar="FILE", help="the app's private key (default: a new RSA-2048 key)")
@@ -189,7 +198,7 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     ))
 
     p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
-    _add_target_options(p)
+    _add_target_options(p, network=False)
     p.add_argument("--as", dest="export_as", required=True, choices=("okta-yaml", "env", "terraform", "curl"))
     p.add_argument("--key-file", metavar="FILE", help="path of the private key file to reference")
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
@@ -213,12 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
     parser.add_argument("--home", metavar="DIR", help="keep settings and data under DIR (like OKTATOOL_HOME)")
     _add_store_option(parser, after_command=False)
-    parser.add_argument("--profile", metavar="NAME", help="open the window on this profile")
+    parser.add_argument("--profile", dest="global_profile", metavar="NAME",
+                        help="open the window on this profile; before a command, the command's --profile")
     parser.add_argument("--smoke", action="store_true", help="paint the main window once and exit 0")
     parser.add_argument("--self-test", action="store_true",
                         help="check everything a first click needs; exit 0 if all of it works")
     parser.add_argument("--screenshot", metavar="DIR",
-                        help="write keys.png, jwt.png, scopes.png and console.png to DIR, then exit")
+                        help="write keys.png, jwt.png, scopes.png, console.png and doctor.png to DIR "
+                             "(created owner-only), then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("gui", help="open the window (the default)")
@@ -330,6 +341,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(arguments: list[str]) -> argparse.Namespace:
+    """Parse with the full parser; a --profile before the command is the command's own --profile."""
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    chosen = args.global_profile
+    del args.global_profile
+    if args.command in (None, "gui"):
+        args.profile = chosen
+    elif chosen is not None:
+        if not hasattr(args, "profile"):
+            parser.error(f"{args.command} takes no --profile (it reads no profile)")
+        if args.profile not in (None, chosen):
+            parser.error(f"--profile {chosen!r} before the command and --profile {args.profile!r} after it")
+        args.profile = chosen
+    return args
+
+
 def _run_command(args: argparse.Namespace) -> int:
     import importlib
 
@@ -372,8 +400,11 @@ def _window_args(arguments: list[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the command (or the window); return the exit status."""
+    from oktatool.streams import utf8_when_redirected
+
+    utf8_when_redirected()
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = _window_args(arguments) or build_parser().parse_args(arguments)
+    args = _window_args(arguments) or _parse(arguments)
     if args.home:
         import os
 

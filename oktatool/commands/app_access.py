@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import admin_session
@@ -45,7 +46,7 @@ def grants(args: argparse.Namespace) -> int:
                 print(terminal_text(f"{g.scope_id:<{width}}  {g.status:<8}  {g.id}  {g.source}".rstrip()))
             warning = _role_warning(session, found)
             if warning:
-                print(f"warning: {warning}")
+                print(f"warning: {terminal_text(warning)}", file=sys.stderr)
             return 0
         done: list[dict[str, Any]] = []
         if action == "grant":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import AdminSession, admin_session
@@ -210,7 +211,11 @@ def export(args: argparse.Namespace) -> int:
             kid = next((e.kid for e in read_entries(context.library_index) if e.name == profile.key_ref), None)
         key_path = args.key_file or "/path/to/private-key.pem"
         scopes = normalize_scopes(args.scopes) if args.scopes else (profile.scopes if profile else ())
-        spec = ExportSpec(org.base, client_id, scopes, kid or args.kid, key_path)
+        if args.ca_bundle:
+            from oktatool.core.okta.http import check_ca_bundle
+
+            check_ca_bundle(Path(args.ca_bundle))
+        spec = ExportSpec(org.base, client_id, scopes, kid or args.kid, key_path, ca_bundle=args.ca_bundle)
         write_output(render(args.export_as, spec), None, private=False)
         return 0
     finally:

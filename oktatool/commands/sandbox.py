@@ -10,7 +10,7 @@ from pathlib import Path
 from types import FrameType
 
 from oktatool.commands.common import write_output
-from oktatool.core.errors import BadInputError
+from oktatool.core.errors import BadInputError, SandboxError
 
 MAX_USERS = 1_000_000
 
@@ -27,6 +27,8 @@ def _check(args: argparse.Namespace) -> None:
     if not math.isfinite(args.clock_offset) or abs(args.clock_offset) > 366 * 86_400:
         raise BadInputError(f"--clock-offset must be at most a year either way, not {args.clock_offset}")
     from oktatool.sandbox import MISCONFIGS
+    if args.dir and Path(args.dir).expanduser().exists() and not Path(args.dir).expanduser().is_dir():
+        raise BadInputError(f"--dir {args.dir} is not a folder", hint="give a folder only you can write to")
 
     for name in args.misconfig:
         if name not in MISCONFIGS:
@@ -55,7 +57,12 @@ def sandbox(args: argparse.Namespace) -> int:
     # only a folder given on purpose keeps the org: the default folder is the window's Local sandbox
     server = Sandbox.keeping_key(options, directory, keep_org=args.dir is not None)
     try:
-        info = server.start()
+        try:
+            info = server.start()
+        except SandboxError as exc:
+            if exc.code != "unsafe_folder" or args.dir is None:
+                raise
+            raise BadInputError(exc.description, hint=exc.hint) from None  # the folder the user gave: bad input
         write_output(dumps_compact(info.to_json()), None, private=False)
         while not stop.wait(0.5):
             pass

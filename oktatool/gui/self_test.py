@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QIcon
 
 from oktatool.core.errors import OktaToolError
+from oktatool.core.files import make_private_dirs
 from oktatool.gui import tasks
 from oktatool.gui.main_window import TAB_SPECS
 
@@ -174,7 +175,7 @@ async def take_screenshots(window: MainWindow, folder: str) -> int:
     """Write keys.png, jwt.png, scopes.png, console.png and doctor.png of the whole window to ``folder``."""
     target = Path(folder)
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(target)  # owner-only, as every folder oktatool creates
     except OSError as exc:
         print(f"error: cannot create {target}: {exc.strerror}", file=sys.stderr)
         return 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from oktatool.sandbox.jose import ALLOWED_ALGS, public_key
@@ -27,7 +26,14 @@ JWKS = APP + "/credentials/jwks"
 #: "You can add up to 50 signing keys per app" (FACTS §5.1)
 MAX_KEYS = 50
 _JWK_PUBLIC_MEMBERS = ("kty", "kid", "use", "alg", "e", "n", "crv", "x", "y")
-_SCOPE_ID = re.compile(r"okta\.[A-Za-z]+(\.[A-Za-z]+)*|ssf\.(read|manage)")
+
+
+def _grantable(scope: object) -> bool:
+    """Say whether ``scope`` is an Okta API scope an app can be granted: a catalog scope, not a ``.self`` one."""
+    from oktatool.core.okta.scopes import ScopeCatalog
+
+    return isinstance(scope, str) and not scope.endswith(".self") and \
+        any(known.name == scope for known in ScopeCatalog.load().scopes)
 
 
 def registrable_jwk(jwk: Any, existing: list[AppKey]) -> dict[str, Any]:
@@ -240,7 +246,7 @@ class AppRoutes:
         app = self._app(call)
         body = call.body()
         scope, issuer = body.get("scopeId"), body.get("issuer")
-        if not isinstance(scope, str) or not _SCOPE_ID.fullmatch(scope) or scope.endswith(".self"):
+        if not _grantable(scope):
             raise validation_failed("scopeId", "The scope is not an Okta API scope that can be granted.")
         if issuer != self.org.org_url and issuer != call.base:
             raise validation_failed("issuer", f"The issuer must be the org URL {call.base}.")

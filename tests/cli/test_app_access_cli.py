@@ -63,13 +63,17 @@ def test_roles_assign_list_unassign_and_the_warning(run_cli: CliRunner, org: San
     empty = run_cli("app", "roles", "list", *_target(org, token_file))
     assert "no admin role is assigned" in empty.stdout and "E0000006" in empty.stdout
     grants = run_cli("app", "grants", "list", *_target(org, token_file))
-    assert "warning: Scopes are granted but the app has no admin role" in grants.stdout
+    # the listing stays the listing (a script reads it); the warning goes to stderr
+    assert "warning: Scopes are granted but the app has no admin role" in grants.stderr
+    assert "warning" not in grants.stdout and "okta.users.read" in grants.stdout
 
 
 def test_bad_input_and_refusals_are_one_clear_message(run_cli: CliRunner, org: SandboxInfo, token_file: Path,
                                                       tmp_path: Path) -> None:
     bad_scope = run_cli("app", "grants", "grant", "users.read", *_target(org, token_file))
     assert bad_scope.returncode == 2 and "is not an Okta API scope" in bad_scope.stderr
+    nosuch = run_cli("app", "grants", "grant", "okta.nosuch.read", *_target(org, token_file))
+    assert nosuch.returncode == 1 and "E0000001" in nosuch.stderr and "Traceback" not in nosuch.stderr
     bad_role = run_cli("app", "roles", "assign", "KING", *_target(org, token_file))
     assert bad_role.returncode == 2 and "standard admin role" in bad_role.stderr
     no_admin = run_cli("app", "grants", "list", "--org", org.org_url, "--client-id", org.client_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,8 @@ def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp
     for name in ("keys", "jwt", "scopes", "console", "doctor"):
         image = QImage(str(target / f"{name}.png"))
         assert (image.width(), image.height()) == (1100, 750), name
+    # the folders it made are owner-only, as the README says of every folder oktatool creates
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (target, target.parent)] == [0o700, 0o700]
     # different tabs, different pictures
     assert (target / "keys.png").read_bytes() != (target / "jwt.png").read_bytes()
 

@@ -226,6 +226,13 @@ def test_granting_and_revoking_a_scope(sandbox_org: SandboxInfo) -> None:
     wrong_issuer = requests.post(grants_url, json={"scopeId": "okta.users.read", "issuer": "https://x.okta.com"},
                                  headers=ssws(sandbox_org), timeout=10)
     assert _okta_error(wrong_issuer)[:2] == (400, "E0000001")
+    # a well-formed name that is no Okta API scope is refused as Okta refuses it, and nothing is granted
+    for unknown in ("okta.nosuch.read", "okta.users.read.self"):
+        refused = requests.post(grants_url, json={"scopeId": unknown, "issuer": sandbox_org.org_url},
+                                headers=ssws(sandbox_org), timeout=10)
+        assert _okta_error(refused)[:2] == (400, "E0000001"), unknown
+    listed = requests.get(grants_url, headers=ssws(sandbox_org), timeout=10).json()
+    assert not {"okta.nosuch.read", "okta.users.read.self"} & {g["scopeId"] for g in listed}
 
 
 def test_key_rotation_through_the_jwks_api(sandbox_org: SandboxInfo) -> None:

@@ -25,6 +25,8 @@ class ExportSpec:
     key_path: str
     #: the private key PEM, only to inline it in okta.yaml when the user asks
     inline_pem: str | None = field(default=None, repr=False)
+    #: extra CA certificates the curl recipe trusts (``--cacert``)
+    ca_bundle: str | None = None
 
 
 def _q(text: str) -> str:
@@ -76,12 +78,13 @@ def curl_recipe(spec: ExportSpec) -> str:
     org = shlex.quote(spec.org_url)
     kid = f" --kid {shlex.quote(spec.kid)}" if spec.kid else ""
     scope = shlex.quote(" ".join(spec.scopes))
+    cacert = f" --cacert {shlex.quote(spec.ca_bundle)}" if spec.ca_bundle else ""
     return (
         "# 1. a client assertion (private_key_jwt), valid 5 minutes, signed with the app's key\n"
         f"ASSERTION=$(oktatool assertion --org {org} --client-id {shlex.quote(spec.client_id)} "
         f"--key {shlex.quote(spec.key_path)}{kid})\n"
         "# 2. a token from the org authorization server\n"
-        f"TOKEN=$(curl -sS -X POST {shlex.quote(spec.org_url + '/oauth2/v1/token')} \\\n"
+        f"TOKEN=$(curl -sS{cacert} -X POST {shlex.quote(spec.org_url + '/oauth2/v1/token')} \\\n"
         "  -H 'Accept: application/json' -H 'Content-Type: application/x-www-form-urlencoded' \\\n"
         "  --data-urlencode grant_type=client_credentials \\\n"
         f"  --data-urlencode scope={scope} \\\n"
@@ -89,7 +92,7 @@ def curl_recipe(spec: ExportSpec) -> str:
         "  --data-urlencode \"client_assertion=$ASSERTION\" | python3 -c 'import json,sys; "
         "print(json.load(sys.stdin)[\"access_token\"])')\n"
         "# 3. call the API (a DPoP-bound app needs oktatool api --dpop instead)\n"
-        f"curl -sS {shlex.quote(spec.org_url + '/api/v1/users?limit=1')} -H \"Authorization: Bearer $TOKEN\"\n"
+        f"curl -sS{cacert} {shlex.quote(spec.org_url + '/api/v1/users?limit=1')} -H \"Authorization: Bearer $TOKEN\"\n"
     )
 
 

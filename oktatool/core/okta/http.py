@@ -109,16 +109,25 @@ def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedReq
     return request
 
 
+def check_ca_bundle(ca_bundle: Path) -> None:
+    """Raise BadInputError unless ``ca_bundle`` is a file of CA certificates that TLS can load."""
+    _load_ca_bundle(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), ca_bundle)
+
+
+def _load_ca_bundle(context: ssl.SSLContext, ca_bundle: Path) -> None:
+    try:
+        context.load_verify_locations(cafile=str(ca_bundle))
+    except (OSError, ssl.SSLError) as exc:
+        raise BadInputError(f"cannot load the CA bundle {ca_bundle}: {exc}",
+                            hint="give a PEM file of CA certificates") from None
+
+
 def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
     import truststore
 
     context: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if ca_bundle is not None:
-        try:
-            context.load_verify_locations(cafile=str(ca_bundle))
-        except (OSError, ssl.SSLError) as exc:
-            raise BadInputError(f"cannot load the CA bundle {ca_bundle}: {exc}",
-                                hint="give a PEM file of CA certificates") from None
+        _load_ca_bundle(context, ca_bundle)
     return context
 
 
