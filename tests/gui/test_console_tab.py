@@ -507,10 +507,15 @@ def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
         assert view.request_id.text() == headers["X-Okta-Request-Id"] == ids[number - 1]
         assert f"Rate limit {headers['X-Rate-Limit-Remaining']}/" in view.rate.text()
         assert view.shown_request_id() == ids[number - 1]
+        if console.page_body.task is not None:
+            finish(aloop, console.page_body.task)  # the page body, parsed in the executor
+        page_ids = [user["id"] for user in walk.pages[number - 1].data]
+        assert [user["id"] for user in json.loads(view.text.toPlainText())] == page_ids
 
-    agree(4)  # after the walk: the last page, all of its figures
-    view.page.setValue(1)
-    agree(1)
+    view.views.setCurrentWidget(view.text)  # the Text view is filled when shown
+    agree(1)  # after the walk: page 1, every figure and the JSON and Text views
+    view.page.setValue(4)
+    agree(4)
     view.page.setValue(3)
     agree(3)
     # the rate limit went down page by page, and each page shows its own

@@ -10,7 +10,7 @@ session they were made for; the tab hops to the GUI thread itself and drops what
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -186,6 +186,27 @@ class ParsedBody:
     note: str | None = None
 
 
+def items_body(items: Sequence[Any]) -> ParsedBody:
+    """Return one page's items (parsed already) as a body to show: the list and its pretty text (cut)."""
+    data = list(items)
+    return _shown(data, json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """Return ``data`` as the Text view shows JSON (raises RecursionError for JSON nested too deeply)."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _shown(data: Any, pretty: str) -> ParsedBody:
+    """Return parsed JSON and its pretty text, cut to what the Text view takes (saying so)."""
+    if len(pretty) > MAX_PRETTY_TEXT:
+        return ParsedBody(data, True, pretty[:MAX_PRETTY_TEXT], f"The text view shows the first "
+                          f"{MAX_PRETTY_TEXT // 1024} KB; the tree and the table hold everything.")
+    return ParsedBody(data, True, pretty)
+
+
 def parse_body(content: bytes) -> ParsedBody:
     """Parse an answer body (in the executor): JSON when it is, plain text otherwise, with a note for limits."""
     import json
@@ -206,12 +227,8 @@ def parse_body(content: bytes) -> ParsedBody:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The body is not JSON; shown as text.")
     try:
-        pretty = json.dumps(data, indent=2, ensure_ascii=False)
+        pretty = json_text(data)
     except RecursionError:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The JSON nests too deeply to show as a tree; shown as text.")
-    note = None
-    if len(pretty) > MAX_PRETTY_TEXT:
-        pretty = pretty[:MAX_PRETTY_TEXT]
-        note = f"The text view shows the first {MAX_PRETTY_TEXT // 1024} KB; the tree and the table hold everything."
-    return ParsedBody(data, True, pretty, note)
+    return _shown(data, pretty)

@@ -72,11 +72,11 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
                 parsed = await arrived(tasks.run_blocking(parse_body, response.content))
                 view.show_answer(response, parsed)
                 if not response.ok or items is None:
-                    walk.add(response, 0)
+                    walk.add(response, ())
                     break
             else:
                 pending.extend(items)
-            walk.add(response, len(items))
+            walk.add(response, items)
             walk.complete = url is None
             now = time.perf_counter()
             if now - shown_at >= PROGRESS_EVERY or url is None:  # each update repaints: a few times a second
@@ -98,5 +98,7 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
     view.show_progress(f"{'All' if walk.complete else 'Stopped after'} {pages} page{'s' if pages != 1 else ''}: "
                        f"{view.row_count():,} items.")
     if walk.complete and pages > 1:
-        view.show_summary(walk.summary() + " The JSON and Text views show page 1; the table and Save hold every item.")
+        view.show_page(walk.pages[0], 1, pages)  # every figure, the JSON and the Text now describe page 1
+        view.show_summary(walk.summary() + " Page N of M picks the page the status, headers, request id, JSON and "
+                          "Text describe; the table and Save hold every item.")
     return last

@@ -288,6 +288,12 @@ class ResponseView(QWidget):
         self.page.setVisible(total > 1)
         self._count()
 
+    def show_page_body(self, parsed: ParsedBody) -> None:
+        """Show one page's body in the JSON and Text views (the table keeps every page's rows)."""
+        self.show_note(parsed.note)
+        self.tree.set_value(parsed.data if parsed.is_json else None)
+        self.set_text(parsed.text)
+
     def shown_request_id(self) -> str:
         """Return the request id shown (of the page chosen, after a page walk)."""
         return self.request_id.text()

@@ -7,8 +7,9 @@ profile, drops all of it at once; the tab draws it and keeps no copy.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oktatool.context import ProfileSession
@@ -19,12 +20,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PageRecord:
-    """One page of a page walk as it answered: status, headers, rate limit and request id (the body is in the
-    table), with its size and how many items it held."""
+    """One page of a page walk as it answered: status, headers, rate limit and request id, with its size and
+    its items (the same objects the table holds: the body itself is not kept twice)."""
 
     response: ApiResponse
     size: int
-    items: int
+    data: tuple[Any, ...]
+
+    @property
+    def items(self) -> int:
+        """Return how many items the page held."""
+        return len(self.data)
 
 
 class PageWalk:
@@ -35,9 +41,9 @@ class PageWalk:
         #: True once the last page came (not when the walk was cancelled or failed)
         self.complete = False
 
-    def add(self, response: ApiResponse, items: int) -> PageRecord:
-        """Record a page (its body is dropped here: the rows hold it)."""
-        record = PageRecord(replace(response, content=b""), len(response.content), items)
+    def add(self, response: ApiResponse, items: Sequence[Any]) -> PageRecord:
+        """Record a page (its body is dropped here: its items are the table's rows)."""
+        record = PageRecord(replace(response, content=b""), len(response.content), tuple(items))
         self.pages.append(record)
         return record
 

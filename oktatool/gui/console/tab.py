@@ -24,7 +24,7 @@ from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.gui import tasks
 from oktatool.gui.console import export
-from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, parse_body
+from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, items_body, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.console.page_walk import walk_pages
 from oktatool.gui.console.profile_bar import ProfileBar
@@ -69,6 +69,7 @@ class ConsoleTab(QWidget):
         self.catalog: ScopeCatalog | None = None
         self.request = tasks.LatestRequest()
         self.token_request = tasks.LatestRequest()
+        self.page_body = tasks.LatestRequest()
         self._cancel = threading.Event()
 
         self.bar = ProfileBar()
@@ -414,10 +415,16 @@ class ConsoleTab(QWidget):
         self._update_scope()
 
     def _show_page(self, index: int) -> None:
-        """Show which page of the walk the status, rate limit, request id and headers describe."""
+        """Show page ``index`` of the walk: its status, rate limit, request id and headers, then its body."""
         walk = self.state.walk
         if walk is not None and 0 <= index < len(walk.pages):
             self.response.show_page(walk.pages[index], index + 1, len(walk.pages))
+            self.page_body.start(self._show_page_body(self.session, walk.pages[index].data))
+
+    async def _show_page_body(self, session: ProfileSession, items: tuple[Any, ...]) -> None:
+        parsed = await tasks.run_blocking(items_body, items)  # a page can be megabytes of text: not on the GUI thread
+        if not session.closed:
+            self.response.show_page_body(parsed)
 
     def _rate_wait(self, response: ApiResponse) -> None:
         if response.status == 429:
