@@ -203,6 +203,13 @@ def apply_color_scheme(choice: str) -> None:
     window_color = app.palette().color(QPalette.ColorRole.Window)
     if (window_color.lightness() < 128) != (wanted == Qt.ColorScheme.Dark):
         app.setPalette(dark_palette() if wanted == Qt.ColorScheme.Dark else app.style().standardPalette())
+        # a widget with a style sheet keeps the palette it was polished with (Qt resolves the sheet against the
+        # palette once): set each sheet again so its unstyled colours follow the new scheme
+        for widget in app.allWidgets():
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet("")
+                widget.setStyleSheet(sheet)
 
 
 def dark_palette() -> QPalette:

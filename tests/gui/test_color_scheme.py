@@ -1,0 +1,26 @@
+"""Switching to dark reaches every widget, those with a style sheet of their own too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+from oktatool.gui.shell_actions import apply_color_scheme
+
+
+def test_a_widget_with_its_own_style_sheet_follows_the_scheme(qtbot: Any) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    styled = QLabel("Service app", holder)
+    styled.setStyleSheet("QLabel { padding-right: 16px; }")  # no colour of its own: the scheme's text colour
+    holder.show()
+    try:
+        apply_color_scheme("dark")
+        text = styled.palette().color(QPalette.ColorRole.WindowText)
+        assert text.lightness() > 200, text.name()  # light text on the dark window, not the light scheme's black
+        apply_color_scheme("light")
+        assert styled.palette().color(QPalette.ColorRole.WindowText).lightness() < 60
+    finally:
+        apply_color_scheme("light")
