@@ -20,7 +20,8 @@ from oktatool.core.okta.problems import Problem
 PACKAGE = Path(__file__).resolve().parents[2] / "oktatool"
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 #: modules that speak only to a terminal, or build commands to copy (a curl or oktatool recipe is not a message)
-TERMINAL_ONLY = {"cli.py", "app.py", "core/okta/snippets.py", "core/okta/export.py"}
+TERMINAL_ONLY = {"cli.py", "app.py", "core/okta/snippets.py", "core/okta/export.py",
+                 "gui/qt_platform.py"}  # qt_platform speaks before any window exists (no display): on the terminal
 #: a full context, so that every explanation says all it can
 CONTEXT = ExplainContext(client_id="0oa1b2c3d4E5f6G7h8i9", token_url="https://dev-1.okta.com/oauth2/v1/token",
                          assertion_kid="k1", key_kids=("k1",), method="GET", path="/api/v1/users",

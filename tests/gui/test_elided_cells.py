@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QHelpEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView, QToolTip
 
-from oktatool.core.okta.history import HistoryEntry
+from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
@@ -44,8 +44,8 @@ def test_a_cut_cell_shows_its_whole_text_and_a_whole_cell_no_tip(qtbot: Any) -> 
     assert hover(qtbot, view, 0, 0) == ""
 
 
-def test_history_rows_show_the_whole_call_even_when_it_failed(qtbot: Any) -> None:
-    panel = HistoryPanel()
+def test_history_rows_show_the_whole_call_even_when_it_failed(qtbot: Any, tmp_path: Any) -> None:
+    panel = HistoryPanel(HistoryStore(tmp_path))
     qtbot.addWidget(panel)
     panel.model.set_entries([
         HistoryEntry.safe(time=1, profile="p", method="GET", path=LONG_PATH, status=200, duration_ms=5),

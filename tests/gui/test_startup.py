@@ -141,13 +141,13 @@ def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated
     (["--screenshot", "shots"], {"screenshot": "shots"}),
 ])
 def test_window_command_lines_skip_the_full_parser(argv: list[str], expected: dict[str, object]) -> None:
-    from oktatool.cli import _window_args, build_parser
+    from oktatool.cli import _parse, _window_args
 
     fast = _window_args(argv)
     assert fast is not None
     for name, value in expected.items():
         assert getattr(fast, name) == value
-    full = vars(build_parser().parse_args(argv))
+    full = vars(_parse(argv))  # what the full parser makes of it, a global --profile included
     assert {k: v for k, v in vars(fast).items()} == {k: full[k] for k in vars(fast)}
 
 

@@ -9,14 +9,13 @@ session they were made for; the tab hops to the GUI thread itself and drops what
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core.errors import CancelledError
-from oktatool.core.okta.exchange import AccessTokenFacts, RecordingTokenClient, TokenExchange, token_facts
-from oktatool.gui.console.state import console_state
+from oktatool.core.okta.exchange import RecordingTokenClient, TokenExchange, token_facts
+from oktatool.gui.console.state import PastedToken, TokenOutcome, console_state
 
 if TYPE_CHECKING:
     import threading
@@ -26,39 +25,6 @@ if TYPE_CHECKING:
     from oktatool.core.okta.client import OktaClient
     from oktatool.core.okta.tokens import TokenResponse
     from oktatool.core.store.settings import Profile
-
-
-@dataclass(frozen=True)
-class TokenOutcome:
-    """A token the Console holds: the token, its decoded facts, and whether it came from the cache."""
-
-    token: TokenResponse
-    facts: AccessTokenFacts
-    cached: bool
-    org_url: str
-
-
-@dataclass(frozen=True)
-class PastedToken:
-    """An Authorization value given by hand (the JWT tab's token): sent as it is, never stored."""
-
-    scheme: str
-    token: str
-
-    @classmethod
-    def parse(cls, value: str) -> PastedToken:
-        """Read ``Bearer x``, ``DPoP x``, ``SSWS x`` or a bare token (Bearer)."""
-        text = value.strip()
-        scheme, _, rest = text.partition(" ")
-        if rest and scheme.lower() in ("bearer", "dpop", "ssws"):
-            return cls({"bearer": "Bearer", "dpop": "DPoP", "ssws": "SSWS"}[scheme.lower()], rest.strip())
-        return cls("Bearer", text)
-
-    def as_token(self) -> TokenResponse:
-        """Return the value as a token to send (never renewed)."""
-        from oktatool.core.okta.tokens import TokenResponse
-
-        return TokenResponse(self.token, self.scheme, 3600, "", time.time())
 
 
 class ConsoleEngine:

@@ -12,7 +12,7 @@ from oktatool.core.okta.orgkind import OrgKind
 
 if TYPE_CHECKING:
     from oktatool.core.store.settings import Profile
-    from oktatool.gui.console.engine import PastedToken
+    from oktatool.gui.console.state import PastedToken
 
 #: the org badge's background under white text (each at least 4.5:1 against white, WCAG AA)
 BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#945800", OrgKind.DEVELOPER: "#1565c0",

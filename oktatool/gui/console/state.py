@@ -7,6 +7,7 @@ profile, drops all of it at once; the tab draws it and keeps no copy.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,41 @@ if TYPE_CHECKING:
     from oktatool.context import ProfileSession
     from oktatool.core.okta.api import ApiResponse
     from oktatool.core.okta.client import OktaClient
-    from oktatool.gui.console.engine import PastedToken, TokenOutcome
+    from oktatool.core.okta.exchange import AccessTokenFacts
+    from oktatool.core.okta.tokens import TokenResponse
+
+
+@dataclass(frozen=True)
+class TokenOutcome:
+    """A token the Console holds: the token, its decoded facts, and whether it came from the cache."""
+
+    token: TokenResponse
+    facts: AccessTokenFacts
+    cached: bool
+    org_url: str
+
+
+@dataclass(frozen=True)
+class PastedToken:
+    """An Authorization value given by hand (the JWT tab's token): sent as it is, never stored."""
+
+    scheme: str
+    token: str
+
+    @classmethod
+    def parse(cls, value: str) -> PastedToken:
+        """Read ``Bearer x``, ``DPoP x``, ``SSWS x`` or a bare token (Bearer)."""
+        text = value.strip()
+        scheme, _, rest = text.partition(" ")
+        if rest and scheme.lower() in ("bearer", "dpop", "ssws"):
+            return cls({"bearer": "Bearer", "dpop": "DPoP", "ssws": "SSWS"}[scheme.lower()], rest.strip())
+        return cls("Bearer", text)
+
+    def as_token(self) -> TokenResponse:
+        """Return the value as a token to send (never renewed)."""
+        from oktatool.core.okta.tokens import TokenResponse
+
+        return TokenResponse(self.token, self.scheme, 3600, "", time.time())
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,13 @@ from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.gui import tasks
 from oktatool.gui.console import export
-from oktatool.gui.console.engine import ConsoleEngine, PastedToken, TokenOutcome, items_body, parse_body
+from oktatool.gui.console.engine import ConsoleEngine, items_body, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.console.page_walk import walk_pages
 from oktatool.gui.console.profile_bar import ProfileBar
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
-from oktatool.gui.console.state import ConsoleState, PageWalk, console_state
+from oktatool.gui.console.state import ConsoleState, PageWalk, PastedToken, TokenOutcome, console_state
 from oktatool.gui.console.token_panel import TokenPanel
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.widgets.store_unlock import with_unlocked_store

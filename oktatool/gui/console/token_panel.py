@@ -27,7 +27,7 @@ from oktatool.gui.widgets.token_view import TokenView
 from oktatool.gui.widgets.tones import tone_style
 
 if TYPE_CHECKING:
-    from oktatool.gui.console.engine import TokenOutcome
+    from oktatool.gui.console.state import TokenOutcome
 
 
 def _decoded_text(token: str | None) -> str:
