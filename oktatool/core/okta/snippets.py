@@ -99,11 +99,10 @@ def powershell_command(request: SnippetRequest, *, dpop_proof: str | None = None
               f"    'Authorization' = {q(request.scheme + ' ')} + $env:{TOKEN_VARIABLE}"]
     if request.dpop:
         lines.append(f"    'DPoP' = $env:{PROOF_VARIABLE}")
-    merged: dict[str, tuple[str, str]] = {}  # a hashtable literal refuses a key twice (any case): join the values
+    merged: dict[str, tuple[str, list[str]]] = {}  # a hashtable literal refuses a key twice (in any case)
     for name, value in request.extra_headers():
-        first, before = merged.get(name.lower(), (name, ""))
-        merged[name.lower()] = (first, f"{before}, {value}" if before else value)
-    lines += [f"    {q(name)} = {q(value)}" for name, value in merged.values()]
+        merged.setdefault(name.lower(), (name, []))[1].append(value)
+    lines += [f"    {q(name)} = {q(', '.join(values))}" for name, values in merged.values()]
     lines += ["}", "$call = @{", f"    Method = {q(request.method.upper())}", f"    Uri = {q(request.url)}",
               "    Headers = $headers"]
     if request.body is not None:
