@@ -156,3 +156,14 @@ def run(source: str, env: dict[str, str]) -> Script:
         else:
             raise SyntaxError(f"not a statement oktatool writes: {text!r}")
     return script
+
+
+def invoke_rest_method(call: dict[str, Any], *, timeout: float = 30) -> Any:
+    """Send what ``Invoke-RestMethod @call`` sends (a string body as Windows PowerShell 5.1 encodes it)."""
+    import requests
+
+    headers = dict(call["Headers"])
+    if "ContentType" in call:
+        headers["Content-Type"] = call["ContentType"]
+    body = call["Body"].encode("iso-8859-1") if "Body" in call else None
+    return requests.request(call["Method"], call["Uri"], headers=headers, data=body, timeout=timeout)
