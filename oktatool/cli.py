@@ -148,6 +148,8 @@ def _add_app_actions(actions: Any, area: str, help_text: str, parser_class: type
 
 
 def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    from oktatool.core.shells import SHELLS
+
     app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles)",
                          description="Set up and look after a service app. --profile \"Local sandbox\" works on "
                                      "the built-in sandbox org, which keeps its apps, keys, grants, roles and users "
@@ -203,6 +205,9 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     p.add_argument("--key-file", metavar="FILE", help="path of the private key file to reference")
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
     p.add_argument("--kid", metavar="ID", help="the key's kid (default: the profile's key's)")
+    p.add_argument("--shell", choices=SHELLS,
+                   help="the shell --as env is written for: posix (export NAME='value') or powershell "
+                        "($env:NAME = 'value'); default powershell on Windows, posix elsewhere")
 
     p = sub.add_parser("doctor", help="check every cause of the common service-app problems")
     _add_target_options(p, key=True)

@@ -186,12 +186,16 @@ def rotate(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Print okta.yaml, env variables, a Terraform provider block or a curl recipe for the app."""
+    """Print okta.yaml, env variables (POSIX or PowerShell), a Terraform provider block or a curl recipe for the app."""
     from oktatool.commands.okta import _context, _read_profile
     from oktatool.core.okta.export import ExportSpec, render
     from oktatool.core.okta.orgurl import parse_org_url
     from oktatool.core.okta.tokens import normalize_scopes
+    from oktatool.core.shells import default_shell
 
+    if args.shell and args.export_as != "env":
+        raise BadInputError(f"--shell applies to --as env only, not to --as {args.export_as}",
+                            hint="leave --shell out, or use --as env")
     context = _context()
     try:
         profile = _read_profile(context, args.profile) if args.profile else None
@@ -216,7 +220,7 @@ def export(args: argparse.Namespace) -> int:
 
             check_ca_bundle(Path(args.ca_bundle))
         spec = ExportSpec(org.base, client_id, scopes, kid or args.kid, key_path, ca_bundle=args.ca_bundle)
-        write_output(render(args.export_as, spec), None, private=False)
+        write_output(render(args.export_as, spec, shell=args.shell or default_shell()), None, private=False)
         return 0
     finally:
         context.close()

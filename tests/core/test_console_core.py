@@ -19,9 +19,11 @@ from oktatool.core.okta.history import HistoryEntry, HistoryStore, scrub
 from oktatool.core.okta.http import HttpOptions, new_session
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.core.okta.orgurl import parse_org_url
-from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell_command, python_snippet
 from oktatool.core.store.settings import Profile, Settings, settings_from_dict, settings_to_dict
 from tests.platforms import assert_mode
+from tests.powershell_syntax import invoke_rest_method
+from tests.powershell_syntax import run as run_powershell
 
 
 def recording_client(info: Any, *, dpop: bool = False) -> tuple[OktaClient, list[TokenExchange]]:
@@ -139,6 +141,26 @@ def test_copy_as_curl_runs_as_pasted(sandbox_org: Any, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert " 200" in result.stdout.splitlines()[0]
     assert len(json.loads(result.stdout.replace("\r\n", "\n").split("\n\n", 1)[1])) == 3
+
+
+def test_copy_as_powershell_runs_as_pasted(sandbox_org: Any) -> None:
+    client, _ = recording_client(sandbox_org)
+    token = client.token()
+    request = SnippetRequest("GET", sandbox_org.org_url + "/api/v1/users?limit=3", token.scheme,
+                             (("Authorization", "Bearer leaked"), ("X-Custom", "it's $fine")))
+    command = powershell_command(request)
+    assert token.access_token not in command and "leaked" not in command
+    (call,) = run_powershell(command, {"OKTA_ACCESS_TOKEN": token.access_token}).calls
+    assert call["Headers"]["X-Custom"] == "it's $fine"
+    answer = invoke_rest_method(call)
+    assert answer.status_code == 200 and len(answer.json()) == 3
+    body = SnippetRequest("POST", sandbox_org.org_url + "/api/v1/groups", token.scheme,
+                          body={"profile": {"name": "Zespół 李 'q' $x", "description": "`n"}})
+    (call,) = run_powershell(powershell_command(body), {"OKTA_ACCESS_TOKEN": client.token(
+        ("okta.groups.manage",)).access_token}).calls
+    made = invoke_rest_method(call)
+    assert made.status_code == 200, made.text
+    assert made.json()["profile"] == {"name": "Zespół 李 'q' $x", "description": "`n"}
 
 
 def test_python_snippet_runs_as_pasted(sandbox_org: Any) -> None:

@@ -218,6 +218,34 @@ def test_export_switches_format_and_inlines_the_key_only_when_asked(
     assert "BEGIN PRIVATE KEY" in dialog.pane.text() and dialog.pane.private
 
 
+@pytest.mark.parametrize("platform", ["linux", "win32"])
+def test_export_writes_env_for_the_shell_chosen_the_systems_first(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo,
+        monkeypatch: pytest.MonkeyPatch, platform: str) -> None:
+    import sys
+
+    from tests.powershell_syntax import run
+
+    context.key_library().save("svc", _sandbox_key(sandbox_org))
+    _use_org(context, sandbox_org, key_ref="svc")
+    monkeypatch.setattr(sys, "platform", platform)  # only the default shell reads it here
+    dialog = ExportDialog(context)
+    monkeypatch.undo()
+    qtbot.addWidget(dialog)
+    finish(aloop, dialog.request.task)
+    assert not dialog.shell.isEnabled()  # okta.yaml is no shell's
+    dialog.format.setCurrentIndex(dialog.format.findData("env"))
+    finish(aloop, dialog.request.task)
+    assert dialog.shell.isEnabled() and dialog.shell.currentData() == ("powershell" if platform == "win32" else "posix")
+    dialog.shell.setCurrentIndex(dialog.shell.findData("powershell"))
+    finish(aloop, dialog.request.task)
+    assert run(dialog.pane.text(), {}).env["OKTA_CLIENT_CLIENTID"] == sandbox_org.client_id
+    assert dialog.pane.suffix == ".ps1"
+    dialog.shell.setCurrentIndex(dialog.shell.findData("posix"))
+    finish(aloop, dialog.request.task)
+    assert dialog.pane.text().startswith("export OKTA_CLIENT_ORGURL=") and dialog.pane.suffix == ".env"
+
+
 def test_export_explains_in_real_text_why_there_is_nothing_to_export(
         qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
     assert context.profile().is_sandbox

@@ -10,6 +10,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from oktatool.core.errors import BadInputError
+from oktatool.core.shells import check_shell, env_assignments
 
 FORMATS = ("okta-yaml", "env", "terraform", "curl")
 
@@ -48,14 +49,14 @@ def okta_yaml(spec: ExportSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
-def env_vars(spec: ExportSpec) -> str:
-    """Return ``export`` lines of the SDKs' OKTA_CLIENT_* environment variables."""
+def env_vars(spec: ExportSpec, shell: str = "posix") -> str:
+    """Return lines that set the SDKs' OKTA_CLIENT_* environment variables in ``shell`` (posix, powershell)."""
     values = [("OKTA_CLIENT_ORGURL", spec.org_url), ("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey"),
               ("OKTA_CLIENT_CLIENTID", spec.client_id), ("OKTA_CLIENT_SCOPES", ",".join(spec.scopes)),
               ("OKTA_CLIENT_PRIVATEKEY", spec.key_path)]
     if spec.kid:
         values.append(("OKTA_CLIENT_KID", spec.kid))
-    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in values)
+    return env_assignments(values, shell)
 
 
 def terraform(spec: ExportSpec) -> str:
@@ -96,9 +97,11 @@ def curl_recipe(spec: ExportSpec) -> str:
     )
 
 
-def render(fmt: str, spec: ExportSpec) -> str:
-    """Return the export in ``fmt`` (okta-yaml, env, terraform, curl)."""
-    makers = {"okta-yaml": okta_yaml, "env": env_vars, "terraform": terraform, "curl": curl_recipe}
+def render(fmt: str, spec: ExportSpec, *, shell: str = "posix") -> str:
+    """Return the export in ``fmt`` (okta-yaml, env, terraform, curl); ``env`` is written for ``shell``."""
+    check_shell(shell)
+    makers = {"okta-yaml": okta_yaml, "env": lambda s: env_vars(s, shell), "terraform": terraform,
+              "curl": curl_recipe}
     if fmt not in makers:
         raise BadInputError(f"unknown export format {fmt!r}", hint="use " + ", ".join(FORMATS))
     if not spec.scopes:

@@ -1,7 +1,7 @@
-"""Copy a Console request as a curl command or a Python ``requests`` snippet that runs as pasted.
+"""Copy a Console request as a curl command, a PowerShell command or a Python ``requests`` snippet that runs as pasted.
 
-The access token is never in the text: it is ``$OKTA_ACCESS_TOKEN`` (curl) or
-``os.environ["OKTA_ACCESS_TOKEN"]`` (Python), so the snippet runs once that variable is exported, and the
+The access token is never in the text: it is ``$OKTA_ACCESS_TOKEN`` (curl), ``$env:OKTA_ACCESS_TOKEN``
+(PowerShell) or ``os.environ["OKTA_ACCESS_TOKEN"]`` (Python), so the snippet runs once that variable is set, and the
 Authorization header is always there. A DPoP-bound token needs a new proof for every call (RFC 9449): the
 snippet takes it from ``OKTA_DPOP_PROOF`` and says so; the Console can put a fresh proof beside it.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oktatool.core.okta.http import SECRET_HEADERS
+from oktatool.core.shells import powershell_quote
 
 TOKEN_VARIABLE = "OKTA_ACCESS_TOKEN"  # noqa: S105 - the name of an environment variable
 PROOF_VARIABLE = "OKTA_DPOP_PROOF"
@@ -71,6 +72,44 @@ def curl_command(request: SnippetRequest, *, dpop_proof: str | None = None) -> s
         parts.append(f"--header {shlex.quote('Content-Type: application/json')}")
         parts.append(f"--data-raw {shlex.quote(json.dumps(request.body, separators=(',', ':')))}")
     lines.append(" \\\n  ".join(parts))
+    return "\n".join(lines) + "\n"
+
+
+def powershell_command(request: SnippetRequest, *, dpop_proof: str | None = None) -> str:
+    """Return an ``Invoke-RestMethod`` call for ``request`` that runs in Windows PowerShell 5.1 and PowerShell 7.
+
+    Every piece of data is a single-quoted string (nothing in it is expanded); the token is read from
+    ``$env:OKTA_ACCESS_TOKEN``. With ``dpop_proof``, a line setting ``$env:OKTA_DPOP_PROOF`` comes first.
+    """
+    q = powershell_quote
+    lines: list[str] = []
+    if request.dpop:
+        lines.append(f"# {DPOP_NOTE}")
+        if dpop_proof:
+            lines += ["# This proof was made just now for this call:", f"$env:{PROOF_VARIABLE} = {q(dpop_proof)}"]
+    unset = q(f"Set $env:{TOKEN_VARIABLE} to the access token first")
+    lines += [f"if (-not $env:{TOKEN_VARIABLE}) {{ throw {unset} }}",
+              "# Windows PowerShell 5.1 may offer only TLS 1.0 by default; Okta needs TLS 1.2",
+              "[Net.ServicePointManager]::SecurityProtocol = "
+              "[Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12"]
+    if request.ca_bundle:
+        lines.append(f"$caBundle = {q(request.ca_bundle)}  # PowerShell has no --cacert: trust this CA in the "
+                     "system's store first")
+    lines += ["$headers = @{", "    'Accept' = 'application/json'",
+              f"    'Authorization' = {q(request.scheme + ' ')} + $env:{TOKEN_VARIABLE}"]
+    if request.dpop:
+        lines.append(f"    'DPoP' = $env:{PROOF_VARIABLE}")
+    merged: dict[str, tuple[str, list[str]]] = {}  # a hashtable literal refuses a key twice (in any case)
+    for name, value in request.extra_headers():
+        merged.setdefault(name.lower(), (name, []))[1].append(value)
+    lines += [f"    {q(name)} = {q(', '.join(values))}" for name, values in merged.values()]
+    lines += ["}", "$call = @{", f"    Method = {q(request.method.upper())}", f"    Uri = {q(request.url)}",
+              "    Headers = $headers"]
+    if request.body is not None:
+        # ASCII JSON (\u escapes): PowerShell 5.1 encodes a string body as ISO-8859-1, 7 as UTF-8
+        lines += ["    ContentType = 'application/json'",
+                  f"    Body = {q(json.dumps(request.body, separators=(',', ':'), ensure_ascii=True))}"]
+    lines += ["}", "Invoke-RestMethod @call"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,9 @@
-"""The Console's exports: copy as curl or Python ``requests`` (the token as ``$OKTA_ACCESS_TOKEN``), Save JSON/CSV."""
+"""The Console's exports: copy as curl, PowerShell or Python ``requests`` (token from the environment); save."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -10,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.files import write_file
-from oktatool.core.okta.snippets import SnippetRequest, curl_command, python_snippet
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell_command, python_snippet
+from oktatool.core.shells import default_shell
 from oktatool.gui import tasks
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.tones import plain_message
@@ -61,22 +63,40 @@ def snippet_request(tab: ConsoleTab) -> SnippetRequest | None:
     return SnippetRequest(method, url, scheme, tuple(headers.items()), body, ca)
 
 
-def copy_curl(tab: ConsoleTab) -> None:
-    """Copy the request as curl ($OKTA_ACCESS_TOKEN; a fresh proof for DPoP, clipboard marked secret)."""
+def _fresh_proof(tab: ConsoleTab, request: SnippetRequest) -> str | None:
+    """Return a DPoP proof for ``request`` made now with the token's key (None for Bearer or a pasted token)."""
+    token, pasted = tab.state.token, tab.state.pasted
+    if not request.dpop or token is None or pasted:
+        return None
+    try:
+        return tab.engine.proof(tab.session, request.method, request.url, token.token.access_token)
+    except OktaToolError:
+        return None
+
+
+def _copy_command(tab: ConsoleTab, title: str, make: Callable[..., str], setup: str) -> None:
     request = snippet_request(tab)
     if request is None:
         return
-    proof = None
-    token, pasted = tab.state.token, tab.state.pasted
-    if request.dpop and token is not None and not pasted:
-        try:
-            proof = tab.engine.proof(tab.session, request.method, request.url, token.token.access_token)
-        except OktaToolError:
-            proof = None
-    text = curl_command(request, dpop_proof=proof)
-    copy_text(text, secret=bool(proof))  # with a live DPoP proof the command is a credential for a while
-    tab.response.show_progress("Copied as curl: export OKTA_ACCESS_TOKEN first."
-                                  + (" DPoP: the proof works once." if request.dpop else ""))
+    proof = _fresh_proof(tab, request)
+    copy_text(make(request, dpop_proof=proof), secret=bool(proof))  # a live DPoP proof is a credential for a while
+    tab.response.show_progress(f"Copied as {title}: {setup} first." + (" DPoP: the proof works once." if
+                                                                      request.dpop else ""))
+
+
+def copy_curl(tab: ConsoleTab) -> None:
+    """Copy the request as curl ($OKTA_ACCESS_TOKEN; a fresh proof for DPoP, clipboard marked secret)."""
+    _copy_command(tab, "curl", curl_command, "export OKTA_ACCESS_TOKEN")
+
+
+def copy_powershell(tab: ConsoleTab) -> None:
+    """Copy the request as PowerShell's Invoke-RestMethod ($env:OKTA_ACCESS_TOKEN; a fresh proof for DPoP)."""
+    _copy_command(tab, "PowerShell", powershell_command, "set $env:OKTA_ACCESS_TOKEN")
+
+
+def copy_default(tab: ConsoleTab) -> None:
+    """Copy the request for the shell of this OS: PowerShell on Windows, curl elsewhere."""
+    (copy_powershell if default_shell() == "powershell" else copy_curl)(tab)
 
 
 def copy_python(tab: ConsoleTab) -> None:

@@ -13,17 +13,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from oktatool.core.errors import for_window
+from oktatool.core.shells import default_shell
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
 from oktatool.gui.widgets.code_view import CodeView
@@ -60,6 +63,7 @@ class ResponseView(QWidget):
     save_csv_requested = Signal()
     system_log_requested = Signal()
     copy_curl_requested = Signal()
+    copy_powershell_requested = Signal()
     copy_python_requested = Signal()
     #: the user chose which page of a page walk the status, rate, request id and headers describe (0-based)
     page_chosen = Signal(int)
@@ -146,11 +150,28 @@ class ResponseView(QWidget):
         self.save_json_button.clicked.connect(self.save_json_requested)
         self.save_csv_button = QPushButton("Save CSV…")
         self.save_csv_button.clicked.connect(self.save_csv_requested)
-        self.curl_button = QPushButton("Copy as curl")
-        self.curl_button.setToolTip("The token appears as $OKTA_ACCESS_TOKEN: export it and paste")
-        self.curl_button.clicked.connect(self.copy_curl_requested)
-        self.python_button = QPushButton("Copy as Python")
-        self.python_button.clicked.connect(self.copy_python_requested)
+        # one button copies for this OS's shell (PowerShell on Windows, curl elsewhere); its menu offers each
+        self.copy_menu = QMenu(self)
+        self.copy_actions = {
+            "curl": self.copy_menu.addAction("Copy as curl"),
+            "powershell": self.copy_menu.addAction("Copy as PowerShell"),
+            "python": self.copy_menu.addAction("Copy as Python"),
+        }
+        tips = {"curl": "The token appears as $OKTA_ACCESS_TOKEN: export it and paste",
+                "powershell": "Invoke-RestMethod (PowerShell 5.1 and 7); the token comes from "
+                              "$env:OKTA_ACCESS_TOKEN: set it and paste",
+                "python": "requests; the token comes from the OKTA_ACCESS_TOKEN environment variable"}
+        for name, signal in (("curl", self.copy_curl_requested), ("powershell", self.copy_powershell_requested),
+                             ("python", self.copy_python_requested)):
+            self.copy_actions[name].setToolTip(tips[name])
+            self.copy_actions[name].triggered.connect(signal)
+        self.copy_menu.setToolTipsVisible(True)
+        self.copy_button = QToolButton()
+        self.copy_button.setObjectName("copyRequest")
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.copy_button.setMenu(self.copy_menu)
+        self.copy_button.setDefaultAction(self.copy_actions["powershell" if default_shell() == "powershell"
+                                                            else "curl"])
 
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
@@ -168,8 +189,7 @@ class ResponseView(QWidget):
         self.notes = _notes_area(self.explanation, self.note)
         actions = QHBoxLayout()
         actions.addWidget(self.progress, 1)
-        actions.addWidget(self.curl_button)
-        actions.addWidget(self.python_button)
+        actions.addWidget(self.copy_button)
         actions.addWidget(self.save_json_button)
         actions.addWidget(self.save_csv_button)
         layout = QVBoxLayout(self)

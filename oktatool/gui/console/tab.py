@@ -106,6 +106,7 @@ class ConsoleTab(QWidget):
         self.response.save_csv_requested.connect(lambda: export.save_csv(self))
         self.response.system_log_requested.connect(self.find_in_system_log)
         self.response.copy_curl_requested.connect(lambda: export.copy_curl(self))
+        self.response.copy_powershell_requested.connect(lambda: export.copy_powershell(self))
         self.response.copy_python_requested.connect(lambda: export.copy_python(self))
         self.response.page_chosen.connect(self._show_page)
         self.history.replay_requested.connect(self.replay)
@@ -476,8 +477,8 @@ class ConsoleTab(QWidget):
     # --- window hooks ----------------------------------------------------------------------------------------
 
     def copy_current(self) -> None:
-        """Edit > Copy: the request as curl."""
-        export.copy_curl(self)
+        """Edit > Copy: the request for this OS's shell (PowerShell on Windows, curl elsewhere)."""
+        export.copy_default(self)
 
     async def prepare_screenshot(self) -> None:
         """GET /api/v1/users on the Local sandbox, users in the table (the README picture)."""

@@ -1,4 +1,4 @@
-"""Export: what code needs to act as the profile's app (okta.yaml, env variables, Terraform, curl)."""
+"""Export: what code needs to act as the profile's app (okta.yaml, env variables for a shell, Terraform, curl)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.export import FORMATS, ExportSpec, render
+from oktatool.core.shells import default_shell
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.widgets.output_pane import OutputPane
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 _TITLES = {"okta-yaml": "okta.yaml (Okta SDKs)", "env": "Environment variables", "terraform": "Terraform provider",
            "curl": "curl recipe"}
 _SUFFIXES = {"okta-yaml": ".yaml", "env": ".env", "terraform": ".tf", "curl": ".sh"}
+_SHELLS = {"posix": ("POSIX shell (bash, zsh): export NAME='value'", ".env"),
+           "powershell": ("PowerShell: $env:NAME = 'value'", ".ps1")}
 
 
 class ExportDialog(QDialog):
@@ -52,8 +55,15 @@ class ExportDialog(QDialog):
         self.key_path.setObjectName("exportKeyPath")
         self.inline = QCheckBox("Put the private key itself in okta.yaml (the file is then a secret)")
         self.inline.setObjectName("exportInline")
+        self.shell = QComboBox()
+        self.shell.setObjectName("exportShell")
+        self.shell.setToolTip("The shell the environment variables are set in (default: this system's)")
+        for shell, (title, _suffix) in _SHELLS.items():
+            self.shell.addItem(title, shell)
+        self.shell.setCurrentIndex(self.shell.findData(default_shell()))
         form = QFormLayout()
         form.addRow("Format", self.format)
+        form.addRow("Shell", self.shell)
         form.addRow("Private key file", self.key_path)
         form.addRow("", self.inline)
         self.pane = OutputPane("export", "Export", "Settings for code; the private key is referenced by its path",
@@ -72,6 +82,7 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(self.refresh)
         self.key_path.textChanged.connect(self.refresh)
         self.inline.toggled.connect(self.refresh)
+        self.shell.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
     @property
@@ -88,7 +99,7 @@ class ExportDialog(QDialog):
     def _profile_left(self, text: str) -> None:
         """Another profile is active: the export shown stays this one's; the choices stop changing it."""
         self.request.cancel()
-        for choice in (self.format, self.key_path, self.inline):
+        for choice in (self.format, self.key_path, self.inline, self.shell):
             choice.setEnabled(False)
         self.message.setStyleSheet(tone_style("error"))
         self.message.setText(text)
@@ -99,6 +110,8 @@ class ExportDialog(QDialog):
         fmt = str(self.format.currentData())
         inline = self.inline.isChecked() and fmt == "okta-yaml"
         self.inline.setEnabled(fmt == "okta-yaml")
+        self.shell.setEnabled(fmt == "env")
+        shell = str(self.shell.currentData())
         profile = self.profile
         try:
             if profile.is_sandbox:
@@ -112,7 +125,7 @@ class ExportDialog(QDialog):
             kid = next((e.kid for e in read_entries(self.context.library_index) if e.name == profile.key_ref), None)
             spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid, self.key_path.text().strip(),
                               inline_pem=loaded.get("pem") if inline else None)
-            text = render(fmt, spec)
+            text = render(fmt, spec, shell=shell)
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.pane.set_text(None, plain_message(exc))
@@ -120,7 +133,7 @@ class ExportDialog(QDialog):
         if not self.request.is_current(generation):
             return
         self.pane.private = inline
-        self.pane.suffix = _SUFFIXES[fmt]
+        self.pane.suffix = _SHELLS[shell][1] if fmt == "env" else _SUFFIXES[fmt]
         self.pane.where.setText("Holds the private key: saved readable by you only" if inline else
                                 "Settings for code; the private key is referenced by its path")
         self.pane.where.setStyleSheet(tone_style("secret" if inline else "good", bold=True))
