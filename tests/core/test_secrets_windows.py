@@ -90,3 +90,22 @@ def test_the_store_opened_for_the_app_uses_the_paths_sealed_folder(tmp_path: Pat
     store = open_secret_store(_roaming_paths(tmp_path), "keyring")
     assert isinstance(store, KeyringStore)
     assert store.sealed_dir == tmp_path / "Roaming" / "oktatool" / "sealed"
+
+
+def test_a_sealed_file_held_open_fails_neither_a_set_nor_a_delete(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = DictKeyring()
+    store = KeyringStore(tmp_path, backend=backend)
+    store.set("big", BIG)
+    unlink = Path.unlink
+
+    def held_by_a_scanner(path: Path, missing_ok: bool = False) -> None:
+        if path.suffix == ".sealed" and path.exists():
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", held_by_a_scanner)
+    store.set("big", BIG.replace("x", "n"))  # stored: the previous file stays behind as a stray
+    assert store.get("big") == BIG.replace("x", "n")
+    store.delete("big")
+    assert store.get("big") is None and store.names() == []

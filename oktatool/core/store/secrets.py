@@ -348,7 +348,8 @@ class KeyringStore:
         for folder in (self.sealed_dir, *self.old_sealed_dirs):
             for sealed in (previous, self._sealed_path(name)):
                 if sealed is not None:
-                    (folder / sealed.name).unlink(missing_ok=True)
+                    with suppress(OSError):  # the entry is gone: a file held open (Windows) is only a stray
+                        (folder / sealed.name).unlink(missing_ok=True)
         self._index.change(name, present=False)
 
     def names(self) -> list[str]:
