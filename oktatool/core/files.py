@@ -186,7 +186,7 @@ def keep_corrupt(path: Path, now: datetime | None = None) -> Path:
     while kept.exists():
         counter += 1
         kept = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-    os.replace(path, kept)
+    replace_retrying(path, kept)
     return kept
 
 

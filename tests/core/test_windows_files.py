@@ -19,6 +19,7 @@ import oktatool.core.files as files
 from oktatool.core.errors import BadInputError
 from oktatool.core.files import replace_retrying, safe_file_name, write_atomic, write_file
 
+_real_replace = os.replace
 SID = "S-1-5-21-1004336348-1177238915-682003330-1001"
 
 
@@ -33,7 +34,7 @@ class FlakyReplace:
         self.calls += 1
         if self.calls <= self.failures:
             raise PermissionError(13, "The process cannot access the file because it is being used by another process")
-        os.replace(source, target)
+        _real_replace(source, target)
 
 
 def test_a_rename_refused_twice_is_retried_on_windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,3 +189,15 @@ def test_an_old_temp_file_is_swept_even_when_its_pid_is_alive(tmp_path: Path) ->
     write_atomic(tmp_path / "settings.json", b"{}")
     assert not old.exists()
     assert fresh.exists()  # a live writer may still be filling it
+
+
+def test_a_corrupt_file_is_moved_aside_through_the_same_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oktatool.core.files import keep_corrupt
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    flaky = FlakyReplace(failures=2)
+    monkeypatch.setattr(os, "replace", flaky)
+    broken = tmp_path / "settings.json"
+    broken.write_text("{not json")
+    kept = keep_corrupt(broken)
+    assert flaky.calls == 3 and kept.read_text() == "{not json" and not broken.exists()
