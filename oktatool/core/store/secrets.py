@@ -271,7 +271,7 @@ class KeyringStore:
                 "keyring entry is here (a roaming profile or a copied keyring) but the file is not, or it was "
                 "deleted",
                 hint=f"copy the folder {self.sealed_dir} over from that computer, or delete the entry and store "
-                     "the secret again", code="store_damaged") from None
+                     "the secret again") from None
         return _open_sealed(blob, key, name)
 
     def _migrated(self, path: Path) -> Path:
