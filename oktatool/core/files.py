@@ -241,13 +241,14 @@ def _sweep_stale_temps(path: Path) -> None:
     now = time.time()
     for leftover in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
         pid_text = leftover.name[len(prefix):].split(".", 1)[0]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        if not pid_text.isdigit():
             continue
         try:
             old = now - leftover.stat().st_mtime > STALE_TEMP_SECONDS
         except OSError:
             continue
-        if old or not _process_alive(int(pid_text)):
+        # an old one is stale even under this pid: Windows reuses pids soon, and no write takes minutes
+        if old or (int(pid_text) != os.getpid() and not _process_alive(int(pid_text))):
             with contextlib.suppress(OSError):  # another writer swept it first, or it is held open (Windows)
                 leftover.unlink(missing_ok=True)
 

@@ -181,13 +181,15 @@ def test_an_old_temp_file_is_swept_even_when_its_pid_is_alive(tmp_path: Path) ->
     # the age rule is the one that works on Windows, where a pid cannot be probed (and pids are reused)
     live_pid = os.getppid()
     old = tmp_path / f".settings.json.{live_pid}.1.tmp"
+    old_under_this_pid = tmp_path / f".settings.json.{os.getpid()}.1.tmp"  # a reused pid (Windows)
     fresh = tmp_path / f".settings.json.{live_pid}.2.tmp"
-    for leftover in (old, fresh):
+    for leftover in (old, old_under_this_pid, fresh):
         leftover.write_bytes(b"half a")
     an_hour_ago = time.time() - 3600
-    os.utime(old, (an_hour_ago, an_hour_ago))
+    for leftover in (old, old_under_this_pid):
+        os.utime(leftover, (an_hour_ago, an_hour_ago))
     write_atomic(tmp_path / "settings.json", b"{}")
-    assert not old.exists()
+    assert not old.exists() and not old_under_this_pid.exists()
     assert fresh.exists()  # a live writer may still be filling it
 
 
