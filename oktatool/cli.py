@@ -36,6 +36,10 @@ KEY_FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-tradition
 KID_MODES = ("thumbprint", "random", "timestamp", "iso-date", "none")
 
 
+#: what -o does with private material, on every OS
+PRIVATE_OUTPUT_HELP = "write to FILE (private material owner-only: mode 0600, on Windows an access list for you alone)"
+
+
 def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
 
@@ -252,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private material with mode 0600)")
+    p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
     p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
@@ -263,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private material with mode 0600)")
+    p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key")
     p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from oktatool.core.files import is_link
 from oktatool.sandbox.kept import KeptFile, KeptOrg
 from oktatool.sandbox.messages import Request
 from oktatool.sandbox.store import DEFAULT_SCOPES, App, IssuedToken, OrgStore, now_text
@@ -128,6 +129,8 @@ def make_service_key(private_pem: bytes | None = None) -> ServiceKey:
 
 def reusable_service_key(path: Path) -> bytes | None:
     """Return the PEM in ``path`` when it holds an unencrypted RSA private key, so a restart keeps the kid."""
+    if is_link(path):  # Windows has no O_NOFOLLOW: a symlink or junction is refused before it is opened
+        return None
     try:
         # never through a symlink, and only a file this user owns that nobody else can read or write:
         # a key someone else planted would let them sign as the sandbox's service app

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from oktatool.core.errors import Hint, SandboxError
-from oktatool.core.files import make_private_dirs, write_atomic
+from oktatool.core.files import is_link, make_private_dirs, write_atomic
 from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.kept import ORG_FILE
 from oktatool.sandbox.messages import Request, Response, okta_error
@@ -291,8 +291,9 @@ class _HttpServer(ThreadingHTTPServer):
 
 def check_folder(directory: Path) -> str | None:
     """Return why ``directory`` is unsafe for the private key (others could plant or swap files), or None."""
-    if os.name == "nt":
-        return None  # NTFS ACLs, not mode bits: the profile folder is private by default
+    if sys.platform == "win32":
+        # NTFS access lists, not mode bits: oktatool creates its folders owner-only; a link could lead anywhere
+        return "it is a symbolic link or junction to another folder" if is_link(directory) else None
     try:
         facts = directory.stat()
     except OSError as exc:

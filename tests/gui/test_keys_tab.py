@@ -407,7 +407,7 @@ def test_save_writes_private_files_owner_only(qtbot: Any, tab: KeysTab, aloop: a
                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     finish(aloop, tab.generate())
     target = tmp_path / "chosen.private.jwk.json"
-    monkeypatch.setattr("oktatool.gui.keys.outputs.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(target), ""))
     tab.outputs.select("jwk")
     click(qtbot, tab.outputs.save_button)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,28 @@ def test_symlinks_in_the_folder_are_replaced_not_followed(tmp_path: Path, sandbo
     for name, victim in victims.items():
         assert victim.read_text() == "keep me", name
         assert not (folder / name).is_symlink(), name
+
+
+def test_a_symlinked_key_is_refused_where_open_cannot_refuse_it(tmp_path: Path, sandbox_service_key_pem: bytes,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from oktatool.sandbox.org import reusable_service_key
+
+    key_target = tmp_path / "elsewhere.pem"
+    key_target.write_bytes(sandbox_service_key_pem)
+    key_target.chmod(0o600)
+    link = tmp_path / KEY_PEM_FILE
+    link.symlink_to(key_target)
+    monkeypatch.delattr(os, "O_NOFOLLOW")  # as on Windows, where os.open follows a symlink or junction
+    assert reusable_service_key(link) is None
+    assert reusable_service_key(key_target) == sandbox_service_key_pem
+
+
+def test_on_windows_a_linked_sandbox_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oktatool.sandbox.server import check_folder
+
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir(mode=0o777)
+    link.symlink_to(real, target_is_directory=True)
+    monkeypatch.setattr(sys, "platform", "win32")  # check_folder does nothing else OS-specific on that path
+    assert check_folder(link) == "it is a symbolic link or junction to another folder"
+    assert check_folder(real) is None  # its access list is not read there (mode bits mean nothing on NTFS)

@@ -24,6 +24,8 @@ class AppPaths(NamedTuple):
     data_dir: Path
     cache_dir: Path
     log_dir: Path
+    #: data that follows the user to another computer (Windows' roaming AppData); elsewhere ``data_dir``
+    roaming_data_dir: Path | None = None
 
     @classmethod
     def resolve(cls, home: str | os.PathLike[str] | None = None) -> AppPaths:
@@ -40,6 +42,7 @@ class AppPaths(NamedTuple):
             Path(dirs.user_data_dir),
             Path(dirs.user_cache_dir),
             Path(dirs.user_log_dir),
+            Path(PlatformDirs(APP_NAME, appauthor=False, roaming=True).user_data_dir),
         )
 
     @property
@@ -48,14 +51,31 @@ class AppPaths(NamedTuple):
         return self.config_dir / "settings.json"
 
     @property
+    def sealed_dir(self) -> Path:
+        """Return the folder of the keyring store's sealed files (large secrets).
+
+        Roaming on Windows: the keyring entries that hold their keys roam with the profile (Credential Manager),
+        so the files must go where the entries go.
+        """
+        return (self.roaming_data_dir or self.data_dir) / "sealed"
+
+    @property
+    def old_sealed_dirs(self) -> tuple[Path, ...]:
+        """Return where earlier versions kept sealed files, when that is not ``sealed_dir`` (read and moved over)."""
+        old = self.data_dir / "sealed"
+        return (old,) if old != self.sealed_dir else ()
+
+    @property
     def sandbox_dir(self) -> Path:
         """Return the folder where the built-in sandbox org keeps its keys and certificate."""
         return self.data_dir / "sandbox"
 
     def ensure(self) -> AppPaths:
         """Create the folders (owner-only where the platform supports modes) and return self."""
+        from oktatool.core.files import make_private_dirs
+
         for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(folder)
         return self
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import secrets as _random
 import threading
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -198,14 +198,18 @@ class KeyringStore:
     short_name = "OS keyring"
     locked = False
 
-    def __init__(self, data_dir: Path, backend: Any | None = None) -> None:
+    def __init__(self, data_dir: Path, backend: Any | None = None, *, sealed_dir: Path | None = None,
+                 old_sealed_dirs: tuple[Path, ...] = ()) -> None:
+        """Keep the list of names in ``data_dir`` and sealed files in ``sealed_dir`` (default ``data_dir/sealed``);
+        a sealed file found only in one of ``old_sealed_dirs`` (where an older version kept it) is moved over."""
         import keyring
 
         self.backend = backend if backend is not None else keyring.get_keyring()
         problem = keyring_problem(self.backend)
         if problem:
             raise SecretStoreError(problem, hint="install and unlock a keyring, or use the encrypted file store")
-        self.sealed_dir = data_dir / "sealed"
+        self.sealed_dir = sealed_dir if sealed_dir is not None else data_dir / "sealed"
+        self.old_sealed_dirs = tuple(d for d in old_sealed_dirs if d != self.sealed_dir)
         self._index = _NameIndex(data_dir / "secret-names.json")
 
     @property
@@ -243,9 +247,8 @@ class KeyringStore:
                                    hint="delete the entry and store it again", code="store_damaged")
         return path, key
 
-    def _sealed_file_of(self, name: str) -> Path | None:
-        """Return the sealed file the keyring entry of ``name`` points at now, or None."""
-        stored = self._keyring_call("read a secret", self.backend.get_password, name)
+    def _sealed_file_of(self, name: str, stored: str | None) -> Path | None:
+        """Return the sealed file that ``stored``, the keyring entry of ``name``, points at, or None."""
         if stored is None or not stored.startswith(_ENVELOPE_PREFIXES):
             return None
         try:
@@ -260,11 +263,32 @@ class KeyringStore:
             return stored  # type: ignore[no-any-return]
         path, key = self._envelope(name, stored)
         try:
-            blob = path.read_bytes()
+            blob = self._migrated(path).read_bytes()
         except OSError:
-            raise SecretStoreError(f"the sealed file for {name!r} is missing: {path}",
-                                   hint="delete the entry and store it again") from None
+            raise SecretStoreError(
+                f"the sealed file for {name!r} is missing: {path}. The value is larger than the OS keyring takes, "
+                "so the keyring holds only the key of a file sealed on the computer where it was stored; the "
+                "keyring entry is here (a roaming profile or a copied keyring) but the file is not, or it was "
+                "deleted",
+                hint=f"copy the folder {self.sealed_dir} over from that computer, or delete the entry and store "
+                     "the secret again") from None
         return _open_sealed(blob, key, name)
+
+    def _migrated(self, path: Path) -> Path:
+        """Return ``path``; a sealed file only in an old folder is moved there first (read in place if it can't be)."""
+        if path.exists():
+            return path
+        for folder in self.old_sealed_dirs:
+            old = folder / path.name
+            if old.exists():
+                try:
+                    write_atomic(path, old.read_bytes(), mode=0o600)
+                except OSError:
+                    return old
+                with suppress(OSError):
+                    old.unlink()
+                return path
+        return path
 
     def set(self, name: str, value: str) -> None:
         """Store ``value``: in the keyring when it fits, else sealed in a file with its key in the keyring.
@@ -273,7 +297,9 @@ class KeyringStore:
         then is the previous file removed, so a failure at any step leaves the previous secret readable.
         """
         _check_name(name)
-        previous = self._sealed_file_of(name)
+        stored = self._keyring_call("read a secret", self.backend.get_password, name)
+        previous = self._sealed_file_of(name, stored)
+        path: Path | None = None
         if len(value.encode("utf-16-le")) <= KEYRING_LIMIT:
             self._keyring_call("store a secret", self.backend.set_password, name, value)
         else:
@@ -289,22 +315,41 @@ class KeyringStore:
             except BaseException:
                 path.unlink(missing_ok=True)  # the entry still names the previous file, which is untouched
                 raise
+        try:
+            self._index.change(name, present=True)
+        except BaseException:
+            self._restore(name, stored, path)  # the previous secret stays whole, its file untouched
+            raise
         if previous is not None:
-            previous.unlink(missing_ok=True)
-        self._index.change(name, present=True)
+            for folder in (self.sealed_dir, *self.old_sealed_dirs):
+                with suppress(OSError):  # held open by a scanner (Windows): a stray sealed file, nothing lost
+                    (folder / previous.name).unlink(missing_ok=True)
+
+    def _restore(self, name: str, stored: str | None, new_file: Path | None) -> None:
+        """Put the keyring entry of ``name`` back as it was (``stored``) and remove ``new_file``: a set undone."""
+        with suppress(Exception):
+            if stored is None:
+                self.backend.delete_password(SERVICE, name)
+            else:
+                self.backend.set_password(SERVICE, name, stored)
+        if new_file is not None:
+            with suppress(OSError):
+                new_file.unlink(missing_ok=True)
 
     def delete(self, name: str) -> None:
         """Remove ``name`` from the keyring and its sealed file."""
-        previous = self._sealed_file_of(name)
+        previous = self._sealed_file_of(name, self._keyring_call("read a secret", self.backend.get_password, name))
         try:
             self._keyring_call("delete a secret", self.backend.delete_password, name)
         except SecretStoreError:
             # keyring raises PasswordDeleteError for a missing entry; only a surviving entry is a failure
             if self.backend.get_password(SERVICE, name) is not None:
                 raise
-        if previous is not None:
-            previous.unlink(missing_ok=True)
-        self._sealed_path(name).unlink(missing_ok=True)
+        for folder in (self.sealed_dir, *self.old_sealed_dirs):
+            for sealed in (previous, self._sealed_path(name)):
+                if sealed is not None:
+                    with suppress(OSError):  # the entry is gone: a file held open (Windows) is only a stray
+                        (folder / sealed.name).unlink(missing_ok=True)
         self._index.change(name, present=False)
 
     def names(self) -> list[str]:
@@ -562,6 +607,6 @@ def open_secret_store(paths: AppPaths, choice: str = "auto") -> SecretStore:
     if choice == "file":
         return file_store
     try:
-        return KeyringStore(paths.data_dir)
+        return KeyringStore(paths.data_dir, sealed_dir=paths.sealed_dir, old_sealed_dirs=paths.old_sealed_dirs)
     except SecretStoreError:
         return file_store

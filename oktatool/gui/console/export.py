@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.files import write_file
@@ -15,6 +14,7 @@ from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell
 from oktatool.core.shells import default_shell
 from oktatool.gui import tasks
 from oktatool.gui.widgets.clipboard import copy_text
+from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -108,14 +108,14 @@ def copy_python(tab: ConsoleTab) -> None:
 
 
 def save(tab: ConsoleTab, title: str, suffix: str, data: bytes) -> None:
-    name, _ = QFileDialog.getSaveFileName(tab if isinstance(tab, QWidget) else None, title, f"okta-response{suffix}")
-    if not name:
+    path = ask_save_path(tab if isinstance(tab, QWidget) else None, title, f"okta-response{suffix}")
+    if path is None:
         return
 
     async def write() -> None:
         try:
-            await tasks.run_blocking(write_file, Path(name), data, private=False)
-            tab.response.show_progress(f"Saved {name}.")
+            await tasks.run_blocking(write_file, path, data, private=False)
+            tab.response.show_progress(f"Saved {path}.")
         except OktaToolError as exc:
             tab.response.show_progress(plain_message(exc))
 

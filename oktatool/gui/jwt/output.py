@@ -6,10 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui.tab_page import TabHost, TabPage, TakesAssertion, TakesAuthorization
+from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import plain_message
 
 
@@ -43,9 +44,9 @@ class TokenOutput:
         """Ask where to save the token (it is a credential until it expires)."""
         if not self.token():
             return
-        path, _ = QFileDialog.getSaveFileName(self.owner, "Save the token", str(Path.home() / "token.jwt"))
-        if path:
-            self.save_to(Path(path))
+        path = ask_save_path(self.owner, "Save the token", "token.jwt")
+        if path is not None:
+            self.save_to(path)
 
     def save_to(self, path: Path) -> bool:
         """Write the token to ``path`` with mode 0600."""

@@ -17,7 +17,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -32,6 +31,7 @@ from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from oktatool.gui.widgets.tones import tone, tone_style
 
@@ -262,7 +262,7 @@ class OutputsPanel(QWidget):
         self.key = key
         self.exports = dict(exports)
         self.pem_encrypted = False
-        self.file_stem = (key.kid or key.thumbprint())[:40].replace("/", "_").replace("\\", "_")
+        self.file_stem = (key.kid or key.thumbprint())[:40]  # made a valid name when the dialog suggests it
         self.okta_ok, self.verdict = okta_verdict(key)
         self._paint_labels()
 
@@ -289,10 +289,9 @@ class OutputsPanel(QWidget):
         spec = self.current_spec()
         if not self.text():
             return
-        suggested = str(Path.home() / f"{self.file_stem}{spec.suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, f"Save the {spec.title.lower()}", suggested)
-        if path:
-            self.save_to(Path(path))
+        path = ask_save_path(self, f"Save the {spec.title.lower()}", f"{self.file_stem}{spec.suffix}")
+        if path is not None:
+            self.save_to(path)
 
     def save_to(self, path: Path) -> bool:
         """Write the shown output to ``path`` (mode 0600 when private); say what happened."""

@@ -19,6 +19,12 @@ _WINDOWS_EXCLUSIONS = {
     "CanIncludeInClipboardHistory": (0).to_bytes(4, "little"),  # a DWORD 0: no
     "CanUploadToCloudClipboard": (0).to_bytes(4, "little"),
 }
+#: macOS's nspasteboard.org markers (concealed: keep it out of history and off screen; transient: about to go).
+#: Qt's Cocoa plugin puts a MIME type it has no converter for on the pasteboard as the type
+#: ``com.trolltech.anymime.<MIME with "/" as "-->``, and reads it back as the MIME type: these are the MIME forms
+#: Qt-based managers (CopyQ) check. The bare ``org.nspasteboard.*`` types need a QUtiMimeConverter in C++, which
+#: PySide6 does not offer.
+_MACOS_MARKERS = ("application/x-nspasteboard-concealed-type", "application/x-nspasteboard-transient-type")
 
 
 def copy_text(text: str, *, secret: bool = False) -> None:
@@ -32,6 +38,8 @@ def copy_text(text: str, *, secret: bool = False) -> None:
     mime.setData(_MANAGER_HINT_TYPE, b"secret")
     for name, value in _WINDOWS_EXCLUSIONS.items():
         mime.setData(_WINDOWS_FORMAT.format(name), value)
+    for marker in _MACOS_MARKERS:
+        mime.setData(marker, b"secret")
     clipboard.setMimeData(mime)
     _clear_at_exit()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.message_line import MessageLine
+from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import tone_style
 
 
@@ -93,10 +94,9 @@ class OutputPane(QFrame):
 
     def ask_and_save(self) -> None:
         """Ask where to save and write the file."""
-        suggested = str(Path.home() / f"{self.file_stem}{self.suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, f"Save the {self.title_text.lower()}", suggested)
-        if path:
-            self.save_to(Path(path))
+        path = ask_save_path(self, f"Save the {self.title_text.lower()}", f"{self.file_stem}{self.suffix}")
+        if path is not None:
+            self.save_to(path)
 
     def save_to(self, path: Path) -> bool:
         """Write the text to ``path`` (mode 0600 when private); say what happened next to the buttons."""

@@ -219,6 +219,9 @@ def test_a_copied_secret_is_marked_and_leaves_the_clipboard(qtbot: Any, tab: Key
     assert clipboard.mimeData().hasFormat(windows.format("ExcludeClipboardContentFromMonitorProcessing"))
     assert clipboard.mimeData().data(windows.format("CanIncludeInClipboardHistory")).data() == b"\0\0\0\0"
     assert clipboard.mimeData().data(windows.format("CanUploadToCloudClipboard")).data() == b"\0\0\0\0"
+    # macOS (nspasteboard.org), as Qt's Cocoa plugin carries a MIME type: com.trolltech.anymime.application--x-…
+    assert clipboard.mimeData().hasFormat("application/x-nspasteboard-concealed-type")
+    assert clipboard.mimeData().hasFormat("application/x-nspasteboard-transient-type")
     assert "leaves the clipboard" in tab.messages.message()
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=3000)
     # something copied since is not touched
