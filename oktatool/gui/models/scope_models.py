@@ -78,11 +78,15 @@ class ScopeTableModel(TableModel["Scope"]):
         """Return the app's granted scopes, or None while unknown."""
         return self._granted
 
-    def set_granted(self, names: Iterable[str] | None) -> None:
-        """Set the app's granted scopes (None: unknown)."""
-        self._granted = frozenset(names) if names is not None else None
+    def set_granted(self, names: Iterable[str] | None) -> bool:
+        """Set the app's granted scopes (None: unknown); return whether they changed."""
+        granted = frozenset(names) if names is not None else None
+        if granted == self._granted:
+            return False
+        self._granted = granted
         if self.scopes:
             self.dataChanged.emit(self.index(0, GRANTED), self.index(len(self.scopes) - 1, GRANTED))
+        return True
 
     def granted_text(self, name: str) -> str:
         """Return the Granted column's text for one scope."""

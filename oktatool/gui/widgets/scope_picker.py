@@ -160,7 +160,8 @@ class ScopePicker(QWidget):
 
     def set_granted(self, names: Iterable[str] | None) -> None:
         """Show which scopes the app holds (None: unknown)."""
-        self.model.set_granted(names)
+        if not self.model.set_granted(names):
+            return  # the same grants: no column, filter or sort to redo (a profile switch asks every time)
         self.view.setColumnHidden(GRANTED, names is None)
         self.proxy.refresh()
         self._show_count()
