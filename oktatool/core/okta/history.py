@@ -116,8 +116,8 @@ class HistoryEntry:
         """Build an entry with every secret removed: the only way entries should be made."""
         kept = tuple((name, "[redacted]" if is_secret_name(name) else scrub(value))
                      for name, value in headers if name.lower() not in SECRET_HEADERS)
-        return cls(time, profile, method.upper(), scrub(redact_parameters(path)), status, round(duration_ms, 1), request_id,
-                   scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept, org)
+        return cls(time, profile, method.upper(), scrub(redact_parameters(path)), status, round(duration_ms, 1),
+                   request_id, scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept, org)
 
     def belongs_to(self, profile: str, org: str) -> bool:
         """Say whether the call was made with the profile ``profile`` on ``org`` (older entries name no org)."""
