@@ -148,14 +148,37 @@ def role_warning(granted: Iterable[Grant | str], roles: Iterable[RoleAssignment]
             f"\"{NO_PERMISSION}\". {suggest_role(scopes)}")
 
 
+#: the resources (``okta.<resource>.manage``) a standard role narrower than ORG_ADMIN changes (FACTS §5.4)
+NARROW_ROLES = {"APP_ADMIN": frozenset({"apps", "clients"}), "USER_ADMIN": frozenset({"users", "groups"}),
+                "API_ACCESS_MANAGEMENT_ADMIN": frozenset({"authorizationServers"})}
+#: scopes whose calls only a Super Admin may make: granting scopes and assigning roles (FACTS §5.3)
+SUPER_ADMIN_SCOPES = frozenset({"okta.appGrants.manage", "okta.roles.manage"})
+
+
+def least_role(scopes: Iterable[str]) -> str:
+    """Return the narrowest standard role that covers ``scopes``: the default for a new app (window and CLI).
+
+    Read scopes only: READ_ONLY_ADMIN. Changes to one family of resources that every other scope stays within:
+    APP_ADMIN (apps, clients), USER_ADMIN (users, groups), API_ACCESS_MANAGEMENT_ADMIN (authorization servers).
+    Grants or role assignments: SUPER_ADMIN, the only role Okta lets make them. Anything else: ORG_ADMIN.
+    """
+    held = {s for s in scopes if s}
+    if all(s.endswith(".read") for s in held):
+        return "READ_ONLY_ADMIN"
+    if held & SUPER_ADMIN_SCOPES:
+        return "SUPER_ADMIN"
+    resources = {s.split(".")[1] if s.count(".") >= 2 else s for s in held}
+    return next((role for role, family in NARROW_ROLES.items() if resources <= family), "ORG_ADMIN")
+
+
 def suggest_role(scopes: Iterable[str]) -> str:
-    """Say which standard role is the least that fits ``scopes`` (read-only scopes: READ_ONLY_ADMIN)."""
+    """Say which standard role is the least that fits ``scopes``."""
     held = list(scopes)
-    if held and all(s.endswith(".read") for s in held):
+    role = least_role(held)
+    if role == "READ_ONLY_ADMIN":
         return "Assign READ_ONLY_ADMIN: every granted scope only reads."
-    return ("Assign a role that covers what the scopes change: READ_ONLY_ADMIN is not enough for .manage "
-            "scopes (APP_ADMIN for apps, USER_ADMIN or GROUP_MEMBERSHIP_ADMIN for users and groups, ORG_ADMIN "
-            "or SUPER_ADMIN for more).")
+    return (f"Assign a role that covers what the scopes change: {role} is the narrowest standard role that does "
+            "(READ_ONLY_ADMIN is not enough for .manage scopes).")
 
 
 @dataclass(frozen=True)
