@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from oktatool.gui.console import export
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.sandbox import Fault, SandboxInfo
 from tests.gui.conftest import finish
+from tests.platforms import assert_mode
 
 
 def use_org(context: AppContext, info: SandboxInfo, *, dpop: bool = False, scopes: tuple[str, ...] = (),
@@ -574,3 +576,30 @@ def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
     # a single call afterwards has no pages to choose from
     finish(aloop, console.send())
     assert view.page.isHidden() and console.state.walk is None
+
+
+def test_save_json_and_csv_write_owner_only_and_say_so(console: ConsoleTab, context: AppContext,
+                                                       sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+                                                       monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    info = sandbox_factory(users=3)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    assert console.response.rows.rowCount() == 3
+    for name, action in (("answer.json", export.save_json), ("answer.csv", export.save_csv)):
+        target = tmp_path / name
+        target.write_text("an older file anyone could read")
+        target.chmod(0o644)
+        monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
+                            lambda *_args, target=target: (str(target), ""))
+        action(console)
+
+        async def saved(target: Path = target) -> None:
+            while "Saved" not in console.response.progress.text() or str(target) not in \
+                    console.response.progress.text():
+                await asyncio.sleep(0.02)
+
+        aloop.run_until_complete(asyncio.wait_for(saved(), 30))
+        assert "owner only" in console.response.progress.text()
+        assert_mode(target, 0o600)
+        assert "older file" not in target.read_text()
