@@ -8,18 +8,22 @@ Errors these endpoints return are explained here in their own terms (who may gra
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from oktatool.core.errors import ApiError, BadInputError, shorten
+from oktatool.core.errors import ApiError, BadInputError, OktaToolError, shorten
+from oktatool.core.okta.orgurl import parse_org_url
+from oktatool.core.store.settings import SANDBOX_ORG
 
 if TYPE_CHECKING:
     from oktatool.core.okta.admin import AdminCredential
     from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
+    from oktatool.core.store.settings import Profile
 
 #: standard admin roles a service app can be given (FACTS §5.4), most used first
 STANDARD_ROLES = (
@@ -310,9 +314,38 @@ def app_access(org: OrgUrl, client_id: str, credential: AdminCredential, http: H
     return AppAccess(admin_api(org, credential, http, scopes), client_id, org.base)
 
 
-def admin_token_secret_name(profile_name: str) -> str:
-    """Return the secret-store name under which a profile's SSWS admin token is kept."""
-    return "admin-token:" + profile_name
+#: the secret-store names of the SSWS tokens the Scopes tab keeps for a profile: ``PREFIX + name@org``
+ADMIN_TOKEN_PREFIX = "profile-admin-token:"  # noqa: S105 - a name, not a token
+#: how an older version named them, by the profile's name alone (the set-up dialogs' labelled tokens share it)
+LEGACY_ADMIN_TOKEN_PREFIX = "admin-token:"  # noqa: S105 - a name, not a token
+
+
+def org_identity(org_url: str) -> str:
+    """Return the org a profile's ``org_url`` names, normalized (scheme, host and port in lower case)."""
+    if org_url == SANDBOX_ORG:
+        return SANDBOX_ORG
+    try:
+        return parse_org_url(org_url).base.lower()
+    except OktaToolError:
+        return org_url.strip().rstrip("/").lower()
+
+
+def admin_token_secret_name(profile: Profile) -> str:
+    """Return the secret-store name under which ``profile``'s SSWS admin token is kept.
+
+    It names the profile and its org, so a token stored for one org never goes to another: not after the
+    profile's org is edited, nor to a new profile that reuses a deleted one's name on another org.
+    """
+    whose = f"{profile.name}@{org_identity(profile.org_url)}"
+    if len(ADMIN_TOKEN_PREFIX + whose) > 200:  # what a secret's name may hold
+        whose = hashlib.sha256(whose.encode("utf-8")).hexdigest()
+    return ADMIN_TOKEN_PREFIX + whose
+
+
+def stale_admin_tokens(stored: Iterable[str], profiles: Iterable[Profile]) -> list[str]:
+    """Return the stored admin-token names that no profile has now (deleted, renamed, or its org changed)."""
+    current = {admin_token_secret_name(p) for p in profiles}
+    return [name for name in stored if name.startswith(ADMIN_TOKEN_PREFIX) and name not in current]
 
 
 def check_scope_name(scope: str) -> str:
