@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from pathlib import Path
@@ -62,6 +63,7 @@ def test_local_sandbox_bearer_token_and_users(console: ConsoleTab, context: AppC
     finish(aloop, console.get_token(), timeout=120)
     settle(aloop)
     panel = console.token_panel
+    finish(aloop, panel.exchange_request.task)  # the legs are formatted in the executor
     token = panel.access_token.value
     assert token and token not in panel.access_token.field.text()  # masked
     assert "okta.users.read" in panel.granted_label.text()
@@ -97,6 +99,7 @@ def test_dpop_token_with_the_nonce_round_trip(console: ConsoleTab, context: AppC
     use_org(context, info, dpop=True)
     finish(aloop, console.get_token())
     settle(aloop)
+    finish(aloop, console.token_panel.exchange_request.task)
     legs = console.token_panel.leg_views
     assert len(legs) == 2, console.token_panel.status.text()
     assert "nonce" in legs[0].title()
@@ -603,3 +606,60 @@ def test_save_json_and_csv_write_owner_only_and_say_so(console: ConsoleTab, cont
         assert "owner only" in console.response.progress.text()
         assert_mode(target, 0o600)
         assert "older file" not in target.read_text()
+
+
+def _longest_gap(aloop: asyncio.AbstractEventLoop, task: Any) -> float:
+    """Return the longest time (s) between ticks of a 10 ms QTimer on the GUI thread while ``task`` runs."""
+    from PySide6.QtCore import QTimer
+
+    ticks = [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        finish(aloop, task)
+        aloop.run_until_complete(asyncio.sleep(0.05))  # the legs' widgets are laid out and painted
+    finally:
+        timer.stop()
+    ticks.append(time.perf_counter())
+    return max(later - earlier for earlier, later in itertools.pairwise(ticks))
+
+
+def test_a_huge_token_endpoint_answer_is_formatted_off_the_gui_thread_and_cut(
+        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from oktatool.gui.console import token_panel
+    from oktatool.gui.console.token_panel import SHOWN_ANSWER
+
+    formatted_on: list[threading.Thread] = []
+    real = token_panel.exchange_texts
+
+    def watched(exchange: Any) -> list[str]:  # the real formatter, noting the thread it runs on
+        formatted_on.append(threading.current_thread())
+        return real(exchange)
+
+    monkeypatch.setattr(token_panel, "exchange_texts", watched)
+
+    exchanges: list[Any] = []
+    console.exchange_arrived.connect(lambda _session, exchange: exchanges.append(exchange))
+    use_org(context, sandbox_factory(users=1))
+    finish(aloop, console.get_token())
+    settle(aloop)
+    huge = sandbox_factory(users=1, faults=(Fault("/oauth2/v1/token", "large", size=20_000_000),))
+    use_org(context, huge, name="huge answer")
+    finish(aloop, console.get_token(), timeout=120)
+    settle(aloop)
+    small, big = exchanges[0], exchanges[-1]
+    assert len(big.legs[0].response_body) > 19_000_000
+    panel = console.token_panel
+    # the same exchange shown again, the GUI loop measured: a small one for the baseline, then the 20 MB one
+    baseline = min(_longest_gap(aloop, panel.show_exchange(small)) for _ in range(3))
+    gap = _longest_gap(aloop, panel.show_exchange(big))
+    assert gap < 25 * baseline, (gap, baseline)  # the baseline is at least the 10 ms tick: under 0.25 s
+    assert formatted_on and threading.main_thread() not in formatted_on
+    [view] = panel.leg_views
+    assert len(view.sent_text) < SHOWN_ANSWER + 8192
+    assert "[cut: the first 64 KiB of a 20.0 MB answer are shown" in view.sent_text
