@@ -166,7 +166,10 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     p.add_argument("--name", required=True, metavar="NAME", help="the app's label in Okta")
     p.add_argument("--scopes", required=True, metavar='"S1 S2"', help="Okta API scopes to grant")
     p.add_argument("--key", metavar="FILE", help="the app's private key (default: a new RSA-2048 key)")
-    p.add_argument("--role", action="append", default=[], metavar="ROLE", help="admin role to assign (repeatable)")
+    p.add_argument("--role", action="append", default=[], metavar="ROLE",
+                   help="admin role to assign (repeatable; default: the narrowest standard role that covers the "
+                        "scopes, READ_ONLY_ADMIN for read scopes; SUPER_ADMIN only when asked for or when the scopes "
+                        "grant scopes or assign roles)")
     p.add_argument("--dpop", action="store_true", help="require DPoP-bound tokens")
     p.add_argument("--save-profile", metavar="NAME", help="save a profile for the new app")
     _add_admin_options(p)

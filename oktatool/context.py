@@ -131,6 +131,9 @@ class AppContext:
         self.args = args
         self._secret_store = secret_store
         self._store_lock = threading.Lock()
+        self._forget_lock = threading.Lock()
+        #: the thread forgetting stale admin tokens after the newest settings change (tests join it)
+        self.forgetting: threading.Thread | None = None
         #: unlocks the locked file store in place (the CLI: a passphrase file or a terminal prompt); the window
         #: has none: it catches StoreLockedError, asks on the GUI thread and runs the action again
         self.store_unlocker = store_unlocker
@@ -407,11 +410,40 @@ class AppContext:
                 self._sandbox = None
 
     def save_settings(self, settings: Settings) -> None:
-        """Save new settings and tell the listeners."""
+        """Save new settings and tell the listeners; forget the admin tokens no profile names now."""
+        before = {(p.name, p.org_url) for p in self.settings.settings.profiles}
         self.settings.update(settings)  # merged with what another process (a command) saved meanwhile
         self._follow_active_profile()
+        store = self._secret_store
+        moved = before - {(p.name, p.org_url) for p in self.settings.settings.profiles}
+        if moved and store is not None and not store.locked:  # a store not opened yet is swept when a token is set
+            self.forgetting = threading.Thread(target=self.forget_stale_admin_tokens, name="forget-admin-tokens")
+            self.forgetting.start()  # the secret store may block (keyring): never on the caller's (GUI) thread
         for listener in list(self.settings_listeners):
             listener(self.settings.settings)
+
+    def forget_stale_admin_tokens(self) -> list[str]:
+        """Delete the stored SSWS tokens of profiles deleted, renamed or moved to another org (blocking).
+
+        Each is kept under its profile's name and org (``admin_token_secret_name``): one whose profile now
+        names another org would never be used again, and must not wait for a profile that takes its name.
+        Return the names deleted; a store that cannot delete keeps them (they are never sent anywhere).
+        """
+        from oktatool.core.errors import OktaToolError
+        from oktatool.core.okta.grants import stale_admin_tokens
+
+        store = self.secret_store()
+        if store.locked:
+            return []
+        gone = []
+        with self._forget_lock:
+            try:
+                for name in stale_admin_tokens(store.names(), self.settings.settings.profiles):
+                    store.delete(name)
+                    gone.append(name)
+            except OktaToolError:
+                pass
+        return gone
 
 
 def _loopback_port_url(org_url: str) -> bool:

@@ -47,7 +47,7 @@ def _run(flow: Flow, *, quiet: bool) -> bool:
 
 def create(args: argparse.Namespace) -> int:
     """Create an API Services app, grant scopes, assign roles, get a token, call once; save a profile."""
-    from oktatool.core.okta.setup import MANAGE_SCOPES, SetupFlow, SetupRequest, default_roles
+    from oktatool.core.okta.setup import MANAGE_SCOPES, SetupFlow, SetupRequest
     from oktatool.core.okta.tokens import normalize_scopes
 
     if args.key is None and not args.save_profile:
@@ -57,24 +57,25 @@ def create(args: argparse.Namespace) -> int:
     key = load_key_arg(args.key, kid=None, password_file=None)[0] if args.key else _new_key()
     if not key.kid:
         key = key.with_thumbprint_kid()
-    roles = tuple(args.role) or default_roles(scopes)
     with admin_session(args) as session:
         if args.save_profile and any(p.name == args.save_profile for p in session.context.settings.settings.profiles):
             raise BadInputError(f"a profile called {args.save_profile!r} already exists", hint="choose another name")
         if args.save_profile:
             session.context.unlocked_store()  # the new key must be storable before the first call to Okta
-        flow = SetupFlow(SetupRequest(session.org, args.name, key, scopes, roles, args.dpop),
-                         session.admin_api(MANAGE_SCOPES), session.http)
+        request = SetupRequest(session.org, args.name, key, scopes, tuple(args.role), args.dpop)
+        flow = SetupFlow(request, session.admin_api(MANAGE_SCOPES), session.http)
         ok = _run(flow, quiet=args.json)
         saved = None
         if flow.client_id and args.save_profile:
             saved = session.context.save_app_profile(args.save_profile, session.org_setting, flow.client_id, key,
                                                      scopes=scopes, dpop=args.dpop).name
         if args.json:
-            print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "profile": saved,
-                        "steps": [_step_dict(s) for s in flow.steps]})
+            print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "roles": list(request.roles),
+                        "profile": saved, "steps": [_step_dict(s) for s in flow.steps]})
         else:
+            why = "" if args.role else " (the narrowest standard role for these scopes; another: --role ROLE)"
             print(f"client_id: {flow.client_id or '-'}\nkid:       {key.kid}")
+            print(f"role:      {' '.join(request.roles)}{why}")
             if saved:
                 print(f"profile:   {saved} (key kept in the key library)")
         if not ok and flow.client_id and not args.json:

@@ -60,6 +60,27 @@ def test_create_grants_assigns_gets_a_token_calls_and_saves_a_profile(
     assert sandbox_org.ssws_token not in result.stdout + result.stderr + token.stdout + token.stderr
 
 
+def test_create_assigns_the_narrowest_role_and_super_admin_only_when_asked(
+        run_cli: CliRunner, sandbox_org: SandboxInfo, tmp_path: Path) -> None:
+    def create(name: str, scopes: str, *extra: str) -> tuple[list[str], str]:
+        result = run_cli("app", "create", "--org", sandbox_org.org_url, "--name", name, "--scopes", scopes,
+                         "--api-token-file", str(_token_file(tmp_path, sandbox_org)), "--save-profile", name,
+                         *extra, env=KEYRING)
+        assert result.returncode == 0, result.stderr
+        client_id = result.stdout.split("client_id:")[1].split()[0]
+        roles = requests.get(f"{sandbox_org.org_url}/oauth2/v1/clients/{client_id}/roles",
+                             headers=_admin(sandbox_org), timeout=10).json()
+        return [r["type"] for r in roles], result.stdout
+
+    roles, said = create("writer", "okta.users.read okta.users.manage")
+    assert roles == ["USER_ADMIN"]
+    assert "role:      USER_ADMIN (the narrowest standard role" in said and "--role" in said
+    assert create("apps", "okta.apps.manage")[0] == ["APP_ADMIN"]
+    assert create("mixed", "okta.apps.manage okta.logs.read")[0] == ["ORG_ADMIN"]
+    roles, said = create("asked", "okta.users.manage", "--role", "SUPER_ADMIN")
+    assert roles == ["SUPER_ADMIN"] and "role:      SUPER_ADMIN\n" in said
+
+
 def test_a_failed_step_says_why_and_keeps_what_was_done(
         run_cli: CliRunner, sandbox_org: SandboxInfo, tmp_path: Path) -> None:
     result = _create(run_cli, sandbox_org, tmp_path, "--role", "NOT_A_ROLE")

@@ -104,16 +104,53 @@ def test_history_keeps_no_secret(tmp_path: Path) -> None:
         status=200, duration_ms=12.3, request_id="req1",
         body=json.dumps({"credentials": {"password": {"value": "hunter2hunter2"}}, "note": SECRET_JWT}),
         headers=[("Authorization", "SSWS 00abcdefsecret"), ("X-Note", f"Bearer {SECRET_JWT}"),
-                 ("X-Api", "SSWS 00anothersecret")])
+                 ("X-Api", "SSWS 00anothersecret"), ("authorization", "opaque-admin-credential"),
+                 ("Cookie", "sid=opaque-session-cookie")])
     store.add(entry)
     text = (tmp_path / "console-history.json").read_text()
-    for secret in (SECRET_JWT, "hunter2hunter2", "00abcdefsecret", "00anothersecret"):
+    # the last two look like nothing: only dropping the secret headers by name keeps them out
+    for secret in (SECRET_JWT, "hunter2hunter2", "00abcdefsecret", "00anothersecret", "opaque-admin-credential",
+                   "opaque-session-cookie"):
         assert secret not in text
     assert "activate=true" in text
     assert_mode(tmp_path / "console-history.json", 0o600)
     loaded = store.load()
     assert loaded[0].call == "POST /api/v1/users" and loaded[0].request_id == "req1"
     assert scrub("nothing secret here") == "nothing secret here"
+
+
+#: Okta's one-time secrets and others named like them; each value looks like nothing (no JWT, no SSWS)
+ONE_TIME = {"sessionToken": "opaque-session-1", "passCode": "483920", "stateToken": "opaque-state-2",
+            "recoveryToken": "opaque-recovery-3", "activationToken": "opaque-activation-4",
+            "client_secret": "opaque-client-5", "newPassword": "opaque-password-6",
+            "client_assertion": "opaque-assertion-7", "SAMLAssertion": "opaque-assertion-8"}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_TIME))
+def test_history_redacts_a_member_parameter_or_header_by_its_name(tmp_path: Path, name: str) -> None:
+    value = ONE_TIME[name]
+    store = HistoryStore(tmp_path)
+    cases = {
+        "body": {"body": json.dumps({"factor": {"profile": {name: value}}, "kept": "visible-1"})},
+        "nested list": {"body": json.dumps({"items": [{name.upper(): value}], "kept": "visible-1"})},
+        "form body": {"body": f"kept=visible-1&{name}={value}"},
+        "query": {"path": f"/api/v1/authn/factors?kept=visible-1&{name.lower()}={value}#frag"},
+        "header": {"headers": [(f"X-{name}", value), ("X-Kept", "visible-1")]},
+    }
+    for where, given in cases.items():
+        fields: dict[str, Any] = {"path": "/api/v1/authn", **given}
+        store.add(HistoryEntry.safe(time=1.0, profile="p", method="POST", status=200, duration_ms=1.0, **fields))
+        text = (tmp_path / "console-history.json").read_text()
+        assert value not in text, where
+        assert "visible-1" in text, where
+        loaded = store.load()[-1]
+        assert value not in repr(loaded), where
+
+
+def test_history_keeps_members_whose_names_only_contain_a_secret_word(tmp_path: Path) -> None:
+    entry = HistoryEntry.safe(time=1.0, profile="p", method="POST", path="/api/v1/users?tokenLifetime=5",
+                              status=200, duration_ms=1.0, body=json.dumps({"codeName": "kept-2", "login": "a@b"}))
+    assert "tokenLifetime=5" in entry.path and "kept-2" in entry.body and "a@b" in entry.body
 
 
 def test_history_survives_a_damaged_file_and_is_bounded(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from oktatool.core.errors import ApiError, BadInputError, OktaToolError
 from oktatool.core.keys.key import load_key
 from oktatool.core.okta.admin import AdminCredential, admin_api
 from oktatool.core.okta.client import Connection, OktaClient
-from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment, diff_grants, role_warning
+from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment, diff_grants, least_role, role_warning
 from oktatool.core.okta.http import HttpOptions
 from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.core.okta.scopes import ScopeCatalog
@@ -154,6 +154,18 @@ def test_the_diff_of_granted_and_picked() -> None:
     assert role_warning([], []) is None
     assert "Assign READ_ONLY_ADMIN" in (role_warning(["okta.users.read", "okta.logs.read"], []) or "")
     assert "not enough for .manage" in (role_warning(["okta.users.read", "okta.users.manage"], []) or "")
+    assert "USER_ADMIN is the narrowest" in (role_warning(["okta.users.read", "okta.users.manage"], []) or "")
+
+
+@pytest.mark.parametrize(("scopes", "role"), [
+    ((), "READ_ONLY_ADMIN"), (("okta.users.read", "okta.logs.read"), "READ_ONLY_ADMIN"),
+    (("okta.users.manage", "okta.groups.read"), "USER_ADMIN"), (("okta.apps.manage", "okta.clients.read"), "APP_ADMIN"),
+    (("okta.authorizationServers.manage",), "API_ACCESS_MANAGEMENT_ADMIN"),
+    (("okta.apps.manage", "okta.users.read"), "ORG_ADMIN"), (("okta.policies.manage",), "ORG_ADMIN"),
+    (("okta.users.read", "okta.appGrants.manage"), "SUPER_ADMIN"), (("okta.roles.manage",), "SUPER_ADMIN"),
+])
+def test_least_role_is_the_narrowest_standard_role_that_covers_the_scopes(scopes: tuple[str, ...], role: str) -> None:
+    assert least_role(scopes) == role
     assert role_warning(["okta.users.read"], [RoleAssignment("irb1", "READ_ONLY_ADMIN")]) is None
 
 

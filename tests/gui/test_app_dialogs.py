@@ -319,3 +319,24 @@ def test_an_api_token_kept_in_the_secret_store_is_used_and_never_shown(
     picker.label.setText("missing")
     with pytest.raises(Exception, match="no API token called 'missing'"):
         load_admin_credential(context, picker.choice())
+
+
+def test_new_service_app_role_follows_the_scopes_until_one_is_chosen(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_factory: SandboxFactory) -> None:
+    _use_org(context, sandbox_factory())
+    dialog = NewServiceAppDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _wait_for_scopes(aloop, dialog)
+    assert dialog.role.currentText() == "READ_ONLY_ADMIN"
+    dialog.scopes.set_checked(("okta.users.read", "okta.users.manage"))
+    assert dialog.role.currentText() == "USER_ADMIN"
+    dialog.scopes.set_checked(("okta.apps.manage",))
+    assert dialog.role.currentText() == "APP_ADMIN"
+    dialog.scopes.set_checked(("okta.apps.manage", "okta.users.manage"))
+    assert dialog.role.currentText() == "ORG_ADMIN"
+    qtbot.keyClick(dialog.role, Qt.Key.Key_Down)  # the user picks the next role in the list
+    chosen = dialog.role.currentText()
+    assert chosen != "ORG_ADMIN"
+    dialog.scopes.set_checked(("okta.users.read",))
+    assert dialog.role.currentText() == chosen

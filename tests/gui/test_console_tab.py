@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from oktatool.gui.console import export
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.sandbox import Fault, SandboxInfo
 from tests.gui.conftest import finish
+from tests.platforms import assert_mode
 
 
 def use_org(context: AppContext, info: SandboxInfo, *, dpop: bool = False, scopes: tuple[str, ...] = (),
@@ -60,6 +63,7 @@ def test_local_sandbox_bearer_token_and_users(console: ConsoleTab, context: AppC
     finish(aloop, console.get_token(), timeout=120)
     settle(aloop)
     panel = console.token_panel
+    finish(aloop, panel.exchange_request.task)  # the legs are formatted in the executor
     token = panel.access_token.value
     assert token and token not in panel.access_token.field.text()  # masked
     assert "okta.users.read" in panel.granted_label.text()
@@ -95,6 +99,7 @@ def test_dpop_token_with_the_nonce_round_trip(console: ConsoleTab, context: AppC
     use_org(context, info, dpop=True)
     finish(aloop, console.get_token())
     settle(aloop)
+    finish(aloop, console.token_panel.exchange_request.task)
     legs = console.token_panel.leg_views
     assert len(legs) == 2, console.token_panel.status.text()
     assert "nonce" in legs[0].title()
@@ -574,3 +579,87 @@ def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
     # a single call afterwards has no pages to choose from
     finish(aloop, console.send())
     assert view.page.isHidden() and console.state.walk is None
+
+
+def test_save_json_and_csv_write_owner_only_and_say_so(console: ConsoleTab, context: AppContext,
+                                                       sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+                                                       monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    info = sandbox_factory(users=3)
+    use_org(context, info)
+    console.editor.set_request("GET", "/api/v1/users")
+    finish(aloop, console.send())
+    assert console.response.rows.rowCount() == 3
+    for name, action in (("answer.json", export.save_json), ("answer.csv", export.save_csv)):
+        target = tmp_path / name
+        target.write_text("an older file anyone could read")
+        target.chmod(0o644)
+        monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
+                            lambda *_args, target=target: (str(target), ""))
+        action(console)
+
+        async def saved(target: Path = target) -> None:
+            while "Saved" not in console.response.progress.text() or str(target) not in \
+                    console.response.progress.text():
+                await asyncio.sleep(0.02)
+
+        aloop.run_until_complete(asyncio.wait_for(saved(), 30))
+        assert "owner only" in console.response.progress.text()
+        assert_mode(target, 0o600)
+        assert "older file" not in target.read_text()
+
+
+def _longest_gap(aloop: asyncio.AbstractEventLoop, task: Any) -> float:
+    """Return the longest time (s) between ticks of a 10 ms QTimer on the GUI thread while ``task`` runs."""
+    from PySide6.QtCore import QTimer
+
+    ticks = [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        finish(aloop, task)
+        aloop.run_until_complete(asyncio.sleep(0.05))  # the legs' widgets are laid out and painted
+    finally:
+        timer.stop()
+    ticks.append(time.perf_counter())
+    return max(later - earlier for earlier, later in itertools.pairwise(ticks))
+
+
+def test_a_huge_token_endpoint_answer_is_formatted_off_the_gui_thread_and_cut(
+        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from oktatool.gui.console import token_panel
+    from oktatool.gui.console.token_panel import SHOWN_ANSWER
+
+    formatted_on: list[threading.Thread] = []
+    real = token_panel.exchange_texts
+
+    def watched(exchange: Any) -> list[str]:  # the real formatter, noting the thread it runs on
+        formatted_on.append(threading.current_thread())
+        return real(exchange)
+
+    monkeypatch.setattr(token_panel, "exchange_texts", watched)
+
+    exchanges: list[Any] = []
+    console.exchange_arrived.connect(lambda _session, exchange: exchanges.append(exchange))
+    use_org(context, sandbox_factory(users=1))
+    finish(aloop, console.get_token())
+    settle(aloop)
+    huge = sandbox_factory(users=1, faults=(Fault("/oauth2/v1/token", "large", size=20_000_000),))
+    use_org(context, huge, name="huge answer")
+    finish(aloop, console.get_token(), timeout=120)
+    settle(aloop)
+    small, big = exchanges[0], exchanges[-1]
+    assert len(big.legs[0].response_body) > 19_000_000
+    panel = console.token_panel
+    # the same exchange shown again, the GUI loop measured: a small one for the baseline, then the 20 MB one
+    baseline = min(_longest_gap(aloop, panel.show_exchange(small)) for _ in range(3))
+    gap = _longest_gap(aloop, panel.show_exchange(big))
+    assert gap < 25 * baseline, (gap, baseline)  # the baseline is at least the 10 ms tick: under 0.25 s
+    assert formatted_on and threading.main_thread() not in formatted_on
+    [view] = panel.leg_views
+    assert len(view.sent_text) < SHOWN_ANSWER + 8192
+    assert "[cut: the first 64 KiB of a 20.0 MB answer are shown" in view.sent_text

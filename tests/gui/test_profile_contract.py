@@ -59,9 +59,9 @@ def org(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop,
         sandbox_factory: Callable[..., SandboxInfo]) -> Iterator[Org]:
     info = sandbox_factory()
     context.key_library().save(KEY_NAME, load_key(info.jwk_file.read_bytes()))
-    context.secret_store().set(admin_token_secret_name(SECOND), info.ssws_token)
     profile = Profile(name=SECOND, org_url=info.org_url, client_id=info.client_id, key_ref=KEY_NAME,
                       scopes=info.scopes)
+    context.secret_store().set(admin_token_secret_name(profile), info.ssws_token)
     context.save_settings(context.settings.settings.with_profile(profile).with_active(SECOND))
     window = MainWindow(context)
     qtbot.addWidget(window)

@@ -205,11 +205,11 @@ def test_a_stored_api_token_is_used_and_never_shown(tab: ScopesTab, context: App
     assert "No admin API token is stored" in access.message.text()
     info = context.sandbox_running
     assert info is not None
-    context.secret_store().set(admin_token_secret_name("Local sandbox"), "00wrong")
+    context.secret_store().set(admin_token_secret_name(context.profile("Local sandbox")), "00wrong")
     click(qtbot, access.fetch_button)
     finish(aloop, access.request.task)
     assert "refused the admin credential" in access.message.text().lower() and "00wrong" not in access.message.text()
-    context.secret_store().set(admin_token_secret_name("Local sandbox"), info.ssws_token)
+    context.secret_store().set(admin_token_secret_name(context.profile("Local sandbox")), info.ssws_token)
     click(qtbot, access.fetch_button)
     finish(aloop, access.request.task)
     assert access.grants.rowCount() >= len(info.scopes)
@@ -266,3 +266,48 @@ def test_picking_a_scope_keeps_the_grants_and_a_fetch_still_running(tab: ScopesT
     assert finish(aloop, tab.access.request.task) is True
     assert tab.access.grants.rowCount() == rows and "okta.apps.read" in tab.access.grants.diff.summary() + \
         " ".join(tab.access.picked)
+
+
+def _use_stored_token(qtbot: Any, tab: ScopesTab, aloop: asyncio.AbstractEventLoop) -> str:
+    access = tab.access
+    access.credential.setCurrentIndex(access.credential.findData(STORED_TOKEN))
+    click(qtbot, access.fetch_button)
+    finish(aloop, access.request.task)
+    return access.message.text()
+
+
+def _stored_admin_tokens(context: AppContext) -> list[str]:
+    if context.forgetting is not None:
+        context.forgetting.join(30)
+    return [name for name in context.secret_store().names() if "admin-token" in name]
+
+
+def test_a_stored_api_token_never_goes_to_another_org(tab: ScopesTab, context: AppContext, qtbot: Any,
+                                                      aloop: asyncio.AbstractEventLoop,
+                                                      sandbox_factory: Any) -> None:
+    from oktatool.core.store.settings import Profile
+
+    first, second = sandbox_factory(), sandbox_factory()
+    prod = Profile(name="Prod", org_url=first.org_url, client_id=first.client_id, scopes=("okta.users.read",))
+    context.save_settings(context.settings.settings.with_profile(prod).with_active("Prod"))
+    context.secret_store().set(admin_token_secret_name(prod), first.ssws_token)
+    assert "refused" not in _use_stored_token(qtbot, tab, aloop).lower()
+    assert tab.access.grants.rowCount() >= 1  # the token works on its own org
+    # the profile's org is edited: the token is forgotten, and never sent to the new org
+    moved = prod._replace(org_url=second.org_url, client_id=second.client_id)
+    context.save_settings(context.settings.settings.with_profile(moved, replacing="Prod"))
+    assert _stored_admin_tokens(context) == []
+    said = _use_stored_token(qtbot, tab, aloop)
+    assert "No admin API token is stored for the profile 'Prod' on " + second.org_url in said
+    # a token kept for a deleted profile does not reach a new profile of the same name on another org,
+    # even when nothing swept it (the store was not open when the profile went)
+    context.secret_store().set(admin_token_secret_name(prod), first.ssws_token)
+    assert "No admin API token is stored" in _use_stored_token(qtbot, tab, aloop)
+    # an older version's token, kept by the profile's name alone, is not sent either, and the message says why
+    context.secret_store().set("admin-token:Prod", first.ssws_token)
+    said = _use_stored_token(qtbot, tab, aloop)
+    assert "older version" in said and first.ssws_token not in said
+    # the same org written differently is the same org
+    context.save_settings(context.settings.settings.with_profile(prod._replace(org_url=first.org_url.upper() + "/"),
+                                                                 replacing="Prod"))
+    assert admin_token_secret_name(context.profile("Prod")) == admin_token_secret_name(prod)

@@ -8,18 +8,22 @@ Errors these endpoints return are explained here in their own terms (who may gra
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from oktatool.core.errors import ApiError, BadInputError, shorten
+from oktatool.core.errors import ApiError, BadInputError, OktaToolError, shorten
+from oktatool.core.okta.orgurl import parse_org_url
+from oktatool.core.store.settings import SANDBOX_ORG
 
 if TYPE_CHECKING:
     from oktatool.core.okta.admin import AdminCredential
     from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
+    from oktatool.core.store.settings import Profile
 
 #: standard admin roles a service app can be given (FACTS §5.4), most used first
 STANDARD_ROLES = (
@@ -148,14 +152,37 @@ def role_warning(granted: Iterable[Grant | str], roles: Iterable[RoleAssignment]
             f"\"{NO_PERMISSION}\". {suggest_role(scopes)}")
 
 
+#: the resources (``okta.<resource>.manage``) a standard role narrower than ORG_ADMIN changes (FACTS §5.4)
+NARROW_ROLES = {"APP_ADMIN": frozenset({"apps", "clients"}), "USER_ADMIN": frozenset({"users", "groups"}),
+                "API_ACCESS_MANAGEMENT_ADMIN": frozenset({"authorizationServers"})}
+#: scopes whose calls only a Super Admin may make: granting scopes and assigning roles (FACTS §5.3)
+SUPER_ADMIN_SCOPES = frozenset({"okta.appGrants.manage", "okta.roles.manage"})
+
+
+def least_role(scopes: Iterable[str]) -> str:
+    """Return the narrowest standard role that covers ``scopes``: the default for a new app (window and CLI).
+
+    Read scopes only: READ_ONLY_ADMIN. Changes to one family of resources that every other scope stays within:
+    APP_ADMIN (apps, clients), USER_ADMIN (users, groups), API_ACCESS_MANAGEMENT_ADMIN (authorization servers).
+    Grants or role assignments: SUPER_ADMIN, the only role Okta lets make them. Anything else: ORG_ADMIN.
+    """
+    held = {s for s in scopes if s}
+    if all(s.endswith(".read") for s in held):
+        return "READ_ONLY_ADMIN"
+    if held & SUPER_ADMIN_SCOPES:
+        return "SUPER_ADMIN"
+    resources = {s.split(".")[1] if s.count(".") >= 2 else s for s in held}
+    return next((role for role, family in NARROW_ROLES.items() if resources <= family), "ORG_ADMIN")
+
+
 def suggest_role(scopes: Iterable[str]) -> str:
-    """Say which standard role is the least that fits ``scopes`` (read-only scopes: READ_ONLY_ADMIN)."""
+    """Say which standard role is the least that fits ``scopes``."""
     held = list(scopes)
-    if held and all(s.endswith(".read") for s in held):
+    role = least_role(held)
+    if role == "READ_ONLY_ADMIN":
         return "Assign READ_ONLY_ADMIN: every granted scope only reads."
-    return ("Assign a role that covers what the scopes change: READ_ONLY_ADMIN is not enough for .manage "
-            "scopes (APP_ADMIN for apps, USER_ADMIN or GROUP_MEMBERSHIP_ADMIN for users and groups, ORG_ADMIN "
-            "or SUPER_ADMIN for more).")
+    return (f"Assign a role that covers what the scopes change: {role} is the narrowest standard role that does "
+            "(READ_ONLY_ADMIN is not enough for .manage scopes).")
 
 
 @dataclass(frozen=True)
@@ -287,9 +314,38 @@ def app_access(org: OrgUrl, client_id: str, credential: AdminCredential, http: H
     return AppAccess(admin_api(org, credential, http, scopes), client_id, org.base)
 
 
-def admin_token_secret_name(profile_name: str) -> str:
-    """Return the secret-store name under which a profile's SSWS admin token is kept."""
-    return "admin-token:" + profile_name
+#: the secret-store names of the SSWS tokens the Scopes tab keeps for a profile: ``PREFIX + name@org``
+ADMIN_TOKEN_PREFIX = "profile-admin-token:"  # noqa: S105 - a name, not a token
+#: how an older version named them, by the profile's name alone (the set-up dialogs' labelled tokens share it)
+LEGACY_ADMIN_TOKEN_PREFIX = "admin-token:"  # noqa: S105 - a name, not a token
+
+
+def org_identity(org_url: str) -> str:
+    """Return the org a profile's ``org_url`` names, normalized (scheme, host and port in lower case)."""
+    if org_url == SANDBOX_ORG:
+        return SANDBOX_ORG
+    try:
+        return parse_org_url(org_url).base.lower()
+    except OktaToolError:
+        return org_url.strip().rstrip("/").lower()
+
+
+def admin_token_secret_name(profile: Profile) -> str:
+    """Return the secret-store name under which ``profile``'s SSWS admin token is kept.
+
+    It names the profile and its org, so a token stored for one org never goes to another: not after the
+    profile's org is edited, nor to a new profile that reuses a deleted one's name on another org.
+    """
+    whose = f"{profile.name}@{org_identity(profile.org_url)}"
+    if len(ADMIN_TOKEN_PREFIX + whose) > 200:  # what a secret's name may hold
+        whose = hashlib.sha256(whose.encode("utf-8")).hexdigest()
+    return ADMIN_TOKEN_PREFIX + whose
+
+
+def stale_admin_tokens(stored: Iterable[str], profiles: Iterable[Profile]) -> list[str]:
+    """Return the stored admin-token names that no profile has now (deleted, renamed, or its org changed)."""
+    current = {admin_token_secret_name(p) for p in profiles}
+    return [name for name in stored if name.startswith(ADMIN_TOKEN_PREFIX) and name not in current]
 
 
 def check_scope_name(scope: str) -> str:

@@ -2,8 +2,10 @@
 
 Each entry says when, which profile, the method and path (with its query), the status, how long it took and
 Okta's request id, plus what replay needs: the JSON body and the headers the user added. Before an entry
-is stored, secret headers are dropped and secret values (tokens, assertions, passwords, JWTs) in the path,
-the body and the headers are replaced with ``[redacted]``; access tokens never get here at all.
+is stored, secret headers are dropped, the value of every JSON member, query or form parameter and header whose
+name ends in token, secret, password, code or assertion (any case: Okta's one-time sessionToken, passCode,
+stateToken, recoveryToken, activationToken) is replaced with ``[redacted]``, and so are secret-looking values
+(JWTs, SSWS tokens) anywhere in the path, the body and the headers; access tokens never get here at all.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,9 +43,29 @@ SECRET_MEMBERS = frozenset({"password", "answer", "recovery_question", "client_s
                             "access_token", "refresh_token", "id_token", "client_assertion", "ssws", "api_token"})
 
 
+#: a name whose value is a one-time or lasting secret whatever comes before it: Okta's sessionToken, passCode,
+#: stateToken, recoveryToken, activationToken, a client_secret, a password, a client_assertion
+_SECRET_NAME_RE = re.compile(r"(?:token|secret|password|code|assertion)\Z", re.IGNORECASE)
+#: one ``name=value`` of a query or form (the name ends before ``=``; the value runs to ``&``, ``;`` or ``#``)
+_PARAMETER_RE = re.compile(r"(^|[?&;])([^=&;#?]+)=([^&;#]*)")
+
+
+def is_secret_name(name: str) -> bool:
+    """Say whether a JSON member, query parameter or header named ``name`` holds a secret (case-insensitive)."""
+    return name.lower() in SECRET_MEMBERS or bool(_SECRET_NAME_RE.search(urllib.parse.unquote_plus(name).strip()))
+
+
+def redact_parameters(text: str) -> str:
+    """Return a path with its query, or a form body, with the value of every secret-named parameter redacted."""
+    def one(match: re.Match[str]) -> str:
+        start, name, value = match.groups()
+        return f"{start}{name}=[redacted]" if value and is_secret_name(name) else match.group(0)
+    return _PARAMETER_RE.sub(one, text) if "=" in text else text
+
+
 def _scrub_value(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: "[redacted]" if k.lower() in SECRET_MEMBERS else _scrub_value(v) for k, v in value.items()}
+        return {k: "[redacted]" if is_secret_name(str(k)) else _scrub_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub_value(v) for v in value]
     return scrub(value) if isinstance(value, str) else value
@@ -53,7 +76,7 @@ def scrub_body(text: str) -> str:
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
-        return scrub(text)
+        return scrub(redact_parameters(text))
     try:
         return json.dumps(_scrub_value(value), indent=2, ensure_ascii=False)
     except RecursionError:
@@ -91,9 +114,10 @@ class HistoryEntry:
              request_id: str | None = None, error: str | None = None, body: str = "",
              headers: Iterable[tuple[str, str]] = (), org: str = "") -> HistoryEntry:
         """Build an entry with every secret removed: the only way entries should be made."""
-        kept = tuple((name, scrub(value)) for name, value in headers if name.lower() not in SECRET_HEADERS)
-        return cls(time, profile, method.upper(), scrub(path), status, round(duration_ms, 1), request_id,
-                   scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept, org)
+        kept = tuple((name, "[redacted]" if is_secret_name(name) else scrub(value))
+                     for name, value in headers if name.lower() not in SECRET_HEADERS)
+        return cls(time, profile, method.upper(), scrub(redact_parameters(path)), status, round(duration_ms, 1),
+                   request_id, scrub(error) if error else None, scrub_body(body[:MAX_BODY]) if body else "", kept, org)
 
     def belongs_to(self, profile: str, org: str) -> bool:
         """Say whether the call was made with the profile ``profile`` on ``org`` (older entries name no org)."""

@@ -148,11 +148,6 @@ def add_missing(step: Step, path: str, held: Callable[[], Iterable[str]], wanted
             done.add(name)
 
 
-def default_roles(scopes: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the role to assign when none is chosen: read-only for read scopes only, else Super Admin."""
-    return ("READ_ONLY_ADMIN",) if all(s.endswith(".read") for s in scopes) else ("SUPER_ADMIN",)
-
-
 @dataclass(frozen=True)
 class SetupRequest:
     """What the user chose for the new app."""
@@ -161,14 +156,19 @@ class SetupRequest:
     label: str
     key: Key = field(repr=False)
     scopes: tuple[str, ...]
-    roles: tuple[str, ...] = ("SUPER_ADMIN",)
+    #: none chosen: the narrowest standard role that covers the scopes (``least_role``)
+    roles: tuple[str, ...] = ()
     dpop: bool = False
 
     def __post_init__(self) -> None:
+        from oktatool.core.okta.grants import least_role
+
         if not self.label.strip():
             raise BadInputError("give the app a name")
         if not self.scopes:
             raise BadInputError("choose at least one Okta API scope to grant", hint="e.g. okta.users.read")
+        if not self.roles:
+            object.__setattr__(self, "roles", (least_role(self.scopes),))
         if not self.key.is_private:
             raise BadInputError("the new app needs a private key (its public half is registered)")
 

@@ -107,15 +107,21 @@ def copy_python(tab: ConsoleTab) -> None:
         tab.response.show_progress("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
 
 
+#: what the Console says after a save: an answer can hold secrets (/credentials/secrets, a user's recovery
+#: question), so every save is owner-only (0600, or an owner-only access list on Windows)
+SAVED = "Saved {path} (owner only: an answer can hold secrets)."
+
+
 def save(tab: ConsoleTab, title: str, suffix: str, data: bytes) -> None:
+    """Ask where, then write ``data`` there owner-only in the executor and say so."""
     path = ask_save_path(tab if isinstance(tab, QWidget) else None, title, f"okta-response{suffix}")
     if path is None:
         return
 
     async def write() -> None:
         try:
-            await tasks.run_blocking(write_file, path, data, private=False)
-            tab.response.show_progress(f"Saved {path}.")
+            await tasks.run_blocking(write_file, path, data, private=True)
+            tab.response.show_progress(SAVED.format(path=path))
         except OktaToolError as exc:
             tab.response.show_progress(plain_message(exc))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import for_window
 from oktatool.core.okta.exchange import TokenExchange, TokenLeg, decode_jws
 from oktatool.core.okta.http import redact_headers, redact_text
+from oktatool.gui import tasks
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
 from oktatool.gui.widgets.token_view import TokenView
@@ -45,10 +47,49 @@ def _small_code(text: str, lines: int = 8) -> CodeView:
     return view
 
 
+#: most characters of an answer the exchange view shows (a token endpoint's error body may be 32 MB)
+SHOWN_ANSWER = 64 * 1024
+#: characters past the cut that are redacted with it, so a secret the cut splits is never half shown
+_REDACT_MARGIN = 64 * 1024
+
+
+def _answer_text(leg: TokenLeg) -> str:
+    """Return the answer's body as shown: pretty JSON when small, else its first ``SHOWN_ANSWER`` characters."""
+    body = leg.response_body
+    if len(body) <= SHOWN_ANSWER:
+        return redact_text(leg.response_text())
+    head = redact_text(body[:SHOWN_ANSWER + _REDACT_MARGIN].decode("utf-8", errors="replace"))[:SHOWN_ANSWER]
+    return (f"{head}\n… [cut: the first {SHOWN_ANSWER // 1024} KiB of a {len(body) / 1e6:.1f} MB answer are shown; "
+            "the rest is left out]")
+
+
+def leg_text(leg: TokenLeg) -> str:
+    """Return one leg as the exchange view shows it, secrets masked (blocking: the executor formats it)."""
+    request = leg.request
+    shown_headers = redact_headers(dict(request.headers))
+    form = [(k, "[masked: see below]" if k == "client_assertion" else v) for k, v in request.form]
+    sent = leg.request_line + "\n" + "\n".join(f"{k}: {v}" for k, v in shown_headers.items()) + "\n\n" + \
+        "&".join(f"{k}={v}" for k, v in form)
+    decoded = "decoded client assertion\n" + _decoded_text(leg.assertion)
+    if leg.proof:
+        decoded += "\n\ndecoded DPoP proof\n" + _decoded_text(leg.proof)
+    if leg.status is None:
+        answer = f"no answer: {leg.error}"
+    else:
+        headers = "\n".join(f"{k}: {v}" for k, v in redact_headers(dict(leg.response_headers)).items())
+        answer = f"HTTP {leg.status} ({leg.elapsed * 1000:.0f} ms)\n{headers}\n\n" + _answer_text(leg)
+    return f"{sent}\n\n{decoded}\n\n── answer ──\n{answer}"
+
+
+def exchange_texts(exchange: TokenExchange) -> list[str]:
+    """Return each leg of ``exchange`` as shown (blocking: run in the executor, never on the GUI thread)."""
+    return [leg_text(leg) for leg in exchange.legs]
+
+
 class LegView(QGroupBox):
     """One POST to the token endpoint: request line, headers, form body, assertion and proof, and the answer."""
 
-    def __init__(self, number: int, total: int, leg: TokenLeg, parent: QWidget | None = None) -> None:
+    def __init__(self, number: int, total: int, leg: TokenLeg, text: str, parent: QWidget | None = None) -> None:
         title = f"Exchange {number} of {total}"
         if leg.is_nonce_challenge:
             title += ": the server asks for a DPoP nonce"
@@ -56,28 +97,14 @@ class LegView(QGroupBox):
             title += ": again, with the nonce in a new proof"
         super().__init__(title, parent)
         layout = QVBoxLayout(self)
-        request = leg.request
-        shown_headers = redact_headers(dict(request.headers))
-        form = [(k, "[masked: see below]" if k == "client_assertion" else v) for k, v in request.form]
-        sent = leg.request_line + "\n" + "\n".join(f"{k}: {v}" for k, v in shown_headers.items()) + "\n\n" + \
-            "&".join(f"{k}={v}" for k, v in form)
-        decoded = "decoded client assertion\n" + _decoded_text(leg.assertion)
-        if leg.proof:
-            decoded += "\n\ndecoded DPoP proof\n" + _decoded_text(leg.proof)
-        if leg.status is None:
-            answer = f"no answer: {leg.error}"
-        else:
-            headers = "\n".join(f"{k}: {v}" for k, v in redact_headers(dict(leg.response_headers)).items())
-            answer = f"HTTP {leg.status} ({leg.elapsed * 1000:.0f} ms)\n{headers}\n\n" + \
-                redact_text(leg.response_text())
         self.assertion = TokenView("client_assertion")
         self.assertion.set_value(leg.assertion or "")
         self.proof: TokenView | None = None
         if leg.proof:
             self.proof = TokenView("DPoP proof")
             self.proof.set_value(leg.proof)
-        #: the leg as shown (secrets masked)
-        self.sent_text = f"{sent}\n\n{decoded}\n\n── answer ──\n{answer}"
+        #: the leg as shown (secrets masked; ``leg_text`` made it in the executor)
+        self.sent_text = text
         layout.addWidget(_small_code(self.sent_text, 18))
         layout.addWidget(self.assertion)
         if self.proof is not None:
@@ -145,6 +172,9 @@ class TokenPanel(QWidget):
         self.exchange_title.setWordWrap(True)
         self.exchange_layout.addWidget(self.exchange_title)
         self.leg_views: list[LegView] = []
+        #: the newest exchange's legs being formatted (tests await its task)
+        self.exchange_request = tasks.LatestRequest()
+        self.destroyed.connect(self.exchange_request.cancel)  # legs formatted for a panel gone are never shown
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -241,8 +271,8 @@ class TokenPanel(QWidget):
         self.status.setText("Forgotten: the next Get token or call fetches a new token.")
         self.status.setStyleSheet("")
 
-    def show_exchange(self, exchange: TokenExchange) -> None:
-        """Show the legs of ``exchange`` (replacing the previous one)."""
+    def show_exchange(self, exchange: TokenExchange) -> asyncio.Task[None]:
+        """Show the legs of ``exchange`` (replacing the previous one); they are formatted in the executor."""
         self._drop_legs()
         legs = len(exchange.legs)
         title = f"{legs} exchange{'s' if legs != 1 else ''} with the token endpoint"
@@ -254,12 +284,17 @@ class TokenPanel(QWidget):
             title += f". Refused: {for_window(exchange.error)}"
         self.exchange_title.setText(title + ":")
         self.exchange_title.setStyleSheet(tone_style("error") if exchange.error else "")
-        for number, leg in enumerate(exchange.legs, 1):
-            view = LegView(number, legs, leg)
+        return self.exchange_request.start(self._show_legs(exchange))
+
+    async def _show_legs(self, exchange: TokenExchange) -> None:
+        texts = await tasks.run_blocking(exchange_texts, exchange)  # a 32 MB error body: never on the GUI thread
+        for number, (leg, text) in enumerate(zip(exchange.legs, texts, strict=True), 1):
+            view = LegView(number, len(texts), leg, text)
             self.leg_views.append(view)
             self.exchange_layout.addWidget(view)
 
     def _drop_legs(self) -> None:
+        self.exchange_request.cancel()
         for view in self.leg_views:
             view.setParent(None)
             view.deleteLater()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import BadInputError, OktaToolError
-from oktatool.core.okta.grants import STANDARD_ROLES
+from oktatool.core.okta.grants import STANDARD_ROLES, least_role
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
@@ -123,7 +123,13 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         self.role = QComboBox()
         self.role.setObjectName("appRole")
         self.role.addItems(list(STANDARD_ROLES))
-        self.role.setCurrentText("READ_ONLY_ADMIN")
+        self.role.setToolTip("Follows the scopes ticked (the narrowest standard role that covers them) until "
+                             "you choose a role here")
+        self.role.setCurrentText(least_role(()))
+        #: True once the user chose a role: the ticked scopes no longer change it
+        self.role_chosen = False
+        self.role.activated.connect(self._role_chosen)
+        self.scopes.list.itemChanged.connect(self._follow_scopes)
         self.dpop = QCheckBox("Require DPoP-bound tokens")
         self.profile_name = QLineEdit()
         self.profile_name.setObjectName("profileName")
@@ -146,6 +152,13 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         self.saved_profile: str | None = None
         tasks.spawn(self._load_scopes())
 
+    def _role_chosen(self) -> None:
+        self.role_chosen = True
+
+    def _follow_scopes(self) -> None:
+        if not self.role_chosen:
+            self.role.setCurrentText(least_role(self.scopes.selected()))
+
     async def _load_scopes(self) -> None:
         from oktatool.core.okta.scopes import ScopeCatalog
 
@@ -156,6 +169,7 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
             return
         usable = [(s.name, s.description) for s in catalog.scopes if catalog.unusable_reason(s.name) is None]
         self.scopes.set_scopes(usable, checked=self.scopes.selected() or ("okta.users.read",))
+        self._follow_scopes()
 
     def _choices(self) -> tuple[str, tuple[str, ...], str, str]:
         label = self.name.text().strip()

@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import OktaToolError
-from oktatool.core.okta.grants import STANDARD_ROLES, PlannedCall, admin_token_secret_name, role_warning
+from oktatool.core.okta.grants import (
+    LEGACY_ADMIN_TOKEN_PREFIX,
+    STANDARD_ROLES,
+    PlannedCall,
+    admin_token_secret_name,
+    role_warning,
+)
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
@@ -91,9 +97,15 @@ class AdminTarget:
         if self.choice == SANDBOX_TOKEN and target.sandbox_admin is not None:
             credential = target.sandbox_admin
         elif self.choice == STORED_TOKEN:
-            token = self.context.secret_store().get(admin_token_secret_name(self.profile.name))
+            store = self.context.secret_store()
+            token = store.get(admin_token_secret_name(self.profile))
             if not token:
-                raise ConfigError(f"no admin API token is stored for the profile {self.profile.name!r}",
+                older = store.get(LEGACY_ADMIN_TOKEN_PREFIX + self.profile.name) is not None
+                why = (" (the token an older version stored for it was kept by the profile's name alone, so "
+                       "nothing says it is for this org: it is not sent)") if older else ""
+                where = "the Local sandbox" if self.profile.is_sandbox else self.profile.org_url
+                raise ConfigError(f"no admin API token is stored for the profile {self.profile.name!r} on "
+                                  f"{where}{why}",
                                   hint="click Set API token… and paste an SSWS token (Security > API > Tokens)")
             credential = AdminCredential(ssws_token=token, label="the stored API token")
         elif self.choice.startswith(PROFILE_PREFIX):
@@ -484,13 +496,16 @@ class AccessPanel(QWidget):
             self.say("Not stored: the secret store stayed locked.", error=True)
             return
         try:
-            await tasks.run_blocking(store.set, admin_token_secret_name(profile.name), token)
+            await tasks.run_blocking(store.set, admin_token_secret_name(profile), token)
+            await tasks.run_blocking(self.context.forget_stale_admin_tokens)
         except OktaToolError as exc:
             self.say(plain_message(exc), error=True)
             return
         index = self.credential.findData(STORED_TOKEN)
         self.credential.setCurrentIndex(index)
-        self.say(f"API token stored for {profile.name!r} in the {store.short_name}.", good=True)
+        where = "the Local sandbox" if profile.is_sandbox else profile.org_url
+        self.say(f"API token stored for {profile.name!r} on {where} in the {store.short_name}: it is forgotten "
+                 "when the profile's org changes.", good=True)
         self._enable()
 
     async def forget(self) -> None:
@@ -502,7 +517,7 @@ class AccessPanel(QWidget):
         if store is None:
             return
         try:
-            await tasks.run_blocking(store.delete, admin_token_secret_name(profile.name))
+            await tasks.run_blocking(store.delete, admin_token_secret_name(profile))
         except OktaToolError as exc:
             self.say(plain_message(exc), error=True)
             return
