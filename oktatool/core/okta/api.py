@@ -49,6 +49,19 @@ DEFAULT_RETRY_WAIT = 1.0
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
+def check_page_walk(method: str) -> str:
+    """Return ``method`` upper-cased if pages may be walked with it (GET only); raise BadInputError otherwise.
+
+    A page walk sends the method again to every rel="next" link the server names: with a write, a server
+    (or a tampered Link) would turn one confirmed call into many.
+    """
+    upper = method.upper()
+    if upper != "GET":
+        raise BadInputError(f"only GET walks pages; {upper} is sent once, never to every rel=\"next\" link",
+                            hint=Hint("leave out --all", window="use Send"))
+    return upper
+
+
 @dataclass(frozen=True)
 class ApiResponse:
     """One answer of the API: status, headers, body, and what was read from them."""
@@ -185,7 +198,11 @@ class ApiClient:
 
     def pages(self, method: str, path: str, *, body: Any = None,
               cancel: threading.Event | None = None) -> Iterator[ApiResponse]:
-        """Yield the first page and every rel="next" page after it, as each arrives; raise ApiError on an error."""
+        """Yield the first page and every rel="next" page after it, as each arrives; raise ApiError on an error.
+
+        Only GET walks pages (BadInputError before any call otherwise); links to another origin are not followed.
+        """
+        check_page_walk(method)
         url: str | None = path
         seen: set[str] = set()
         while url is not None:
