@@ -36,8 +36,6 @@ SECRET_FIELDS = ("client_assertion", "access_token", "refresh_token", "id_token"
 #: the largest answer body read by default: a page of 200 users is about 1 MB, a System Log page of 1,000
 #: events about 5 MB; anything far past that is a broken or hostile server, not an Okta answer
 MAX_BODY_BYTES = 32 * 1024 * 1024
-#: what is said of an answer whose JSON nests deeper than Python's parser goes (Okta's nest < 20 levels)
-TOO_DEEP = "JSON nested too deeply to read (thousands of levels); that is not an Okta answer"
 
 
 @dataclass(frozen=True)
