@@ -37,10 +37,9 @@ from oktatool.core.okta.headers import (
     seconds_until_retry,
 )
 from oktatool.core.okta.orgurl import parse_org_url
-from oktatool.core.okta.tokens import TokenRequest
 from oktatool.core.okta.problems import parse_problem
 from oktatool.core.okta.scopes import ScopeCatalog, split_endpoint
-from oktatool.core.okta.tokens import normalize_scopes
+from oktatool.core.okta.tokens import TokenRequest, normalize_scopes
 from oktatool.core.store.settings import load_settings, save_settings, settings_from_dict
 from tests.figures import Figures
 
