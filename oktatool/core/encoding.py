@@ -92,13 +92,13 @@ def loads_answer(data: bytes | str) -> Any:
     """Parse JSON that came over the network; raise ValueError for anything else, never RecursionError.
 
     Deep nesting is a TooDeepError (a ValueError, so every ``except ValueError`` covers it), bytes that are
-    not UTF-8 a UnicodeDecodeError (a ValueError too), NaN and Infinity are refused. Unlike loads_strict,
-    duplicate members and lone surrogates pass: an answer is shown, not signed or verified, and the extra
-    pass over a page of 5 MB would cost what it buys nothing.
+    not UTF-8 a UnicodeDecodeError (a ValueError too). Unlike loads_strict it reads what Python's json reads
+    (NaN, duplicate members): an answer is shown or read leniently (a nonsense expires_in means the default
+    hour), never signed, and a second pass over a 5 MB page would buy nothing.
     """
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return json.loads(text, parse_constant=refuse_constant, parse_float=_finite_float, parse_int=bounded_int)
+        return json.loads(text)
     except RecursionError:
         raise TooDeepError(TOO_DEEP) from None
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from oktatool.core.encoding import TooDeepError, dumps_pretty, loads_answer
+from oktatool.core.encoding import TooDeepError, loads_answer
 from oktatool.core.errors import CancelledError
 from oktatool.core.okta.exchange import RecordingTokenClient, TokenExchange, token_facts
 from oktatool.gui.console.state import PastedToken, TokenOutcome, console_state
@@ -158,8 +158,10 @@ def items_body(items: Sequence[Any]) -> ParsedBody:
 
 
 def json_text(data: Any) -> str:
-    """Return ``data`` as the Text view shows JSON (raises TooDeepError for JSON nested too deeply)."""
-    return dumps_pretty(data)
+    """Return ``data`` as the Text view shows JSON (raises RecursionError for JSON nested too deeply)."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _shown(data: Any, pretty: str) -> ParsedBody:
@@ -189,7 +191,7 @@ def parse_body(content: bytes) -> ParsedBody:
                           note="The body is not JSON; shown as text.")
     try:
         pretty = json_text(data)
-    except TooDeepError:
+    except RecursionError:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The JSON nests too deeply to show as a tree; shown as text.")
     return _shown(data, pretty)
