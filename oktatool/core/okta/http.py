@@ -103,6 +103,20 @@ def _refuse_plain_http(url: str, *, redirected_by: str | None = None) -> None:
                            "to this computer (loopback)", hint=f"use https://{parts.netloc}", code="plain_http_refused")
 
 
+def _refuse_redirect(source: str, target: str) -> None:
+    """Raise NetworkError for a redirect from https to http, or from another computer to this one (loopback)."""
+    _refuse_plain_http(target, redirected_by=urlsplit(source).netloc)
+    src, dst = urlsplit(source), urlsplit(target)
+    if src.scheme.lower() == "https" and dst.scheme.lower() == "http":
+        reason = "from https to plain http"
+    elif is_loopback_host(dst.hostname or "") and not is_loopback_host(src.hostname or ""):
+        reason = "from another computer to this one (loopback)"  # a server reaching round to local services
+    else:
+        return
+    raise NetworkError(f"{src.netloc} redirected {reason}, to {dst.netloc}; the redirect was not followed",
+                       hint="use a URL that answers over https without leaving it", code="redirect_refused")
+
+
 def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
@@ -169,7 +183,7 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
             # called for every redirect hop before it is sent: say that a server sent us there
-            _refuse_plain_http(prepared_request.url or "", redirected_by=urlsplit(response.url or "").netloc)
+            _refuse_redirect(response.url or "", prepared_request.url or "")
             # what requests does on a redirect, minus adding ~/.netrc credentials
             if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
                     response.request.url or "", prepared_request.url or ""):
