@@ -320,7 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("api", help="call the Okta API")
     p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")
     p.add_argument("path", metavar="PATH", help="e.g. /api/v1/users?limit=200")
-    p.add_argument("--all", action="store_true", help='follow Link rel="next" and print every page')
+    p.add_argument("--all", action="store_true",
+                   help='GET only: follow Link rel="next" on the org and print every page')
     p.add_argument("--data", metavar="@FILE|JSON", help="request body: @FILE (kept out of ps and history), or JSON")
     p.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
                    help="longest wait for a rate limit to reset before giving up (default 60)")

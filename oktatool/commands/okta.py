@@ -64,13 +64,15 @@ def api(args: argparse.Namespace) -> int:
 
 
 def _api(args: argparse.Namespace, client: OktaClient) -> int:
-    from oktatool.core.okta.api import is_public_endpoint
+    from oktatool.core.okta.api import check_page_walk, is_public_endpoint
 
     body = json_or_file(args.data, what="--data") if args.data is not None else None
     if args.scopes:
         _warn_unknown_scopes(args.scopes)
     caller = client.api_for(args.method, args.path, args.scopes)
     caller.target(args.method, args.path)  # bad input is exit 2 before any token is asked for
+    if args.all:
+        check_page_walk(args.method)
     if args.scopes or not is_public_endpoint(args.method, args.path):  # keys and metadata need no token
         _warn(client.token(client.scopes_for(args.method, args.path, args.scopes)))
     if args.all:

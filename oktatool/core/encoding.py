@@ -80,9 +80,39 @@ def loads_strict(text: str) -> Any:
     return value
 
 
+#: what is said of JSON nested deeper than Python's parser goes (Okta's answers nest < 20 levels)
+TOO_DEEP = "JSON nested too deeply to read (thousands of levels); that is not an Okta answer"
+
+
+class TooDeepError(ValueError):
+    """JSON nested deeper than Python's parser or printer goes (it would raise RecursionError)."""
+
+
+def loads_answer(data: bytes | str) -> Any:
+    """Parse JSON that came over the network; raise ValueError for anything else, never RecursionError.
+
+    Deep nesting is a TooDeepError (a ValueError, so every ``except ValueError`` covers it), bytes that are
+    not UTF-8 a UnicodeDecodeError (a ValueError too). Unlike loads_strict it reads what Python's json reads
+    (NaN, duplicate members): an answer is shown or read leniently (a nonsense expires_in means the default
+    hour), never signed, and a second pass over a 5 MB page would buy nothing.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeepError(TOO_DEEP) from None
+
+
 def dumps_pretty(value: Any) -> str:
-    """Serialize JSON the way oktatool shows it: two-space indent, insertion order kept, UTF-8."""
-    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    """Serialize JSON the way oktatool shows it: two-space indent, insertion order kept, UTF-8.
+
+    NaN and Infinity are a ValueError; nesting deeper than the printer goes a TooDeepError (it recurses
+    three frames a level, so it gives up long before the parser does).
+    """
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    except RecursionError:
+        raise TooDeepError(TOO_DEEP) from None
 
 
 def dumps_compact(value: Any) -> str:

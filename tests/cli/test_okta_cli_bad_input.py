@@ -117,3 +117,12 @@ def test_org_data_cannot_drive_the_terminal(run_cli: CliRunner, org: SandboxInfo
     assert not any(ch in result.stdout + result.stderr for ch in ("\x1b", "\x07", "\x9b", "\u202e", "\x7f"))
     items = json.loads(result.stdout)
     assert (items[0] if all_pages else items)["profile"]["name"] == HOSTILE  # escaped, still the same JSON
+
+
+def test_all_with_a_write_is_bad_input_before_any_call(run_cli: CliRunner, org: SandboxInfo) -> None:
+    listed = run_cli("api", *_org_args(org), "GET", "/api/v1/users", "--json")
+    victim = json.loads(listed.stdout)[0]["id"]
+    result = run_cli("api", *_org_args(org), "DELETE", f"/api/v1/users/{victim}", "--all")
+    _one_error(result, 2, "only GET walks pages")
+    after = run_cli("api", *_org_args(org), "GET", f"/api/v1/users/{victim}", "--json")
+    assert after.returncode == 0 and json.loads(after.stdout)["id"] == victim, after.stderr

@@ -27,6 +27,8 @@ from hypothesis import strategies as st
 from oktatool.core.errors import OktaToolError
 from oktatool.core.jose.jwt import decode_token, parse_json_object, token_times
 from oktatool.core.keys.key import load_keys
+from oktatool.core.okta.doctor import metadata_check
+from oktatool.core.okta.exchange import TokenLeg, decode_jws
 from oktatool.core.okta.headers import (
     next_link,
     parse_link_header,
@@ -37,7 +39,7 @@ from oktatool.core.okta.headers import (
 from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.core.okta.problems import parse_problem
 from oktatool.core.okta.scopes import ScopeCatalog, split_endpoint
-from oktatool.core.okta.tokens import normalize_scopes
+from oktatool.core.okta.tokens import TokenRequest, normalize_scopes
 from oktatool.core.store.settings import load_settings, save_settings, settings_from_dict
 from tests.figures import Figures
 
@@ -329,3 +331,46 @@ def test_settings_json(tmp_path_factory: pytest.TempPathFactory, data: bytes) ->
         return
     if isinstance(raw, dict):
         no_escape(settings_from_dict, raw)
+
+
+#: JSON nested past Python's limits, cut at random: where RecursionError used to escape from answers
+deep_json = st.integers(1, 200_000).flatmap(
+    lambda depth: st.sampled_from([b"[" * depth + b"]" * depth, b'{"a":' * depth + b"1" + b"}" * depth,
+                                   b'{"error": ' + b"[" * depth]))
+#: an answer body as a server may send it: bytes, JSON of any shape, near-valid token or metadata answers
+answer_bodies = st.one_of(
+    st.binary(max_size=400), deep_json, json_values.map(lambda v: json.dumps(v, allow_nan=True).encode()),
+    st.fixed_dictionaries({}, optional={"error": json_values, "error_description": json_values,
+                                        "access_token": json_values, "token_type": json_values,
+                                        "token_endpoint": json_values | st.just("https://x.okta.com/oauth2/v1/token"),
+                                        "issuer": json_values,
+                                        "token_endpoint_auth_methods_supported": json_values})
+    .map(lambda v: json.dumps(v, allow_nan=True).encode()))
+
+
+@fuzz
+@given(st.integers(100, 599) | st.none(), answer_bodies,
+       st.lists(st.tuples(st.sampled_from(["DPoP-Nonce", "WWW-Authenticate", "Content-Type"]), header_text),
+                max_size=3),
+       b64_text | st.builds(lambda h, p, s: f"{h}.{p}.{s}", b64_text, answer_bodies.map(b64url), b64_text))
+def test_token_exchange_legs(status: int | None, body: bytes, headers: list[tuple[str, str]], token: str) -> None:
+    CASES_RUN["token exchange"] += 1
+    request = TokenRequest("https://x.okta.com/oauth2/v1/token",
+                           (("grant_type", "client_credentials"), ("client_assertion", token)), (("DPoP", token),))
+    leg = TokenLeg(request, status, tuple(headers), body, 0.1)
+    assert isinstance(no_escape(leg.response_text), str)
+    no_escape(lambda: leg.oauth_error)
+    no_escape(lambda: leg.is_nonce_challenge)
+    no_escape(decode_jws, leg.assertion)
+    no_escape(decode_jws, leg.proof)
+
+
+@fuzz
+@given(st.integers(100, 599), answer_bodies)
+def test_doctor_metadata(status: int, body: bytes) -> None:
+    CASES_RUN["doctor metadata"] += 1
+    org = parse_org_url("https://x.okta.com")
+    checked = no_escape(metadata_check, org, status, body)
+    if checked is not None:
+        state, detail, _fix = checked
+        assert state in ("pass", "warn", "fail") and detail.strip()

@@ -7,7 +7,6 @@ Pages are yielded as they arrive, so memory stays proportional to what the calle
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from oktatool.core.encoding import dumps_compact
+from oktatool.core.encoding import TOO_DEEP, TooDeepError, dumps_compact, loads_answer
 from oktatool.core.errors import ApiError, BadInputError, CancelledError, Hint, OktaToolError, joined
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.headers import (
@@ -28,7 +27,6 @@ from oktatool.core.okta.headers import (
 )
 from oktatool.core.okta.http import (
     MAX_BODY_BYTES,
-    TOO_DEEP,
     check_url,
     explain_network_error,
     read_body,
@@ -47,6 +45,19 @@ MAX_RETRIES = 3
 #: wait this long after a 429 that says nothing about when to come back
 DEFAULT_RETRY_WAIT = 1.0
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def check_page_walk(method: str) -> str:
+    """Return ``method`` upper-cased if pages may be walked with it (GET only); raise BadInputError otherwise.
+
+    A page walk sends the method again to every rel="next" link the server names: with a write, a server
+    (or a tampered Link) would turn one confirmed call into many.
+    """
+    upper = method.upper()
+    if upper != "GET":
+        raise BadInputError(f"only GET walks pages; {upper} is sent once, never to every rel=\"next\" link",
+                            hint=Hint("leave out --all", window="use Send"))
+    return upper
 
 
 @dataclass(frozen=True)
@@ -79,13 +90,13 @@ class ApiResponse:
         if not self.content.strip():
             return None
         try:
-            return json.loads(self.content)
+            return loads_answer(self.content)
+        except TooDeepError:
+            raise ApiError(f"{self.method} {self.url} answered {self.status} with {TOO_DEEP}",
+                           code="bad_answer") from None
         except ValueError:
             raise ApiError(f"{self.method} {self.url} answered {self.status} with a body that is not JSON",
                            code="not_json") from None
-        except RecursionError:
-            raise ApiError(f"{self.method} {self.url} answered {self.status} with {TOO_DEEP}",
-                           code="bad_answer") from None
 
     def items(self) -> list[Any]:
         """Return the page's items: the JSON array, or the single JSON value as a one-item list."""
@@ -185,7 +196,11 @@ class ApiClient:
 
     def pages(self, method: str, path: str, *, body: Any = None,
               cancel: threading.Event | None = None) -> Iterator[ApiResponse]:
-        """Yield the first page and every rel="next" page after it, as each arrives; raise ApiError on an error."""
+        """Yield the first page and every rel="next" page after it, as each arrives; raise ApiError on an error.
+
+        Only GET walks pages (BadInputError before any call otherwise); links to another origin are not followed.
+        """
+        check_page_walk(method)
         url: str | None = path
         seen: set[str] = set()
         while url is not None:

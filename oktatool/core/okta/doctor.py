@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from oktatool.core.encoding import loads_answer
 from oktatool.core.errors import Hint, OktaToolError, joined
 from oktatool.core.okta.explain import dpop_rule_fix
 
@@ -207,30 +208,8 @@ class _Doctor:
 
     def check_metadata(self) -> None:
         assert self.org is not None and self.metadata_response is not None
-        response = self.metadata_response
-        url = self.org.url("/.well-known/oauth-authorization-server")
-        fix = ("give the org URL of your Okta org (https://{yourOktaDomain}); a proxy or custom domain in front "
-               "of it must pass /.well-known and /oauth2/v1 through")
-        if response.status_code != 200:
-            self.add("metadata", FAIL, f"GET {url} answered {response.status_code}, not the org authorization "
-                                       "server's metadata", fix)
-            return
-        try:
-            data = json.loads(response.content)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            self.add("metadata", FAIL, f"GET {url} answered 200 with something that is not JSON metadata", fix)
-            return
-        token_endpoint = data.get("token_endpoint")
-        if token_endpoint != self.org.token_url:
-            self.add("metadata", FAIL, f"the metadata names the token endpoint {token_endpoint!r}, not "
-                                       f"{self.org.token_url}", fix)
-            return
-        methods = data.get("token_endpoint_auth_methods_supported") or []
-        note = "" if "private_key_jwt" in methods else " (it does not list private_key_jwt)"
-        self.add("metadata", PASS if not note else WARN, f"issuer {data.get('issuer')}, token endpoint "
-                                                          f"{token_endpoint}{note}")
+        self.add("metadata", *metadata_check(self.org, self.metadata_response.status_code,
+                                             self.metadata_response.content))
 
     def check_clock(self) -> None:
         assert self.metadata_response is not None
@@ -496,6 +475,27 @@ class _Doctor:
             self.add("api-call", FAIL, f"GET {path}: {exc.description}", exc.hint or "")
             return
         self.add("api-call", PASS, f"GET {path} answered {response.status} (allowed by {scope})")
+
+
+def metadata_check(org: OrgUrl, status: int, content: bytes) -> tuple[str, str, str]:
+    """Return the metadata check's status, detail and fix for the org's answer to its metadata URL."""
+    url = org.url("/.well-known/oauth-authorization-server")
+    fix = ("give the org URL of your Okta org (https://{yourOktaDomain}); a proxy or custom domain in front "
+           "of it must pass /.well-known and /oauth2/v1 through")
+    if status != 200:
+        return FAIL, f"GET {url} answered {status}, not the org authorization server's metadata", fix
+    try:
+        data = loads_answer(content)
+    except ValueError:  # nested too deeply too
+        data = None
+    if not isinstance(data, dict):
+        return FAIL, f"GET {url} answered 200 with something that is not JSON metadata", fix
+    token_endpoint = data.get("token_endpoint")
+    if token_endpoint != org.token_url:
+        return FAIL, f"the metadata names the token endpoint {token_endpoint!r}, not {org.token_url}", fix
+    methods = data.get("token_endpoint_auth_methods_supported") or []
+    note = "" if isinstance(methods, list) and "private_key_jwt" in methods else " (it does not list private_key_jwt)"
+    return (PASS if not note else WARN), f"issuer {data.get('issuer')}, token endpoint {token_endpoint}{note}", ""
 
 
 def run_doctor(given: DoctorInput, on_check: Callable[[Check], None] | None = None) -> DoctorReport:

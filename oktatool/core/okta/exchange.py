@@ -9,7 +9,6 @@ for the window to show (masked); ``repr`` never prints them and nothing here wri
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from oktatool.core.encoding import dumps_pretty, loads_answer
 from oktatool.core.errors import OktaToolError, TokenFormatError
 from oktatool.core.okta.tokens import (
     ClientCredentials,
@@ -44,8 +44,8 @@ def decode_jws(token: str | None) -> DecodedJws | None:
 
     try:
         compact = parse_compact(token)
-        claims = json.loads(compact.payload.decode("utf-8")) if not compact.encrypted else None
-    except (TokenFormatError, UnicodeDecodeError, ValueError):
+        claims = loads_answer(compact.payload) if not compact.encrypted else None
+    except (TokenFormatError, ValueError):
         return None
     return DecodedJws(dict(compact.header), claims) if isinstance(claims, dict) else None
 
@@ -87,8 +87,8 @@ class TokenLeg:
     def oauth_error(self) -> str | None:
         """Return the answer's OAuth ``error`` member, if any."""
         try:
-            data = json.loads(self.response_body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            data = loads_answer(self.response_body)
+        except ValueError:
             return None
         error = data.get("error") if isinstance(data, dict) else None
         return error if isinstance(error, str) else None
@@ -102,8 +102,8 @@ class TokenLeg:
         """Return the answer body as text, pretty-printed when it is JSON."""
         text = self.response_body.decode("utf-8", errors="replace")
         try:
-            return json.dumps(json.loads(text), indent=2)
-        except ValueError:
+            return dumps_pretty(loads_answer(text))
+        except ValueError:  # not JSON, or nested too deeply to print: the text as it came
             return text
 
 

@@ -29,8 +29,9 @@ MAX_BODY = 64 * 1024
 HISTORY_FILE = "console-history.json"
 FORMAT = 1
 
-#: compact JWS/JWT anywhere in text (an access token or an assertion pasted into a path or body)
-_JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+#: a run of base64url characters, and what follows a JWT's header segment: ``.payload.signature``
+_B64URL_RUN = re.compile(r"[A-Za-z0-9_-]+")
+_JWT_TAIL = re.compile(r"\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 #: an Okta SSWS API token after "SSWS "
 _SSWS_RE = re.compile(r"(?i)(SSWS\s+)\S+")
 #: query parameters whose values are secrets
@@ -83,9 +84,33 @@ def scrub_body(text: str) -> str:
         return "[a body nested too deeply to keep]"
 
 
+def redact_jwts(text: str) -> str:
+    """Replace every compact JWS/JWT in ``text`` (``eyJ`` + 4 or more characters, ``.payload.signature``).
+
+    A scan, not one regex: ``eyJ[...]{4,}\\.`` tried at every ``eyJ`` of a long run without a dot read the
+    rest of the run each time (quadratic: 64 KB of ``eyJ`` took seconds). Here each run is read once: a later
+    ``eyJ`` of the same run has less room and the same ``.payload.signature`` after it, so it cannot match
+    where the first did not.
+    """
+    kept: list[str] = []
+    done = pos = 0
+    while (start := text.find("eyJ", pos)) != -1:
+        run = _B64URL_RUN.match(text, start)
+        assert run is not None  # "eyJ" itself is a run
+        tail = _JWT_TAIL.match(text, run.end()) if run.end() - start >= 7 else None
+        if tail is None:
+            pos = run.end()
+            continue
+        kept.append(text[done:start])
+        kept.append("[redacted]")
+        done = pos = tail.end()
+    kept.append(text[done:])
+    return "".join(kept)
+
+
 def scrub(text: str) -> str:
     """Return ``text`` with tokens, assertions, SSWS tokens and secret members or parameters redacted."""
-    text = _JWT_RE.sub("[redacted]", text)
+    text = redact_jwts(text)
     text = _SSWS_RE.sub(r"\1[redacted]", text)
     text = _SECRET_QUERY_RE.sub(r"\1[redacted]", text)
     return redact_text(text)

@@ -7,9 +7,12 @@ says what failed and never repeats a token or an assertion.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
+import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +39,6 @@ SECRET_FIELDS = ("client_assertion", "access_token", "refresh_token", "id_token"
 #: the largest answer body read by default: a page of 200 users is about 1 MB, a System Log page of 1,000
 #: events about 5 MB; anything far past that is a broken or hostile server, not an Okta answer
 MAX_BODY_BYTES = 32 * 1024 * 1024
-#: what is said of an answer whose JSON nests deeper than Python's parser goes (Okta's nest < 20 levels)
-TOO_DEEP = "JSON nested too deeply to read (thousands of levels); that is not an Okta answer"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,20 @@ def _refuse_plain_http(url: str, *, redirected_by: str | None = None) -> None:
                            "to this computer (loopback)", hint=f"use https://{parts.netloc}", code="plain_http_refused")
 
 
+def _refuse_redirect(source: str, target: str) -> None:
+    """Raise NetworkError for a redirect from https to http, or from another computer to this one (loopback)."""
+    _refuse_plain_http(target, redirected_by=urlsplit(source).netloc)
+    src, dst = urlsplit(source), urlsplit(target)
+    if src.scheme.lower() == "https" and dst.scheme.lower() == "http":
+        reason = "from https to plain http"
+    elif is_loopback_host(dst.hostname or "") and not is_loopback_host(src.hostname or ""):
+        reason = "from another computer to this one (loopback)"  # a server reaching round to local services
+    else:
+        return
+    raise NetworkError(f"{src.netloc} redirected {reason}, to {dst.netloc}; the redirect was not followed",
+                       hint="use a URL that answers over https without leaving it", code="redirect_refused")
+
+
 def _headers_as_given(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
@@ -131,6 +146,107 @@ def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
     return context
 
 
+class RequestDeadline:
+    """One request's wall-clock deadline: at it, every socket the request uses is shut down.
+
+    A per-read socket timeout never fires on a server that sends a byte a second, and urllib3 has no total
+    timeout for the status line and headers, so a timer thread ends the request instead: shutting a socket
+    down wakes the read blocked on it (connect, TLS handshake, headers or body). The request then fails as
+    a read timeout. Sockets are watched through duplicates of their descriptors, so a TLS wrapper (which
+    takes over the plain socket) is reached too; ``done`` closes the duplicates and stops the timer.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._watched: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        """Shut ``sock`` down at the deadline (at once if it has passed)."""
+        if sock is None or sock.fileno() == -1:
+            return
+        try:
+            twin = socket.fromfd(sock.fileno(), sock.family, sock.type)
+        except OSError:
+            return
+        with self._lock:
+            self._watched.append(twin)
+            if self.expired:
+                self._shut(twin)
+
+    def done(self) -> None:
+        """Stop watching: the request is over (read, failed or closed)."""
+        self._timer.cancel()
+        with self._lock:
+            watched, self._watched = self._watched, []
+        for twin in watched:
+            twin.close()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for twin in self._watched:
+                self._shut(twin)
+
+    @staticmethod
+    def _shut(twin: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed by its owner
+            twin.shutdown(socket.SHUT_RDWR)
+
+
+#: the deadline of the request this thread is sending (the connections below register with it)
+_sending = threading.local()
+#: where a response's deadline travels to read_body
+_DEADLINE = "_oktatool_deadline"
+
+
+def _deadline_of(response: requests.Response) -> RequestDeadline | None:
+    deadline = getattr(response, _DEADLINE, None)
+    return deadline if isinstance(deadline, RequestDeadline) else None
+
+
+def _watched_pools() -> dict[str, type[Any]]:
+    """Return urllib3 pool classes whose connections register their sockets with the sending thread's deadline."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class _WatchedHTTPConnection(HTTPConnection):
+        #: the deadline this connection's socket is registered with
+        watched_by: RequestDeadline | None = None
+
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            self._register(sock)  # before the TLS handshake, which reads from it too
+            return sock
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            if self.watched_by is not getattr(_sending, "deadline", None):
+                self._register(self.sock)  # a connection kept alive from an earlier request
+            super().request(*args, **kwargs)
+
+        def _register(self, sock: socket.socket | None) -> None:
+            deadline: RequestDeadline | None = getattr(_sending, "deadline", None)
+            if deadline is not None:
+                deadline.watch(sock)
+            self.watched_by = deadline
+
+    class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+        pass
+
+    class _WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = _WatchedHTTPConnection
+
+    class _WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = _WatchedHTTPSConnection
+
+    return {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
 def new_session(options: HttpOptions | None = None) -> requests.Session:
     """Return a Session that verifies TLS against the OS trust store (+ ``options.ca_bundle``)."""
     import requests
@@ -138,15 +254,19 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
 
     options = options or HttpOptions()
     context = _ssl_context(options.ca_bundle)
+    pools = _watched_pools()
 
     class _TrustStoreAdapter(HTTPAdapter):
         def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
             kwargs["ssl_context"] = context
             super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
 
         def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
             kwargs["ssl_context"] = context
-            return super().proxy_manager_for(*args, **kwargs)
+            manager = super().proxy_manager_for(*args, **kwargs)
+            manager.pool_classes_by_scheme = pools
+            return manager
 
         def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
             # The context above already holds the trust anchors; keep requests from adding certifi's.
@@ -163,15 +283,35 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
                 # assertions sent over plain http, and could not reach our loopback anyway
                 kwargs["proxies"] = {}
                 request.headers.pop("Proxy-Authorization", None)
-            if kwargs.get("stream"):
-                return super().send(request, **kwargs)  # the caller reads the body with read_body()
-            response = super().send(request, **{**kwargs, "stream": True})
-            read_body(response, request.url or "", seconds=read_seconds(kwargs.get("timeout")))
+            seconds = read_seconds(kwargs.get("timeout"))
+            deadline = RequestDeadline(seconds) if seconds is not None else None
+            outer = getattr(_sending, "deadline", None)
+            _sending.deadline = deadline
+            try:
+                response = super().send(request, **{**kwargs, "stream": True})
+                if deadline is not None and deadline.expired:  # http.client takes a cut-off as the headers' end
+                    response.close()
+                    raise requests.exceptions.ReadTimeout(f"no complete answer within {seconds:g} s")
+            except requests.RequestException:
+                if deadline is not None:
+                    deadline.done()
+                    if deadline.expired:  # the watchdog ended it: say so as a timeout, the usual message
+                        raise requests.exceptions.ReadTimeout(f"no answer within {seconds:g} s") from None
+                raise
+            finally:
+                _sending.deadline = outer
+            setattr(response, _DEADLINE, deadline)
+            if not kwargs.get("stream"):
+                read_body(response, request.url or "", seconds=seconds)
+            # else the caller reads the body with read_body(), on the same deadline
             return response
 
         def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
             # called for every redirect hop before it is sent: say that a server sent us there
-            _refuse_plain_http(prepared_request.url or "", redirected_by=urlsplit(response.url or "").netloc)
+            deadline = _deadline_of(response)
+            if deadline is not None:
+                deadline.done()  # the hop's answer was read; its connection may carry the next hop
+            _refuse_redirect(response.url or "", prepared_request.url or "")
             # what requests does on a redirect, minus adding ~/.netrc credentials
             if "Authorization" in prepared_request.headers and self.should_strip_auth(  # type: ignore[no-untyped-call]
                     response.request.url or "", prepared_request.url or ""):
@@ -184,6 +324,7 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
     session.trust_env = options.trust_env
     session.headers["User-Agent"] = USER_AGENT
     session.mount("https://", _TrustStoreAdapter())
+    session.mount("http://", _TrustStoreAdapter())  # loopback only; its connections keep the deadline too
     return session
 
 
@@ -217,6 +358,16 @@ def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES
     a whole gets ``seconds`` as well. A body cut short, a reset or a bad encoding is a NetworkError, never
     a stray urllib3 exception.
     """
+    whole = _deadline_of(response)
+    try:
+        return _read_body(response, url, limit, seconds, whole)
+    finally:
+        if whole is not None:
+            whole.done()
+
+
+def _read_body(response: requests.Response, url: str, limit: int, seconds: float | None,
+               whole: RequestDeadline | None) -> bytes:
     from urllib3.exceptions import DecodeError, HTTPError, ProtocolError, ReadTimeoutError
 
     host = urlsplit(url).netloc or url
@@ -225,6 +376,8 @@ def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES
         response.close()
         raise body_too_large(url, limit)
     deadline = None if seconds is None else time.monotonic() + seconds
+    if whole is not None:  # the request's own deadline, counted from before it connected
+        deadline, seconds = min(deadline or whole.at, whole.at), whole.seconds
     raw = response.raw
     read1 = getattr(raw, "read1", None)  # one socket read per call (urllib3 >= 2.3)
     chunks: list[bytes] = []
@@ -241,10 +394,16 @@ def read_body(response: requests.Response, url: str, limit: int = MAX_BODY_BYTES
             if deadline is not None and time.monotonic() > deadline:
                 raise NetworkError(f"{host} did not finish its answer in time ({size:,} bytes in {seconds:g} s)",
                                    hint=_SLOW, code="read_timeout")
+        if whole is not None and whole.expired:  # shut down at the deadline: the end seen was not the body's
+            raise NetworkError(f"{host} did not finish its answer in time ({size:,} bytes in {seconds:g} s)",
+                               hint=_SLOW, code="read_timeout")
     except (NetworkError, HTTPError, OSError) as exc:
         response.close()  # the connection is in an unknown state: never reuse it
         if isinstance(exc, NetworkError):
             raise
+        if whole is not None and whole.expired:
+            raise NetworkError(f"{host} did not finish its answer in time ({size:,} bytes in {seconds:g} s)",
+                               hint=_SLOW, code="read_timeout") from None
         if isinstance(exc, ReadTimeoutError):
             raise NetworkError(f"{host} did not answer in time (read timeout)",
                                hint=_SLOW, code="read_timeout") from None

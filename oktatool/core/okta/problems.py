@@ -8,12 +8,12 @@ exactly as it came.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any
 
+from oktatool.core.encoding import loads_answer
 from oktatool.core.errors import ApiError, TokenError, joined
 from oktatool.core.okta.explain import ExplainContext, Explanation, explain
 from oktatool.core.okta.headers import Challenge, parse_www_authenticate
@@ -89,8 +89,8 @@ def _text(value: Any) -> str:
 
 def _body_json(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # too deep: shown as a body that is not JSON
+        return loads_answer(body)
+    except ValueError:  # too deep too: shown as a body that is not JSON
         return None
 
 

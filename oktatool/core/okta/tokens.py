@@ -8,7 +8,6 @@ caches tokens in memory until five minutes before they expire.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -16,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
+from oktatool.core.encoding import TOO_DEEP, TooDeepError, loads_answer
 from oktatool.core.errors import BadInputError, Hint, TokenError, with_article
 from oktatool.core.okta.explain import ExplainContext, dpop_rule_fix
-from oktatool.core.okta.http import MAX_BODY_BYTES, TOO_DEEP, explain_network_error, read_body
+from oktatool.core.okta.http import MAX_BODY_BYTES, explain_network_error, read_body
 from oktatool.core.okta.problems import parse_problem
 
 if TYPE_CHECKING:
@@ -261,12 +261,12 @@ class TokenClient:
 
     def _parse_token(self, body: bytes, scopes: tuple[str, ...], dpop: bool, local_sandbox: bool) -> TokenResponse:
         try:
-            data = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            data = None
-        except RecursionError:
+            data = loads_answer(body)
+        except TooDeepError:
             raise TokenError(f"the token endpoint answered 200 with {TOO_DEEP}",
                              hint=_ORG_IS_OKTA, code="bad_answer") from None
+        except ValueError:
+            data = None
         if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
             raise TokenError("the token endpoint answered 200 but without an access_token",
                              hint=Hint("check that --org points at an OAuth 2.0 authorization server",
@@ -293,8 +293,8 @@ class TokenClient:
 
 def _oauth_error(body: bytes) -> str | None:
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = loads_answer(body)
+    except ValueError:
         return None
     error = data.get("error") if isinstance(data, dict) else None
     return error if isinstance(error, str) else None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from oktatool.core.encoding import TooDeepError, loads_answer
 from oktatool.core.errors import CancelledError
 from oktatool.core.okta.exchange import RecordingTokenClient, TokenExchange, token_facts
 from oktatool.gui.console.state import PastedToken, TokenOutcome, console_state
@@ -123,14 +124,12 @@ class ConsoleEngine:
 def fetch_page(api: ApiClient, method: str, url: str, body: Any,
                cancel: threading.Event) -> tuple[ApiResponse, list[Any] | None]:
     """Fetch one page and read its items in the same worker call (None when the body is not a JSON list/object)."""
-    import json
-
     response = api.send(method, url, body=body, cancel=cancel)
     if not response.ok or len(response.content) > MAX_PARSED_BODY:
         return response, None
     try:
-        data = json.loads(response.content) if response.content.strip() else []
-    except (ValueError, RecursionError):
+        data = loads_answer(response.content) if response.content.strip() else []
+    except ValueError:  # not JSON, or nested too deeply
         return response, None
     return response, data if isinstance(data, list) else [data] if isinstance(data, dict) else None
 
@@ -175,8 +174,6 @@ def _shown(data: Any, pretty: str) -> ParsedBody:
 
 def parse_body(content: bytes) -> ParsedBody:
     """Parse an answer body (in the executor): JSON when it is, plain text otherwise, with a note for limits."""
-    import json
-
     size = len(content)
     if not content.strip():
         return ParsedBody(text="", note="(empty body)")
@@ -185,11 +182,11 @@ def parse_body(content: bytes) -> ParsedBody:
         return ParsedBody(text=head, note=f"The body is {size / 1e6:.0f} MB: only its first "
                           f"{MAX_PRETTY_TEXT // 1024} KB are shown, as text. Save it to keep all of it.")
     try:
-        data = json.loads(content)
-    except RecursionError:
+        data = loads_answer(content)
+    except TooDeepError:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The JSON nests too deeply to show as a tree; shown as text.")
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The body is not JSON; shown as text.")
     try:

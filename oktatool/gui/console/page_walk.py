@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from oktatool.core.errors import CancelledError
+from oktatool.core.okta.api import check_page_walk
 from oktatool.core.okta.headers import seconds_until_retry
 from oktatool.gui import tasks
 from oktatool.gui.console.engine import fetch_page, parse_body
@@ -32,6 +33,7 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
     that arrived. ``cancel`` (Cancel, or ``session`` closing) stops the walk after any wait; once ``session``
     is closed (another profile is active) nothing more is written to ``view``.
     """
+    check_page_walk(method)  # the button is disabled for other methods; this holds whoever calls
     url: str | None = path
     seen: set[str] = set()
     last: ApiResponse | None = None

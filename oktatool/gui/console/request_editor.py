@@ -72,8 +72,10 @@ class RequestEditor(QWidget):
         self.send_button.setToolTip(with_keys("Send the request", SEND_KEYS[0]))
         self.send_button.clicked.connect(self.send_requested)
         self.all_button = QPushButton("Fetch all pages")
-        self.all_button.setToolTip("Follow Link rel=\"next\" and stream every page into the table")
         self.all_button.clicked.connect(self.fetch_all_requested)
+        self._busy = False
+        self.method.currentTextChanged.connect(self._offer_page_walk)
+        self._offer_page_walk()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -143,9 +145,18 @@ class RequestEditor(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """Enable Cancel while a request runs."""
+        self._busy = busy
         self.send_button.setEnabled(not busy)
-        self.all_button.setEnabled(not busy)
+        self._offer_page_walk()
         self.cancel_button.setEnabled(busy)
+
+    def _offer_page_walk(self, *_args: Any) -> None:
+        """Enable Fetch all pages for GET only, saying why it is off for another method."""
+        method = self.method.currentText()
+        self.all_button.setEnabled(not self._busy and method == "GET")
+        self.all_button.setToolTip("Follow Link rel=\"next\" and stream every page into the table" if method == "GET"
+                                   else f"Only GET walks pages: {method} is sent once with Send, never to every "
+                                        "rel=\"next\" link the server names")
 
     def show_scope(self, text: str, missing: tuple[str, ...], wanted: tuple[str, ...]) -> None:
         """Say which scope the endpoint needs; offer a token with it when the current one lacks it."""
