@@ -4,7 +4,6 @@ window with the window's wording (conftest's recorder fails any GUI test whose m
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
@@ -13,18 +12,11 @@ from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.store.settings import Profile
 from oktatool.gui.console.tab import ConsoleTab
 from tests.gui.conftest import COMMAND_LINE_FLAG, finish
+from tests.gui.test_console_tab import console
+
+__all__ = ["console"]  # the fixture, shared with the Console tab tests
 
 ORG = "https://dev-123456.okta.com"
-
-
-@pytest.fixture
-def console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
-    tab = ConsoleTab(context)
-    qtbot.addWidget(tab)
-    finish(aloop, tab.loading)
-    yield tab
-    aloop.run_until_complete(asyncio.sleep(0.05))
-    context.close()
 
 
 def activate(context: AppContext, profile: Profile) -> None:
