@@ -50,17 +50,26 @@ def openssl(*args: str, input: bytes | None = None) -> bytes:
 
 @pytest.fixture(autouse=True)
 def collect_qt_garbage_on_this_thread(qapp: Any) -> Iterator[None]:
-    """After each GUI test, destroy its windows and collect its cycles here, on the GUI thread.
+    """Collect garbage on the GUI thread only while a GUI test runs, as the app does; then destroy its windows.
 
-    Left to automatic collection, a later test's server thread could collect a cycle holding a widget,
-    destroying it off the GUI thread; its timers then fire on freed memory and the run segfaults.
+    Left to automatic collection, a worker thread (the executor, a sandbox's server thread) can collect a cycle
+    holding a widget, destroying it off the GUI thread; its timers then fire on freed memory and the run
+    segfaults inside Qt's event processing. The app prevents that with GuiThreadCollector; so does each test.
     """
     import gc
 
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
-    yield
+    from oktatool.gui.tasks import GuiThreadCollector
+
+    collector = GuiThreadCollector(qapp)
+    collector.start()
+    try:
+        yield
+    finally:
+        collector.stop()  # one collection here, on the GUI thread, and automatic collection back
+        collector._timer.deleteLater()
     for widget in QApplication.topLevelWidgets():
         widget.close()
         widget.deleteLater()
