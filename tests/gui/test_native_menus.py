@@ -3,30 +3,21 @@ the application menu by role), a Help menu that keeps an item there, and shortcu
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from oktatool.context import AppContext
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.main_window import MainWindow
+from tests.gui.test_main_window import window
+
+__all__ = ["window"]  # the fixture, shared with test_main_window
 
 #: roles with which macOS takes an item out of its menu and into the application menu
 MOVED_ON_MACOS = {QAction.MenuRole.AboutRole, QAction.MenuRole.AboutQtRole, QAction.MenuRole.PreferencesRole,
                   QAction.MenuRole.QuitRole, QAction.MenuRole.ApplicationSpecificRole}
-
-
-@pytest.fixture
-def window(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> MainWindow:
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    return win
 
 
 def _menus(window: MainWindow) -> dict[str, list[QAction]]:

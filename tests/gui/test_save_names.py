@@ -9,18 +9,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from oktatool.context import AppContext
 from oktatool.gui.keys.tab import KeysTab
 from tests.gui.conftest import finish
+from tests.gui.test_keys_tab import tab
 
-
-@pytest.fixture
-def tab(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> KeysTab:
-    widget = KeysTab(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 650)
-    widget.show()
-    return widget
+__all__ = ["tab"]  # the fixture, shared with test_keys_tab
 
 
 @pytest.fixture
