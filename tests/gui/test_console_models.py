@@ -8,9 +8,9 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from oktatool.core.okta.history import HistoryEntry
 from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
-from oktatool.gui.models.json_tree import JsonTreeModel, find_paths
+from oktatool.gui.models.json_tree import ROWS_PER_FETCH, JsonTreeModel, find_paths
 from oktatool.gui.models.key_values import KeyValueModel
-from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+from oktatool.gui.models.response_rows import ROWS_PER_TURN, ResponseRowsModel, RowsFilterProxy
 
 H = Qt.Orientation.Horizontal
 
@@ -84,9 +84,10 @@ def test_the_json_tree_is_lazy_and_search_survives_deep_nesting(qapp: Any) -> No
     model.set_data(data)
     assert model.rowCount() == 2
     items = model.index(0, 0)
-    assert model.rowCount(items) == 100_000 and model.data(model.index(0, 1)) == "[100000 items]"
+    assert model.data(model.index(0, 1)) == "[100000 items]" and model.hasChildren(items)
+    assert model.rowCount(items) == ROWS_PER_FETCH  # more as the view scrolls to the end (fetchMore)
     assert len(model.root._made[0]._made) == 0  # no node made for an item nobody looked at
-    assert model.data(model.index(99_999, 1, items)) == "99999"
+    assert model.data(model.index_for(("items", 99_999)).siblingAtColumn(1)) == "99999"  # a search hit shows
     assert find_paths(data, "ADA") == [("profile", "login")]
     index = model.index_for(("profile", "login"))
     assert model.data(index.siblingAtColumn(1)) == '"ada@example.com"'
@@ -121,3 +122,51 @@ def test_history_shows_the_active_profile_on_its_org_or_every_profile(qapp: Any)
     assert ids() == {"moved-call", "old-file-call"}
     shown.set_owner(None)
     assert len(ids()) == 4
+
+
+def test_a_big_answer_goes_into_the_table_a_batch_per_turn_and_every_row_arrives(qtbot: Any) -> None:
+    model = ResponseRowsModel()
+    proxy = RowsFilterProxy()
+    proxy.setSourceModel(model)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    done: list[bool] = []
+    model.all_shown.connect(lambda: done.append(True))
+    model.append_rows(users(5 * ROWS_PER_TURN + 7))
+    assert len(model.items) == 5 * ROWS_PER_TURN + 7  # held at once: Save and sorting see every item
+    assert model.rowCount() == ROWS_PER_TURN and not model.showing_all()  # one batch shown at once
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)  # the rest, a batch per turn of the event loop
+    assert model.rowCount() == proxy.rowCount() == 5 * ROWS_PER_TURN + 7
+    assert max(inserted) == ROWS_PER_TURN and sum(inserted) == 5 * ROWS_PER_TURN + 7
+    assert [model.index(row, 0).data() for row in range(model.rowCount())] == \
+        [f"00u{i:05d}" for i in range(5 * ROWS_PER_TURN + 7)]
+
+
+def test_the_json_tree_shows_every_item_as_its_view_scrolls_to_the_end(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from oktatool.gui.widgets.json_view import JsonView
+
+    data = {"items": [{"n": i} for i in range(3 * ROWS_PER_FETCH + 5)], "other": 1}
+    for key in ("items", None):  # a long list inside the answer (not its last row), and the answer itself
+        json_view = JsonView()
+        qtbot.addWidget(json_view)
+        json_view.resize(400, 300)
+        json_view.show()
+        qtbot.waitExposed(json_view)
+        json_view.set_value(data if key else data["items"])
+        model, view = json_view.model, json_view.tree
+        items = model.index(0, 0) if key else QModelIndex()
+        view.expand(items)
+        assert model.rowCount(items) <= 2 * ROWS_PER_FETCH  # the first rows and one fetch: the view laid out these
+        bar = view.verticalScrollBar()
+        for _ in range(10):  # the user drags the scroll bar to the end, once a turn; each time more rows come
+            QApplication.processEvents()
+            bar.setValue(bar.maximum())
+            if model.rowCount(items) == len(data["items"]):
+                break
+        assert [model.index(row, 0, items).data() for row in range(model.rowCount(items))] == \
+            [str(i) for i in range(len(data["items"]))]
+        last = model.index(len(data["items"]) - 1, 0, items)
+        view.expand(last)
+        assert model.index(0, 1, last).data() == str(len(data["items"]) - 1)

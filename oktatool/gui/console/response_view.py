@@ -3,14 +3,16 @@ the body as a table, a tree and text, and the headers."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
+    QStyle,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -111,6 +114,7 @@ class ResponseView(QWidget):
         self.proxy = RowsFilterProxy(self)
         self.proxy.setSourceModel(self.rows)
         self.table = QTableView()
+        self.table.setVerticalHeader(RowNumbers(self.table))
         tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -209,7 +213,7 @@ class ResponseView(QWidget):
         """Enable what needs an answer."""
         for button in (self.save_json_button, self.save_csv_button, self.copy_id_button, self.log_button):
             button.setEnabled(enabled)
-        self.save_csv_button.setEnabled(enabled and self.rows.rowCount() > 0)
+        self.save_csv_button.setEnabled(enabled and bool(self.rows.items))
         self.copy_id_button.setEnabled(enabled and bool(self.request_id.text()))
         self.log_button.setEnabled(enabled and bool(self.request_id.text()))
 
@@ -218,7 +222,8 @@ class ResponseView(QWidget):
         self._count()
 
     def _count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.rows.rowCount()
+        total = len(self.rows.items)  # every row held, shown yet or not (they go in a batch per turn)
+        shown = self.proxy.rowCount() if self.filter.text().strip() else total
         self.count.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
 
     def clear(self) -> None:
@@ -338,8 +343,25 @@ class ResponseView(QWidget):
         self.rows.append_rows(items)
 
     def row_count(self) -> int:
-        """Return how many rows the table holds."""
-        return self.rows.rowCount()
+        """Return how many rows the table holds (shown yet or not)."""
+        return len(self.rows.items)
+
+    async def all_rows_shown(self) -> None:
+        """Wait until the table shows every row it holds (or is cleared)."""
+        if self.rows.showing_all():
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def finish() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.rows.all_shown.connect(finish)
+        try:
+            await done
+        finally:
+            self.rows.all_shown.disconnect(finish)
+            self._count()
 
     def set_text(self, text: str) -> None:
         """Hold the body text; it is put in the Text view when that view is shown (big text costs layout)."""
@@ -379,6 +401,22 @@ class ResponseView(QWidget):
     def stop_rate_wait(self) -> None:
         """Stop the countdown (the walk goes on)."""
         self.retry_countdown.stop()
+
+
+class RowNumbers(QHeaderView):
+    """The table's row numbers, as wide as the largest: Qt's own size hint asks the model for the titles of 200
+    rows (each a call into Python) at every layout, and rows arriving in batches lay the table out each time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionsClickable(True)  # as QTableView's own: a click on a number selects the row
+        self.setHighlightSections(True)
+
+    def sizeHint(self) -> QSize:
+        """Return the width of the largest row number and the height of one row."""
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+        digits = self.fontMetrics().horizontalAdvance(str(max(self.count(), 1)))
+        return QSize(digits + 4 * margin, self.defaultSectionSize())
 
 
 def path_on_org(url: str) -> str:
