@@ -1,4 +1,5 @@
-"""Benchmark: the longest gap of a 10 ms QTimer on the GUI thread while heavy work runs (goal <= 50 ms each).
+"""Benchmark: the longest gap of a 10 ms QTimer on the GUI thread while heavy work runs (goal <= 33 ms each:
+two frames at 60 Hz, the median of the rounds).
 
 Run from the repository root: ``QT_QPA_PLATFORM=offscreen python benchmarks/ui_stall.py [ROUNDS]``.
 Each case is one function ``case_NAME(harness) -> str`` that starts its work through the real window code
@@ -23,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-GOAL = 0.050
+GOAL = 0.033
 
 
 class Harness:
@@ -180,7 +181,63 @@ def case_jwt_claims_typing(h: Harness) -> tuple[str, Callable[[], Awaitable[Any]
     return "typing into the JWT claims, RSA-4096 key (JWT tab)", type_claims
 
 
-CASES = [case_idle, case_rsa_4096, case_dpop_token, case_console_10k_users, case_jwt_claims_typing]
+def case_token_error_20mb(h: Harness) -> tuple[str, Callable[[], Awaitable[Any] | None]]:
+    """A token endpoint answering invalid_client with a 20 MB body, shown in the Console's exchange view."""
+    from oktatool.gui.console.tab import ConsoleTab
+    from oktatool.sandbox import Fault
+
+    h.use_org(h.sandbox(users=1, faults=(Fault("/oauth2/v1/token", "large_error", status=401, size=20_000_000),)))
+    tab = ConsoleTab(h.context)
+    tab.resize(1100, 750)
+    tab.show()
+    h.loop.run_until_complete(tab.loading)
+
+    async def fetch() -> None:
+        shown: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        tab.exchange_arrived.connect(lambda *_: shown.done() or shown.set_result(None))
+        await tab.get_token()
+        await shown  # the exchange comes through a queued signal
+        await asyncio.sleep(0)
+        await tab.token_panel.exchange_request.task  # type: ignore[misc]
+        await asyncio.sleep(0.2)  # the legs' layout and paint
+        if len(tab.token_panel.leg_views) != 1 or "20.0 MB answer" not in tab.token_panel.leg_views[0].sent_text:
+            raise RuntimeError(f"the 20 MB exchange is not shown: {tab.token_panel.status.text()[:200]}")
+
+    return "a 20 MB invalid_client body (Console exchange view)", fetch
+
+
+def case_json_tree_16mb(h: Harness) -> tuple[str, Callable[[], Awaitable[Any] | None]]:
+    """A 16 MB answer (a list of some 190,000 items) opened in the Console's JSON tree, its end scrolled to."""
+    from oktatool.gui.console.tab import ConsoleTab
+    from oktatool.sandbox import Fault
+
+    h.use_org(h.sandbox(users=1, faults=(Fault("/api/v1/users", "large", size=16_000_000),)))
+    tab = ConsoleTab(h.context)
+    tab.resize(1100, 750)
+    tab.show()
+    h.loop.run_until_complete(tab.loading)
+    h.loop.run_until_complete(tab.get_token())  # the token is not what this case measures
+    tab.editor.set_request("GET", "/api/v1/users")
+
+    async def open_tree() -> None:
+        await tab.send()  # type: ignore[misc]
+        view = tab.response
+        if view.tree.value is None:
+            raise RuntimeError(f"no JSON tree: {view.status.text()} {view.note.text()}")
+        view.views.setCurrentWidget(view.tree)
+        await asyncio.sleep(0.1)
+        tree = view.tree.tree
+        tree.expand(view.tree.model.index(0, 0))
+        await asyncio.sleep(0.1)
+        for _ in range(5):  # the user drags the scroll bar to the end, a few times as more rows come
+            tree.verticalScrollBar().setValue(tree.verticalScrollBar().maximum())
+            await asyncio.sleep(0.1)
+
+    return "a 16 MB answer opened in the JSON tree (Console)", open_tree
+
+
+CASES = [case_idle, case_rsa_4096, case_dpop_token, case_console_10k_users, case_jwt_claims_typing,
+         case_token_error_20mb, case_json_tree_16mb]
 
 
 def main() -> int:
