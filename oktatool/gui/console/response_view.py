@@ -157,7 +157,8 @@ class ResponseView(QWidget):
             "powershell": self.copy_menu.addAction("Copy as PowerShell"),
             "python": self.copy_menu.addAction("Copy as Python"),
         }
-        tips = {"curl": "The token appears as $OKTA_ACCESS_TOKEN: export it and paste",
+        tips = {"curl": "For bash or zsh; the token appears as $OKTA_ACCESS_TOKEN: export it and paste. Headers "
+                        "and body reach curl through a pipe, never its command line",
                 "powershell": "Invoke-RestMethod (PowerShell 5.1 and 7); the token comes from "
                               "$env:OKTA_ACCESS_TOKEN: set it and paste",
                 "python": "requests; the token comes from the OKTA_ACCESS_TOKEN environment variable"}
