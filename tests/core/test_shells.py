@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.export import ExportSpec, env_vars, render
-from oktatool.core.okta.snippets import SnippetRequest, powershell_command
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell_command
 from oktatool.core.shells import SHELLS, default_shell, env_assignments, powershell_quote
 from tests.powershell_syntax import PowerShellThrow, Token, run, tokens
 
@@ -134,3 +134,35 @@ def test_copy_as_powershell_carries_the_data_and_nothing_runs_it(request: Snippe
     assert script.variables.get("caBundle") == request.ca_bundle
     with pytest.raises(PowerShellThrow, match="OKTA_ACCESS_TOKEN"):
         run(text, {})
+
+
+#: a ``curl`` for bash that prints, NUL-separated, its URL and then what each ``@FILE`` it was given holds
+_SHOW_CURL = """curl() {
+  for a in "$@"; do
+    case "$a" in
+      @*) cat -- "${a#@}"; printf '\\0' ;;
+      http*) printf '%s\\0' "$a" ;;
+    esac
+  done
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@settings(max_examples=100, deadline=None)
+@given(REQUEST.filter(lambda r: not any(c in v for _, v in r.headers for c in "\r\n")), st.none() | HOSTILE)
+def test_copy_as_curl_hands_curl_the_headers_and_body_exactly_through_pipes(request: SnippetRequest,
+                                                                            proof: str | None) -> None:
+    text = curl_command(request, dpop_proof=proof or None)
+    done = subprocess.run(["bash", "-c", _SHOW_CURL + text], capture_output=True, timeout=30, check=True,
+                          env={"OKTA_ACCESS_TOKEN": "tok $en'"})
+    url, headers, *body = done.stdout.decode("utf-8").split("\0")[:-1]
+    assert url == request.url
+    expected = ["Accept: application/json", f"Authorization: {request.scheme} tok $en'"]
+    if request.dpop:
+        expected.append(f"DPoP: {proof or ''}")
+    expected += [f"{name}: {value}" for name, value in request.extra_headers()]
+    if request.body is not None:
+        expected.append("Content-Type: application/json")
+    assert headers == "".join(line + "\n" for line in expected)
+    assert [json.loads(b) for b in body] == ([] if request.body is None else [request.body])
