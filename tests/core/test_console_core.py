@@ -165,7 +165,9 @@ def test_history_survives_a_damaged_file_and_is_bounded(tmp_path: Path) -> None:
 
 
 @needs_curl_and_bash
-def test_copy_as_curl_runs_in_bash_and_no_secret_is_on_curls_command_line(sandbox_tls: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_copy_as_curl_runs_as_pasted_and_no_secret_is_on_curls_command_line(sandbox_tls: Any, tmp_path: Path,
+                                                                            shell: str) -> None:
     client, _ = recording_client(sandbox_tls)
     token = client.token()
     request = SnippetRequest("GET", sandbox_tls.org_url + "/api/v1/users?limit=3", token.scheme,
@@ -174,28 +176,30 @@ def test_copy_as_curl_runs_in_bash_and_no_secret_is_on_curls_command_line(sandbo
     command = curl_command(request)
     assert token.access_token not in command and "leaked" not in command
     assert "$OKTA_ACCESS_TOKEN" in command and "Authorization" in command
-    ran = run_recorded(command, {"OKTA_ACCESS_TOKEN": token.access_token}, tmp_path / "get")
-    assert ran.result.returncode == 0, ran.result.stderr
+    ran = run_recorded(command, {"OKTA_ACCESS_TOKEN": token.access_token}, tmp_path / "get", shell)
+    assert ran.result.returncode == 0 and ran.shell_errors() == [], ran.result.stderr
     status, body = http_answer(ran.result.stdout)
     assert status == 200 and len(json.loads(body)) == 3
     ran.assert_never_on_a_command_line(token.access_token, "Authorization", "X-Custom")
     # a body with a password, as POST /api/v1/users takes it: through the pipe too, byte for byte
     password = "Zażółć 'gęślą' $jaźń 1!"
-    user = {"profile": {"login": "pipe@example.com", "email": "pipe@example.com", "firstName": "P", "lastName": "Q"},
+    login = f"pipe-{shell}@example.com"
+    user = {"profile": {"login": login, "email": login, "firstName": "P", "lastName": "Q"},
             "credentials": {"password": {"value": password}}}
     create = SnippetRequest("POST", sandbox_tls.org_url + "/api/v1/users?activate=true", token.scheme, body=user,
                             ca_bundle=str(sandbox_tls.ca_file))
     assert create.holds_secret() and not request.holds_secret()
     manage = client.token(("okta.users.manage",)).access_token
-    ran = run_recorded(curl_command(create), {"OKTA_ACCESS_TOKEN": manage}, tmp_path / "post")
+    ran = run_recorded(curl_command(create), {"OKTA_ACCESS_TOKEN": manage}, tmp_path / "post", shell)
     status, body = http_answer(ran.result.stdout)
     assert status == 200, body
-    assert json.loads(body)["profile"]["login"] == "pipe@example.com"
-    ran.assert_never_on_a_command_line(manage, password, json.dumps(password)[1:-1], "pipe@example.com")
+    assert json.loads(body)["profile"]["login"] == login and ran.shell_errors() == []
+    ran.assert_never_on_a_command_line(manage, password, json.dumps(password)[1:-1], login)
 
 
 @needs_curl_and_bash
-def test_dpop_copy_as_curl_keeps_the_proof_off_the_command_line(sandbox_dpop: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_dpop_copy_as_curl_keeps_the_proof_off_the_command_line(sandbox_dpop: Any, tmp_path: Path, shell: str) -> None:
     client, _ = recording_client(sandbox_dpop, dpop=True)
     token = client.token()
     url = sandbox_dpop.org_url + "/api/v1/users?limit=2"
@@ -204,9 +208,9 @@ def test_dpop_copy_as_curl_keeps_the_proof_off_the_command_line(sandbox_dpop: An
     proof = client.dpop.proof("GET", url, nonce=client.nonces.get(url), access_token=token.access_token)
     command = curl_command(SnippetRequest("GET", url, "DPoP"), dpop_proof=proof)
     assert "every call needs a new proof" in command and token.access_token not in command
-    ran = run_recorded(command, {"OKTA_ACCESS_TOKEN": token.access_token}, tmp_path)
+    ran = run_recorded(command, {"OKTA_ACCESS_TOKEN": token.access_token}, tmp_path, shell)
     status, body = http_answer(ran.result.stdout)
-    assert status == 200 and len(json.loads(body)) == 2, body
+    assert status == 200 and len(json.loads(body)) == 2 and ran.shell_errors() == [], body + ran.result.stderr
     ran.assert_never_on_a_command_line(token.access_token, proof, "DPoP")
 
 

@@ -54,22 +54,19 @@ class SnippetRequest:
         return [(k, v) for k, v in self.headers if k.lower() not in SECRET_HEADERS and k.lower() not in fixed]
 
 
-#: the first line of a copied curl command: what it needs and why
-CURL_NOTE = ("# bash or zsh: curl reads the headers and the body through <(printf …), never from its command line "
-             "(the process list)")
-
-
 def curl_command(request: SnippetRequest, *, dpop_proof: str | None = None) -> str:
-    """Return a curl command for ``request``; with ``dpop_proof``, a line setting it comes first.
+    """Return a curl command for bash or zsh; with ``dpop_proof``, a line setting it comes first.
 
     No header or body is on curl's command line (see ``oktatool.core.shells``): the token, the proof and the
-    body, which may hold a password, reach curl through a pipe.
+    body, which may hold a password, reach curl through a pipe. Notes are ``:`` lines, not comments: zsh reads
+    ``#`` as a command when pasted at its prompt (``interactive_comments`` is off by default).
     """
-    lines = [CURL_NOTE]
+    lines = []
     if request.dpop:
-        lines.append(f"# {DPOP_NOTE}")
+        note = DPOP_NOTE + (" This proof was made just now for this call." if dpop_proof else "")
+        lines.append(f": {shlex.quote(note)}")
         if dpop_proof:
-            lines.append(f"# This proof was made just now for this call:\n{PROOF_VARIABLE}={shlex.quote(dpop_proof)}")
+            lines.append(f"{PROOF_VARIABLE}={shlex.quote(dpop_proof)}")
     headers = [shlex.quote("Accept: application/json"),
                posix_expanding(f"Authorization: {request.scheme} ${TOKEN_VARIABLE}")]
     if request.dpop:

@@ -106,7 +106,7 @@ def _copy_command(tab: ConsoleTab, title: str, make: Callable[..., str], setup: 
 
 def copy_curl(tab: ConsoleTab) -> None:
     """Copy the request as curl for bash or zsh (headers and body through a pipe, off curl's command line)."""
-    _copy_command(tab, "curl", curl_command, "export OKTA_ACCESS_TOKEN")
+    _copy_command(tab, "curl (bash or zsh)", curl_command, "export OKTA_ACCESS_TOKEN")
 
 
 def copy_powershell(tab: ConsoleTab) -> None:
