@@ -247,6 +247,20 @@ def test_python_snippet_runs_as_pasted(sandbox_org: Any) -> None:
     assert result.stdout.startswith("200 ")
 
 
+@pytest.mark.parametrize(("url", "headers", "body", "secret"), [
+    ("/api/v1/users", (("X-Custom", "1"),), {"profile": {"name": "password"}}, False),
+    ("/api/v1/users", (), {"credentials": {"password": {"value": "x"}}}, True),
+    ("/api/v1/users", (), [{"profile": {"recoveryToken": "abc"}}], True),
+    ("/api/v1/authn?sessionToken=abc", (), None, True),
+    ("/api/v1/users", (("X-Api-Token", "abc"),), None, True),
+    ("/api/v1/users", (("X-Forwarded", "SSWS 00abc"),), None, True),
+    ("/api/v1/users", (("Authorization", "SSWS 00abc"),), None, False),  # never copied: the variable stands in
+])
+def test_a_request_says_whether_it_holds_a_secret(url: str, headers: tuple[tuple[str, str], ...], body: Any,
+                                                   secret: bool) -> None:
+    assert SnippetRequest("POST", "https://dev-1.okta.com" + url, headers=headers, body=body).holds_secret() is secret
+
+
 def test_dpop_snippets_say_a_proof_is_needed_per_call() -> None:
     request = SnippetRequest("POST", "https://dev-1.okta.com/api/v1/groups", "DPoP", body={"profile": {"name": "x"}})
     command = curl_command(request, dpop_proof="eyJ.proof.sig")
