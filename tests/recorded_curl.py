@@ -65,7 +65,8 @@ def run_recorded(command: str, env: dict[str, str], where: Path, shell: str = "b
     path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     result = subprocess.run([program, *PASTE_INTO[shell]], input=command.rstrip("\n") + "\nexit\n",
                             capture_output=True, text=True, timeout=60, check=False,
-                            env={**os.environ, **env, "PATH": path, "CURL_ARGV_DIR": str(argv_dir)})
+                            env={**os.environ, **env, "PATH": path, "CURL_ARGV_DIR": str(argv_dir),
+                                 "HISTFILE": str(where / "history")})  # an interactive bash saves its history
     argvs = [file.read_bytes().decode("utf-8").split("\0")[:-1] for file in sorted(argv_dir.iterdir())]
     return CurlRun(result, argvs)
 
