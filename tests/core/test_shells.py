@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.export import ExportSpec, env_vars, render
-from oktatool.core.okta.snippets import SnippetRequest, powershell_command
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell_command
 from oktatool.core.shells import SHELLS, default_shell, env_assignments, powershell_quote
 from tests.powershell_syntax import PowerShellThrow, Token, run, tokens
 
@@ -134,3 +134,44 @@ def test_copy_as_powershell_carries_the_data_and_nothing_runs_it(request: Snippe
     assert script.variables.get("caBundle") == request.ca_bundle
     with pytest.raises(PowerShellThrow, match="OKTA_ACCESS_TOKEN"):
         run(text, {})
+
+
+#: a ``curl`` for bash and zsh that prints, NUL-separated, its URL, CA bundle, and what each ``@FILE`` holds
+_SHOW_CURL = """curl() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --request) printf 'url %s\\0' "$3"; shift 2 ;;
+      --cacert) printf 'cacert %s\\0' "$2"; shift ;;
+      --header|--data-binary) printf '%s ' "$1"; cat -- "${2#@}"; printf '\\0'; shift ;;
+    esac
+    shift
+  done
+}
+"""
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+@settings(max_examples=100, deadline=None)
+@given(REQUEST.filter(lambda r: not any(c in v for _, v in r.headers for c in "\r\n")), st.none() | HOSTILE)
+def test_copy_as_curl_hands_curl_the_headers_and_body_exactly_through_pipes(shell: str, request: SnippetRequest,
+                                                                            proof: str | None) -> None:
+    program = shutil.which(shell)
+    if program is None:
+        pytest.skip(f"needs {shell}")
+    text = curl_command(request, dpop_proof=proof or None)
+    done = subprocess.run([program, "-c", _SHOW_CURL + text], capture_output=True, timeout=30, check=True,
+                          env={"OKTA_ACCESS_TOKEN": "tok $en'"})
+    seen = [item.partition(" ") for item in done.stdout.decode("utf-8").split("\0")[:-1]]
+    said = {name: value for name, _, value in seen}
+    assert [name for name, _, _ in seen] == ["url", *(["cacert"] if request.ca_bundle else []), "--header",
+                                             *(["--data-binary"] if request.body is not None else [])]
+    assert said["url"] == request.url and said.get("cacert") == request.ca_bundle
+    expected = ["Accept: application/json", f"Authorization: {request.scheme} tok $en'"]
+    if request.dpop:
+        expected.append(f"DPoP: {proof or ''}")
+    expected += [f"{name}: {value}" for name, value in request.extra_headers()]
+    if request.body is not None:
+        expected.append("Content-Type: application/json")
+    assert said["--header"] == "".join(line + "\n" for line in expected)
+    if request.body is not None:
+        assert json.loads(said["--data-binary"]) == request.body

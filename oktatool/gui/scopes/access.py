@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +41,7 @@ from oktatool.core.okta.grants import (
 )
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
+from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -465,7 +465,7 @@ class AccessPanel(QWidget):
         box.setText(f"{title} with this API call?\n\n{text}")
         await tasks.dialog_result(box)
         if box.clickedButton() is copy:
-            QGuiApplication.clipboard().setText(text)
+            copy_text(text)  # the method, path and body: no secret
             self.say("Copied the call: a Super Admin can make it with their API token.")
             return False
         return box.clickedButton() is yes

@@ -27,6 +27,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.tab_page import KeepsCallHistory, TabHost
+from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ class ScopesTab(QWidget):
     def copy_current(self) -> None:
         """Copy the scope string (Edit > Copy)."""
         if self.picker is not None and self.picked():
-            QGuiApplication.clipboard().setText(self.scope_string.text())
+            copy_text(self.scope_string.text())
             self.notice.setText("Copied the scope string.")
             self.notice.setStyleSheet(tone_style("good"))
 
