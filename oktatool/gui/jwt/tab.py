@@ -291,7 +291,7 @@ class JwtTab(QWidget):
         if decoded.encrypted:
             self._status("An encrypted JWT (JWE): only its header can be shown.", error=True)
             return
-        self.header.set_header(dict(decoded.header))
+        alg_problem = self.header.set_header(dict(decoded.header))
         claims: dict[str, Any] | None = None
         try:  # re-read the payload exactly, so 3.0 and big integers show as the token has them
             payload = parse_compact(token).payload.decode("utf-8")
@@ -306,6 +306,9 @@ class JwtTab(QWidget):
         if decoded.signature_problem:
             self._status(f"Decoded into the editor, but the signature is bad: {decoded.signature_problem}. It can "
                          "never verify; copy the token again, or press Sign to sign the editor's claims.", error=True)
+            return
+        if alg_problem:
+            self._status(f"Decoded into the editor; not re-signed. {alg_problem}", error=True)
             return
         self._status("Decoded into the editor; not re-signed. Verify it below, or press Sign to sign the "
                      "editor's claims with your key.")
