@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QW
 
 from oktatool.core.errors import ClaimError, OktaToolError, end_sentence
 from oktatool.core.jose.claims import dumps_exact, explain_claim, parse_exact_object
-from oktatool.core.jose.jwa import SIGNING_ALGS, usable_algs, why_not
+from oktatool.core.jose.jwa import SIGNING_ALGS, usable_algs
 from oktatool.gui.jwt.claims_panel import note_label, show_note
 from oktatool.gui.widgets.tones import field_error_style
 
@@ -75,10 +75,6 @@ class HeaderPanel(QWidget):
         self.alg.blockSignals(False)
         self.alg.setToolTip((explain_claim("alg", header=True) or "") + (
             f"\nThis key's JWK says alg {key.alg}: it signs only {key.alg}." if key is not None and key.alg else ""))
-        if not algs and key is not None:
-            show_note(self.notes["alg"], f"This {key.describe()} key cannot sign JWTs{why_not(key, 'sign')}.")
-        else:
-            show_note(self.notes["alg"], None)
         if not keep_kid:
             self.kid.setText(key.kid if key is not None and key.kid and not key.is_symmetric else "")
 

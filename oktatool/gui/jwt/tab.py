@@ -210,8 +210,10 @@ class JwtTab(QWidget):
             return "Fix the header's other members first."
         if key is None:
             return "Choose a signing key to make a token."
-        if not self.header.alg.currentText():
-            return f"This {key.describe()} key cannot sign JWTs."
+        if not self.header.alg.currentText():  # the list holds only the algs the key may sign with
+            from oktatool.core.jose.jwa import why_not
+
+            return f"This {key.describe()} key cannot sign JWTs{why_not(key, 'sign')}."
         return None
 
     def sign(self) -> asyncio.Task[None] | None:
