@@ -310,7 +310,7 @@ class JwtTab(QWidget):
                          "never verify; copy the token again, or press Sign to sign the editor's claims.", error=True)
             return
         if alg_problem:
-            self._status(f"Decoded into the editor; not re-signed. {alg_problem}", error=True)
+            self._status(f"Decoded into the editor; not re-signed. {alg_problem}")
             return
         self._status("Decoded into the editor; not re-signed. Verify it below, or press Sign to sign the "
                      "editor's claims with your key.")
