@@ -116,7 +116,7 @@ def why_not(key: Key, op: str) -> str:
 
 
 def _fix_for(key: Key, op: str) -> str:
-    """Say how to get a key that can ``op``, for the reason ``_why_not`` gives."""
+    """Say how to get a key that can ``op``, for the reason ``why_not`` gives."""
     if key.use == "enc":
         return f'use a key made with use sig (or none), or remove "use": "enc" from its JWK if it was meant to {op}'
     if key.key_ops is not None and op not in key.key_ops:

@@ -52,8 +52,9 @@ class HeaderPanel(QWidget):
             form.addRow(name, box)
         self.setLayout(form)
         self.extra_members: dict[str, Any] = {}
-        #: the signing key the alg list follows
+        #: the signing key the alg list follows, and whether it is a typed secret (short ones warn, not block)
         self.key: Key | None = None
+        self.short_secret_ok = False
         self.alg.currentTextChanged.connect(lambda _t: self.changed.emit())
         self.kid.textEdited.connect(lambda _t: self.changed.emit())
         self.typ.textEdited.connect(lambda _t: self.changed.emit())
@@ -64,7 +65,7 @@ class HeaderPanel(QWidget):
         """List only the algs ``key`` may sign with (its own alg first and chosen; all with no key); take its kid."""
         current = self.alg.currentText()
         algs = usable_algs(key, short_secret_ok=short_secret_ok) if key is not None else SIGNING_ALGS
-        self.key = key
+        self.key, self.short_secret_ok = key, short_secret_ok
         self.alg.blockSignals(True)
         self.alg.clear()
         self.alg.addItems(list(algs))
@@ -107,7 +108,7 @@ class HeaderPanel(QWidget):
             return f"The token's alg {alg} is not one oktatool signs.{instead}"
         reason = f"alg {alg} does not fit it."
         try:
-            check_alg_fits(self.key, alg)
+            check_alg_fits(self.key, alg, short_secret_ok=self.short_secret_ok)
         except OktaToolError as exc:
             reason = end_sentence(exc.description)
         return f"The token's alg does not fit the signing key: {reason}{instead}"
