@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
-    p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key")
+    p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key (not of an oct secret)")
     p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
     p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
@@ -293,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="HS256/384/512 with the file's first line as the secret (UTF-8)")
     p.add_argument("--claims", required=True, metavar="JSON|@FILE", help="claims as JSON, or @FILE")
     p.add_argument("--header", metavar="JSON|@FILE", help="extra header members as JSON, or @FILE")
-    p.add_argument("--alg", metavar="ALG", help="signing algorithm (default: from the key)")
+    p.add_argument("--alg", metavar="ALG",
+                   help="signing algorithm (default: the key's own; one its alg, use and key_ops rule out exits 2)")
     p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
 

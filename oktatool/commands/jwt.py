@@ -181,6 +181,6 @@ def verify(args: argparse.Namespace) -> int:
         return 0
     exp = verified.times.get("exp")
     when = f"; {exp.relative} ({exp.iso})" if exp and exp.iso else ""
-    write_output(f"valid: {verified.alg} signature verified with {verified.key_label}{when}", None, private=False)
+    write_output(f"valid: {verified.alg} signature verified with {verified.checked_with}{when}", None, private=False)
     return 0
 

@@ -52,11 +52,16 @@ def convert(args: argparse.Namespace) -> int:
 
 
 def thumbprint(args: argparse.Namespace) -> int:
-    """Print the RFC 7638 SHA-256 thumbprint of the key, and nothing else."""
+    """Print the RFC 7638 SHA-256 thumbprint of the key, and nothing else (refused for an oct key)."""
     from oktatool.core.keys.key import load_key
 
     data = read_input(args.input, what="key")
     passphrase = read_password_file(args.password_file)
     key = load_key(data, kid=args.kid, passphrase=passphrase)
-    write_output(key.thumbprint(), None, private=False)
+    shown = key.shown_thumbprint()
+    if shown is None:
+        raise KeyMaterialError(f"this {key.describe()} key is a shared secret: its RFC 7638 thumbprint is an unsalted "
+                               "hash of the secret, which helps guess it, so it is not printed",
+                               hint="name a secret by its kid (keygen gives oct keys a random one)")
+    write_output(shown, None, private=False)
     return 0

@@ -65,9 +65,14 @@ KID_MODES = ("thumbprint", "random", "timestamp", "iso-date", "custom", "none")
 
 
 class _Kid(enum.Enum):
-    """A kid that is the key's RFC 7638 thumbprint, worked out only when first read."""
+    """A kid that is the key's RFC 7638 thumbprint, worked out only when first read.
+
+    THUMBPRINT is a kid the key carries (made or renamed so); IMPLIED names a key read from a form that holds
+    no kid (PEM, DER, a certificate) by its thumbprint, while the key itself carries none.
+    """
 
     THUMBPRINT = "thumbprint"
+    IMPLIED = "implied"
 
 
 KidValue = str | None | _Kid
@@ -158,6 +163,11 @@ class Key:
         """Return the key id (the thumbprint unless one was given or none was asked for)."""
         return self.thumbprint() if isinstance(self._kid, _Kid) else self._kid
 
+    @property
+    def carries_kid(self) -> bool:
+        """Tell whether the key carries a kid of its own (a JWK's, or one it was made with), not a PEM's implied one."""
+        return self._kid is not _Kid.IMPLIED and self._kid is not None
+
     def _cached(self, name: str, make: Any) -> Any:
         value = self._cache.get(name)
         if value is None:
@@ -171,6 +181,14 @@ class Key:
         """Return the RFC 7638 SHA-256 thumbprint, base64url."""
         return self._cached(  # type: ignore[no-any-return]
             "thumbprint", lambda: thumbprint_of(self.kty, self._public_members()))
+
+    def shown_thumbprint(self) -> str | None:
+        """Return the thumbprint to show people, or None for an oct key: its thumbprint is a hash of the secret."""
+        return None if self.is_symmetric else self.thumbprint()
+
+    def public_id(self) -> str | None:
+        """Return what names this key to people: its kid, else its thumbprint (None for an oct key without a kid)."""
+        return self.kid or self.shown_thumbprint()
 
     def describe(self) -> str:
         """Name the key shape: "RSA 2048", "EC P-256", "OKP Ed25519", "oct 256"."""
@@ -373,7 +391,7 @@ def generate_key(spec: KeySpec, *, now: datetime | None = None) -> Key:
 
 
 def _key_of(parsed: ParsedKey) -> Key:
-    kid: KidValue = parsed.kid if parsed.from_jwk else _Kid.THUMBPRINT
+    kid: KidValue = parsed.kid if parsed.from_jwk else _Kid.IMPLIED
     return Key(parsed.material, kid=kid, use=parsed.use, alg=parsed.alg, key_ops=parsed.key_ops)
 
 
@@ -395,7 +413,10 @@ def load_keys(data: str | bytes, *, passphrase: bytes | None = None) -> list[Key
 
 
 def _label(key: Key) -> str:
-    return f"{key.kid} ({key.describe()})" if key.kid else f"no kid, thumbprint {key.thumbprint()} ({key.describe()})"
+    if key.kid:
+        return f"{key.kid} ({key.describe()})"
+    shown = key.shown_thumbprint()
+    return f"no kid, thumbprint {shown} ({key.describe()})" if shown else f"no kid ({key.describe()})"
 
 
 def _best(keys: list[Key]) -> Key:
@@ -410,9 +431,10 @@ def _choose(keys: list[Key], kid: str | None) -> Key:
             raise KeyMaterialError(f"no key has kid {kid!r}; the input has: {'; '.join(_label(k) for k in keys)}",
                                    hint="give one of those kids")
         if len({k.thumbprint() for k in matches}) > 1:
-            raise KeyMaterialError(f"{len(matches)} different keys share kid {kid!r}",
-                                   hint="pick one by its thumbprint instead: " + ", ".join(
-                                       k.thumbprint() for k in matches))
+            shown = [k.shown_thumbprint() for k in matches]
+            hint = ("pick one by its thumbprint instead: " + ", ".join(s for s in shown if s) if all(shown)
+                    else "give each key its own kid")
+            raise KeyMaterialError(f"{len(matches)} different keys share kid {kid!r}", hint=hint)
         return _best(matches)
     groups: dict[str, list[Key]] = {}
     for key in keys:

@@ -210,8 +210,10 @@ class JwtTab(QWidget):
             return "Fix the header's other members first."
         if key is None:
             return "Choose a signing key to make a token."
-        if not self.header.alg.currentText():
-            return f"This {key.describe()} key cannot sign JWTs."
+        if not self.header.alg.currentText():  # the list holds only the algs the key may sign with
+            from oktatool.core.jose.jwa import why_not
+
+            return f"This {key.describe()} key cannot sign JWTs{why_not(key, 'sign')}."
         return None
 
     def sign(self) -> asyncio.Task[None] | None:
@@ -291,7 +293,7 @@ class JwtTab(QWidget):
         if decoded.encrypted:
             self._status("An encrypted JWT (JWE): only its header can be shown.", error=True)
             return
-        self.header.set_header(dict(decoded.header))
+        alg_problem = self.header.set_header(dict(decoded.header))
         claims: dict[str, Any] | None = None
         try:  # re-read the payload exactly, so 3.0 and big integers show as the token has them
             payload = parse_compact(token).payload.decode("utf-8")
@@ -306,6 +308,9 @@ class JwtTab(QWidget):
         if decoded.signature_problem:
             self._status(f"Decoded into the editor, but the signature is bad: {decoded.signature_problem}. It can "
                          "never verify; copy the token again, or press Sign to sign the editor's claims.", error=True)
+            return
+        if alg_problem:
+            self._status(f"Decoded into the editor; not re-signed. {alg_problem}")
             return
         self._status("Decoded into the editor; not re-signed. Verify it below, or press Sign to sign the "
                      "editor's claims with your key.")

@@ -262,7 +262,8 @@ class OutputsPanel(QWidget):
         self.key = key
         self.exports = dict(exports)
         self.pem_encrypted = False
-        self.file_stem = (key.kid or key.thumbprint())[:40]  # made a valid name when the dialog suggests it
+        # made a valid name when the dialog suggests it; an oct key without a kid is named by its type, not its hash
+        self.file_stem = (key.public_id() or key.describe().replace(" ", "-"))[:40]
         self.okta_ok, self.verdict = okta_verdict(key)
         self._paint_labels()
 

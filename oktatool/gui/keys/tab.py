@@ -62,8 +62,10 @@ def key_facts(key: Key) -> str:
     access = "private key" if key.is_private else "public key only"
     if key.is_symmetric:
         access = "shared secret"
-    parts = [f"<b>{key.describe()}</b>", access, f"kid <code>{key.kid or '(none)'}</code>",
-             f"thumbprint <code>{key.thumbprint()}</code>"]
+    parts = [f"<b>{key.describe()}</b>", access, f"kid <code>{key.kid or '(none)'}</code>"]
+    shown = key.shown_thumbprint()
+    if shown:
+        parts.append(f"thumbprint <code>{shown}</code>")
     if key.use:
         parts.append(f"use {key.use}")
     if key.alg:
