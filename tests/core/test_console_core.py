@@ -97,25 +97,35 @@ def test_a_renewal_is_reported_as_such(sandbox_org: Any) -> None:
 SECRET_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 
 
+#: secrets the value scrub cannot see (no JWT, no "SSWS "): only their names say what they are
+OPAQUE = {"bearer": "opaque-bearer-0a1b2c", "dpop": "opaque-dpop-proof-3d4e", "session": "opaque-session-5f6a",
+          "form secret": "opaque-form-secret-7b8c", "pass code": "836215", "admin": "opaque-admin-credential",
+          "cookie": "opaque-session-cookie", "recovery": "opaque-recovery-9d0e"}
+
+
 def test_history_keeps_no_secret(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path)
     entry = HistoryEntry.safe(
-        time=1.0, profile="p", method="post", path=f"/api/v1/users?activate=true&token={SECRET_JWT}",
+        time=1.0, profile="p", method="post",
+        path=f"/api/v1/users?activate=true&token={SECRET_JWT}&passCode={OPAQUE['pass code']}",
         status=200, duration_ms=12.3, request_id="req1",
-        body=json.dumps({"credentials": {"password": {"value": "hunter2hunter2"}}, "note": SECRET_JWT}),
-        headers=[("Authorization", "SSWS 00abcdefsecret"), ("X-Note", f"Bearer {SECRET_JWT}"),
-                 ("X-Api", "SSWS 00anothersecret"), ("authorization", "opaque-admin-credential"),
-                 ("Cookie", "sid=opaque-session-cookie")])
+        body=json.dumps({"credentials": {"password": {"value": "hunter2hunter2"}}, "note": SECRET_JWT,
+                         "sessionToken": OPAQUE["session"]}),
+        headers=[("Authorization", f"Bearer {OPAQUE['bearer']}"), ("DPoP", OPAQUE["dpop"]),
+                 ("X-Note", f"Bearer {SECRET_JWT}"), ("X-Api", "SSWS 00anothersecret"),
+                 ("authorization", OPAQUE["admin"]), ("Cookie", f"sid={OPAQUE['cookie']}")])
     store.add(entry)
+    form = HistoryEntry.safe(time=2.0, profile="p", method="POST", path="/oauth2/v1/token", status=200,
+                             duration_ms=1.0, body=f"grant_type=client_credentials&client_secret="
+                             f"{OPAQUE['form secret']}&recoveryToken={OPAQUE['recovery']}")
+    store.add(form)
     text = (tmp_path / "console-history.json").read_text()
-    # the last two look like nothing: only dropping the secret headers by name keeps them out
-    for secret in (SECRET_JWT, "hunter2hunter2", "00abcdefsecret", "00anothersecret", "opaque-admin-credential",
-                   "opaque-session-cookie"):
-        assert secret not in text
-    assert "activate=true" in text
+    assert [s for s in (SECRET_JWT, "hunter2hunter2", "00anothersecret", *OPAQUE.values()) if s in text] == []
+    assert "activate=true" in text and "grant_type=client_credentials" in text
     assert_mode(tmp_path / "console-history.json", 0o600)
     loaded = store.load()
     assert loaded[0].call == "POST /api/v1/users" and loaded[0].request_id == "req1"
+    assert not any(secret in repr(loaded) for secret in OPAQUE.values())
     assert scrub("nothing secret here") == "nothing secret here"
 
 

@@ -216,6 +216,39 @@ def test_faults_are_explained_and_kept_in_history(console: ConsoleTab, context: 
     assert len(console.history.model.entries) == 1
 
 
+#: secrets a user can type into a call that look like nothing (no JWT, no "SSWS "): only their names give them away
+TYPED_SECRETS = {"bearer": "opaque-bearer-1a2b3c", "dpop": "opaque-dpop-proof-4d5e", "session": "opaque-session-6f7a",
+                 "client secret": "opaque-client-secret-8b9c", "pass code": "572913", "password": "opaque-pw-0d1e"}
+
+
+def test_history_keeps_none_of_the_secrets_a_call_carried(console: ConsoleTab, context: AppContext,
+                                                          sandbox_factory: Any,
+                                                          aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtCore import Qt
+
+    use_org(context, sandbox_factory(users=2))
+    secret = TYPED_SECRETS
+    body = {"profile": {"login": "kept-login@example.com"}, "sessionToken": secret["session"],
+            "client_secret": secret["client secret"], "credentials": {"password": {"value": secret["password"]}}}
+    for headers in ([("Authorization", f"Bearer {secret['bearer']}"), ("DPoP", secret["dpop"])], []):
+        console.editor.set_request("POST", f"/api/v1/users?activate=false&passCode={secret['pass code']}",
+                                   json.dumps(body), headers=[*headers, ("X-Kept", "kept-header")])
+        finish(aloop, console.send())
+        assert "→" in console.response.status.text(), console.response.status.text()
+    text = history_text(console, aloop)
+    assert [name for name, value in secret.items() if value in text] == []
+    assert "kept-login@example.com" in text and "kept-header" in text and "activate=false" in text
+    # nor does the panel show one, or put one back in the editor on replay
+    model = console.history.model
+    shown = [str(model.index(row, column).data(role)) for row in range(model.rowCount())
+             for column in range(model.columnCount()) for role in (Qt.ItemDataRole.DisplayRole,
+                                                                   Qt.ItemDataRole.ToolTipRole)]
+    console.replay(model.entries[0])
+    editor = console.editor
+    replayed = [editor.full_path(), editor.body.toPlainText(), *map(str, editor.headers.pairs())]
+    assert [name for name, value in secret.items() if any(value in seen for seen in (*shown, *replayed))] == []
+
+
 def test_a_dead_network_and_bad_tls_give_one_message(console: ConsoleTab, context: AppContext,
                                                     sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=2, tls=True)
@@ -271,8 +304,20 @@ def test_slow_answers_can_be_cancelled(console: ConsoleTab, context: AppContext,
 
 
 def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleTab, context: AppContext,
-                                                               sandbox_factory: Any,
-                                                               aloop: asyncio.AbstractEventLoop) -> None:
+                                                               sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from oktatool.gui.console import tab as console_module
+
+    parsed_on: list[tuple[str, int]] = []  # the thread that read each answer's body, and the body's size
+    parse_body = console_module.parse_body
+
+    def parse_and_say_where(content: bytes) -> Any:
+        parsed_on.append((threading.current_thread().name, len(content)))
+        return parse_body(content)
+
+    monkeypatch.setattr(console_module, "parse_body", parse_and_say_where)
     info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=20_000_000, times=1),
                                             Fault("/api/v1/users", "large", size=300_000_000, times=1),
                                             Fault("/api/v1/groups", "nested", size=200_000, times=1)))
@@ -289,6 +334,9 @@ def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleT
     finish(aloop, console.send())
     assert "too deeply" in console.response.note.text()
     assert len(console.history.model.entries) == 3
+    # the 20 MB body and the deep one were read (parsed, pretty-printed) in the executor, never on the GUI thread
+    assert len(parsed_on) == 2 and parsed_on[0][1] >= 19_000_000, parsed_on  # the 300 MB one is never read
+    assert all(name != threading.main_thread().name for name, _ in parsed_on), parsed_on
 
 
 def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppContext,

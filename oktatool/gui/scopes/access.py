@@ -39,6 +39,7 @@ from oktatool.core.okta.grants import (
     admin_token_secret_name,
     role_warning,
 )
+from oktatool.core.okta.history import holds_secret
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
 from oktatool.gui.widgets.clipboard import copy_text
@@ -140,8 +141,6 @@ class AccessPanel(QWidget):
         self.session = context.session
         self.picked: list[str] = []
         self.request = tasks.LatestRequest()
-        #: set by tests: answer every confirmation with this instead of asking
-        self.auto_confirm: bool | None = None
         layout = QVBoxLayout(self)
 
         cred = QHBoxLayout()
@@ -430,8 +429,10 @@ class AccessPanel(QWidget):
         if self._left(session):
             return
         calls = plan(access)
-        if not await self._confirm(title, calls, note):
-            self.say(f"{title}: cancelled.")
+        answer = await self._confirm(title, calls, note)
+        if not answer:
+            if answer is False:  # None: the call was copied instead, and that was said
+                self.say(f"{title}: cancelled.")
             return
         if self._left(session):  # another profile became active while the confirmation was open
             self.say(f"{title}: not made, the active profile changed.", error=True)
@@ -449,11 +450,9 @@ class AccessPanel(QWidget):
         if await self.refresh():
             self.say(done, good=True)
 
-    async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool:
+    async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool | None:
+        """Ask before making ``calls``: True to make them, False when cancelled, None when copied instead."""
         text = "\n\n".join(call.text() for call in calls)
-        if self.auto_confirm is not None:
-            self.last_confirmation = text
-            return self.auto_confirm
         box = QMessageBox(QMessageBox.Icon.Question, title, f"{title} with this API call?", parent=self)
         box.setInformativeText(note)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -465,9 +464,11 @@ class AccessPanel(QWidget):
         box.setText(f"{title} with this API call?\n\n{text}")
         await tasks.dialog_result(box)
         if box.clickedButton() is copy:
-            copy_text(text)  # the method, path and body: no secret
-            self.say("Copied the call: a Super Admin can make it with their API token.")
-            return False
+            secret = holds_secret(text)
+            copy_text(text, secret=secret)
+            self.say("Copied the call: a Super Admin can make it with their API token."
+                     + (" It holds a secret: cleared from the clipboard in 30 s." if secret else ""))
+            return None
         return box.clickedButton() is yes
 
     async def ask_token(self) -> None:
