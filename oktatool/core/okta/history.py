@@ -121,11 +121,6 @@ def scrub(text: str) -> str:
     return redact_text(text)
 
 
-def holds_secret(text: str) -> bool:
-    """Say whether ``text`` holds something ``scrub`` would redact (a token, an assertion, a secret member)."""
-    return scrub(text) != text
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     """One call as the history keeps it (never a secret)."""
