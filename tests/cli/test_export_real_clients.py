@@ -99,9 +99,15 @@ def _run_in(folder: Path, command: list[str], env: dict[str, str], *, sourcing: 
 @pytest.fixture(params=[False, True], ids=["bearer", "dpop"])
 def tls_profile(request: pytest.FixtureRequest, run_cli: CliRunner, sandbox_factory: SandboxFactory,
                 tmp_path: Path) -> SandboxInfo:
-    """A profile "svc" for a new app in a sandbox over TLS; the app requires DPoP in the dpop case."""
+    """A profile "svc" for a new app in a sandbox over TLS, mid-rotation: two ACTIVE keys, so an assertion
+    without the kid is refused. The app requires DPoP in the dpop case."""
     info = sandbox_factory(tls=True, users=3)
     _create(run_cli, info, tmp_path, *(["--dpop"] if request.param else []))
+    other = tmp_path / "other.jwk"
+    assert run_cli("keygen", "--kty", "RSA", "-o", str(other)).returncode == 0
+    added = run_cli("app", "keys", "add", str(other), "--profile", "svc", "--api-token-file",
+                    str(tmp_path / "admin.token"), "--ca-bundle", str(info.ca_file), env=KEYRING)
+    assert added.returncode == 0, added.stderr
     return info
 
 
