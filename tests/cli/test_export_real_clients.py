@@ -2,7 +2,7 @@
 
 okta-sdk-python 3.x (a test dependency) and okta-sdk-nodejs (when ``node`` and the package are found, e.g.
 ``NODE_PATH`` pointing at an ``npm install @okta/okta-sdk-nodejs``) read the okta.yaml and env exports, get a
-token (Bearer, or DPoP for an app that requires it) and list users and apps; bash runs the curl recipe.
+token (Bearer, or DPoP for an app that requires it) and list users and apps; bash and zsh run the curl recipe.
 """
 
 from __future__ import annotations
@@ -174,9 +174,11 @@ def _shims(folder: Path, argv_log: Path) -> Path:
     return bin_dir
 
 
-@pytest.mark.skipif(shutil.which("bash") is None or shutil.which("curl") is None, reason="needs bash and curl")
-def test_the_curl_recipe_runs_in_bash_over_tls_with_no_secret_on_a_command_line(
-        run_cli: CliRunner, sandbox_factory: SandboxFactory, isolated_home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_the_curl_recipe_runs_over_tls_with_no_secret_on_a_command_line(
+        run_cli: CliRunner, sandbox_factory: SandboxFactory, isolated_home: Path, tmp_path: Path, shell: str) -> None:
+    if shutil.which(shell) is None or shutil.which("curl") is None:
+        pytest.skip(f"needs {shell} and curl")
     info = sandbox_factory(tls=True, users=3)
     recipe = run_cli("app", "export", "--org", info.org_url, "--client-id", info.client_id, "--scopes", SCOPES,
                      "--as", "curl", "--key-file", str(info.key_file), "--kid", info.kid,
@@ -185,7 +187,7 @@ def test_the_curl_recipe_runs_in_bash_over_tls_with_no_secret_on_a_command_line(
     argv_log = tmp_path / "curl-argv.txt"
     env = {"PATH": f"{_shims(tmp_path, argv_log)}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path),
            "PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(isolated_home)}
-    ran = subprocess.run(["bash", "-c", recipe.stdout], env=env, capture_output=True, text=True, timeout=120,
+    ran = subprocess.run([shell, "-c", recipe.stdout], env=env, capture_output=True, text=True, timeout=120,
                          check=False)
     assert ran.returncode == 0, ran.stderr
     users = json.loads(ran.stdout)
