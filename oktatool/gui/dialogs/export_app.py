@@ -55,6 +55,8 @@ class ExportDialog(QDialog):
             self.format.addItem(_TITLES[fmt], fmt)
         self.key_path = QLineEdit("/path/to/private-key.pem")
         self.key_path.setObjectName("exportKeyPath")
+        self.key_path.setToolTip("Where the app's private key file is on the computer the code runs on: the curl "
+                                 "recipe signs with it, and okta.yaml or the variables name it when asked to")
         self.by_path = QCheckBox("Name the key file by its path instead of holding the key (okta-sdk-python only; "
                                  "okta-sdk-nodejs needs the key itself)")
         self.by_path.setObjectName("exportByPath")
