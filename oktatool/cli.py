@@ -209,7 +209,15 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
     _add_target_options(p, network=False)
     p.add_argument("--as", dest="export_as", required=True, choices=("okta-yaml", "env", "terraform", "curl"))
-    p.add_argument("--key-file", metavar="FILE", help="path of the private key file to reference")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="the app's private key (default: the profile's); okta-yaml and env hold the key itself, "
+                        "terraform its public half, the curl recipe names the file")
+    p.add_argument("--key-by-path", action="store_true",
+                   help="okta-yaml and env name --key-file by its path (okta-sdk-python only) instead of holding "
+                        "the key")
+    p.add_argument("--dpop", action="store_true", help="the app requires DPoP (default: the profile's setting)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (owner-only, mode 0600, when it holds the private key)")
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
     p.add_argument("--kid", metavar="ID", help="the key's kid (default: the profile's key's)")
     p.add_argument("--shell", choices=SHELLS,

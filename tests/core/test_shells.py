@@ -27,7 +27,7 @@ _PIECES = st.sampled_from([*"'\"$`\\\n\r\t ;|&(){}[]*?~#@+=-", "\u2018", "\u2019
 HOSTILE = st.lists(_PIECES | st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                    max_size=20).map("".join)
 NAMES = ("OKTA_CLIENT_ORGURL", "OKTA_CLIENT_AUTHORIZATIONMODE", "OKTA_CLIENT_CLIENTID", "OKTA_CLIENT_SCOPES",
-         "OKTA_CLIENT_PRIVATEKEY", "OKTA_CLIENT_KID")
+         "OKTA_CLIENT_PRIVATEKEY", "OKTA_CLIENT_KEYID")
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,11 +54,11 @@ def test_the_reader_knows_the_typographic_quotes() -> None:
 
 def _spec(values: list[str]) -> ExportSpec:
     org, client, scope, key, kid = values
-    return ExportSpec(org, client, (scope,), kid, key)
+    return ExportSpec(org, client, (scope,), kid, key_path=key, by_path=True)
 
 
 def _expected(spec: ExportSpec) -> dict[str, str]:
-    return dict(zip(NAMES, (spec.org_url, "PrivateKey", spec.client_id, ",".join(spec.scopes), spec.key_path,
+    return dict(zip(NAMES, (spec.org_url, "PrivateKey", spec.client_id, " ".join(spec.scopes), spec.key_path,
                             spec.kid or ""), strict=True))
 
 
@@ -78,15 +78,18 @@ def test_powershell_env_lines_set_each_variable_to_the_text(values: list[str]) -
     spec = _spec(values)
     text = env_vars(spec, "powershell")
     assert run(text, {}).env == _expected(spec)
-    assert [t for t in tokens(text) if not t.str] == [w for n in NAMES for w in (Token(f"$env:{n}"), Token("="),
-                                                                                 Token("\n"))]
+    words = [t for t in tokens(text) if not t.str]
+    notes = len(words) - 3 * len(NAMES)
+    assert words[:notes] == [Token("\n")] * notes  # the comment lines
+    assert words[notes:] == [w for n in NAMES for w in (Token(f"$env:{n}"), Token("="), Token("\n"))]
 
 
 def test_env_export_for_each_shell_and_the_default_per_os() -> None:
-    spec = ExportSpec("https://dev-1.okta.com", "0oa1", ("okta.users.read",), None, "C:\\keys\\svc.pem")
+    spec = ExportSpec("https://dev-1.okta.com", "0oa1", ("okta.users.read",), None, key_path="C:\\keys\\svc.pem",
+                      by_path=True)
     written = {name: render("env", spec, shell=name) for name in SHELLS}
     assert render("env", spec) == written["posix"]
-    assert written["posix"].startswith("export OKTA_CLIENT_ORGURL=https://dev-1.okta.com\n")
+    assert written["posix"].splitlines()[1] == "export OKTA_CLIENT_ORGURL=https://dev-1.okta.com"
     assert written["powershell"].splitlines()[-1] == "$env:OKTA_CLIENT_PRIVATEKEY = 'C:\\keys\\svc.pem'"
     for unknown in ("cmd", "fish"):
         with pytest.raises(BadInputError, match=f"unknown shell '{unknown}'"):
