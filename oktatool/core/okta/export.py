@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.grants import least_role
-from oktatool.core.shells import check_shell, env_assignments
+from oktatool.core.shells import check_shell, curl_reads, env_assignments, posix_expanding
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
@@ -202,32 +202,38 @@ def terraform(spec: ExportSpec) -> str:
 def curl_recipe(spec: ExportSpec) -> str:
     """Return a shell recipe (bash, zsh): sign an assertion with oktatool, get a token with curl, call the API.
 
-    No secret is on a command line: the assertion and the token go to curl on standard input, written by
-    printf, a builtin of both shells (``--data @-``, ``-H @-``: curl 7.55 and newer).
+    No secret is on a command line: the form with the assertion and the Authorization header reach curl
+    through ``curl_reads`` (printf, a builtin of both shells), as the Console's Copy as curl does. Notes are
+    ``:`` lines, so that the recipe also runs pasted at zsh's prompt (``interactive_comments`` is off there).
     """
     org = shlex.quote(spec.org_url)
     kid = f" --kid {shlex.quote(spec.kid)}" if spec.kid else ""
     key_path = shlex.quote(spec.key_path or "/path/to/private-key.pem")
     cacert = f" --cacert {shlex.quote(spec.ca_bundle)}" if spec.ca_bundle else ""
-    body = (f"grant_type=client_credentials&scope={quote(' '.join(spec.scopes), safe='')}"
+    form = (f"grant_type=client_credentials&scope={quote(' '.join(spec.scopes), safe='')}"
             f"&client_assertion_type={quote(_ASSERTION_TYPE, safe='')}&client_assertion=")
     pick = ("import json,sys; a=json.load(sys.stdin); "
             "print(a[\"access_token\"]) if \"access_token\" in a else sys.exit(\"token refused: \" + json.dumps(a))")
-    dpop = ("# This app requires DPoP: curl cannot sign the proofs, so Okta refuses this token request;\n"
-            "# use `oktatool token --dpop` and `oktatool api --dpop` instead.\n") if spec.dpop else ""
+
+    def note(text: str) -> str:
+        return f": {shlex.quote(text)}\n"
+
+    dpop = note("This app requires DPoP: curl cannot sign the proofs, so Okta refuses this token request; "
+                "use oktatool token --dpop and oktatool api --dpop instead.") if spec.dpop else ""
     return (
         dpop
-        + "# 1. a client assertion (private_key_jwt), valid 5 minutes, signed with the app's key\n"
-        f"ASSERTION=$(oktatool assertion --org {org} --client-id {shlex.quote(spec.client_id)} --key {key_path}{kid})\n"
-        "# 2. a token from the org authorization server: the form goes to curl on standard input (printf is a\n"
-        "#    shell builtin), so the assertion is on no command line\n"
-        f"TOKEN=$(printf '%s%s' {shlex.quote(body)} \"$ASSERTION\" |\n"
-        f"  curl -sS{cacert} -X POST {shlex.quote(spec.org_url + '/oauth2/v1/token')} \\\n"
-        "    -H 'Accept: application/json' -H 'Content-Type: application/x-www-form-urlencoded' --data @- |\n"
+        + note("1. a client assertion (private_key_jwt), valid 5 minutes, signed with the app's key")
+        + f"ASSERTION=$(oktatool assertion --org {org} --client-id {shlex.quote(spec.client_id)} "
+        f"--key {key_path}{kid})\n"
+        + note("2. a token from the org authorization server: the form reaches curl through a pipe "
+               "(printf is a shell builtin), so the assertion is on no command line")
+        + f"TOKEN=$(curl -sS{cacert} -X POST {shlex.quote(spec.org_url + '/oauth2/v1/token')} \\\n"
+        "    -H 'Accept: application/json' -H 'Content-Type: application/x-www-form-urlencoded' \\\n"
+        f"    {curl_reads('--data-binary', [shlex.quote(form), chr(34) + '$ASSERTION' + chr(34)], lines=False)} |\n"
         f"  python3 -c {shlex.quote(pick)})\n"
-        "# 3. call the API: the Authorization header goes to curl on standard input too\n"
-        "printf 'Authorization: Bearer %s\\n' \"$TOKEN\" |\n"
-        f"  curl -sS{cacert} -H @- {shlex.quote(spec.org_url + '/api/v1/users?limit=1')}\n"
+        + note("3. call the API: the Authorization header reaches curl through a pipe too")
+        + f"curl -sS{cacert} {curl_reads('--header', [posix_expanding('Authorization: Bearer $TOKEN')])} \\\n"
+        f"  {shlex.quote(spec.org_url + '/api/v1/users?limit=1')}\n"
     )
 
 
