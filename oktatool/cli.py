@@ -259,7 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, metavar="BITS", help="RSA modulus (2048-8192, step 8) or oct bits (128-512)")
     p.add_argument("--crv", metavar="NAME", help="P-256 P-384 P-521 secp256k1 (EC); Ed25519 Ed448 X25519 X448 (OKP)")
     p.add_argument("--use", choices=("sig", "enc"), help="public key use")
-    p.add_argument("--alg", metavar="ALG", help="algorithm written into the key (must fit the key and the use)")
+    p.add_argument("--alg", metavar="ALG",
+                   help="algorithm written into the key, the only one it signs (must fit the key and the use; "
+                        "default: the one its Okta-ready public JWK claims, RS256, ES256 or EdDSA; none for oct)")
     p.add_argument("--kid-mode", choices=KID_MODES,
                    help="how to make the kid (default thumbprint; random for oct)")
     p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")

@@ -53,7 +53,8 @@ def test_keygen_writes_private_jwk_by_default(run_cli: CliRunner) -> None:
     jwk = json.loads(done.stdout)
     assert jwk["crv"] == "Ed25519" and "d" in jwk
     assert jwk["kid"] == JWKRegistry.import_key(jwk).thumbprint()
-    assert "use" not in jwk and "alg" not in jwk  # the private JWK keeps exactly what was asked
+    # the private JWK says the alg its Okta-ready public JWK claims (so it cannot sign another); no use is added
+    assert "use" not in jwk and jwk["alg"] == "EdDSA"
 
 
 def test_keygen_output_file_modes(run_cli: CliRunner, tmp_path: Path) -> None:

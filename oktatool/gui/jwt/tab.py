@@ -224,11 +224,11 @@ class JwtTab(QWidget):
         if problem or key is None:
             self._status(problem or "", error=bool(self.token.toPlainText()))
             return None
-        warning = None
-        if self.signer.is_secret:
-            from oktatool.core.jose.jwt import short_secret_warning
+        from oktatool.core.jose.jwa import okta_alg_warning
+        from oktatool.core.jose.jwt import short_secret_warning
 
-            warning = short_secret_warning(key, self.header.alg.currentText())
+        alg = self.header.alg.currentText()
+        warning = short_secret_warning(key, alg) if self.signer.is_secret else okta_alg_warning(key, alg)
         return self.sign_request.start(self._sign(self.header.header(), dict(self.claims.claims), key,
                                                   self.signer.is_secret, warning))
 
