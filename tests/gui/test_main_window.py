@@ -69,7 +69,7 @@ def test_window_state_survives_a_restart(qtbot: Any, isolated_home: Path, aloop:
     first.tabs.setCurrentIndex(2)
     first.close()
     saved = load_settings(AppPaths.resolve(isolated_home).settings_file).settings.window
-    assert (saved.width, saved.height, saved.tab) == (900, 640, "scopes")
+    assert (saved.width, saved.height, saved.tab) == (800, 540, "scopes")
     second = MainWindow(new_context(isolated_home))
     qtbot.addWidget(second)
     second.show_restored()
