@@ -66,3 +66,87 @@ def test_the_token_pane_never_scrolls_sideways(window: MainWindow, context: AppC
         assert panel.jkt_label.label.toolTip() == jkt
     panel.jkt_label.copy_button.click()
     assert QGuiApplication.clipboard().text() == jkt
+
+
+def _in_view(widget: Any, area: QScrollArea) -> bool:
+    """Return True when ``widget`` is wholly inside the scroll area's viewport as it is scrolled now."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(area.viewport(), widget.rect().topLeft())
+    return area.viewport().rect().contains(QRect(top_left, widget.size()))
+
+
+def test_grants_and_roles_keep_buttons_and_result_in_view_and_their_place(
+        window: MainWindow, context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from oktatool.gui.scopes.tab import ScopesTab
+
+    window.resize(1100, 750)
+    tab = window.show_tab("scopes")
+    assert isinstance(tab, ScopesTab)
+    finish(aloop, tab.ready)
+    access = tab.access
+    assert access is not None
+    tab.side.setCurrentIndex(tab.side.count() - 1)
+    access.auto_confirm = True
+    tab.pick_scopes(["okta.users.read", "okta.policies.read"])
+    qtbot.mouseClick(access.fetch_button, Qt.MouseButton.LeftButton)
+    finish(aloop, access.request.task)
+    settle(aloop)
+    area = tab.side.currentWidget()
+    assert isinstance(area, QScrollArea)
+    for widget in (access.fetch_button, access.grant_button, access.revoke_button, access.assign_button,
+                   access.unassign_button, access.message):
+        assert _in_view(widget, area), f"{widget.objectName() or widget.text()} is out of view at 1100x750"
+    # an action leaves the pane where the user put it (the pane scrolls in a smaller window)
+    window.resize(960, 600)
+    tab.splitter.setSizes([3000, 1])  # the user gave the scopes most of the room
+    settle(aloop)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    where = bar.value()
+    for button in (access.grant_button, access.assign_button):
+        button.setFocus()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        finish(aloop, access.request.task)
+        settle(aloop)
+        assert bar.value() == where, f"{button.text()} moved the pane from {where} to {bar.value()}"
+    assert "done" in access.message.text()
+
+
+@pytest.mark.parametrize("how", ["disabled", "tab"])
+def test_a_button_waiting_for_its_action_leaves_the_pane_in_place(qtbot: Any, how: str) -> None:
+    """The focused button is disabled while its action runs and the focus moves on to a control out of view:
+    the scroll position stays. Tab still scrolls to the control it focuses."""
+    from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+
+    from oktatool.gui.widgets.scroll_pane import ScrollPane
+
+    panel = QWidget()
+    column = QVBoxLayout(panel)
+    buttons = [QPushButton(f"Action {number}") for number in range(30)]
+    for button in buttons:
+        column.addWidget(button)
+    for button in buttons[11:26]:
+        button.setEnabled(False)  # the next control that takes the focus is Action 26, far below
+    pane = ScrollPane(panel)
+    qtbot.addWidget(pane)
+    pane.resize(300, 150)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.activateWindow()
+    qtbot.waitUntil(pane.isActiveWindow)
+    bar = pane.verticalScrollBar()
+    bar.setValue(buttons[10].y())
+    buttons[10].setFocus()
+    where = bar.value()
+    assert QApplication.focusWidget() is buttons[10] and where > 0
+    if how == "disabled":
+        buttons[10].setEnabled(False)
+        assert QApplication.focusWidget() is buttons[26]
+        assert bar.value() == where, f"the pane moved from {where} to {bar.value()}"
+    else:
+        pane.focusNextPrevChild(True)
+        assert QApplication.focusWidget() is buttons[26] and bar.value() > where

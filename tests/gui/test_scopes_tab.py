@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 
 from oktatool.context import AppContext
 from oktatool.core.okta.grants import admin_token_secret_name
-from oktatool.gui.scopes.access import STORED_TOKEN
+from oktatool.gui.scopes.admin_target import STORED_TOKEN
 from oktatool.gui.scopes.tab import ScopesTab
 from tests.gui.conftest import finish
 

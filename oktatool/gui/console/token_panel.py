@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from oktatool.gui import tasks
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.copy_value import NOTHING, CopyValue
 from oktatool.gui.widgets.countdown import Countdown
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.token_view import TokenView
 from oktatool.gui.widgets.tones import tone_style
 
@@ -187,9 +187,7 @@ class TokenPanel(QWidget):
         column.addWidget(self.note)
         column.addWidget(self.exchange_box)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = ScrollPane(body)  # Get token waits disabled for its token: the pane stays where it is
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
