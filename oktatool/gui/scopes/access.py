@@ -78,7 +78,7 @@ class AccessPanel(QWidget):
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        credential_label = QLabel("Admin &credential")
+        credential_label = QLabel("Admin credential")
         top.addWidget(credential_label)
         self.credential = QComboBox()
         self.credential.setObjectName("adminCredential")
@@ -116,7 +116,7 @@ class AccessPanel(QWidget):
         self.revoke_button = QPushButton("Revoke…")
         self.revoke_button.setObjectName("revokeSelected")
         self.revoke_button.setToolTip("Revoke the selected granted scope")
-        columns.addLayout(_titled_table("<b>Okta API &scopes granted</b> (and picked)", self.grant_view,
+        columns.addLayout(_titled_table("<b>Okta API scopes granted</b> (and picked)", self.grant_view,
                                         [self.grant_button, self.revoke_button]), 3)
         self.roles = RoleTableModel(self)
         self.role_view = _table(self.roles, "roleTable")
@@ -130,7 +130,7 @@ class AccessPanel(QWidget):
         self.assign_button.setObjectName("assignRole")
         self.unassign_button = QPushButton("Unassign…")
         self.unassign_button.setObjectName("unassignRole")
-        columns.addLayout(_titled_table("<b>Admin &roles</b> of the app", self.role_view,
+        columns.addLayout(_titled_table("<b>Admin roles</b> of the app", self.role_view,
                                         [self.role_type, self.assign_button, self.unassign_button]), 2)
         layout.addLayout(columns, 1)
 
@@ -452,7 +452,7 @@ def _diff_tip(diff: Any) -> str:
 
 
 def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBoxLayout:
-    """Return a column: ``title`` (its mnemonic focuses the table) over the table with ``controls`` beside it."""
+    """Return a column: ``title`` (the table's buddy: its accessible name) over the table with ``controls`` beside it."""
     column = QVBoxLayout()
     label = QLabel(title)
     label.setBuddy(view)
