@@ -150,3 +150,43 @@ def test_a_button_waiting_for_its_action_leaves_the_pane_in_place(qtbot: Any, ho
     else:
         pane.focusNextPrevChild(True)
         assert QApplication.focusWidget() is buttons[26] and bar.value() > where
+
+
+def squeezed_labels(root: Any) -> list[str]:
+    """Return the shown word-wrapped labels given less height than their text needs at their width (cut)."""
+    from PySide6.QtWidgets import QLabel
+
+    cut = []
+    for label in root.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap() and label.text().strip():
+            needed = QLabel.heightForWidth(label, label.width())
+            if needed > label.height():
+                cut.append(f"{label.objectName() or type(label).__name__} {label.text()[:60]!r}: "
+                           f"{label.height()} px of {needed}")
+    return cut
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_note_is_whole(window: MainWindow, context: AppContext, aloop: asyncio.AbstractEventLoop,
+                             size: tuple[int, int]) -> None:
+    from oktatool.gui.console.tab import ConsoleTab
+
+    window.resize(*size)
+    keys = window.show_tab("keys")
+    finish(aloop, keys.generate())
+    assert not squeezed_labels(window)
+    console = window.show_tab("console")
+    assert isinstance(console, ConsoleTab)
+    finish(aloop, console.loading)
+    console.editor.set_request("GET", "/api/v1/users?limit=2")
+    finish(aloop, console.fetch_all(), timeout=120)
+    settle(aloop)
+    assert not squeezed_labels(window)
+    # the page walk's longest lines: waiting out a rate limit, and a copied command
+    view = console.response
+    view.show_progress("1,234 pages, 2,468 items; waiting for the rate limit to reset (Cancel stops)")
+    settle(aloop)
+    assert not squeezed_labels(window)
+    view.show_progress("Copied as curl: save the token in token.txt (chmod 600) first. DPoP: the proof works once.")
+    settle(aloop)
+    assert not squeezed_labels(window)

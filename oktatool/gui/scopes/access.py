@@ -452,7 +452,7 @@ def _diff_tip(diff: Any) -> str:
 
 
 def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBoxLayout:
-    """Return a column: ``title`` (the table's buddy: its accessible name) over the table with ``controls`` beside it."""
+    """Return a column: ``title`` (naming the table: its buddy) over the table with ``controls`` beside it."""
     column = QVBoxLayout()
     label = QLabel(title)
     label.setBuddy(view)
