@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -255,8 +255,11 @@ class Key:
         return self._members(private=False, use=use, alg=alg)
 
     def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = 365,
-               subject: str | None = None, now: datetime | None = None) -> str:
-        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output."""
+               subject: str | None = None, now: datetime | None = None, sans: Sequence[str] = ()) -> str:
+        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output.
+
+        ``days``, ``subject`` (default: CN=kid) and ``sans`` (subject alternative names) shape a cert.
+        """
         if fmt not in FORMATS:
             raise KeyMaterialError(f"unknown key format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
         if passphrase is not None and fmt != "pem":
@@ -280,7 +283,7 @@ class Key:
         if subject is None:
             # a kid is a name, never a subject to parse
             subject = "CN=" + (self.kid or self.thumbprint()).replace("\\", "\\\\").replace(",", "\\,")
-        return self_signed_cert(self._material, subject=subject, days=days, now=now)
+        return self_signed_cert(self._material, subject=subject, days=days, now=now, sans=sans)
 
 
 # ---- generation ------------------------------------------------------------------------------------------
