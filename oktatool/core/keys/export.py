@@ -17,6 +17,8 @@ from oktatool.core.errors import KeyMaterialError
 from oktatool.core.keys.jwk import PRIVATE_TYPES, Material, PrivateKey, public_of, shape_of
 
 MAX_CERT_DAYS = 36500
+#: a certificate's validity when none is asked for (the CLI's --days, the Keys tab's Days)
+DEFAULT_CERT_DAYS = 365
 _CN_MAX = 64  # ub-common-name, RFC 5280 appendix A
 #: the subject attributes a certificate name may hold, by their openssl short names
 SUBJECT_ATTRIBUTES = {

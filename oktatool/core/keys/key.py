@@ -34,7 +34,7 @@ from oktatool.core.keys.algs import (
     default_alg,
     natural_use,
 )
-from oktatool.core.keys.export import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
+from oktatool.core.keys.export import DEFAULT_CERT_DAYS, pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
 from oktatool.core.keys.formats import ParsedKey, parse_key_input
 from oktatool.core.keys.jwk import (
     CURVE_BITS,
@@ -254,7 +254,7 @@ class Key:
         alg = self.alg or default_alg(self.kty, crv=self.crv, use=use)
         return self._members(private=False, use=use, alg=alg)
 
-    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = 365,
+    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = DEFAULT_CERT_DAYS,
                subject: str | None = None, now: datetime | None = None, sans: Sequence[str] = ()) -> str:
         """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output.
 

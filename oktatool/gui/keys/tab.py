@@ -232,7 +232,7 @@ class KeysTab(QWidget):
         generation = self.request.generation
         try:
             key = await tasks.run_blocking(generate_key, spec)
-            exports = await export_all(key)
+            exports = await export_all(key, self.outputs.cert_fields.options())
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.form.show_field_error(self.form.field_for(exc.description), exc)
@@ -293,7 +293,7 @@ class KeysTab(QWidget):
     async def show_library_key(self, key: Key, name: str) -> None:
         """Show ``key`` loaded from the library as ``name``."""
         try:
-            exports = await export_all(key)
+            exports = await export_all(key, self.outputs.cert_fields.options())
         except OktaToolError as exc:
             self.messages.show_message(plain_message(exc), "error")
             return
@@ -310,7 +310,7 @@ class KeysTab(QWidget):
     async def _recompute_kid(self, key: Key) -> None:
         generation = self.request.generation
         renamed = key.with_thumbprint_kid()
-        exports = await export_all(renamed)
+        exports = await export_all(renamed, self.outputs.cert_fields.options())
         if self.request.is_current(generation):
             self.show_key(renamed, exports, source=f"kid recomputed (was {key.kid or 'none'})", kept=self._kept)
 
@@ -356,7 +356,7 @@ class KeysTab(QWidget):
             key = await choose_key(self, keys)
             if key is None:
                 return
-            exports = await export_all(key)
+            exports = await export_all(key, self.outputs.cert_fields.options())
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.messages.show_message(plain_message(exc), "error")
