@@ -131,13 +131,15 @@ class OutputsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_list(), 0)
         single = QWidget()
-        viewer = self._build_viewer()
-        viewer.setContentsMargins(0, 0, 0, 0)
-        single.setLayout(viewer)
-        self.all_view = AllOutputsView(self.copy)
+        self._viewer = self._build_viewer()
+        self._viewer.setContentsMargins(0, 0, 0, 0)
+        single.setLayout(self._viewer)
+        # the certificate's fields and the All outputs view are built when first shown: the Keys tab is the
+        # first one shown at start-up, and its build counts towards "ready"
+        self._cert_fields: CertFields | None = None
+        self._all_view: AllOutputsView | None = None
         self.views = QStackedWidget()
         self.views.addWidget(single)
-        self.views.addWidget(self.all_view)
         layout.addWidget(self.views, 1)
         self.list.setCurrentRow(0)
 
@@ -202,10 +204,6 @@ class OutputsPanel(QWidget):
         self.okta_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.okta_note.setFixedHeight(self.okta_note.fontMetrics().lineSpacing() * 2 + 4)
         column.addWidget(self.okta_note)
-        self.cert_fields = CertFields()
-        self.cert_fields.hide()  # shown with the Certificate output
-        self.cert_fields.changed.connect(lambda: self.cert_request.start(self._remake_cert()))
-        column.addWidget(self.cert_fields)
         self.view = CodeView()
         self.view.setObjectName("outputView")
         self.view.setPlaceholderText("Generate or import a key")
@@ -284,14 +282,42 @@ class OutputsPanel(QWidget):
         self.view.set_note(note)
         self.copy_button.setEnabled(bool(text))
         self.save_button.setEnabled(bool(text))
-        self.cert_fields.setVisible(spec.fmt == "cert")
+        if spec.fmt == "cert":
+            self.cert_fields.show()
+        elif self._cert_fields is not None:
+            self._cert_fields.hide()
         self._show_all_outputs()
         can_encrypt = spec.fmt == "pem" and bool(text) and self.key is not None and self.key.is_private
         self.encrypt_button.setVisible(can_encrypt and not self.pem_encrypted)
         self.plain_button.setVisible(can_encrypt and self.pem_encrypted)
 
+    @property
+    def cert_fields(self) -> CertFields:
+        """The Certificate output's subject, days and alternative names (built when first wanted)."""
+        if self._cert_fields is None:
+            fields = CertFields()
+            fields.hide()  # shown with the Certificate output
+            fields.changed.connect(lambda: self.cert_request.start(self._remake_cert()))
+            self._viewer.insertWidget(self._viewer.indexOf(self.okta_note) + 1, fields)
+            self._cert_fields = fields
+        return self._cert_fields
+
+    def cert_options(self) -> CertOptions:
+        """Return what the next certificate says besides its key (the defaults until the fields were shown)."""
+        return self._cert_fields.options() if self._cert_fields is not None else DEFAULT_CERT
+
+    @property
+    def all_view(self) -> AllOutputsView:
+        """The three outputs side by side (built when first shown)."""
+        if self._all_view is None:
+            self._all_view = AllOutputsView(self.copy)
+            self.views.addWidget(self._all_view)
+        return self._all_view
+
     def _show_all_outputs(self) -> None:
-        for fmt, column in self.all_view.columns.items():
+        if self._all_view is None:
+            return
+        for fmt, column in self._all_view.columns.items():
             spec = SPECS[fmt]
             kind, where = self._where(spec)
             if fmt == "pem" and self.pem_encrypted:
@@ -304,11 +330,15 @@ class OutputsPanel(QWidget):
         if self.all_button.isChecked() != shown:
             self.all_button.setChecked(shown)  # comes back here through toggled
             return
-        self.views.setCurrentWidget(self.all_view if shown else self.views.widget(0))
+        if shown:
+            self.views.setCurrentWidget(self.all_view)
+            self._show_all_outputs()
+        else:
+            self.views.setCurrentIndex(0)
 
     def all_shown(self) -> bool:
         """Say whether the three outputs are shown together."""
-        return self.views.currentWidget() is self.all_view
+        return self._all_view is not None and self.views.currentWidget() is self._all_view
 
     def set_key(self, key: Key, exports: Exports) -> None:
         """Show ``key``'s outputs (the chosen output stays chosen)."""
@@ -371,7 +401,7 @@ class OutputsPanel(QWidget):
         if key is None:
             return
         generation = self.cert_request.generation
-        options = self.cert_fields.options()
+        options = self.cert_options()
         text, note = await tasks.run_blocking(export_one, key, SPECS["cert"], options)
         if not self.cert_request.is_current(generation) or key is not self.key:
             return
