@@ -269,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
@@ -280,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key (not of an oct secret)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -35,7 +35,7 @@ from oktatool.core.keys.algs import (
     natural_use,
     okta_alg,
 )
-from oktatool.core.keys.export import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
+from oktatool.core.keys.export import DEFAULT_CERT_DAYS, pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
 from oktatool.core.keys.formats import ParsedKey, parse_key_input
 from oktatool.core.keys.jwk import (
     CURVE_BITS,
@@ -275,9 +275,12 @@ class Key:
         """Return the alg this key's Okta-ready public JWK claims (its own, else the default; None for oct)."""
         return okta_alg(self.kty, crv=self.crv, use=self.use, alg=self.alg)
 
-    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = 365,
-               subject: str | None = None, now: datetime | None = None) -> str:
-        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output."""
+    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = DEFAULT_CERT_DAYS,
+               subject: str | None = None, now: datetime | None = None, sans: Sequence[str] = ()) -> str:
+        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output.
+
+        ``days``, ``subject`` (default: CN=kid) and ``sans`` (subject alternative names) shape a cert.
+        """
         if fmt not in FORMATS:
             raise KeyMaterialError(f"unknown key format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
         if passphrase is not None and fmt != "pem":
@@ -301,7 +304,7 @@ class Key:
         if subject is None:
             # a kid is a name, never a subject to parse
             subject = "CN=" + (self.kid or self.thumbprint()).replace("\\", "\\\\").replace(",", "\\,")
-        return self_signed_cert(self._material, subject=subject, days=days, now=now)
+        return self_signed_cert(self._material, subject=subject, days=days, now=now, sans=sans)
 
 
 # ---- generation ------------------------------------------------------------------------------------------

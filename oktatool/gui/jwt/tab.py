@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGroupBox,
     QScrollArea,
     QSplitter,
@@ -34,6 +35,7 @@ from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.settings_follow import follow_profile
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -96,9 +98,8 @@ class JwtTab(QWidget):
 
     @staticmethod
     def _scrolled(widget: QWidget) -> QScrollArea:
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(widget)
+        area = ScrollPane(widget)  # a button waiting for its work leaves the pane where it is
+        area.setFrameShape(QFrame.Shape.StyledPanel)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setMinimumWidth(300)
         return area
