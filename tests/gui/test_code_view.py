@@ -83,3 +83,28 @@ def test_digits_and_words_inside_a_string_keep_the_string_colour(qtbot: Any) -> 
         inside = {at: colour for at, colour in line.items() if start <= at < start + len(value)}
         assert inside == {start: string_colour}, value
     assert line[text.rindex("42")] == COLOURS["number"][0]  # the bare 42 is a number
+
+
+def test_a_long_text_goes_in_a_piece_per_turn_and_all_of_it_arrives_coloured(qtbot: Any) -> None:
+    import json
+
+    from oktatool.gui.widgets.code_view import PIECE
+
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    text = json.dumps([{"id": f"00u{i:05d}", "active": True, "n": i} for i in range(3000)], indent=2)
+    assert len(text) > 20 * PIECE
+    view.setPlainText(text)
+    assert len(view.document().toPlainText()) < len(text) and not view.is_complete()  # the first piece only
+    assert view.toPlainText() == text  # a copy is the whole text even now
+    view.setPlainText(text[::-1][:3 * PIECE] + "\n" + text)  # a new text while one goes in replaces it
+    qtbot.waitUntil(view.is_complete, timeout=60_000)
+    assert view.document().toPlainText() == view.toPlainText() == text[::-1][:3 * PIECE] + "\n" + text
+    last = view.document().blockCount() - 3  # a line of the last piece is coloured as the first's are
+    assert view.document().findBlockByNumber(last).text().strip() == '"n": 2999'
+    assert colours_at(view, last)[4] == COLOURS["key"][0]
+    assert view.verticalScrollBar().value() == 0  # the view stayed at the top while the pieces went in
+    view.clear()
+    assert view.toPlainText() == "" and view.is_complete()

@@ -2,14 +2,18 @@
 
 When there is nothing to show and a reason why (an export that cannot be made), the reason is a note: real,
 wrapped, selectable text in the view's normal colour, not grey placeholder text that reads as a hint.
+
+A long text goes in a few kilobytes at a time, some milliseconds of each turn of the event loop: laid out and
+coloured at once, the 512 KB the Console's Text view shows held the GUI thread for a second.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 
 if TYPE_CHECKING:
@@ -19,6 +23,18 @@ if TYPE_CHECKING:
 
 #: the note's distance from the view's edges
 NOTE_MARGIN = 8
+#: a text longer than this goes in a piece (whole lines of about this size) at a time
+PIECE = 4096
+#: how long each turn of the event loop adds pieces
+TURN_SECONDS = 0.008
+
+
+def _cut(text: str) -> tuple[str, str]:
+    """Return the whole lines of about PIECE characters ``text`` starts with, and the rest."""
+    if len(text) <= PIECE:
+        return text, ""
+    end = text.rfind("\n", 0, PIECE) + 1 or text.find("\n", PIECE) + 1 or len(text)
+    return text[:end], text[end:]
 
 
 class CodeView(QPlainTextEdit):
@@ -33,6 +49,13 @@ class CodeView(QPlainTextEdit):
         self._highlighter: JsonHighlighter | None = None
         #: the note shown while the view is empty (made with the first note)
         self.note: QLabel | None = None
+        #: the text still to go in, a piece per turn
+        self._rest = ""
+        self._feeder = QTimer(self)
+        self._feeder.setSingleShot(True)
+        self._feeder.setInterval(0)
+        self._feeder.timeout.connect(self._feed)
+        self.document().setUndoRedoEnabled(False)  # read-only: the pieces going in are no edits to undo
 
     @property
     def highlighter(self) -> JsonHighlighter:
@@ -45,11 +68,38 @@ class CodeView(QPlainTextEdit):
         return self._highlighter
 
     def setPlainText(self, text: str) -> None:
-        """Show ``text``, coloured (the highlighter is attached with the first text)."""
+        """Show ``text``, coloured (the highlighter is attached with the first text); a long one a piece per turn."""
         if text and self._highlighter is None:
             _ = self.highlighter
-        super().setPlainText(text)
+        head, self._rest = _cut(text)
+        super().setPlainText(head)
         self._place_note()
+        if self._rest:
+            self._feeder.start()
+        else:
+            self._feeder.stop()
+
+    def clear(self) -> None:
+        """Show nothing (a long text still going in stops)."""
+        self.setPlainText("")
+
+    def toPlainText(self) -> str:
+        """Return the whole text, the part still going in included."""
+        return super().toPlainText() + self._rest
+
+    def is_complete(self) -> bool:
+        """Return whether the whole text is in the view."""
+        return not self._rest
+
+    def _feed(self) -> None:
+        cursor = QTextCursor(self.document())  # not the view's cursor: the view stays where the user put it
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        deadline = time.perf_counter() + TURN_SECONDS
+        while self._rest and time.perf_counter() < deadline:
+            piece, self._rest = _cut(self._rest)
+            cursor.insertText(piece)
+        if self._rest:
+            self._feeder.start()
 
     def set_note(self, text: str | None) -> None:
         """Say why the view is empty, as plain wrapped text over it (None or "": no note)."""
