@@ -139,8 +139,8 @@ class GuiLoop:
             self.collector.stop()
 
 
-#: most objects one collection may look through (some 10 ms of the GUI thread); past it they are frozen instead
-MAX_SCANNED = 50_000
+#: most objects one collection may look through (5 to 15 ms of the GUI thread); past it they are frozen instead
+MAX_SCANNED = 20_000
 
 
 class GuiThreadCollector:
