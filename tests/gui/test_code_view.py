@@ -108,3 +108,32 @@ def test_a_long_text_goes_in_a_piece_per_turn_and_all_of_it_arrives_coloured(qtb
     assert view.verticalScrollBar().value() == 0  # the view stayed at the top while the pieces went in
     view.clear()
     assert view.toPlainText() == "" and view.is_complete()
+
+
+def test_a_long_line_is_laid_out_in_pieces_and_copied_whole(qtbot: Any) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from oktatool.gui.widgets.code_view import LONG_LINE
+
+    view = CodeView()
+    qtbot.addWidget(view)
+    line = '{"error":"invalid_client","error_description":"' + "Client authentication failed. 😀 " * 400 + '"}'
+    text = "first\n" + line + "\nlast"
+    assert len(line) > 3 * LONG_LINE
+    view.setPlainText(text)
+    qtbot.waitUntil(view.is_complete, timeout=60_000)
+    blocks = [view.document().findBlockByNumber(n).text() for n in range(view.document().blockCount())]
+    assert len(blocks) == 2 + -(-len(line) // LONG_LINE) and max(map(len, blocks)) <= LONG_LINE  # Qt lays out less
+    assert "".join(blocks[1:-1]) == line
+    assert view.toPlainText() == text
+    view.selectAll()
+    assert view.createMimeDataFromSelection().text() == text  # Ctrl+C gives the line as it came
+
+    def position(index: int) -> int:  # of line[index] in the document: UTF-16 units and one break per piece
+        return len("first\n") + len(line[:index].encode("utf-16-le")) // 2 + index // LONG_LINE
+
+    cursor = view.textCursor()  # from inside the first piece to inside the third
+    cursor.setPosition(position(20))
+    cursor.setPosition(position(2 * LONG_LINE + 30), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    assert view.createMimeDataFromSelection().text() == line[20:2 * LONG_LINE + 30]
