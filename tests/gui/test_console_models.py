@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from oktatool.core.okta.history import HistoryEntry
 from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
-from oktatool.gui.models.json_tree import ROWS_PER_FETCH, JsonTreeModel, find_paths
+from oktatool.gui.models.json_tree import GROUP, JsonTreeModel, find_paths
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ROWS_PER_TURN, ResponseRowsModel, RowsFilterProxy
 
@@ -85,7 +85,7 @@ def test_the_json_tree_is_lazy_and_search_survives_deep_nesting(qapp: Any) -> No
     assert model.rowCount() == 2
     items = model.index(0, 0)
     assert model.data(model.index(0, 1)) == "[100000 items]" and model.hasChildren(items)
-    assert model.rowCount(items) == ROWS_PER_FETCH  # more as the view scrolls to the end (fetchMore)
+    assert model.rowCount(items) == 100_000 // GROUP  # in groups: a view lays out at most GROUP rows per expand
     assert len(model.root._made[0]._made) == 0  # no node made for an item nobody looked at
     assert model.data(model.index_for(("items", 99_999)).siblingAtColumn(1)) == "99999"  # a search hit shows
     assert find_paths(data, "ADA") == [("profile", "login")]
@@ -142,31 +142,40 @@ def test_a_big_answer_goes_into_the_table_a_batch_per_turn_and_every_row_arrives
         [f"00u{i:05d}" for i in range(5 * ROWS_PER_TURN + 7)]
 
 
-def test_the_json_tree_shows_every_item_as_its_view_scrolls_to_the_end(qtbot: Any) -> None:
-    from PySide6.QtWidgets import QApplication
+def test_a_long_list_shows_in_groups_each_with_every_item_it_holds(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QTreeView
 
-    from oktatool.gui.widgets.json_view import JsonView
-
-    data = {"items": [{"n": i} for i in range(3 * ROWS_PER_FETCH + 5)], "other": 1}
-    for key in ("items", None):  # a long list inside the answer (not its last row), and the answer itself
-        json_view = JsonView()
-        qtbot.addWidget(json_view)
-        json_view.resize(400, 300)
-        json_view.show()
-        qtbot.waitExposed(json_view)
-        json_view.set_value(data if key else data["items"])
-        model, view = json_view.model, json_view.tree
+    data = {"items": [{"n": i} for i in range(3 * GROUP + 5)], "other": 1}
+    for key in ("items", None):  # a long list inside the answer, and the answer itself
+        model = JsonTreeModel()
+        model.set_data(data if key else data["items"])
+        view = QTreeView()
+        qtbot.addWidget(view)
+        view.setModel(model)
         items = model.index(0, 0) if key else QModelIndex()
         view.expand(items)
-        assert model.rowCount(items) <= 2 * ROWS_PER_FETCH  # the first rows and one fetch: the view laid out these
-        bar = view.verticalScrollBar()
-        for _ in range(10):  # the user drags the scroll bar to the end, once a turn; each time more rows come
-            QApplication.processEvents()
-            bar.setValue(bar.maximum())
-            if model.rowCount(items) == len(data["items"]):
-                break
-        assert [model.index(row, 0, items).data() for row in range(model.rowCount(items))] == \
-            [str(i) for i in range(len(data["items"]))]
-        last = model.index(len(data["items"]) - 1, 0, items)
-        view.expand(last)
-        assert model.index(0, 1, last).data() == str(len(data["items"]) - 1)
+        assert model.rowCount(items) == 4 and model.data(model.index(0, 1, items)) == ""
+        assert [model.index(row, 0, items).data() for row in range(4)] == \
+            [f"[{n * GROUP} … {n * GROUP + GROUP - 1}]" for n in range(3)] + [f"[{3 * GROUP} … {3 * GROUP + 4}]"]
+        shown = []
+        for row in range(4):
+            group = model.index(row, 0, items)
+            view.expand(group)
+            assert model.rowCount(group) <= GROUP
+            shown += [model.index(n, 0, group).data() for n in range(model.rowCount(group))]
+        assert shown == [str(i) for i in range(len(data["items"]))]  # every item, in order, once
+        last = model.index(4, 0, model.index(3, 0, items))
+        assert model.index(0, 1, last).data() == str(3 * GROUP + 4)
+        hit = model.index_for((*(("items",) if key else ()), 2 * GROUP + 7, "n"))  # a search hit, through its group
+        assert hit.siblingAtColumn(1).data() == str(2 * GROUP + 7) and hit.parent().parent().parent() == items
+
+
+def test_a_list_of_over_a_million_items_shows_groups_of_groups(qapp: Any) -> None:
+    model = JsonTreeModel()
+    model.set_data(list(range(GROUP * GROUP + 1)))
+    assert model.rowCount() == 2  # a million in groups of a thousand, and the last one
+    top = model.index(0, 0)
+    assert top.data() == f"[0 … {GROUP * GROUP - 1}]" and model.rowCount(top) == GROUP
+    assert model.index(GROUP - 1, 0, top).data() == f"[{GROUP * GROUP - GROUP} … {GROUP * GROUP - 1}]"
+    assert model.index_for((GROUP * GROUP,)).siblingAtColumn(1).data() == str(GROUP * GROUP)
+    assert model.index_for((123_456,)).data() == "123456"

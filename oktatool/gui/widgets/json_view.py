@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTreeView, QVBoxLayout, QWidget
 
 from oktatool.gui import tasks
@@ -29,7 +28,6 @@ class JsonView(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setStretchLastSection(True)
         self.tree.setColumnWidth(0, 220)
-        self.tree.verticalScrollBar().valueChanged.connect(self._fetch_in_view)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search keys and values (Enter: next)")
         self.search.setClearButtonEnabled(True)
@@ -72,25 +70,6 @@ class JsonView(QWidget):
             self.tree.expandToDepth(0)
         if self.search.text():
             self._search_changed(self.search.text())
-
-    def _fetch_in_view(self) -> None:
-        """Show more children of a member whose last child shown scrolled into view (Qt fetches more only for
-        the members around the tree's very last row)."""
-        tree = self.tree
-        top = tree.indexAt(QPoint(1, 1))
-        index = tree.indexAt(QPoint(1, tree.viewport().height() - 1))
-        if not index.isValid():  # the tree ends above the viewport's bottom
-            index = top
-            while tree.indexBelow(index).isValid():
-                index = tree.indexBelow(index)
-        while index.isValid():  # each row in view, from the bottom up
-            parent = index.parent()
-            if index.row() == self.model.rowCount(parent) - 1 and self.model.canFetchMore(parent):
-                self.model.fetchMore(parent)
-                return
-            if index == top:
-                return
-            index = tree.indexAbove(index)
 
     def _search_changed(self, text: str) -> None:
         self.hits, self.current = [], -1
