@@ -85,7 +85,7 @@ def test_the_json_tree_is_lazy_and_search_survives_deep_nesting(qapp: Any) -> No
     assert model.rowCount() == 2
     items = model.index(0, 0)
     assert model.data(model.index(0, 1)) == "[100000 items]" and model.hasChildren(items)
-    assert model.rowCount(items) == 100_000 // GROUP  # in groups: a view lays out at most GROUP rows per expand
+    assert 1 < model.rowCount(items) <= GROUP  # in groups: a view lays out at most GROUP rows per expand
     assert len(model.root._made[0]._made) == 0  # no node made for an item nobody looked at
     assert model.data(model.index_for(("items", 99_999)).siblingAtColumn(1)) == "99999"  # a search hit shows
     assert find_paths(data, "ADA") == [("profile", "login")]
@@ -170,12 +170,12 @@ def test_a_long_list_shows_in_groups_each_with_every_item_it_holds(qtbot: Any) -
         assert hit.siblingAtColumn(1).data() == str(2 * GROUP + 7) and hit.parent().parent().parent() == items
 
 
-def test_a_list_of_over_a_million_items_shows_groups_of_groups(qapp: Any) -> None:
+def test_a_list_of_over_group_squared_items_shows_groups_of_groups(qapp: Any) -> None:
     model = JsonTreeModel()
     model.set_data(list(range(GROUP * GROUP + 1)))
-    assert model.rowCount() == 2  # a million in groups of a thousand, and the last one
+    assert model.rowCount() == 2  # GROUP groups of GROUP items in one, and the last item in the other
     top = model.index(0, 0)
     assert top.data() == f"[0 … {GROUP * GROUP - 1}]" and model.rowCount(top) == GROUP
     assert model.index(GROUP - 1, 0, top).data() == f"[{GROUP * GROUP - GROUP} … {GROUP * GROUP - 1}]"
     assert model.index_for((GROUP * GROUP,)).siblingAtColumn(1).data() == str(GROUP * GROUP)
-    assert model.index_for((123_456,)).data() == "123456"
+    assert model.index_for((GROUP * 7 + 3,)).data() == str(GROUP * 7 + 3)

@@ -1,7 +1,7 @@
 """A lazy tree model over a parsed JSON value: nodes are made only for rows a view asks for.
 
 A 100,000-item array costs nothing until it is expanded, and then only the visible rows get nodes. A member
-with more than GROUP children shows them in groups ("[0 … 999]", groups of groups past a million), each
+with more than GROUP children shows them in groups ("[0 … 99]", groups of groups past 10,000), each
 expanded on its own: a tree view lays out every row of what is expanded, asking Python for each, and again
 whenever rows are added (a 16 MB list of 190,000 items held the GUI thread for seconds when opened).
 ``find_paths`` walks the value without recursion (deep nesting is fine) for the JSON view's search.
@@ -20,7 +20,7 @@ PathPart = str | int
 #: most characters of a value shown in a cell
 CELL_LIMIT = 300
 #: most rows under one node: a member with more children shows them in groups of this many (or of groups)
-GROUP = 1000
+GROUP = 100
 
 
 class Node:
