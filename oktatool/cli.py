@@ -331,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("token", help="get a scoped access token (Bearer or DPoP)")
     _add_org_options(p)
+    p.add_argument("--auth-server", metavar="ID",
+                   help="authorization server: org (default: Okta API scopes), default, or a custom one's id "
+                        "(aus...) for your own APIs' scopes")
 
     p = sub.add_parser("api", help="call the Okta API")
     p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")

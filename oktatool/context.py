@@ -346,6 +346,7 @@ class AppContext:
         The Local sandbox profile starts the in-process sandbox and uses its service app, key and granted
         scopes; ``key``/``kid`` replace the profile's key (the CLI's --key).
         """
+        from oktatool.core.okta.authserver import parse_server_id
         from oktatool.core.okta.client import Connection
         from oktatool.core.okta.tokens import normalize_scopes
 
@@ -359,7 +360,7 @@ class AppContext:
         return Connection(target.org, target.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes, dpop=dpop,
                           http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime,
-                          local_sandbox=target.sandbox is not None)
+                          local_sandbox=target.sandbox is not None, auth_server=parse_server_id(profile.auth_server))
 
     def doctor_input(self, profile: Profile, *, admin: AdminCredential | None = None,
                      http: HttpOptions | None = None) -> DoctorInput:

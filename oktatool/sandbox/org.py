@@ -20,6 +20,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from oktatool.core.files import is_link
+from oktatool.sandbox.authservers import CustomServer, server_key
 from oktatool.sandbox.kept import KeptFile, KeptOrg
 from oktatool.sandbox.messages import Request
 from oktatool.sandbox.store import DEFAULT_SCOPES, App, IssuedToken, OrgStore, now_text
@@ -69,6 +70,7 @@ MISCONFIGS = {
     "no-role": "the service app has no admin role",
     "read-only-role": "the service app's only role is READ_ONLY_ADMIN (no change calls)",
     "metadata-missing": "the org authorization server's metadata documents answer 404",
+    "auth-server-no-policy": "no policy of the custom authorization server Orders API includes the service app",
 }
 
 
@@ -307,6 +309,22 @@ class SandboxOrg:
             self.store.tokens[token] = IssuedToken(client_id=app.id, scopes=scopes,
                                                    expires_at=now + TOKEN_LIFETIME_SECONDS, jkt=jkt)
         return token
+
+    def mint_custom_token(self, server: CustomServer, app: App, scopes: tuple[str, ...], jkt: str | None,
+                          base: str) -> str:
+        """Mint an access token of the custom authorization server ``server``: for the admin's own APIs only.
+
+        It is not remembered: the management API refuses it, as Okta refuses tokens not intended for it.
+        """
+        now = int(self.now())
+        claims: dict[str, Any] = {
+            "ver": 1, "jti": "AT." + secrets.token_urlsafe(32), "iss": server.issuer(base), "aud": server.audience,
+            "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS, "cid": app.id, "scp": list(scopes), "sub": app.id,
+        }
+        if jkt:
+            claims["cnf"] = {"jkt": jkt}
+        key = server_key(server.id)
+        return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
     def log(self, request: Request, *, event_type: str, result: str, reason: str | None, message: str,
             actor_id: str | None, request_id: str, debug: dict[str, Any] | None = None) -> None:

@@ -231,8 +231,13 @@ def _raise_first(findings: list[Finding]) -> None:
 
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
-                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time) -> ClientAssertion:
-    """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would."""
+                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time,
+                           token_url: str | None = None) -> ClientAssertion:
+    """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would.
+
+    ``token_url`` is the endpoint it is sent to (a custom authorization server's, from ``auth_server``);
+    by default the org authorization server's.
+    """
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:
         raise ClaimError(f"the lifetime must be 1 to {MAX_LIFETIME} seconds, not {lifetime!r}", claim="exp",
@@ -242,7 +247,7 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
     claims = {
         "iss": client_id,
         "sub": client_id,
-        "aud": org_url.token_url,
+        "aud": token_url or org_url.token_url,
         "iat": now,
         "exp": now + lifetime,
         "jti": secrets.token_urlsafe(JTI_BYTES),

@@ -1,0 +1,100 @@
+"""Which authorization server a profile gets its tokens from: the org server or a custom one.
+
+The org authorization server (issuer ``https://{org}``) is the only one whose tokens Okta's own APIs accept;
+a custom server (``default`` or ``aus…``, issuer ``https://{org}/oauth2/{id}``) mints tokens for the admin's
+own APIs (FACTS.md §4.6). Every URL that depends on the choice comes from ``auth_server`` here: the token URL
+(which is also the client assertion's ``aud``: Okta wants the endpoint invoked), the keys URL, discovery, and
+the issuer and audience a token from that server carries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from oktatool.core.errors import BadInputError
+from oktatool.core.okta.orgurl import OrgUrl
+
+#: the id a profile stores for the org authorization server (the setting's default)
+ORG_SERVER = ""
+#: the custom server every org with API Access Management has; its tokens' aud is api://default
+DEFAULT_SERVER = "default"
+DEFAULT_AUDIENCE = "api://default"
+
+_SERVER_ID = re.compile(r"default|aus[A-Za-z0-9]{1,40}")
+
+
+@dataclass(frozen=True)
+class AuthServer:
+    """One authorization server of one org: every URL that follows from choosing it."""
+
+    org: OrgUrl
+    #: ``""`` for the org authorization server, else the custom server's id (``default``, ``aus…``)
+    server_id: str = ORG_SERVER
+
+    @property
+    def is_org(self) -> bool:
+        """Return True for the org authorization server, whose tokens Okta's APIs accept."""
+        return not self.server_id
+
+    @property
+    def prefix(self) -> str:
+        """Return the path under which this server's endpoints live (``/oauth2`` or ``/oauth2/{id}``)."""
+        return "/oauth2" if self.is_org else f"/oauth2/{quote(self.server_id, safe='')}"
+
+    @property
+    def issuer(self) -> str:
+        """Return the ``iss`` of this server's tokens."""
+        return self.org.base if self.is_org else self.org.base + self.prefix
+
+    @property
+    def token_url(self) -> str:
+        """Return the token endpoint, which is also the exact ``aud`` of a client assertion sent to it."""
+        return self.org.base + self.prefix + "/v1/token"
+
+    @property
+    def keys_url(self) -> str:
+        """Return the JWKS URL of the keys that sign this server's tokens."""
+        return self.org.base + self.prefix + "/v1/keys"
+
+    @property
+    def discovery_url(self) -> str:
+        """Return the authorization server metadata URL (RFC 8414)."""
+        if self.is_org:
+            return self.org.base + "/.well-known/oauth-authorization-server"
+        return self.org.base + self.prefix + "/.well-known/oauth-authorization-server"
+
+    @property
+    def audience(self) -> str | None:
+        """Return the ``aud`` of this server's tokens when it is fixed (org: the org URL; ``default``), else None."""
+        if self.is_org:
+            return self.org.base
+        return DEFAULT_AUDIENCE if self.server_id == DEFAULT_SERVER else None
+
+    @property
+    def label(self) -> str:
+        """Return how the server is named to a user."""
+        return "the org authorization server" if self.is_org else f"the custom authorization server {self.server_id}"
+
+
+def parse_server_id(text: str | None) -> str:
+    """Return the stored id for ``text``: ``""`` (org server) for empty or ``org``, else ``default`` or ``aus…``."""
+    raw = (text or "").strip()
+    if raw.lower() in ("", "org"):
+        return ORG_SERVER
+    if raw.startswith(("http://", "https://")) or raw.startswith("/"):
+        found = re.search(r"/oauth2/([^/]+)", raw)
+        raw = found.group(1) if found and found.group(1) != "v1" else ""
+        if not raw:
+            return ORG_SERVER
+    if not _SERVER_ID.fullmatch(raw):
+        raise BadInputError(f"{raw[:60]!r} is not an authorization server id",
+                            hint="give org, default, or a custom server's id (aus…), as "
+                                 "Security > API > Authorization Servers shows it")
+    return raw
+
+
+def auth_server(org: OrgUrl, server_id: str | None = ORG_SERVER) -> AuthServer:
+    """Return the authorization server ``server_id`` (see ``parse_server_id``) of ``org``."""
+    return AuthServer(org, parse_server_id(server_id))
