@@ -368,6 +368,7 @@ class AppContext:
 
         For the Local sandbox the sandbox's own API token is the admin credential when none is given.
         """
+        from oktatool.core.okta.authserver import parse_server_id
         from oktatool.core.okta.doctor import DoctorInput
         from oktatool.core.okta.http import HttpOptions
 
@@ -378,10 +379,11 @@ class AppContext:
             assert info is not None
             return DoctorInput(org_text=target.org.base, client_id=target.client_id, key=key,
                                scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
-                               http=target.http, admin=admin or target.sandbox_admin, local_sandbox=True)
+                               http=target.http, admin=admin or target.sandbox_admin, local_sandbox=True,
+                               auth_server=parse_server_id(profile.auth_server))
         http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
-                           dpop=profile.dpop, http=http, admin=admin,
+                           dpop=profile.dpop, http=http, admin=admin, auth_server=parse_server_id(profile.auth_server),
                            no_admin_reason="needs an admin credential (choose an API token above)")
 
     def save_app_profile(self, name: str, org_url: str, client_id: str, key: Key, *, scopes: tuple[str, ...],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -118,3 +119,43 @@ def test_the_sandbox_lists_servers_scopes_policies_and_rules(org: SandboxInfo) -
     meta = requests.get(org.org_url + "/oauth2/default/.well-known/oauth-authorization-server", timeout=10).json()
     assert meta["token_endpoint"] == f"{org.org_url}/oauth2/default/v1/token"
     assert requests.get(base + "/ausNOPE", headers=headers, timeout=10).status_code == 404
+
+
+def _doctor(run_cli: CliRunner, info: SandboxInfo, *extra: str) -> dict[str, dict[str, str]]:
+    result = run_cli("doctor", *_args(info), "--auth-server", ORDERS_SERVER_ID, "--scopes", "orders:read", "--json",
+                     *extra)
+    report = json.loads(result.stdout)
+    assert result.returncode == (0 if report["ok"] else 1), result.stderr
+    return {check["id"]: check for check in report["checks"]}
+
+
+def test_doctor_checks_the_custom_servers_policy_and_rule(run_cli: CliRunner, org: SandboxInfo,
+                                                          tmp_path: Path) -> None:
+    token_file = tmp_path / "ssws"
+    token_file.write_text(org.ssws_token + "\n")
+    checks = _doctor(run_cli, org, "--api-token-file", str(token_file))
+    assert [checks[i]["status"] for i in ("as-server", "as-policy", "as-rule", "token")] == ["pass"] * 4
+    assert "ACTIVE" in checks["as-server"]["detail"]
+    assert checks["api-call"]["status"] == "skip" and "not for the Okta API" in checks["api-call"]["detail"]
+
+
+def test_doctor_names_the_missing_policy(run_cli: CliRunner, no_policy_org: SandboxInfo, tmp_path: Path) -> None:
+    token_file = tmp_path / "ssws"
+    token_file.write_text(no_policy_org.ssws_token + "\n")
+    checks = _doctor(run_cli, no_policy_org, "--api-token-file", str(token_file))
+    assert checks["as-server"]["status"] == "pass"
+    assert checks["as-policy"]["status"] == "fail" and no_policy_org.client_id in checks["as-policy"]["detail"]
+    assert "Access Policies" in checks["as-policy"]["fix"]
+
+
+def test_doctor_without_admin_says_what_it_could_not_check(run_cli: CliRunner, org: SandboxInfo) -> None:
+    checks = _doctor(run_cli, org)
+    assert checks["as-server"]["status"] == "pass" and "publishes its metadata" in checks["as-server"]["detail"]
+    for check_id in ("as-policy", "as-rule"):
+        assert checks[check_id]["status"] == "skip" and "needs an admin credential" in checks[check_id]["detail"]
+
+
+def test_doctor_fails_an_unknown_server(run_cli: CliRunner, org: SandboxInfo) -> None:
+    result = run_cli("doctor", *_args(org), "--auth-server", "ausNOPE", "--scopes", "orders:read", "--json")
+    checks = {check["id"]: check for check in json.loads(result.stdout)["checks"]}
+    assert result.returncode == 1 and checks["as-server"]["status"] == "fail"
