@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.orgurl import OrgUrl
+
+if TYPE_CHECKING:
+    from oktatool.core.jose.jwt import VerifiedToken
+    from oktatool.core.okta.api import ApiClient
+
+#: the admin scope that lists authorization servers and their scopes
+READ_SCOPE = "okta.authorizationServers.read"
 
 #: the id a profile stores for the org authorization server (the setting's default)
 ORG_SERVER = ""
@@ -98,3 +106,34 @@ def parse_server_id(text: str | None) -> str:
 def auth_server(org: OrgUrl, server_id: str | None = ORG_SERVER) -> AuthServer:
     """Return the authorization server ``server_id`` (see ``parse_server_id``) of ``org``."""
     return AuthServer(org, parse_server_id(server_id))
+
+
+@dataclass(frozen=True)
+class ServerSummary:
+    """One authorization server as a picker lists it."""
+
+    server_id: str
+    name: str
+    status: str
+
+
+def list_servers(api: ApiClient) -> list[ServerSummary]:
+    """Return the org's custom authorization servers (GET /api/v1/authorizationServers; blocking)."""
+    found = api.call("GET", "/api/v1/authorizationServers").items()
+    return [ServerSummary(str(item["id"]), str(item.get("name", item["id"])), str(item.get("status", "")))
+            for item in found if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
+def server_scopes(api: ApiClient, server_id: str) -> tuple[str, ...]:
+    """Return the names of a custom server's scopes (GET /api/v1/authorizationServers/{id}/scopes; blocking)."""
+    found = api.call("GET", f"/api/v1/authorizationServers/{quote(server_id, safe='')}/scopes").items()
+    return tuple(str(item["name"]) for item in found if isinstance(item, dict) and isinstance(item.get("name"), str))
+
+
+def verify_server_token(server: AuthServer, token: str, *, ca_bundle: str | None = None,
+                        timeout: float = 30.0) -> VerifiedToken:
+    """Verify ``token`` against ``server``'s keys, issuer and (when fixed) audience (blocking: fetches the keys)."""
+    from oktatool.core.jose.jwt import Expected, fetch_jwks, verify_with_jwks
+
+    keys = fetch_jwks(server.keys_url, ca_bundle=ca_bundle, timeout=timeout)
+    return verify_with_jwks(token, keys, expected=Expected(issuer=server.issuer, audience=server.audience))
