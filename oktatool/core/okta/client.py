@@ -156,8 +156,9 @@ class OktaClient:
         wanted = normalize_scopes(scopes)
         server = self.connection.server
         if not server.is_org:
-            raise BadInputError(f"a token from {server.label} is not for the Okta API: Okta refuses it (its aud is "
-                                f"{server.audience or 'the server audience'}, not the org), so it is not sent",
+            raise BadInputError(f"not sent: a custom server's token is not for the Okta API\n{server.label} mints "
+                                f"tokens (aud {server.audience or 'its audience'}) for your own APIs; Okta refuses "
+                                "them",
                                 hint=Hint("use the org authorization server for Okta API calls; copy, decode or "
                                           "verify the custom server's token instead (oktatool token --auth-server)",
                                           window="choose Org authorization server to call the Okta API; Copy, "

@@ -46,7 +46,10 @@ class AuthServerBar(QWidget):
         row.addWidget(self.combo)
         row.addWidget(self.verify_button)
         row.addWidget(self.status, 1)
-        self.setMinimumHeight(max(w.sizeHint().height() for w in (self.combo, self.verify_button)))
+        # two lines kept for the message whatever it says: a longer one never moves what is below (whole in
+        # its tooltip)
+        lines = 2 * self.status.fontMetrics().lineSpacing() + 4
+        self.setFixedHeight(max(lines, *(w.sizeHint().height() for w in (self.combo, self.verify_button))))
 
     def show_server(self, server_id: str, listed: list[tuple[str, str]] | None = None) -> None:
         """Show ``server_id`` as chosen, with ``listed`` (id, label) servers to pick from (None: keep the list)."""

@@ -83,7 +83,8 @@ class AuthServerControl(QObject):
         if session.closed:
             return
         self.bar.show_server(session.profile.auth_server,
-                             [(s.server_id, f"{s.name} ({s.server_id})") for s in listed])
+                             [(s.server_id, s.name if s.name == s.server_id else f"{s.name} ({s.server_id})")
+                              for s in listed])
         if session.profile.auth_server:
             self.bar.say(f"Scopes of {session.profile.auth_server}: {' '.join(scopes) or '(none)'}. "
                          "Its tokens are for your own APIs: Send refuses them; Copy, Decode (Token tab) or Verify.")
