@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from oktatool.context import AppContext
+from oktatool.core.okta.authserver import auth_server
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.sandbox.authservers import ORDERS_SERVER_ID
 from tests.gui.conftest import finish
@@ -52,6 +54,18 @@ def test_servers_are_listed_and_the_choice_is_kept_in_the_profile(console: Conso
     assert context.settings.settings.profile().auth_server == ""
 
 
+def test_a_token_checked_against_another_server_is_flagged(console: ConsoleTab, context: AppContext,
+                                                           aloop: asyncio.AbstractEventLoop) -> None:
+    _choose(console, aloop, "default")
+    finish(aloop, console.get_token(), timeout=120)
+    outcome = console.state.token
+    assert outcome is not None and outcome.server is not None
+    # the same token shown as if the org server had issued it: neither its iss nor its aud is the org's
+    console.token_panel.show_outcome(replace(outcome, server=auth_server(outcome.server.org)))
+    check = console.token_panel.server_check.text()
+    assert check.startswith("Not the org authorization server's") and "aud is api://default" in check
+
+
 def test_a_default_token_is_verified_and_never_sent_to_okta(console: ConsoleTab, context: AppContext,
                                                             aloop: asyncio.AbstractEventLoop) -> None:
     _choose(console, aloop, "default")
@@ -66,6 +80,12 @@ def test_a_default_token_is_verified_and_never_sent_to_okta(console: ConsoleTab,
     keys = KeySet.import_key_set(json.loads(_get(base + "/oauth2/default/v1/keys")))
     claims = jwt.decode(token, keys).claims  # signed by the default server's key, checked by joserfc
     assert claims["iss"] == base + "/oauth2/default" and claims["aud"] == "api://default"
+
+    # the pane checks the decoded iss and aud against the chosen server, and decodes the token on demand
+    assert panel.iss_label.text() == base + "/oauth2/default" and panel.aud_label.text() == "api://default"
+    assert panel.server_check.text().startswith("iss and aud are the custom authorization server default's")
+    panel.decode_button.setChecked(True)
+    assert '"aud": "api://default"' in panel.decoded.toPlainText()
 
     finish(aloop, console.auth_server.verify(), timeout=60)
     assert console.auth_server.bar.status.text().startswith("Verified"), console.auth_server.bar.status.text()

@@ -86,6 +86,17 @@ class AuthServer:
         return "the org authorization server" if self.is_org else f"the custom authorization server {self.server_id}"
 
 
+def issuer_findings(server: AuthServer, issuer: str | None, audience: tuple[str, ...]) -> list[str]:
+    """Return what in a decoded token's ``iss`` and ``aud`` does not match ``server`` (empty: both are its)."""
+    found = []
+    if issuer != server.issuer:
+        found.append(f"iss is {issuer or 'missing'}, not {server.issuer} ({server.label})")
+    expected = server.audience
+    if expected is not None and expected not in audience:
+        found.append(f"aud is {' '.join(audience) or 'missing'}, not {expected}")
+    return found
+
+
 def parse_server_id(text: str | None) -> str:
     """Return the stored id for ``text``: ``""`` (org server) for empty or ``org``, else ``default`` or ``aus…``."""
     raw = (text or "").strip()

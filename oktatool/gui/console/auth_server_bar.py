@@ -29,9 +29,11 @@ class AuthServerBar(QWidget):
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setToolTip("Where Get token asks: the org server (Okta API scopes), or a custom server by id "
                               "(default, aus…) for your own APIs. Saved in the profile.")
-        self.combo.lineEdit().setPlaceholderText("org, default or aus…")
+        edit = self.combo.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText("org, default or aus…")
         self.combo.activated.connect(self._picked)
-        self.combo.lineEdit().returnPressed.connect(self._typed)
+        edit.returnPressed.connect(self._typed)
         self.verify_button = QPushButton("Verify token")
         self.verify_button.setToolTip("Check the token's signature against this server's keys, and its iss and aud")
         self.verify_button.clicked.connect(self.verify_requested)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from oktatool.core.errors import BadInputError, OktaToolError
+from oktatool.core.okta.authserver import READ_SCOPE
 from oktatool.gui import tasks
 from oktatool.gui.console.auth_server_bar import AuthServerBar
 from oktatool.gui.console.state import console_state
@@ -24,11 +25,14 @@ if TYPE_CHECKING:
     from oktatool.core.store.settings import Profile
     from oktatool.gui.console.token_panel import TokenPanel
 
+#: the answers that mean the credential may not list the org's servers (not granted, no admin role)
+NOT_ALLOWED = frozenset({"consent_required", "invalid_scope", "access_denied", "E0000006", "E0000015"})
+
 
 def server_facts(context: AppContext, profile: Profile) -> tuple[list[ServerSummary], tuple[str, ...]]:
     """Return the org's servers and the chosen custom server's scopes (blocking: network, may start the sandbox)."""
     from oktatool.core.okta.admin import admin_api
-    from oktatool.core.okta.authserver import READ_SCOPE, list_servers, server_scopes
+    from oktatool.core.okta.authserver import list_servers, server_scopes
     from oktatool.core.okta.client import OktaClient
 
     target = context.org_target(profile)
@@ -77,8 +81,10 @@ class AuthServerControl(QObject):
         try:
             listed, scopes = await tasks.run_blocking(server_facts, self.context, session.profile)
         except OktaToolError as exc:
-            if not session.closed:
-                self.bar.say(f"Type a server id: the servers could not be listed ({plain_message(exc)})")
+            if not session.closed:  # short and naming nothing of the org: the row keeps two lines
+                self.bar.say("Type a server id (default or aus…): the servers were not listed ("
+                             + (f"the app is not granted {READ_SCOPE}" if exc.code in NOT_ALLOWED
+                                else "the org did not answer") + ").")
             return
         if session.closed:
             return
