@@ -306,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
     p.add_argument("--lifetime", type=int, default=300, metavar="SECONDS",
                    help="seconds until exp (default 300, max 3600)")
+    _add_auth_server_option(p)
 
     p = sub.add_parser("sign", help="sign any JWT")
     signer = p.add_mutually_exclusive_group(required=True)

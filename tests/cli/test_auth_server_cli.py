@@ -159,3 +159,15 @@ def test_doctor_fails_an_unknown_server(run_cli: CliRunner, org: SandboxInfo) ->
     result = run_cli("doctor", *_args(org), "--auth-server", "ausNOPE", "--scopes", "orders:read", "--json")
     checks = {check["id"]: check for check in json.loads(result.stdout)["checks"]}
     assert result.returncode == 1 and checks["as-server"]["status"] == "fail"
+
+
+def test_an_assertion_for_a_custom_server_is_accepted_there(run_cli: CliRunner, org: SandboxInfo) -> None:
+    result = run_cli("assertion", *_args(org), "--auth-server", "default")
+    assert result.returncode == 0, result.stderr
+    assertion = result.stdout.strip()
+    token_url = f"{org.org_url}/oauth2/default/v1/token"
+    answer = requests.post(token_url, data={
+        "grant_type": "client_credentials", "scope": "orders:read",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": assertion}, timeout=30)
+    assert answer.status_code == 200, answer.text
