@@ -161,8 +161,8 @@ class OktaClient:
                                 "them",
                                 hint=Hint("use the org authorization server for Okta API calls; copy, decode or "
                                           "verify the custom server's token instead (oktatool token --auth-server)",
-                                          window="choose Org authorization server to call the Okta API; Copy, "
-                                                 "Decode or Verify this token"),
+                                          window="choose Org server (Okta API) as the Authorization server to "
+                                                 "call Okta; Copy, Decode or Verify this token"),
                                 code="custom_server_token_not_for_okta")
         context = ExplainContext(client_id=self.connection.client_id, token_url=server.token_url,
                                  requested_scopes=wanted, dpop=self.dpop is not None,

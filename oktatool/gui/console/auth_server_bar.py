@@ -4,12 +4,12 @@ scopes, and Verify for a token that never goes to the Okta API."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from oktatool.gui.widgets.tones import tone_style
+from oktatool.gui.widgets.message_line import MessageLine
 
 #: the picker's first entry: the org authorization server (stored as "")
-ORG_ENTRY = "Org authorization server (Okta API)"
+ORG_ENTRY = "Org server (Okta API)"
 
 
 class AuthServerBar(QWidget):
@@ -37,9 +37,7 @@ class AuthServerBar(QWidget):
         self.verify_button = QPushButton("Verify token")
         self.verify_button.setToolTip("Check the token's signature against this server's keys, and its iss and aud")
         self.verify_button.clicked.connect(self.verify_requested)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status = MessageLine(2)  # two lines kept: a message never moves the request below
         label = QLabel("Authorization server")
         label.setBuddy(self.combo)
         row = QHBoxLayout(self)
@@ -48,10 +46,6 @@ class AuthServerBar(QWidget):
         row.addWidget(self.combo)
         row.addWidget(self.verify_button)
         row.addWidget(self.status, 1)
-        # two lines kept for the message whatever it says: a longer one never moves what is below (whole in
-        # its tooltip)
-        lines = 2 * self.status.fontMetrics().lineSpacing() + 4
-        self.setFixedHeight(max(lines, *(w.sizeHint().height() for w in (self.combo, self.verify_button))))
 
     def show_server(self, server_id: str, listed: list[tuple[str, str]] | None = None) -> None:
         """Show ``server_id`` as chosen, with ``listed`` (id, label) servers to pick from (None: keep the list)."""
@@ -73,9 +67,10 @@ class AuthServerBar(QWidget):
 
     def say(self, text: str, tone: str = "") -> None:
         """Show a line beside the picker (the server's scopes, a verification, why listing failed)."""
-        self.status.setText(text)
-        self.status.setToolTip(text)
-        self.status.setStyleSheet(tone_style(tone) if tone else "")
+        if text:
+            self.status.show_message(text, tone or "info", timeout_ms=0)  # it stays: it describes the choice
+        else:
+            self.status.clear_message()
 
     def chosen_id(self) -> str:
         """Return the id shown: the entry's data, or the text typed."""
