@@ -18,6 +18,7 @@ from oktatool.core.okta.authserver import auth_server
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.sandbox.authservers import ORDERS_SERVER_ID
 from tests.gui.conftest import finish
+from tests.gui.test_console_tab import use_org
 
 
 @pytest.fixture
@@ -93,6 +94,29 @@ def test_a_default_token_is_verified_and_never_sent_to_okta(console: ConsoleTab,
     console.editor.set_request("GET", "/api/v1/users")
     finish(aloop, console.send(), timeout=60)
     assert "not for the Okta API" in console.response.status.text()
+
+
+def test_a_real_orgs_servers_are_listed_only_when_the_list_opens(console: ConsoleTab, context: AppContext,
+                                                                 sandbox_factory: Any,
+                                                                 aloop: asyncio.AbstractEventLoop) -> None:
+    org = sandbox_factory(users=2)  # its app is not granted okta.authorizationServers.read
+    use_org(context, org)
+    aloop.run_until_complete(asyncio.sleep(0.05))
+    assert console.auth_server.listed is None  # no token request on the org's behalf yet
+    assert _token_events(org) == []
+    console.auth_server.bar.combo.showPopup()
+    finish(aloop, console.auth_server.listing.task, timeout=60)
+    console.auth_server.bar.combo.hidePopup()
+    assert "not granted okta.authorizationServers.read" in console.auth_server.bar.status.text()
+    assert [event["outcome"]["result"] for event in _token_events(org)] == ["FAILURE"]
+
+
+def _token_events(org: Any) -> list[dict[str, Any]]:
+    import requests
+
+    events = requests.get(org.org_url + "/api/v1/logs", headers={"Authorization": f"SSWS {org.ssws_token}"},
+                          timeout=10).json()
+    return [event for event in events if event["eventType"] == "app.oauth2.token.grant.access_token"]
 
 
 def _get(url: str) -> str:

@@ -12,6 +12,17 @@ from oktatool.gui.widgets.message_line import MessageLine
 ORG_ENTRY = "Org server (Okta API)"
 
 
+class ServerCombo(QComboBox):
+    """The picker: says when its list is about to open (the org's servers are listed then, not before)."""
+
+    opening = Signal()
+
+    def showPopup(self) -> None:
+        """Ask for the list, then open it (it fills in when the servers arrive)."""
+        self.opening.emit()
+        super().showPopup()
+
+
 class AuthServerBar(QWidget):
     """Pick the authorization server tokens come from; verify the token of a custom one."""
 
@@ -19,10 +30,13 @@ class AuthServerBar(QWidget):
     server_chosen = Signal(str)
     #: the user asked to verify the current token against the server's keys
     verify_requested = Signal()
+    #: the user opened the list of servers
+    list_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.combo = QComboBox()
+        self.combo = ServerCombo()
+        self.combo.opening.connect(self.list_requested)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMinimumContentsLength(22)

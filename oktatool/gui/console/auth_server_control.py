@@ -66,8 +66,11 @@ class AuthServerControl(QObject):
         self.bar = AuthServerBar()
         self.listing = tasks.LatestRequest()
         self.checking = tasks.LatestRequest()
+        #: the session whose servers were asked for (each session's once)
+        self.listed: ProfileSession | None = None
         self.bar.server_chosen.connect(self.choose)
         self.bar.verify_requested.connect(self.verify)
+        self.bar.list_requested.connect(self.list_servers)
         follow_profile(self, context, self._reset)
 
     def _reset(self, session: ProfileSession) -> None:
@@ -75,7 +78,19 @@ class AuthServerControl(QObject):
         self.bar.show_server(session.profile.auth_server)
         self.bar.say("Tokens from a custom server are for your own APIs: the Console never sends them to Okta."
                      if session.profile.auth_server else "")
-        self.listing.start(self._list(session))
+        self.listed = None
+        # a real org is asked only when needed (the server's scopes, or the list opened): each listing is a
+        # token request with the app's key, and a refused one is a failure in the org's System Log
+        if session.profile.auth_server or session.profile.is_sandbox:
+            self.list_servers()
+
+    def list_servers(self) -> asyncio.Task[None] | None:
+        """List the active profile's servers (and its custom server's scopes) unless already asked."""
+        session = self.context.session
+        if self.listed is session:
+            return self.listing.task
+        self.listed = session
+        return self.listing.start(self._list(session))
 
     async def _list(self, session: ProfileSession) -> None:
         try:
