@@ -263,6 +263,8 @@ def metadata_document(org: SandboxOrg, request: Request) -> Response:
         "jwks_uri": f"{base}/oauth2/v1/keys",
         "registration_endpoint": f"{base}/oauth2/v1/clients",
         "response_types_supported": ["token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
         "grant_types_supported": ["client_credentials"],
         "scopes_supported": sorted(org.service_app.granted_scopes() | set(org.options.scopes)),
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],
