@@ -59,6 +59,7 @@ def test_introspect_revoke_and_the_api_refuses_the_revoked_token(sandbox_factory
     refused = api.send("GET", "/api/v1/users?limit=1")
     assert refused.status == 401 and refused.problem is not None and refused.problem.error in ("E0000011",
                                                                                               "invalid_token")
+    assert "revoked" in (refused.problem.hint() or "")  # the explanation names revocation among the causes
     assert not introspect_token(client, token.access_token).active
     assert client.token().access_token != token.access_token  # the cache let go of the revoked token
 
