@@ -268,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, metavar="BITS", help="RSA modulus (2048-8192, step 8) or oct bits (128-512)")
     p.add_argument("--crv", metavar="NAME", help="P-256 P-384 P-521 secp256k1 (EC); Ed25519 Ed448 X25519 X448 (OKP)")
     p.add_argument("--use", choices=("sig", "enc"), help="public key use")
-    p.add_argument("--alg", metavar="ALG", help="algorithm written into the key (must fit the key and the use)")
+    p.add_argument("--alg", metavar="ALG",
+                   help="algorithm written into the key, the only one it signs (must fit the key and the use; "
+                        "default: the one its Okta-ready public JWK claims, RS256, ES256 or EdDSA; none for oct)")
     p.add_argument("--kid-mode", choices=KID_MODES,
                    help="how to make the kid (default thumbprint; random for oct)")
     p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")
@@ -276,6 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
@@ -287,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key (not of an oct secret)")

@@ -35,7 +35,8 @@ def keygen(args: argparse.Namespace) -> int:
     spec = KeySpec(kty=args.kty, size=args.size, crv=args.crv, use=args.use, alg=args.alg,
                    kid_mode=args.kid_mode, kid=args.kid)
     key = generate_key(spec)
-    text = key.export(args.format, passphrase=passphrase, days=args.days, subject=args.subject)
+    text = key.export(args.format, passphrase=passphrase, days=args.days, subject=args.subject,
+                      sans=args.san)
     _write_key(key, text, args.format, args.output)
     return 0
 
@@ -46,7 +47,8 @@ def convert(args: argparse.Namespace) -> int:
     _refuse_stray_passphrase(args.format, "--out-password-file", out_passphrase)
     key, _kids = load_key_arg(args.input, kid=args.kid, password_file=args.password_file,
                               recompute_kid=args.recompute_kid)
-    text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject)
+    text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject,
+                      sans=args.san)
     _write_key(key, text, args.format, args.output)
     return 0
 

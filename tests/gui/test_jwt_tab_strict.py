@@ -93,3 +93,17 @@ def test_no_oct_hash_is_shown_in_the_jwt_and_keys_tabs(tab: JwtTab, aloop: async
     texts.append(key_facts(load_key(json.dumps(secret.as_dict(private=True)))))
     for text in texts:
         assert "thumbprint" not in text and secret.thumbprint() not in text and other.thumbprint() not in text, text
+
+
+def test_a_key_without_alg_signing_another_alg_than_oktas_warns_in_the_status(tab: JwtTab,
+                                                                              aloop: asyncio.AbstractEventLoop) -> None:
+    pem = openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048").decode()
+    use_key(tab, aloop, pem)  # a bare PEM: no alg of its own, its Okta-ready public JWK says RS256
+    tab.header.alg.setCurrentText("PS256")
+    token = signed(tab, aloop)
+    assert header_of(token)["alg"] == "PS256"
+    status = tab.token_status.text()
+    assert status.startswith("Warning: ") and "says RS256" in status and "Okta refuses a PS256 token" in status
+    tab.header.alg.setCurrentText("RS256")
+    assert header_of(signed(tab, aloop))["alg"] == "RS256"
+    assert tab.token_status.text() == "Signed with RS256."

@@ -15,9 +15,9 @@ from PySide6.QtGui import QGuiApplication
 
 from oktatool.context import AppContext
 from oktatool.core.okta.grants import admin_token_secret_name
-from oktatool.gui.scopes.access import STORED_TOKEN
+from oktatool.gui.scopes.admin_target import STORED_TOKEN
 from oktatool.gui.scopes.tab import ScopesTab
-from tests.gui.conftest import finish
+from tests.gui.conftest import answer_confirmation, finish
 
 
 @pytest.fixture
@@ -141,23 +141,6 @@ def test_try_a_token_shows_granted_against_asked(tab: ScopesTab, qtbot: Any,
     click(qtbot, tab.try_token.button)
     finish(aloop, tab.try_token.request.task)
     assert "Not granted to the app: <code>okta.policies.read</code>" in tab.try_token.result.text()
-
-
-def answer_confirmation(button: str, asked: list[str]) -> None:
-    """Press ``button`` of the confirmation dialog once it shows (as a user would); its text goes to ``asked``."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    def press() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.isVisible():
-            asked.append(box.text())
-            (chosen,) = [b for b in box.buttons() if b.text().replace("&", "") == button]
-            chosen.click()
-        else:
-            QTimer.singleShot(20, press)  # not shown yet: look again (no deadline here; finish() has one)
-
-    QTimer.singleShot(0, press)
 
 
 def confirmed(qtbot: Any, aloop: asyncio.AbstractEventLoop, action: Any, button: str, tab: ScopesTab) -> str:

@@ -156,6 +156,19 @@ def check_alg_fits(key: Key, alg: str, *, short_secret_ok: bool = False) -> None
                            code="alg_mismatch")
 
 
+def okta_alg_warning(key: Key, alg: str) -> str | None:
+    """Return a warning when a key without an alg of its own signs ``alg`` but its Okta-ready JWK claims another.
+
+    A key that carries its alg cannot get here (``check_alg_fits`` refuses); a bare PEM or a JWK without alg
+    signs any fitting alg, but the public JWK oktatool hands Okta for it says the default (RS256 for RSA).
+    """
+    claimed = None if key.alg else key.okta_alg()
+    if claimed is None or claimed == alg:
+        return None
+    return (f"this key has no alg of its own, and its Okta-ready public JWK (jwk-public, jwks-public) says {claimed}: "
+            f"Okta refuses a {alg} token unless the key registered there says alg {alg}")
+
+
 def _private_object(key: Key) -> Any:
     if key.is_symmetric:
         return b64url_decode(key.to_dict(private=True)["k"])

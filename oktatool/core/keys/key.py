@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -31,10 +31,11 @@ from oktatool.core.keys.algs import (
     check_crv,
     check_kty,
     check_use,
-    default_alg,
+    made_alg,
     natural_use,
+    okta_alg,
 )
-from oktatool.core.keys.export import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
+from oktatool.core.keys.export import DEFAULT_CERT_DAYS, pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
 from oktatool.core.keys.formats import ParsedKey, parse_key_input
 from oktatool.core.keys.jwk import (
     CURVE_BITS,
@@ -268,13 +269,18 @@ class Key:
 
     def okta_public_dict(self) -> dict[str, Any]:
         """Return the public JWK Okta's Admin Console and API take: use and alg filled in when missing."""
-        use = self.use or natural_use(self.kty, self.crv)
-        alg = self.alg or default_alg(self.kty, crv=self.crv, use=use)
-        return self._members(private=False, use=use, alg=alg)
+        return self._members(private=False, use=self.use or natural_use(self.kty, self.crv), alg=self.okta_alg())
 
-    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = 365,
-               subject: str | None = None, now: datetime | None = None) -> str:
-        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output."""
+    def okta_alg(self) -> str | None:
+        """Return the alg this key's Okta-ready public JWK claims (its own, else the default; None for oct)."""
+        return okta_alg(self.kty, crv=self.crv, use=self.use, alg=self.alg)
+
+    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = DEFAULT_CERT_DAYS,
+               subject: str | None = None, now: datetime | None = None, sans: Sequence[str] = ()) -> str:
+        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output.
+
+        ``days``, ``subject`` (default: CN=kid) and ``sans`` (subject alternative names) shape a cert.
+        """
         if fmt not in FORMATS:
             raise KeyMaterialError(f"unknown key format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
         if passphrase is not None and fmt != "pem":
@@ -298,7 +304,7 @@ class Key:
         if subject is None:
             # a kid is a name, never a subject to parse
             subject = "CN=" + (self.kid or self.thumbprint()).replace("\\", "\\\\").replace(",", "\\,")
-        return self_signed_cert(self._material, subject=subject, days=days, now=now)
+        return self_signed_cert(self._material, subject=subject, days=days, now=now, sans=sans)
 
 
 # ---- generation ------------------------------------------------------------------------------------------
@@ -379,12 +385,14 @@ def _new_material(kty: str, size: int | None, crv: str | None) -> Material:
 
 
 def generate_key(spec: KeySpec, *, now: datetime | None = None) -> Key:
-    """Generate a new private key as ``spec`` says; refuse specs that do not fit, saying what does."""
+    """Generate a new private key as ``spec`` says (no alg: the Okta-ready one); refuse specs that do not fit."""
     size, crv = _checked_spec(spec)
     kid = _kid_for(spec, now)
     material = _new_material(spec.kty, size, crv)
     shape = Shape(spec.kty, crv, CURVE_BITS[crv] if crv else int(size or 0), True)
-    return Key(material, kid=kid, use=spec.use, alg=spec.alg, shape=shape)
+    # the private JWK says the alg its public JWK will claim, so it cannot sign what Okta then refuses
+    alg = spec.alg or made_alg(spec.kty, crv=crv, use=spec.use)
+    return Key(material, kid=kid, use=spec.use, alg=alg, shape=shape)
 
 
 # ---- import ----------------------------------------------------------------------------------------------

@@ -189,7 +189,7 @@ class ResponseView(QWidget):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notes = _notes_area(self.explanation, self.note)
         actions = QHBoxLayout()
-        actions.addWidget(self.progress, 1)
+        actions.addStretch(1)
         actions.addWidget(self.copy_button)
         actions.addWidget(self.save_json_button)
         actions.addWidget(self.save_csv_button)
@@ -200,6 +200,7 @@ class ResponseView(QWidget):
         layout.addLayout(ids)
         layout.addWidget(self.notes)
         layout.addWidget(self.views, 1)
+        layout.addWidget(self.progress)  # the whole pane's width: a page walk's longest line fits its two lines
         layout.addLayout(actions)
         self.content = b""
         self._pending_text: str | None = None

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGroupBox,
     QScrollArea,
     QSplitter,
@@ -34,6 +35,7 @@ from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.settings_follow import follow_profile
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -96,9 +98,8 @@ class JwtTab(QWidget):
 
     @staticmethod
     def _scrolled(widget: QWidget) -> QScrollArea:
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(widget)
+        area = ScrollPane(widget)  # a button waiting for its work leaves the pane where it is
+        area.setFrameShape(QFrame.Shape.StyledPanel)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setMinimumWidth(300)
         return area
@@ -224,11 +225,11 @@ class JwtTab(QWidget):
         if problem or key is None:
             self._status(problem or "", error=bool(self.token.toPlainText()))
             return None
-        warning = None
-        if self.signer.is_secret:
-            from oktatool.core.jose.jwt import short_secret_warning
+        from oktatool.core.jose.jwa import okta_alg_warning
+        from oktatool.core.jose.jwt import short_secret_warning
 
-            warning = short_secret_warning(key, self.header.alg.currentText())
+        alg = self.header.alg.currentText()
+        warning = short_secret_warning(key, alg) if self.signer.is_secret else okta_alg_warning(key, alg)
         return self.sign_request.start(self._sign(self.header.header(), dict(self.claims.claims), key,
                                                   self.signer.is_secret, warning))
 
