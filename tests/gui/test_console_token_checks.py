@@ -14,6 +14,7 @@ from oktatool.gui.console.token_checks import REVOKED
 from oktatool.sandbox import Fault, SandboxInfo
 from tests.gui.conftest import finish
 from tests.gui.test_console_tab import console, use_org
+from tests.sandbox.client import request_token, ssws
 
 __all__ = ["console"]
 
@@ -69,3 +70,29 @@ def test_a_failed_introspection_is_said_in_the_pane(console: ConsoleTab, context
     assert "500" in panel.status.text()
     assert panel.introspection_label.text().startswith("–")
     assert panel.revoke_button.isEnabled()  # the token is still held
+
+
+def test_introspect_says_a_token_revoked_elsewhere_is_not_active(
+        console: ConsoleTab, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
+    use_org(context, sandbox_org, scopes=("okta.users.read",))
+    panel = console.token_panel
+    finish(aloop, console.get_token(), timeout=60)
+    tokens_url = f"{sandbox_org.org_url}/api/v1/apps/{sandbox_org.client_id}/tokens"
+    assert requests.delete(tokens_url, headers=ssws(sandbox_org), timeout=10).status_code == 204  # an admin did
+    _click(console, aloop, panel.introspect_button)
+    assert panel.status.text() == "The org says the token is not active."
+    assert panel.introspection_label.text().startswith("active: false")
+    assert panel.revoke_button.isEnabled()  # the pane still holds it: Revoke or Forget is the user's choice
+
+
+def test_fetch_all_ends_on_a_system_log_that_always_links_next(
+        console: ConsoleTab, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
+    # a polling System Log query links rel="next" even at its end, as Okta's does: the walk stops there
+    for _ in range(3):
+        assert request_token(sandbox_org).status_code == 200
+    use_org(context, sandbox_org, scopes=("okta.logs.read",))
+    console.editor.set_request("GET", "/api/v1/logs?limit=2")
+    finish(aloop, console.fetch_all(), timeout=120)
+    assert "→ 200" in console.response.status.text()
+    assert console.response.rows.rowCount() >= 3
+    assert "All " in console.response.progress.text()
