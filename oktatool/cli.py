@@ -154,7 +154,8 @@ def _add_app_actions(actions: Any, area: str, help_text: str, parser_class: type
 def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     from oktatool.core.shells import SHELLS
 
-    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles)",
+    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles, "
+                                     "tokens)",
                          description="Set up and look after a service app. --profile \"Local sandbox\" works on "
                                      "the built-in sandbox org, which keeps its apps, keys, grants, roles and users "
                                      "in the data folder (<data>/sandbox) across runs: a profile saved there names "
@@ -205,6 +206,14 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
         ("assign", "assign a standard role", "ROLE"),
         ("unassign", "unassign a role by its assignment id", "ID"),
     ))
+
+    revoke = _add_app_actions(actions, "tokens", "list the app's tokens, or revoke one or all", parser_class, (
+        ("list", "list the app's tokens (Okta lists refresh tokens here: none for a client-credentials app)", None),
+        ("revoke", "revoke one token (--id ID) or every token of the app (--all)", None),
+    )).choices["revoke"]
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", dest="token_id", metavar="ID", help="the token's id, from `app tokens list`")
+    which.add_argument("--all", dest="all_tokens", action="store_true", help="revoke every token of the app")
 
     p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
     _add_target_options(p, network=False)

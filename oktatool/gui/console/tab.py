@@ -31,6 +31,7 @@ from oktatool.gui.console.profile_bar import ProfileBar
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
 from oktatool.gui.console.state import ConsoleState, PageWalk, PastedToken, TokenOutcome, console_state
+from oktatool.gui.console.token_checks import TokenChecks
 from oktatool.gui.console.token_panel import TokenPanel
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
@@ -102,6 +103,7 @@ class ConsoleTab(QWidget):
         self.editor.scoped_token_requested.connect(self.request_token_with_scopes)
         self.token_panel.get_requested.connect(self.get_token)
         self.token_panel.forget_requested.connect(self.forget_token)
+        self.token_checks = TokenChecks(self, self.engine, self.token_panel, self.token_request, self._update_scope)
         self.response.save_json_requested.connect(lambda: export.save_json(self))
         self.response.save_csv_requested.connect(lambda: export.save_csv(self))
         self.response.system_log_requested.connect(self.find_in_system_log)

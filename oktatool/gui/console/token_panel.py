@@ -123,6 +123,8 @@ class TokenPanel(QWidget):
 
     get_requested = Signal()
     forget_requested = Signal()
+    introspect_requested = Signal()
+    revoke_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +136,15 @@ class TokenPanel(QWidget):
         self.forget_button = QPushButton("Forget")
         self.forget_button.setToolTip("Drop the cached token; the next call gets a new one")
         self.forget_button.clicked.connect(self.forget_requested)
+        self.introspect_button = QPushButton("Introspect")
+        self.introspect_button.setToolTip("Ask the org what it says of this token (/oauth2/v1/introspect): active, "
+                                          "scopes, expiry")
+        self.introspect_button.clicked.connect(self.introspect_requested)
+        self.revoke_button = QPushButton("Revoke")
+        self.revoke_button.setToolTip("Revoke this token at the org (/oauth2/v1/revoke): calls made with it are "
+                                      "refused from now on, and the next call gets a new one")
+        self.revoke_button.clicked.connect(self.revoke_requested)
+        self._hold_token(False)
         self.status = QLabel(EMPTY_STATUS)
         self.status.setWordWrap(True)
         top = QHBoxLayout()
@@ -141,6 +152,8 @@ class TokenPanel(QWidget):
         top.addWidget(self.scopes, 1)
         top.addWidget(self.get_button)
         top.addWidget(self.forget_button)
+        top.addWidget(self.introspect_button)
+        top.addWidget(self.revoke_button)
 
         self.access_token = TokenView("access token")
         self.facts = QFormLayout()
@@ -157,6 +170,9 @@ class TokenPanel(QWidget):
         self.jkt_label = CopyValue("bound key thumbprint (cnf.jkt)")
         self.granted_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.expiry = Countdown()
+        self.introspection_label = QLabel("–")
+        self.introspection_label.setWordWrap(True)
+        self.introspection_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.addRow("Type", self.kind_label)
         self.facts.addRow("Granted (scp)", self.granted_label)
         self.facts.addRow("Asked", self.asked_label)
@@ -164,6 +180,7 @@ class TokenPanel(QWidget):
         self.facts.addRow("Client (cid)", self.cid_label)
         self.facts.addRow("Bound key (cnf.jkt)", self.jkt_label)
         self.facts.addRow("Expires (exp)", self.expiry)
+        self.facts.addRow("Introspection", self.introspection_label)
         self.note = QLabel()
         self.note.setWordWrap(True)
 
@@ -205,9 +222,15 @@ class TokenPanel(QWidget):
         if not self.scopes.text().strip():
             self.set_asked_scopes(scopes)
 
+    def _hold_token(self, held: bool) -> None:
+        """Offer Introspect and Revoke only while a token is shown."""
+        self.introspect_button.setEnabled(held)
+        self.revoke_button.setEnabled(held)
+
     def set_busy(self, busy: bool, message: str = "") -> None:
         """Say a token is on its way (Get token waits) or that it came."""
         self.get_button.setEnabled(not busy)
+        self._hold_token(not busy and bool(self.access_token.value))
         if busy:
             self.status.setText(message)
             self.status.setStyleSheet("")
@@ -222,6 +245,8 @@ class TokenPanel(QWidget):
         self.downscoped_label.clear()
         self.note.clear()
         self.expiry.stop("–")
+        self.introspection_label.setText("–")
+        self._hold_token(False)
         self.status.setText(EMPTY_STATUS)
         self.status.setStyleSheet("")
         self._drop_legs()
@@ -231,7 +256,8 @@ class TokenPanel(QWidget):
     def traces(self) -> list[str]:
         """Return every value shown that came from the profile's org (token, claims, the exchange's legs)."""
         shown = [self.access_token.value, self.status.text(), self.kind_label.text(), self.granted_label.text(),
-                 self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text()]
+                 self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text(),
+                 self.introspection_label.text()]
         for view in self.leg_views:
             shown += [view.assertion.value, view.proof.value if view.proof is not None else "", view.sent_text]
         return [text for text in shown if text not in (EMPTY_STATUS, NO_EXCHANGE)]  # the idle texts name no org
@@ -259,18 +285,29 @@ class TokenPanel(QWidget):
                                facts.jkt or "")
         self.expiry.start(facts.expires_at, "in {left}", "expired: the next call gets a new token")
         self.note.setText("\n".join(for_window(warning) for warning in token.warnings))
+        self.introspection_label.setText("– (Introspect asks the org)")
+        self._hold_token(True)
 
     def show_failure(self, message: str) -> None:
         """Say why no token came."""
         self.status.setText(message)
         self.status.setStyleSheet(tone_style("error"))
 
-    def forgotten(self) -> None:
-        """Clear the token shown after Forget."""
+    def forgotten(self, message: str = "Forgotten: the next Get token or call fetches a new token.") -> None:
+        """Clear the token shown after Forget (or Revoke, saying ``message``)."""
         self.access_token.set_value("")
         self.expiry.stop("–")
-        self.status.setText("Forgotten: the next Get token or call fetches a new token.")
+        self.introspection_label.setText("–")
+        self._hold_token(False)
+        self.status.setText(message)
         self.status.setStyleSheet("")
+
+    def show_introspection(self, lines: list[str], active: bool) -> None:
+        """Show what the org's introspection endpoint said of the token, beside its decoded facts."""
+        self.introspection_label.setText("\n".join(lines))
+        self.introspection_label.setStyleSheet("" if active else tone_style("error"))
+        self.status.setText("The org says the token is " + ("active." if active else "not active."))
+        self.status.setStyleSheet(tone_style("good" if active else "error"))
 
     def show_exchange(self, exchange: TokenExchange) -> asyncio.Task[None]:
         """Show the legs of ``exchange`` (replacing the previous one); they are formatted in the executor."""
