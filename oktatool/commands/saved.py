@@ -12,7 +12,7 @@ from oktatool.core.errors import BadInputError, ConfigError
 if TYPE_CHECKING:
     import argparse
 
-    from oktatool.core.okta.saved_requests import Owner, SavedRequest, SavedStore
+    from oktatool.core.okta.saved_requests import Owner, SavedStore
 
 
 def _store() -> SavedStore:
@@ -87,7 +87,8 @@ def saved(args: argparse.Namespace) -> int:
             print_json([to_json(r) for r in shown])
         else:
             for request in shown:
-                print(terminal_text(f"{request.name}\t{request.method} {request.full_path()}\t{request.scope_text}"))
+                fields = (request.name, f"{request.method} {request.full_path()}", request.scope_text)
+                print("\t".join(terminal_text(text) for text in fields))
         return 0
     from oktatool.core.okta.saved_requests import find, to_json
 
