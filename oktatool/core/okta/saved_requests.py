@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from oktatool.core.errors import BadInputError, ConfigError
+from oktatool.core.errors import BadInputError, ConfigError, Hint
 from oktatool.core.files import read_text_input, write_atomic
 from oktatool.core.okta.history import holds_secret, is_secret_name, scrub
 from oktatool.core.okta.http import SECRET_HEADERS
@@ -163,8 +163,10 @@ def fill(request: SavedRequest, values: Mapping[str, str]) -> SavedRequest:
     missing = [name for name in request.variables() if name not in values]
     if missing:
         names = ", ".join("{{" + name + "}}" for name in missing)
-        raise BadInputError(f"the saved request {request.name!r} needs a value for {names}",
-                            hint="give it with --var NAME=VALUE, or set it in the Console's Variables table",
+        what = f"the saved request {request.name!r}" if request.name else "the request"
+        raise BadInputError(f"{what} needs a value for {names}",
+                            hint=Hint("give it with --var NAME=VALUE, or set it in the Console's Variables table",
+                                      window="set it in the Variables table under the Saved list"),
                             code="missing_variable")
 
     def put(text: str, encode: bool = False) -> str:
@@ -182,6 +184,13 @@ def fill(request: SavedRequest, values: Mapping[str, str]) -> SavedRequest:
     return replace(request, path=put(request.path, encode=True),
                    query=tuple((put(k), put(v)) for k, v in request.query),
                    headers=tuple((put(k), put(v)) for k, v in request.headers), body=walk(request.body))
+
+
+def fill_call(method: str, path: str, body: Any, headers: Mapping[str, str],
+              values: Mapping[str, str]) -> tuple[str, Any, dict[str, str]]:
+    """Return a call's path (with its query), body and headers with ``{{name}}`` filled, as ``fill`` does."""
+    done = fill(SavedRequest("", method, path, (), tuple(headers.items()), body), values)
+    return done.path, done.body, dict(done.headers)
 
 
 # --- files -----------------------------------------------------------------------------------------------------

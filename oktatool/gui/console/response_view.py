@@ -3,10 +3,12 @@ the body as a table, a tree and text, and the headers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import for_window
 from oktatool.core.shells import default_shell
 from oktatool.gui.models.key_values import KeyValueModel
-from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy, cell_value
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
@@ -67,6 +69,8 @@ class ResponseView(QWidget):
     copy_python_requested = Signal()
     #: the user chose which page of a page walk the status, rate, request id and headers describe (0-based)
     page_chosen = Signal(int)
+    #: "Use as variable…" on a cell of the table: the column's name and the cell's whole value
+    use_as_variable_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,6 +121,11 @@ class ResponseView(QWidget):
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
+        self.use_value_action = QAction("Use as variable…", self.table)
+        self.use_value_action.setToolTip("Keep the selected cell's value as a {{variable}} of this profile")
+        self.use_value_action.triggered.connect(self._use_selected_cell)
+        self.table.addAction(self.use_value_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter rows")
         self.filter.setClearButtonEnabled(True)
@@ -315,6 +324,22 @@ class ResponseView(QWidget):
         self.show_note(parsed.note)
         self.tree.set_value(parsed.data if parsed.is_json else None)
         self.set_text(parsed.text)
+
+    def selected_cell(self) -> tuple[str, str] | None:
+        """Return the current cell of the table as its column's name and its whole value (None if not a value)."""
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        if not index.isValid():
+            return None
+        value = cell_value(self.rows.items[index.row()], self.rows.columns[index.column()])
+        if value is None or isinstance(value, (dict, list)):
+            return None
+        text = value if isinstance(value, str) else json.dumps(value)
+        return str(self.rows.headerData(index.column(), Qt.Orientation.Horizontal)), text
+
+    def _use_selected_cell(self) -> None:
+        cell = self.selected_cell()
+        if cell is not None:
+            self.use_as_variable_requested.emit(*cell)
 
     def shown_request_id(self) -> str:
         """Return the request id shown (of the page chosen, after a page walk)."""
