@@ -123,11 +123,19 @@ def test_the_list_follows_the_profile_and_rename_duplicate_delete(console: Conso
     console.editor.set_request("GET", "/api/v1/users")
     finish(aloop, console.saved.save_call(console.current_call(), name="mine", for_all=False))
     finish(aloop, console.saved.save_call(console.current_call(), name="shared", for_all=True))
+    finish(aloop, console.saved.offer_value("id", "00u1first", name="userId"))
+    finish(aloop, console.saved.saved)
     use_org(context, info, name="second")
     assert [r.name for r in console.saved.model.shown] == ["shared"]
     assert console.saved.owner == Owner("second", info.org_url)
+    finish(aloop, console.saved.show_owner(console.saved.owner))
+    assert console.saved.values() == {}
+    assert console.saved.variables_view.verticalHeader().count() == 1  # the view follows: only the blank row
     context.save_settings(context.settings.settings.with_active(first.name))
     assert [r.name for r in console.saved.model.shown] == ["mine", "shared"]
+    finish(aloop, console.saved.show_owner(console.saved.owner))
+    assert console.saved.values() == {"userId": "00u1first"}
+    assert console.saved.variables_view.verticalHeader().count() == 2  # the view shows it (and the blank row)
     mine = console.saved.model.shown[0]
     finish(aloop, console.saved.rename(mine, "renamed"))
     console.saved.duplicate(console.saved.model.shown[0])

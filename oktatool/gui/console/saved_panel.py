@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -89,9 +90,10 @@ class SavedPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        self.table.setColumnWidth(0, 120)
+        self.table.setColumnWidth(0, 130)
         self.table.setColumnWidth(1, 64)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(3, 110)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self._with_selected(self.open_requested.emit))
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -148,10 +150,8 @@ class SavedPanel(QWidget):
 
     async def _load_variables(self, owner: Owner) -> None:
         values = await tasks.run_blocking(self.store.load_variables, owner)
-        if owner == self.owner:
-            self.variables.blockSignals(True)
+        if owner == self.owner:  # a reset, not an edit: nothing is written back
             self.variables.set_pairs(sorted(values.items()))
-            self.variables.blockSignals(False)
 
     def _refresh(self, chosen: SavedRequest | None = None) -> None:
         self.model.show(self.requests, self.owner)
