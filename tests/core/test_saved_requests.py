@@ -149,3 +149,16 @@ def test_parse_document_reads_what_document_writes() -> None:
 
     request = make_saved("a", "DELETE", "/api/v1/users/{{id}}", owner=ME).request
     assert parse_document(document([request]).decode(), source="x") == [request]
+
+
+@pytest.mark.parametrize("text", ['{"format": 1, "profiles": [', '{"profiles": "x"}', "[]"])
+def test_a_damaged_variables_file_is_said_and_not_written_over(tmp_path: Path, text: str) -> None:
+    store = _store(tmp_path)
+    store.variables_path.parent.mkdir(parents=True, exist_ok=True)
+    store.variables_path.write_text(text)
+    with pytest.raises(ConfigError, match="not an oktatool variables file") as caught:
+        store.load_variables(ME)
+    assert "does not write over it" in str(caught.value.hint)
+    with pytest.raises(ConfigError):
+        store.save_variables(ME, {"userId": "00u1"})
+    assert store.variables_path.read_text() == text

@@ -126,6 +126,7 @@ def test_the_list_follows_the_profile_and_rename_duplicate_delete(console: Conso
     finish(aloop, console.saved.offer_value("id", "00u1first", name="userId"))
     finish(aloop, console.saved.saved)
     use_org(context, info, name="second")
+    assert "00u1first" not in console.profile_traces()  # at once, before the second profile's are read
     assert [r.name for r in console.saved.model.shown] == ["shared"]
     assert console.saved.owner == Owner("second", info.org_url)
     finish(aloop, console.saved.show_owner(console.saved.owner))

@@ -323,7 +323,11 @@ class SavedStore:
         return len(chosen)
 
     def load_variables(self, owner: Owner) -> dict[str, str]:
-        """Return ``owner``'s variables (none when the file is missing or unreadable)."""
+        """Return ``owner``'s variables (none when the file is missing).
+
+        Raises ConfigError when the file cannot be read: it is left as it is, and ``save_variables`` refuses to
+        write over it.
+        """
         for entry in self._variables_file():
             if (entry.get("profile"), entry.get("org")) == (owner.profile, owner.org):
                 values = entry.get("values")
@@ -345,11 +349,20 @@ class SavedStore:
 
     def _variables_file(self) -> list[dict[str, Any]]:
         try:
-            raw = json.loads(self.variables_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+            text = self.variables_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return []
-        items = raw.get("profiles") if isinstance(raw, dict) else None
-        return [item for item in items or [] if isinstance(item, dict)]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the variables in {self.variables_path}: {exc}") from None
+        try:
+            raw = json.loads(text)
+        except ValueError as exc:
+            raw = exc
+        items = raw.get("profiles") if isinstance(raw, dict) and raw.get("format") == FORMAT else None
+        if not isinstance(items, list):
+            raise ConfigError(f"{self.variables_path} is not an oktatool variables file (format {FORMAT})",
+                              hint="fix or remove the file; oktatool does not write over it")
+        return [item for item in items if isinstance(item, dict)]
 
 
 def store_for(paths: AppPaths) -> SavedStore:

@@ -145,11 +145,17 @@ class SavedPanel(QWidget):
         """Show what ``owner`` (the active profile) may use, and its variables."""
         self.owner = owner
         self.messages.clear_message()
+        self.variables.set_pairs([])  # a reset, not an edit: nothing is written; the old profile's go at once
         self._refresh()
         return tasks.spawn(self._load_variables(owner))
 
     async def _load_variables(self, owner: Owner) -> None:
-        values = await tasks.run_blocking(self.store.load_variables, owner)
+        try:
+            values = await tasks.run_blocking(self.store.load_variables, owner)
+        except OktaToolError as exc:
+            if owner == self.owner:
+                self.messages.show_message(plain_message(exc), "error")
+            return
         if owner == self.owner:  # a reset, not an edit: nothing is written back
             self.variables.set_pairs(sorted(values.items()))
 
@@ -175,6 +181,10 @@ class SavedPanel(QWidget):
     def values(self) -> dict[str, str]:
         """Return the active profile's variables."""
         return dict(self.variables.pairs())
+
+    def traces(self) -> list[str]:
+        """Return what the panel shows that belongs to one profile: its variables' values (for the contract test)."""
+        return list(self.values().values())
 
     # --- changes ----------------------------------------------------------------------------------------------
 

@@ -174,8 +174,9 @@ class ConsoleTab(QWidget, SavedRequestsPart):
     def profile_traces(self) -> list[str]:
         """Return every value the tab shows or would send that could belong to a profile (the contract test
         looks for the previous profile's in it): tokens, the pasted token, cid, cnf.jkt, the exchange, the
-        answer's status, request id and headers, and the org line."""
-        values = [*self.bar.traces(), *self.token_panel.traces(), *self.response.traces(), *self.state.traces()]
+        answer's status, request id and headers, the org line and the profile's variables."""
+        values = [*self.bar.traces(), *self.token_panel.traces(), *self.response.traces(), *self.state.traces(),
+                  *self.saved.traces()]
         return [value for value in values if value and value != "–"]
 
     def _settings_changed(self, _settings: Any) -> None:
