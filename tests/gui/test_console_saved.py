@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from oktatool.context import AppContext
 from oktatool.core.okta.saved_requests import Owner
@@ -17,6 +18,7 @@ from oktatool.gui.console.tab import ConsoleTab
 from tests.conftest import CliRunner
 from tests.gui.conftest import finish
 from tests.gui.test_console_tab import TYPED_SECRETS, use_org
+from tests.gui.test_keys_tab import answer_dialog
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def _pick_cell(console: ConsoleTab, column_name: str, row: int = 0) -> tuple[str
     column = next(c for c in range(view.rows.columnCount())
                   if view.rows.headerData(c, Qt.Orientation.Horizontal) == column_name)
     view.table.setCurrentIndex(view.proxy.index(row, column))
-    cell = view.selected_cell()
+    cell = view.selected_value()
     assert cell is not None
     return cell
 
@@ -70,6 +72,40 @@ def test_save_then_replay_in_the_window_and_from_the_cli_with_a_picked_variable(
     done = run_cli("api", "--saved", "one user", "--profile", "test org", "--key", str(info.jwk_file), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == user_id
+
+
+def test_use_as_variable_from_the_json_tree_s_context_menu(console: ConsoleTab, context: AppContext,
+                                                           sandbox_factory: Any,
+                                                           aloop: asyncio.AbstractEventLoop) -> None:
+    use_org(context, sandbox_factory(users=2))
+    console.editor.set_request("GET", "/api/v1/groups?limit=1")
+    finish(aloop, console.send())
+    group = console.last_response.json()[0] if console.last_response is not None else {}
+    view = console.response
+    view.views.setCurrentWidget(view.tree)
+    tree = view.tree.tree
+    item = tree.model().index(0, 0)
+    row = next(r for r in range(tree.model().rowCount(item)) if tree.model().index(r, 0, item).data() == "id")
+    tree.setCurrentIndex(tree.model().index(row, 1, item))
+    assert view.selected_value() == ("id", group["id"])
+    tree.setCurrentIndex(item)
+    assert view.selected_value() is None  # an object is not one value
+    tree.setCurrentIndex(tree.model().index(row, 1, item))
+    assert view.use_value_action in tree.actions()
+
+    def name_it(dialog: QInputDialog) -> None:
+        assert dialog.textValue() == "id"  # the member's name offered
+        dialog.setTextValue("groupId")
+        dialog.accept()
+
+    answer_dialog(aloop, QInputDialog, name_it)
+    view.use_value_action.trigger()
+    assert console.saved.offered is not None
+    finish(aloop, console.saved.offered)
+    finish(aloop, console.saved.saved)
+    assert console.saved.values() == {"groupId": group["id"]}
+    stored = json.loads(context.paths.variables_file.read_text(encoding="utf-8"))
+    assert stored["profiles"][0]["values"] == {"groupId": group["id"]}
 
 
 def test_a_missing_variable_is_named_and_nothing_is_sent(console: ConsoleTab, context: AppContext,

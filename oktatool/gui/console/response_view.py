@@ -121,11 +121,6 @@ class ResponseView(QWidget):
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
-        self.use_value_action = QAction("Use as variable…", self.table)
-        self.use_value_action.setToolTip("Keep the selected cell's value as a {{variable}} of this profile")
-        self.use_value_action.triggered.connect(self._use_selected_cell)
-        self.table.addAction(self.use_value_action)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter rows")
         self.filter.setClearButtonEnabled(True)
@@ -141,6 +136,13 @@ class ResponseView(QWidget):
         table_layout.addWidget(self.table, 1)
 
         self.tree = JsonView()
+        #: on the table's and the JSON tree's context menu: the value picked in the view shown
+        self.use_value_action = QAction("Use as variable…", self)
+        self.use_value_action.setToolTip("Keep the selected value as a {{variable}} of this profile")
+        self.use_value_action.triggered.connect(self._use_selected_value)
+        for view in (self.table, self.tree.tree):
+            view.addAction(self.use_value_action)
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.text = CodeView()
         self.headers = KeyValueModel(self, editable=False)
         headers_view = QTableView()
@@ -325,21 +327,25 @@ class ResponseView(QWidget):
         self.tree.set_value(parsed.data if parsed.is_json else None)
         self.set_text(parsed.text)
 
-    def selected_cell(self) -> tuple[str, str] | None:
-        """Return the current cell of the table as its column's name and its whole value (None if not a value)."""
-        index = self.proxy.mapToSource(self.table.currentIndex())
-        if not index.isValid():
+    def selected_value(self) -> tuple[str, str] | None:
+        """Return the value picked in the view shown (the table's current cell, the JSON tree's current row) with
+        its column's or member's name; None when nothing is picked or it is not one value (an object, a list)."""
+        if self.views.currentWidget() is self.tree:
+            picked = self.tree.selected_member()
+        else:
+            index = self.proxy.mapToSource(self.table.currentIndex())
+            picked = None if not index.isValid() else (
+                str(self.rows.headerData(index.column(), Qt.Orientation.Horizontal)),
+                cell_value(self.rows.items[index.row()], self.rows.columns[index.column()]))
+        if picked is None or picked[1] is None or isinstance(picked[1], (dict, list)):
             return None
-        value = cell_value(self.rows.items[index.row()], self.rows.columns[index.column()])
-        if value is None or isinstance(value, (dict, list)):
-            return None
-        text = value if isinstance(value, str) else json.dumps(value)
-        return str(self.rows.headerData(index.column(), Qt.Orientation.Horizontal)), text
+        name, value = picked
+        return name, value if isinstance(value, str) else json.dumps(value)
 
-    def _use_selected_cell(self) -> None:
-        cell = self.selected_cell()
-        if cell is not None:
-            self.use_as_variable_requested.emit(*cell)
+    def _use_selected_value(self) -> None:
+        picked = self.selected_value()
+        if picked is not None:
+            self.use_as_variable_requested.emit(*picked)
 
     def shown_request_id(self) -> str:
         """Return the request id shown (of the page chosen, after a page walk)."""

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -38,10 +38,6 @@ from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import plain_message
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable
-
 
 #: what the request editor holds: method, path with its query, body (parsed JSON or None), headers
 Call = tuple[str, str, Any, list[tuple[str, str]]]
@@ -79,8 +75,9 @@ class SavedPanel(QWidget):
         self.store = store
         self.requests: list[SavedRequest] = []
         self.owner: Owner | None = None
-        #: the latest write of a file (tests await it)
+        #: the latest write of a file, and the latest value offered as a variable (tests await them)
         self.saved: asyncio.Task[None] | None = None
+        self.offered: asyncio.Task[None] | None = None
         self.loaded = False
         self.model = SavedRequestModel(self)
         self.table = QTableView()
@@ -309,9 +306,10 @@ class SavedPanel(QWidget):
             values = {k: v for k, v in values.items() if not _refused(k, v)}
         self.saved = tasks.spawn(self._write(self.store.save_variables, owner, values, said=said))
 
-    def offer_value(self, hint: str, value: str, name: str | None = None) -> Awaitable[None]:
+    def offer_value(self, hint: str, value: str, name: str | None = None) -> asyncio.Task[None]:
         """Keep ``value`` (picked in an answer) as a variable, named ``name`` (asked, ``hint`` offered, when None)."""
-        return tasks.spawn(self._offer_value(hint, value, name))
+        self.offered = tasks.spawn(self._offer_value(hint, value, name))
+        return self.offered
 
     async def _offer_value(self, hint: str, value: str, name: str | None) -> None:
         if name is None:
