@@ -52,6 +52,7 @@ class RequestEditor(QWidget):
     cancel_requested = Signal()
     changed = Signal()
     scoped_token_requested = Signal(list)
+    save_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +80,9 @@ class RequestEditor(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.save_button = QPushButton("Save…")
+        self.save_button.setToolTip("Name this request and keep it in the Saved list (never with a secret)")
+        self.save_button.clicked.connect(self.save_requested)
         #: method, path and buttons: the tab puts this row across its whole width
         self.request_line = QWidget()
         line = QHBoxLayout(self.request_line)
@@ -88,6 +92,7 @@ class RequestEditor(QWidget):
         line.addWidget(self.send_button)
         line.addWidget(self.all_button)
         line.addWidget(self.cancel_button)
+        line.addWidget(self.save_button)
 
         self.scope_label = QLabel()
         self.scope_label.setWordWrap(True)

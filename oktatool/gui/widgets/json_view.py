@@ -71,6 +71,17 @@ class JsonView(QWidget):
         if self.search.text():
             self._search_changed(self.search.text())
 
+    def selected_member(self) -> tuple[str, Any] | None:
+        """Return the current row's name (an item's: its list's) and its value; None when no row is current."""
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return None
+        node = index.internalPointer()
+        named = node
+        while named is not None and not isinstance(named.key, str):
+            named = named.parent
+        return (named.key if named is not None else "value"), node.value
+
     def _search_changed(self, text: str) -> None:
         self.hits, self.current = [], -1
         if not text or self.value is None:
