@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.api import METHODS
 from oktatool.gui.models.key_values import KeyValueModel
-from oktatool.gui.shell_actions import with_keys
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
@@ -39,9 +38,6 @@ def _pairs_table(model: KeyValueModel) -> QTableView:
     view.setColumnWidth(0, 180)
     return view
 
-
-#: the keys that send the request from anywhere in the Console (Return, and Enter on the keypad)
-SEND_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
 class RequestEditor(QWidget):
@@ -69,7 +65,6 @@ class RequestEditor(QWidget):
         completer.setMaxVisibleItems(12)
         self.path.setCompleter(completer)
         self.send_button = QPushButton("Send")
-        self.send_button.setToolTip(with_keys("Send the request", SEND_KEYS[0]))
         self.send_button.clicked.connect(self.send_requested)
         self.all_button = QPushButton("Fetch all pages")
         self.all_button.clicked.connect(self.fetch_all_requested)
@@ -131,13 +126,6 @@ class RequestEditor(QWidget):
         layout.addWidget(self.problem)
         layout.addLayout(scope_row)
         layout.addWidget(self.parts, 1)
-
-    def add_send_shortcuts(self, scope: QWidget) -> None:
-        """Make Ctrl+Enter (⌘↩ on macOS) send from anywhere inside ``scope``."""
-        for keys in SEND_KEYS:
-            shortcut = QShortcut(QKeySequence(keys), scope)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.send_requested)
 
     def set_catalog_paths(self, labels: list[str]) -> None:
         """Offer these path templates as completions."""

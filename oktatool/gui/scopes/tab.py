@@ -27,6 +27,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.tab_page import KeepsCallHistory, TabHost
+from oktatool.gui.widgets.accessible import TOKEN_KEYS, main_action
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class ScopesTab(QWidget):
         self.operations = OperationsPanel(catalog)
         self.endpoints = EndpointPanel(catalog)
         self.try_token = TryTokenPanel(self.context)
+        main_action(self.try_token.button, self, TOKEN_KEYS, "Get a token with the picked scopes")
         self.access = AccessPanel(self.context)
         self.side.addTab(self.operations, "Operations")
         # the other pages scroll when the window is small rather than squeeze their fields over each other
