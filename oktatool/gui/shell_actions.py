@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QTabWidget
 
     from oktatool.context import AppContext
+    from oktatool.gui.main_window import MainWindow as MainWindowClass
 
 
 class MainWindow(Protocol):
@@ -194,7 +195,7 @@ def show_shortcuts(window: MainWindow) -> None:
     """Open Help > Keyboard shortcuts: every shortcut of the window's menus and tabs, as they are set now."""
     from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
 
-    dialog = ShortcutsDialog(window, cast("QWidget", window))
+    dialog = ShortcutsDialog(cast("MainWindowClass", window), cast("QWidget", window))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
 

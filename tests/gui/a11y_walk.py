@@ -119,8 +119,16 @@ def controls(root: QWidget, *, shown_only: bool = False) -> list[QWidget]:
 
 
 def unnamed_controls(root: QWidget) -> list[str]:
-    """Return a line for each interactive control under ``root`` with no accessible name."""
-    return [f"no accessible name: {describe(widget)}" for widget in controls(root) if not accessible_name(widget)]
+    """Return a line for each interactive control under ``root`` with no accessible name, and each whose tooltip
+    explains it while its accessible description says nothing."""
+    problems = []
+    for widget in controls(root):
+        interface = QAccessible.queryAccessibleInterface(widget)
+        if not accessible_name(widget):
+            problems.append(f"no accessible name: {describe(widget)}")
+        if widget.toolTip() and interface is not None and not interface.text(QAccessible.Text.Description):
+            problems.append(f"a tooltip but no accessible description: {describe(widget)}")
+    return problems
 
 
 def _owner(widget: QWidget | None, wanted: set[int]) -> QWidget | None:
@@ -145,8 +153,7 @@ def focus_walk(root: QWidget, key: Qt.Key = Qt.Key.Key_Tab) -> tuple[list[QWidge
     """Press ``key`` from the first control of ``root`` until the focus comes back round; return the widgets
     that got the focus in order, and a line for each place the key did not leave (a trap)."""
     root.activateWindow()
-    QApplication.setActiveWindow(root)
-    QApplication.processEvents()
+    QTest.qWaitForWindowActive(root)
     chain = [w for w in controls(root, shown_only=True)
              if w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
     if not chain:
@@ -271,19 +278,21 @@ def dialogs() -> list[tuple[str, DialogMaker]]:
     ]
 
 
-def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES) -> Iterator[Screen]:
-    """Show each tab of ``window`` and each dialog in each scheme and yield it; the light scheme is left on."""
+def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
+            loaded: Callable[[], None] = settle) -> Iterator[Screen]:
+    """Show each tab of ``window`` and each dialog in each scheme and yield it once ``loaded`` returns (e.g. a
+    tab's catalog has loaded); the light scheme is left on."""
     try:
         for scheme in schemes:
             apply_color_scheme(scheme)
             for spec in TAB_SPECS:
                 window.show_tab(spec.key)
-                settle()
+                loaded()
                 yield Screen(f"{spec.title} tab", scheme, window)
             for title, make in dialogs():
                 dialog = make(window)
                 dialog.show()
-                settle()
+                loaded()
                 try:
                     yield Screen(f"{title} dialog", scheme, dialog)
                 finally:

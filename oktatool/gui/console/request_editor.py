@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.api import METHODS
 from oktatool.gui.models.key_values import KeyValueModel
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
 
-def _pairs_table(model: KeyValueModel) -> QTableView:
+def _pairs_table(model: KeyValueModel, title: str) -> QTableView:
     view = QTableView()
+    named(view, title)
     tip_elided_cells(view)
     view.setModel(model)
     view.horizontalHeader().setStretchLastSection(True)
@@ -55,6 +57,8 @@ class RequestEditor(QWidget):
         self.method.addItems(list(METHODS))
         self.method.currentTextChanged.connect(lambda _t: self.changed.emit())
         self.path = QLineEdit("/api/v1/users?limit=200")
+        named(self.method, "Method")
+        named(self.path, "Path")
         self.path.setPlaceholderText("/api/v1/users (type to complete from the scope catalog)")
         self.path.textChanged.connect(self._path_edited)
         self.path.returnPressed.connect(self.send_requested)
@@ -102,6 +106,7 @@ class RequestEditor(QWidget):
             signal.connect(self._query_edited)
         self.headers = KeyValueModel(self)
         self.body = QPlainTextEdit()
+        named(self.body, "Request body")
         self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.body.setPlaceholderText('JSON body for POST, PUT and PATCH, e.g. {"profile": {"firstName": "Ada"}}')
         self.body.textChanged.connect(self.validate_body)
@@ -113,8 +118,8 @@ class RequestEditor(QWidget):
         body_layout.addWidget(self.body, 1)
         body_layout.addWidget(self.body_error)
         self.parts = QTabWidget()
-        self.parts.addTab(_pairs_table(self.query), "Query")
-        self.parts.addTab(_pairs_table(self.headers), "Headers")
+        self.parts.addTab(_pairs_table(self.query, "Query parameters"), "Query")
+        self.parts.addTab(_pairs_table(self.headers, "Request headers"), "Headers")
         self.parts.addTab(body_page, "Body")
         self.problem = QLabel()
         self.problem.setWordWrap(True)

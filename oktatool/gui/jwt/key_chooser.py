@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
+from oktatool.gui.widgets.accessible import labelled
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -155,8 +156,8 @@ class KeyChooser(QWidget):
         self._add_page(JWKS_URL, self.url_edit, self.url_button)
         self._add_page(ORG_KEYS, self.org_button)
         kid_row = QHBoxLayout()
-        kid_row.addWidget(QLabel("kid"))
         self.kid_combo = QComboBox()
+        kid_row.addWidget(labelled("kid", self.kid_combo))
         self.kid_combo.setObjectName("keyKid")
         self.kid_combo.setToolTip("Which key of the set")
         self.kid_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -188,6 +189,8 @@ class KeyChooser(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
             row.addWidget(widget, 1 if widget is widgets[0] else 0)
+        if not widgets[0].accessibleName():  # the field a source shows is named by the source chosen
+            widgets[0].setAccessibleName(name)
         self.pages[name] = page
         self.stack.addWidget(page)
 

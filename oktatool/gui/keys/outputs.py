@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.save_dialog import ask_save_path
@@ -128,6 +129,7 @@ class OutputsPanel(QWidget):
         column = QVBoxLayout()
         self.list = QListWidget()
         self.list.setObjectName("outputList")
+        named(self.list, "Outputs")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.labels: dict[str, QLabel] = {}
@@ -176,6 +178,7 @@ class OutputsPanel(QWidget):
         column.addWidget(self.okta_note)
         self.view = CodeView()
         self.view.setObjectName("outputView")
+        named(self.view, "Output")
         self.view.setPlaceholderText("Generate or import a key")
         column.addWidget(self.view, 1)
         self.copy_button.clicked.connect(self.copy)

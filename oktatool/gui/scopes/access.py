@@ -42,6 +42,7 @@ from oktatool.core.okta.grants import (
 )
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -178,7 +179,7 @@ class AccessPanel(QWidget):
         grant_column = QVBoxLayout()
         grant_column.addWidget(QLabel("<b>Okta API scopes granted</b> (and picked)"))
         self.grants = GrantTableModel(self)
-        self.grant_view = _table(self.grants, "grantTable")
+        self.grant_view = _table(self.grants, "grantTable", "Granted scopes")
         grant_column.addWidget(self.grant_view, 1)
         grant_row = QHBoxLayout()
         self.grant_button = QPushButton("Grant…")
@@ -196,7 +197,7 @@ class AccessPanel(QWidget):
         role_column = QVBoxLayout()
         role_column.addWidget(QLabel("<b>Admin roles</b> of the app"))
         self.roles = RoleTableModel(self)
-        self.role_view = _table(self.roles, "roleTable")
+        self.role_view = _table(self.roles, "roleTable", "Admin roles")
         role_column.addWidget(self.role_view, 1)
         role_row = QHBoxLayout()
         self.role_type = QComboBox()
@@ -530,8 +531,9 @@ def _diff_tip(diff: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _table(model: Any, name: str) -> QTableView:
+def _table(model: Any, name: str, title: str) -> QTableView:
     view = QTableView()
+    named(view, title)
     tip_elided_cells(view)
     view.setObjectName(name)
     view.setModel(model)

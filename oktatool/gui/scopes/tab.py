@@ -27,7 +27,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.tab_page import KeepsCallHistory, TabHost
-from oktatool.gui.widgets.accessible import TOKEN_KEYS, main_action
+from oktatool.gui.widgets.accessible import TOKEN_KEYS, main_action, named
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ class ScopesTab(QWidget):
         bar.addWidget(QLabel("scope="))
         self.scope_string = QLineEdit()
         self.scope_string.setObjectName("scopeString")
+        named(self.scope_string, "Scope parameter")
         self.scope_string.setReadOnly(True)
         self.scope_string.setPlaceholderText("tick scopes to build the scope parameter")
         self.scope_string.setToolTip("The scope parameter of the token request, exactly as sent (space-separated)")

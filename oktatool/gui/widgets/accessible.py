@@ -56,6 +56,8 @@ def first_control(layout: QLayout) -> QWidget | None:
     """Return the first widget in ``layout`` (depth first) that takes the focus, None if there is none."""
     for index in range(layout.count()):
         item = layout.itemAt(index)
+        if item is None:
+            continue
         widget, inner = item.widget(), item.layout()
         if widget is not None:
             if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
@@ -88,7 +90,7 @@ def form_row(form: QFormLayout, label: str | QLabel, field: QWidget | QLayout) -
     return label
 
 
-def name(widget: QWidget, text: str) -> QWidget:
+def named(widget: QWidget, text: str) -> QWidget:
     """Give ``widget`` (a field with no label beside it) the accessible name ``text``; return it."""
     widget.setAccessibleName(text)
     return widget

@@ -34,6 +34,7 @@ from oktatool.gui.models.scope_models import (
     ScopeFilterProxy,
     ScopeTableModel,
 )
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import is_dark
 
@@ -63,6 +64,7 @@ class ScopePicker(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("scopeSearch")
+        named(self.search, "Search scopes")
         self.search.setPlaceholderText("Search scopes: users, logs, manage…")
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(MAX_QUERY)
@@ -92,6 +94,7 @@ class ScopePicker(QWidget):
         self.view = QTableView()
         tip_elided_cells(self.view)
         self.view.setObjectName("scopeTable")
+        named(self.view, "Scopes")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from oktatool.gui.main_window import MainWindow
@@ -26,7 +35,7 @@ def window_shortcuts(window: MainWindow) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
         where = f"{menu_action.text().replace('&', '')} menu"
         rows += [(where, action.text().replace("&", ""), keys_text(action))
