@@ -68,8 +68,8 @@ class MainWindow(QMainWindow):
             page = LazyTab(spec, context)
             self.pages[spec.key] = page
             self.tabs.addTab(page, spec.title)
+        self._build_profile_bar()  # before the tabs join the window: Tab goes round in reading order, bar first
         self.setCentralWidget(self.tabs)
-        self._build_profile_bar()
         self._build_menus()
         self.store_label = QLabel("Secret store: checking…")
         self.statusBar().addPermanentWidget(self.store_label)
@@ -171,20 +171,13 @@ class MainWindow(QMainWindow):
                 action.setMenuRole(roles.get(action, QAction.MenuRole.NoRole))
 
     def reach_tool_bar_by_tab(self) -> None:
-        """Let Tab reach the tool bar's buttons (a tool bar makes its actions' buttons NoFocus), in reading
-        order: the tool bar, then the tabs."""
+        """Let Tab reach the tool bar's buttons: a tool bar makes its actions' buttons NoFocus."""
         from PySide6.QtCore import Qt
 
-        last: QWidget = self.profile_combo
         for action in self.profile_bar.actions():
             button = self.profile_bar.widgetForAction(action)
-            if button is None or isinstance(button, QLabel | ElidedLabel) or button is self.profile_combo:
-                continue
-            if button.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            if button is not None and button.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(button, QLabel):
                 button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            QWidget.setTabOrder(last, button)
-            last = button
-        QWidget.setTabOrder(last, self.tabs.tabBar())
 
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window

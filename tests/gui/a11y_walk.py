@@ -150,8 +150,9 @@ def _step(key: Qt.Key) -> QWidget | None:
 
 
 def focus_walk(root: QWidget, key: Qt.Key = Qt.Key.Key_Tab) -> tuple[list[QWidget], list[str]]:
-    """Press ``key`` from the first control of ``root`` until the focus comes back round; return the widgets
-    that got the focus in order, and a line for each place the key did not leave (a trap)."""
+    """Press ``key`` from the first control of ``root`` until the focus comes round to a widget it had; return
+    the widgets of that round in order (a control left behind before it is not reachable: Tab never comes
+    back to it), and a line for each place the key did not leave (a trap)."""
     root.activateWindow()
     QTest.qWaitForWindowActive(root)
     chain = [w for w in controls(root, shown_only=True)
@@ -161,7 +162,7 @@ def focus_walk(root: QWidget, key: Qt.Key = Qt.Key.Key_Tab) -> tuple[list[QWidge
     chain[0].setFocus(Qt.FocusReason.TabFocusReason)
     QApplication.processEvents()
     start = QApplication.focusWidget()
-    visited: list[QWidget] = [start] if start is not None else []
+    visited: list[QWidget] = [start] if start is not None else []  # the round so far
     traps: list[str] = []
     for _ in range(4 * len(root.findChildren(QWidget)) + 10):
         before = QApplication.focusWidget()
@@ -173,8 +174,8 @@ def focus_walk(root: QWidget, key: Qt.Key = Qt.Key.Key_Tab) -> tuple[list[QWidge
             before.nextInFocusChain().setFocus(Qt.FocusReason.TabFocusReason)  # go on past the trap
             QApplication.processEvents()
             after = QApplication.focusWidget()
-        if after is start:
-            break
+        if after in visited:
+            return visited[visited.index(after):], traps
         if after is not None:
             visited.append(after)
     return visited, traps
@@ -248,12 +249,8 @@ def settle(rounds: int = 3) -> None:
         QApplication.processEvents()
 
 
-#: a dialog the walk opens: its title in problem lines and how to build it for a window
-DialogMaker = Callable[[MainWindow], QDialog]
-
-
-def dialogs() -> list[tuple[str, DialogMaker]]:
-    """Return every dialog of the app, each built for the window as its menu or button builds it."""
+def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
+    """Every dialog the window opens, made as the window makes it (test_wheel_guard checks none is missing)."""
     from oktatool.gui.dialogs.diagnose import DiagnoseDialog
     from oktatool.gui.dialogs.export_app import ExportDialog
     from oktatool.gui.dialogs.profiles import ProfilesDialog
@@ -264,18 +261,15 @@ def dialogs() -> list[tuple[str, DialogMaker]]:
     from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
     from oktatool.gui.widgets.store_unlock import PassphraseDialog
 
-    return [
-        ("New service app", lambda w: NewServiceAppDialog(w.context, w)),
-        ("Rotate key", lambda w: RotateKeyDialog(w.context, w)),
-        ("Export for code", lambda w: ExportDialog(w.context, w)),
-        ("Profiles", lambda w: ProfilesDialog(w.context, w)),
-        ("Diagnose", lambda w: DiagnoseDialog(w.context, w)),
-        ("Preferences", lambda w: PreferencesDialog(w.context.settings.settings.preferences, w)),
-        ("Passphrase", lambda w: PassphraseDialog("New passphrase", "Choose a passphrase.", confirm=True,
-                                                  parent=w)),
-        ("Unexpected error", lambda w: ErrorDialog("RuntimeError: walk", "Traceback: walk", w)),
-        ("Keyboard shortcuts", lambda w: ShortcutsDialog(w, w)),
-    ]
+    made: dict[type[QDialog], Callable[[MainWindow], QDialog]] = {
+        cls: (lambda w, cls=cls: cls(w.context, w))
+        for cls in (DiagnoseDialog, ExportDialog, ProfilesDialog, RotateKeyDialog, NewServiceAppDialog)}
+    made[PreferencesDialog] = lambda w: PreferencesDialog(w.context.settings.settings.preferences, w)
+    made[PassphraseDialog] = lambda w: PassphraseDialog("Secret store", "Choose a passphrase.", confirm=True,
+                                                        parent=w)
+    made[ErrorDialog] = lambda w: ErrorDialog("ValueError: test", "details", w)
+    made[ShortcutsDialog] = lambda w: ShortcutsDialog(w, w)
+    return made
 
 
 def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
@@ -289,12 +283,13 @@ def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
                 window.show_tab(spec.key)
                 loaded()
                 yield Screen(f"{spec.title} tab", scheme, window)
-            for title, make in dialogs():
+            for dialog_class, make in dialogs().items():
+                title = dialog_class.__name__
                 dialog = make(window)
                 dialog.show()
                 loaded()
                 try:
-                    yield Screen(f"{title} dialog", scheme, dialog)
+                    yield Screen(title, scheme, dialog)
                 finally:
                     dialog.done(0)
                     dialog.deleteLater()
