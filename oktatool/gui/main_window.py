@@ -17,6 +17,7 @@ from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QToolButton, QWidget
 
+from oktatool.gui.widgets.accessible import labelled
 from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
@@ -84,8 +85,8 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Profile")
         bar.setObjectName("profileBar")
         bar.setMovable(False)
-        bar.addWidget(QLabel(" Profile "))
         self.profile_combo = QComboBox()
+        bar.addWidget(labelled(" Profile ", self.profile_combo))
         self.profile_combo.setObjectName("profileCombo")
         self.profile_combo.setMinimumContentsLength(18)
         bar.addWidget(self.profile_combo)

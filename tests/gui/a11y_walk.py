@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -118,13 +119,23 @@ def controls(root: QWidget, *, shown_only: bool = False) -> list[QWidget]:
     return found
 
 
+def named_on_purpose(widget: QWidget, buddies: set[int]) -> bool:
+    """Say whether ``widget``'s name comes from the app: ``setAccessibleName``, a buddy label, or a button's own
+    text. Qt's fallbacks do not count: a combo box's current value or a group box's title is no field's name."""
+    if widget.accessibleName().strip() or id(widget) in buddies:
+        return True
+    return isinstance(widget, QAbstractButton) and bool(widget.text().replace("&", "").strip())
+
+
 def unnamed_controls(root: QWidget) -> list[str]:
-    """Return a line for each interactive control under ``root`` with no accessible name, and each whose tooltip
-    explains it while its accessible description says nothing."""
+    """Return a line for each interactive control under ``root`` with no accessible name (or only one Qt makes up
+    from its value or its group box), and each whose tooltip explains it while its accessible description says
+    nothing."""
     problems = []
+    buddies = {id(label.buddy()) for label in root.findChildren(QLabel) if label.buddy() is not None}
     for widget in controls(root):
         interface = QAccessible.queryAccessibleInterface(widget)
-        if not accessible_name(widget):
+        if not accessible_name(widget) or not named_on_purpose(widget, buddies):
             problems.append(f"no accessible name: {describe(widget)}")
         if widget.toolTip() and interface is not None and not interface.text(QAccessible.Text.Description):
             problems.append(f"a tooltip but no accessible description: {describe(widget)}")

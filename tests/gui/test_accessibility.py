@@ -56,7 +56,7 @@ def test_every_screen_names_its_controls_lets_tab_through_and_has_one_mnemonic_p
             found += a11y_walk.mnemonic_problems(screen.root)
         problems += [f"{screen}: {problem}" for problem in found]
     assert len(walked) == 2 * (4 + len(a11y_walk.dialogs()))
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_the_walk_sees_an_unnamed_field_a_trap_and_a_shared_mnemonic(qtbot: Any) -> None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
-from oktatool.gui.widgets.accessible import labelled
+from oktatool.gui.widgets.accessible import labelled, named
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -110,6 +110,7 @@ class KeyChooser(QWidget):
         row = QHBoxLayout()
         self.source = QComboBox()
         self.source.setObjectName("keySource")
+        named(self.source, "Verify with" if verify else "Sign with")
         self.source.addItems(VERIFY_SOURCES if verify else SIGN_SOURCES)
         self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.source.setToolTip("Where the key comes from. Keys named inside a token (jku, x5u, jwk) are never used.")
@@ -134,6 +135,7 @@ class KeyChooser(QWidget):
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setPlaceholderText("shared secret for HS256 / HS384 / HS512")
         self.secret_encoding = QComboBox()
+        named(self.secret_encoding, "Secret encoding")
         self.secret_encoding.addItems(["utf-8", "base64url"])
         self.secret_encoding.setToolTip("UTF-8: the characters typed. base64url: the bytes they encode.")
         self.url_edit = QLineEdit()

@@ -77,6 +77,7 @@ class TemplatePanel(QGroupBox):
         row = QHBoxLayout()
         self.combo = QComboBox()
         self.combo.setObjectName("template")
+        named(self.combo, "Template")
         self.combo.addItems(TEMPLATES)
         self.combo.setToolTip("Okta client assertion: from the active profile (org, client id, key), checked "
                               "against Okta's rules as you type. DPoP proof: htm, htu, iat, jti, ath and jwk.")

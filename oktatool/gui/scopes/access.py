@@ -42,7 +42,7 @@ from oktatool.core.okta.grants import (
 )
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
-from oktatool.gui.widgets.accessible import named
+from oktatool.gui.widgets.accessible import labelled, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -146,8 +146,8 @@ class AccessPanel(QWidget):
         layout = QVBoxLayout(self)
 
         cred = QHBoxLayout()
-        cred.addWidget(QLabel("Admin credential"))
         self.credential = QComboBox()
+        cred.addWidget(labelled("Admin credential", self.credential))
         self.credential.setObjectName("adminCredential")
         self.credential.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.credential.setMinimumContentsLength(16)
@@ -202,6 +202,7 @@ class AccessPanel(QWidget):
         role_row = QHBoxLayout()
         self.role_type = QComboBox()
         self.role_type.setObjectName("roleType")
+        named(self.role_type, "Admin role")
         self.role_type.addItems(list(STANDARD_ROLES))
         self.role_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.role_type.setMinimumContentsLength(12)

@@ -48,7 +48,7 @@ def labelled(text: str, field: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(field)
     if not field.accessibleName():
-        field.setAccessibleName(text.replace("&", ""))
+        field.setAccessibleName(text.replace("&", "").strip())
     return label
 
 

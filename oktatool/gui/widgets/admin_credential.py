@@ -79,6 +79,7 @@ class AdminCredentialPicker(QWidget):
         self.context = context
         self.source = QComboBox()
         self.source.setObjectName("adminSource")
+        named(self.source, "Admin credential")
         sources = ([SANDBOX] if sandbox else []) + [FILE, STORE] + ([NONE] if allow_none else [])
         for key in sources:
             self.source.addItem(_LABELS[key], key)

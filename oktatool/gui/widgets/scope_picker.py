@@ -73,6 +73,7 @@ class ScopePicker(QWidget):
         filters = QHBoxLayout()
         self.area = QComboBox()
         self.area.setObjectName("scopeArea")
+        named(self.area, "Area")
         self.area.addItem("All areas", None)
         for name in self.model.areas:
             self.area.addItem(name, name)
@@ -80,10 +81,12 @@ class ScopePicker(QWidget):
         self.area.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.kind = QComboBox()
         self.kind.setObjectName("scopeKind")
+        named(self.kind, "Kind")
         for label, value in (("read + manage", None), ("read", "read"), ("manage", "manage"), ("other", "other")):
             self.kind.addItem(label, value)
         self.state = QComboBox()
         self.state.setObjectName("scopeState")
+        named(self.state, "Picked or granted")
         self.state.addItems(list(STATES))
         self.state.setToolTip("Show scopes by whether they are picked for this profile or granted to its app")
         filters.addWidget(self.area, 2)
