@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
@@ -283,6 +284,10 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
     return made
 
 
+#: parts of a tab built only when first opened, opened by the walk so that they are walked too
+OPENED: dict[str, Callable[[Any], None]] = {"keys": lambda tab: tab.show_library(True)}
+
+
 def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
             loaded: Callable[[], None] = settle) -> Iterator[Screen]:
     """Show each tab of ``window`` and each dialog in each scheme and yield it once ``loaded`` returns (e.g. a
@@ -291,7 +296,8 @@ def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
         for scheme in schemes:
             apply_color_scheme(scheme)
             for spec in TAB_SPECS:
-                window.show_tab(spec.key)
+                content = window.show_tab(spec.key)
+                OPENED.get(spec.key, lambda _tab: None)(content)
                 loaded()
                 yield Screen(f"{spec.title} tab", scheme, window)
             for dialog_class, make in dialogs().items():
