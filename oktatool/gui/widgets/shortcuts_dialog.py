@@ -79,4 +79,4 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self.resize(680, 460)
