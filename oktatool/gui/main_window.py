@@ -17,7 +17,6 @@ from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QToolButton, QWidget
 
-from oktatool.gui.widgets.accessible import labelled
 from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.lazy_tab import LazyTab, TabSpec
 
@@ -86,7 +85,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("profileBar")
         bar.setMovable(False)
         self.profile_combo = QComboBox()
-        bar.addWidget(labelled(" Profile ", self.profile_combo))
+        label = QLabel(" Profile ")
+        label.setBuddy(self.profile_combo)  # its name for a screen reader
+        bar.addWidget(label)
         self.profile_combo.setObjectName("profileCombo")
         self.profile_combo.setMinimumContentsLength(18)
         bar.addWidget(self.profile_combo)
