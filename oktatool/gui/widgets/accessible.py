@@ -76,17 +76,16 @@ def form_row(form: QFormLayout, label: str | QLabel, field: QWidget | QLayout) -
     that is a layout or a composite widget (QFormLayout names a field only when it is a plain widget)."""
     if isinstance(label, str):
         label = QLabel(label)
+    form.addRow(label, field)
     if isinstance(field, QLayout):
-        form.addRow(label, field)
-        named = first_control(field)
+        target = first_control(field)
     else:
-        form.addRow(label, field)
         inside = field.layout()
-        named = field if inside is None or field.focusPolicy() != Qt.FocusPolicy.NoFocus else first_control(inside)
-    if named is not None:
-        label.setBuddy(named)
-        if not named.accessibleName():
-            named.setAccessibleName(label.text().replace("&", ""))
+        target = field if inside is None or field.focusPolicy() != Qt.FocusPolicy.NoFocus else first_control(inside)
+    if target is not None:
+        label.setBuddy(target)
+        if not target.accessibleName():
+            target.setAccessibleName(label.text().replace("&", "").strip())
     return label
 
 
