@@ -194,7 +194,8 @@ def focus_walk(root: QWidget, key: Qt.Key = Qt.Key.Key_Tab) -> tuple[list[QWidge
 
 
 def tab_problems(root: QWidget) -> list[str]:
-    """Return a line for each shown, enabled control that Tab never reaches and each trap, Tab and Shift+Tab."""
+    """Return a line for each shown, enabled control that Tab never reaches, each trap, and each stop on something
+    with no name (a bare scroll area), Tab and Shift+Tab."""
     problems: list[str] = []
     wanted_controls = [w for w in controls(root, shown_only=True) if w.isEnabled()]
     wanted = {id(w) for w in wanted_controls}
@@ -206,6 +207,8 @@ def tab_problems(root: QWidget) -> list[str]:
             owner = _owner(widget, wanted)
             if owner is not None:
                 reached.add(id(owner))
+            elif not accessible_name(widget):
+                problems.append(f"Tab stops on something with no name: {describe(widget)}")
     for widget in wanted_controls:
         proxy = widget.focusProxy()
         if id(widget) not in reached and not (proxy is not None and _owner(proxy, wanted) is not None

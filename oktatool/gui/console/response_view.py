@@ -425,6 +425,7 @@ def _notes_area(*labels: QLabel) -> QScrollArea:
     box.addStretch(1)
     area = QScrollArea()
     area.setObjectName("responseNotes")
+    named(area, "Notes on the answer")  # a Tab stop, so that the keyboard scrolls it
     area.setWidget(inner)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)

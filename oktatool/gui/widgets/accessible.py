@@ -6,7 +6,9 @@ main action a shortcut.
   reads it as the description). A field with no label beside it gets ``setAccessibleName`` where it is built.
 - ``KeyboardDefaults``: one application-wide filter gives every view and text editor, present and future,
   Tab that leaves it: item views stop wrapping Tab among their cells (the arrow keys move inside) and text
-  editors hand Tab on instead of typing it. It acts as each widget is polished (before it is first shown).
+  editors hand Tab on instead of typing it; a scrolling pane that holds controls is no Tab stop of its own
+  (a nameless stop: Tab goes to its controls, which Qt scrolls into view). It acts as each widget is
+  polished (before it is first shown).
 - ``main_action``: a tab's main button (Generate, Sign, Get token, Send, Copy) gets a QAction with its
   shortcut, scoped to the tab, with the keys in the button's tooltip; Help > Keyboard shortcuts lists the
   actions it finds, so the list is never kept by hand.
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPlainTextEdit,
+    QScrollArea,
     QTextEdit,
     QWidget,
 )
@@ -95,6 +98,12 @@ def named(widget: QWidget, text: str) -> QWidget:
     return widget
 
 
+def holds_controls(widget: QWidget | None) -> bool:
+    """Say whether Tab can stop on anything inside ``widget`` (a pane that holds controls)."""
+    return widget is not None and any(child.focusPolicy() & Qt.FocusPolicy.TabFocus
+                                      for child in widget.findChildren(QWidget))
+
+
 class KeyboardDefaults(QObject):
     """The application-wide filter: every item view and text editor hands Tab on to the next control."""
 
@@ -106,6 +115,8 @@ class KeyboardDefaults(QObject):
             watched.setTabKeyNavigation(False)
         elif isinstance(watched, QPlainTextEdit | QTextEdit):
             watched.setTabChangesFocus(True)
+        elif isinstance(watched, QScrollArea) and holds_controls(watched.widget()):
+            watched.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its controls, scrolled into view
         return False
 
 
