@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
 
         shell_actions.wire(self)
         wheel_guard.install()  # every spin box, date-time, combo box and slider: the wheel only once focused
-        accessible.install()  # every view and text editor: Tab goes on to the next control
+        accessible.install()  # every view, editor and pane: Tab goes on to the next control
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
         self.context.settings_listeners.append(lambda _settings: self._show_org())

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QTabWidget
 
     from oktatool.context import AppContext
-    from oktatool.gui.main_window import MainWindow as MainWindowClass
+    from oktatool.gui.widgets.shortcuts_dialog import MainWindow as ShortcutsWindow
 
 
 class MainWindow(Protocol):
@@ -195,7 +195,7 @@ def show_shortcuts(window: MainWindow) -> None:
     """Open Help > Keyboard shortcuts: every shortcut of the window's menus and tabs, as they are set now."""
     from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
 
-    dialog = ShortcutsDialog(cast("MainWindowClass", window), cast("QWidget", window))
+    dialog = ShortcutsDialog(cast("ShortcutsWindow", window), cast("QWidget", window))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
 

@@ -6,7 +6,7 @@ shown is built first, so its shortcuts are listed too. Nothing here is a hand-ke
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -21,7 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
-    from oktatool.gui.main_window import MainWindow
+    from collections.abc import Mapping
+
+    from PySide6.QtWidgets import QMenuBar, QTabWidget
+
+    from oktatool.gui.widgets.lazy_tab import LazyTab
+
+
+class MainWindow(Protocol):
+    """What the dialog reads of the main window (a Protocol: this module never imports the window)."""
+
+    tabs: QTabWidget
+    pages: Mapping[str, LazyTab]
+
+    def menuBar(self) -> QMenuBar: ...
 
 
 def keys_text(action: QAction) -> str:
