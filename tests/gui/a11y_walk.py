@@ -287,8 +287,22 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
     return made
 
 
-#: parts of a tab built only when first opened, opened by the walk so that they are walked too
-OPENED: dict[str, Callable[[Any], None]] = {"keys": lambda tab: tab.show_library(True)}
+def _keys_single(tab: Any) -> None:
+    tab.show_library(True)
+    tab.outputs.show_all(False)
+    tab.outputs.select("cert")  # its subject, validity and alternative names
+
+
+#: the states of a tab the walk shows, each a screen of its own: parts built only when first opened (the key
+#: library, the Certificate output's fields, All outputs) are opened so that they are walked too
+STATES: dict[str, tuple[tuple[str, Callable[[Any], None]], ...]] = {
+    "keys": (("", _keys_single), ("all outputs", lambda tab: tab.outputs.show_all(True))),
+}
+
+
+def tab_screens() -> int:
+    """Return how many screens the walk makes of the window's tabs in one scheme."""
+    return sum(len(STATES.get(spec.key, ((),))) for spec in TAB_SPECS)
 
 
 def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
@@ -300,9 +314,10 @@ def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
             apply_color_scheme(scheme)
             for spec in TAB_SPECS:
                 content = window.show_tab(spec.key)
-                OPENED.get(spec.key, lambda _tab: None)(content)
-                loaded()
-                yield Screen(f"{spec.title} tab", scheme, window)
+                for state, show in STATES.get(spec.key, (("", lambda _tab: None),)):
+                    show(content)
+                    loaded()
+                    yield Screen(f"{spec.title} tab" + (f", {state}" if state else ""), scheme, window)
             for dialog_class, make in dialogs().items():
                 title = dialog_class.__name__
                 dialog = make(window)

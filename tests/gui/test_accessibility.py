@@ -55,7 +55,8 @@ def test_every_screen_names_its_controls_lets_tab_through_and_has_one_mnemonic_p
         if isinstance(screen.root, QMainWindow):
             found += a11y_walk.mnemonic_problems(screen.root)
         problems += [f"{screen}: {problem}" for problem in found]
-    assert len(walked) == 2 * (4 + len(a11y_walk.dialogs()))
+    assert len(walked) == 2 * (a11y_walk.tab_screens() + len(a11y_walk.dialogs()))
+    assert "Keys tab, all outputs (dark)" in walked
     assert not problems, "\n".join(problems)
 
 
