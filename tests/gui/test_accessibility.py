@@ -103,8 +103,8 @@ def test_edit_profiles_and_diagnose_are_in_the_menus_with_keys(window: MainWindo
         assert button.focusPolicy() & Qt.FocusPolicy.TabFocus
 
 
-def test_help_lists_each_tabs_main_action_from_its_actions(window: MainWindow,
-                                                           aloop: asyncio.AbstractEventLoop) -> None:
+def test_help_lists_each_tabs_main_action_from_its_actions(window: MainWindow, aloop: asyncio.AbstractEventLoop,
+                                                           qtbot: Any) -> None:
     for key in window.pages:
         window.show_tab(key)
         until_loaded(aloop)()
@@ -119,7 +119,16 @@ def test_help_lists_each_tabs_main_action_from_its_actions(window: MainWindow,
                for where, what, _keys in rows)
     assert ("Edit menu", "Edit profiles…") in where_what and ("Help menu", "Diagnose") in where_what
     dialog = ShortcutsDialog(window, window)
+    qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == len(rows)
+    dialog.show()
+    dialog.resize(480, 460)  # narrow: the long actions wrap onto two lines and more
+    QTest.qWaitForWindowExposed(dialog)
+    QApplication.processEvents()
+    table = dialog.table
+    cut = [table.model().index(row, 1).data() for row in range(len(rows))
+           if table.rowHeight(row) < table.sizeHintForRow(row)]
+    assert not cut, f"rows shown in part: {cut}"  # a wrapped action (the token's Copy) is whole
 
 
 def test_ctrl_return_generates_in_the_keys_tab(window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:

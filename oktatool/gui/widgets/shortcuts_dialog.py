@@ -80,6 +80,8 @@ class ShortcutsDialog(QDialog):
         self.table.setAccessibleName("Keyboard shortcuts")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        # a long action wraps: its row grows to show it whole
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(2)
