@@ -30,6 +30,7 @@ from oktatool.core.errors import for_window
 from oktatool.core.shells import default_shell
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy, cell_value
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
@@ -82,6 +83,7 @@ class ResponseView(QWidget):
         self.rate = MessageLine(1)
         self.rate.setObjectName("rateLimit")
         self.request_id = QLineEdit()
+        named(self.request_id, "Request id")
         self.request_id.setReadOnly(True)
         self.request_id.setPlaceholderText("X-Okta-Request-Id")
         self.request_id.setToolTip("X-Okta-Request-Id: quote it to Okta support, or find it in the System Log")
@@ -115,6 +117,7 @@ class ResponseView(QWidget):
         self.proxy = RowsFilterProxy(self)
         self.proxy.setSourceModel(self.rows)
         self.table = QTableView()
+        named(self.table, "Response rows")
         tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -122,6 +125,7 @@ class ResponseView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.filter = QLineEdit()
+        named(self.filter, "Filter rows")
         self.filter.setPlaceholderText("Filter rows")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
@@ -144,8 +148,10 @@ class ResponseView(QWidget):
             view.addAction(self.use_value_action)
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.text = CodeView()
+        named(self.text, "Response text")
         self.headers = KeyValueModel(self, editable=False)
         headers_view = QTableView()
+        named(headers_view, "Response headers")
         tip_elided_cells(headers_view)
         headers_view.setModel(self.headers)
         headers_view.horizontalHeader().setStretchLastSection(True)
@@ -164,9 +170,9 @@ class ResponseView(QWidget):
         # one button copies for this OS's shell (PowerShell on Windows, curl elsewhere); its menu offers each
         self.copy_menu = QMenu(self)
         self.copy_actions = {
-            "curl": self.copy_menu.addAction("Copy as curl"),
-            "powershell": self.copy_menu.addAction("Copy as PowerShell"),
-            "python": self.copy_menu.addAction("Copy as Python"),
+            "curl": self.copy_menu.addAction("Copy as &curl"),
+            "powershell": self.copy_menu.addAction("Copy as Power&Shell"),
+            "python": self.copy_menu.addAction("Copy as P&ython"),
         }
         tips = {"curl": "For bash or zsh; the token appears as $OKTA_ACCESS_TOKEN: export it and paste. Headers "
                         "and body reach curl through a pipe, never its command line",
@@ -452,6 +458,7 @@ def _notes_area(*labels: QLabel) -> QScrollArea:
     box.addStretch(1)
     area = QScrollArea()
     area.setObjectName("responseNotes")
+    named(area, "Notes on the answer")  # a Tab stop, so that the keyboard scrolls it
     area.setWidget(inner)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)

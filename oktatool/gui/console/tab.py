@@ -35,6 +35,7 @@ from oktatool.gui.console.state import ConsoleState, PageWalk, PastedToken, Toke
 from oktatool.gui.console.token_checks import TokenChecks
 from oktatool.gui.console.token_panel import TokenPanel
 from oktatool.gui.settings_follow import follow_profile, follow_settings
+from oktatool.gui.widgets.accessible import COPY_TOKEN_KEYS, RUN_KEYS, TOKEN_KEYS, main_action
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
@@ -96,7 +97,10 @@ class ConsoleTab(QWidget, SavedRequestsPart):
         layout.addWidget(self.bar)
         layout.addWidget(self.editor.request_line)
         layout.addWidget(splitter, 1)
-        self.editor.add_send_shortcuts(self)
+        main_action(self.editor.send_button, self, RUN_KEYS, "Send the request")
+        main_action(self.token_panel.get_button, self, TOKEN_KEYS, self.token_panel.get_button.toolTip())
+        main_action(self.token_panel.access_token.copy_button, self, COPY_TOKEN_KEYS,
+                    self.token_panel.access_token.copy_button.toolTip())
 
         self.editor.send_requested.connect(self.send)
         self.editor.fetch_all_requested.connect(self.fetch_all)

@@ -22,6 +22,7 @@ from oktatool.core.errors import for_window
 from oktatool.core.okta.exchange import TokenExchange, TokenLeg, decode_jws
 from oktatool.core.okta.http import redact_headers, redact_text
 from oktatool.gui import tasks
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.copy_value import NOTHING, CopyValue
 from oktatool.gui.widgets.countdown import Countdown
@@ -41,8 +42,9 @@ def _decoded_text(token: str | None) -> str:
         json.dumps(dict(decoded.claims), indent=2)
 
 
-def _small_code(text: str, lines: int = 8) -> CodeView:
+def _small_code(text: str, title: str, lines: int = 8) -> CodeView:
     view = CodeView()
+    named(view, title)
     view.setPlainText(text)
     view.setMinimumHeight(min(lines, max(3, text.count("\n") + 2)) * view.fontMetrics().lineSpacing())
     return view
@@ -106,7 +108,7 @@ class LegView(QGroupBox):
             self.proof.set_value(leg.proof)
         #: the leg as shown (secrets masked; ``leg_text`` made it in the executor)
         self.sent_text = text
-        layout.addWidget(_small_code(self.sent_text, 18))
+        layout.addWidget(_small_code(self.sent_text, f"{title}: request and answer", 18))
         layout.addWidget(self.assertion)
         if self.proof is not None:
             layout.addWidget(self.proof)
@@ -130,6 +132,7 @@ class TokenPanel(QWidget):
         super().__init__(parent)
         self.scopes = QLineEdit()
         self.scopes.setPlaceholderText("scopes, space-separated (default: the profile's)")
+        named(self.scopes, "Scopes to ask for")
         self.get_button = QPushButton("Get token")
         self.get_button.setToolTip("Ask the profile's org for a token with these scopes (the cache first)")
         self.get_button.clicked.connect(self.get_requested)
