@@ -266,6 +266,7 @@ def settle(rounds: int = 3) -> None:
 
 def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
     """Every dialog the window opens, made as the window makes it (test_wheel_guard checks none is missing)."""
+    from oktatool.gui.console.saved_panel import SaveRequestDialog
     from oktatool.gui.dialogs.diagnose import DiagnoseDialog
     from oktatool.gui.dialogs.export_app import ExportDialog
     from oktatool.gui.dialogs.profiles import ProfilesDialog
@@ -284,6 +285,7 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
                                                         parent=w)
     made[ErrorDialog] = lambda w: ErrorDialog("ValueError: test", "details", w)
     made[ShortcutsDialog] = lambda w: ShortcutsDialog(w, w)
+    made[SaveRequestDialog] = lambda w: SaveRequestDialog(w.context.session.profile.name, "List users", w)
     return made
 
 

@@ -34,6 +34,7 @@ from oktatool.core.okta.saved_requests import Owner, SavedRequest, SavedStore, c
 from oktatool.gui import tasks
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.saved_model import SavedRequestModel
+from oktatool.gui.widgets.accessible import form_row, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.save_dialog import ask_save_path
@@ -56,7 +57,7 @@ class SaveRequestDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Name:", self.name)
+        form_row(form, "&Name:", self.name)
         form.addRow("", self.for_all)
         form.addRow(QLabel("Secrets (Authorization, DPoP, tokens, passwords) are never saved."))
         form.addRow(buttons)
@@ -81,6 +82,7 @@ class SavedPanel(QWidget):
         self.loaded = False
         self.model = SavedRequestModel(self)
         self.table = QTableView()
+        named(self.table, "Saved requests")
         tip_elided_cells(self.table)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -113,6 +115,7 @@ class SavedPanel(QWidget):
         self.variables = KeyValueModel(self)
         self.variables.dataChanged.connect(lambda *_a: self._variables_edited())
         self.variables_view = QTableView()
+        named(self.variables_view, "Variables")
         tip_elided_cells(self.variables_view)
         self.variables_view.setModel(self.variables)
         self.variables_view.horizontalHeader().setStretchLastSection(True)
