@@ -40,10 +40,10 @@ def assertion(args: argparse.Namespace) -> int:
     from oktatool.core.okta.orgurl import parse_org_url
 
     org = parse_org_url(args.org)
-    token_url = auth_server(org, args.auth_server).token_url  # the aud: the token endpoint it is sent to
+    endpoint = auth_server(org, args.auth_server).token_path  # the aud: the token endpoint it is sent to
     key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
     built = build_client_assertion(org, args.client_id, key, kid=args.kid, lifetime=args.lifetime,
-                                   token_url=token_url)
+                                   endpoint=endpoint)
     write_output(built.token, None, private=False)
     return 0
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten, with_article
 from oktatool.core.jose import jwa
 from oktatool.core.jose.jwt import Clock, numeric_date, sign_claims
-from oktatool.core.okta.orgurl import OrgUrl, parse_org_url
+from oktatool.core.okta.orgurl import TOKEN_PATH, OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
@@ -237,11 +237,12 @@ def _raise_first(findings: list[Finding]) -> None:
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
                            lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time,
-                           token_url: str | None = None) -> ClientAssertion:
+                           endpoint: str = TOKEN_PATH) -> ClientAssertion:
     """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would.
 
-    ``token_url`` is the endpoint it is sent to (a custom authorization server's, from ``auth_server``);
-    by default the org authorization server's.
+    Its ``aud`` is the org's ``endpoint`` it is sent to: a token endpoint (``/oauth2/{id}/v1/token`` for a
+    custom authorization server), or ``/oauth2/v1/revoke`` and ``/oauth2/v1/introspect``, which Okta
+    authenticates the same way.
     """
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:
@@ -252,7 +253,7 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
     claims = {
         "iss": client_id,
         "sub": client_id,
-        "aud": token_url or org_url.token_url,
+        "aud": org_url.token_url if endpoint == TOKEN_PATH else org_url.url(endpoint),
         "iat": now,
         "exp": now + lifetime,
         "jti": secrets.token_urlsafe(JTI_BYTES),

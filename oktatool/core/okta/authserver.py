@@ -57,9 +57,14 @@ class AuthServer:
         return self.org.base if self.is_org else self.org.base + self.prefix
 
     @property
+    def token_path(self) -> str:
+        """Return the token endpoint's path (``/oauth2/v1/token``, ``/oauth2/{id}/v1/token``)."""
+        return self.prefix + "/v1/token"
+
+    @property
     def token_url(self) -> str:
         """Return the token endpoint, which is also the exact ``aud`` of a client assertion sent to it."""
-        return self.org.base + self.prefix + "/v1/token"
+        return self.org.url(self.token_path)
 
     @property
     def keys_url(self) -> str:

@@ -98,14 +98,17 @@ class OktaClient:
     def credentials(self) -> ClientCredentials:
         """Return the app's credentials: each call of ``sign_assertion`` signs a new assertion."""
         conn = self.connection
-        token_url = conn.server.token_url
-
-        def sign() -> str:
-            return build_client_assertion(conn.org, conn.client_id, conn.key, kid=conn.kid,
-                                          lifetime=conn.assertion_lifetime, token_url=token_url).token
-
-        return ClientCredentials(token_url, conn.client_id, sign, kid=conn.kid or conn.key.kid,
+        return ClientCredentials(conn.server.token_url, conn.client_id, self.sign_assertion,
+                                 kid=conn.kid or conn.key.kid,
                                  key_kids=conn.key_kids, local_sandbox=conn.local_sandbox)
+
+    def sign_assertion(self, endpoint: str | None = None) -> str:
+        """Sign a new client assertion for the org's ``endpoint`` (token, revoke or introspect; by default the
+        token endpoint of the app's authorization server)."""
+        conn = self.connection
+        return build_client_assertion(conn.org, conn.client_id, conn.key, kid=conn.kid,
+                                      lifetime=conn.assertion_lifetime,
+                                      endpoint=endpoint or conn.server.token_path).token
 
     def catalog(self) -> ScopeCatalog:
         """Return the scope catalog (loaded on first use)."""
