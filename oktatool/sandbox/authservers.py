@@ -131,6 +131,7 @@ def metadata_document(server: CustomServer, base: str) -> Response:
     return json_response(200, {
         "issuer": issuer, "authorization_endpoint": f"{issuer}/v1/authorize", "token_endpoint": f"{issuer}/v1/token",
         "jwks_uri": f"{issuer}/v1/keys", "response_types_supported": ["token"],
+        "revocation_endpoint": f"{issuer}/v1/revoke", "introspection_endpoint": f"{issuer}/v1/introspect",
         "grant_types_supported": ["client_credentials"], "scopes_supported": sorted(server.scope_names()),
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],
         "token_endpoint_auth_signing_alg_values_supported": ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"],

@@ -317,17 +317,24 @@ class SandboxOrg:
                           base: str) -> str:
         """Mint an access token of the custom authorization server ``server``: for the admin's own APIs only.
 
-        It is not remembered: the management API refuses it, as Okta refuses tokens not intended for it.
+        It is remembered apart from the org server's (for the server's revoke and introspect): the management
+        API refuses it, as Okta refuses tokens not intended for it.
         """
         now = int(self.now())
+        jti = "AT." + secrets.token_urlsafe(32)
         claims: dict[str, Any] = {
-            "ver": 1, "jti": "AT." + secrets.token_urlsafe(32), "iss": server.issuer(base), "aud": server.audience,
+            "ver": 1, "jti": jti, "iss": server.issuer(base), "aud": server.audience,
             "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS, "cid": app.id, "scp": list(scopes), "sub": app.id,
         }
         if jkt:
             claims["cnf"] = {"jkt": jkt}
         key = server_key(server.id)
-        return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+        token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+        with self.store.lock:
+            self.store.custom_tokens[token] = IssuedToken(
+                client_id=app.id, scopes=scopes, expires_at=now + TOKEN_LIFETIME_SECONDS, jkt=jkt, jti=jti,
+                issued_at=now, issuer=server.issuer(base), audience=server.audience)
+        return token
 
     def log(self, request: Request, *, event_type: str, result: str, reason: str | None, message: str,
             actor_id: str | None, request_id: str, debug: dict[str, Any] | None = None) -> None:

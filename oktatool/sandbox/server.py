@@ -453,12 +453,14 @@ class Sandbox:
         return response.with_headers(("X-Okta-Request-Id", _new_request_id()), *state.headers())
 
     def _custom_server(self, request: Request, request_id: str, server_id: str, rest: str) -> Response:
-        """Answer /oauth2/{id}/v1/token, /v1/keys and the metadata of a custom authorization server."""
+        """Answer /oauth2/{id}/v1/token, /v1/keys, /v1/revoke, /v1/introspect and the metadata of a custom
+        authorization server."""
         assert self.org is not None
         server = find_server(server_id)
         if server is None:
             return okta_error(404, "E0000007", f"Not found: Resource not found: {server_id} (AuthorizationServer)")
-        wanted = {"/v1/token": "POST", "/v1/keys": "GET", "/.well-known/oauth-authorization-server": "GET",
+        wanted = {"/v1/token": "POST", "/v1/keys": "GET", "/v1/revoke": "POST", "/v1/introspect": "POST",
+                  "/.well-known/oauth-authorization-server": "GET",
                   "/.well-known/openid-configuration": "GET"}.get(rest)
         if wanted is None:
             return okta_error(404, "E0000007", f"Not found: Resource not found: {request.raw_path} (Endpoint)")
@@ -466,6 +468,9 @@ class Sandbox:
             return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
         if rest == "/v1/token":
             return TokenEndpoint(self.org, server).handle(request, request_id)
+        if rest in ("/v1/revoke", "/v1/introspect"):
+            checks = TokenIntrospection(self.org, TokenEndpoint(self.org, server), f"/oauth2/{server.id}")
+            return checks.handle(request)
         if rest == "/v1/keys":
             return custom_keys_document(server)
         return custom_metadata_document(server, request.base_url)

@@ -171,3 +171,19 @@ def test_an_assertion_for_a_custom_server_is_accepted_there(run_cli: CliRunner, 
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
         "client_assertion": assertion}, timeout=30)
     assert answer.status_code == 200, answer.text
+
+
+def test_a_custom_servers_token_is_introspected_and_revoked_at_that_server(org: SandboxInfo) -> None:
+    from oktatool.core.okta.revocation import introspect_token, revoke_token
+
+    key = load_key(org.key_file.read_bytes())
+    client = OktaClient(Connection(parse_org_url(org.org_url), org.client_id, key, auth_server=ORDERS_SERVER_ID))
+    token = client.token("orders:read").access_token
+    seen = introspect_token(client, token)
+    assert seen.active and seen.members["iss"] == f"{org.org_url}/oauth2/{ORDERS_SERVER_ID}"
+    assert seen.members["aud"] == "api://orders" and seen.members["scope"] == "orders:read"
+    # the org server does not know it: only its own server answers for it
+    org_client = OktaClient(Connection(parse_org_url(org.org_url), org.client_id, key))
+    assert not introspect_token(org_client, token).active
+    revoke_token(client, token)
+    assert not introspect_token(client, token).active

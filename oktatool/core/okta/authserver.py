@@ -62,6 +62,16 @@ class AuthServer:
         return self.prefix + "/v1/token"
 
     @property
+    def revoke_path(self) -> str:
+        """Return the revocation endpoint's path (RFC 7009): it revokes this server's tokens only."""
+        return self.prefix + "/v1/revoke"
+
+    @property
+    def introspect_path(self) -> str:
+        """Return the introspection endpoint's path (RFC 7662): it knows this server's tokens only."""
+        return self.prefix + "/v1/introspect"
+
+    @property
     def token_url(self) -> str:
         """Return the token endpoint, which is also the exact ``aud`` of a client assertion sent to it."""
         return self.org.url(self.token_path)
