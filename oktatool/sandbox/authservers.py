@@ -12,14 +12,25 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from joserfc.jwk import RSAKey
 
 from oktatool.sandbox.messages import Call, Response, RouteSpec, json_response, not_found
 
 if TYPE_CHECKING:
-    from oktatool.sandbox.org import SandboxOrg
+    from oktatool.sandbox.store import App
+
+
+class PolicyOrg(Protocol):
+    """What a policy needs of the org (SandboxOrg, which imports this module for its servers)."""
+
+    service_app: App
+    dpop_app: App | None
+
+    @property
+    def misconfig(self) -> tuple[str, ...]:
+        """Return the misconfigurations the sandbox was started with."""
 
 #: the second custom server the sandbox serves (Okta ids are 20 characters: aus + 17)
 ORDERS_SERVER_ID = "aus0rders5andb0x0d7"
@@ -102,16 +113,16 @@ def split_server_path(path: str) -> tuple[str, str] | None:
     return (match.group("server"), match.group("rest")) if match else None
 
 
-def policy_clients(org: SandboxOrg, server: CustomServer) -> list[str]:
+def policy_clients(org: PolicyOrg, server: CustomServer) -> list[str]:
     """Return the client ids the server's policy includes (``ALL_CLIENTS`` for every one)."""
     if server.all_clients:
         return ["ALL_CLIENTS"]
-    if "auth-server-no-policy" in org.options.misconfig:
+    if "auth-server-no-policy" in org.misconfig:
         return []
     return [app.id for app in (org.service_app, org.dpop_app) if app is not None]
 
 
-def policy_allows(org: SandboxOrg, server: CustomServer, client_id: str, scopes: list[str]) -> bool:
+def policy_allows(org: PolicyOrg, server: CustomServer, client_id: str, scopes: list[str]) -> bool:
     """Say whether a policy includes ``client_id`` and its rule allows client_credentials for ``scopes``."""
     clients = policy_clients(org, server)
     if "ALL_CLIENTS" not in clients and client_id not in clients:
@@ -141,7 +152,7 @@ def metadata_document(server: CustomServer, base: str) -> Response:
 class AuthServerRoutes:
     """GET /api/v1/authorizationServers and each server's scopes, policies and rules."""
 
-    def __init__(self, org: SandboxOrg) -> None:
+    def __init__(self, org: PolicyOrg) -> None:
         self.org = org
 
     def routes(self) -> list[RouteSpec]:

@@ -287,6 +287,11 @@ class SandboxOrg:
         bookmark.app_settings = {"requestIntegration": False, "url": "https://example.com/bookmark.htm"}
         return app
 
+    @property
+    def misconfig(self) -> tuple[str, ...]:
+        """Return the misconfigurations the sandbox was started with (what a policy and doctor see)."""
+        return self.options.misconfig
+
     def now(self) -> float:
         """Return the org's time in seconds since the epoch (this computer's, plus the clock offset)."""
         return time.time() + self.options.clock_offset
