@@ -1,4 +1,5 @@
-"""The org authorization server: /oauth2/v1/token with Okta's rules and wording, keys and metadata."""
+"""The token endpoints: the org server's /oauth2/v1/token and custom servers' /oauth2/{id}/v1/token, with Okta's
+rules and wording; the org server's keys and metadata."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from oktatool.sandbox.authservers import POLICY_FAILED, UNKNOWN_SCOPE, CustomServer, policy_allows
 from oktatool.sandbox.dpop import DpopError, check_proof
 from oktatool.sandbox.jose import ALLOWED_ALGS, CLOCK_SKEW_SECONDS, CompactJwt, parse_jwt, signature_valid
 from oktatool.sandbox.messages import Request, Response, json_response, oauth_error
@@ -60,10 +62,12 @@ def _is_number(value: Any) -> bool:
 
 
 class TokenEndpoint:
-    """POST /oauth2/v1/token: client_credentials with private_key_jwt, optional DPoP."""
+    """POST /oauth2/v1/token (or a custom server's): client_credentials with private_key_jwt, optional DPoP."""
 
-    def __init__(self, org: SandboxOrg) -> None:
+    def __init__(self, org: SandboxOrg, server: CustomServer | None = None) -> None:
         self.org = org
+        self.server = server
+        self.path = TOKEN_PATH if server is None else f"/oauth2/{server.id}/v1/token"
 
     def handle(self, request: Request, request_id: str) -> Response:
         """Answer one token request and log it."""
@@ -80,6 +84,18 @@ class TokenEndpoint:
                      debug={"requestedScopes": attempt.requested, "grantedScopes": body["scope"],
                             "tokenType": body["token_type"]})
         return json_response(200, body, ("Cache-Control", "no-store"), ("Pragma", "no-cache"))
+
+    def authenticate_client(self, request: Request) -> tuple[App, dict[str, str]]:
+        """Return the app that a revoke or introspect request authenticates as (private_key_jwt, with its
+        assertion's ``aud`` that endpoint), and the request's form; raise TokenRefused as the token endpoint does."""
+        if any(name in request.query for name in _CREDENTIAL_PARAMS):
+            raise _request_error("Client credentials cannot be supplied via query parameters.")
+        form = self._form(request)
+        if "client_assertion" not in form:
+            basic = (request.header("Authorization") or "").lower().startswith("basic ")
+            known = form.get("client_id") in self.org.store.apps or basic
+            raise _client_error(INVALID_CLIENT if known or "client_secret" in form else "No client credentials found.")
+        return self._authenticate(request, form, _Attempt()), form
 
     def _grant(self, request: Request, attempt: _Attempt) -> dict[str, Any]:
         if any(name in request.query for name in _CREDENTIAL_PARAMS):
@@ -115,8 +131,12 @@ class TokenEndpoint:
             raise TokenRefused(400, "unauthorized_client", "The client is not authorized to use the provided grant "
                                f"type. Configured grant types: [{', '.join(app.grant_types)}].")
         jkt = self._dpop(request, app)
-        scopes = self._scopes(app, form.get("scope", ""))
-        token = self.org.mint_token(app, scopes, jkt, request.base_url)
+        if self.server is not None:
+            scopes = self._custom_scopes(self.server, app, form.get("scope", ""))
+            token = self.org.mint_custom_token(self.server, app, scopes, jkt, request.base_url)
+        else:
+            scopes = self._scopes(app, form.get("scope", ""))
+            token = self.org.mint_token(app, scopes, jkt, request.base_url)
         return {"token_type": "DPoP" if jkt else "Bearer", "expires_in": TOKEN_LIFETIME_SECONDS,
                 "access_token": token, "scope": " ".join(scopes)}
 
@@ -165,7 +185,7 @@ class TokenEndpoint:
                                 "Valid values for the 'use' parameter are [sig].")
         if not signature_valid(assertion, key.jwk, str(alg)):
             raise _client_error("The client_assertion signature is invalid.")
-        if claims.get("aud") != request.base_url + TOKEN_PATH:
+        if claims.get("aud") != request.base_url + request.path:  # the token, revoke or introspect endpoint
             raise _client_error("The audience claim for client_assertion must be the endpoint invoked for the "
                                 "request.")
         self._check_times(claims)
@@ -216,7 +236,7 @@ class TokenEndpoint:
                 return store.remember_jti(store.used_proof_jtis, jti, until, self.org.now())
 
         try:
-            proof = check_proof(request.header_values("DPoP"), method="POST", url=request.base_url + TOKEN_PATH,
+            proof = check_proof(request.header_values("DPoP"), method="POST", url=request.base_url + self.path,
                                 now=self.org.now(), first_use=first_use)
         except DpopError as exc:
             raise TokenRefused(400, exc.error, exc.description) from None
@@ -224,6 +244,16 @@ class TokenEndpoint:
             raise TokenRefused(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.",
                                result="CHALLENGE", headers=(("DPoP-Nonce", self.org.dpop_nonce),))
         return proof.jkt
+
+    def _custom_scopes(self, server: CustomServer, app: App, requested_text: str) -> tuple[str, ...]:
+        requested = list(dict.fromkeys(requested_text.split()))
+        if not requested:
+            raise TokenRefused(400, "invalid_scope", "No scopes were requested.")
+        if any(scope not in server.scope_names() for scope in requested):
+            raise TokenRefused(400, "invalid_scope", UNKNOWN_SCOPE)
+        if not policy_allows(self.org, server, app.id, requested):
+            raise TokenRefused(400, "access_denied", POLICY_FAILED)
+        return tuple(requested)
 
     @staticmethod
     def _scopes(app: App, requested_text: str) -> tuple[str, ...]:
@@ -262,7 +292,13 @@ def metadata_document(org: SandboxOrg, request: Request) -> Response:
         "token_endpoint": f"{base}{TOKEN_PATH}",
         "jwks_uri": f"{base}/oauth2/v1/keys",
         "registration_endpoint": f"{base}/oauth2/v1/clients",
+        "revocation_endpoint": f"{base}/oauth2/v1/revoke",
+        "revocation_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "introspection_endpoint": f"{base}/oauth2/v1/introspect",
+        "introspection_endpoint_auth_methods_supported": ["private_key_jwt"],
         "response_types_supported": ["token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
         "grant_types_supported": ["client_credentials"],
         "scopes_supported": sorted(org.service_app.granted_scopes() | set(org.options.scopes)),
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],

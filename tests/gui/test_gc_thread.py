@@ -50,9 +50,9 @@ def test_a_bulk_of_new_objects_is_frozen_not_looked_through_and_later_cycles_are
         for _ in range(gc.get_threshold()[0] + 10):  # garbage made since is collected as before
             Cycle()
         frozen = gc.get_freeze_count()
-        collected = gc.get_stats()[0]["collected"]
+        collected = sum(generation["collected"] for generation in gc.get_stats())  # whichever generation it was
         collector.collect()
-        assert gc.get_stats()[0]["collected"] >= collected + gc.get_threshold()[0]
+        assert sum(generation["collected"] for generation in gc.get_stats()) >= collected + gc.get_threshold()[0]
         assert gc.get_freeze_count() == frozen
         del answer
         assert gc.get_freeze_count() < frozen - MAX_SCANNED  # a frozen object is still freed with its last reference
