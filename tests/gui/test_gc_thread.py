@@ -53,7 +53,7 @@ def test_a_bulk_of_new_objects_is_frozen_not_looked_through_and_later_cycles_are
         collected = sum(generation["collected"] for generation in gc.get_stats())  # whichever generation it was
         collector.collect()
         assert sum(generation["collected"] for generation in gc.get_stats()) >= collected + gc.get_threshold()[0]
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() <= frozen  # not frozen this time (a frozen object may have been freed)
         del answer
         assert gc.get_freeze_count() < frozen - MAX_SCANNED  # a frozen object is still freed with its last reference
     finally:
