@@ -26,7 +26,7 @@ FLATTEN_LIMIT = 30
 SCAN_ROWS = 50
 CELL_LIMIT = 200
 #: rows shown per turn of the event loop
-ROWS_PER_TURN = 2000
+ROWS_PER_TURN = 1000
 VALUE_COLUMN: Column = ("value",)
 
 
