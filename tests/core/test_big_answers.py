@@ -4,11 +4,13 @@ turns meanwhile), and an error body of megabytes is read from its start, its wor
 from __future__ import annotations
 
 import json
-import threading
-import time
+import os
+import subprocess
+import sys
 
 from oktatool.core.encoding import PIECEWISE_FROM, loads_answer
 from oktatool.core.okta.problems import MAX_RAW_BODY, oauth_error, parse_problem
+from tests.conftest import REPO_ROOT
 
 ITEM = b'{"id":"00u0000000000000000","status":"ACTIVE","profile":{"login":"bulk@example.com","n":[1,2.5,null]}},'
 
@@ -34,23 +36,39 @@ def test_a_big_answer_reads_as_json_loads_reads_it() -> None:
             raise AssertionError(f"{reader.__name__} read {bad!r}")
 
 
+#: counts the turns another thread gets while a 16 MB list is read; its own process, so the test run's memory does not
+#: grow by the 200 MB the items take (a later test's child would inherit that peak in its ru_maxrss)
+TURNS_WHILE_READING = """
+import sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from oktatool.core.encoding import loads_answer
+from tests.core.test_big_answers import big_list
+
+body = big_list(16_000_000).decode()  # the parse alone (the decoding goes a megabyte at a time too)
+reading, done = threading.Event(), threading.Event()
+
+def read():
+    reading.set()
+    loads_answer(body)
+    done.set()
+
+worker = threading.Thread(target=read)
+turns = 0
+worker.start()
+reading.wait()
+while not done.is_set():  # each turn of this thread needs the GIL: the reader hands it over between pieces
+    time.sleep(0.001)
+    turns += 1
+worker.join()
+print(turns)
+"""
+
+
 def test_other_threads_run_while_a_16_mb_answer_is_read() -> None:
-    body = big_list(16_000_000).decode()  # the parse alone (the decoding goes a megabyte at a time too)
-    reading, done = threading.Event(), threading.Event()
-
-    def read() -> None:
-        reading.set()
-        loads_answer(body)
-        done.set()
-
-    worker = threading.Thread(target=read)
-    turns = 0
-    worker.start()
-    reading.wait()
-    while not done.is_set():  # each turn of this thread needs the GIL: the reader hands it over between pieces
-        time.sleep(0.001)
-        turns += 1
-    worker.join()
+    result = subprocess.run([sys.executable, "-c", TURNS_WHILE_READING, str(REPO_ROOT)], capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert result.returncode == 0, result.stderr
+    turns = int(result.stdout)
     # json.loads is one C call that keeps the GIL throughout: this thread would get a turn only before and after it
     assert turns >= 10, turns
 
