@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from oktatool.gui.shell_actions import apply_color_scheme
+from oktatool.gui.colour_scheme import apply_color_scheme
 
 
 def test_a_widget_with_its_own_style_sheet_follows_the_scheme(qtbot: Any) -> None:

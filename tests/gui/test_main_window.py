@@ -17,10 +17,11 @@ from oktatool.context import AppContext
 from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.secrets import MemoryStore
 from oktatool.core.store.settings import SANDBOX_PROFILE, Profile, SettingsStore, load_settings
+from oktatool.gui.colour_scheme import apply_color_scheme
 from oktatool.gui.dialogs.profiles import NO_KEY, ProfilesDialog
 from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
-from oktatool.gui.shell_actions import PreferencesDialog, about_text, apply_color_scheme
+from oktatool.gui.shell_actions import PreferencesDialog, about_text
 from oktatool.gui.widgets.error_dialog import ErrorDialog, ErrorReporter, redact_details
 from oktatool.gui.widgets.lazy_tab import PlaceholderTab
 from oktatool.gui.widgets.tones import is_dark

@@ -1,0 +1,142 @@
+"""Every tab and dialog is readable in both schemes, fresh and after switching: text at 4.5:1 (3:1 when large),
+check-box and radio outlines at 3:1, and keyboard focus visible on every button."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QDialog, QRadioButton, QWidget
+
+from oktatool.context import AppContext
+from oktatool.gui.colour_scheme import apply_color_scheme
+from oktatool.gui.main_window import TAB_SPECS, MainWindow
+from oktatool.gui.shell_actions import PreferencesDialog, open_app_dialog
+from oktatool.gui.widgets.tones import is_dark
+from tests.gui.contrast import contrast_problems, focus_draws
+
+#: the service-app dialogs as the menu opens them (module, class)
+APP_DIALOGS = (("service_app", "NewServiceAppDialog"), ("rotate_key", "RotateKeyDialog"),
+               ("diagnose", "DiagnoseDialog"), ("export_app", "ExportDialog"))
+
+
+def choose_scheme(context: AppContext, scheme: str) -> None:
+    """Save the colour-scheme preference, as the Preferences dialog does."""
+    settings = context.settings.settings
+    context.save_settings(settings._replace(preferences=settings.preferences._replace(color_scheme=scheme)))
+    QApplication.processEvents()
+
+
+def settle(loop: asyncio.AbstractEventLoop) -> None:
+    loop.run_until_complete(asyncio.sleep(0))
+    QApplication.processEvents()
+
+
+def until(loop: asyncio.AbstractEventLoop, condition: Callable[[], bool]) -> None:
+    """Run the loop until ``condition`` holds (the dialog's own work, on the qasync loop)."""
+    async def polled() -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+
+    loop.run_until_complete(asyncio.wait_for(polled(), 60))
+
+
+@pytest.fixture
+def open_window(qtbot: Any, context: AppContext) -> Iterator[Callable[[str], MainWindow]]:
+    """Open the main window at 1100×750 with the colour scheme saved as its preference before it starts."""
+    def open_in(scheme: str) -> MainWindow:
+        choose_scheme(context, scheme)
+        win = MainWindow(context)
+        qtbot.addWidget(win)
+        win.resize(1100, 750)
+        win.show()
+        win.start()
+        assert is_dark() == (scheme == "dark")
+        return win
+
+    try:
+        yield open_in
+    finally:
+        apply_color_scheme("light")
+
+
+def do_the_work(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
+    """Fill every tab as the README's screenshots show it: a key, a signed assertion, scopes, a users call."""
+    for spec in TAB_SPECS:
+        window.show_tab(spec.key)
+        loop.run_until_complete(window.page(spec.key).prepare_screenshot())
+        settle(loop)
+
+
+def tab_problems(window: MainWindow, loop: asyncio.AbstractEventLoop, scheme: str) -> list[str]:
+    problems = []
+    for spec in TAB_SPECS:
+        window.show_tab(spec.key)
+        settle(loop)
+        problems += [f"{scheme}, {spec.title} tab: {problem}" for problem in contrast_problems(window)]
+    return problems
+
+
+def open_dialogs(window: MainWindow, qtbot: Any, loop: asyncio.AbstractEventLoop) -> list[QDialog]:
+    """Open Preferences, Profiles and the service-app dialogs on the window (Diagnose with its checks run)."""
+    from oktatool.gui.dialogs.diagnose import DiagnoseDialog
+    from oktatool.gui.dialogs.profiles import ProfilesDialog
+
+    dialogs: list[QDialog] = [PreferencesDialog(window.context.settings.settings.preferences, window),
+                              ProfilesDialog(window.context, window)]
+    for dialog in dialogs:
+        dialog.show()
+    for module, name in APP_DIALOGS:
+        dialog = open_app_dialog(window, module, name)
+        if isinstance(dialog, DiagnoseDialog):
+            until(loop, lambda d=dialog: d.report is not None)
+        dialogs.append(dialog)
+    settle(loop)
+    return dialogs
+
+
+@pytest.mark.parametrize("schemes", [("dark",), ("light", "dark", "light")], ids=["fresh-dark", "light-dark-light"])
+def test_every_tab_and_dialog_is_readable(open_window: Callable[[str], MainWindow], context: AppContext, qtbot: Any,
+                                          aloop: asyncio.AbstractEventLoop, schemes: tuple[str, ...]) -> None:
+    window = open_window(schemes[0])
+    do_the_work(window, aloop)
+    problems = tab_problems(window, aloop, schemes[0])
+    for scheme in schemes[1:]:  # switched with the work on screen: everything drawn before follows
+        choose_scheme(context, scheme)
+        assert is_dark() == (scheme == "dark")
+        problems += tab_problems(window, aloop, f"{schemes[0]} then {scheme}")
+    for dialog in open_dialogs(window, qtbot, aloop):
+        problems += [f"{schemes[-1]}, {dialog.windowTitle()}: {problem}" for problem in contrast_problems(dialog)]
+        dialog.close()
+    assert not problems, "\n".join(problems)
+
+
+def focusable_buttons(top: QWidget) -> list[QAbstractButton]:
+    return [button for button in top.findChildren(QAbstractButton)
+            if button.isVisible() and button.isEnabled() and button.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and not isinstance(button, QCheckBox | QRadioButton) and not button.visibleRegion().isEmpty()]
+
+
+def silent_buttons(top: QWidget, qtbot: Any) -> list[str]:
+    top.activateWindow()
+    qtbot.waitUntil(top.isActiveWindow, timeout=5000)
+    return [f"{type(button).__name__}({button.text() or button.objectName()!r})"
+            for button in focusable_buttons(top) if not focus_draws(button)]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_shows_on_every_button(open_window: Callable[[str], MainWindow], qtbot: Any,
+                                              aloop: asyncio.AbstractEventLoop, scheme: str) -> None:
+    window = open_window(scheme)
+    silent = []
+    for spec in TAB_SPECS:
+        window.show_tab(spec.key)
+        settle(aloop)
+        silent += [f"{spec.title} tab: {name}" for name in silent_buttons(window, qtbot)]
+    for dialog in open_dialogs(window, qtbot, aloop):
+        silent += [f"{dialog.windowTitle()}: {name}" for name in silent_buttons(dialog, qtbot)]
+        dialog.close()
+    assert not silent, f"focus draws nothing ({scheme}): {silent}"
