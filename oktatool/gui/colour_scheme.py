@@ -69,7 +69,7 @@ def apply_color_scheme(choice: str) -> None:
     if not isinstance(app, QApplication):
         return
     install_style(app)
-    if not isinstance(app.style(), ReadableStyle):
+    if not _fusion(app):
         recolour(app)  # a native style brought its own palette for the scheme
         return
     dark = wanted == Qt.ColorScheme.Dark or (wanted == Qt.ColorScheme.Unknown
@@ -155,8 +155,12 @@ class ReadableStyle(QProxyStyle):
 
 def install_style(app: QApplication) -> None:
     """Give the application the readable Fusion where it uses Fusion (native styles draw their own parts)."""
-    if isinstance(app.style(), ReadableStyle) or app.style().name().lower() != "fusion":
+    if isinstance(app.style(), ReadableStyle) or not _fusion(app):
         return
     palette = app.palette()
     app.setStyle(ReadableStyle("Fusion"))
     app.setPalette(palette)  # setting a style resets the palette to the style's
+
+
+def _fusion(app: QApplication) -> bool:
+    return isinstance(app.style(), ReadableStyle) or app.style().name().lower() == "fusion"
