@@ -71,6 +71,19 @@ def do_the_work(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
         settle(loop)
 
 
+def show_errors(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
+    """Put messages in their error colour on screen: a body that is not JSON, a call no endpoint matches."""
+    console = window.show_tab("console")
+    console.editor.body.setPlainText('{"profile": ')
+    console.editor.validate_body()
+    console.editor.parts.setCurrentIndex(2)
+    scopes = window.show_tab("scopes")
+    scopes.side.setCurrentIndex(1)
+    scopes.endpoints.look_up("GET /api/v1/no-such-thing")
+    settle(loop)
+    assert console.editor.body_error.text().startswith("Not JSON") and scopes.endpoints.answer.styleSheet()
+
+
 def tab_problems(window: MainWindow, loop: asyncio.AbstractEventLoop, scheme: str) -> list[str]:
     problems = []
     for spec in TAB_SPECS:
@@ -103,6 +116,7 @@ def test_every_tab_and_dialog_is_readable(open_window: Callable[[str], MainWindo
                                           aloop: asyncio.AbstractEventLoop, schemes: tuple[str, ...]) -> None:
     window = open_window(schemes[0])
     do_the_work(window, aloop)
+    show_errors(window, aloop)
     problems = tab_problems(window, aloop, schemes[0])
     for scheme in schemes[1:]:  # switched with the work on screen: everything drawn before follows
         choose_scheme(context, scheme)
