@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, Signal
+from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -75,9 +75,3 @@ class TokenView(QPlainTextEdit):
                               f"{MAX_TOKEN_CHARS // 1024} kB. Copy the token alone.")
             return
         self.insertPlainText(text)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Recolour when the scheme switches."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self.highlighter.update_colours()

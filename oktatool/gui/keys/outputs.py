@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -214,12 +214,6 @@ class OutputsPanel(QWidget):
         if spec.for_okta and not self.okta_ok:
             return "warn", NOT_FOR_OKTA
         return "good", spec.where
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Recolour the labels when the scheme switches between light and dark."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._paint_labels()
 
     # --- the shown output -------------------------------------------------------------------------------
 
