@@ -130,11 +130,14 @@ class ReadableStyle(QProxyStyle):
 
     @staticmethod
     def _outline(element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter, focused: bool) -> None:
-        dark = is_dark(option.palette)
+        if option.state & QStyle.StateFlag.State_Selected:  # an item's check box on a selected row
+            colour = option.palette.color(QPalette.ColorRole.HighlightedText)
+        else:
+            colour = QColor(pick(PARTS["focus" if focused else "outline"], is_dark(option.palette)))
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(pick(PARTS["focus" if focused else "outline"], dark)), 1))
+        painter.setPen(QPen(colour, 1))
         rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
         if element == QStyle.PrimitiveElement.PE_IndicatorCheckBox:
             painter.drawRect(rect)

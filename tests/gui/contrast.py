@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QStyle,
     QStyleOptionButton,
+    QStyleOptionViewItem,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -165,6 +166,10 @@ def _view_problems(view: QAbstractItemView, image: QImage, origin: QPoint) -> li
                 continue
             if view.indexWidget(index) is not None:
                 continue  # a widget of its own: walked on its own
+            if index.data(Qt.ItemDataRole.CheckStateRole) is not None:
+                problem = _cell_check_problem(view, index, rect, image, offset)
+                if problem:
+                    problems.append(problem)
             selected = selection is not None and selection.isSelected(index)
             role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
             colour = palette.color(role)
@@ -189,15 +194,35 @@ def _indicator_problem(widget: QCheckBox | QRadioButton, image: QImage, origin: 
                else QStyle.SubElement.SE_RadioButtonIndicator)
     box = widget.style().subElementRect(element, option, widget).translated(origin)
     around = _background(image, widget.rect().translated(origin))
+    return None if _outlined(image, box, around) else f"{_name(widget)} indicator: its outline is under 3:1 " \
+                                                       f"against {around.name()}"
+
+
+def _cell_check_problem(view: QAbstractItemView, index: QModelIndex, cell: QRect, image: QImage,
+                        offset: QPoint) -> str | None:
+    """Say whether an item's check box (a checkable cell) is outlined under 3:1 against its row."""
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = view.visualRect(index)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view)
+    if not cell.contains(box):
+        return None  # scrolled partly out of view
+    around = _background(image, cell.translated(offset))
+    box = box.translated(offset)
+    return None if _outlined(image, box, around) else f"{_name(view)} row {index.row()} check box: its outline " \
+                                                       f"is under 3:1 against {around.name()}"
+
+
+def _outlined(image: QImage, box: QRect, around: QColor) -> bool:
+    """Return True when the indicator in ``box`` has an outline at 3:1 against ``around`` all round."""
     inner = box.adjusted(2, 2, -2, -2)  # the outline is drawn in the outer two pixels; the mark inside
     outline = 0
     for y in range(box.top(), box.bottom() + 1):
         for x in range(box.left(), box.right() + 1):
             if not inner.contains(x, y) and ratio(QColor.fromRgb(image.pixel(x, y)), around) >= PART_RATIO:
                 outline += 1
-    if outline >= 3 * box.width() // 2:  # enough for a box or a circle all round
-        return None
-    return f"{_name(widget)} indicator: its outline is under 3:1 against {around.name()}"
+    return outline >= 3 * box.width() // 2  # enough for a box or a circle all round
 
 
 def contrast_problems(widget: QWidget) -> list[str]:
