@@ -40,9 +40,6 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("oktatool")
     app.setApplicationVersion(__version__)
-    from oktatool.gui.colour_scheme import install_style
-
-    install_style(app)  # before the first paint: check boxes and focus rings readable from the start
     return app
 
 

@@ -15,6 +15,7 @@ from oktatool.context import AppContext
 from oktatool.gui.colour_scheme import apply_color_scheme
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
 from oktatool.gui.shell_actions import PreferencesDialog, open_app_dialog
+from oktatool.gui.startup import warm_up
 from oktatool.gui.widgets.tones import is_dark
 from tests.gui.contrast import contrast_problems, focus_draws
 
@@ -45,15 +46,17 @@ def until(loop: asyncio.AbstractEventLoop, condition: Callable[[], bool]) -> Non
 
 
 @pytest.fixture
-def open_window(qtbot: Any, context: AppContext) -> Iterator[Callable[[str], MainWindow]]:
-    """Open the main window at 1100×750 with the colour scheme saved as its preference before it starts."""
+def open_window(qtbot: Any, context: AppContext,
+                aloop: asyncio.AbstractEventLoop) -> Iterator[Callable[[str], MainWindow]]:
+    """Open the main window at 1100×750 as start-up does (oktatool.startup), its colour scheme saved before."""
     def open_in(scheme: str) -> MainWindow:
         choose_scheme(context, scheme)
         win = MainWindow(context)
         qtbot.addWidget(win)
         win.resize(1100, 750)
         win.show()
-        win.start()
+        win.start(build_shown_tab=False, remember_state=False)
+        aloop.run_until_complete(warm_up(win, context))
         assert is_dark() == (scheme == "dark")
         return win
 
