@@ -93,7 +93,8 @@ def recolour(app: QApplication) -> None:
 def follow_system_scheme(app: QApplication) -> None:
     """Recolour when the OS switches between light and dark while the preference is "system"."""
     hints = QGuiApplication.styleHints()
-    if hasattr(hints, "colorSchemeChanged"):
+    if hasattr(hints, "colorSchemeChanged") and not app.property("oktatoolFollowsScheme"):
+        app.setProperty("oktatoolFollowsScheme", True)  # once per application, however many windows
         # after Qt has given the application the platform's new palette
         hints.colorSchemeChanged.connect(lambda _scheme: QTimer.singleShot(0, lambda: recolour(app)))
 
