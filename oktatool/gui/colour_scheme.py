@@ -31,11 +31,6 @@ def scheme_palette(dark: bool) -> QPalette:
     return palette
 
 
-def dark_palette() -> QPalette:
-    """Return the dark scheme's palette."""
-    return scheme_palette(True)
-
-
 def retone(text: str, dark: bool) -> str:
     """Return ``text`` (a style sheet, rich text) with each message colour swapped for its ``dark`` or light twin."""
     return _HEX.sub(lambda found: pick(_TONE_OF[found.group(0).lower()], dark)

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from oktatool.gui.colour_scheme import apply_color_scheme
+from oktatool.gui.colour_scheme import apply_color_scheme, retone
+from oktatool.gui.widgets.tones import TONES
 
 
 def test_a_widget_with_its_own_style_sheet_follows_the_scheme(qtbot: Any) -> None:
@@ -24,3 +25,11 @@ def test_a_widget_with_its_own_style_sheet_follows_the_scheme(qtbot: Any) -> Non
         assert styled.palette().color(QPalette.ColorRole.WindowText).lightness() < 60
     finally:
         apply_color_scheme("light")
+
+
+def test_each_message_colour_has_one_twin_in_the_other_scheme() -> None:
+    for kind, (light, dark) in TONES.items():
+        sheet = f"color: {light}; border: 1px solid {light}"
+        assert retone(sheet, True) == f"color: {dark}; border: 1px solid {dark}", kind
+        assert retone(retone(sheet, True), False) == sheet, kind
+    assert retone("<span style='color:#123456'>", True) == "<span style='color:#123456'>"  # not a tone: kept
