@@ -67,15 +67,14 @@ async def measure(rounds: int) -> list[tuple[float, float]]:
 
 
 def main() -> int:
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from oktatool.gui.tasks import GuiLoop
 
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        results = loop.run_until_complete(measure(rounds))
+    with GuiLoop(app) as gui:  # the app's loop and its one way out
+        results = gui.loop.run_until_complete(measure(rounds))
     for number, (save, switch) in enumerate(results, 1):
         print(f"round {number}: save {save * 1000:.2f} ms, switch {switch * 1000:.2f} ms, ratio {switch / save:.2f}x")
     ratio = statistics.median(switch / save for save, switch in results)

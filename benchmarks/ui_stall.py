@@ -30,25 +30,23 @@ class Harness:
     """A QApplication, a qasync loop, an AppContext on a scratch home and the timer that measures stalls."""
 
     def __init__(self, home: Path) -> None:
-        import qasync
         from PySide6.QtWidgets import QApplication
 
         from oktatool.context import AppContext
         from oktatool.core.store.paths import AppPaths
         from oktatool.core.store.secrets import MemoryStore
         from oktatool.core.store.settings import SettingsStore
+        from oktatool.gui import qt_messages
+        from oktatool.gui.tasks import GuiLoop
 
+        qt_messages.install()  # as the headless modes do: the offscreen plugin's notes are not the benchmark's
         self.app = QApplication.instance() or QApplication([])
-        self.loop = qasync.QEventLoop(self.app)
-        asyncio.set_event_loop(self.loop)
         paths = AppPaths.resolve(home)
         self.context = AppContext(paths, SettingsStore(paths.settings_file), secret_store=MemoryStore())
         self.sandboxes: list[Any] = []
-        from oktatool.gui.tasks import GuiThreadCollector
-
-        # as the app does (app.py): garbage is collected on the GUI thread's timer, never by a worker thread
-        self.collector = GuiThreadCollector(self.app)
-        self.collector.start()
+        # as the app does (app.py): garbage collected on the GUI thread's timer, and one way out (close)
+        self.gui = GuiLoop(self.app, self.context)
+        self.loop = self.gui.loop
 
     def sandbox(self, **options: Any) -> Any:
         """Start a sandbox org (stopped by ``close``) and return its info."""
@@ -94,11 +92,10 @@ class Harness:
         return max(gaps)
 
     def close(self) -> None:
-        """Stop every sandbox."""
+        """Stop every sandbox, then the loop, the executor's threads and the context as the app does."""
         for server in self.sandboxes:
             server.stop()
-        self.context.close()
-        self.collector.stop()
+        self.gui.close()
 
 
 def case_idle(h: Harness) -> tuple[str, Callable[[], Awaitable[Any] | None]]:

@@ -150,25 +150,11 @@ def _close_on_interrupt(window: MainWindow) -> None:
 def _run_loop(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
               painted_after: float) -> int:
     """Import asyncio/qasync, start the loop, and run until the window closes (or a headless mode ends)."""
-    import asyncio
-
-    import qasync
-
     from oktatool.gui import startup
+    from oktatool.gui.tasks import GuiLoop
 
     _close_on_interrupt(window)
-    loop = qasync.QEventLoop(app)
-    # qasync wraps executor futures for the *current* loop, so it must be the current one (feasibility §7).
-    asyncio.set_event_loop(loop)
-    startup.install_error_handlers(window, loop)
-    from oktatool.gui.tasks import GuiThreadCollector
-
-    collector = GuiThreadCollector(app)
-    collector.start()
-    try:
-        with loop:
-            result: Any = loop.run_until_complete(startup.main(app, window, context, args, painted_after))
-    finally:
-        context.close()
-        collector.stop()
+    with GuiLoop(app, context) as gui:
+        startup.install_error_handlers(window, gui.loop)
+        result: Any = gui.loop.run_until_complete(startup.main(app, window, context, args, painted_after))
     return int(result)

@@ -209,7 +209,15 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
     _add_target_options(p, network=False)
     p.add_argument("--as", dest="export_as", required=True, choices=("okta-yaml", "env", "terraform", "curl"))
-    p.add_argument("--key-file", metavar="FILE", help="path of the private key file to reference")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="the app's private key (default: the profile's); okta-yaml and env hold the key itself, "
+                        "terraform its public half, the curl recipe names the file")
+    p.add_argument("--key-by-path", action="store_true",
+                   help="okta-yaml and env name --key-file by its path (okta-sdk-python only) instead of holding "
+                        "the key")
+    p.add_argument("--dpop", action="store_true", help="the app requires DPoP (default: the profile's setting)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (owner-only, mode 0600, when it holds the private key)")
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
     p.add_argument("--kid", metavar="ID", help="the key's kid (default: the profile's key's)")
     p.add_argument("--shell", choices=SHELLS,
@@ -251,7 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, metavar="BITS", help="RSA modulus (2048-8192, step 8) or oct bits (128-512)")
     p.add_argument("--crv", metavar="NAME", help="P-256 P-384 P-521 secp256k1 (EC); Ed25519 Ed448 X25519 X448 (OKP)")
     p.add_argument("--use", choices=("sig", "enc"), help="public key use")
-    p.add_argument("--alg", metavar="ALG", help="algorithm written into the key (must fit the key and the use)")
+    p.add_argument("--alg", metavar="ALG",
+                   help="algorithm written into the key, the only one it signs (must fit the key and the use; "
+                        "default: the one its Okta-ready public JWK claims, RS256, ES256 or EdDSA; none for oct)")
     p.add_argument("--kid-mode", choices=KID_MODES,
                    help="how to make the kid (default thumbprint; random for oct)")
     p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")
@@ -259,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
     p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
@@ -270,9 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
     p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
     p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
     p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
-    p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key")
+    p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key (not of an oct secret)")
     p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
     p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
@@ -293,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="HS256/384/512 with the file's first line as the secret (UTF-8)")
     p.add_argument("--claims", required=True, metavar="JSON|@FILE", help="claims as JSON, or @FILE")
     p.add_argument("--header", metavar="JSON|@FILE", help="extra header members as JSON, or @FILE")
-    p.add_argument("--alg", metavar="ALG", help="signing algorithm (default: from the key)")
+    p.add_argument("--alg", metavar="ALG",
+                   help="signing algorithm (default: the key's own; one its alg, use and key_ops rule out exits 2)")
     p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
 

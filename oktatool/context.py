@@ -395,7 +395,7 @@ class AppContext:
 
     def keep_app_key(self, profile_name: str, key: Key) -> str:
         """Save a service app's private key in the key library as "PROFILE kid…"; return its library name."""
-        name = f"{profile_name} {(key.kid or key.thumbprint())[:12]}"
+        name = f"{profile_name} {(key.public_id() or key.describe())[:12]}"
         self.unlocked_store()
         self.key_library().save(name, key, overwrite=True)
         return name

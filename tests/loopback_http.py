@@ -11,6 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class QuietHandler(BaseHTTPRequestHandler):
     """A request handler that does not log to stderr and answers a body in one call."""
 
+    def read_body(self) -> bytes:
+        """Read the request's body (Content-Length bytes). A handler that answers a POST reads it first: an
+        answer sent while the client is still writing, followed by the close, can reset the connection
+        before the client has read the answer (seen as "cut off before its end" on a loaded machine)."""
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
     def send_body(self, status: int, body: bytes, content_type: str = "application/json") -> None:
         """Answer ``status`` with ``body`` and its Content-Length."""
         self.send_response(status)

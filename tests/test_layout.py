@@ -58,3 +58,41 @@ def test_the_okta_spec_is_not_committed() -> None:
     listing = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     tracked = listing.stdout
     assert "management-minimal.yaml" not in tracked
+
+
+#: the one module that writes the clipboard; every copy goes through its copy_text(text, secret=...)
+CLIPBOARD_HELPER = Path("oktatool") / "gui" / "widgets" / "clipboard.py"
+_CLIPBOARD_WRITES = {"setText", "setMimeData", "setPixmap", "setImage"}
+
+
+def _clipboard_writes(path: Path) -> list[int]:
+    """Return the lines where ``path`` writes the clipboard itself (``….clipboard().setText(…)`` or a name for it)."""
+    tree = parse_source(path)
+
+    def is_clipboard(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clipboard"
+
+    bound = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and is_clipboard(node.value)
+             for target in node.targets if isinstance(target, ast.Name)}
+    def is_write(node: ast.AST) -> bool:
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _CLIPBOARD_WRITES):
+            return False
+        target = node.func.value
+        return is_clipboard(target) or (isinstance(target, ast.Name) and target.id in bound)
+
+    return [node.lineno for node in ast.walk(tree) if is_write(node)]
+
+
+def test_only_the_clipboard_helper_writes_the_clipboard() -> None:
+    # so that every copy says whether it holds a secret (marked for clipboard managers, cleared after 30 s)
+    writers = {str(path.relative_to(REPO_ROOT)): lines for path in (REPO_ROOT / "oktatool").rglob("*.py")
+               if path.relative_to(REPO_ROOT) != CLIPBOARD_HELPER and (lines := _clipboard_writes(path))}
+    assert writers == {}
+
+
+def test_the_clipboard_rule_catches_an_offender(tmp_path: Path) -> None:
+    sample = tmp_path / "copy.py"
+    sample.write_text("from PySide6.QtGui import QGuiApplication as G\nG.clipboard().setText('a')\n"
+                      "board = G.clipboard()\nboard.setMimeData(None)\nother.setText('b')\n", encoding="utf-8")
+    assert _clipboard_writes(sample) == [2, 4]

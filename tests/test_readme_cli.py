@@ -190,5 +190,3 @@ def _prepare(info: dict[str, str], home: Path, work: Path, env: dict[str, str]) 
     (work / "new-user.json").write_text(json.dumps({"profile": {
         "firstName": "Ada", "lastName": "Lovelace", "login": "ada@example.com", "email": "ada@example.com"}}))
     (home / "okta-admin.token").write_text(info["ssws_token"] + "\n")
-    (home / "keys").mkdir()
-    (home / "keys" / "nightly.pem").write_text("")  # app export names the path; it never reads the file

@@ -187,9 +187,9 @@ def rotate(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    """Print okta.yaml, env variables (POSIX or PowerShell), a Terraform provider block or a curl recipe for the app."""
+    """Print okta.yaml, env variables (POSIX or PowerShell), Terraform code or a curl recipe for the app."""
     from oktatool.commands.okta import _context, _read_profile
-    from oktatool.core.okta.export import ExportSpec, render
+    from oktatool.core.okta.export import ExportSpec, holds_private_key, needs_key, render, with_key
     from oktatool.core.okta.orgurl import parse_org_url
     from oktatool.core.okta.tokens import normalize_scopes
     from oktatool.core.shells import default_shell
@@ -197,7 +197,11 @@ def export(args: argparse.Namespace) -> int:
     if args.shell and args.export_as != "env":
         raise BadInputError(f"--shell applies to --as env only, not to --as {args.export_as}",
                             hint="leave --shell out, or use --as env")
-    context = _context()
+    if args.key_by_path and args.export_as not in ("okta-yaml", "env"):
+        raise BadInputError(f"--key-by-path applies to --as okta-yaml and env only, not to --as {args.export_as}")
+    if args.key_by_path and not args.key_file:
+        raise BadInputError("--key-by-path writes the key file's path: it needs --key-file FILE")
+    context = _context(args)
     try:
         profile = _read_profile(context, args.profile) if args.profile else None
         if profile is not None and profile.is_sandbox:
@@ -209,19 +213,34 @@ def export(args: argparse.Namespace) -> int:
         client_id = args.client_id or (profile.client_id if profile else "")
         if not client_id:
             raise BadInputError("export needs --profile NAME, or --org URL and --client-id ID")
-        kid = None
-        if profile is not None and profile.key_ref:
+        kid = args.kid
+        if kid is None and profile is not None and profile.key_ref:
             from oktatool.core.keys.library import read_entries
 
             kid = next((e.kid for e in read_entries(context.library_index) if e.name == profile.key_ref), None)
-        key_path = args.key_file or "/path/to/private-key.pem"
         scopes = normalize_scopes(args.scopes) if args.scopes else (profile.scopes if profile else ())
         if args.ca_bundle:
             from oktatool.core.okta.http import check_ca_bundle
 
             check_ca_bundle(Path(args.ca_bundle))
-        spec = ExportSpec(org.base, client_id, scopes, kid or args.kid, key_path, ca_bundle=args.ca_bundle)
-        write_output(render(args.export_as, spec, shell=args.shell or default_shell()), None, private=False)
+        spec = ExportSpec(org.base, client_id, scopes, kid, key_path=args.key_file, by_path=args.key_by_path,
+                          dpop=args.dpop or bool(profile and profile.dpop),
+                          label=profile.name if profile else "", ca_bundle=args.ca_bundle)
+        if needs_key(args.export_as, spec):
+            if args.key_file:
+                key, _kids = load_key_arg(args.key_file, kid=kid, password_file=None)
+            elif profile is not None:
+                key = context.profile_key(profile)
+            else:
+                raise BadInputError(f"--as {args.export_as} needs the app's private key", hint="pass --key-file FILE")
+            spec = with_key(spec, key)
+        text = render(args.export_as, spec, shell=args.shell or default_shell())
+        secret = holds_private_key(args.export_as, spec)
+        write_output(text, args.output, private=secret)
+        if secret:
+            where = (f"wrote {args.output}, readable by you only (mode 0600)" if args.output not in (None, "-")
+                     else "use -o FILE to write it readable by you only (mode 0600)")
+            print(f"note: this export holds the app's private key; {terminal_text(where)}", file=sys.stderr)
         return 0
     finally:
         context.close()

@@ -46,8 +46,11 @@ def assertion(args: argparse.Namespace) -> int:
 
 
 def sign(args: argparse.Namespace) -> int:
-    """Sign the claims with the key and print the bare token."""
-    from oktatool.core.jose.jwt import sign_token
+    """Sign the claims with the key and print the bare token (a warning on stderr when Okta would refuse its alg)."""
+    import sys
+
+    from oktatool.core.jose.jwa import okta_alg_warning
+    from oktatool.core.jose.jwt import resolve_alg, sign_token
 
     claims = _json_object(args.claims, "--claims")
     header = _json_object(args.header, "--header") if args.header else None
@@ -55,7 +58,11 @@ def sign(args: argparse.Namespace) -> int:
         write_output(_sign_with_secret(args, claims, header), None, private=False)
         return 0
     key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
-    write_output(sign_token(claims, key, alg=args.alg, header=header), None, private=False)
+    alg = resolve_alg(key, args.alg, header)
+    write_output(sign_token(claims, key, alg=alg, header=header), None, private=False)
+    warning = okta_alg_warning(key, alg)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -181,6 +188,6 @@ def verify(args: argparse.Namespace) -> int:
         return 0
     exp = verified.times.get("exp")
     when = f"; {exp.relative} ({exp.iso})" if exp and exp.iso else ""
-    write_output(f"valid: {verified.alg} signature verified with {verified.key_label}{when}", None, private=False)
+    write_output(f"valid: {verified.alg} signature verified with {verified.checked_with}{when}", None, private=False)
     return 0
 

@@ -35,7 +35,8 @@ def keygen(args: argparse.Namespace) -> int:
     spec = KeySpec(kty=args.kty, size=args.size, crv=args.crv, use=args.use, alg=args.alg,
                    kid_mode=args.kid_mode, kid=args.kid)
     key = generate_key(spec)
-    text = key.export(args.format, passphrase=passphrase, days=args.days, subject=args.subject)
+    text = key.export(args.format, passphrase=passphrase, days=args.days, subject=args.subject,
+                      sans=args.san)
     _write_key(key, text, args.format, args.output)
     return 0
 
@@ -46,17 +47,23 @@ def convert(args: argparse.Namespace) -> int:
     _refuse_stray_passphrase(args.format, "--out-password-file", out_passphrase)
     key, _kids = load_key_arg(args.input, kid=args.kid, password_file=args.password_file,
                               recompute_kid=args.recompute_kid)
-    text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject)
+    text = key.export(args.format, passphrase=out_passphrase, days=args.days, subject=args.subject,
+                      sans=args.san)
     _write_key(key, text, args.format, args.output)
     return 0
 
 
 def thumbprint(args: argparse.Namespace) -> int:
-    """Print the RFC 7638 SHA-256 thumbprint of the key, and nothing else."""
+    """Print the RFC 7638 SHA-256 thumbprint of the key, and nothing else (refused for an oct key)."""
     from oktatool.core.keys.key import load_key
 
     data = read_input(args.input, what="key")
     passphrase = read_password_file(args.password_file)
     key = load_key(data, kid=args.kid, passphrase=passphrase)
-    write_output(key.thumbprint(), None, private=False)
+    shown = key.shown_thumbprint()
+    if shown is None:
+        raise KeyMaterialError(f"this {key.describe()} key is a shared secret: its RFC 7638 thumbprint is an unsalted "
+                               "hash of the secret, which helps guess it, so it is not printed",
+                               hint="name a secret by its kid (keygen gives oct keys a random one)")
+    write_output(shown, None, private=False)
     return 0

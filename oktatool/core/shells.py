@@ -5,6 +5,11 @@ special but the quote itself: ``$`` and backticks stay as they are, and a quote 
 four typographic quotes (U+2018 to U+201B) as single quotes too, so each of those is doubled as well, as
 PowerShell's own ``CodeGeneration.EscapeSingleQuotedStringContent`` does. The same text then runs in Windows
 PowerShell 5.1 and PowerShell 7.
+
+A curl command reads every header and body from a pipe, never from its command line, which any local user reads in
+the process list while it runs: ``--header @<(printf '%s\\n' …)``. ``printf`` is a builtin of bash and zsh and a
+process substitution forks without exec, so the token that ``"$OKTA_ACCESS_TOKEN"`` expands to reaches no
+process's argv. curl reads ``@FILE`` headers since 7.55.
 """
 
 from __future__ import annotations
@@ -35,6 +40,20 @@ def check_shell(shell: str) -> str:
 def powershell_quote(text: str) -> str:
     """Return ``text`` as a PowerShell single-quoted string."""
     return "'" + "".join(c + c if c in POWERSHELL_QUOTES else c for c in text) + "'"
+
+
+def posix_expanding(text: str) -> str:
+    """Return ``text`` as a POSIX double-quoted string, leaving its ``$NAME`` variables to expand."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`") + '"'
+
+
+def curl_reads(option: str, words: Iterable[str], *, lines: bool = True) -> str:
+    """Return ``OPTION @<(printf …)``: curl reads the text of ``words`` (shell words) through a pipe, one per line.
+
+    With ``lines=False`` the words are written as they are, no line end added (an exact request body).
+    """
+    template = "'%s\\n'" if lines else "'%s'"
+    return f"{option} @<(printf {template} {' '.join(words)})"
 
 
 def env_assignments(values: Iterable[tuple[str, str]], shell: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QToolButton, QWidget
 
@@ -45,6 +45,14 @@ TAB_SPECS = (
 MIN_WIDTH, MIN_HEIGHT = 800, 500
 #: geometry and tab are saved this long after they last changed, so a crash loses at most this much
 STATE_SAVE_DELAY_MS = 500
+
+
+def inside(rect: QRect, room: QRect) -> QRect:
+    """Return ``rect`` made no larger than ``room`` and moved the least to lie wholly inside it."""
+    size = rect.size().boundedTo(room.size())
+    x = max(room.left(), min(rect.x(), room.left() + room.width() - size.width()))
+    y = max(room.top(), min(rect.y(), room.top() + room.height() - size.height()))
+    return QRect(QPoint(x, y), size)
 
 
 class MainWindow(QMainWindow):
@@ -166,28 +174,49 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window
-        width, height = state.width, state.height
         screen: QScreen | None = QGuiApplication.primaryScreen()
+        position: QPoint | None = None
         if state.x is not None and state.y is not None:
             # A window saved on a monitor that is gone opens on the primary screen instead.
             saved_on = QGuiApplication.screenAt(QPoint(state.x + 40, state.y + 40))
             if saved_on is not None:
-                self.move(state.x, state.y)
+                position = QPoint(state.x, state.y)
                 screen = saved_on
+        wanted = QRect(position or QPoint(0, 0), QSize(state.width, state.height))
         if screen is not None:
-            room = screen.availableGeometry()
-            width, height = min(width, room.width()), min(height, room.height())
-        self.resize(width, height)
+            wanted = inside(wanted, screen.availableGeometry())
+        if position is not None:
+            self.move(wanted.topLeft())
+        self.resize(wanted.size())
         for index, spec in enumerate(TAB_SPECS):
             if spec.key == state.tab:
                 self.tabs.setCurrentIndex(index)
 
     def show_restored(self) -> None:
-        """Show the window as it was left (maximized or not)."""
+        """Show the window as it was left (maximized or not), its frame inside the screen's available area."""
         if self.context.settings.settings.window.maximized:
             self.showMaximized()
-        else:
-            self.show()
+            return
+        self.show()
+        self.keep_on_screen()
+
+    def keep_on_screen(self) -> None:
+        """Move and shrink the window so that its frame (title bar and menu too) is inside the available area.
+
+        A position saved at another scale or on a taller screen would leave the title bar or the menu off
+        screen; the frame's size is known only once the window is shown, so this runs after ``show``.
+        """
+        screen = self.screen()
+        if screen is None or self.isMaximized():
+            return
+        room = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        fitted = inside(frame, room)
+        if fitted == frame:
+            return
+        extra = frame.size() - inner.size()  # the title bar and borders the window manager adds
+        self.resize(fitted.size() - extra)
+        self.move(fitted.topLeft())
 
     # --- after the first paint ---------------------------------------------------------------------
 

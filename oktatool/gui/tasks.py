@@ -16,6 +16,9 @@ T = TypeVar("T")
 
 #: tasks started with ``spawn``; a task that nobody references can be garbage-collected mid-flight
 _background: set[asyncio.Task[Any]] = set()
+#: at exit: how many times the tasks still running are cancelled, and the seconds each round may take to unwind
+CLOSE_ROUNDS = 3
+CLOSE_TASKS_TIMEOUT = 10.0
 
 
 def spawn(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
@@ -79,6 +82,61 @@ async def dialog_result(dialog: Any) -> int:
     dialog.finished.connect(finished)
     dialog.open()
     return await result
+
+
+class GuiLoop:
+    """The qasync loop the window runs on, with the GUI-thread collector; ``close`` is every way out's end.
+
+    The window, --self-test, --screenshot and the benchmarks' harnesses each end here. ``close`` cancels the tasks
+    still running, closes the context (the profile's requests and the Local sandbox's server thread), waits for the
+    executor's threads to finish what they run and stop, closes the loop and gives garbage collection back.
+    A QThread of the executor left running makes Qt abort the process at exit ("QThread: Destroyed while thread
+    '' is still running", exit 134).
+    """
+
+    def __init__(self, app: Any, context: Any = None) -> None:
+        import qasync
+
+        self.loop = qasync.QEventLoop(app)
+        # qasync wraps executor futures for the *current* loop, so it must be the current one (feasibility §7)
+        asyncio.set_event_loop(self.loop)
+        self.context = context
+        self.collector = GuiThreadCollector(app)
+        self.collector.start()
+
+    def __enter__(self) -> GuiLoop:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the tasks still running, the context, the executor's threads and the loop (once).
+
+        A task left pending is destroyed at exit and reported ("Task was destroyed but it is pending!"), so each is
+        cancelled and the loop runs until it has unwound (its executor work ends below). The loop runs only when a
+        task is pending: running it runs Qt's events too, which may build a tab and start its tasks, hence rounds.
+        """
+        loop = self.loop
+        if loop.is_closed():
+            return
+        try:
+            for _ in range(CLOSE_ROUNDS):
+                pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+                if not pending:
+                    break
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.wait(pending, timeout=CLOSE_TASKS_TIMEOUT))
+                for task in pending:  # an error while unwinding is not news at exit
+                    if task.done() and not task.cancelled():
+                        task.exception()
+            if self.context is not None:
+                self.context.close()  # a request waiting in the executor ends now, not at its timeout
+        finally:
+            loop.close()  # qasync's close shuts its executor down and waits for its threads
+            asyncio.set_event_loop(None)
+            self.collector.stop()
 
 
 class GuiThreadCollector:

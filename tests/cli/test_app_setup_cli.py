@@ -161,21 +161,26 @@ def _export_library_key(home: Path, name: str, target: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    ("okta-yaml", ['authorizationMode: "PrivateKey"', 'privateKey: "/keys/svc.pem"', "- \"okta.users.read\""]),
-    ("env", ["OKTA_CLIENT_AUTHORIZATIONMODE=PrivateKey", "OKTA_CLIENT_PRIVATEKEY=/keys/svc.pem"]),
-    ("terraform", ['provider "okta"', 'private_key    = "/keys/svc.pem"', "private_key_id"]),
-    ("curl", ["oktatool assertion --org", "grant_type=client_credentials", "/oauth2/v1/token"]),
+@pytest.mark.parametrize("fmt, extra, expected", [
+    ("okta-yaml", [], ["-----BEGIN PRIVATE KEY-----", "    keyId: "]),
+    ("okta-yaml", ["--key-file", "/keys/svc.pem", "--key-by-path"], ['privateKey: "/keys/svc.pem"', "    kid: "]),
+    ("env", [], ["OKTA_CLIENT_PRIVATEKEY='{\"kty\":\"RSA\"", "OKTA_CLIENT_KEYID="]),
+    ("env", ["--key-file", "/keys/svc.pem", "--key-by-path"], ["OKTA_CLIENT_PRIVATEKEY=/keys/svc.pem"]),
+    ("terraform", [], ['source = "okta/okta"', 'resource "okta_app_oauth" "app"', "  jwks {"]),
+    ("curl", ["--key-file", "/keys/svc.pem"], ["--key /keys/svc.pem", "/oauth2/v1/token"]),
 ])
-def test_export_references_the_key_by_path(run_cli: CliRunner, sandbox_factory: SandboxFactory, tmp_path: Path,
-                                           fmt: str, expected: list[str]) -> None:
+def test_export_of_a_profile_holds_its_key_only_where_an_sdk_needs_it(
+        run_cli: CliRunner, sandbox_factory: SandboxFactory, tmp_path: Path, fmt: str, extra: list[str],
+        expected: list[str]) -> None:
     info = sandbox_factory(users=1)
     assert _create(run_cli, info, tmp_path).returncode == 0
-    result = run_cli("app", "export", "--profile", "svc", "--as", fmt, "--key-file", "/keys/svc.pem", env=KEYRING)
+    result = run_cli("app", "export", "--profile", "svc", "--as", fmt, *extra, env=KEYRING)
     assert result.returncode == 0, result.stderr
     for text in expected:
         assert text in result.stdout
-    assert "PRIVATE KEY" not in result.stdout and '"d"' not in result.stdout
+    secret = fmt in ("okta-yaml", "env") and "--key-by-path" not in extra
+    assert ("PRIVATE KEY" in result.stdout or '"d":' in result.stdout) is secret
+    assert ("this export holds the app's private key; use -o FILE" in result.stderr) is secret
 
 
 def test_create_with_dpop_gets_a_dpop_token_and_calls_with_proofs(

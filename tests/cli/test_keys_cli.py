@@ -53,7 +53,8 @@ def test_keygen_writes_private_jwk_by_default(run_cli: CliRunner) -> None:
     jwk = json.loads(done.stdout)
     assert jwk["crv"] == "Ed25519" and "d" in jwk
     assert jwk["kid"] == JWKRegistry.import_key(jwk).thumbprint()
-    assert "use" not in jwk and "alg" not in jwk  # the private JWK keeps exactly what was asked
+    # the private JWK says the alg its Okta-ready public JWK claims (so it cannot sign another); no use is added
+    assert "use" not in jwk and jwk["alg"] == "EdDSA"
 
 
 def test_keygen_output_file_modes(run_cli: CliRunner, tmp_path: Path) -> None:
@@ -197,3 +198,32 @@ def test_keygen_cert_subject_is_not_doubled(run_cli: CliRunner) -> None:
     subject = subprocess.run(["openssl", "x509", "-noout", "-subject"], input=done.stdout, capture_output=True,
                              text=True, check=True).stdout.strip()
     assert subject == "subject=CN = svc-app"
+
+
+def test_certificate_subject_validity_and_alternative_names(run_cli: CliRunner) -> None:
+    from datetime import timedelta
+
+    from cryptography import x509
+
+    done = run_cli("keygen", "--kty", "RSA", "--format", "cert", "--subject", "CN=svc-app,O=Example", "--days",
+                   "730", "--san", "DNS:svc.example.com", "--san", "IP:10.0.0.1,email:ops@example.com",
+                   "--san", "spiffe://example.org/svc")
+    assert done.returncode == 0, done.stderr
+    cert = x509.load_pem_x509_certificate(done.stdout.encode())
+    assert cert.subject.rfc4514_string() == "O=Example,CN=svc-app"
+    assert cert.not_valid_after_utc - cert.not_valid_before_utc == timedelta(days=730)
+    sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert [str(name.value) for name in sans] == ["svc.example.com", "10.0.0.1", "ops@example.com",
+                                                  "spiffe://example.org/svc"]
+    text = subprocess.run(["openssl", "x509", "-noout", "-text"], input=done.stdout, capture_output=True, text=True,
+                          timeout=60, check=True).stdout
+    assert "DNS:svc.example.com, IP Address:10.0.0.1, email:ops@example.com, URI:spiffe://example.org/svc" in text
+    jwk = run_cli("keygen", "--kty", "EC").stdout
+    converted = run_cli("convert", "--format", "cert", "--san", "localhost", input=jwk)
+    assert "DNS:localhost" in subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName"],
+                                             input=converted.stdout, capture_output=True, text=True, timeout=60,
+                                             check=True).stdout
+    bad = run_cli("keygen", "--kty", "EC", "--format", "cert", "--san", "IP:999.1.1.1")
+    assert bad.returncode == 2 and "not an IP address" in one_error_line(bad.stderr)
+    bad = run_cli("keygen", "--kty", "EC", "--format", "cert", "--san", "DNS:no spaces!")
+    assert bad.returncode == 2

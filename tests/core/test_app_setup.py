@@ -1,4 +1,4 @@
-"""Okta's app key rules (checked before any call), the set-up flow's resumable steps, and the exports."""
+"""Okta's app key rules (checked before any call) and the set-up flow's resumable steps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from oktatool.core.errors import BadInputError
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta import apps
 from oktatool.core.okta.admin import AdminCredential, admin_api
-from oktatool.core.okta.export import ExportSpec, render
 from oktatool.core.okta.http import HttpOptions
 from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.core.okta.setup import SetupFlow, SetupRequest, probe_call
@@ -94,31 +93,6 @@ def test_probe_calls_are_reads_the_scopes_allow() -> None:
     assert probe_call(("okta.logs.read",), "0oa1") == ("okta.logs.read", "/api/v1/logs?limit=1")
     assert probe_call(("okta.roles.manage",), "0oa1") == ("okta.roles.manage", "/oauth2/v1/clients/0oa1/roles")
     assert probe_call(("okta.clients.register",), "0oa1") is None
-
-
-def test_okta_yaml_names_the_key_by_path_and_inlines_it_only_when_asked() -> None:
-    spec = ExportSpec("https://dev-1.okta.com", "0oa1", ("okta.users.read",), "kid-1", "/keys/app: key.pem")
-    assert render("okta-yaml", spec).splitlines() == [
-        "okta:", "  client:", '    orgUrl: "https://dev-1.okta.com"', '    authorizationMode: "PrivateKey"',
-        '    clientId: "0oa1"', "    scopes:", '      - "okta.users.read"', '    kid: "kid-1"',
-        '    privateKey: "/keys/app: key.pem"']
-    pem = generate_key(KeySpec("EC", crv="P-256")).export("pem")
-    inlined = render("okta-yaml", ExportSpec(**{**spec.__dict__, "inline_pem": pem}))
-    lines = inlined.splitlines()
-    start = lines.index("    privateKey: |")
-    assert "\n".join(line.removeprefix("      ") for line in lines[start + 1:]) == pem.strip()
-
-
-def test_env_and_terraform_quote_what_they_export() -> None:
-    spec = ExportSpec("https://dev-1.okta.com", "0oa1", ("okta.users.read", "okta.groups.read"), "k",
-                      "/my keys/a.pem")
-    env = render("env", spec)
-    assert "export OKTA_CLIENT_PRIVATEKEY='/my keys/a.pem'" in env
-    assert "OKTA_CLIENT_SCOPES=okta.users.read,okta.groups.read" in env
-    tf = render("terraform", spec)
-    assert 'org_name       = "dev-1"' in tf and 'base_url       = "okta.com"' in tf
-    with pytest.raises(BadInputError):
-        render("xml", spec)
 
 
 def test_rotation_checks_tokens_at_each_step_and_stops_before_delete(sandbox_org: SandboxInfo) -> None:

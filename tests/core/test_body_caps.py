@@ -32,7 +32,7 @@ class HostileServer(QuietHandler):
     protocol_version = "HTTP/1.0"  # close-delimited bodies: no Content-Length to refuse early
 
     def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.read_body()
         if self.path == "/deep/oauth2/v1/token":
             self.send_body(200, DEEP)
         else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,13 @@ from oktatool.core.store.settings import Profile, Settings, settings_from_dict, 
 from tests.platforms import assert_mode
 from tests.powershell_syntax import invoke_rest_method
 from tests.powershell_syntax import run as run_powershell
+from tests.recorded_curl import http_answer, needs_curl_and_bash, run_recorded
 
 
 def recording_client(info: Any, *, dpop: bool = False) -> tuple[OktaClient, list[TokenExchange]]:
     key = load_key(info.jwk_file.read_bytes())
     seen: list[TokenExchange] = []
-    recorder = RecordingTokenClient(new_session(HttpOptions()), listener=seen.append)
+    recorder = RecordingTokenClient(new_session(HttpOptions(ca_bundle=info.ca_file)), listener=seen.append)
     client = OktaClient(Connection(parse_org_url(info.org_url), info.client_id, key, scopes=info.scopes, dpop=dpop),
                         token_client=recorder)
     assert client.tokens is recorder and client.nonces is recorder.nonces and client.session is recorder.session
@@ -97,25 +97,35 @@ def test_a_renewal_is_reported_as_such(sandbox_org: Any) -> None:
 SECRET_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 
 
+#: secrets the value scrub cannot see (no JWT, no "SSWS "): only their names say what they are
+OPAQUE = {"bearer": "opaque-bearer-0a1b2c", "dpop": "opaque-dpop-proof-3d4e", "session": "opaque-session-5f6a",
+          "form secret": "opaque-form-secret-7b8c", "pass code": "836215", "admin": "opaque-admin-credential",
+          "cookie": "opaque-session-cookie", "recovery": "opaque-recovery-9d0e"}
+
+
 def test_history_keeps_no_secret(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path)
     entry = HistoryEntry.safe(
-        time=1.0, profile="p", method="post", path=f"/api/v1/users?activate=true&token={SECRET_JWT}",
+        time=1.0, profile="p", method="post",
+        path=f"/api/v1/users?activate=true&token={SECRET_JWT}&passCode={OPAQUE['pass code']}",
         status=200, duration_ms=12.3, request_id="req1",
-        body=json.dumps({"credentials": {"password": {"value": "hunter2hunter2"}}, "note": SECRET_JWT}),
-        headers=[("Authorization", "SSWS 00abcdefsecret"), ("X-Note", f"Bearer {SECRET_JWT}"),
-                 ("X-Api", "SSWS 00anothersecret"), ("authorization", "opaque-admin-credential"),
-                 ("Cookie", "sid=opaque-session-cookie")])
+        body=json.dumps({"credentials": {"password": {"value": "hunter2hunter2"}}, "note": SECRET_JWT,
+                         "sessionToken": OPAQUE["session"]}),
+        headers=[("Authorization", f"Bearer {OPAQUE['bearer']}"), ("DPoP", OPAQUE["dpop"]),
+                 ("X-Note", f"Bearer {SECRET_JWT}"), ("X-Api", "SSWS 00anothersecret"),
+                 ("authorization", OPAQUE["admin"]), ("Cookie", f"sid={OPAQUE['cookie']}")])
     store.add(entry)
+    form = HistoryEntry.safe(time=2.0, profile="p", method="POST", path="/oauth2/v1/token", status=200,
+                             duration_ms=1.0, body=f"grant_type=client_credentials&client_secret="
+                             f"{OPAQUE['form secret']}&recoveryToken={OPAQUE['recovery']}")
+    store.add(form)
     text = (tmp_path / "console-history.json").read_text()
-    # the last two look like nothing: only dropping the secret headers by name keeps them out
-    for secret in (SECRET_JWT, "hunter2hunter2", "00abcdefsecret", "00anothersecret", "opaque-admin-credential",
-                   "opaque-session-cookie"):
-        assert secret not in text
-    assert "activate=true" in text
+    assert [s for s in (SECRET_JWT, "hunter2hunter2", "00anothersecret", *OPAQUE.values()) if s in text] == []
+    assert "activate=true" in text and "grant_type=client_credentials" in text
     assert_mode(tmp_path / "console-history.json", 0o600)
     loaded = store.load()
     assert loaded[0].call == "POST /api/v1/users" and loaded[0].request_id == "req1"
+    assert not any(secret in repr(loaded) for secret in OPAQUE.values())
     assert scrub("nothing secret here") == "nothing secret here"
 
 
@@ -164,20 +174,54 @@ def test_history_survives_a_damaged_file_and_is_bounded(tmp_path: Path) -> None:
     assert store.load()[0].matches(["users/2", "get"]) and not store.load()[0].matches(["groups"])
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
-def test_copy_as_curl_runs_as_pasted(sandbox_org: Any, tmp_path: Path) -> None:
-    client, _ = recording_client(sandbox_org)
+@needs_curl_and_bash
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_copy_as_curl_runs_as_pasted_and_no_secret_is_on_curls_command_line(sandbox_tls: Any, tmp_path: Path,
+                                                                            shell: str) -> None:
+    client, _ = recording_client(sandbox_tls)
     token = client.token()
-    request = SnippetRequest("GET", sandbox_org.org_url + "/api/v1/users?limit=3", token.scheme,
-                             (("Authorization", "Bearer leaked"), ("X-Custom", "it's fine")))
+    request = SnippetRequest("GET", sandbox_tls.org_url + "/api/v1/users?limit=3", token.scheme,
+                             (("Authorization", "Bearer leaked"), ("X-Custom", "it's $fine")),
+                             ca_bundle=str(sandbox_tls.ca_file))
     command = curl_command(request)
     assert token.access_token not in command and "leaked" not in command
     assert "$OKTA_ACCESS_TOKEN" in command and "Authorization" in command
-    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30,
-                            env={**os.environ, "OKTA_ACCESS_TOKEN": token.access_token}, check=False)
-    assert result.returncode == 0, result.stderr
-    assert " 200" in result.stdout.splitlines()[0]
-    assert len(json.loads(result.stdout.replace("\r\n", "\n").split("\n\n", 1)[1])) == 3
+    ran = run_recorded(command, {"OKTA_ACCESS_TOKEN": token.access_token}, tmp_path / "get", shell)
+    assert ran.result.returncode == 0 and ran.shell_errors() == [], ran.result.stderr
+    status, body = http_answer(ran.result.stdout)
+    assert status == 200 and len(json.loads(body)) == 3
+    ran.assert_never_on_a_command_line(token.access_token, "Authorization", "X-Custom")
+    # a body with a password, as POST /api/v1/users takes it: through the pipe too, byte for byte
+    password = "Zażółć 'gęślą' $jaźń 1!"
+    login = f"pipe-{shell}@example.com"
+    user = {"profile": {"login": login, "email": login, "firstName": "P", "lastName": "Q"},
+            "credentials": {"password": {"value": password}}}
+    create = SnippetRequest("POST", sandbox_tls.org_url + "/api/v1/users?activate=true", token.scheme, body=user,
+                            ca_bundle=str(sandbox_tls.ca_file))
+    assert create.holds_secret() and not request.holds_secret()
+    manage = client.token(("okta.users.manage",)).access_token
+    ran = run_recorded(curl_command(create), {"OKTA_ACCESS_TOKEN": manage}, tmp_path / "post", shell)
+    status, body = http_answer(ran.result.stdout)
+    assert status == 200, body
+    assert json.loads(body)["profile"]["login"] == login and ran.shell_errors() == []
+    ran.assert_never_on_a_command_line(manage, password, json.dumps(password)[1:-1], login)
+
+
+@needs_curl_and_bash
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_dpop_copy_as_curl_keeps_the_proof_off_the_command_line(sandbox_dpop: Any, tmp_path: Path, shell: str) -> None:
+    client, _ = recording_client(sandbox_dpop, dpop=True)
+    token = client.token()
+    url = sandbox_dpop.org_url + "/api/v1/users?limit=2"
+    assert client.api(sandbox_dpop.scopes).send("GET", url).ok  # the server's nonce for API calls
+    assert client.dpop is not None
+    proof = client.dpop.proof("GET", url, nonce=client.nonces.get(url), access_token=token.access_token)
+    command = curl_command(SnippetRequest("GET", url, "DPoP"), dpop_proof=proof)
+    assert "every call needs a new proof" in command and token.access_token not in command
+    ran = run_recorded(command, {"OKTA_ACCESS_TOKEN": token.access_token}, tmp_path, shell)
+    status, body = http_answer(ran.result.stdout)
+    assert status == 200 and len(json.loads(body)) == 2 and ran.shell_errors() == [], body + ran.result.stderr
+    ran.assert_never_on_a_command_line(token.access_token, proof, "DPoP")
 
 
 def test_copy_as_powershell_runs_as_pasted(sandbox_org: Any) -> None:
@@ -213,11 +257,25 @@ def test_python_snippet_runs_as_pasted(sandbox_org: Any) -> None:
     assert result.stdout.startswith("200 ")
 
 
+@pytest.mark.parametrize(("url", "headers", "body", "secret"), [
+    ("/api/v1/users", (("X-Custom", "1"),), {"profile": {"name": "password"}}, False),
+    ("/api/v1/users", (), {"credentials": {"password": {"value": "x"}}}, True),
+    ("/api/v1/users", (), [{"profile": {"recoveryToken": "abc"}}], True),
+    ("/api/v1/authn?sessionToken=abc", (), None, True),
+    ("/api/v1/users", (("X-Api-Token", "abc"),), None, True),
+    ("/api/v1/users", (("X-Forwarded", "SSWS 00abc"),), None, True),
+    ("/api/v1/users", (("Authorization", "SSWS 00abc"),), None, False),  # never copied: the variable stands in
+])
+def test_a_request_says_whether_it_holds_a_secret(url: str, headers: tuple[tuple[str, str], ...], body: Any,
+                                                   secret: bool) -> None:
+    assert SnippetRequest("POST", "https://dev-1.okta.com" + url, headers=headers, body=body).holds_secret() is secret
+
+
 def test_dpop_snippets_say_a_proof_is_needed_per_call() -> None:
     request = SnippetRequest("POST", "https://dev-1.okta.com/api/v1/groups", "DPoP", body={"profile": {"name": "x"}})
     command = curl_command(request, dpop_proof="eyJ.proof.sig")
     assert "every call needs a new proof" in command and '"DPoP: $OKTA_DPOP_PROOF"' in command
-    assert "Authorization: DPoP $OKTA_ACCESS_TOKEN" in command and "--data-raw" in command
+    assert '"Authorization: DPoP $OKTA_ACCESS_TOKEN"' in command and "--data-binary @<(printf" in command
     assert "OKTA_DPOP_PROOF" in python_snippet(request)
 
 

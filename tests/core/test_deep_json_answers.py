@@ -27,6 +27,7 @@ class _DeepOrg(QuietHandler):
         self.send_body(200, DEEP)
 
     def do_POST(self) -> None:
+        self.read_body()
         self.send_body(400, DEEP)
 
 

@@ -33,7 +33,7 @@ from oktatool.core.jose.jwt import (
     verify_with_jwks,
     verify_with_key,
 )
-from oktatool.core.keys.key import KeySpec, generate_key
+from oktatool.core.keys.key import KeySpec, generate_key, load_key
 
 
 @pytest.mark.parametrize("text", [
@@ -121,10 +121,15 @@ def test_single_key_checks_the_kid_and_names_the_key() -> None:
     good = verify_with_key(sign_token({"sub": "a"}, key), key.public())
     assert good.key_label == 'kid "real" (EC P-256)'
     # a PEM carries no kid: the key is named by its thumbprint, never by the token's kid
-    pem_key = generate_key(KeySpec("EC", kid="x")).with_thumbprint_kid()
+    pem_key = load_key(generate_key(KeySpec("EC")).export("pem"))
     verified = verify_with_key(sign_token({}, pem_key, header={"kid": "registered"}), pem_key.public())
     assert "registered" not in verified.key_label and pem_key.thumbprint() in verified.key_label
-    assert key_label(pem_key) == f'kid "{pem_key.thumbprint()}" (EC P-256)'
+    assert key_label(pem_key) == f"EC P-256 key with no kid, thumbprint {pem_key.thumbprint()}"
+    # a thumbprint kid is a kid the key carries: it is compared like any other
+    thumb_kid = pem_key.with_thumbprint_kid()
+    assert key_label(thumb_kid) == f'kid "{pem_key.thumbprint()}" (EC P-256)'
+    with pytest.raises(VerificationError, match="registered"):
+        verify_with_key(sign_token({}, thumb_kid, header={"kid": "registered"}), thumb_kid.public())
 
 
 def test_expected_issuer_and_audience_name_the_claim() -> None:

@@ -50,9 +50,10 @@ JOSERFC = JWSRegistry(algorithms=list(jwa.SIGNING_ALGS))
 
 @pytest.fixture(scope="module")
 def keys() -> dict[str, Key]:
-    """One key per alg; the RSA algs share one key (RSA generation is the slow part)."""
+    """One key per alg; the RSA algs share one key without an alg of its own, read from a PEM as imported keys are
+    (RSA generation is the slow part; a generated key carries RS256 and signs only that)."""
     made: dict[str, Key] = {}
-    rsa = generate_key(KeySpec("RSA"))
+    rsa = load_key(generate_key(KeySpec("RSA")).export("pem"))
     for alg, spec in ALG_KEYS.items():
         made[alg] = rsa if spec.kty == "RSA" else generate_key(spec)
     made["Ed448"] = generate_key(KeySpec("OKP", crv="Ed448"))

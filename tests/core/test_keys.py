@@ -69,8 +69,9 @@ def test_members_are_in_rfc_order(generated: dict[str, Key]) -> None:
     rsa = generate_key(KeySpec("RSA", use="sig", alg="PS256", kid="k1"))
     assert list(rsa.to_dict(private=True)) == ["kty", "n", "e", "d", "p", "q", "dp", "dq", "qi", "use", "alg", "kid"]
     assert list(rsa.to_dict()) == ["kty", "n", "e", "use", "alg", "kid"]
-    assert list(generated["EC-None-P-384"].to_dict(private=True)) == ["kty", "crv", "x", "y", "d", "kid"]
-    assert list(generated["OKP-None-Ed448"].to_dict(private=True)) == ["kty", "crv", "x", "d", "kid"]
+    # a new key carries the alg its Okta-ready public JWK claims (none for an oct secret: it has no public JWK)
+    assert list(generated["EC-None-P-384"].to_dict(private=True)) == ["kty", "crv", "x", "y", "d", "alg", "kid"]
+    assert list(generated["OKP-None-Ed448"].to_dict(private=True)) == ["kty", "crv", "x", "d", "alg", "kid"]
     assert list(generated["oct-None-None"].to_dict(private=True)) == ["kty", "k", "kid"]
     text = rsa.export("jwk-public")
     assert text.startswith('{\n  "kty": "RSA",\n  "n": ')  # stable, pretty, two-space indent
@@ -287,7 +288,7 @@ def test_key_ops_are_kept_in_order() -> None:
     members["key_ops"] = ["sign", "verify"]
     key = load_key(json.dumps(members))
     assert key.key_ops == ("sign", "verify")
-    assert list(key.to_dict()) == ["kty", "crv", "x", "y", "use", "key_ops", "kid"]
+    assert list(key.to_dict()) == ["kty", "crv", "x", "y", "use", "key_ops", "alg", "kid"]
     assert key.jwk().get("key_ops") == ["sign", "verify"]
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.export import ExportSpec, env_vars, render
-from oktatool.core.okta.snippets import SnippetRequest, powershell_command
+from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell_command
 from oktatool.core.shells import SHELLS, default_shell, env_assignments, powershell_quote
 from tests.powershell_syntax import PowerShellThrow, Token, run, tokens
 
@@ -27,7 +27,7 @@ _PIECES = st.sampled_from([*"'\"$`\\\n\r\t ;|&(){}[]*?~#@+=-", "\u2018", "\u2019
 HOSTILE = st.lists(_PIECES | st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                    max_size=20).map("".join)
 NAMES = ("OKTA_CLIENT_ORGURL", "OKTA_CLIENT_AUTHORIZATIONMODE", "OKTA_CLIENT_CLIENTID", "OKTA_CLIENT_SCOPES",
-         "OKTA_CLIENT_PRIVATEKEY", "OKTA_CLIENT_KID")
+         "OKTA_CLIENT_PRIVATEKEY", "OKTA_CLIENT_KEYID")
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,11 +54,11 @@ def test_the_reader_knows_the_typographic_quotes() -> None:
 
 def _spec(values: list[str]) -> ExportSpec:
     org, client, scope, key, kid = values
-    return ExportSpec(org, client, (scope,), kid, key)
+    return ExportSpec(org, client, (scope,), kid, key_path=key, by_path=True)
 
 
 def _expected(spec: ExportSpec) -> dict[str, str]:
-    return dict(zip(NAMES, (spec.org_url, "PrivateKey", spec.client_id, ",".join(spec.scopes), spec.key_path,
+    return dict(zip(NAMES, (spec.org_url, "PrivateKey", spec.client_id, " ".join(spec.scopes), spec.key_path,
                             spec.kid or ""), strict=True))
 
 
@@ -78,15 +78,18 @@ def test_powershell_env_lines_set_each_variable_to_the_text(values: list[str]) -
     spec = _spec(values)
     text = env_vars(spec, "powershell")
     assert run(text, {}).env == _expected(spec)
-    assert [t for t in tokens(text) if not t.str] == [w for n in NAMES for w in (Token(f"$env:{n}"), Token("="),
-                                                                                 Token("\n"))]
+    words = [t for t in tokens(text) if not t.str]
+    notes = len(words) - 3 * len(NAMES)
+    assert words[:notes] == [Token("\n")] * notes  # the comment lines
+    assert words[notes:] == [w for n in NAMES for w in (Token(f"$env:{n}"), Token("="), Token("\n"))]
 
 
 def test_env_export_for_each_shell_and_the_default_per_os() -> None:
-    spec = ExportSpec("https://dev-1.okta.com", "0oa1", ("okta.users.read",), None, "C:\\keys\\svc.pem")
+    spec = ExportSpec("https://dev-1.okta.com", "0oa1", ("okta.users.read",), None, key_path="C:\\keys\\svc.pem",
+                      by_path=True)
     written = {name: render("env", spec, shell=name) for name in SHELLS}
     assert render("env", spec) == written["posix"]
-    assert written["posix"].startswith("export OKTA_CLIENT_ORGURL=https://dev-1.okta.com\n")
+    assert written["posix"].splitlines()[1] == "export OKTA_CLIENT_ORGURL=https://dev-1.okta.com"
     assert written["powershell"].splitlines()[-1] == "$env:OKTA_CLIENT_PRIVATEKEY = 'C:\\keys\\svc.pem'"
     for unknown in ("cmd", "fish"):
         with pytest.raises(BadInputError, match=f"unknown shell '{unknown}'"):
@@ -134,3 +137,44 @@ def test_copy_as_powershell_carries_the_data_and_nothing_runs_it(request: Snippe
     assert script.variables.get("caBundle") == request.ca_bundle
     with pytest.raises(PowerShellThrow, match="OKTA_ACCESS_TOKEN"):
         run(text, {})
+
+
+#: a ``curl`` for bash and zsh that prints, NUL-separated, its URL, CA bundle, and what each ``@FILE`` holds
+_SHOW_CURL = """curl() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --request) printf 'url %s\\0' "$3"; shift 2 ;;
+      --cacert) printf 'cacert %s\\0' "$2"; shift ;;
+      --header|--data-binary) printf '%s ' "$1"; cat -- "${2#@}"; printf '\\0'; shift ;;
+    esac
+    shift
+  done
+}
+"""
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+@settings(max_examples=100, deadline=None)
+@given(REQUEST.filter(lambda r: not any(c in v for _, v in r.headers for c in "\r\n")), st.none() | HOSTILE)
+def test_copy_as_curl_hands_curl_the_headers_and_body_exactly_through_pipes(shell: str, request: SnippetRequest,
+                                                                            proof: str | None) -> None:
+    program = shutil.which(shell)
+    if program is None:
+        pytest.skip(f"needs {shell}")
+    text = curl_command(request, dpop_proof=proof or None)
+    done = subprocess.run([program, "-c", _SHOW_CURL + text], capture_output=True, timeout=30, check=True,
+                          env={"OKTA_ACCESS_TOKEN": "tok $en'"})
+    seen = [item.partition(" ") for item in done.stdout.decode("utf-8").split("\0")[:-1]]
+    said = {name: value for name, _, value in seen}
+    assert [name for name, _, _ in seen] == ["url", *(["cacert"] if request.ca_bundle else []), "--header",
+                                             *(["--data-binary"] if request.body is not None else [])]
+    assert said["url"] == request.url and said.get("cacert") == request.ca_bundle
+    expected = ["Accept: application/json", f"Authorization: {request.scheme} tok $en'"]
+    if request.dpop:
+        expected.append(f"DPoP: {proof or ''}")
+    expected += [f"{name}: {value}" for name, value in request.extra_headers()]
+    if request.body is not None:
+        expected.append("Content-Type: application/json")
+    assert said["--header"] == "".join(line + "\n" for line in expected)
+    if request.body is not None:
+        assert json.loads(said["--data-binary"]) == request.body

@@ -118,3 +118,20 @@ def window_speaks_of_its_own_controls(qapp: Any, monkeypatch: pytest.MonkeyPatch
     yield said
     flagged = [text for text in said if COMMAND_LINE_FLAG.search(text)]
     assert not flagged, f"the window named a command-line flag: {flagged[:3]}"
+
+
+def answer_confirmation(button: str, asked: list[str]) -> None:
+    """Press ``button`` of the confirmation dialog once it shows (as a user would); its text goes to ``asked``."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible():
+            asked.append(box.text())
+            (chosen,) = [b for b in box.buttons() if b.text().replace("&", "") == button]
+            chosen.click()
+        else:
+            QTimer.singleShot(20, press)  # not shown yet: look again (no deadline here; finish() has one)
+
+    QTimer.singleShot(0, press)

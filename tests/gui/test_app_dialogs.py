@@ -4,6 +4,7 @@ Diagnose and Export; and their table models without a view."""
 from __future__ import annotations
 
 import asyncio
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -201,21 +202,32 @@ def test_diagnose_judges_the_key_when_the_org_cannot_be_reached(
     assert "Org reachable" in dialog.summary.text()
 
 
-def test_export_switches_format_and_inlines_the_key_only_when_asked(
-        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo) -> None:
+def test_export_holds_the_key_where_an_sdk_needs_it_and_saves_that_owner_only(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo,
+        tmp_path: Path) -> None:
     context.key_library().save("svc", _sandbox_key(sandbox_org))
     _use_org(context, sandbox_org, key_ref="svc")
     dialog = ExportDialog(context)
     qtbot.addWidget(dialog)
     finish(aloop, dialog.request.task)
-    assert 'authorizationMode: "PrivateKey"' in dialog.pane.text() and "PRIVATE KEY" not in dialog.pane.text()
+    text = dialog.pane.text()
+    assert 'authorizationMode: "PrivateKey"' in text and "BEGIN PRIVATE KEY" in text and "    keyId: " in text
+    assert dialog.pane.private and "saved readable by you only (0600)" in dialog.pane.where.text()
+    assert dialog.pane.save_to(tmp_path / "okta.yaml")
+    assert stat.S_IMODE((tmp_path / "okta.yaml").stat().st_mode) == 0o600
+    dialog.key_path.setText("/keys/svc.pem")
+    dialog.by_path.setChecked(True)
+    finish(aloop, dialog.request.task)
+    assert 'privateKey: "/keys/svc.pem"' in dialog.pane.text() and "PRIVATE KEY" not in dialog.pane.text()
+    assert not dialog.pane.private and dialog.pane.where.text() == "Holds no secret"
     dialog.format.setCurrentIndex(dialog.format.findData("terraform"))
     finish(aloop, dialog.request.task)
-    assert 'provider "okta"' in dialog.pane.text() and not dialog.inline.isEnabled()
-    dialog.format.setCurrentIndex(dialog.format.findData("okta-yaml"))
-    dialog.inline.setChecked(True)
+    assert 'resource "okta_app_oauth" "app"' in dialog.pane.text() and not dialog.by_path.isEnabled()
+    assert not dialog.pane.private and "PRIVATE KEY" not in dialog.pane.text()
+    dialog.format.setCurrentIndex(dialog.format.findData("env"))
+    dialog.by_path.setChecked(False)
     finish(aloop, dialog.request.task)
-    assert "BEGIN PRIVATE KEY" in dialog.pane.text() and dialog.pane.private
+    assert "OKTA_CLIENT_PRIVATEKEY='{" in dialog.pane.text() and dialog.pane.private
 
 
 @pytest.mark.parametrize("platform", ["linux", "win32"])
@@ -243,7 +255,7 @@ def test_export_writes_env_for_the_shell_chosen_the_systems_first(
     assert dialog.pane.suffix == ".ps1"
     dialog.shell.setCurrentIndex(dialog.shell.findData("posix"))
     finish(aloop, dialog.request.task)
-    assert dialog.pane.text().startswith("export OKTA_CLIENT_ORGURL=") and dialog.pane.suffix == ".env"
+    assert "\nexport OKTA_CLIENT_ORGURL=" in dialog.pane.text() and dialog.pane.suffix == ".env"
 
 
 def test_export_explains_in_real_text_why_there_is_nothing_to_export(

@@ -1,5 +1,5 @@
 """The Console tab against sandbox orgs over real HTTP: tokens (Bearer, DPoP with the nonce), calls, pages,
-429, faults, history without secrets, snippets."""
+429, faults, history without secrets (the copies: test_console_copies.py)."""
 
 from __future__ import annotations
 
@@ -216,6 +216,39 @@ def test_faults_are_explained_and_kept_in_history(console: ConsoleTab, context: 
     assert len(console.history.model.entries) == 1
 
 
+#: secrets a user can type into a call that look like nothing (no JWT, no "SSWS "): only their names give them away
+TYPED_SECRETS = {"bearer": "opaque-bearer-1a2b3c", "dpop": "opaque-dpop-proof-4d5e", "session": "opaque-session-6f7a",
+                 "client secret": "opaque-client-secret-8b9c", "pass code": "572913", "password": "opaque-pw-0d1e"}
+
+
+def test_history_keeps_none_of_the_secrets_a_call_carried(console: ConsoleTab, context: AppContext,
+                                                          sandbox_factory: Any,
+                                                          aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtCore import Qt
+
+    use_org(context, sandbox_factory(users=2))
+    secret = TYPED_SECRETS
+    body = {"profile": {"login": "kept-login@example.com"}, "sessionToken": secret["session"],
+            "client_secret": secret["client secret"], "credentials": {"password": {"value": secret["password"]}}}
+    for headers in ([("Authorization", f"Bearer {secret['bearer']}"), ("DPoP", secret["dpop"])], []):
+        console.editor.set_request("POST", f"/api/v1/users?activate=false&passCode={secret['pass code']}",
+                                   json.dumps(body), headers=[*headers, ("X-Kept", "kept-header")])
+        finish(aloop, console.send())
+        assert "→" in console.response.status.text(), console.response.status.text()
+    text = history_text(console, aloop)
+    assert [name for name, value in secret.items() if value in text] == []
+    assert "kept-login@example.com" in text and "kept-header" in text and "activate=false" in text
+    # nor does the panel show one, or put one back in the editor on replay
+    model = console.history.model
+    shown = [str(model.index(row, column).data(role)) for row in range(model.rowCount())
+             for column in range(model.columnCount()) for role in (Qt.ItemDataRole.DisplayRole,
+                                                                   Qt.ItemDataRole.ToolTipRole)]
+    console.replay(model.entries[0])
+    editor = console.editor
+    replayed = [editor.full_path(), editor.body.toPlainText(), *map(str, editor.headers.pairs())]
+    assert [name for name, value in secret.items() if any(value in seen for seen in (*shown, *replayed))] == []
+
+
 def test_a_dead_network_and_bad_tls_give_one_message(console: ConsoleTab, context: AppContext,
                                                     sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=2, tls=True)
@@ -271,8 +304,20 @@ def test_slow_answers_can_be_cancelled(console: ConsoleTab, context: AppContext,
 
 
 def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleTab, context: AppContext,
-                                                               sandbox_factory: Any,
-                                                               aloop: asyncio.AbstractEventLoop) -> None:
+                                                               sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from oktatool.gui.console import tab as console_module
+
+    parsed_on: list[tuple[str, int]] = []  # the thread that read each answer's body, and the body's size
+    parse_body = console_module.parse_body
+
+    def parse_and_say_where(content: bytes) -> Any:
+        parsed_on.append((threading.current_thread().name, len(content)))
+        return parse_body(content)
+
+    monkeypatch.setattr(console_module, "parse_body", parse_and_say_where)
     info = sandbox_factory(users=2, faults=(Fault("/api/v1/users", "large", size=20_000_000, times=1),
                                             Fault("/api/v1/users", "large", size=300_000_000, times=1),
                                             Fault("/api/v1/groups", "nested", size=200_000, times=1)))
@@ -289,6 +334,9 @@ def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleT
     finish(aloop, console.send())
     assert "too deeply" in console.response.note.text()
     assert len(console.history.model.entries) == 3
+    # the 20 MB body and the deep one were read (parsed, pretty-printed) in the executor, never on the GUI thread
+    assert len(parsed_on) == 2 and parsed_on[0][1] >= 19_000_000, parsed_on  # the 300 MB one is never read
+    assert all(name != threading.main_thread().name for name, _ in parsed_on), parsed_on
 
 
 def test_writes_to_production_are_confirmed(console: ConsoleTab, context: AppContext,
@@ -380,28 +428,6 @@ def test_cross_tab_api(console: ConsoleTab, context: AppContext, sandbox_factory
     assert json.loads(history_text(console, aloop))["entries"] == []
 
 
-def test_copies_never_hold_the_token_and_secret_copies_are_marked(console: ConsoleTab, context: AppContext,
-                                                                  sandbox_factory: Any,
-                                                                  aloop: asyncio.AbstractEventLoop) -> None:
-    from PySide6.QtGui import QGuiApplication
-
-    info = sandbox_factory(users=2)
-    use_org(context, info)
-    finish(aloop, console.get_token())
-    token = console.token.token.access_token if console.token else ""
-    console.editor.set_request("POST", "/api/v1/groups", body='{"profile": {"name": "x"}}')
-    export.copy_curl(console)
-    text = QGuiApplication.clipboard().text()
-    assert token and token not in text and "$OKTA_ACCESS_TOKEN" in text and "Authorization: Bearer" in text
-    export.copy_python(console)
-    assert token not in QGuiApplication.clipboard().text()
-    console.token_panel.access_token.copy()
-    mime = QGuiApplication.clipboard().mimeData()
-    assert mime.text() == token and bytes(mime.data("x-kde-passwordManagerHint")) == b"secret"
-    console.editor.set_request("GET", "/api/v1/groups/{groupId}/apps")
-    assert console.send() is None and "{groupId}" in console.editor.problem.text()
-
-
 def test_a_token_about_to_expire_is_renewed_and_said_so(console: ConsoleTab, context: AppContext,
                                                         sandbox_factory: Any,
                                                         aloop: asyncio.AbstractEventLoop) -> None:
@@ -417,78 +443,6 @@ def test_a_token_about_to_expire_is_renewed_and_said_so(console: ConsoleTab, con
     assert console.token is not None and console.token.token.access_token != first
     assert "renewed" in console.token_panel.exchange_title.text()
     assert "about to expire" in console.response.progress.text()
-
-
-@pytest.mark.skipif(__import__("shutil").which("curl") is None, reason="needs curl")
-def test_dpop_copy_as_curl_runs_as_pasted_once(console: ConsoleTab, context: AppContext, sandbox_factory: Any,
-                                               aloop: asyncio.AbstractEventLoop) -> None:
-    import os
-    import subprocess
-
-    from PySide6.QtGui import QGuiApplication
-
-    info = sandbox_factory(dpop_required=True, users=3)
-    use_org(context, info, dpop=True)
-    console.editor.set_request("GET", "/api/v1/users")
-    finish(aloop, console.send())  # a token, and the server's nonce for API calls
-    assert console.token is not None and console.token.token.is_dpop
-    export.copy_curl(console)
-    command = QGuiApplication.clipboard().text()
-    token = console.token.token.access_token
-    assert token not in command and "every call needs a new proof" in command
-    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30, check=False,
-                            env={**os.environ, "OKTA_ACCESS_TOKEN": token})
-    assert result.returncode == 0 and " 200" in result.stdout.splitlines()[0], result.stdout[:300]
-
-
-def test_dpop_copy_as_powershell_carries_a_fresh_proof_and_runs_once(
-        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
-    from PySide6.QtGui import QGuiApplication
-
-    from tests.powershell_syntax import invoke_rest_method, run
-
-    info = sandbox_factory(dpop_required=True, users=3)
-    use_org(context, info, dpop=True)
-    console.editor.set_request("GET", "/api/v1/users")
-    finish(aloop, console.send())  # a token, and the server's nonce for API calls
-    assert console.token is not None and console.token.token.is_dpop
-    console.response.copy_actions["powershell"].trigger()  # the copy button's menu
-    mime = QGuiApplication.clipboard().mimeData()
-    command, token = mime.text(), console.token.token.access_token
-    assert token not in command and "Invoke-RestMethod @call" in command and "every call needs a new proof" in command
-    assert bytes(mime.data("x-kde-passwordManagerHint")) == b"secret"  # the proof is a credential for a while
-    assert "Copied as PowerShell: set $env:OKTA_ACCESS_TOKEN first." in console.response.progress.text()
-    (call,) = run(command, {"OKTA_ACCESS_TOKEN": token}).calls
-    assert call["Headers"]["Authorization"] == f"DPoP {token}" and call["Headers"]["DPoP"].count(".") == 2
-    first, again = invoke_rest_method(call), invoke_rest_method(call)
-    assert first.status_code == 200 and len(first.json()) == 3, first.text[:300]
-    assert again.status_code in (400, 401)  # a proof works once
-
-
-@pytest.mark.parametrize(("platform", "made_by"), [("win32", "Invoke-RestMethod @call"), ("linux", "curl --silent"),
-                                                   ("darwin", "curl --silent")])
-def test_edit_copy_and_the_copy_button_use_the_shell_of_the_os(
-        console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop,
-        qtbot: Any, monkeypatch: pytest.MonkeyPatch, platform: str, made_by: str) -> None:
-    import sys
-
-    from PySide6.QtGui import QGuiApplication
-
-    from oktatool.gui.console.response_view import ResponseView
-
-    use_org(context, sandbox_factory(users=1))
-    console.editor.set_request("GET", "/api/v1/users")
-    monkeypatch.setattr(sys, "platform", platform)  # only the choice of shell reads it here
-    console.copy_current()
-    assert made_by in QGuiApplication.clipboard().text()
-    view = ResponseView()
-    qtbot.addWidget(view)
-    QGuiApplication.clipboard().clear()
-    view.copy_curl_requested.connect(lambda: export.copy_curl(console))
-    view.copy_powershell_requested.connect(lambda: export.copy_powershell(console))
-    view.copy_button.click()
-    assert made_by in QGuiApplication.clipboard().text()
-    assert [a.text() for a in view.copy_menu.actions()] == ["Copy as curl", "Copy as PowerShell", "Copy as Python"]
 
 
 def test_an_answer_and_a_page_walk_move_no_pane(console: ConsoleTab, context: AppContext, sandbox_factory: Any,

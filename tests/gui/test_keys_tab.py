@@ -90,18 +90,34 @@ def _choose(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
     tab.form.use.setCurrentText(use)
 
 
-@pytest.mark.parametrize(("kty", "shape", "use"), [
-    ("RSA", 3072, "sig"), ("RSA", 2048, NO_CHOICE), ("EC", "P-384", "enc"), ("OKP", "Ed448", "sig"),
-    ("OKP", "X25519", "enc"), ("oct", 192, NO_CHOICE), ("EC", "secp256k1", "sig"),
+@pytest.mark.parametrize(("kty", "shape", "use", "chosen"), [
+    ("RSA", 3072, "sig", "RS256"), ("RSA", 2048, NO_CHOICE, "RS256"), ("EC", "P-384", "enc", "ECDH-ES"),
+    ("OKP", "Ed448", "sig", "EdDSA"), ("OKP", "X25519", "enc", "ECDH-ES"), ("oct", 192, NO_CHOICE, NO_CHOICE),
+    ("EC", "secp256k1", "sig", "ES256K"), ("OKP", "X448", NO_CHOICE, NO_CHOICE),
 ])
-def test_alg_list_is_what_the_core_allows(tab: KeysTab, kty: str, shape: Any, use: str) -> None:
+def test_alg_list_is_what_the_core_allows(tab: KeysTab, kty: str, shape: Any, use: str, chosen: str) -> None:
     _choose(tab, kty, shape, use)
     offered = [tab.form.alg.itemText(i) for i in range(tab.form.alg.count())]
     size = shape if isinstance(shape, int) else None
     crv = shape if isinstance(shape, str) else None
     expected = allowed_algs(kty, size=size, crv=crv, use=None if use == NO_CHOICE else use)
-    assert offered == [NO_CHOICE, *expected]
+    # the alg a new key gets anyway (its Okta-ready one) is chosen, and "(none)" is offered only where it is true
+    assert offered == ([NO_CHOICE] if chosen == NO_CHOICE else []) + list(expected)
+    assert tab.form.alg.currentText() == chosen
     assert not tab.form.has_error()
+
+
+@pytest.mark.parametrize(("kty", "alg"), [("RSA", "RS256"), ("EC", "ES256"), ("OKP", "EdDSA")])
+def test_generate_as_the_form_opens_gives_a_private_jwk_with_the_okta_alg(
+        qtbot: Any, tab: KeysTab, aloop: asyncio.AbstractEventLoop, kty: str, alg: str) -> None:
+    tab.form.kty.setCurrentText(kty)
+    click(qtbot, tab.form.generate_button)
+    finish(aloop, tab.request.task)
+    assert tab.key is not None and tab.key.alg == alg
+    private = json.loads(tab.outputs.text("jwk"))
+    # the private JWK says what the public one Okta is given says, so it cannot sign a token Okta refuses
+    assert private["alg"] == json.loads(tab.outputs.text("jwks-public"))["keys"][0]["alg"] == alg
+    assert json.loads(tab.outputs.text("jwks"))["keys"][0]["alg"] == alg
 
 
 def test_a_use_that_cannot_fit_is_shown_next_to_use(tab: KeysTab) -> None:

@@ -21,7 +21,7 @@ from oktatool.core.store.settings import SANDBOX_ORG, SettingsStore
 from oktatool.gui.dialogs.diagnose import DiagnoseDialog
 from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
-from oktatool.gui.scopes.access import SANDBOX_TOKEN, AdminTarget
+from oktatool.gui.scopes.admin_target import SANDBOX_TOKEN, AdminTarget
 from oktatool.gui.widgets.admin_credential import SANDBOX
 from tests.gui.conftest import finish
 

@@ -27,7 +27,7 @@ from oktatool.gui.jwt.key_chooser import ORG_KEYS, PROFILE
 from oktatool.gui.jwt.template_panel import OKTA
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
 from oktatool.gui.models.key_library_model import KeyLibraryModel
-from oktatool.gui.scopes.access import STORED_TOKEN
+from oktatool.gui.scopes.admin_target import STORED_TOKEN
 from oktatool.gui.tab_page import TabPage
 from oktatool.sandbox import SandboxInfo
 from tests.gui.conftest import finish

@@ -15,9 +15,9 @@ from PySide6.QtGui import QGuiApplication
 
 from oktatool.context import AppContext
 from oktatool.core.okta.grants import admin_token_secret_name
-from oktatool.gui.scopes.access import STORED_TOKEN
+from oktatool.gui.scopes.admin_target import STORED_TOKEN
 from oktatool.gui.scopes.tab import ScopesTab
-from tests.gui.conftest import finish
+from tests.gui.conftest import answer_confirmation, finish
 
 
 @pytest.fixture
@@ -143,10 +143,19 @@ def test_try_a_token_shows_granted_against_asked(tab: ScopesTab, qtbot: Any,
     assert "Not granted to the app: <code>okta.policies.read</code>" in tab.try_token.result.text()
 
 
+def confirmed(qtbot: Any, aloop: asyncio.AbstractEventLoop, action: Any, button: str, tab: ScopesTab) -> str:
+    """Click ``action``, answer its confirmation with ``button``; return the call the dialog showed."""
+    asked: list[str] = []
+    answer_confirmation(button, asked)
+    click(qtbot, action)
+    finish(aloop, tab.access.request.task)
+    assert len(asked) == 1, asked
+    return asked[0].partition("\n\n")[2]
+
+
 def test_grant_revoke_assign_unassign_against_the_sandbox(tab: ScopesTab, context: AppContext, qtbot: Any,
                                                          aloop: asyncio.AbstractEventLoop) -> None:
     access = tab.access
-    access.auto_confirm = True
     tab.pick_scopes(["okta.users.read", "okta.policies.read"])
     click(qtbot, access.fetch_button)
     finish(aloop, access.request.task)
@@ -160,40 +169,57 @@ def test_grant_revoke_assign_unassign_against_the_sandbox(tab: ScopesTab, contex
         answer = requests.get(grants_url, headers={"Authorization": f"SSWS {info.ssws_token}"}, timeout=10)
         return {g["scopeId"] for g in answer.json()}
 
+    # "Copy the call" makes nothing: the call is on the clipboard, not marked secret (it holds none)
     select_row(access.grant_view, "okta.policies.read")
-    click(qtbot, access.grant_button)
-    finish(aloop, access.request.task)
-    assert access.last_confirmation.startswith(f"POST /api/v1/apps/{info.client_id}/grants")
-    assert '"scopeId": "okta.policies.read"' in access.last_confirmation
+    call = confirmed(qtbot, aloop, access.grant_button, "Copy the call", tab)
+    assert call.startswith(f"POST /api/v1/apps/{info.client_id}/grants")
+    assert '"scopeId": "okta.policies.read"' in call
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime.text() == call and not mime.hasFormat("x-kde-passwordManagerHint")
+    assert "Copied the call" in access.message.text()
+    assert "okta.policies.read" not in granted_on_server()
+
+    select_row(access.grant_view, "okta.policies.read")
+    assert confirmed(qtbot, aloop, access.grant_button, "Make the call", tab) == call
     assert "okta.policies.read" in granted_on_server()
     assert "missing" not in access.summary.text()
 
     # a cancelled confirmation changes nothing
-    access.auto_confirm = False
     select_row(access.grant_view, "okta.logs.read")
-    click(qtbot, access.revoke_button)
-    finish(aloop, access.request.task)
+    confirmed(qtbot, aloop, access.revoke_button, "Cancel", tab)
     assert "okta.logs.read" in granted_on_server() and "cancelled" in access.message.text()
 
-    access.auto_confirm = True
     select_row(access.grant_view, "okta.logs.read")
-    click(qtbot, access.revoke_button)
-    finish(aloop, access.request.task)
-    assert access.last_confirmation.startswith(f"DELETE /api/v1/apps/{info.client_id}/grants/oag")
+    call = confirmed(qtbot, aloop, access.revoke_button, "Make the call", tab)
+    assert call.startswith(f"DELETE /api/v1/apps/{info.client_id}/grants/oag")
     assert "okta.logs.read" not in granted_on_server()
 
     access.role_type.setCurrentText("READ_ONLY_ADMIN")
-    click(qtbot, access.assign_button)
-    finish(aloop, access.request.task)
+    assert confirmed(qtbot, aloop, access.assign_button, "Make the call", tab).startswith(
+        f"POST /oauth2/v1/clients/{info.client_id}/roles")
     assert {access.roles.index(r, 0).data() for r in range(access.roles.rowCount())} == {"SUPER_ADMIN",
                                                                                          "READ_ONLY_ADMIN"}
     while access.roles.rowCount():
         select_row(access.role_view, access.roles.index(0, 0).data())
-        click(qtbot, access.unassign_button)
-        finish(aloop, access.request.task)
-        assert access.last_confirmation.startswith(f"DELETE /oauth2/v1/clients/{info.client_id}/roles/")
+        call = confirmed(qtbot, aloop, access.unassign_button, "Make the call", tab)
+        assert call.startswith(f"DELETE /oauth2/v1/clients/{info.client_id}/roles/")
     assert "E0000006" in access.warning.text()
     assert "You do not have permission to perform the requested action" in access.warning.text()
+
+
+def test_a_copied_call_holding_a_secret_is_marked_and_cleared(tab: ScopesTab, qtbot: Any,
+                                                              aloop: asyncio.AbstractEventLoop) -> None:
+    """The confirmation's Copy the call goes through the secret clipboard when the call holds a secret."""
+    from oktatool.core.okta.grants import PlannedCall
+
+    access = tab.access
+    asked: list[str] = []
+    answer_confirmation("Copy the call", asked)
+    secret_call = PlannedCall("POST", "/api/v1/apps", {"credentials": {"oauthClient": {"client_secret": "s3cr3t"}}})
+    assert aloop.run_until_complete(access._confirm("Create the app", [secret_call], "")) is None
+    mime = QGuiApplication.clipboard().mimeData()
+    assert "s3cr3t" in mime.text() and bytes(mime.data("x-kde-passwordManagerHint")) == b"secret"
+    assert "30 s" in access.message.text()
 
 
 def test_a_stored_api_token_is_used_and_never_shown(tab: ScopesTab, context: AppContext, qtbot: Any,

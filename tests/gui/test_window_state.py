@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from oktatool.context import AppContext
 from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.settings import load_settings
@@ -99,3 +101,53 @@ def test_window_comes_back_as_saved_and_never_below_its_minimum(qtbot: Any, cont
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (800, 570)
     assert again.tabs.currentWidget() is again.pages["scopes"]
+
+
+
+# Starts the real program on a 1920x1080 screen at QT_SCALE_FACTOR=2 (960x540 logical pixels) and prints
+# where its window's frame sits and the screen's available area once it is shown.
+_WHERE_DRIVER = """
+import json, os, sys
+from oktatool.gui import main_window
+
+original = main_window.MainWindow.start
+
+def start(self, **options):
+    original(self, **options)
+    frame, room = self.frameGeometry(), self.screen().availableGeometry()
+    print(json.dumps({"frame": frame.getRect(), "room": room.getRect(), "size": self.size().toTuple()}), flush=True)
+    os._exit(0)
+
+main_window.MainWindow.start = start
+from oktatool.cli import main
+sys.exit(main([]))
+"""
+_BIG_SCREEN = {"synchronousWindowSystemEvents": True, "windowFrameMargins": True,
+               "screens": [{"name": "big", "x": 0, "y": 0, "width": 1920, "height": 1080,
+                            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+
+
+@pytest.mark.parametrize(("x", "y", "width", "height"), [
+    (100, -20, 1100, 750),  # above the screen: the report (saved at another scale)
+    (500, 300, 900, 560),  # over the bottom right corner
+    (0, 0, 1100, 750),  # bigger than the screen
+])
+def test_a_restored_window_lies_inside_the_available_screen_area(tmp_path: Path, x: int, y: int, width: int,
+                                                                  height: int) -> None:
+    from oktatool.core.store.settings import SettingsStore, WindowState
+
+    store = SettingsStore(AppPaths.resolve(tmp_path).settings_file)
+    store.update(store.settings._replace(window=WindowState(x=x, y=y, width=width, height=height)))
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps(_BIG_SCREEN), encoding="utf-8")
+    env = dict(os.environ, OKTATOOL_HOME=str(tmp_path), QT_QPA_PLATFORM=f"offscreen:configfile={screens}",
+               QT_SCALE_FACTOR="2", PYTHONPATH=str(REPO_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", _WHERE_DRIVER], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    fx, fy, fw, fh = shown["frame"]
+    rx, ry, rw, rh = shown["room"]
+    assert (rw, rh) == (960, 540)  # the scaled screen, as the report had it
+    assert rx <= fx and ry <= fy and fx + fw <= rx + rw and fy + fh <= ry + rh, shown
+    assert shown["size"][0] >= MIN_WIDTH and shown["size"][1] >= MIN_HEIGHT

@@ -2,8 +2,10 @@
 
 The session runs the CLI in subprocesses (keygen, convert, thumbprint, assertion, sign, decode, verify,
 token and api against a sandbox org and against the in-process Local sandbox, app and doctor when this
-branch has their handlers) and the window through pytest-qt (every tab shown, a key generated in the
-Keys tab, an openssl key imported into the library behind an encrypted file store). Every secret the
+branch has their handlers) and the window through pytest-qt, behind an encrypted file store: every tab shown, a
+key generated in the Keys tab, an openssl key imported into the library, a Console token and calls whose requests
+carry secrets (kept in the history), an SSWS token stored through Scopes > Set API token… and used, and a New
+service app made against the Local sandbox. Every secret the
 session saw is remembered; then the config, data, cache and log folders, the session's TMPDIR and any
 file created under the system temp folder during the session are searched for each of them.
 """
@@ -214,12 +216,108 @@ def _window_session(qtbot: Any, home: Path, secrets: Secrets) -> None:
         info = context.sandbox()  # the Local sandbox the Console uses
         secrets.ssws.add(info.ssws_token)
         secrets.add_private_key(serialization.load_pem_private_key(info.key_file.read_bytes(), password=None))
+        _console_work(window, loop, secrets)
+        _stored_admin_token(window, loop, qtbot, info.ssws_token)
+        _new_service_app(window, context, loop, qtbot, secrets)
     finally:
         window.close()
         context.close()
         loop.run_until_complete(asyncio.sleep(0))
         loop.close()
         asyncio.set_event_loop(None)
+
+
+#: what the user types into the Console's call, secret only by name (no JWT, no "SSWS "): the history keeps none
+TYPED = {"bearer": "typed-bearer-4c1d8e2f", "dpop": "typed-dpop-proof-7a3b9c0d", "session": "typed-session-5e6f1a2b",
+         "client secret": "typed-client-secret-3d4c5b6a", "pass code": "typed-pass-code-9f8e7d6c",
+         "password": "typed-password-2b3c4d5e"}
+
+
+def _run_task(loop: asyncio.AbstractEventLoop, task: Any) -> None:
+    assert task is not None, "the action started nothing"
+    loop.run_until_complete(asyncio.wait_for(asyncio.shield(task), 120))
+
+
+def _console_work(window: Any, loop: asyncio.AbstractEventLoop, secrets: Secrets) -> None:
+    """A token from the Local sandbox, then calls whose request carries secrets, kept in the Console's history."""
+    from oktatool.gui.console.tab import ConsoleTab
+
+    console = window.show_tab("console")
+    assert isinstance(console, ConsoleTab)
+    _run_task(loop, console.loading)
+    _run_task(loop, console.get_token())
+    assert console.token is not None, console.token_panel.status.text()
+    secrets.access_tokens.add(console.token.token.access_token)
+    secrets.others.update(TYPED.values())
+    body = json.dumps({"profile": {"login": "scan@example.com"}, "sessionToken": TYPED["session"],
+                       "client_secret": TYPED["client secret"],
+                       "credentials": {"password": {"value": TYPED["password"]}}})
+    for headers in ([("Authorization", f"Bearer {TYPED['bearer']}"), ("DPoP", TYPED["dpop"])], []):
+        console.editor.set_request("POST", f"/api/v1/users?activate=false&passCode={TYPED['pass code']}", body,
+                                   headers)
+        _run_task(loop, console.send())
+        assert "→" in console.response.status.text(), console.response.status.text()
+    _run_task(loop, console.history_saved)
+    assert len(console.history.model.entries) == 2
+
+
+def _answer_input(text: str) -> None:
+    """Type ``text`` into the input dialog once it shows and press OK, as a user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QInputDialog) and dialog.isVisible():
+            dialog.setTextValue(text)
+            dialog.accept()
+        else:
+            QTimer.singleShot(20, answer)  # not shown yet: look again
+
+    QTimer.singleShot(0, answer)
+
+
+def _stored_admin_token(window: Any, loop: asyncio.AbstractEventLoop, qtbot: Any, ssws_token: str) -> None:
+    """Scopes > Grants & roles: Set API token… keeps the SSWS token in the secret store; a fetch then uses it."""
+    from PySide6.QtCore import Qt
+
+    from oktatool.gui.scopes.access import STORED_TOKEN
+    from oktatool.gui.scopes.tab import ScopesTab
+
+    scopes = window.show_tab("scopes")
+    assert isinstance(scopes, ScopesTab)
+    _run_task(loop, scopes.ready)
+    access = scopes.access
+    _answer_input(ssws_token)
+    qtbot.mouseClick(access.set_token, Qt.MouseButton.LeftButton)
+    _run_task(loop, access.request.task)
+    assert "API token stored" in access.message.text(), access.message.text()
+    assert access.credential.currentData() == STORED_TOKEN
+    qtbot.mouseClick(access.fetch_button, Qt.MouseButton.LeftButton)
+    _run_task(loop, access.request.task)
+    assert access.grants.rowCount() > 0, access.message.text()
+
+
+def _new_service_app(window: Any, context: Any, loop: asyncio.AbstractEventLoop, qtbot: Any,
+                     secrets: Secrets) -> None:
+    """Help > New service app… against the Local sandbox: its new key goes into the store, its profile saved."""
+    from oktatool.gui.dialogs.service_app import NewServiceAppDialog
+
+    dialog = NewServiceAppDialog(context, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    async def scopes_listed() -> None:
+        while dialog.scopes.list.count() == 0:
+            await asyncio.sleep(0.02)
+
+    loop.run_until_complete(asyncio.wait_for(scopes_listed(), 30))
+    dialog.name.setText("Scan service app")
+    _run_task(loop, dialog.start())
+    assert dialog.flow is not None and dialog.flow.done, dialog.status.text()
+    key = context.profile_key(context.profile("Scan service app"))
+    secrets.add_jwk(key.to_dict(private=True))
+    dialog.close()
 
 
 @pytest.mark.slow
@@ -254,7 +352,8 @@ def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner
                             pytest_trees))
     counts = {kind: len(found[kind]) + len(found_temp[kind]) for kind in secrets.kinds()}
     figures.add("secrets scan", f"{commands} CLI commands + the window (every tab, a key generated, 2 keys into the "
-                f"library); {len(found['scanned'])} files in config/data/cache/logs and TMPDIR and "
+                f"library, Console token and calls, stored SSWS token, New service app); {len(found['scanned'])} "
+                f"files in config/data/cache/logs and TMPDIR and "
                 f"{len(found_temp['scanned'])} new files in {system_temp} searched for "
                 f"{sum(len(v) for v in secrets.kinds().values())} secrets: "
                 + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
@@ -262,7 +361,9 @@ def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner
         figures.add("secrets scan", f"skipped {reason}")
     assert all(count == 0 for count in counts.values()), (found, found_temp)
     assert found["scanned"], "the session wrote nothing to scan: the scan would prove nothing"
-    assert len(secrets.key_members) >= 20 and len(secrets.access_tokens) == 3
+    written = {Path(path).name for path in found["scanned"]}
+    assert {"console-history.json", "settings.json"} <= written, written  # the files the window's work wrote
+    assert len(secrets.key_members) >= 20 and len(secrets.access_tokens) == 4
 
 
 def test_the_scan_finds_a_planted_secret(tmp_path: Path) -> None:

@@ -190,9 +190,11 @@ def _key_findings(key: Key, alg: Any) -> list[Finding]:
                              f"{with_article(key.describe())} key cannot make an assertion Okta accepts",
                              "client_assertion_invalid_signature_algorithm", ERR_ALG,
                              "use an RSA key (2048 bits or more) or an EC key on P-256, P-384 or P-521"))
-    elif isinstance(alg, str) and alg in OKTA_ASSERTION_ALGS and alg not in jwa.usable_algs(key):
+    elif isinstance(alg, str) and alg in OKTA_ASSERTION_ALGS and alg not in jwa.usable_algs(key) \
+            and jwa.usable_algs(key):  # a key that may not sign at all is refused by the signer, saying why
         fits = [a for a in jwa.usable_algs(key) if a in OKTA_ASSERTION_ALGS]
-        found.append(Finding("alg_key_mismatch", "alg", f"alg {alg} does not fit this {key.describe()} key",
+        own = f" (its JWK says alg {key.alg})" if key.alg else ""
+        found.append(Finding("alg_key_mismatch", "alg", f"alg {alg} does not fit this {key.describe()} key{own}",
                              "client_assertion_invalid_signature", ERR_SIGNATURE,
                              f"use alg {' or '.join(fits) or 'RS256'} with this key"))
     return found

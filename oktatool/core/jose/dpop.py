@@ -42,6 +42,8 @@ class DPoPKey:
     @classmethod
     def from_key(cls, key: Key) -> DPoPKey:
         """Wrap a private RSA or EC (P-256/P-384/P-521) key for DPoP; refuse anything Okta would not accept."""
+        if not key.is_symmetric and not jwa.usable_algs(key):
+            jwa.default_alg(key)  # raises why this key may not sign at all (its use, key_ops or alg)
         fits = [a for a in jwa.usable_algs(key) if a in OKTA_DPOP_ALGS]
         if key.is_symmetric or key.kty not in _PUBLIC_MEMBERS or not fits:
             raise KeyMaterialError(f"{with_article(key.describe())} key cannot sign DPoP proofs for Okta",

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, paddin
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from oktatool.core.encoding import b64url_decode
-from oktatool.core.errors import KeyMaterialError, shorten
+from oktatool.core.errors import Hint, KeyMaterialError, shorten
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
@@ -78,12 +78,12 @@ def algs_for_key(key: Key) -> tuple[str, ...]:
     return ()
 
 
-def usable_algs(key: Key, *, short_secret_ok: bool = False) -> tuple[str, ...]:
-    """Return the algorithms this key may be used with: its type's, narrowed by its `alg` and `use`.
+def usable_algs(key: Key, *, short_secret_ok: bool = False, op: str = "sign") -> tuple[str, ...]:
+    """Return the algorithms this key may ``op`` (sign or verify) with: its type's, narrowed by alg, use, key_ops.
 
     ``short_secret_ok`` lets a typed HMAC secret shorter than the hash be used (the caller warns instead).
     """
-    if key.use == "enc":
+    if key.use == "enc" or (key.key_ops is not None and op not in key.key_ops):
         return ()
     algs = HMAC_ALGS if short_secret_ok and key.kty == "oct" else algs_for_key(key)
     if key.alg:
@@ -95,14 +95,17 @@ def default_alg(key: Key) -> str:
     """Return the algorithm to sign with when none is asked for: the key's own, else the usual one."""
     algs = usable_algs(key)
     if not algs:
-        raise KeyMaterialError(f"this {key.describe()} key cannot sign JWTs{_why_not(key)}",
-                               hint="use an RSA, EC (P-256/P-384/P-521/secp256k1), Ed25519/Ed448 or oct key")
+        raise KeyMaterialError(f"this {key.describe()} key cannot sign JWTs{why_not(key, 'sign')}",
+                               hint=_fix_for(key, "sign"), code="key_cannot_sign")
     return algs[0]
 
 
-def _why_not(key: Key) -> str:
+def why_not(key: Key, op: str) -> str:
+    """Say, in brackets after a space, why ``key`` may not ``op`` at all (its use, key_ops, alg or type)."""
     if key.use == "enc":
         return " (its use is enc: it is an encryption key)"
+    if key.key_ops is not None and op not in key.key_ops:
+        return f" (its key_ops {list(key.key_ops)} do not include {op})"
     if key.alg and key.alg not in algs_for_key(key):
         return f" (its alg {key.alg} is not a signature algorithm for it)"
     if key.kty == "OKP":
@@ -112,17 +115,58 @@ def _why_not(key: Key) -> str:
     return ""
 
 
+def _fix_for(key: Key, op: str) -> str:
+    """Say how to get a key that can ``op``, for the reason ``why_not`` gives."""
+    if key.use == "enc":
+        return f'use a key made with use sig (or none), or remove "use": "enc" from its JWK if it was meant to {op}'
+    if key.key_ops is not None and op not in key.key_ops:
+        return f'add "{op}" to the key\'s key_ops, or remove key_ops from its JWK'
+    if key.alg and key.alg not in algs_for_key(key):
+        return 'remove "alg" from the key\'s JWK, or use a key made for a signature algorithm'
+    return "use an RSA, EC (P-256/P-384/P-521/secp256k1), Ed25519/Ed448 or oct key"
+
+
 def check_alg_fits(key: Key, alg: str, *, short_secret_ok: bool = False) -> None:
-    """Raise KeyMaterialError unless ``alg`` may be used with ``key``, naming what would fit."""
+    """Raise KeyMaterialError unless ``key`` may sign with ``alg``, naming both algs and the fix.
+
+    Every signer (sign, the JWT tab, client assertions, DPoP proofs, token requests) passes here, with the
+    same rules verification applies: the key's type, its own ``alg``, its ``use`` and its ``key_ops``.
+    """
     if alg == "none":
         raise KeyMaterialError("alg none (an unsigned JWT) is refused", hint="pick a signing algorithm")
     if alg not in SIGNING_ALGS:
         raise KeyMaterialError(f"unknown or unsupported JWS algorithm {shorten(alg)!r}",
                                hint="supported: " + " ".join(SIGNING_ALGS))
     fits = usable_algs(key, short_secret_ok=short_secret_ok)
-    if alg not in fits:
-        hint = f"this key fits {', '.join(fits)}" if fits else f"this key cannot sign JWTs{_why_not(key)}"
-        raise KeyMaterialError(f"alg {alg} does not fit this {key.describe()} key", hint=hint, code="alg_mismatch")
+    if alg in fits:
+        return
+    if not fits:
+        raise KeyMaterialError(f"this {key.describe()} key cannot sign {alg}{why_not(key, 'sign')}",
+                               hint=_fix_for(key, "sign"), code="key_cannot_sign")
+    type_fits = HMAC_ALGS if short_secret_ok and key.kty == "oct" else algs_for_key(key)
+    if key.alg and alg in type_fits:
+        raise KeyMaterialError(
+            f"alg {alg} does not fit this {key.describe()} key: its JWK says alg {key.alg}, so it signs only {key.alg}",
+            hint=Hint(f"sign with {key.alg} (--alg {key.alg}, or leave out --alg); or, to sign {alg}, make a key "
+                      f"for it (oktatool keygen --kty {key.kty} --alg {alg}) or remove \"alg\" from this JWK",
+                      window=f"choose alg {key.alg}; or, to sign {alg}, use a key made for it (generate one with "
+                             f"alg {alg} in the Keys tab) or remove \"alg\" from this key's JWK"),
+            code="alg_mismatch")
+    raise KeyMaterialError(f"alg {alg} does not fit this {key.describe()} key", hint=f"this key fits {', '.join(fits)}",
+                           code="alg_mismatch")
+
+
+def okta_alg_warning(key: Key, alg: str) -> str | None:
+    """Return a warning when a key without an alg of its own signs ``alg`` but its Okta-ready JWK claims another.
+
+    A key that carries its alg cannot get here (``check_alg_fits`` refuses); a bare PEM or a JWK without alg
+    signs any fitting alg, but the public JWK oktatool hands Okta for it says the default (RS256 for RSA).
+    """
+    claimed = None if key.alg else key.okta_alg()
+    if claimed is None or claimed == alg:
+        return None
+    return (f"this key has no alg of its own, and its Okta-ready public JWK (jwk-public, jwks-public) says {claimed}: "
+            f"Okta refuses a {alg} token unless the key registered there says alg {alg}")
 
 
 def _private_object(key: Key) -> Any:

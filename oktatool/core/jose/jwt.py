@@ -496,27 +496,36 @@ class VerifiedToken:
     payload: bytes
     alg: str
     key: Key
-    #: how the key is named to people: its kid, or its type and thumbprint
+    #: how the key is named to people: its kid, or its type and (not for a secret) its thumbprint
     key_label: str
     times: TokenTimes
+    #: why no kid was compared (the key carries none, or the token names none); None when the kids matched
+    kid_note: str | None = None
+
+    @property
+    def checked_with(self) -> str:
+        """Name the key that verified the token and, when no kid was compared, say so and why."""
+        return self.key_label + (f" ({self.kid_note})" if self.kid_note else "")
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``verify --json`` shape of a valid token."""
-        return {"valid": True, "alg": self.alg, "key": self.key_label, "header": dict(self.header),
-                "claims": None if self.claims is None else dict(self.claims), "times": self.times.to_dict()}
-
-
-def _own_kid(key: Key) -> str | None:
-    """Return the kid the key was given (a JWK's), or None when it is only its thumbprint (a PEM has no kid)."""
-    kid = key.kid
-    return kid if kid and kid != key.thumbprint() else None
+        result = {"valid": True, "alg": self.alg, "key": self.key_label, "kid_compared": self.kid_note is None,
+                  "header": dict(self.header), "claims": None if self.claims is None else dict(self.claims),
+                  "times": self.times.to_dict()}
+        if self.kid_note is not None:
+            result["kid_note"] = self.kid_note
+        return result
 
 
 def key_label(key: Key) -> str:
-    """Name a key by its own kid (a PEM's is its thumbprint), never the token's: ``kid "abc" (RSA 2048)``."""
-    if key.kid:
+    """Name a key by the kid it carries, never the token's: ``kid "abc" (RSA 2048)``; a PEM by its thumbprint.
+
+    An oct key without a kid is named by its type alone: its thumbprint is a hash of the secret.
+    """
+    if key.carries_kid:
         return f'kid "{key.kid}" ({key.describe()})'
-    return f"{key.describe()}, thumbprint {key.thumbprint()}"
+    shown = key.shown_thumbprint()
+    return f"{key.describe()} key with no kid" + (f", thumbprint {shown}" if shown else "")
 
 
 def _fail(reason: str, description: str, hint: str | None = None) -> VerificationError:
@@ -577,7 +586,7 @@ def _check_expected(claims: Mapping[str, Any] | None, expected: Expected | None)
 
 
 def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, leeway: float,
-            check_times: bool, expected: Expected | None = None) -> VerifiedToken:
+            check_times: bool, expected: Expected | None = None, kid_note: str | None = None) -> VerifiedToken:
     moment = time.time() if now is None else now
     claims: dict[str, Any] | None = None
     try:
@@ -598,7 +607,7 @@ def _finish(compact: CompactToken, alg: str, key: Key, *, now: float | None, lee
             raise _fail("not_yet_valid", f"the signature is valid but the token is not valid yet: {nbf.relative} "
                                          f"({nbf.iso})")
     _check_expected(claims, expected)
-    return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times)
+    return VerifiedToken(compact.header, claims, compact.payload, alg, key, key_label(key), times, kid_note)
 
 
 def _check_leeway(leeway: float) -> None:
@@ -612,28 +621,34 @@ def verify_with_key(token: str, key: Key, *, now: float | None = None, leeway: f
                     short_secret_ok: bool = False) -> VerifiedToken:
     """Verify ``token`` with one key; raise VerificationError naming the exact reason it fails.
 
-    A token whose kid names another key is refused (kid_not_found) before the signature is checked; a key
-    without a kid of its own (a PEM) is compared by its thumbprint and, failing that, is not kid-checked.
+    A key that carries a kid (whatever its origin: a thumbprint kid too) refuses a token naming another kid
+    (kid_not_found) before the signature is checked; a key with no kid (a PEM) is tried, and ``kid_note``
+    says that no kid was compared.
     """
     _check_leeway(leeway)
     compact = parse_compact(token)
     alg = _check_header(compact)
-    own = _own_kid(key)
-    if compact.kid is not None and own is not None and compact.kid != own:
+    if key.carries_kid and compact.kid is not None and compact.kid != key.kid:
         raise _fail("kid_not_found", f"the token names kid {shorten(compact.kid)!r}, but this key is kid "
-                                     f"{shorten(own)!r}", "verify with the key the token names (a JWKS holding it "
-                                                          "picks it by kid)")
-    if alg not in jwa.usable_algs(key, short_secret_ok=short_secret_ok):
+                                     f"{shorten(key.kid or '')!r}", "verify with the key the token names (a JWKS "
+                                                                    "holding it picks it by kid)")
+    if alg not in jwa.usable_algs(key, short_secret_ok=short_secret_ok, op="verify"):
         raise _alg_not_allowed(alg, key, f"this {key.describe()} key")
     if not _try_key(compact, alg, key):
         raise _fail("bad_signature", "bad signature: the token was not signed by this key",
                     "check that you have the right key, and that the token was copied whole")
-    return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times, expected=expected)
+    note = None
+    if not key.carries_kid:
+        note = "no kid was compared: the key carries none"
+    elif compact.kid is None:
+        note = "no kid was compared: the token names none"
+    return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times, expected=expected,
+                   kid_note=note)
 
 
 def _alg_not_allowed(alg: str, key: Key, named: str) -> VerificationError:
-    allowed = jwa.usable_algs(key)
-    fits = f"it fits {', '.join(allowed)}" if allowed else "it cannot verify signatures"
+    allowed = jwa.usable_algs(key, op="verify")
+    fits = f"it fits {', '.join(allowed)}" if allowed else f"it cannot verify signatures{jwa.why_not(key, 'verify')}"
     hint = None
     if alg in jwa.HMAC_ALGS and not key.is_symmetric:
         hint = "an asymmetric public key is never used as an HMAC secret (that would be an algorithm-confusion attack)"
@@ -654,17 +669,20 @@ def verify_with_jwks(token: str, keys: Sequence[Key], *, now: float | None = Non
             known = ", ".join(repr(shorten(k.kid or '')) for k in keys if k.kid) or "none"
             raise _fail("kid_not_found", f"kid {shorten(compact.kid)!r} is not in the key set (its kids: {known})",
                         "the signer used a key this set does not have; fetch the current key set")
-        fitting = [k for k in candidates if alg in jwa.usable_algs(k)]
+        fitting = [k for k in candidates if alg in jwa.usable_algs(k, op="verify")]
         if not fitting:
             raise _alg_not_allowed(alg, candidates[0], f"key {key_label(candidates[0])}")
     else:
-        fitting = [k for k in keys if alg in jwa.usable_algs(k)]
+        fitting = [k for k in keys if alg in jwa.usable_algs(k, op="verify")]
         if not fitting:
             raise _fail("no_fitting_key", f"no key in the set can verify alg {alg} "
                                           f"(the set holds: {', '.join(k.describe() for k in keys)})")
+    note = None if compact.kid is not None else "no kid was compared: the token names none, so every key that fits " \
+                                                "was tried"
     for key in fitting:
         if _try_key(compact, alg, key):
-            return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times, expected=expected)
+            return _finish(compact, alg, key, now=now, leeway=leeway, check_times=check_times, expected=expected,
+                           kid_note=note)
     tried = "; ".join(key_label(k) for k in fitting)
     raise _fail("bad_signature", f"bad signature: no key in the set verifies it (tried {tried})",
                 "check that the key set belongs to the token's issuer")

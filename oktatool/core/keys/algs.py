@@ -144,3 +144,20 @@ def default_alg(kty: str, *, crv: str | None, use: str) -> str | None:
 def natural_use(kty: str, crv: str | None) -> str:
     """Return the use a key is made for when nobody said: X25519/X448 only encrypt, the rest sign."""
     return "enc" if kty == "OKP" and crv in ("X25519", "X448") else "sig"
+
+
+def okta_alg(kty: str, *, crv: str | None, use: str | None, alg: str | None) -> str | None:
+    """Return the alg a key's Okta-ready public JWK claims: its own, else the default for its (natural) use."""
+    return alg or default_alg(kty, crv=crv, use=use or natural_use(kty, crv))
+
+
+def made_alg(kty: str, *, crv: str | None, use: str | None) -> str | None:
+    """Return the alg a new key is made with when none is asked: the one its Okta-ready public JWK will claim.
+
+    Okta and strict libraries refuse a token whose alg differs from the registered key's, so a key that its
+    private JWK lets sign PS256 while its public JWK says RS256 makes tokens that fail (issue 20). A key made
+    without a use that can only encrypt (X25519, X448) gets none: an encryption alg needs use enc said out loud.
+    """
+    if use is None and natural_use(kty, crv) == "enc":
+        return None
+    return okta_alg(kty, crv=crv, use=use, alg=None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
@@ -15,6 +17,8 @@ from oktatool.core.errors import KeyMaterialError
 from oktatool.core.keys.jwk import PRIVATE_TYPES, Material, PrivateKey, public_of, shape_of
 
 MAX_CERT_DAYS = 36500
+#: a certificate's validity when none is asked for (the CLI's --days, the Keys tab's Days)
+DEFAULT_CERT_DAYS = 365
 _CN_MAX = 64  # ub-common-name, RFC 5280 appendix A
 #: the subject attributes a certificate name may hold, by their openssl short names
 SUBJECT_ATTRIBUTES = {
@@ -82,6 +86,69 @@ def _subject_name(text: str) -> x509.Name:
     return x509.Name(attributes)
 
 
+_DNS_NAME = re.compile(r"^(\*\.)?([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*"
+                       r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$")
+_SAN_KINDS = ("DNS", "IP", "email", "URI")
+
+
+def parse_san(text: str) -> x509.GeneralName:
+    """Read one subject alternative name: ``DNS:``, ``IP:``, ``email:`` or ``URI:`` and a value, as openssl
+    writes them, or a bare value whose kind is plain (an address, ``user@host``, ``scheme://…``, a host name).
+    """
+    stripped = text.strip()
+    kind, colon, value = stripped.partition(":")
+    known = {name.lower(): name for name in _SAN_KINDS}
+    if colon and kind.strip().lower() in known and not value.startswith("//"):
+        kind, value = known[kind.strip().lower()], value.strip()
+    else:
+        value = stripped
+        kind = _bare_san_kind(value)
+    if not value:
+        raise KeyMaterialError(f"the alternative name {text.strip()!r} has no value",
+                               hint="for example DNS:svc.example.com, IP:10.0.0.1 or email:ops@example.com")
+    if kind == "IP":
+        try:
+            return x509.IPAddress(ipaddress.ip_address(value))
+        except ValueError:
+            raise KeyMaterialError(f"{value!r} is not an IP address") from None
+    if kind == "email":
+        if value.count("@") != 1 or not all(value.split("@")):
+            raise KeyMaterialError(f"{value!r} is not an email address")
+        return x509.RFC822Name(value)
+    if kind == "URI":
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value):
+            raise KeyMaterialError(f"{value!r} is not a URI", hint="for example spiffe://example.org/svc")
+        return x509.UniformResourceIdentifier(value)
+    if not value.isascii() or not _DNS_NAME.match(value):
+        raise KeyMaterialError(f"{value!r} is not a DNS name",
+                               hint="give a host name such as svc.example.com (or *.example.com)")
+    return x509.DNSName(value)
+
+
+def _bare_san_kind(value: str) -> str:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        pass
+    else:
+        return "IP"
+    if "://" in value:
+        return "URI"
+    if "@" in value:
+        return "email"
+    return "DNS"
+
+
+def parse_sans(texts: Sequence[str]) -> list[x509.GeneralName]:
+    """Read alternative names, each entry one name or several separated by commas or spaces (doubles dropped)."""
+    names: list[x509.GeneralName] = []
+    for text in texts:
+        for piece in re.split(r"[,\s]+", text):
+            if piece and (name := parse_san(piece)) not in names:
+                names.append(name)
+    return names
+
+
 def _private(material: Material, fmt: str) -> PrivateKey:
     if isinstance(material, bytes):
         raise KeyMaterialError(f"an oct key is a shared secret; it has no {fmt} form", hint="use jwk or jwks")
@@ -128,10 +195,12 @@ def _cert_hash(key: PrivateKey) -> hashes.SHA256 | hashes.SHA384 | hashes.SHA512
     return hashes.SHA256()
 
 
-def self_signed_cert(material: Material, *, subject: str, days: int, now: datetime | None = None) -> str:
+def self_signed_cert(material: Material, *, subject: str, days: int, now: datetime | None = None,
+                     sans: Sequence[str] = ()) -> str:
     """Return a self-signed X.509 v3 certificate PEM for an RSA, EC, Ed25519 or Ed448 private key.
 
-    ``subject`` is read by ``parse_subject`` (a bare name is the common name).
+    ``subject`` is read by ``parse_subject`` (a bare name is the common name); ``sans`` by ``parse_sans``
+    (none: no subjectAltName extension).
     """
     key = _private(material, "cert")
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
@@ -143,6 +212,7 @@ def self_signed_cert(material: Material, *, subject: str, days: int, now: dateti
     if not subject.strip():
         raise KeyMaterialError("the certificate subject is empty", hint="give a name, or leave out the subject")
     name = _subject_name(subject)
+    alternative_names = parse_sans(sans)
     start = (now or datetime.now(UTC)).replace(microsecond=0)
     public = key.public_key()
     builder = (
@@ -157,5 +227,7 @@ def self_signed_cert(material: Material, *, subject: str, days: int, now: dateti
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
     )
+    if alternative_names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(alternative_names), critical=False)
     cert = builder.sign(key, _cert_hash(key))
     return cert.public_bytes(serialization.Encoding.PEM).decode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -31,10 +31,11 @@ from oktatool.core.keys.algs import (
     check_crv,
     check_kty,
     check_use,
-    default_alg,
+    made_alg,
     natural_use,
+    okta_alg,
 )
-from oktatool.core.keys.export import pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
+from oktatool.core.keys.export import DEFAULT_CERT_DAYS, pem_pkcs8, pem_spki, pem_traditional, self_signed_cert
 from oktatool.core.keys.formats import ParsedKey, parse_key_input
 from oktatool.core.keys.jwk import (
     CURVE_BITS,
@@ -65,9 +66,14 @@ KID_MODES = ("thumbprint", "random", "timestamp", "iso-date", "custom", "none")
 
 
 class _Kid(enum.Enum):
-    """A kid that is the key's RFC 7638 thumbprint, worked out only when first read."""
+    """A kid that is the key's RFC 7638 thumbprint, worked out only when first read.
+
+    THUMBPRINT is a kid the key carries (made or renamed so); IMPLIED names a key read from a form that holds
+    no kid (PEM, DER, a certificate) by its thumbprint, while the key itself carries none.
+    """
 
     THUMBPRINT = "thumbprint"
+    IMPLIED = "implied"
 
 
 KidValue = str | None | _Kid
@@ -158,6 +164,11 @@ class Key:
         """Return the key id (the thumbprint unless one was given or none was asked for)."""
         return self.thumbprint() if isinstance(self._kid, _Kid) else self._kid
 
+    @property
+    def carries_kid(self) -> bool:
+        """Tell whether the key carries a kid of its own (a JWK's, or one it was made with), not a PEM's implied one."""
+        return self._kid is not _Kid.IMPLIED and self._kid is not None
+
     def _cached(self, name: str, make: Any) -> Any:
         value = self._cache.get(name)
         if value is None:
@@ -171,6 +182,14 @@ class Key:
         """Return the RFC 7638 SHA-256 thumbprint, base64url."""
         return self._cached(  # type: ignore[no-any-return]
             "thumbprint", lambda: thumbprint_of(self.kty, self._public_members()))
+
+    def shown_thumbprint(self) -> str | None:
+        """Return the thumbprint to show people, or None for an oct key: its thumbprint is a hash of the secret."""
+        return None if self.is_symmetric else self.thumbprint()
+
+    def public_id(self) -> str | None:
+        """Return what names this key to people: its kid, else its thumbprint (None for an oct key without a kid)."""
+        return self.kid or self.shown_thumbprint()
 
     def describe(self) -> str:
         """Name the key shape: "RSA 2048", "EC P-256", "OKP Ed25519", "oct 256"."""
@@ -250,13 +269,18 @@ class Key:
 
     def okta_public_dict(self) -> dict[str, Any]:
         """Return the public JWK Okta's Admin Console and API take: use and alg filled in when missing."""
-        use = self.use or natural_use(self.kty, self.crv)
-        alg = self.alg or default_alg(self.kty, crv=self.crv, use=use)
-        return self._members(private=False, use=use, alg=alg)
+        return self._members(private=False, use=self.use or natural_use(self.kty, self.crv), alg=self.okta_alg())
 
-    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = 365,
-               subject: str | None = None, now: datetime | None = None) -> str:
-        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output."""
+    def okta_alg(self) -> str | None:
+        """Return the alg this key's Okta-ready public JWK claims (its own, else the default; None for oct)."""
+        return okta_alg(self.kty, crv=self.crv, use=self.use, alg=self.alg)
+
+    def export(self, fmt: str, *, passphrase: bytes | None = None, days: int = DEFAULT_CERT_DAYS,
+               subject: str | None = None, now: datetime | None = None, sans: Sequence[str] = ()) -> str:
+        """Return the key in format ``fmt`` (one of FORMATS); a passphrase encrypts pem output.
+
+        ``days``, ``subject`` (default: CN=kid) and ``sans`` (subject alternative names) shape a cert.
+        """
         if fmt not in FORMATS:
             raise KeyMaterialError(f"unknown key format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
         if passphrase is not None and fmt != "pem":
@@ -280,7 +304,7 @@ class Key:
         if subject is None:
             # a kid is a name, never a subject to parse
             subject = "CN=" + (self.kid or self.thumbprint()).replace("\\", "\\\\").replace(",", "\\,")
-        return self_signed_cert(self._material, subject=subject, days=days, now=now)
+        return self_signed_cert(self._material, subject=subject, days=days, now=now, sans=sans)
 
 
 # ---- generation ------------------------------------------------------------------------------------------
@@ -361,19 +385,21 @@ def _new_material(kty: str, size: int | None, crv: str | None) -> Material:
 
 
 def generate_key(spec: KeySpec, *, now: datetime | None = None) -> Key:
-    """Generate a new private key as ``spec`` says; refuse specs that do not fit, saying what does."""
+    """Generate a new private key as ``spec`` says (no alg: the Okta-ready one); refuse specs that do not fit."""
     size, crv = _checked_spec(spec)
     kid = _kid_for(spec, now)
     material = _new_material(spec.kty, size, crv)
     shape = Shape(spec.kty, crv, CURVE_BITS[crv] if crv else int(size or 0), True)
-    return Key(material, kid=kid, use=spec.use, alg=spec.alg, shape=shape)
+    # the private JWK says the alg its public JWK will claim, so it cannot sign what Okta then refuses
+    alg = spec.alg or made_alg(spec.kty, crv=crv, use=spec.use)
+    return Key(material, kid=kid, use=spec.use, alg=alg, shape=shape)
 
 
 # ---- import ----------------------------------------------------------------------------------------------
 
 
 def _key_of(parsed: ParsedKey) -> Key:
-    kid: KidValue = parsed.kid if parsed.from_jwk else _Kid.THUMBPRINT
+    kid: KidValue = parsed.kid if parsed.from_jwk else _Kid.IMPLIED
     return Key(parsed.material, kid=kid, use=parsed.use, alg=parsed.alg, key_ops=parsed.key_ops)
 
 
@@ -395,7 +421,10 @@ def load_keys(data: str | bytes, *, passphrase: bytes | None = None) -> list[Key
 
 
 def _label(key: Key) -> str:
-    return f"{key.kid} ({key.describe()})" if key.kid else f"no kid, thumbprint {key.thumbprint()} ({key.describe()})"
+    if key.kid:
+        return f"{key.kid} ({key.describe()})"
+    shown = key.shown_thumbprint()
+    return f"no kid, thumbprint {shown} ({key.describe()})" if shown else f"no kid ({key.describe()})"
 
 
 def _best(keys: list[Key]) -> Key:
@@ -410,9 +439,10 @@ def _choose(keys: list[Key], kid: str | None) -> Key:
             raise KeyMaterialError(f"no key has kid {kid!r}; the input has: {'; '.join(_label(k) for k in keys)}",
                                    hint="give one of those kids")
         if len({k.thumbprint() for k in matches}) > 1:
-            raise KeyMaterialError(f"{len(matches)} different keys share kid {kid!r}",
-                                   hint="pick one by its thumbprint instead: " + ", ".join(
-                                       k.thumbprint() for k in matches))
+            shown = [k.shown_thumbprint() for k in matches]
+            hint = ("pick one by its thumbprint instead: " + ", ".join(s for s in shown if s) if all(shown)
+                    else "give each key its own kid")
+            raise KeyMaterialError(f"{len(matches)} different keys share kid {kid!r}", hint=hint)
         return _best(matches)
     groups: dict[str, list[Key]] = {}
     for key in keys:

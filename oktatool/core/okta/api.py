@@ -137,21 +137,9 @@ class ApiClient:
         self.extra_headers = {k: v for k, v in (extra_headers or {}).items()
                               if k.lower() not in ("authorization", "dpop", "content-type")}
 
-    def url_for(self, path: str) -> str:
-        """Return the absolute URL of ``path`` on the org; refuse a URL on another host (our token goes there)."""
-        check_path(path)
-        url = urljoin(self.org_url + "/", path.lstrip("/")) if not urlsplit(path).scheme else path
-        if origin_of(url) != origin_of(self.org_url):
-            raise BadInputError(f"{url} is not on the org {self.org_url}; the access token is sent only there",
-                                hint="give a path such as /api/v1/users")
-        return url
-
     def target(self, method: str, path: str) -> tuple[str, str]:
         """Return the upper-case method and absolute URL of a request; raise BadInputError for either."""
-        upper = method.upper()
-        if upper not in METHODS:
-            raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
-        return upper, self.url_for(path)
+        return request_target(self.org_url, method, path)
 
     def send(self, method: str, path: str, *, body: Any = None, cancel: threading.Event | None = None,
              context: ExplainContext | None = None) -> ApiResponse:
@@ -286,6 +274,28 @@ def is_public_endpoint(method: str, path: str) -> bool:
     """Say whether ``method path`` is a public read (``/oauth2/v1/keys``, ``/.well-known/*``): no token needed."""
     bare = urlsplit(path).path
     return method.upper() in ("GET", "HEAD") and bool(_PUBLIC_PATH.match("/" + bare.lstrip("/")))
+
+
+def org_url_for(org_url: str, path: str) -> str:
+    """Return the absolute URL of ``path`` on ``org_url``; refuse a URL on another host (the token goes there)."""
+    check_path(path)
+    url = urljoin(org_url + "/", path.lstrip("/")) if not urlsplit(path).scheme else path
+    if origin_of(url) != origin_of(org_url):
+        raise BadInputError(f"{url} is not on the org {org_url}; the access token is sent only there",
+                            hint="give a path such as /api/v1/users")
+    return url
+
+
+def request_target(org_url: str, method: str, path: str) -> tuple[str, str]:
+    """Return the upper-case method and absolute URL of a request to ``org_url``: what is sent, or copied.
+
+    Send and every copy of a request (curl, PowerShell, Python) go through here, so a copy is refused exactly
+    as Send is: a path that leaves the org, a control character, an unknown method.
+    """
+    upper = method.upper()
+    if upper not in METHODS:
+        raise BadInputError(f"unknown HTTP method {method!r}", hint="use " + ", ".join(METHODS))
+    return upper, org_url_for(org_url, path)
 
 
 def check_path(path: str) -> str:

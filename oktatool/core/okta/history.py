@@ -72,6 +72,11 @@ def _scrub_value(value: Any) -> Any:
     return scrub(value) if isinstance(value, str) else value
 
 
+def holds_secret(value: Any) -> bool:
+    """Say whether parsed JSON (or a string) holds what the history redacts: a password, a token, an assertion."""
+    return bool(_scrub_value(value) != value)
+
+
 def scrub_body(text: str) -> str:
     """Return a JSON body with secret members redacted (whole values); any other text as ``scrub`` leaves it."""
     try:

@@ -2,8 +2,10 @@
 
 The access token is never in the text: it is ``$OKTA_ACCESS_TOKEN`` (curl), ``$env:OKTA_ACCESS_TOKEN``
 (PowerShell) or ``os.environ["OKTA_ACCESS_TOKEN"]`` (Python), so the snippet runs once that variable is set, and the
-Authorization header is always there. A DPoP-bound token needs a new proof for every call (RFC 9449): the
-snippet takes it from ``OKTA_DPOP_PROOF`` and says so; the Console can put a fresh proof beside it.
+Authorization header is always there. Nor is it on any process's command line when the snippet runs: curl reads
+its headers and body through a pipe (bash or zsh), and PowerShell and Python send them from their own process.
+A DPoP-bound token needs a new proof for every call (RFC 9449): the snippet takes it from ``OKTA_DPOP_PROOF`` and
+says so; the Console can put a fresh proof beside it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from oktatool.core.okta.history import holds_secret, is_secret_name, redact_parameters, scrub
 from oktatool.core.okta.http import SECRET_HEADERS
-from oktatool.core.shells import powershell_quote
+from oktatool.core.shells import curl_reads, posix_expanding, powershell_quote
 
 TOKEN_VARIABLE = "OKTA_ACCESS_TOKEN"  # noqa: S105 - the name of an environment variable
 PROOF_VARIABLE = "OKTA_DPOP_PROOF"
@@ -40,37 +43,45 @@ class SnippetRequest:
         """Say whether the token is DPoP-bound."""
         return self.scheme.lower() == "dpop"
 
+    def holds_secret(self) -> bool:
+        """Say whether the request itself carries a secret: a password in the body, a token in the query or a header."""
+        return holds_secret(self.body) or scrub(redact_parameters(self.url)) != self.url or \
+            any(is_secret_name(name) or holds_secret(value) for name, value in self.extra_headers())
+
     def extra_headers(self) -> list[tuple[str, str]]:
         """Return the user's headers minus Authorization, DPoP and any other secret header (set apart)."""
         fixed = {"accept", "content-type"}
         return [(k, v) for k, v in self.headers if k.lower() not in SECRET_HEADERS and k.lower() not in fixed]
 
 
-def _dq(text: str) -> str:
-    """Quote for a POSIX shell in double quotes, leaving ``$OKTA_…`` to expand."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`") + '"'
-
-
 def curl_command(request: SnippetRequest, *, dpop_proof: str | None = None) -> str:
-    """Return a curl command for ``request``; with ``dpop_proof``, a line exporting it comes first."""
-    lines: list[str] = []
+    """Return a curl command for bash or zsh; with ``dpop_proof``, a line setting it comes first.
+
+    No header or body is on curl's command line (see ``oktatool.core.shells``): the token, the proof and the
+    body, which may hold a password, reach curl through a pipe. Notes are ``:`` lines, not comments: zsh reads
+    ``#`` as a command when pasted at its prompt (``interactive_comments`` is off by default).
+    """
+    lines = []
     if request.dpop:
-        lines.append(f"# {DPOP_NOTE}")
+        note = DPOP_NOTE + (" This proof was made just now for this call." if dpop_proof else "")
+        lines.append(f": {shlex.quote(note)}")
         if dpop_proof:
-            lines.append(f"# This proof was made just now for this call:\n{PROOF_VARIABLE}={shlex.quote(dpop_proof)}")
+            lines.append(f"{PROOF_VARIABLE}={shlex.quote(dpop_proof)}")
+    headers = [shlex.quote("Accept: application/json"),
+               posix_expanding(f"Authorization: {request.scheme} ${TOKEN_VARIABLE}")]
+    if request.dpop:
+        headers.append(posix_expanding(f"DPoP: ${PROOF_VARIABLE}"))
+    headers += [shlex.quote(f"{name}: {value}") for name, value in request.extra_headers()]
+    if request.body is not None:
+        headers.append(shlex.quote("Content-Type: application/json"))
     parts = ["curl --silent --show-error --include", f"--request {request.method.upper()}",
              shlex.quote(request.url)]
     if request.ca_bundle:
         parts.append(f"--cacert {shlex.quote(request.ca_bundle)}")
-    parts.append(f"--header {shlex.quote('Accept: application/json')}")
-    parts.append(f"--header {_dq(f'Authorization: {request.scheme} ${TOKEN_VARIABLE}')}")
-    if request.dpop:
-        parts.append(f"--header {_dq(f'DPoP: ${PROOF_VARIABLE}')}")
-    for name, value in request.extra_headers():
-        parts.append(f"--header {shlex.quote(f'{name}: {value}')}")
+    parts.append(curl_reads("--header", headers))
     if request.body is not None:
-        parts.append(f"--header {shlex.quote('Content-Type: application/json')}")
-        parts.append(f"--data-raw {shlex.quote(json.dumps(request.body, separators=(',', ':')))}")
+        body = json.dumps(request.body, separators=(",", ":"))  # ASCII (\u escapes): the same bytes in any locale
+        parts.append(curl_reads("--data-binary", [shlex.quote(body)], lines=False))
     lines.append(" \\\n  ".join(parts))
     return "\n".join(lines) + "\n"
 

@@ -1,4 +1,8 @@
-"""The Console's exports: copy as curl, PowerShell or Python ``requests`` (token from the environment); save."""
+"""The Console's exports: copy as curl, PowerShell or Python ``requests`` (token from the environment); save.
+
+A copy is refused, with Send's own message, wherever Send would refuse the request; a copy that holds a secret is
+marked secret on the clipboard.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from oktatool.core.files import write_file
 from oktatool.core.okta.snippets import SnippetRequest, curl_command, powershell_command, python_snippet
 from oktatool.core.shells import default_shell
 from oktatool.gui import tasks
-from oktatool.gui.widgets.clipboard import copy_text
+from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import plain_message
 
@@ -47,16 +51,27 @@ class ConsoleTab(Protocol):
 
 
 def snippet_request(tab: ConsoleTab) -> SnippetRequest | None:
-    """Return the request in the editor as a snippet's input (None, with a message, when it is incomplete)."""
+    """Return the request in the editor as a snippet's input; None, with what Send would say, when it is not sendable.
+
+    The URL is the one Send would call (the same check refuses a path that leaves the org), so no copy carries
+    the Authorization header or a DPoP proof to another host.
+    """
+    from oktatool.core.okta.api import request_target
+    from oktatool.core.okta.orgurl import parse_org_url
+
     parts = tab.call_parts()
     if parts is None:
         return None
     method, path, body, headers = parts
     profile, state = tab.session.profile, tab.state
     info = tab.context.sandbox_running if profile.is_sandbox else None
-    base = (info.org_url if info else "https://SANDBOX-NOT-STARTED") if profile.is_sandbox else \
-        profile.org_url.rstrip("/")
-    url = path if path.startswith("http") else base + ("" if path.startswith("/") else "/") + path
+    try:
+        base = (info.org_url if info else "https://SANDBOX-NOT-STARTED") if profile.is_sandbox else \
+            parse_org_url(profile.org_url).base
+        method, url = request_target(base, method, path)
+    except OktaToolError as exc:
+        tab.response.show_failure(plain_message(exc))
+        return None
     scheme = state.pasted.scheme if state.pasted else (state.token.token.scheme if state.token else
                                                         ("DPoP" if profile.dpop else "Bearer"))
     ca = str(info.ca_file) if info is not None and info.ca_file else None
@@ -74,19 +89,24 @@ def _fresh_proof(tab: ConsoleTab, request: SnippetRequest) -> str | None:
         return None
 
 
+def _copy(tab: ConsoleTab, text: str, secret: bool, said: str) -> None:
+    """Copy ``text``, marked secret when it holds one (a live DPoP proof, a password in the body), and say so."""
+    copy_text(text, secret=secret)
+    tab.response.show_progress(said + (f" {COPIED_SECRET}" if secret else ""))
+
+
 def _copy_command(tab: ConsoleTab, title: str, make: Callable[..., str], setup: str) -> None:
     request = snippet_request(tab)
     if request is None:
         return
     proof = _fresh_proof(tab, request)
-    copy_text(make(request, dpop_proof=proof), secret=bool(proof))  # a live DPoP proof is a credential for a while
-    tab.response.show_progress(f"Copied as {title}: {setup} first." + (" DPoP: the proof works once." if
-                                                                      request.dpop else ""))
+    _copy(tab, make(request, dpop_proof=proof), bool(proof) or request.holds_secret(),
+          f"Copied as {title}: {setup} first." + (" DPoP: the proof works once." if request.dpop else ""))
 
 
 def copy_curl(tab: ConsoleTab) -> None:
-    """Copy the request as curl ($OKTA_ACCESS_TOKEN; a fresh proof for DPoP, clipboard marked secret)."""
-    _copy_command(tab, "curl", curl_command, "export OKTA_ACCESS_TOKEN")
+    """Copy the request as curl for bash or zsh (headers and body through a pipe, off curl's command line)."""
+    _copy_command(tab, "curl (bash or zsh)", curl_command, "export OKTA_ACCESS_TOKEN")
 
 
 def copy_powershell(tab: ConsoleTab) -> None:
@@ -103,10 +123,12 @@ def copy_python(tab: ConsoleTab) -> None:
     """Copy the request as a Python requests snippet."""
     request = snippet_request(tab)
     if request is not None:
-        copy_text(python_snippet(request))
-        tab.response.show_progress("Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
+        _copy(tab, python_snippet(request), request.holds_secret(),
+              "Copied as Python: it reads OKTA_ACCESS_TOKEN from the environment.")
 
 
+#: what a copy that holds a secret adds to its message
+COPIED_SECRET = f"It holds a secret: marked so for clipboard managers, cleared in {SECRET_CLEAR_MS // 1000} s."
 #: what the Console says after a save: an answer can hold secrets (/credentials/secrets, a user's recovery
 #: question), so every save is owner-only (0600, or an owner-only access list on Windows)
 SAVED = "Saved {path} (owner only: an answer can hold secrets)."

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from oktatool.core.errors import for_window
 from oktatool.core.shells import default_shell
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
@@ -82,7 +82,7 @@ class ResponseView(QWidget):
         self.request_id.setPlaceholderText("X-Okta-Request-Id")
         self.request_id.setToolTip("X-Okta-Request-Id: quote it to Okta support, or find it in the System Log")
         self.copy_id_button = QPushButton("Copy id")
-        self.copy_id_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.request_id.text()))
+        self.copy_id_button.clicked.connect(lambda: copy_text(self.request_id.text()))
         self.log_button = QPushButton("Find in System Log")
         self.log_button.setToolTip("GET /api/v1/logs filtered by this request id (needs okta.logs.read)")
         self.log_button.clicked.connect(self.system_log_requested)
@@ -157,7 +157,8 @@ class ResponseView(QWidget):
             "powershell": self.copy_menu.addAction("Copy as PowerShell"),
             "python": self.copy_menu.addAction("Copy as Python"),
         }
-        tips = {"curl": "The token appears as $OKTA_ACCESS_TOKEN: export it and paste",
+        tips = {"curl": "For bash or zsh; the token appears as $OKTA_ACCESS_TOKEN: export it and paste. Headers "
+                        "and body reach curl through a pipe, never its command line",
                 "powershell": "Invoke-RestMethod (PowerShell 5.1 and 7); the token comes from "
                               "$env:OKTA_ACCESS_TOKEN: set it and paste",
                 "python": "requests; the token comes from the OKTA_ACCESS_TOKEN environment variable"}
@@ -188,7 +189,7 @@ class ResponseView(QWidget):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notes = _notes_area(self.explanation, self.note)
         actions = QHBoxLayout()
-        actions.addWidget(self.progress, 1)
+        actions.addStretch(1)
         actions.addWidget(self.copy_button)
         actions.addWidget(self.save_json_button)
         actions.addWidget(self.save_csv_button)
@@ -199,6 +200,7 @@ class ResponseView(QWidget):
         layout.addLayout(ids)
         layout.addWidget(self.notes)
         layout.addWidget(self.views, 1)
+        layout.addWidget(self.progress)  # the whole pane's width: a page walk's longest line fits its two lines
         layout.addLayout(actions)
         self.content = b""
         self._pending_text: str | None = None

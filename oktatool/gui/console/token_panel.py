@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +23,9 @@ from oktatool.core.okta.exchange import TokenExchange, TokenLeg, decode_jws
 from oktatool.core.okta.http import redact_headers, redact_text
 from oktatool.gui import tasks
 from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.copy_value import NOTHING, CopyValue
 from oktatool.gui.widgets.countdown import Countdown
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.token_view import TokenView
 from oktatool.gui.widgets.tones import tone_style
 
@@ -144,16 +145,17 @@ class TokenPanel(QWidget):
         self.access_token = TokenView("access token")
         self.facts = QFormLayout()
         self.kind_label = QLabel("–")
+        self.kind_label.setWordWrap(True)
         self.granted_label = QLabel("–")
         self.granted_label.setWordWrap(True)
         self.asked_label = QLabel("–")
         self.asked_label.setWordWrap(True)
         self.downscoped_label = QLabel()
         self.downscoped_label.setWordWrap(True)
-        self.cid_label = QLabel("–")
-        self.jkt_label = QLabel("–")
-        for label in (self.cid_label, self.jkt_label, self.granted_label):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a client id and a key thumbprint are one long word: cut to the pane's width, whole in tooltip and Copy
+        self.cid_label = CopyValue("client id (cid)")
+        self.jkt_label = CopyValue("bound key thumbprint (cnf.jkt)")
+        self.granted_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.expiry = Countdown()
         self.facts.addRow("Type", self.kind_label)
         self.facts.addRow("Granted (scp)", self.granted_label)
@@ -185,9 +187,7 @@ class TokenPanel(QWidget):
         column.addWidget(self.note)
         column.addWidget(self.exchange_box)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = ScrollPane(body)  # Get token waits disabled for its token: the pane stays where it is
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -218,7 +218,7 @@ class TokenPanel(QWidget):
         self.scopes.clear()
         self.access_token.set_value("")
         for label in (self.kind_label, self.granted_label, self.asked_label, self.cid_label, self.jkt_label):
-            label.setText("–")
+            label.setText(NOTHING)
         self.downscoped_label.clear()
         self.note.clear()
         self.expiry.stop("–")
@@ -255,7 +255,8 @@ class TokenPanel(QWidget):
         self.downscoped_label.setText(" ".join(notes))
         self.downscoped_label.setStyleSheet(tone_style("error") if facts.downscoped else "")
         self.cid_label.setText(facts.client_id or "–")
-        self.jkt_label.setText(facts.jkt or ("– (Bearer: not bound to a key)" if not token.is_dpop else "–"))
+        self.jkt_label.setText(facts.jkt or ("– (Bearer: not bound to a key)" if not token.is_dpop else NOTHING),
+                               facts.jkt or "")
         self.expiry.start(facts.expires_at, "in {left}", "expired: the next call gets a new token")
         self.note.setText("\n".join(for_window(warning) for warning in token.warnings))
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import OktaToolError
-from oktatool.core.okta.export import FORMATS, ExportSpec, render
+from oktatool.core.okta.export import FORMATS, ExportSpec, holds_private_key, needs_key, render, with_key
 from oktatool.core.shells import default_shell
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.profile_watch import ProfileWatch
@@ -31,15 +31,17 @@ if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.store.settings import Profile
 
-_TITLES = {"okta-yaml": "okta.yaml (Okta SDKs)", "env": "Environment variables", "terraform": "Terraform provider",
-           "curl": "curl recipe"}
+_TITLES = {"okta-yaml": "okta.yaml (Okta SDKs for Python and Node)", "env": "Environment variables (Okta SDKs)",
+           "terraform": "Terraform (provider, app, scopes, role)", "curl": "curl recipe (bash, zsh)"}
+_HOLDS_KEY = "Holds the app's private key: copied as a secret, saved readable by you only (0600)"
+_PLAIN_TEXT = "Holds no secret"
 _SUFFIXES = {"okta-yaml": ".yaml", "env": ".env", "terraform": ".tf", "curl": ".sh"}
 _SHELLS = {"posix": ("POSIX shell (bash, zsh): export NAME='value'", ".env"),
            "powershell": ("PowerShell: $env:NAME = 'value'", ".ps1")}
 
 
 class ExportDialog(QDialog):
-    """Pick a format and the key file's path; the text updates as they change."""
+    """Pick a format, the shell, the key file's path and whether the SDK reads the key by its path."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,8 +55,11 @@ class ExportDialog(QDialog):
             self.format.addItem(_TITLES[fmt], fmt)
         self.key_path = QLineEdit("/path/to/private-key.pem")
         self.key_path.setObjectName("exportKeyPath")
-        self.inline = QCheckBox("Put the private key itself in okta.yaml (the file is then a secret)")
-        self.inline.setObjectName("exportInline")
+        self.key_path.setToolTip("Where the app's private key file is on the computer the code runs on: the curl "
+                                 "recipe signs with it, and okta.yaml or the variables name it when asked to")
+        self.by_path = QCheckBox("Name the key file by its path instead of holding the key (okta-sdk-python only; "
+                                 "okta-sdk-nodejs needs the key itself)")
+        self.by_path.setObjectName("exportByPath")
         self.shell = QComboBox()
         self.shell.setObjectName("exportShell")
         self.shell.setToolTip("The shell the environment variables are set in (default: this system's)")
@@ -65,9 +70,8 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("Shell", self.shell)
         form.addRow("Private key file", self.key_path)
-        form.addRow("", self.inline)
-        self.pane = OutputPane("export", "Export", "Settings for code; the private key is referenced by its path",
-                               private=False, suffix=".yaml")
+        form.addRow("", self.by_path)
+        self.pane = OutputPane("export", "Export", _HOLDS_KEY, private=True, suffix=".yaml")
         self.pane.file_stem = "okta"
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -81,7 +85,7 @@ class ExportDialog(QDialog):
         self.request = tasks.LatestRequest()
         self.format.currentIndexChanged.connect(self.refresh)
         self.key_path.textChanged.connect(self.refresh)
-        self.inline.toggled.connect(self.refresh)
+        self.by_path.toggled.connect(self.refresh)
         self.shell.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
@@ -91,7 +95,7 @@ class ExportDialog(QDialog):
         return self.watch.profile
 
     def refresh(self) -> asyncio.Task[None] | None:
-        """Show the export for the current choices (the key is read in the executor only when inlined)."""
+        """Show the export for the current choices (the profile's key is read in the executor, once)."""
         if self.watch.left:
             return None
         return self.request.start(self._render(self.request.generation + 1))
@@ -99,7 +103,7 @@ class ExportDialog(QDialog):
     def _profile_left(self, text: str) -> None:
         """Another profile is active: the export shown stays this one's; the choices stop changing it."""
         self.request.cancel()
-        for choice in (self.format, self.key_path, self.inline, self.shell):
+        for choice in (self.format, self.key_path, self.by_path, self.shell):
             choice.setEnabled(False)
         self.message.setStyleSheet(tone_style("error"))
         self.message.setText(text)
@@ -108,8 +112,8 @@ class ExportDialog(QDialog):
         from oktatool.core.keys.library import read_entries
 
         fmt = str(self.format.currentData())
-        inline = self.inline.isChecked() and fmt == "okta-yaml"
-        self.inline.setEnabled(fmt == "okta-yaml")
+        sdk = fmt in ("okta-yaml", "env")
+        self.by_path.setEnabled(sdk)
         self.shell.setEnabled(fmt == "env")
         shell = str(self.shell.currentData())
         profile = self.profile
@@ -118,13 +122,15 @@ class ExportDialog(QDialog):
                 raise OktaToolError("the Local sandbox's apps are kept, but its address is a new port each run, "
                                     "so exported settings would point nowhere after a restart",
                                     hint="export a profile for a real Okta org")
-            loaded = self.watch.session.part("export.pem", dict, app=True)  # the profile's key, read once
-            if inline and "pem" not in loaded:
-                key = await with_unlocked_store(self, self.context, self.context.profile_key, profile)
-                loaded["pem"] = key.export("pem")
             kid = next((e.kid for e in read_entries(self.context.library_index) if e.name == profile.key_ref), None)
-            spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid, self.key_path.text().strip(),
-                              inline_pem=loaded.get("pem") if inline else None)
+            spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid,
+                              key_path=self.key_path.text().strip() or None,
+                              by_path=sdk and self.by_path.isChecked(), dpop=profile.dpop, label=profile.name)
+            if needs_key(fmt, spec):
+                loaded = self.watch.session.part("export.key", dict, app=True)  # the profile's key, read once
+                if "key" not in loaded:
+                    loaded["key"] = await with_unlocked_store(self, self.context, self.context.profile_key, profile)
+                spec = with_key(spec, loaded["key"])
             text = render(fmt, spec, shell=shell)
         except OktaToolError as exc:
             if self.request.is_current(generation):
@@ -132,9 +138,7 @@ class ExportDialog(QDialog):
             return
         if not self.request.is_current(generation):
             return
-        self.pane.private = inline
+        secret = holds_private_key(fmt, spec)
+        self.pane.set_private(secret, _HOLDS_KEY if secret else _PLAIN_TEXT)
         self.pane.suffix = _SHELLS[shell][1] if fmt == "env" else _SUFFIXES[fmt]
-        self.pane.where.setText("Holds the private key: saved readable by you only" if inline else
-                                "Settings for code; the private key is referenced by its path")
-        self.pane.where.setStyleSheet(tone_style("secret" if inline else "good", bold=True))
         self.pane.set_text(text)

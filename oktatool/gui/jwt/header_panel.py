@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from oktatool.core.errors import ClaimError
+from oktatool.core.errors import ClaimError, OktaToolError, end_sentence
 from oktatool.core.jose.claims import dumps_exact, explain_claim, parse_exact_object
-from oktatool.core.jose.jwa import HMAC_ALGS, SIGNING_ALGS, usable_algs
+from oktatool.core.jose.jwa import SIGNING_ALGS, usable_algs
 from oktatool.gui.jwt.claims_panel import note_label, show_note
 from oktatool.gui.widgets.tones import field_error_style
 
@@ -52,6 +52,9 @@ class HeaderPanel(QWidget):
             form.addRow(name, box)
         self.setLayout(form)
         self.extra_members: dict[str, Any] = {}
+        #: the signing key the alg list follows, and whether it is a typed secret (short ones warn, not block)
+        self.key: Key | None = None
+        self.short_secret_ok = False
         self.alg.currentTextChanged.connect(lambda _t: self.changed.emit())
         self.kid.textEdited.connect(lambda _t: self.changed.emit())
         self.typ.textEdited.connect(lambda _t: self.changed.emit())
@@ -59,33 +62,33 @@ class HeaderPanel(QWidget):
         self.set_key(None)
 
     def set_key(self, key: Key | None, *, short_secret_ok: bool = False, keep_kid: bool = False) -> None:
-        """List the algs that fit ``key`` (all of them with no key) and take its kid."""
+        """List only the algs ``key`` may sign with (its own alg first and chosen; all with no key); take its kid."""
         current = self.alg.currentText()
         algs = usable_algs(key, short_secret_ok=short_secret_ok) if key is not None else SIGNING_ALGS
-        if key is not None and short_secret_ok and key.is_symmetric:
-            algs = HMAC_ALGS
+        self.key, self.short_secret_ok = key, short_secret_ok
         self.alg.blockSignals(True)
         self.alg.clear()
         self.alg.addItems(list(algs))
-        if current in algs:
+        if key is not None and key.alg in algs:
+            self.alg.setCurrentText(key.alg)
+        elif current in algs:
             self.alg.setCurrentText(current)
         self.alg.blockSignals(False)
-        if not algs and key is not None:
-            show_note(self.notes["alg"], f"This {key.describe()} key cannot sign JWTs.")
-        else:
-            show_note(self.notes["alg"], None)
+        self.alg.setToolTip((explain_claim("alg", header=True) or "") + (
+            f"\nThis key's JWK says alg {key.alg}: it signs only {key.alg}." if key is not None and key.alg else ""))
         if not keep_kid:
             self.kid.setText(key.kid if key is not None and key.kid and not key.is_symmetric else "")
 
-    def set_header(self, header: dict[str, Any]) -> None:
-        """Show a decoded token's header (no ``changed``)."""
+    def set_header(self, header: dict[str, Any]) -> str | None:
+        """Show a decoded token's header (no ``changed``); return why its alg cannot be chosen, if it cannot."""
         for widget in (self.alg, self.kid, self.typ, self.extra):
             widget.blockSignals(True)
         alg = header.get("alg")
-        if isinstance(alg, str):
-            if self.alg.findText(alg) < 0:
-                self.alg.addItem(alg)
+        problem = None
+        if isinstance(alg, str) and self.alg.findText(alg) >= 0:
             self.alg.setCurrentText(alg)
+        elif isinstance(alg, str):  # never listed: the list holds only what the key may sign with
+            problem = self.alg_problem(alg)
         self.kid.setText(str(header.get("kid", "")))
         self.typ.setText(str(header.get("typ", "")))
         self.extra_members = {k: v for k, v in header.items() if k not in OWN_MEMBERS}
@@ -94,6 +97,21 @@ class HeaderPanel(QWidget):
         self.extra.setStyleSheet("")
         for widget in (self.alg, self.kid, self.typ, self.extra):
             widget.blockSignals(False)
+        return problem
+
+    def alg_problem(self, alg: str) -> str:
+        """Say why the editor cannot sign with ``alg``, a token's, and what Sign uses instead."""
+        from oktatool.core.jose.jwa import check_alg_fits
+
+        instead = f" Sign uses {self.alg.currentText()}." if self.alg.currentText() else ""
+        if self.key is None:
+            return f"The token's alg {alg} is not one oktatool signs.{instead}"
+        reason = f"alg {alg} does not fit it."
+        try:
+            check_alg_fits(self.key, alg, short_secret_ok=self.short_secret_ok)
+        except OktaToolError as exc:
+            reason = end_sentence(exc.description)
+        return f"The token's alg does not fit the signing key: {reason}{instead}"
 
     def set_extra(self, members: dict[str, Any]) -> None:
         """Replace the other members (a template's jwk)."""

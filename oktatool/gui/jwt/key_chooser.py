@@ -368,7 +368,7 @@ class KeyChooser(QWidget):
             if self.verify:
                 self.kid_combo.addItem(EVERY_KEY)
             for key in keys:
-                self.kid_combo.addItem(f"{key.kid or key.thumbprint()} ({key.describe()})")
+                self.kid_combo.addItem(f"{key.public_id() or 'no kid'} ({key.describe()})")
         self.kid_combo.blockSignals(False)
         self.kid_row.setVisible(len(keys) > 1)
         if note is None:
@@ -415,6 +415,8 @@ class KeyChooser(QWidget):
         facts = f"{key.describe()}, {'private' if key.is_private else 'public'}"
         if key.kid and not key.is_symmetric:
             facts += f", kid {key.kid}"
+        if key.alg:
+            facts += f", alg {key.alg} only"
         if self.verify:
             return facts
         okta = [a for a in usable_algs(key) if a in OKTA_ASSERTION_ALGS]

@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from oktatool.core.errors import OktaToolError
 from oktatool.gui.tab_page import TabHost, TabPage, TakesAssertion, TakesAuthorization
+from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import plain_message
 
 
 def copy_secret(text: str) -> str:
-    """Copy ``text`` as a secret with the shared helper; return what the user is told."""
-    import importlib
-
-    try:  # the Keys tab's helper (gui/widgets/clipboard.py): marks the text secret and clears it after 30 s
-        clipboard = importlib.import_module("oktatool.gui.widgets.clipboard")
-    except ImportError:  # pragma: no cover - until the Keys branch is merged
-        QGuiApplication.clipboard().setText(text)
-        return "Copied."
-    clipboard.copy_text(text, secret=True)
-    return "Copied (cleared from the clipboard in 30 s)."
+    """Copy ``text`` as a secret (marked for clipboard managers, cleared after 30 s); return what the user is told."""
+    copy_text(text, secret=True)
+    return f"Copied (cleared from the clipboard in {SECRET_CLEAR_MS // 1000} s)."
 
 
 class TokenOutput:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGroupBox,
     QScrollArea,
     QSplitter,
@@ -34,6 +35,7 @@ from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.settings_follow import follow_profile
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -96,9 +98,8 @@ class JwtTab(QWidget):
 
     @staticmethod
     def _scrolled(widget: QWidget) -> QScrollArea:
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(widget)
+        area = ScrollPane(widget)  # a button waiting for its work leaves the pane where it is
+        area.setFrameShape(QFrame.Shape.StyledPanel)
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setMinimumWidth(300)
         return area
@@ -210,8 +211,10 @@ class JwtTab(QWidget):
             return "Fix the header's other members first."
         if key is None:
             return "Choose a signing key to make a token."
-        if not self.header.alg.currentText():
-            return f"This {key.describe()} key cannot sign JWTs."
+        if not self.header.alg.currentText():  # the list holds only the algs the key may sign with
+            from oktatool.core.jose.jwa import why_not
+
+            return f"This {key.describe()} key cannot sign JWTs{why_not(key, 'sign')}."
         return None
 
     def sign(self) -> asyncio.Task[None] | None:
@@ -222,11 +225,11 @@ class JwtTab(QWidget):
         if problem or key is None:
             self._status(problem or "", error=bool(self.token.toPlainText()))
             return None
-        warning = None
-        if self.signer.is_secret:
-            from oktatool.core.jose.jwt import short_secret_warning
+        from oktatool.core.jose.jwa import okta_alg_warning
+        from oktatool.core.jose.jwt import short_secret_warning
 
-            warning = short_secret_warning(key, self.header.alg.currentText())
+        alg = self.header.alg.currentText()
+        warning = short_secret_warning(key, alg) if self.signer.is_secret else okta_alg_warning(key, alg)
         return self.sign_request.start(self._sign(self.header.header(), dict(self.claims.claims), key,
                                                   self.signer.is_secret, warning))
 
@@ -291,7 +294,7 @@ class JwtTab(QWidget):
         if decoded.encrypted:
             self._status("An encrypted JWT (JWE): only its header can be shown.", error=True)
             return
-        self.header.set_header(dict(decoded.header))
+        alg_problem = self.header.set_header(dict(decoded.header))
         claims: dict[str, Any] | None = None
         try:  # re-read the payload exactly, so 3.0 and big integers show as the token has them
             payload = parse_compact(token).payload.decode("utf-8")
@@ -306,6 +309,9 @@ class JwtTab(QWidget):
         if decoded.signature_problem:
             self._status(f"Decoded into the editor, but the signature is bad: {decoded.signature_problem}. It can "
                          "never verify; copy the token again, or press Sign to sign the editor's claims.", error=True)
+            return
+        if alg_problem:
+            self._status(f"Decoded into the editor; not re-signed. {alg_problem}")
             return
         self._status("Decoded into the editor; not re-signed. Verify it below, or press Sign to sign the "
                      "editor's claims with your key.")

@@ -197,7 +197,7 @@ class VerifyPanel(QWidget):
                 self._show_result(False, f"NOT VERIFIED {reason}{plain_message(exc)}")
             return
         if self.request.is_current(generation):
-            self._show_result(True, f"VERIFIED: {verified.alg} signature checked with {verified.key_label}"
+            self._show_result(True, f"VERIFIED: {verified.alg} signature checked with {verified.checked_with}"
                                     + (f", iss {expected.issuer}" if expected.issuer else "")
                                     + (f", aud {expected.audience}" if expected.audience else "")
                                     + f"; exp and nbf checked (leeway {self.leeway.value()} s).")

@@ -35,6 +35,7 @@ from oktatool.core.keys.algs import (
     RSA_MAX_BITS,
     RSA_MIN_BITS,
     check_use,
+    made_alg,
 )
 from oktatool.core.keys.key import KID_MODES, KeySpec, allowed_algs, default_kid_mode
 from oktatool.gui.widgets.message_line import MessageLine
@@ -214,12 +215,16 @@ class GenerateForm(QGroupBox):
         return kty, size, crv, None if use == NO_CHOICE else use
 
     def _refresh_algs(self) -> None:
-        """Offer only the algorithms the keys core allows for this type, size or curve, and use."""
+        """Offer only the algorithms the keys core allows for this type, size or curve, and use.
+
+        Where the core gives a new key an alg of its own (the one its Okta-ready public JWK claims), that alg
+        is chosen and "(none)" is not offered: the key would get it anyway. Oct keys and keys that only
+        encrypt, made without a use, may be made without one.
+        """
         kty, size, crv, use = self.shape()
         previous = self.alg.currentText()
         self.alg.blockSignals(True)
         self.alg.clear()
-        self.alg.addItem(NO_CHOICE)
         self.clear_errors()
         try:
             algs = allowed_algs(kty, size=size, crv=crv, use=use)
@@ -227,9 +232,14 @@ class GenerateForm(QGroupBox):
         except KeyMaterialError as exc:
             self.show_field_error(self.use, exc)
             algs = ()
+        made = made_alg(kty, crv=crv, use=use) if algs else None
+        if made not in algs:
+            self.alg.addItem(NO_CHOICE)
         self.alg.addItems(algs)
         if previous in algs:
             self.alg.setCurrentText(previous)
+        elif made in algs:
+            self.alg.setCurrentText(made)
         self.alg.blockSignals(False)
 
     def spec(self) -> KeySpec:

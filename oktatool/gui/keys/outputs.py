@@ -1,9 +1,11 @@
-"""The Keys tab's outputs: one large viewer, the output chosen from a labelled list, Copy and Save.
+"""The Keys tab's outputs: one large viewer, the output chosen from a labelled list, Copy and Save; or, with
+"All outputs", the Okta JWKS, the private JWK and the private PEM side by side (gui/keys/all_outputs.py).
 
 Every list entry says where its text goes ("paste into Okta: Add key", "keep secret", …). Beside the list,
 the panel says which keys Okta takes for a client assertion and whether the current one is such a key
 (the preflight's rules, ``okta_key_problem``); a key Okta refuses loses the green "paste into Okta" label.
-The private PEM is encrypted only on request, with a passphrase typed twice.
+The private PEM is encrypted only on request, with a passphrase typed twice. The Certificate output has its
+subject, validity and alternative names in fields above it (gui/keys/cert_fields.py).
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
+from oktatool.gui.keys.all_outputs import AllOutputsView
+from oktatool.gui.keys.cert_fields import DEFAULT_CERT, CertFields, CertOptions
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.save_dialog import ask_save_path
@@ -68,19 +73,24 @@ NOT_FOR_OKTA = "not for Okta client assertions"
 Exports = dict[str, tuple[str | None, str | None]]
 
 
-def export_one(key: Key, spec: OutputSpec) -> tuple[str | None, str | None]:
-    """Return one output's text for ``key``, or why there is none (runs in the executor)."""
+def export_one(key: Key, spec: OutputSpec, cert: CertOptions = DEFAULT_CERT) -> tuple[str | None, str | None]:
+    """Return one output's text for ``key``, or why there is none (runs in the executor).
+
+    ``cert`` shapes the Certificate output (subject, days, alternative names).
+    """
     if spec.private and not key.is_private:
         return None, "This is a public key: there is no private part to show."
     try:
+        if spec.fmt == "cert":
+            return key.export(spec.fmt, subject=cert.subject, days=cert.days, sans=cert.sans), None
         return key.export(spec.fmt), None
     except OktaToolError as exc:
         return None, exc.description
 
 
-async def export_all(key: Key) -> Exports:
+async def export_all(key: Key, cert: CertOptions = DEFAULT_CERT) -> Exports:
     """Return every output's text for ``key``, one executor job per format (the GUI thread runs between)."""
-    return {spec.fmt: await tasks.run_blocking(export_one, key, spec) for spec in OUTPUTS}
+    return {spec.fmt: await tasks.run_blocking(export_one, key, spec, cert) for spec in OUTPUTS}
 
 
 def okta_verdict(key: Key) -> tuple[bool, str]:
@@ -116,10 +126,21 @@ class OutputsPanel(QWidget):
         self.verdict = ""
         self.pem_encrypted = False
         self.pem_request = tasks.LatestRequest()
+        self.cert_request = tasks.LatestRequest()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_list(), 0)
-        layout.addLayout(self._build_viewer(), 1)
+        single = QWidget()
+        self._viewer = self._build_viewer()
+        self._viewer.setContentsMargins(0, 0, 0, 0)
+        single.setLayout(self._viewer)
+        # the certificate's fields and the All outputs view are built when first shown: the Keys tab is the
+        # first one shown at start-up, and its build counts towards "ready"
+        self._cert_fields: CertFields | None = None
+        self._all_view: AllOutputsView | None = None
+        self.views = QStackedWidget()
+        self.views.addWidget(single)
+        layout.addWidget(self.views, 1)
         self.list.setCurrentRow(0)
 
     # --- construction ---------------------------------------------------------------------------------
@@ -144,7 +165,16 @@ class OutputsPanel(QWidget):
             self.list.setItemWidget(item, label)
         self._paint_labels()
         self.list.currentRowChanged.connect(lambda _row: self._paint_labels())
+        # a click in the list shows that output in the single viewer again
+        self.list.itemClicked.connect(lambda _item: self.show_all(False))
         column.addWidget(self.list, 1)
+        self.all_button = QPushButton("All outputs")
+        self.all_button.setObjectName("allOutputsToggle")
+        self.all_button.setCheckable(True)
+        self.all_button.setToolTip("Show the Okta JWKS, the private JWK and the private PEM side by side (as mkjwk "
+                                   "does); click an output in the list for the single large viewer")
+        self.all_button.toggled.connect(self.show_all)
+        column.addWidget(self.all_button)
         self.list.setFixedWidth(max(self.fontMetrics().horizontalAdvance("M" * 16), 190))
         return column
 
@@ -196,7 +226,7 @@ class OutputsPanel(QWidget):
             label.setText(f"<b>{spec.title}</b><br>{where}")
             item = self.list.item(OUTPUTS.index(spec))
             item.setSizeHint(self.labels[spec.fmt].sizeHint() + QSize(0, 2))
-        if hasattr(self, "view"):
+        if hasattr(self, "views"):
             self._paint_note()
             self._show_current()
 
@@ -249,17 +279,73 @@ class OutputsPanel(QWidget):
         self.view.set_note(note)
         self.copy_button.setEnabled(bool(text))
         self.save_button.setEnabled(bool(text))
+        if spec.fmt == "cert":
+            self.cert_fields.show()
+        elif self._cert_fields is not None:
+            self._cert_fields.hide()
+        self._show_all_outputs()
         can_encrypt = spec.fmt == "pem" and bool(text) and self.key is not None and self.key.is_private
         self.encrypt_button.setVisible(can_encrypt and not self.pem_encrypted)
         self.plain_button.setVisible(can_encrypt and self.pem_encrypted)
 
+    @property
+    def cert_fields(self) -> CertFields:
+        """The Certificate output's subject, days and alternative names (built when first wanted)."""
+        if self._cert_fields is None:
+            fields = CertFields()
+            fields.hide()  # shown with the Certificate output
+            fields.changed.connect(lambda: self.cert_request.start(self._remake_cert()))
+            self._viewer.insertWidget(self._viewer.indexOf(self.okta_note) + 1, fields)
+            self._cert_fields = fields
+        return self._cert_fields
+
+    def cert_options(self) -> CertOptions:
+        """Return what the next certificate says besides its key (the defaults until the fields were shown)."""
+        return self._cert_fields.options() if self._cert_fields is not None else DEFAULT_CERT
+
+    @property
+    def all_view(self) -> AllOutputsView:
+        """The three outputs side by side (built when first shown)."""
+        if self._all_view is None:
+            self._all_view = AllOutputsView(self.copy)
+            self.views.addWidget(self._all_view)
+        return self._all_view
+
+    def _show_all_outputs(self) -> None:
+        if self._all_view is None:
+            return
+        for fmt, column in self._all_view.columns.items():
+            spec = SPECS[fmt]
+            kind, where = self._where(spec)
+            if fmt == "pem" and self.pem_encrypted:
+                where += " · encrypted with your passphrase"
+            text, note = self.exports.get(fmt, (None, None))
+            column.show_output(spec.title, where, kind, text, note)
+
+    def show_all(self, shown: bool = True) -> None:
+        """Show the Okta JWKS, the private JWK and the private PEM together, or the single viewer."""
+        if self.all_button.isChecked() != shown:
+            self.all_button.setChecked(shown)  # comes back here through toggled
+            return
+        if shown:
+            self.views.setCurrentWidget(self.all_view)
+            self._show_all_outputs()
+        else:
+            self.views.setCurrentIndex(0)
+
+    def all_shown(self) -> bool:
+        """Say whether the three outputs are shown together."""
+        return self._all_view is not None and self.views.currentWidget() is self._all_view
+
     def set_key(self, key: Key, exports: Exports) -> None:
         """Show ``key``'s outputs (the chosen output stays chosen)."""
         self.pem_request.cancel()
+        self.cert_request.cancel()
         self.key = key
         self.exports = dict(exports)
         self.pem_encrypted = False
-        self.file_stem = (key.kid or key.thumbprint())[:40]  # made a valid name when the dialog suggests it
+        # made a valid name when the dialog suggests it; an oct key without a kid is named by its type, not its hash
+        self.file_stem = (key.public_id() or key.describe().replace(" ", "-"))[:40]
         self.okta_ok, self.verdict = okta_verdict(key)
         self._paint_labels()
 
@@ -269,10 +355,10 @@ class OutputsPanel(QWidget):
 
     # --- copy and save ------------------------------------------------------------------------------------
 
-    def copy(self) -> None:
-        """Put the shown output on the clipboard (a private one is cleared from it after 30 s)."""
-        spec = self.current_spec()
-        text = self.text()
+    def copy(self, fmt: str | None = None) -> None:
+        """Put output ``fmt`` (default: the shown one) on the clipboard (a private one is cleared after 30 s)."""
+        spec = SPECS[fmt] if fmt else self.current_spec()
+        text = self.text(spec.fmt)
         if not text:
             return
         copy_text(text, secret=spec.private)
@@ -305,6 +391,25 @@ class OutputsPanel(QWidget):
         if spec.private:
             self.kept.emit()
         return True
+
+    # --- the certificate's fields ---------------------------------------------------------------------------
+
+    async def _remake_cert(self) -> None:
+        key = self.key
+        if key is None:
+            return
+        generation = self.cert_request.generation
+        options = self.cert_options()
+        text, note = await tasks.run_blocking(export_one, key, SPECS["cert"], options)
+        if not self.cert_request.is_current(generation) or key is not self.key:
+            return
+        self.exports["cert"] = (text, note)
+        self._show_current()
+        if text:
+            names = f", for {options.sans[0]}" if options.sans else ""
+            self.messages.show_message(f"Made the certificate: valid {options.days} days{names}.", "good")
+        else:
+            self.messages.show_message(f"No certificate: {note}", "error")
 
     # --- the private PEM's passphrase ---------------------------------------------------------------------
 

@@ -23,11 +23,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -41,6 +39,7 @@ from oktatool.gui.keys.import_panel import KEY_FILE_FILTER, ImportPanel, choose_
 from oktatool.gui.keys.outputs import OUTPUTS, Exports, OutputsPanel, export_all
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.widgets.message_line import MessageLine
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
@@ -62,8 +61,10 @@ def key_facts(key: Key) -> str:
     access = "private key" if key.is_private else "public key only"
     if key.is_symmetric:
         access = "shared secret"
-    parts = [f"<b>{key.describe()}</b>", access, f"kid <code>{key.kid or '(none)'}</code>",
-             f"thumbprint <code>{key.thumbprint()}</code>"]
+    parts = [f"<b>{key.describe()}</b>", access, f"kid <code>{key.kid or '(none)'}</code>"]
+    shown = key.shown_thumbprint()
+    if shown:
+        parts.append(f"thumbprint <code>{shown}</code>")
     if key.use:
         parts.append(f"use {key.use}")
     if key.alg:
@@ -89,16 +90,13 @@ class KeysTab(QWidget):
         self.previous: tuple[Key, Exports, str] | None = None
         self.request = tasks.LatestRequest()
         self.setAcceptDrops(True)
-        scroll = QScrollArea()
+        content = QWidget()
+        content.setMinimumSize(CONTENT_MIN_WIDTH, CONTENT_MIN_HEIGHT)
+        scroll = ScrollPane(content)
         scroll.setObjectName("keysScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        content = QWidget()
-        content.setMinimumSize(CONTENT_MIN_WIDTH, CONTENT_MIN_HEIGHT)
-        scroll.setWidget(content)
         layout = QVBoxLayout(content)
         top = QHBoxLayout()
         self.form = GenerateForm()
@@ -232,7 +230,7 @@ class KeysTab(QWidget):
         generation = self.request.generation
         try:
             key = await tasks.run_blocking(generate_key, spec)
-            exports = await export_all(key)
+            exports = await export_all(key, self.outputs.cert_options())
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.form.show_field_error(self.form.field_for(exc.description), exc)
@@ -293,7 +291,7 @@ class KeysTab(QWidget):
     async def show_library_key(self, key: Key, name: str) -> None:
         """Show ``key`` loaded from the library as ``name``."""
         try:
-            exports = await export_all(key)
+            exports = await export_all(key, self.outputs.cert_options())
         except OktaToolError as exc:
             self.messages.show_message(plain_message(exc), "error")
             return
@@ -310,7 +308,7 @@ class KeysTab(QWidget):
     async def _recompute_kid(self, key: Key) -> None:
         generation = self.request.generation
         renamed = key.with_thumbprint_kid()
-        exports = await export_all(renamed)
+        exports = await export_all(renamed, self.outputs.cert_options())
         if self.request.is_current(generation):
             self.show_key(renamed, exports, source=f"kid recomputed (was {key.kid or 'none'})", kept=self._kept)
 
@@ -356,7 +354,7 @@ class KeysTab(QWidget):
             key = await choose_key(self, keys)
             if key is None:
                 return
-            exports = await export_all(key)
+            exports = await export_all(key, self.outputs.cert_options())
         except OktaToolError as exc:
             if self.request.is_current(generation):
                 self.messages.show_message(plain_message(exc), "error")

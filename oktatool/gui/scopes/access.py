@@ -11,11 +11,9 @@ starts empty, and a fetch or change started for a profile that is no longer acti
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,14 +33,24 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.grants import (
-    LEGACY_ADMIN_TOKEN_PREFIX,
     STANDARD_ROLES,
     PlannedCall,
     admin_token_secret_name,
     role_warning,
 )
+from oktatool.core.okta.history import holds_secret
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
+from oktatool.gui.scopes.admin_target import (
+    PROFILE_PREFIX,
+    SANDBOX_TOKEN,
+    STORED_TOKEN,
+    SUPER_ADMIN_NOTE,
+    AdminTarget,
+    FetchedPart,
+    fetch,
+)
+from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -50,83 +59,6 @@ if TYPE_CHECKING:
     from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment
     from oktatool.core.store.settings import Profile
-
-#: credential choices (which admin credential, not a secret)
-SANDBOX_TOKEN = "sandbox"  # noqa: S105
-STORED_TOKEN = "stored"  # noqa: S105
-PROFILE_PREFIX = "profile:"
-SUPER_ADMIN_NOTE = "Only a Super Admin can grant or revoke Okta API scopes, and assign admin roles."
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """What one fetch found."""
-
-    grants: tuple[Grant, ...]
-    roles: tuple[RoleAssignment, ...] | None
-    roles_error: str | None
-
-
-class FetchedPart:
-    """The app's grants and roles as last fetched for a profile (a part of its session)."""
-
-    def __init__(self) -> None:
-        self.found: Fetched | None = None
-
-
-class AdminTarget:
-    """The active profile's app and the chosen admin credential; builds AppAccess (blocking: executor only)."""
-
-    def __init__(self, context: AppContext, profile: Profile, choice: str) -> None:
-        self.context = context
-        self.profile = profile
-        self.choice = choice
-
-    def access(self, scopes: tuple[str, ...]) -> AppAccess:
-        """Return AppAccess over the credential (an admin profile's token asks for ``scopes``)."""
-        from oktatool.core.errors import ConfigError
-        from oktatool.core.okta.admin import AdminCredential
-        from oktatool.core.okta.client import OktaClient
-        from oktatool.core.okta.grants import app_access
-
-        if not self.profile.is_sandbox and not self.profile.client_id:
-            raise ConfigError(f"the profile {self.profile.name!r} names no service app (client id)",
-                              hint="set its client id in Edit profiles…")
-        target = self.context.org_target(self.profile)
-        org, client_id, http = target.org, target.client_id, target.http
-        if self.choice == SANDBOX_TOKEN and target.sandbox_admin is not None:
-            credential = target.sandbox_admin
-        elif self.choice == STORED_TOKEN:
-            store = self.context.secret_store()
-            token = store.get(admin_token_secret_name(self.profile))
-            if not token:
-                older = store.get(LEGACY_ADMIN_TOKEN_PREFIX + self.profile.name) is not None
-                why = (" (the token an older version stored for it was kept by the profile's name alone, so "
-                       "nothing says it is for this org: it is not sent)") if older else ""
-                where = "the Local sandbox" if self.profile.is_sandbox else self.profile.org_url
-                raise ConfigError(f"no admin API token is stored for the profile {self.profile.name!r} on "
-                                  f"{where}{why}",
-                                  hint="click Set API token… and paste an SSWS token (Security > API > Tokens)")
-            credential = AdminCredential(ssws_token=token, label="the stored API token")
-        elif self.choice.startswith(PROFILE_PREFIX):
-            admin = self.context.profile(self.choice.removeprefix(PROFILE_PREFIX))
-            credential = AdminCredential(client=OktaClient(self.context.connection(admin, http=http)),
-                                         label=f"profile {admin.name!r}")
-        else:
-            raise ConfigError("choose an admin credential first")
-        return app_access(org, client_id, credential, http, scopes)
-
-
-def fetch(target: AdminTarget) -> Fetched:
-    """List grants and roles (blocking); a credential that may read grants but not roles still shows grants."""
-    grants = target.access(("okta.appGrants.read",)).list_grants()
-    try:
-        roles: tuple[RoleAssignment, ...] | None = target.access(("okta.roles.read",)).list_roles()
-        error = None
-    except OktaToolError as exc:
-        roles, error = None, plain_message(exc)
-    return Fetched(grants, roles, error)
-
 
 class AccessPanel(QWidget):
     """Fetch the app's grants and roles; grant, revoke, assign and unassign with confirmation."""
@@ -140,67 +72,56 @@ class AccessPanel(QWidget):
         self.session = context.session
         self.picked: list[str] = []
         self.request = tasks.LatestRequest()
-        #: set by tests: answer every confirmation with this instead of asking
-        self.auto_confirm: bool | None = None
+        # One row of credential and Fetch, the tables with their buttons beside them, the result line under
+        # them: at 1100x750 the whole panel fits the Scopes tab's lower pane without scrolling.
         layout = QVBoxLayout(self)
 
-        cred = QHBoxLayout()
-        cred.addWidget(QLabel("Admin credential"))
+        top = QHBoxLayout()
+        credential_label = QLabel("Admin credential")
+        top.addWidget(credential_label)
         self.credential = QComboBox()
         self.credential.setObjectName("adminCredential")
         self.credential.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.credential.setMinimumContentsLength(16)
-        cred.addWidget(self.credential, 1)
+        credential_label.setBuddy(self.credential)
+        top.addWidget(self.credential, 1)
         self.set_token = QPushButton("Set API token…")
         self.set_token.setToolTip("Store an SSWS API token for this profile in the secret store (never shown again)")
         self.forget_token = QPushButton("Forget")
+        self.forget_token.setAccessibleName("Forget the stored API token")
         self.forget_token.setToolTip("Delete this profile's stored API token")
-        cred.addWidget(self.set_token)
-        cred.addWidget(self.forget_token)
-        layout.addLayout(cred)
-
-        fetch_row = QHBoxLayout()
         self.fetch_button = QPushButton("Fetch grants and roles")
         self.fetch_button.setObjectName("fetchGrants")
-        fetch_row.addWidget(self.fetch_button)
+        for button in (self.set_token, self.forget_token, self.fetch_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+
         self.summary = QLabel()
         self.summary.setObjectName("grantSummary")
         self.summary.setWordWrap(True)
-        fetch_row.addWidget(self.summary, 1)
-        layout.addLayout(fetch_row)
-
+        layout.addWidget(self.summary)
         self.warning = QLabel()
         self.warning.setObjectName("roleWarning")
         self.warning.setWordWrap(True)
-        layout.addWidget(self.warning)  # up top: it explains every 403 to come
+        self.warning.hide()  # shown with a warning only: up top, it explains every 403 to come
+        layout.addWidget(self.warning)
 
         columns = QHBoxLayout()
-        grant_column = QVBoxLayout()
-        grant_column.addWidget(QLabel("<b>Okta API scopes granted</b> (and picked)"))
         self.grants = GrantTableModel(self)
         self.grant_view = _table(self.grants, "grantTable")
-        grant_column.addWidget(self.grant_view, 1)
-        grant_row = QHBoxLayout()
         self.grant_button = QPushButton("Grant…")
         self.grant_button.setObjectName("grantSelected")
         self.grant_button.setToolTip("Grant the selected missing scope (or every missing one when none is selected)")
         self.revoke_button = QPushButton("Revoke…")
         self.revoke_button.setObjectName("revokeSelected")
         self.revoke_button.setToolTip("Revoke the selected granted scope")
-        grant_row.addWidget(self.grant_button)
-        grant_row.addWidget(self.revoke_button)
-        grant_row.addStretch(1)
-        grant_column.addLayout(grant_row)
-        columns.addLayout(grant_column, 3)
-
-        role_column = QVBoxLayout()
-        role_column.addWidget(QLabel("<b>Admin roles</b> of the app"))
+        columns.addLayout(_titled_table("<b>Okta API scopes granted</b> (and picked)", self.grant_view,
+                                        [self.grant_button, self.revoke_button]), 3)
         self.roles = RoleTableModel(self)
         self.role_view = _table(self.roles, "roleTable")
-        role_column.addWidget(self.role_view, 1)
-        role_row = QHBoxLayout()
         self.role_type = QComboBox()
         self.role_type.setObjectName("roleType")
+        self.role_type.setAccessibleName("Admin role to assign")
         self.role_type.addItems(list(STANDARD_ROLES))
         self.role_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.role_type.setMinimumContentsLength(12)
@@ -208,11 +129,8 @@ class AccessPanel(QWidget):
         self.assign_button.setObjectName("assignRole")
         self.unassign_button = QPushButton("Unassign…")
         self.unassign_button.setObjectName("unassignRole")
-        role_row.addWidget(self.role_type, 1)
-        role_row.addWidget(self.assign_button)
-        role_row.addWidget(self.unassign_button)
-        role_column.addLayout(role_row)
-        columns.addLayout(role_column, 2)
+        columns.addLayout(_titled_table("<b>Admin roles</b> of the app", self.role_view,
+                                        [self.role_type, self.assign_button, self.unassign_button]), 2)
         layout.addLayout(columns, 1)
 
         self.message = QLabel(SUPER_ADMIN_NOTE)
@@ -280,6 +198,7 @@ class AccessPanel(QWidget):
             self.summary.setToolTip("")
             self.warning.clear()
             self.warning.setStyleSheet("")
+            self.warning.hide()
         else:
             self.grants.set_grants(found.grants, self.picked)
             self.roles.set_roles(found.roles or ())
@@ -288,6 +207,7 @@ class AccessPanel(QWidget):
             warning = role_warning(found.grants, found.roles) if found.roles is not None else None
             self.warning.setText(warning or "")
             self.warning.setStyleSheet(tone_style("error", bold=True) if warning else "")
+            self.warning.setVisible(bool(warning))
         self._enable()
 
     def profile_traces(self) -> list[str]:
@@ -430,8 +350,10 @@ class AccessPanel(QWidget):
         if self._left(session):
             return
         calls = plan(access)
-        if not await self._confirm(title, calls, note):
-            self.say(f"{title}: cancelled.")
+        answer = await self._confirm(title, calls, note)
+        if not answer:
+            if answer is False:  # None: the call was copied instead, and that was said
+                self.say(f"{title}: cancelled.")
             return
         if self._left(session):  # another profile became active while the confirmation was open
             self.say(f"{title}: not made, the active profile changed.", error=True)
@@ -449,11 +371,9 @@ class AccessPanel(QWidget):
         if await self.refresh():
             self.say(done, good=True)
 
-    async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool:
+    async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool | None:
+        """Ask before making ``calls``: True to make them, False when cancelled, None when copied instead."""
         text = "\n\n".join(call.text() for call in calls)
-        if self.auto_confirm is not None:
-            self.last_confirmation = text
-            return self.auto_confirm
         box = QMessageBox(QMessageBox.Icon.Question, title, f"{title} with this API call?", parent=self)
         box.setInformativeText(note)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -465,9 +385,11 @@ class AccessPanel(QWidget):
         box.setText(f"{title} with this API call?\n\n{text}")
         await tasks.dialog_result(box)
         if box.clickedButton() is copy:
-            QGuiApplication.clipboard().setText(text)
-            self.say("Copied the call: a Super Admin can make it with their API token.")
-            return False
+            secret = holds_secret(text)
+            copy_text(text, secret=secret)
+            self.say("Copied the call: a Super Admin can make it with their API token."
+                     + (" It holds a secret: cleared from the clipboard in 30 s." if secret else ""))
+            return None
         return box.clickedButton() is yes
 
     async def ask_token(self) -> None:
@@ -530,6 +452,23 @@ def _diff_tip(diff: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBoxLayout:
+    """Return a column: ``title`` (naming the table: its buddy) over the table with ``controls`` beside it."""
+    column = QVBoxLayout()
+    label = QLabel(title)
+    label.setBuddy(view)
+    column.addWidget(label)
+    row = QHBoxLayout()
+    row.addWidget(view, 1)
+    side = QVBoxLayout()
+    for control in controls:
+        side.addWidget(control)
+    side.addStretch(1)
+    row.addLayout(side)
+    column.addLayout(row, 1)
+    return column
+
+
 def _table(model: Any, name: str) -> QTableView:
     view = QTableView()
     tip_elided_cells(view)
@@ -542,6 +481,10 @@ def _table(model: Any, name: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
-    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 3 + 30)
+    # two rows and the header at least, and no taller wish than that (a scroll area sizes its panel by the wish):
+    # the buttons beside it and the result line under it stay in view
+    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 2 + view.horizontalHeader().sizeHint().height()
+                          + 2 * view.frameWidth())
     return view
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -27,6 +26,8 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.tab_page import KeepsCallHistory, TabHost
+from oktatool.gui.widgets.clipboard import copy_text
+from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -120,9 +121,9 @@ class ScopesTab(QWidget):
         self.access = AccessPanel(self.context)
         self.side.addTab(self.operations, "Operations")
         # the other pages scroll when the window is small rather than squeeze their fields over each other
-        self.side.addTab(_scrolling(self.endpoints), "Endpoints")
-        self.side.addTab(_scrolling(self.try_token), "Try a token")
-        self.side.addTab(_scrolling(self.access), "Grants && roles")
+        self.side.addTab(ScrollPane(self.endpoints), "Endpoints")
+        self.side.addTab(ScrollPane(self.try_token), "Try a token")
+        self.side.addTab(ScrollPane(self.access), "Grants && roles")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -263,7 +264,7 @@ class ScopesTab(QWidget):
     def copy_current(self) -> None:
         """Copy the scope string (Edit > Copy)."""
         if self.picker is not None and self.picked():
-            QGuiApplication.clipboard().setText(self.scope_string.text())
+            copy_text(self.scope_string.text())
             self.notice.setText("Copied the scope string.")
             self.notice.setStyleSheet(tone_style("good"))
 
@@ -295,11 +296,3 @@ class ScopesTab(QWidget):
         if shown != len(self.catalog.operations_for("okta.users.read")):
             raise RuntimeError("the operations list does not match the catalog")
         return f"{model.rowCount()} scopes in the model, okta.users.read opens {shown} operations"
-
-
-def _scrolling(panel: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(panel)
-    return area

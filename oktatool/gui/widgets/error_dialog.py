@@ -8,7 +8,6 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool import __version__
+from oktatool.gui.widgets.clipboard import copy_text
 
 _SECRET_SHAPES = (
     # PEM blocks (private keys, certificates): drop the body, keep the label
@@ -97,7 +97,7 @@ class ErrorDialog(QDialog):
 
     def copy_details(self) -> None:
         """Put the redacted details on the clipboard."""
-        QGuiApplication.clipboard().setText(self.details)
+        copy_text(self.details)  # redacted
         self.copy_button.setText("Copied")
 
     def _toggle_details(self) -> None:

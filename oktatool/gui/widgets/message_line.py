@@ -2,14 +2,21 @@
 
 Put one where a panel reports what happened ("Saved … (owner only)", "Copied", an import error). The
 line is always laid out, empty or not, so a message never pushes the widgets below it; long text wraps
-into the lines kept for it (the whole text is also the tooltip). ``show_message`` takes a ``timeout_ms``
+into the lines kept for it (the whole text is also the tooltip). A line is never cut through: a message
+longer than the lines kept at the line's width gets up to as many lines again, and one longer still ends
+with "…" on the last whole line (the tooltip holds all of it). ``show_message`` takes a ``timeout_ms``
 after which the message goes; ``clear`` drops it at once (e.g. when the profile it speaks of changes).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
 
 from oktatool.gui.widgets.tones import tone_style
 
@@ -23,6 +30,7 @@ class MessageLine(QLabel):
     def __init__(self, lines: int = 2, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines = lines
+        self._whole = ""
         self.kind = ""
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -35,9 +43,62 @@ class MessageLine(QLabel):
         self._timer.timeout.connect(self.clear_message)
         self._fit_height()
 
-    def _fit_height(self) -> None:
+    def _height_for(self, lines: int) -> int:
         margins = self.contentsMargins()
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines + margins.top() + margins.bottom() + 2)
+        return self.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom() + 2
+
+    def _fit_height(self) -> None:
+        """Show the whole text in the lines kept, in up to twice as many, or cut at a word with "…"."""
+        kept, most = self._height_for(self.lines), self._height_for(2 * self.lines)
+        width = self.width()
+        shown = self._whole
+        super().setText(shown)
+        if shown and width > 0:
+            needed = super().heightForWidth(width)
+            if needed > most:
+                shown = self._cut_to(most, width)
+            height = min(max(kept, needed), most)
+        else:
+            height = kept
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+    def _cut_to(self, most: int, width: int) -> str:
+        """Return the longest start of the text, ended with "…", that fits ``most`` pixels at ``width``."""
+        low, high = 0, len(self._whole)  # the longest kept prefix lies in [low, high)
+        while high - low > 1:
+            middle = (low + high) // 2
+            super().setText(self._whole[:middle].rstrip() + "…")
+            if super().heightForWidth(width) <= most:
+                low = middle
+            else:
+                high = middle
+        shown = self._whole[:low].rstrip() + "…"
+        super().setText(shown)
+        return shown
+
+    def setText(self, text: str) -> None:
+        """Show ``text`` whole where it fits (see the module's note)."""
+        self._whole = text
+        self._fit_height()
+
+    def clear(self) -> None:
+        """Drop the text (QLabel's own clear would leave the whole text that ``text`` returns)."""
+        self.clear_message()
+
+    def text(self) -> str:
+        """Return the whole message, shown whole or cut."""
+        return self._whole
+
+    def shown_text(self) -> str:
+        """Return the message as drawn at the current width."""
+        return super().text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the text again at the new width."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:
         """Keep the height right when the font changes (the scheme's colours: colour_scheme.recolour)."""

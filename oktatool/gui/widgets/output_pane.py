@@ -52,8 +52,7 @@ class OutputPane(QFrame):
         self.copy_button = QPushButton("Copy")
         self.save_button = QPushButton("Save…")
         self.copy_button.setToolTip(f"Copy the {title.lower()} to the clipboard")
-        self.save_button.setToolTip(f"Save the {title.lower()} to a file"
-                                    + (" readable only by you" if private else ""))
+        self._tip_save()
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -64,6 +63,17 @@ class OutputPane(QFrame):
         self.copy_button.clicked.connect(self.copy)
         self.save_button.clicked.connect(self.ask_and_save)
         self.set_text(None)
+
+    def _tip_save(self) -> None:
+        self.save_button.setToolTip(f"Save the {self.title_text.lower()} to a file"
+                                    + (" readable only by you" if self.private else ""))
+
+    def set_private(self, private: bool, where: str) -> None:
+        """Say whether the text is a secret (copied as one, saved owner-only) and what the line above it says."""
+        self.private = private
+        self.where.setText(where)
+        self._paint_where()
+        self._tip_save()
 
     def _paint_where(self) -> None:
         self.where.setStyleSheet(tone_style("secret" if self.private else "good", bold=True))

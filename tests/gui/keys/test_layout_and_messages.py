@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from oktatool.context import AppContext
 from oktatool.core.keys.key import KeySpec, generate_key
@@ -107,12 +107,23 @@ def test_generate_does_not_move_when_the_busy_bar_appears(qtbot: Any, window: Ma
 def test_a_message_line_keeps_its_height_and_never_asks_for_width(qtbot: Any) -> None:
     line = MessageLine(2)
     qtbot.addWidget(line)
+    line.resize(300, line.height())
     line.show()
     height = line.height()
+    line.show_message("Saved key.jwk (owner only)", "good")
+    assert line.height() == height  # a short message moves nothing
     line.show_message("word " * 400, "error")
     qtbot.wait(10)
-    assert line.height() == line.minimumHeight() == line.maximumHeight() == height
+    # never cut through a line: a long message takes up to twice the lines, then ends with "…" on a whole line
+    assert line.height() == line.minimumHeight() == line.maximumHeight() < 2 * height
+    assert line.shown_text().endswith("…") and line.message() == "word " * 400
+    assert QLabel.heightForWidth(line, line.width()) <= line.height()
     assert line.minimumSizeHint().width() < 100 and line.toolTip().startswith("word")
+    line.show_message("", "info")
+    assert line.height() == height
+    line.show_message("Rate limit 9999/10000 left", "info")
+    line.clear()  # QLabel's clear, as a view clearing its labels calls it: nothing of the text stays
+    assert line.text() == line.shown_text() == line.toolTip() == ""
 
 
 def test_copied_goes_after_a_while_and_errors_stay(qtbot: Any, tab: KeysTab, aloop: asyncio.AbstractEventLoop,
