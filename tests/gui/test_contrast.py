@@ -4,12 +4,13 @@ check-box and radio outlines at 3:1, and keyboard focus visible on every button.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QDialog, QRadioButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QDialog, QRadioButton, QTabWidget, QWidget
 
 from oktatool.context import AppContext
 from oktatool.gui.colour_scheme import apply_color_scheme
@@ -87,22 +88,69 @@ def show_errors(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
     assert console.editor.body_error.text().startswith("Not JSON") and scopes.endpoints.answer.styleSheet()
 
 
+def page_problems(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> list[str]:
+    """Open each other page of every tab widget in ``page`` (nested ones too) and check what it shows."""
+    problems = []
+    for tabs in page.findChildren(QTabWidget):
+        if not tabs.isVisible() or any(isinstance(up, QTabWidget) for up in ancestors(tabs, page)):
+            continue  # hidden, or walked with the page of its own tab widget
+        shown = tabs.currentIndex()
+        for index in range(tabs.count()):
+            if not tabs.isTabEnabled(index):
+                continue
+            tabs.setCurrentIndex(index)
+            settle(loop)
+            inside = f"{where} › {tab_title(tabs, index)}"
+            if index != shown:  # the shown one was checked with its window
+                problems += [f"{inside}: {problem}" for problem in contrast_problems(tabs.widget(index))]
+            problems += page_problems(tabs.widget(index), loop, inside)
+        tabs.setCurrentIndex(shown)
+        settle(loop)
+    return problems
+
+
+def tab_title(tabs: QTabWidget, index: int) -> str:
+    """Return the tab's title as shown (its mnemonic's & gone)."""
+    return re.sub(r"&(.)", r"\1", tabs.tabText(index))
+
+
+def ancestors(widget: QWidget, below: QWidget) -> list[QWidget]:
+    """Return the widgets between ``widget`` and ``below`` (both left out)."""
+    found = []
+    up = widget.parentWidget()
+    while up is not None and up is not below:
+        found.append(up)
+        up = up.parentWidget()
+    return found
+
+
 def tab_problems(window: MainWindow, loop: asyncio.AbstractEventLoop, scheme: str) -> list[str]:
+    """Check every tab of the window, and every page of the tab widgets inside it."""
     problems = []
     for spec in TAB_SPECS:
-        window.show_tab(spec.key)
+        page = window.show_tab(spec.key)
         settle(loop)
-        problems += [f"{scheme}, {spec.title} tab: {problem}" for problem in contrast_problems(window)]
+        where = f"{scheme}, {spec.title} tab"
+        problems += [f"{where}: {problem}" for problem in contrast_problems(window)]
+        problems += page_problems(page, loop, where)
     return problems
 
 
 def open_dialogs(window: MainWindow, qtbot: Any, loop: asyncio.AbstractEventLoop) -> list[QDialog]:
-    """Open Preferences, Profiles and the service-app dialogs on the window (Diagnose with its checks run)."""
+    """Open Preferences, Profiles, an error, a new passphrase and the service-app dialogs (Diagnose: checks run)."""
     from oktatool.gui.dialogs.diagnose import DiagnoseDialog
     from oktatool.gui.dialogs.profiles import ProfilesDialog
+    from oktatool.gui.widgets.error_dialog import ErrorDialog
+    from oktatool.gui.widgets.store_unlock import PassphraseDialog
 
+    error = ErrorDialog("ValueError: an example", "Traceback (most recent call last):\n  an example", window)
+    error.show_button.click()  # the details shown too
+    passphrase = PassphraseDialog("New store passphrase", "Choose the passphrase that guards every key.",
+                                  confirm=True, refuse_weak=True, parent=window)
+    passphrase.passphrase.setText("correcthorse")  # a strength hint in its warning colour
+    passphrase.show_error("The two passphrases differ; type them again.")
     dialogs: list[QDialog] = [PreferencesDialog(window.context.settings.settings.preferences, window),
-                              ProfilesDialog(window.context, window)]
+                              ProfilesDialog(window.context, window), error, passphrase]
     for dialog in dialogs:
         dialog.show()
     for module, name in APP_DIALOGS:
