@@ -88,9 +88,9 @@ def show_errors(window: MainWindow, loop: asyncio.AbstractEventLoop) -> None:
     assert console.editor.body_error.text().startswith("Not JSON") and scopes.endpoints.answer.styleSheet()
 
 
-def page_problems(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> list[str]:
-    """Open each other page of every tab widget in ``page`` (nested ones too) and check what it shows."""
-    problems = []
+def each_page(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> Iterator[tuple[str, QWidget]]:
+    """Open, in turn, each page of every tab widget in ``page`` that is not shown yet (nested ones too), as a user
+    would, and yield it with where it is; put back the pages that were shown."""
     for tabs in page.findChildren(QTabWidget):
         if not tabs.isVisible() or any(isinstance(up, QTabWidget) for up in ancestors(tabs, page)):
             continue  # hidden, or walked with the page of its own tab widget
@@ -101,12 +101,11 @@ def page_problems(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) ->
             tabs.setCurrentIndex(index)
             settle(loop)
             inside = f"{where} › {tab_title(tabs, index)}"
-            if index != shown:  # the shown one was checked with its window
-                problems += [f"{inside}: {problem}" for problem in contrast_problems(tabs.widget(index))]
-            problems += page_problems(tabs.widget(index), loop, inside)
+            if index != shown:  # the shown one is seen with its window
+                yield inside, tabs.widget(index)
+            yield from each_page(tabs.widget(index), loop, inside)
         tabs.setCurrentIndex(shown)
         settle(loop)
-    return problems
 
 
 def tab_title(tabs: QTabWidget, index: int) -> str:
@@ -132,7 +131,8 @@ def tab_problems(window: MainWindow, loop: asyncio.AbstractEventLoop, scheme: st
         settle(loop)
         where = f"{scheme}, {spec.title} tab"
         problems += [f"{where}: {problem}" for problem in contrast_problems(window)]
-        problems += page_problems(page, loop, where)
+        for inside, shown in each_page(page, loop, where):
+            problems += [f"{inside}: {problem}" for problem in contrast_problems(shown)]
     return problems
 
 
@@ -198,9 +198,11 @@ def test_keyboard_focus_shows_on_every_button(open_window: Callable[[str], MainW
     window = open_window(scheme)
     silent = []
     for spec in TAB_SPECS:
-        window.show_tab(spec.key)
+        page = window.show_tab(spec.key)
         settle(aloop)
         silent += [f"{spec.title} tab: {name}" for name in silent_buttons(window, qtbot)]
+        for inside, shown in each_page(page, aloop, f"{spec.title} tab"):
+            silent += [f"{inside}: {name}" for name in silent_buttons(shown, qtbot)]
     for dialog in open_dialogs(window, qtbot, aloop):
         silent += [f"{dialog.windowTitle()}: {name}" for name in silent_buttons(dialog, qtbot)]
         dialog.close()
