@@ -4,6 +4,7 @@ check-box and radio outlines at 3:1, and keyboard focus visible on every button.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QDialog,
 
 from oktatool.context import AppContext
 from oktatool.gui.colour_scheme import apply_color_scheme
+from oktatool.gui.keys.outputs import OUTPUTS
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
 from oktatool.gui.shell_actions import PreferencesDialog, open_app_dialog
 from oktatool.gui.startup import warm_up
@@ -108,6 +110,21 @@ def each_page(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> Ite
         settle(loop)
 
 
+def keys_views(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> Iterator[tuple[str, QWidget]]:
+    """Show, in turn, the Keys tab's views one at a time hides: the certificate with its fields, All outputs."""
+    outputs = page.outputs  # type: ignore[attr-defined]
+    shown = outputs.list.currentRow()
+    outputs.list.setCurrentRow([spec.fmt for spec in OUTPUTS].index("cert"))  # its subject, validity and SANs
+    settle(loop)
+    yield f"{where} › Certificate", outputs
+    outputs.show_all(True)
+    settle(loop)
+    yield f"{where} › All outputs", outputs
+    outputs.show_all(False)
+    outputs.list.setCurrentRow(shown)
+    settle(loop)
+
+
 def tab_title(tabs: QTabWidget, index: int) -> str:
     """Return the tab's title as shown (its mnemonic's & gone)."""
     return re.sub(r"&(.)", r"\1", tabs.tabText(index))
@@ -131,7 +148,8 @@ def tab_problems(window: MainWindow, loop: asyncio.AbstractEventLoop, scheme: st
         settle(loop)
         where = f"{scheme}, {spec.title} tab"
         problems += [f"{where}: {problem}" for problem in contrast_problems(window)]
-        for inside, shown in each_page(page, loop, where):
+        views = keys_views(page, loop, where) if spec.key == "keys" else iter(())
+        for inside, shown in itertools.chain(each_page(page, loop, where), views):
             problems += [f"{inside}: {problem}" for problem in contrast_problems(shown)]
     return problems
 
