@@ -13,6 +13,8 @@ from oktatool.gui.widgets.tones import DARK_DISABLED, DARK_ROLES, PALETTES, TONE
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 #: a tone colour of either scheme -> the same tone's colour in (light, dark)
 _TONE_OF = {colour.lower(): pair for pair in TONES.values() for colour in pair}
+#: the application property holding the colour-scheme preference applied last
+_CHOICE = "oktatoolColourScheme"
 
 
 def scheme_palette(dark: bool) -> QPalette:
@@ -52,6 +54,7 @@ def apply_color_scheme(choice: str) -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
+    app.setProperty(_CHOICE, choice)  # for an OS switch later (follow_system_scheme)
     if not fusion(app):
         recolour(app)  # a native style brought its own palette for the scheme
         return
@@ -86,12 +89,14 @@ def recolour(app: QApplication) -> None:
 
 
 def follow_system_scheme(app: QApplication) -> None:
-    """Recolour when the OS switches between light and dark while the preference is "system"."""
+    """Apply the preference again when the OS switches between light and dark: with "system" the window follows
+    the OS; with "light" or "dark" it keeps that scheme (the palette Qt hands over for the OS's is replaced)."""
     hints = QGuiApplication.styleHints()
     if hasattr(hints, "colorSchemeChanged") and not app.property("oktatoolFollowsScheme"):
         app.setProperty("oktatoolFollowsScheme", True)  # once per application, however many windows
         # after Qt has given the application the platform's new palette
-        hints.colorSchemeChanged.connect(lambda _scheme: QTimer.singleShot(0, lambda: recolour(app)))
+        hints.colorSchemeChanged.connect(lambda _scheme: QTimer.singleShot(
+            0, lambda: apply_color_scheme(str(app.property(_CHOICE) or "system"))))
 
 
 def fusion(app: QApplication) -> bool:
