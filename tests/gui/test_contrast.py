@@ -4,7 +4,6 @@ check-box and radio outlines at 3:1, and keyboard focus visible on every button.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,17 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QDialog, QRadioButton, QTabWidget, QWidget
 
 from oktatool.context import AppContext
+from oktatool.gui import tasks
 from oktatool.gui.colour_scheme import apply_color_scheme
-from oktatool.gui.keys.outputs import OUTPUTS
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
-from oktatool.gui.shell_actions import PreferencesDialog, open_app_dialog
 from oktatool.gui.startup import warm_up
 from oktatool.gui.widgets.tones import is_dark
+from tests.gui import a11y_walk
 from tests.gui.contrast import contrast_problems, focus_draws
-
-#: the service-app dialogs as the menu opens them (module, class)
-APP_DIALOGS = (("service_app", "NewServiceAppDialog"), ("rotate_key", "RotateKeyDialog"),
-               ("diagnose", "DiagnoseDialog"), ("export_app", "ExportDialog"))
 
 
 def choose_scheme(context: AppContext, scheme: str) -> None:
@@ -35,7 +30,11 @@ def choose_scheme(context: AppContext, scheme: str) -> None:
 
 
 def settle(loop: asyncio.AbstractEventLoop) -> None:
+    """Let what was just shown load (the tasks it spawned, on the qasync loop) and paint."""
     loop.run_until_complete(asyncio.sleep(0))
+    pending = tasks.spawned()
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=60))
     QApplication.processEvents()
 
 
@@ -110,21 +109,6 @@ def each_page(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> Ite
         settle(loop)
 
 
-def keys_views(page: QWidget, loop: asyncio.AbstractEventLoop, where: str) -> Iterator[tuple[str, QWidget]]:
-    """Show, in turn, the Keys tab's views one at a time hides: the certificate with its fields, All outputs."""
-    outputs = page.outputs  # type: ignore[attr-defined]
-    shown = outputs.list.currentRow()
-    outputs.list.setCurrentRow([spec.fmt for spec in OUTPUTS].index("cert"))  # its subject, validity and SANs
-    settle(loop)
-    yield f"{where} › Certificate", outputs
-    outputs.show_all(True)
-    settle(loop)
-    yield f"{where} › All outputs", outputs
-    outputs.show_all(False)
-    outputs.list.setCurrentRow(shown)
-    settle(loop)
-
-
 def tab_title(tabs: QTabWidget, index: int) -> str:
     """Return the tab's title as shown (its mnemonic's & gone)."""
     return re.sub(r"&(.)", r"\1", tabs.tabText(index))
@@ -148,36 +132,37 @@ def tab_problems(window: MainWindow, loop: asyncio.AbstractEventLoop, scheme: st
         settle(loop)
         where = f"{scheme}, {spec.title} tab"
         problems += [f"{where}: {problem}" for problem in contrast_problems(window)]
-        views = keys_views(page, loop, where) if spec.key == "keys" else iter(())
-        for inside, shown in itertools.chain(each_page(page, loop, where), views):
+        for inside, shown in each_page(page, loop, where):
             problems += [f"{inside}: {problem}" for problem in contrast_problems(shown)]
+        for state, show in a11y_walk.STATES.get(spec.key, ()):  # parts built when first opened
+            show(page)
+            settle(loop)
+            problems += [f"{where}, {state or 'opened'}: {problem}" for problem in contrast_problems(window)]
     return problems
 
 
-def open_dialogs(window: MainWindow, qtbot: Any, loop: asyncio.AbstractEventLoop) -> list[QDialog]:
-    """Open Preferences, Profiles, an error, a new passphrase and the service-app dialogs (Diagnose: checks run)."""
+def open_dialogs(window: MainWindow, loop: asyncio.AbstractEventLoop) -> list[QDialog]:
+    """Open every dialog the window opens (a11y_walk's list), each with the colours it can show: the error's
+    details, a new passphrase's strength hint and refusal, Diagnose's checks run."""
     from oktatool.gui.dialogs.diagnose import DiagnoseDialog
-    from oktatool.gui.dialogs.profiles import ProfilesDialog
     from oktatool.gui.widgets.error_dialog import ErrorDialog
     from oktatool.gui.widgets.store_unlock import PassphraseDialog
 
-    error = ErrorDialog("ValueError: an example", "Traceback (most recent call last):\n  an example", window)
-    error.show_button.click()  # the details shown too
-    passphrase = PassphraseDialog("New store passphrase", "Choose the passphrase that guards every key.",
-                                  confirm=True, refuse_weak=True, parent=window)
-    passphrase.passphrase.setText("correcthorse")  # a strength hint in its warning colour
-    passphrase.show_error("The two passphrases differ; type them again.")
-    dialogs: list[QDialog] = [PreferencesDialog(window.context.settings.settings.preferences, window),
-                              ProfilesDialog(window.context, window), error, passphrase]
-    for dialog in dialogs:
+    opened = []
+    for make in a11y_walk.dialogs().values():
+        dialog = make(window)
         dialog.show()
-    for module, name in APP_DIALOGS:
-        dialog = open_app_dialog(window, module, name)
-        if isinstance(dialog, DiagnoseDialog):
+        if isinstance(dialog, ErrorDialog):
+            dialog.show_button.click()
+        elif isinstance(dialog, PassphraseDialog):
+            dialog.passphrase.setText("correcthorse")  # a strength hint in its warning colour
+            dialog.show_error("The two passphrases differ; type them again.")
+        elif isinstance(dialog, DiagnoseDialog):
+            dialog.start()
             until(loop, lambda d=dialog: d.report is not None)
-        dialogs.append(dialog)
+        opened.append(dialog)
     settle(loop)
-    return dialogs
+    return opened
 
 
 @pytest.mark.parametrize("schemes", [("dark",), ("light", "dark", "light")], ids=["fresh-dark", "light-dark-light"])
@@ -191,7 +176,7 @@ def test_every_tab_and_dialog_is_readable(open_window: Callable[[str], MainWindo
         choose_scheme(context, scheme)
         assert is_dark() == (scheme == "dark")
         problems += tab_problems(window, aloop, f"{schemes[0]} then {scheme}")
-    for dialog in open_dialogs(window, qtbot, aloop):
+    for dialog in open_dialogs(window, aloop):
         problems += [f"{schemes[-1]}, {dialog.windowTitle()}: {problem}" for problem in contrast_problems(dialog)]
         dialog.close()
     assert not problems, "\n".join(problems)
@@ -221,7 +206,7 @@ def test_keyboard_focus_shows_on_every_button(open_window: Callable[[str], MainW
         silent += [f"{spec.title} tab: {name}" for name in silent_buttons(window, qtbot)]
         for inside, shown in each_page(page, aloop, f"{spec.title} tab"):
             silent += [f"{inside}: {name}" for name in silent_buttons(shown, qtbot)]
-    for dialog in open_dialogs(window, qtbot, aloop):
+    for dialog in open_dialogs(window, aloop):
         silent += [f"{dialog.windowTitle()}: {name}" for name in silent_buttons(dialog, qtbot)]
         dialog.close()
     assert not silent, f"focus draws nothing ({scheme}): {silent}"
