@@ -146,6 +146,15 @@ def test_menus_use_the_platform_shortcuts(window: MainWindow) -> None:
     assert titles == ["&File", "&Edit", "&Service app", "&Help"]
 
 
+def test_help_keyboard_shortcuts_opens_its_list(window: MainWindow) -> None:
+    from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
+
+    window.shortcuts_action.trigger()
+    opened = [dialog for dialog in window.findChildren(ShortcutsDialog) if dialog.isVisible()]
+    assert len(opened) == 1
+    opened[0].close()
+
+
 def test_edit_copy_copies_the_okta_ready_jwks(window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:
     from tests.gui.conftest import finish
 
