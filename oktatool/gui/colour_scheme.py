@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextEdit
 from oktatool.gui.widgets.tones import DARK_DISABLED, DARK_ROLES, PALETTES, TONES, is_dark, pick
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+#: a background declaration in a style sheet or an inline style (up to its end)
+_BACKGROUND = re.compile(r"background(?:-color)?\s*:[^;\"'>]*", re.IGNORECASE)
 #: a tone colour of either scheme -> the same tone's colour in (light, dark)
 _TONE_OF = {colour.lower(): pair for pair in TONES.values() for colour in pair}
 #: the application property holding the colour-scheme preference applied last
@@ -34,9 +36,20 @@ def scheme_palette(dark: bool) -> QPalette:
 
 
 def retone(text: str, dark: bool) -> str:
-    """Return ``text`` (a style sheet, rich text) with each message colour swapped for its ``dark`` or light twin."""
-    return _HEX.sub(lambda found: pick(_TONE_OF[found.group(0).lower()], dark)
-                    if found.group(0).lower() in _TONE_OF else found.group(0), text)
+    """Return ``text`` (a style sheet, rich text) with each message colour swapped for its ``dark`` or light twin.
+
+    A background is kept: the tones are text and border colours, and a background under white text (the
+    Console's org badges) is the same in both schemes even where it shares a tone's hex value.
+    """
+    def swap(part: str) -> str:
+        return _HEX.sub(lambda found: pick(_TONE_OF[found.group(0).lower()], dark)
+                        if found.group(0).lower() in _TONE_OF else found.group(0), part)
+
+    parts, last = [], 0
+    for background in _BACKGROUND.finditer(text):
+        parts += [swap(text[last:background.start()]), background.group(0)]
+        last = background.end()
+    return "".join(parts) + swap(text[last:])
 
 
 def apply_color_scheme(choice: str) -> None:

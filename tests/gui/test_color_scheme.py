@@ -34,6 +34,8 @@ def test_each_message_colour_has_one_twin_in_the_other_scheme() -> None:
         assert retone(sheet, True) == f"color: {dark}; border: 1px solid {dark}", kind
         assert retone(retone(sheet, True), False) == sheet, kind
     assert retone("<span style='color:#123456'>", True) == "<span style='color:#123456'>"  # not a tone: kept
+    badge = f"background: {TONES['good'][0]}; color: white"  # a badge's colour under white text stays
+    assert retone(badge, True) == badge
 
 
 def test_an_os_scheme_change_keeps_the_scheme_chosen(qtbot: Any, qapp: QApplication) -> None:
