@@ -16,7 +16,7 @@ import bisect
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer
+from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 
@@ -180,9 +180,3 @@ class CodeView(QPlainTextEdit):
         """Keep the note as wide as the view."""
         super().resizeEvent(event)
         self._place_note()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Re-colour when the palette switches between light and dark."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._highlighter is not None:
-            self._highlighter.update_colours()
