@@ -22,8 +22,8 @@ from oktatool.gui.main_window import MainWindow
 from oktatool.gui.startup import warm_up
 from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog, window_shortcuts
 from tests.gui import a11y_walk
-from tests.gui.contrast import contrast_problems
 from tests.gui.conftest import finish
+from tests.gui.contrast import contrast_problems
 
 
 @pytest.fixture
