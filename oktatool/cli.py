@@ -356,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", nargs="?", help="e.g. /api/v1/users?limit=200")
     p.add_argument("--saved", metavar="NAME", help="send the saved request NAME (the profile's own, else one saved "
                                                    "for all profiles) instead of METHOD PATH")
+    p.set_defaults(positionals_unless_saved=p)  # METHOD and PATH are required without --saved (see _parse)
     p.add_argument("--var", action="append", metavar="NAME=VALUE",
                    help="a value for {{NAME}} in the saved request (repeatable; wins over the profile's variables)")
     p.add_argument("--all", action="store_true",
@@ -412,6 +413,11 @@ def _parse(arguments: list[str]) -> argparse.Namespace:
     args = parser.parse_args(arguments)
     chosen = args.global_profile
     del args.global_profile
+    command_parser = vars(args).pop("positionals_unless_saved", None)
+    if command_parser is not None and not args.saved:  # api: METHOD PATH, or --saved NAME
+        missing = [name for name, value in (("METHOD", args.method), ("PATH", args.path)) if value is None]
+        if missing:
+            command_parser.error("the following arguments are required: " + ", ".join(missing))
     if args.command in (None, "gui"):
         args.profile = chosen
     elif chosen is not None:

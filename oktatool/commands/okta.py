@@ -78,9 +78,7 @@ def _api(args: argparse.Namespace, client: OktaClient) -> int:
         args.method, args.path, body, headers = saved_call(args)
     elif args.var:
         raise BadInputError("--var fills a saved request: give --saved NAME too")
-    elif not (args.method and args.path):
-        raise BadInputError("api needs METHOD PATH (or --saved NAME)")
-    else:
+    else:  # without --saved the parser required METHOD and PATH (an empty one is judged below)
         body = json_or_file(args.data, what="--data") if args.data is not None else None
     if args.scopes:
         _warn_unknown_scopes(args.scopes)

@@ -83,6 +83,14 @@ def test_every_json_output_is_utf8_under_a_cp1252_locale(isolated_home: Path, sa
     assigned = run(("app", "roles", "assign"), "READ_ONLY_ADMIN", *app)[0]
     assert run(("app", "roles", "list"), *app)[0]
     run(("app", "roles", "unassign"), assigned["id"], *app)
+    assert isinstance(run(("app", "tokens", "list"), *app)[0], list)
+    assert run(("app", "tokens", "revoke"), "--all", *app)[0] is not None
+    saved_file = tmp_path / "saved.json"
+    saved_file.write_text(json.dumps({"format": 1, "requests": [
+        {"name": NAME, "method": "GET", "path": "/api/v1/users", "owner": None}]}), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "oktatool", "saved", "import", str(saved_file)], check=True, timeout=120,
+                   env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(isolated_home)})
+    assert [r["name"] for r in run(("saved", "list"))[0]] == [NAME]
     doctor, _ = run(("doctor",), *service, *signing, *ssws, "--scopes", "okta.users.read")
     assert doctor["ok"], doctor
 
