@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QSyntaxHighlighter
-from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QProxyStyle, QTextEdit
 
 from oktatool.gui.widgets.tones import DARK_DISABLED, DARK_ROLES, PALETTES, TONES, is_dark, pick
 
@@ -114,4 +114,7 @@ def follow_system_scheme(app: QApplication) -> None:
 
 def fusion(app: QApplication) -> bool:
     """Return True when the application draws with Fusion (the readable one included): our palettes fit it."""
-    return app.style().name().lower() == "fusion" or type(app.style()).__name__ == "ReadableStyle"
+    style = app.style()
+    while isinstance(style, QProxyStyle):  # the wheel guard's and the readable style wrap the platform's own
+        style = style.baseStyle()
+    return style.name().lower() == "fusion"

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOption, QWidget
 
 from oktatool.gui.colour_scheme import fusion
+from oktatool.gui.widgets import wheel_guard
 from oktatool.gui.widgets.tones import PARTS, is_dark, pick
+from oktatool.gui.widgets.wheel_guard import WheelGuardStyle
 
 _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
 
 
-class ReadableStyle(QProxyStyle):
+class ReadableStyle(WheelGuardStyle):
     """Fusion, with check-box and radio outlines and a focus ring at 3:1 in both schemes.
 
     Fusion outlines an indicator with the window colour darkened (#bcbcbc on #efefef, #1d1d1d on #2b2b2b), no
@@ -69,5 +71,5 @@ def install_style(app: QApplication) -> None:
     if isinstance(app.style(), ReadableStyle) or not fusion(app):
         return
     palette = app.palette()
-    app.setStyle(ReadableStyle("Fusion"))
+    app.setStyle(ReadableStyle(wheel_guard.install(), "Fusion"))  # the wheel guard and keyboard defaults go on
     app.setPalette(palette)  # setting a style resets the palette to the style's

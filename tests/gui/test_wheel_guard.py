@@ -230,3 +230,22 @@ def test_a_focused_spin_box_still_takes_the_wheel(window: MainWindow, qtbot: Any
     assert in_loop(aloop, lambda: turn_wheel(exp, DOWN))
     assert exp.dateTime() != before
     assert bar.value() == start
+
+
+def test_the_readable_style_start_up_installs_keeps_the_guard_and_the_keyboard_defaults(
+        window: MainWindow, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit, QSpinBox, QTableView
+
+    from oktatool.gui.readable_style import install_style
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_style(app)  # what start-up's warm-up does once the window is ready: it replaces the app's style
+    later = QWidget()  # a pane built after it (a dialog, a tab first opened), its widgets polished now
+    qtbot.addWidget(later)
+    spin, table, editor = QSpinBox(later), QTableView(later), QPlainTextEdit(later)
+    later.show()
+    assert spin.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel cannot focus it
+    turn_wheel(spin, UP)
+    assert spin.value() == 0  # unfocused: the wheel went past it
+    assert not table.tabKeyNavigation() and editor.tabChangesFocus()

@@ -4,11 +4,12 @@ main action a shortcut.
 - ``labelled`` / ``form_row``: a field's label is its buddy and its accessible name, so a screen reader says
   "exp, date-time" rather than "edit", and the label's mnemonic focuses it (a placeholder is not a name: Qt
   reads it as the description). A field with no label beside it gets ``setAccessibleName`` where it is built.
-- ``KeyboardDefaults``: one application-wide filter gives every view and text editor, present and future,
-  Tab that leaves it: item views stop wrapping Tab among their cells (the arrow keys move inside) and text
-  editors hand Tab on instead of typing it; a scrolling pane that holds controls is no Tab stop of its own
-  (a nameless stop: Tab goes to its controls, which Qt scrolls into view). It acts as each widget is
-  polished (before it is first shown).
+- ``keyboard_defaults``: every view and text editor, present and future, gets Tab that leaves it: item views
+  stop wrapping Tab among their cells (the arrow keys move inside) and text editors hand Tab on instead of
+  typing it; a scrolling pane that holds controls is no Tab stop of its own (a nameless stop: Tab goes to its
+  controls, which Qt scrolls into view). The application's style applies it as it polishes each widget (before
+  it is first shown), the moment the wheel guard uses: no application-wide event filter, which would send every
+  event of the app through Python.
 - ``main_action``: a tab's main button (Generate, Sign, Get token, Send, Copy) gets a QAction with its
   shortcut, scoped to the tab, with the keys in the button's tooltip; Help > Keyboard shortcuts lists the
   actions it finds, so the list is never kept by hand.
@@ -18,11 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFormLayout,
     QLabel,
     QLayout,
@@ -104,36 +104,16 @@ def holds_controls(widget: QWidget | None) -> bool:
                                       for child in widget.findChildren(QWidget))
 
 
-class KeyboardDefaults(QObject):
-    """The application-wide filter: every item view and text editor hands Tab on to the next control."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """As a widget is polished, turn off Tab-among-cells in views and Tab-as-a-character in editors."""
-        if type(event) is not QEvent or event.type() != QEvent.Type.Polish:
-            return False  # nearly every event of the app: leave before anything else is read
-        if isinstance(watched, QAbstractItemView):
-            watched.setTabKeyNavigation(False)
-        elif isinstance(watched, QPlainTextEdit | QTextEdit):
-            watched.setTabChangesFocus(True)
-        elif isinstance(watched, QScrollArea) and holds_controls(watched.widget()):
-            watched.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its controls, scrolled into view
-        return False
-
-
-#: the one filter of the application
-_defaults: KeyboardDefaults | None = None
-
-
-def install() -> KeyboardDefaults:
-    """Install the keyboard defaults on the application (once) and return them."""
-    global _defaults
-    if _defaults is None:
-        app = QApplication.instance()
-        if app is None:
-            raise RuntimeError("the keyboard defaults need a QApplication")
-        _defaults = KeyboardDefaults(app)
-        app.installEventFilter(_defaults)
-    return _defaults
+def keyboard_defaults(widget: QWidget) -> None:
+    """Give ``widget`` Tab that leaves it: no Tab among a view's cells, no Tab typed into an editor, no Tab stop
+    on a pane that scrolls controls. The application's style calls this as it polishes each widget
+    (wheel_guard.WheelGuardStyle), once per widget, present and future."""
+    if isinstance(widget, QAbstractItemView):
+        widget.setTabKeyNavigation(False)
+    elif isinstance(widget, QPlainTextEdit | QTextEdit):
+        widget.setTabChangesFocus(True)
+    elif isinstance(widget, QScrollArea) and holds_controls(widget.widget()):
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its controls, scrolled into view
 
 
 def main_action(button: QAbstractButton, scope: QWidget, keys: tuple[str, ...], tip: str) -> QAction:

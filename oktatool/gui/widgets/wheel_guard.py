@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from oktatool.gui.widgets.accessible import keyboard_defaults
+
 
 def is_guarded(widget: QWidget) -> bool:
     """Return whether ``widget`` takes the wheel only once it has keyboard focus: a spin box (QDateTimeEdit is
@@ -53,17 +55,23 @@ class WheelGuard(QObject):
 
 
 class WheelGuardStyle(QProxyStyle):
-    """The platform's style, guarding each spin box, date-time, combo box and slider as it is polished."""
+    """The platform's style (or the one ``base`` names), guarding each spin box, date-time, combo box and slider
+    as it is polished, and giving every widget the keyboard defaults (accessible.keyboard_defaults)."""
 
-    def __init__(self, guard: WheelGuard) -> None:
-        super().__init__()
+    def __init__(self, guard: WheelGuard, base: str | None = None) -> None:
+        if base is None:
+            super().__init__()
+        else:
+            super().__init__(base)
         self.wheel_guard = guard
 
     def polish(self, item: object) -> object:  # type: ignore[override]  # QStyle.polish has three overloads
         """Polish ``item`` as the base style does; guard it when it is a guarded widget."""
         result = super().polish(item)  # type: ignore[call-overload]
-        if isinstance(item, QWidget) and is_guarded(item):
-            self.wheel_guard.guard(item)
+        if isinstance(item, QWidget):
+            if is_guarded(item):
+                self.wheel_guard.guard(item)
+            keyboard_defaults(item)
         return result
 
 
@@ -72,7 +80,8 @@ _guard: WheelGuard | None = None
 
 
 def install() -> WheelGuard:
-    """Make the guard's style the application's style (once) and guard the widgets polished already."""
+    """Make the guard's style the application's style (once) and guard the widgets polished already (a style
+    that replaces it later subclasses WheelGuardStyle with this guard: readable_style)."""
     global _guard
     if _guard is None:
         app = QApplication.instance()
