@@ -65,4 +65,5 @@ def _doctor_input(args: argparse.Namespace, session: AdminSession) -> DoctorInpu
         scopes = sandbox.scopes
     dpop = bool(profile and profile.dpop) or bool(sandbox and sandbox.dpop_required)
     return DoctorInput(org_text=session.org.base, client_id=session.require_client_id(), key=key, kid=kid,
-                       scopes=scopes, dpop=dpop, http=session.http, admin=session.credential)
+                       scopes=scopes, dpop=dpop, http=session.http, admin=session.credential,
+                       profile=profile.name if profile is not None else None)

@@ -10,6 +10,7 @@ while an earlier check fails, so a broken set-up shows one failure: its cause.
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,6 +95,14 @@ class DoctorInput:
     client_factory: Callable[[], OktaClient] | None = field(default=None, repr=False)
     #: the app lives in the Local sandbox (fixes name this program's dialogs, not an Admin Console)
     local_sandbox: bool = False
+    #: the profile diagnosed, if any (a fix names it as the command's TARGET)
+    profile: str | None = None
+
+    def target_args(self, org: str) -> str:
+        """Return the TARGET of an ``oktatool app`` command for this app (the profile, else org and client id)."""
+        if self.profile:
+            return "--profile " + shlex.quote(self.profile)
+        return f"--org {shlex.quote(org)} --client-id {shlex.quote(self.client_id)}"
 
 
 #: every check, in order: id -> title
@@ -317,7 +326,16 @@ class _Doctor:
                      "> API Services)")
         else:
             self.add("app-type", PASS, "application_type service, grant type client_credentials")
-        if app.auth_method != "private_key_jwt":
+        if app.auth_method.startswith("client_secret_"):
+            org = self.org.base if self.org is not None else self.given.org_text
+            move = f"oktatool app migrate-to-key {self.given.target_args(org)} ADMIN"
+            self.add("app-auth", FAIL, f"the app still authenticates with a client secret ({app.auth_method}): "
+                                       "\"Client Credentials requests to the Org Authorization Server must use the "
+                                       "private_key_jwt token_endpoint_auth_method.\"",
+                     Hint(f"move it to a key pair (it lists the secrets that go, and asks first): {move}",
+                          window="move it to a key pair: Service app > Move to a key pair… (it lists the "
+                                 "secrets that go, and asks first)"))
+        elif app.auth_method != "private_key_jwt":
             self.add("app-auth", FAIL, f"the app authenticates with {app.auth_method or 'nothing'}: \"Client "
                                        "Credentials requests to the Org Authorization Server must use the "
                                        "private_key_jwt token_endpoint_auth_method.\"",
