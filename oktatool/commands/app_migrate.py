@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import AdminSession, admin_session
-from oktatool.commands.app_setup import _new_key, _print_step, _step_dict
+from oktatool.commands.app_setup import _print_step, _step_dict
 from oktatool.commands.common import load_key_arg, print_json, terminal_text
 from oktatool.core.errors import BadInputError
 
@@ -15,15 +15,14 @@ if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.migration import MigrationFlow
 
-MANAGE = ("okta.apps.manage", "okta.appGrants.read")
-
-
 def _key(args: argparse.Namespace, session: AdminSession) -> Key:
     """Return the key the app moves to: --key, else the profile's, else a new one kept for the profile first.
 
     The new key is kept (and the profile pointed at it) before any call, so a run stopped anywhere goes on
     with the same key when the command runs again.
     """
+    from oktatool.core.okta.rotation import new_app_key
+
     profile = session.profile
     if args.key:
         key = load_key_arg(args.key, kid=None, password_file=None)[0]
@@ -34,7 +33,7 @@ def _key(args: argparse.Namespace, session: AdminSession) -> Key:
     context = session.context
     if profile.key_ref or profile.is_sandbox:
         return context.profile_key(profile)
-    key = _new_key()
+    key = new_app_key()
     ref = context.keep_app_key(profile.name, key)
     context.save_settings(context.settings.settings.with_profile(profile._replace(key_ref=ref)))
     print(terminal_text(f"new key {key.kid} kept in the key library as {ref!r}; profile {profile.name!r} signs "
@@ -63,7 +62,7 @@ def _secret_dict(flow: MigrationFlow) -> list[dict[str, Any]]:
 
 def migrate_to_key(args: argparse.Namespace) -> int:
     """List the secrets that go, add the key, ask, switch to private_key_jwt, prove a token with the key."""
-    from oktatool.core.okta.migration import SWITCH, MigrationFlow, MigrationRequest
+    from oktatool.core.okta.migration import MANAGE_SCOPES, SWITCH, MigrationFlow, MigrationRequest
 
     if not args.yes and not sys.stdin.isatty():  # bad input before anything remote changes
         raise BadInputError("the switch deletes the app's client secrets and there is no terminal to ask",
@@ -72,7 +71,7 @@ def migrate_to_key(args: argparse.Namespace) -> int:
         client_id = session.require_client_id()
         key = _key(args, session)
         scopes = session.profile.scopes if session.profile is not None else ()
-        flow = MigrationFlow(MigrationRequest(session.org, client_id, key, scopes), session.admin_api(MANAGE),
+        flow = MigrationFlow(MigrationRequest(session.org, client_id, key, scopes), session.admin_api(MANAGE_SCOPES),
                              session.http)
         show = None if args.json else _print_step
         ok = flow.run(show, until=SWITCH)

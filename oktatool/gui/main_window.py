@@ -98,11 +98,12 @@ class MainWindow(QMainWindow):
         self.profile_combo.setMinimumContentsLength(18)
         bar.addWidget(self.profile_combo)
         self.edit_profiles_action = bar.addAction("Edit profiles…")
-        # the service app's set-up, key rotation and export in one menu button, and Diagnose (gui/dialogs);
-        # wired in shell_actions. One button for three keeps the org label in view at 960 pixels.
+        # the service app's set-up, key rotation, move to a key pair and export in one menu button, and Diagnose
+        # (gui/dialogs, wired in shell_actions). One button for four keeps the org label in view at 960 pixels.
         app_menu = QMenu(self)
         self.new_app_action = app_menu.addAction("New service app…")
         self.rotate_key_action = app_menu.addAction("Rotate key…")
+        self.move_to_key_action = app_menu.addAction("Move to a key pair…")
         self.export_action = app_menu.addAction("Export for code…")
         app_button = QToolButton()
         app_button.setObjectName("serviceAppButton")

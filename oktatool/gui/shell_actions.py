@@ -52,6 +52,7 @@ class MainWindow(Protocol):
     edit_profiles_action: QAction
     new_app_action: QAction
     rotate_key_action: QAction
+    move_to_key_action: QAction
     diagnose_action: QAction
     export_action: QAction
     notice_box: QMessageBox | None
@@ -95,6 +96,7 @@ def wire(window: MainWindow) -> None:
     window.edit_profiles_action.triggered.connect(lambda: edit_profiles(window))
     window.new_app_action.triggered.connect(lambda: open_app_dialog(window, "service_app", "NewServiceAppDialog"))
     window.rotate_key_action.triggered.connect(lambda: open_app_dialog(window, "rotate_key", "RotateKeyDialog"))
+    window.move_to_key_action.triggered.connect(lambda: open_app_dialog(window, "move_to_key", "MoveToKeyDialog"))
     window.diagnose_action.triggered.connect(lambda: open_app_dialog(window, "diagnose", "DiagnoseDialog"))
     window.export_action.triggered.connect(lambda: open_app_dialog(window, "export_app", "ExportDialog"))
     window.context.settings_listeners.append(lambda s: apply_color_scheme(s.preferences.color_scheme))

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from oktatool.core.okta.orgurl import OrgUrl
 
 KEY_METHOD = "private_key_jwt"
+#: what an admin profile's token must carry: the app and its key changed, its grants read
+MANAGE_SCOPES = ("okta.apps.manage", "okta.appGrants.read")
 #: the step a caller stops before to ask (the one that deletes the secrets)
 SWITCH = "switch"
 

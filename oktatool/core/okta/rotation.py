@@ -24,16 +24,23 @@ if TYPE_CHECKING:
     from oktatool.core.okta.orgurl import OrgUrl
 
 
+def new_app_key(size: int = 2048) -> Key:
+    """Return a new RSA signing key (RS256) for an app, kid its thumbprint."""
+    from oktatool.core.keys.key import KeySpec, generate_key
+
+    return generate_key(KeySpec("RSA", size=max(2048, size), use="sig", alg="RS256"))
+
+
 def successor_key(old: Key) -> Key:
     """Return a new private key of the old key's type (RSA of its size, or EC on its curve), kid its thumbprint."""
     from oktatool.core.keys.key import KeySpec, generate_key
 
     if old.kty == "RSA":
-        return generate_key(KeySpec("RSA", size=max(2048, old.size), use="sig", alg="RS256"))
+        return new_app_key(old.size)
     if old.kty == "EC" and old.crv in ("P-256", "P-384", "P-521"):
         alg = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}[old.crv]
         return generate_key(KeySpec("EC", crv=old.crv, use="sig", alg=alg))
-    return generate_key(KeySpec("RSA", size=2048, use="sig", alg="RS256"))
+    return new_app_key()
 
 
 @dataclass(frozen=True)
