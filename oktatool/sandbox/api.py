@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from oktatool.sandbox.apps import AppRoutes
-from oktatool.sandbox.client_secrets import SecretRoutes
 from oktatool.sandbox.clients import ClientRoutes
 from oktatool.sandbox.directory import DirectoryRoutes
 from oktatool.sandbox.dpop import DpopError, check_proof
@@ -44,8 +43,7 @@ class ManagementApi:
         self.org = org
         self.store = org.store
         self.routes: list[Route] = []
-        for provider in (DirectoryRoutes(org), AppRoutes(org), ClientRoutes(org), LogRoutes(org),
-                         SecretRoutes(org)):
+        for provider in (DirectoryRoutes(org), AppRoutes(org), ClientRoutes(org), LogRoutes(org)):
             for method, template, scope, handler in provider.routes():
                 regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
                 self.routes.append(Route(method, re.compile(regex + "/?"), scope, handler))

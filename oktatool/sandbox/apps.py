@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from oktatool.sandbox.client_secrets import NO_KEY_CAUSE, SECRET_METHODS, add_secret, switch_auth_method
+from oktatool.sandbox.client_secrets import (
+    NO_KEY_CAUSE,
+    SECRET_METHODS,
+    add_secret,
+    secrets_json,
+    switch_auth_method,
+)
 from oktatool.sandbox.jose import ALLOWED_ALGS, public_key
 from oktatool.sandbox.messages import (
     Call,
@@ -24,6 +30,7 @@ from oktatool.sandbox.store import App, AppKey, OrgStore, now_text
 APPS = "/api/v1/apps"
 APP = APPS + "/{appId}"
 JWKS = APP + "/credentials/jwks"
+SECRETS = APP + "/credentials/secrets"
 #: "You can add up to 50 signing keys per app" (FACTS §5.1)
 MAX_KEYS = 50
 _JWK_PUBLIC_MEMBERS = ("kty", "kid", "use", "alg", "e", "n", "crv", "x", "y")
@@ -93,6 +100,7 @@ class AppRoutes:
             ("POST", APP + "/grants", "okta.appGrants.manage", self.create_grant),
             ("GET", APP + "/grants/{grantId}", "okta.appGrants.read", self.get_grant),
             ("DELETE", APP + "/grants/{grantId}", "okta.appGrants.manage", self.delete_grant),
+            ("GET", SECRETS, "okta.apps.read", self.list_secrets),
             ("GET", JWKS, "okta.apps.read", self.list_keys),
             ("POST", JWKS, "okta.apps.manage", self.add_key),
             ("GET", JWKS + "/{keyId}", "okta.apps.read", self.get_key),
@@ -287,6 +295,9 @@ class AppRoutes:
         if key is None:
             raise not_found(wanted, "OAuth2ClientJsonWebKey")
         return key
+
+    def list_secrets(self, call: Call) -> Response:
+        return json_response(200, secrets_json(self._app(call), call.base))
 
     def list_keys(self, call: Call) -> Response:
         app = self._app(call)

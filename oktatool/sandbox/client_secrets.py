@@ -13,16 +13,12 @@ import binascii
 import hashlib
 import hmac
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
-from oktatool.sandbox.messages import Call, Request, Response, RouteSpec, json_response, nested, validation_failed
+from oktatool.sandbox.messages import Request, nested, validation_failed
 from oktatool.sandbox.store import App, OrgStore, now_text
 
-if TYPE_CHECKING:
-    from oktatool.sandbox.org import SandboxOrg
-
-SECRETS = "/api/v1/apps/{appId}/credentials/secrets"
 SECRET_METHODS = ("client_secret_basic", "client_secret_post")
 KEY_METHOD = "private_key_jwt"
 #: what the sandbox answers for a private_key_jwt app without a key, made or switched (one wording for both)
@@ -102,29 +98,16 @@ def secret_client(store: OrgStore, request: Request, form: dict[str, str]) -> Ap
     return None
 
 
-class SecretRoutes:
-    """List an app's client secrets, as Okta's spec shapes them (masked)."""
-
-    def __init__(self, org: SandboxOrg) -> None:
-        self.store = org.store
-
-    def routes(self) -> list[RouteSpec]:
-        """Return (method, path template, scope, handler) of every operation here."""
-        return [("GET", SECRETS, "okta.apps.read", self.list_secrets)]
-
-    def list_secrets(self, call: Call) -> Response:
-        from oktatool.sandbox.apps import find_app
-
-        app = find_app(self.store, call.params["appId"])
-        base = f"{call.base}/api/v1/apps/{app.id}/credentials/secrets"
-        listed = []
-        for secret in app.secrets:
-            href = f"{base}/{secret['id']}"
-            links: dict[str, Any] = (
-                {"deactivate": {"href": f"{href}/lifecycle/deactivate", "hints": {"allow": ["POST"]}}}
-                if secret["status"] == "ACTIVE" else
-                {"activate": {"href": f"{href}/lifecycle/activate", "hints": {"allow": ["POST"]}},
-                 "delete": {"href": href, "hints": {"allow": ["DELETE"]}}})
-            listed.append({name: secret[name] for name in ("id", "status", "client_secret", "secret_hash", "created",
-                                                           "lastUpdated")} | {"_links": links})
-        return json_response(200, listed)
+def secrets_json(app: App, base: str) -> list[dict[str, Any]]:
+    """Return GET /api/v1/apps/{appId}/credentials/secrets: the app's secrets masked, as Okta's spec shapes them."""
+    listed = []
+    for secret in app.secrets:
+        href = f"{base}/api/v1/apps/{app.id}/credentials/secrets/{secret['id']}"
+        links: dict[str, Any] = (
+            {"deactivate": {"href": f"{href}/lifecycle/deactivate", "hints": {"allow": ["POST"]}}}
+            if secret["status"] == "ACTIVE" else
+            {"activate": {"href": f"{href}/lifecycle/activate", "hints": {"allow": ["POST"]}},
+             "delete": {"href": href, "hints": {"allow": ["DELETE"]}}})
+        listed.append({name: secret[name] for name in ("id", "status", "client_secret", "secret_hash", "created",
+                                                       "lastUpdated")} | {"_links": links})
+    return listed
