@@ -82,6 +82,10 @@ class MessageLine(QLabel):
         self._whole = text
         self._fit_height()
 
+    def clear(self) -> None:
+        """Drop the text (QLabel's own clear would leave the whole text that ``text`` returns)."""
+        self.clear_message()
+
     def text(self) -> str:
         """Return the whole message, shown whole or cut."""
         return self._whole

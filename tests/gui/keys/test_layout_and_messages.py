@@ -121,6 +121,9 @@ def test_a_message_line_keeps_its_height_and_never_asks_for_width(qtbot: Any) ->
     assert line.minimumSizeHint().width() < 100 and line.toolTip().startswith("word")
     line.show_message("", "info")
     assert line.height() == height
+    line.show_message("Rate limit 9999/10000 left", "info")
+    line.clear()  # QLabel's clear, as a view clearing its labels calls it: nothing of the text stays
+    assert line.text() == line.shown_text() == line.toolTip() == ""
 
 
 def test_copied_goes_after_a_while_and_errors_stay(qtbot: Any, tab: KeysTab, aloop: asyncio.AbstractEventLoop,
