@@ -19,6 +19,7 @@ import requests
 from oktatool.sandbox import SandboxInfo
 from tests.cli.parser_tree import commands
 from tests.conftest import REPO_ROOT
+from tests.sandbox.client import secret_app
 
 NAME = "Łukasz 李"
 
@@ -83,6 +84,10 @@ def test_every_json_output_is_utf8_under_a_cp1252_locale(isolated_home: Path, sa
     assigned = run(("app", "roles", "assign"), "READ_ONLY_ADMIN", *app)[0]
     assert run(("app", "roles", "list"), *app)[0]
     run(("app", "roles", "unassign"), assigned["id"], *app)
+    secret_id, _secret = secret_app(org, label=NAME)
+    moved = run(("app", "migrate-to-key"), "--org", org.org_url, "--client-id", secret_id, "--key", str(key), "--yes",
+                *ssws)[0]
+    assert moved["ok"] and len(moved["secrets_deleted"]) == 1
     doctor, _ = run(("doctor",), *service, *signing, *ssws, "--scopes", "okta.users.read")
     assert doctor["ok"], doctor
 

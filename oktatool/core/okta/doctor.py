@@ -98,12 +98,6 @@ class DoctorInput:
     #: the profile diagnosed, if any (a fix names it as the command's TARGET)
     profile: str | None = None
 
-    def target_args(self, org: str) -> str:
-        """Return the TARGET of an ``oktatool app`` command for this app (the profile, else org and client id)."""
-        if self.profile:
-            return "--profile " + shlex.quote(self.profile)
-        return f"--org {shlex.quote(org)} --client-id {shlex.quote(self.client_id)}"
-
 
 #: every check, in order: id -> title
 CHECKS = {
@@ -327,12 +321,14 @@ class _Doctor:
         else:
             self.add("app-type", PASS, "application_type service, grant type client_credentials")
         if app.auth_method.startswith("client_secret_"):
-            org = self.org.base if self.org is not None else self.given.org_text
-            move = f"oktatool app migrate-to-key {self.given.target_args(org)} ADMIN"
+            given, org = self.given, self.org.base if self.org is not None else self.given.org_text
             self.add("app-auth", FAIL, f"the app still authenticates with a client secret ({app.auth_method}): "
                                        "\"Client Credentials requests to the Org Authorization Server must use the "
                                        "private_key_jwt token_endpoint_auth_method.\"",
-                     Hint(f"move it to a key pair (it lists the secrets that go, and asks first): {move}",
+                     Hint("move it to a key pair (it lists the secrets that go, and asks first): oktatool app "
+                          "migrate-to-key " + (f"--profile {shlex.quote(given.profile)}" if given.profile else
+                                               f"--org {shlex.quote(org)} --client-id {shlex.quote(given.client_id)}")
+                          + " ADMIN",
                           window="move it to a key pair: Service app > Move to a key pair… (it lists the "
                                  "secrets that go, and asks first)"))
         elif app.auth_method != "private_key_jwt":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from oktatool.core.errors import BadInputError
+from oktatool.core.errors import BadInputError, Hint
 from oktatool.core.okta.rotation import KeyProof, add_active_key, prove_key
 from oktatool.core.okta.setup import Flow, Step, call
 
@@ -43,10 +43,13 @@ class MigrationRequest:
 
     def __post_init__(self) -> None:
         if not self.client_id:
-            raise BadInputError("no service app named", hint="pass --profile NAME, or --org URL and --client-id ID")
+            raise BadInputError("no service app named",
+                                hint=Hint("pass --profile NAME, or --org URL and --client-id ID",
+                                          window="give the profile a client id in Edit profiles…"))
         if not self.key.is_private or not self.key.kid:
             raise BadInputError("the app's new key must be a private key with a kid",
-                                hint="make one with oktatool keygen --kty RSA -o FILE")
+                                hint=Hint("make one with oktatool keygen --kty RSA -o FILE",
+                                          window="choose Generate a new RSA key"))
 
 
 class MigrationFlow(Flow):
