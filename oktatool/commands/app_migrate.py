@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.migration import MigrationFlow
 
+
 def _key(args: argparse.Namespace, session: AdminSession) -> Key:
     """Return the key the app moves to: --key, else the profile's, else a new one kept for the profile first.
 

@@ -13,6 +13,7 @@ from tests.conftest import CliRunner
 from tests.sandbox.client import oauth_error, secret_app, secret_token, ssws
 from tests.sandbox_fixtures import SandboxFactory
 
+KEYRING = {"PYTHON_KEYRING_BACKEND": "tests.file_keyring.FileKeyringForTests"}
 INVALID_CLIENT = "Client authentication failed. Either the client or the client credentials are invalid."
 
 
@@ -80,3 +81,27 @@ def test_doctor_names_the_command_that_moves_a_secret_app(run_cli: CliRunner, sa
     assert code == 0
     after = run_cli(*doctor)
     assert after.returncode == 0, after.stdout
+
+
+def test_a_profile_without_a_key_gets_one_kept_first_so_a_stopped_run_goes_on_with_it(
+        run_cli: CliRunner, sandbox_factory: SandboxFactory, tmp_path: Path, isolated_home: Path) -> None:
+    from oktatool.core.store.settings import Profile, Settings, load_settings, save_settings
+
+    info = sandbox_factory(users=1, faults=(Fault("/oauth2/v1/token", "status", status=503, times=1),))
+    app_id, secret = secret_app(info)
+    settings_file = isolated_home / "config" / "settings.json"
+    save_settings(settings_file, Settings(profiles=(Profile("legacy", org_url=info.org_url, client_id=app_id,
+                                                            scopes=("okta.users.read",)),), active_profile="legacy"))
+    token = tmp_path / "admin.token"
+    token.write_text(info.ssws_token + "\n")
+    move = ("app", "migrate-to-key", "--profile", "legacy", "--api-token-file", str(token), "--yes", "--json")
+    first = run_cli(*move, env=KEYRING)
+    assert first.returncode == 1 and "Traceback" not in first.stderr, first.stderr
+    kid = json.loads(first.stdout)["kid"]
+    [profile] = load_settings(settings_file).settings.profiles
+    assert profile.key_ref and kid in first.stderr  # kept before any call
+    again = run_cli(*move, env=KEYRING)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["kid"] == kid and _kids(info, app_id) == [kid]
+    assert json.loads(run_cli("token", "--profile", "legacy", "--json", env=KEYRING).stdout)["token_type"] == "Bearer"
+    assert oauth_error(secret_token(info, app_id, secret)) == (401, "invalid_client", INVALID_CLIENT)
