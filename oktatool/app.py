@@ -87,13 +87,23 @@ def run_gui(args: argparse.Namespace) -> int:
             gc.enable()
 
 
+#: set when Ctrl+C arrives before the window can close itself (imports, building, first paint)
+_INTERRUPTED: list[bool] = []
+
+
 def _show_window(args: argparse.Namespace) -> int:
+    import signal
+
+    headless_mode = bool(args.smoke or getattr(args, "self_test", False) or args.screenshot)
+    if not headless_mode:
+        # Ctrl+C while Qt and the window load would end the program ("interrupted") before the window could save
+        # its state: note it instead, and close the window as soon as its loop waits for it
+        signal.signal(signal.SIGINT, lambda _signum, _frame: _INTERRUPTED.append(True))
     from oktatool.gui.pyside_import import load_pyside
 
     load_pyside()  # before any other PySide6 import: without the __feature__ hook every later import is cheaper
     from oktatool.gui.qt_platform import display_problem
 
-    headless_mode = bool(args.smoke or getattr(args, "self_test", False) or args.screenshot)
     problem = display_problem(headless_mode)
     if problem:
         print(problem, file=sys.stderr)
@@ -134,7 +144,8 @@ def _choose_profile(context: AppContext, name: str) -> None:
 
 
 def _close_on_interrupt(window: MainWindow) -> None:
-    """Close the window (saving its state) on Ctrl+C in the terminal that started oktatool."""
+    """From now on Ctrl+C in the terminal that started oktatool closes the window (saving its state); one
+    pressed while the window loaded closes it now. Called once the loop waits for the window to close."""
     import signal
 
     from PySide6.QtCore import QTimer
@@ -145,6 +156,8 @@ def _close_on_interrupt(window: MainWindow) -> None:
     waker = QTimer(window)
     waker.timeout.connect(lambda: None)
     waker.start(250)
+    if _INTERRUPTED:
+        window.close()
 
 
 def _run_loop(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
@@ -153,8 +166,8 @@ def _run_loop(app: QApplication, window: MainWindow, context: AppContext, args: 
     from oktatool.gui import startup
     from oktatool.gui.tasks import GuiLoop
 
-    _close_on_interrupt(window)
     with GuiLoop(app, context) as gui:
         startup.install_error_handlers(window, gui.loop)
-        result: Any = gui.loop.run_until_complete(startup.main(app, window, context, args, painted_after))
+        result: Any = gui.loop.run_until_complete(startup.main(app, window, context, args, painted_after,
+                                                                    on_waiting=lambda: _close_on_interrupt(window)))
     return int(result)

@@ -30,6 +30,7 @@ COMMANDS = {
     "sandbox": "sandbox",
     "app": "app",
     "doctor": "doctor",
+    "saved": "saved",
 }
 
 KEY_FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
@@ -155,7 +156,7 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     from oktatool.core.shells import SHELLS
 
     app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, migrate-to-key, "
-                              "grants, roles)",
+                                     "grants, roles, tokens)",
                          description="Set up and look after a service app. --profile \"Local sandbox\" works on "
                                      "the built-in sandbox org, which keeps its apps, keys, grants, roles and users "
                                      "in the data folder (<data>/sandbox) across runs: a profile saved there names "
@@ -220,6 +221,14 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
         ("assign", "assign a standard role", "ROLE"),
         ("unassign", "unassign a role by its assignment id", "ID"),
     ))
+
+    revoke = _add_app_actions(actions, "tokens", "list the app's tokens, or revoke one or all", parser_class, (
+        ("list", "list the app's tokens (Okta lists refresh tokens here: none for a client-credentials app)", None),
+        ("revoke", "revoke one token (--id ID) or every token of the app (--all)", None),
+    )).choices["revoke"]
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", dest="token_id", metavar="ID", help="the token's id, from `app tokens list`")
+    which.add_argument("--all", dest="all_tokens", action="store_true", help="revoke every token of the app")
 
     p = actions.add_parser("export", help="write the settings code needs: okta.yaml, env, Terraform or curl")
     _add_target_options(p, network=False)
@@ -348,8 +357,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_org_options(p)
 
     p = sub.add_parser("api", help="call the Okta API")
-    p.add_argument("method", metavar="METHOD", help="GET, POST, PUT, PATCH, DELETE")
-    p.add_argument("path", metavar="PATH", help="e.g. /api/v1/users?limit=200")
+    p.add_argument("method", metavar="METHOD", nargs="?", help="GET, POST, PUT, PATCH, DELETE")
+    p.add_argument("path", metavar="PATH", nargs="?", help="e.g. /api/v1/users?limit=200")
+    p.add_argument("--saved", metavar="NAME", help="send the saved request NAME (the profile's own, else one saved "
+                                                   "for all profiles) instead of METHOD PATH")
+    p.add_argument("--var", action="append", metavar="NAME=VALUE",
+                   help="a value for {{NAME}} in the saved request (repeatable; wins over the profile's variables)")
     p.add_argument("--all", action="store_true",
                    help='GET only: follow Link rel="next" on the org and print every page')
     p.add_argument("--data", metavar="@FILE|JSON", help="request body: @FILE (kept out of ps and history), or JSON")
@@ -379,6 +392,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seed the service app broken in this way, for `oktatool doctor` (repeatable; "
                         "app-inactive, client-secret, web-app, kid-unregistered, key-inactive, dpop-required, "
                         "scope-missing, no-role, read-only-role, metadata-missing)")
+
+    p = sub.add_parser("saved", help="list, show, delete, import or export the Console's saved requests")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    q = actions.add_parser("list", help="list the saved requests (with --profile: those it may use)")
+    q.add_argument("--profile", metavar="NAME", help="only the requests this profile may use")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    for name, text in (("show", "print one saved request as JSON"), ("delete", "delete one saved request")):
+        q = actions.add_parser(name, help=text)
+        q.add_argument("name", metavar="NAME")
+        q.add_argument("--profile", metavar="NAME", help="the profile's own request (default: one for all profiles)")
+    for name, text in (("import", "add the requests of a saved-requests file (same name and owner: replaced)"),
+                       ("export", "write every saved request to a file")):
+        q = actions.add_parser(name, help=text)
+        q.add_argument("file", metavar="FILE")
 
     _add_app_parsers(sub, _Parser)
     return parser

@@ -14,6 +14,7 @@ ACTIONS = {
     "export": "app_setup",
     "grants": "app_access",
     "roles": "app_access",
+    "tokens": "app_access",
 }
 
 

@@ -1,4 +1,4 @@
-"""`oktatool app grants` and `oktatool app roles`: the service app's Okta API scope grants and admin roles."""
+"""`oktatool app grants`, `app roles` and `app tokens`: the service app's scope grants, admin roles and tokens."""
 
 from __future__ import annotations
 
@@ -115,4 +115,41 @@ def roles(args: argparse.Namespace) -> int:
                 print_json({"unassigned": args.operand})
             else:
                 print(terminal_text(f"unassigned {args.operand}"))
+    return 0
+
+
+def tokens(args: argparse.Namespace) -> int:
+    """Run `oktatool app tokens (list | revoke (--id ID | --all)) TARGET ADMIN [--json]`."""
+    from oktatool.core.okta.app_tokens import TOKEN_MANAGE_SCOPES, TOKEN_READ_SCOPES, AppTokens
+
+    action = args.tokens_command
+    with admin_session(args) as session:
+        access = _access(session, TOKEN_READ_SCOPES if action == "list" else TOKEN_MANAGE_SCOPES)
+        app = AppTokens(access)
+        if action == "list":
+            found = app.list()
+            if args.json:
+                print_json([dict(t.raw) for t in found])
+            elif not found:
+                print(f"the app {access.app_id} has no tokens listed (Okta lists refresh tokens here; a "
+                      "client-credentials service app gets none)")
+            else:
+                for t in found:
+                    print(terminal_text(f"{t.id}  {t.status:<8}  expires {t.expires_at or '-'}  "
+                                        f"{' '.join(t.scopes)}".rstrip()))
+            return 0
+        if args.all_tokens:
+            app.revoke_all()
+            if args.json:
+                print_json({"revoked": "all", "clientId": access.app_id})
+            else:
+                print(terminal_text(f"revoked every token of {access.app_id}; calls made with them are refused "
+                                    "from now on"))
+            return 0
+        token = app.revoke(args.token_id)
+        if args.json:
+            print_json(dict(token.raw))
+        else:
+            print(terminal_text(f"revoked {token.id} ({' '.join(token.scopes)}); calls made with it are refused "
+                                "from now on"))
     return 0

@@ -66,10 +66,21 @@ def api(args: argparse.Namespace) -> int:
 def _api(args: argparse.Namespace, client: OktaClient) -> int:
     from oktatool.core.okta.api import check_page_walk, is_public_endpoint
 
-    body = json_or_file(args.data, what="--data") if args.data is not None else None
+    headers: dict[str, str] = {}
+    if args.saved:
+        from oktatool.commands.saved import saved_call
+
+        args.method, args.path, body, headers = saved_call(args)
+    elif args.var:
+        raise BadInputError("--var fills a saved request: give --saved NAME too")
+    elif not (args.method and args.path):
+        raise BadInputError("api needs METHOD PATH (or --saved NAME)")
+    else:
+        body = json_or_file(args.data, what="--data") if args.data is not None else None
     if args.scopes:
         _warn_unknown_scopes(args.scopes)
-    caller = client.api_for(args.method, args.path, args.scopes)
+    caller = client.api(client.scopes_for(args.method, args.path, args.scopes), headers=headers) if headers else \
+        client.api_for(args.method, args.path, args.scopes)
     caller.target(args.method, args.path)  # bad input is exit 2 before any token is asked for
     if args.all:
         check_page_walk(args.method)

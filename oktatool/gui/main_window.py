@@ -76,8 +76,8 @@ class MainWindow(QMainWindow):
             page = LazyTab(spec, context)
             self.pages[spec.key] = page
             self.tabs.addTab(page, spec.title)
+        self._build_profile_bar()  # before the tabs join the window: Tab goes round in reading order, bar first
         self.setCentralWidget(self.tabs)
-        self._build_profile_bar()
         self._build_menus()
         self.store_label = QLabel("Secret store: checking…")
         self.statusBar().addPermanentWidget(self.store_label)
@@ -92,19 +92,23 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Profile")
         bar.setObjectName("profileBar")
         bar.setMovable(False)
-        bar.addWidget(QLabel(" Profile "))
         self.profile_combo = QComboBox()
+        label = QLabel(" Profile ")
+        label.setBuddy(self.profile_combo)  # its name for a screen reader
+        bar.addWidget(label)
         self.profile_combo.setObjectName("profileCombo")
         self.profile_combo.setMinimumContentsLength(18)
         bar.addWidget(self.profile_combo)
-        self.edit_profiles_action = bar.addAction("Edit profiles…")
+        self.profile_bar = bar
+        self.edit_profiles_action = bar.addAction("Edit p&rofiles…")
         # the service app's set-up, key rotation, move to a key pair and export in one menu button, and Diagnose
         # (gui/dialogs, wired in shell_actions). One button for four keeps the org label in view at 960 pixels.
-        app_menu = QMenu(self)
-        self.new_app_action = app_menu.addAction("New service app…")
-        self.rotate_key_action = app_menu.addAction("Rotate key…")
-        self.move_to_key_action = app_menu.addAction("Move to a key pair…")
-        self.export_action = app_menu.addAction("Export for code…")
+        # The menu is also the menu bar's Service app menu, for the keyboard (Alt+S).
+        self.app_menu = app_menu = QMenu("&Service app", self)
+        self.new_app_action = app_menu.addAction("&New service app…")
+        self.rotate_key_action = app_menu.addAction("&Rotate key…")
+        self.move_to_key_action = app_menu.addAction("&Move to a key pair…")
+        self.export_action = app_menu.addAction("&Export for code…")
         app_button = QToolButton()
         app_button.setObjectName("serviceAppButton")
         app_button.setText("Service app")
@@ -115,7 +119,7 @@ class MainWindow(QMainWindow):
         app_button.setStyleSheet("QToolButton { padding-right: 16px; } QToolButton::menu-indicator "
                                  "{ subcontrol-origin: padding; subcontrol-position: right center; }")
         bar.addWidget(app_button)
-        self.diagnose_action = bar.addAction("Diagnose")
+        self.diagnose_action = bar.addAction("&Diagnose")
         self.org_label = ElidedLabel()  # cut with "…" at narrow widths instead of hiding in the bar's overflow
         self.org_label.setObjectName("orgLabel")
         bar.addWidget(self.org_label)
@@ -148,8 +152,9 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("&Quit", self)
         self.copy_action = QAction("&Copy", self)
         self.paste_action = QAction("&Paste", self)
-        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action = QAction("Pr&eferences…", self)
         self.about_action = QAction("&About oktatool", self)
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
         menubar = self.menuBar()
         file_menu = menubar.addMenu("&File")
         file_menu.addAction(self.open_action)
@@ -160,18 +165,30 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.copy_action)
         edit_menu.addAction(self.paste_action)
         edit_menu.addSeparator()
+        edit_menu.addAction(self.edit_profiles_action)
         edit_menu.addAction(self.preferences_action)
+        menubar.addMenu(self.app_menu)
         help_menu = menubar.addMenu("&Help")
         help_menu.addAction(self.diagnose_action)  # macOS moves About to the application menu: Help keeps this
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         # Every menu item's role is said outright: macOS moves About, Preferences and Quit to the application
         # menu by role, and Qt's default role guesses from the text (an item named "Settings…" or "Setup"
         # would move too).
         roles = {self.quit_action: QAction.MenuRole.QuitRole, self.about_action: QAction.MenuRole.AboutRole,
                  self.preferences_action: QAction.MenuRole.PreferencesRole}
-        for menu in (file_menu, edit_menu, help_menu):
+        for menu in (file_menu, edit_menu, self.app_menu, help_menu):
             for action in menu.actions():
                 action.setMenuRole(roles.get(action, QAction.MenuRole.NoRole))
+
+    def reach_tool_bar_by_tab(self) -> None:
+        """Let Tab reach the tool bar's buttons: a tool bar makes its actions' buttons NoFocus."""
+        from PySide6.QtCore import Qt
+
+        for action in self.profile_bar.actions():
+            button = self.profile_bar.widgetForAction(action)
+            if button is not None and button.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(button, QLabel):
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
     def _restore_state(self, settings: Settings) -> None:
         state = settings.window
@@ -240,10 +257,11 @@ class MainWindow(QMainWindow):
             self._state_timer.timeout.connect(self.save_window_state)
             self.tabs.currentChanged.connect(lambda _index: self._state_changed())
         from oktatool.gui import shell_actions
-        from oktatool.gui.widgets import wheel_guard
+        from oktatool.gui.widgets import accessible, wheel_guard
 
         shell_actions.wire(self)
         wheel_guard.install()  # every spin box, date-time, combo box and slider: the wheel only once focused
+        accessible.install()  # every view, editor and pane: Tab goes on to the next control
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)
         self.context.settings_listeners.append(lambda _settings: self._show_org())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
@@ -29,12 +29,14 @@ from oktatool import __version__
 from oktatool.core.errors import OktaToolError
 from oktatool.core.store.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
 from oktatool.gui.tab_page import FilePage, PastePage, TabPage
+from oktatool.gui.widgets.accessible import with_keys
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QTabWidget
 
     from oktatool.context import AppContext
+    from oktatool.gui.widgets.shortcuts_dialog import MainWindow as ShortcutsWindow
 
 
 class MainWindow(Protocol):
@@ -55,6 +57,7 @@ class MainWindow(Protocol):
     move_to_key_action: QAction
     diagnose_action: QAction
     export_action: QAction
+    shortcuts_action: QAction
     notice_box: QMessageBox | None
 
     def close(self) -> bool: ...
@@ -63,12 +66,14 @@ class MainWindow(Protocol):
     def current_page(self) -> TabPage | None: ...
     def reload_profiles(self) -> None: ...
     def width(self) -> int: ...
+    def reach_tool_bar_by_tab(self) -> None: ...
     def height(self) -> int: ...
 
 
-def with_keys(text: str, keys: str) -> str:
-    """Return ``text`` followed by ``keys`` as this OS writes them: "(Ctrl+Return)", "(⌘↩)" on macOS."""
-    return f"{text} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})"
+#: keys for the tool bar's Edit profiles… and Diagnose, and for Help > Keyboard shortcuts
+PROFILES_KEYS = "Ctrl+Shift+P"
+DIAGNOSE_KEYS = "Ctrl+Shift+D"
+SHORTCUTS_KEYS = "Ctrl+/"
 
 
 def _shortcut(action: QAction, keys: QKeySequence.StandardKey, fallback: str | None = None) -> None:
@@ -86,6 +91,11 @@ def wire(window: MainWindow) -> None:
     _shortcut(window.copy_action, keys.Copy)
     _shortcut(window.paste_action, keys.Paste)
     _shortcut(window.preferences_action, keys.Preferences, "Ctrl+,")
+    for action, shortcut in ((window.edit_profiles_action, PROFILES_KEYS), (window.diagnose_action, DIAGNOSE_KEYS),
+                             (window.shortcuts_action, SHORTCUTS_KEYS)):
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(with_keys(action.text().replace("&", ""), shortcut))
+    window.reach_tool_bar_by_tab()
     window.open_action.triggered.connect(lambda: _dispatch(window, "open"))
     window.save_action.triggered.connect(lambda: _dispatch(window, "save"))
     window.copy_action.triggered.connect(lambda: _copy(window))
@@ -99,6 +109,7 @@ def wire(window: MainWindow) -> None:
     window.move_to_key_action.triggered.connect(lambda: open_app_dialog(window, "move_to_key", "MoveToKeyDialog"))
     window.diagnose_action.triggered.connect(lambda: open_app_dialog(window, "diagnose", "DiagnoseDialog"))
     window.export_action.triggered.connect(lambda: open_app_dialog(window, "export_app", "ExportDialog"))
+    window.shortcuts_action.triggered.connect(lambda: show_shortcuts(window))
     window.context.settings_listeners.append(lambda s: apply_color_scheme(s.preferences.color_scheme))
     apply_color_scheme(window.context.settings.settings.preferences.color_scheme)
 
@@ -180,6 +191,15 @@ def about_text() -> str:
 def show_about(window: QWidget) -> None:
     """Show the About box."""
     QMessageBox.about(window, "About oktatool", about_text())
+
+
+def show_shortcuts(window: MainWindow) -> None:
+    """Open Help > Keyboard shortcuts: every shortcut of the window's menus and tabs, as they are set now."""
+    from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(cast("ShortcutsWindow", window), cast("QWidget", window))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
 
 
 def show_notice(window: MainWindow, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication
@@ -59,8 +60,11 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
 
 
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,
-               painted_after: float) -> int:
-    """Run after the first paint until the window closes; --self-test and --screenshot end on their own."""
+               painted_after: float, *, on_waiting: Callable[[], None] | None = None) -> int:
+    """Run after the first paint until the window closes; --self-test and --screenshot end on their own.
+
+    ``on_waiting`` runs once closing the window ends this (the app hands Ctrl+C to the window then).
+    """
     headless = bool(getattr(args, "self_test", False) or args.screenshot)
     window.start(build_shown_tab=False, remember_state=not headless)
     warm = tasks.spawn(warm_up(window, context))
@@ -81,4 +85,6 @@ async def main(app: QApplication, window: MainWindow, context: AppContext, args:
             closed.set_result(0)
 
     app.lastWindowClosed.connect(on_last_window_closed)
+    if on_waiting is not None:
+        on_waiting()
     return await closed

@@ -29,6 +29,11 @@ def spawn(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     return task
 
 
+def spawned() -> list[asyncio.Task[Any]]:
+    """Return the tasks started with ``spawn`` that have not finished (a tab's or a dialog's loading)."""
+    return [task for task in _background if not task.done()]
+
+
 async def run_blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``fn(*args, **kwargs)`` in the default thread executor and return its result."""
     loop = asyncio.get_running_loop()

@@ -20,6 +20,7 @@ from oktatool.sandbox.logs import LogRoutes
 from oktatool.sandbox.messages import ApiRefusal, Call, Handler, Request, Response, no_permission, okta_error
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.store import IssuedToken
+from oktatool.sandbox.tokens import AppTokenRoutes
 
 INSUFFICIENT_SCOPE = "The access token provided does not contain the required scopes."
 #: changing grants or admin roles takes a Super Admin (FACTS §5.3); other roles get E0000006
@@ -43,7 +44,8 @@ class ManagementApi:
         self.org = org
         self.store = org.store
         self.routes: list[Route] = []
-        for provider in (DirectoryRoutes(org), AppRoutes(org), ClientRoutes(org), LogRoutes(org)):
+        for provider in (DirectoryRoutes(org), AppRoutes(org), AppTokenRoutes(org), ClientRoutes(org),
+                         LogRoutes(org)):
             for method, template, scope, handler in provider.routes():
                 regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
                 self.routes.append(Route(method, re.compile(regex + "/?"), scope, handler))

@@ -229,7 +229,8 @@ class AppRoutes:
     def delete_app(self, call: Call) -> Response:
         app = self._app(call)
         if app.status == "ACTIVE":
-            raise OktaApiError(400, "E0000056", "Delete application forbidden.",
+            # Okta answers 403 here (its spec lists 204/403/404/429 for this operation), not 400
+            raise OktaApiError(403, "E0000056", "Delete application forbidden.",
                                ("The application must be deactivated before it can be deleted.",))
         del self.store.apps[app.id]
         return Response(204)

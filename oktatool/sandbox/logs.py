@@ -40,4 +40,6 @@ class LogRoutes:
 
         items, more = self.store.logs.page(request.param("after"), limit, keep)
         cursor = items[-1]["uuid"] if items else None
-        return page_response(call, items, more, limit, cursor, dict)
+        # a query without ``until`` polls (Okta sorts it ASCENDING): it always links a next page
+        polling = not until and (request.param("sortOrder") or "ASCENDING").upper() == "ASCENDING"
+        return page_response(call, items, more, limit, cursor, dict, polling=polling)

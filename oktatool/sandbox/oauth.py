@@ -82,6 +82,18 @@ class TokenEndpoint:
                             "tokenType": body["token_type"]})
         return json_response(200, body, ("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
+    def authenticate_client(self, request: Request) -> tuple[App, dict[str, str]]:
+        """Return the app that a revoke or introspect request authenticates as (private_key_jwt, with its
+        assertion's ``aud`` that endpoint), and the request's form; raise TokenRefused as the token endpoint does."""
+        if any(name in request.query for name in _CREDENTIAL_PARAMS):
+            raise _request_error("Client credentials cannot be supplied via query parameters.")
+        form = self._form(request)
+        if "client_assertion" not in form:
+            basic = (request.header("Authorization") or "").lower().startswith("basic ")
+            known = form.get("client_id") in self.org.store.apps or basic
+            raise _client_error(INVALID_CLIENT if known or "client_secret" in form else "No client credentials found.")
+        return self._authenticate(request, form, _Attempt()), form
+
     def _grant(self, request: Request, attempt: _Attempt) -> dict[str, Any]:
         if any(name in request.query for name in _CREDENTIAL_PARAMS):
             raise _request_error("Client credentials cannot be supplied via query parameters.")
@@ -170,7 +182,7 @@ class TokenEndpoint:
                                 "Valid values for the 'use' parameter are [sig].")
         if not signature_valid(assertion, key.jwk, str(alg)):
             raise _client_error("The client_assertion signature is invalid.")
-        if claims.get("aud") != request.base_url + TOKEN_PATH:
+        if claims.get("aud") != request.base_url + request.path:  # the token, revoke or introspect endpoint
             raise _client_error("The audience claim for client_assertion must be the endpoint invoked for the "
                                 "request.")
         self._check_times(claims)
@@ -267,7 +279,13 @@ def metadata_document(org: SandboxOrg, request: Request) -> Response:
         "token_endpoint": f"{base}{TOKEN_PATH}",
         "jwks_uri": f"{base}/oauth2/v1/keys",
         "registration_endpoint": f"{base}/oauth2/v1/clients",
+        "revocation_endpoint": f"{base}/oauth2/v1/revoke",
+        "revocation_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "introspection_endpoint": f"{base}/oauth2/v1/introspect",
+        "introspection_endpoint_auth_methods_supported": ["private_key_jwt"],
         "response_types_supported": ["token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
         "grant_types_supported": ["client_credentials"],
         "scopes_supported": sorted(org.service_app.granted_scopes() | set(org.options.scopes)),
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],

@@ -294,11 +294,12 @@ class SandboxOrg:
     def mint_token(self, app: App, scopes: tuple[str, ...], jkt: str | None, issuer: str) -> str:
         """Mint and remember an access token for ``app``."""
         now = int(self.now())
+        jti = "AT." + secrets.token_urlsafe(32)
         if self.options.opaque_tokens:
             token = secrets.token_urlsafe(48)
         else:
             claims: dict[str, Any] = {
-                "ver": 1, "jti": "AT." + secrets.token_urlsafe(32), "iss": issuer, "aud": issuer,
+                "ver": 1, "jti": jti, "iss": issuer, "aud": issuer,
                 "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS, "cid": app.id, "scp": list(scopes),
                 "sub": app.id,
             }
@@ -307,7 +308,9 @@ class SandboxOrg:
             token = jwt.encode({"alg": "RS256", "kid": self.signing_key.kid}, claims, self.signing_key)
         with self.store.lock:
             self.store.tokens[token] = IssuedToken(client_id=app.id, scopes=scopes,
-                                                   expires_at=now + TOKEN_LIFETIME_SECONDS, jkt=jkt)
+                                                   expires_at=now + TOKEN_LIFETIME_SECONDS, jkt=jkt,
+                                                   id=self.store.token_ids.new("oar"), jti=jti, issued_at=now,
+                                                   issuer=issuer)
         return token
 
     def log(self, request: Request, *, event_type: str, result: str, reason: str | None, message: str,

@@ -27,16 +27,24 @@ def limit_param(request: Request, default: int, maximum: int) -> int:
 
 
 def page_response(call: Call, items: list[dict[str, Any]], more: bool, limit: int, cursor: str | None,
-                  render: Render) -> Response:
-    """Return a JSON array page with ``Link`` self (and next, when more follow) headers."""
+                  render: Render, *, polling: bool = False) -> Response:
+    """Return a JSON array page with ``Link`` self (and next, when more follow) headers.
+
+    A ``polling`` list (the System Log without ``until``) always links a next page, as Okta's does, so that
+    clients can keep polling: after the last item, or from the same cursor when the page is empty.
+    """
     request = call.request
     query = request.target.partition("?")[2]
     self_url = call.base + request.raw_path + (f"?{query}" if query else "")
     links = [("Link", f'<{self_url}>; rel="self"')]
-    if more and cursor is not None:
+    if polling and cursor is None:
+        cursor = request.param("after")
+    if (more or polling) and cursor is not None:
         params = {name: values[0] for name, values in request.query.items() if name not in ("after", "limit")}
         params.update({"after": cursor, "limit": str(limit)})
         links.append(("Link", f'<{call.base}{request.raw_path}?{urlencode(params)}>; rel="next"'))
+    elif polling:  # nothing listed yet and no cursor: poll the same query again
+        links.append(("Link", f'<{self_url}>; rel="next"'))
     return json_response(200, [render(item) for item in items], *links)
 
 

@@ -29,6 +29,7 @@ from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
 from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
 from oktatool.sandbox.tls import write_tls_files
+from oktatool.sandbox.tokens import INTROSPECT_PATH, REVOKE_PATH, TokenIntrospection
 
 KEY_PEM_FILE = "service-app.pem"
 KEY_JWK_FILE = "service-app.jwk.json"
@@ -318,6 +319,7 @@ class Sandbox:
         self.org: SandboxOrg | None = None
         self._token_endpoint: TokenEndpoint | None = None
         self._api: ManagementApi | None = None
+        self._introspection: TokenIntrospection | None = None
         self.limiter = RateLimiter(options.rate_limit, options.rate_window)
         self._fault_hits: dict[int, int] = {}
         self._fault_lock = threading.Lock()
@@ -372,6 +374,7 @@ class Sandbox:
             key = make_service_key(options.service_key_pem)
             self.org = SandboxOrg(options, key, org_url, keep_in=self.directory / ORG_FILE if self.keep_org else None)
             self._token_endpoint, self._api = TokenEndpoint(self.org), ManagementApi(self.org)
+            self._introspection = TokenIntrospection(self.org, self._token_endpoint)
             key_file, jwk_file = self.directory / KEY_PEM_FILE, self.directory / KEY_JWK_FILE
             write_atomic(key_file, key.private_pem, mode=0o600)
             write_atomic(jwk_file, (json.dumps(key.private_jwk, indent=2) + "\n").encode("utf-8"), mode=0o600)
@@ -456,6 +459,8 @@ class Sandbox:
             if method != "POST":
                 return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
             return token_endpoint.handle(request, request_id)
+        if path in (REVOKE_PATH, INTROSPECT_PATH) and self._introspection is not None:
+            return self._introspection.handle(request)
         if path in _UNLIMITED_PATHS:
             if path.startswith("/.well-known/") and "metadata-missing" in self.options.misconfig:
                 return okta_error(404, "E0000007", f"Not found: Resource not found: {request.raw_path} (Endpoint)")

@@ -206,6 +206,11 @@ class IssuedToken:
     scopes: tuple[str, ...]
     expires_at: float
     jkt: str | None  # thumbprint of the DPoP key the token is bound to
+    #: the token's object id (``/api/v1/apps/{appId}/tokens/{tokenId}``), its jti, when and by whom it was issued
+    id: str = ""
+    jti: str = ""
+    issued_at: float = 0.0
+    issuer: str = ""
 
 
 class OrgStore:
@@ -220,6 +225,8 @@ class OrgStore:
         self.apps: dict[str, App] = {}
         self.group_members: dict[str, list[str]] = {}
         self.tokens: dict[str, IssuedToken] = {}
+        #: token ids count apart from ``ids``: tokens belong to one run, and a kept org's counters never go back
+        self.token_ids = IdMaker()
         self.used_assertion_jtis: dict[str, float] = {}
         self.used_proof_jtis: dict[str, float] = {}
 

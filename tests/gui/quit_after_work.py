@@ -69,9 +69,9 @@ def main() -> None:
 
     started = startup.main
 
-    async def main_and_work(app: Any, window: Any, *args: Any) -> int:
+    async def main_and_work(app: Any, window: Any, *args: Any, **kwargs: Any) -> int:
         tasks.spawn(_work(window, how))
-        return await started(app, window, *args)
+        return await started(app, window, *args, **kwargs)
 
     startup.main = main_and_work
     from oktatool.cli import main as cli_main

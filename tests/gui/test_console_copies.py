@@ -179,4 +179,4 @@ def test_edit_copy_and_the_copy_button_use_the_shell_of_the_os(
     view.copy_powershell_requested.connect(lambda: export.copy_powershell(console))
     view.copy_button.click()
     assert made_by in QGuiApplication.clipboard().text()
-    assert [a.text() for a in view.copy_menu.actions()] == ["Copy as curl", "Copy as PowerShell", "Copy as Python"]
+    assert [a.text() for a in view.copy_menu.actions()] == ["Copy as &curl", "Copy as Power&Shell", "Copy as P&ython"]

@@ -142,7 +142,7 @@ def test_menus_use_the_platform_shortcuts(window: MainWindow) -> None:
     assert not window.preferences_action.shortcut().isEmpty()
     assert window.paste_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Paste)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&Help"]
+    assert titles == ["&File", "&Edit", "&Service app", "&Help"]
 
 
 def test_edit_copy_copies_the_okta_ready_jwks(window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:

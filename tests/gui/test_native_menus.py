@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.main_window import MainWindow
+from oktatool.gui.widgets.accessible import RUN_KEYS, main_action
 from tests.gui.test_main_window import window
 
 __all__ = ["window"]  # the fixture, shared with test_main_window
@@ -32,21 +33,21 @@ def test_every_menu_item_has_its_role_set_not_guessed_from_its_text(window: Main
     assert window.about_action.menuRole() == QAction.MenuRole.AboutRole
     assert window.preferences_action.menuRole() == QAction.MenuRole.PreferencesRole
     moved = {action.text() for action in items if action.menuRole() in MOVED_ON_MACOS}
-    assert moved == {"&Quit", "&About oktatool", "&Preferences…"}
+    assert moved == {"&Quit", "&About oktatool", "Pr&eferences…"}
 
 
 def test_the_help_menu_keeps_an_item_when_macos_moves_about_out(window: MainWindow) -> None:
     staying = [action.text() for action in _menus(window)["&Help"]
                if not action.isSeparator() and action.menuRole() not in MOVED_ON_MACOS]
-    assert staying == ["Diagnose"]
+    assert staying == ["&Diagnose", "&Keyboard shortcuts"]
 
 
 def test_the_send_tooltip_names_the_keys_as_this_os_writes_them(qtbot: Any) -> None:
     scope = QWidget()
     qtbot.addWidget(scope)
     editor = RequestEditor(scope)
-    editor.add_send_shortcuts(scope)
+    main_action(editor.send_button, scope, RUN_KEYS, "Send the request")
     ctrl_return = QKeySequence(Qt.KeyboardModifier.ControlModifier | Qt.Key.Key_Return)
     native = ctrl_return.toString(QKeySequence.SequenceFormat.NativeText)  # "⌘↩" on macOS
     assert editor.send_button.toolTip() == f"Send the request ({native})"
-    assert ctrl_return in [shortcut.key() for shortcut in scope.findChildren(QShortcut)]  # and it does send
+    assert ctrl_return in [keys for action in scope.actions() for keys in action.shortcuts()]  # and it does send

@@ -41,9 +41,7 @@ from oktatool.gui.dialogs.steps_dialog import StepsDialog
 from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.jwt.template_panel import OKTA
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
-from oktatool.gui.shell_actions import PreferencesDialog
-from oktatool.gui.widgets.error_dialog import ErrorDialog
-from oktatool.gui.widgets.store_unlock import PassphraseDialog
+from tests.gui.a11y_walk import dialogs
 from tests.gui.conftest import finish
 
 DOWN, UP = QPoint(0, -120), QPoint(0, 120)
@@ -174,26 +172,6 @@ def test_no_wheel_changes_a_value_on_any_tab(window: MainWindow, aloop: asyncio.
         assert wheel_widgets(window.pages[spec.key]), f"no wheel widget on the {spec.title} tab"
     by_pointer = in_loop(aloop, lambda: assert_wheel_changes_nothing(window))  # the tabs and the profile switcher
     assert by_pointer >= 40  # most turns went through the window as a user's do, not straight to a widget
-
-
-def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
-    """Every dialog the window opens, made as the window makes it."""
-    from oktatool.gui.dialogs.diagnose import DiagnoseDialog
-    from oktatool.gui.dialogs.export_app import ExportDialog
-    from oktatool.gui.dialogs.move_to_key import MoveToKeyDialog
-    from oktatool.gui.dialogs.profiles import ProfilesDialog
-    from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
-    from oktatool.gui.dialogs.service_app import NewServiceAppDialog
-
-    made: dict[type[QDialog], Callable[[MainWindow], QDialog]] = {
-        cls: (lambda w, cls=cls: cls(w.context, w))
-        for cls in (DiagnoseDialog, ExportDialog, ProfilesDialog, RotateKeyDialog, NewServiceAppDialog,
-                    MoveToKeyDialog)}
-    made[PreferencesDialog] = lambda w: PreferencesDialog(w.context.settings.settings.preferences, w)
-    made[PassphraseDialog] = lambda w: PassphraseDialog("Secret store", "Choose a passphrase.", confirm=True,
-                                                        parent=w)
-    made[ErrorDialog] = lambda w: ErrorDialog("ValueError: test", "details", w)
-    return made
 
 
 def dialog_classes_in_the_app() -> set[type[QDialog]]:

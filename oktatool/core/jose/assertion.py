@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from oktatool.core.errors import ClaimError, KeyMaterialError, TokenFormatError, shorten, with_article
 from oktatool.core.jose import jwa
 from oktatool.core.jose.jwt import Clock, numeric_date, sign_claims
-from oktatool.core.okta.orgurl import OrgUrl, parse_org_url
+from oktatool.core.okta.orgurl import TOKEN_PATH, OrgUrl, parse_org_url
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
@@ -231,8 +231,13 @@ def _raise_first(findings: list[Finding]) -> None:
 
 
 def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: str | None = None,
-                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time) -> ClientAssertion:
-    """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would."""
+                           lifetime: int = DEFAULT_LIFETIME, clock: Clock = time.time,
+                           endpoint: str = TOKEN_PATH) -> ClientAssertion:
+    """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would.
+
+    Its ``aud`` is the org's ``endpoint`` it is sent to: the token endpoint, or ``/oauth2/v1/revoke`` and
+    ``/oauth2/v1/introspect``, which Okta authenticates the same way.
+    """
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:
         raise ClaimError(f"the lifetime must be 1 to {MAX_LIFETIME} seconds, not {lifetime!r}", claim="exp",
@@ -242,7 +247,7 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
     claims = {
         "iss": client_id,
         "sub": client_id,
-        "aud": org_url.token_url,
+        "aud": org_url.token_url if endpoint == TOKEN_PATH else org_url.url(endpoint),
         "iat": now,
         "exp": now + lifetime,
         "jti": secrets.token_urlsafe(JTI_BYTES),

@@ -20,7 +20,7 @@ from oktatool.core.keys.key import Key
 from oktatool.core.okta.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path, is_public_endpoint
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.http import HttpOptions, new_session
-from oktatool.core.okta.orgurl import OrgUrl
+from oktatool.core.okta.orgurl import TOKEN_PATH, OrgUrl
 from oktatool.core.okta.tokens import ClientCredentials, NonceStore, TokenClient, TokenResponse, normalize_scopes
 
 if TYPE_CHECKING:
@@ -90,13 +90,14 @@ class OktaClient:
     def credentials(self) -> ClientCredentials:
         """Return the app's credentials: each call of ``sign_assertion`` signs a new assertion."""
         conn = self.connection
-
-        def sign() -> str:
-            return build_client_assertion(conn.org, conn.client_id, conn.key, kid=conn.kid,
-                                          lifetime=conn.assertion_lifetime).token
-
-        return ClientCredentials(conn.org.token_url, conn.client_id, sign, kid=conn.kid or conn.key.kid,
+        return ClientCredentials(conn.org.token_url, conn.client_id, self.sign_assertion, kid=conn.kid or conn.key.kid,
                                  key_kids=conn.key_kids, local_sandbox=conn.local_sandbox)
+
+    def sign_assertion(self, endpoint: str = TOKEN_PATH) -> str:
+        """Sign a new client assertion for the org's ``endpoint`` (token, revoke or introspect)."""
+        conn = self.connection
+        return build_client_assertion(conn.org, conn.client_id, conn.key, kid=conn.kid,
+                                      lifetime=conn.assertion_lifetime, endpoint=endpoint).token
 
     def catalog(self) -> ScopeCatalog:
         """Return the scope catalog (loaded on first use)."""

@@ -448,8 +448,8 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
         "the resource does not exist", "a wrong id or path, or it was deleted",
         "check the id (list the collection first)")),
     ("E0000011", None, _e(
-        "Okta refused the access token", "it expired (tokens last one hour), was issued by another org or a "
-        "custom authorization server, or a DPoP token was sent as Bearer", "get a new token from "
+        "Okta refused the access token", "it expired (tokens last one hour) or was revoked, was issued by another "
+        "org or a custom authorization server, or a DPoP token was sent as Bearer", "get a new token from "
         "{org}/oauth2/v1/token and send it with the token_type it came with")),
     ("E0000015", None, _e(
         "the org does not allow this feature for the caller", "the token came from a custom authorization server "

@@ -243,14 +243,14 @@ class AppAccess:
     def list_grants(self) -> tuple[Grant, ...]:
         """Return every grant of the app (all pages)."""
         found: list[Grant] = []
-        for page in self._pages(self.grants_path, "list the app's grants"):
+        for page in self.pages(self.grants_path, "list the app's grants"):
             found.extend(Grant.from_json(item) for item in page.items())
         return tuple(found)
 
     def grant(self, scope: str) -> Grant:
         """Grant one Okta scope to the app and return the new grant."""
         check_scope_name(scope)
-        return Grant.from_json(self._run(self.grant_call(scope), f"grant {scope}").json())
+        return Grant.from_json(self.run(self.grant_call(scope), f"grant {scope}").json())
 
     def revoke(self, scope: str, grants: Iterable[Grant] | None = None) -> Grant:
         """Revoke the app's grant of ``scope`` (looked up by scope id) and return it."""
@@ -260,7 +260,7 @@ class AppAccess:
         if grant is None:
             held = ", ".join(g.scope_id for g in current) or "none"
             raise BadInputError(f"{scope} is not granted to the app {self.app_id}", hint=f"granted: {held}")
-        self._run(self.revoke_call(grant), f"revoke {scope}")
+        self.run(self.revoke_call(grant), f"revoke {scope}")
         return grant
 
     # roles ------------------------------------------------------------------------------------------------
@@ -268,30 +268,32 @@ class AppAccess:
     def list_roles(self) -> tuple[RoleAssignment, ...]:
         """Return the admin roles assigned to the app."""
         found: list[RoleAssignment] = []
-        for page in self._pages(self.roles_path, "list the app's admin roles"):
+        for page in self.pages(self.roles_path, "list the app's admin roles"):
             found.extend(RoleAssignment.from_json(item) for item in page.items())
         return tuple(found)
 
     def assign_role(self, role_type: str) -> RoleAssignment:
         """Assign a standard admin role to the app and return the assignment."""
         wanted = check_role_type(role_type)
-        return RoleAssignment.from_json(self._run(self.assign_call(wanted), f"assign {wanted}").json())
+        return RoleAssignment.from_json(self.run(self.assign_call(wanted), f"assign {wanted}").json())
 
     def unassign_role(self, assignment_id: str) -> None:
         """Remove one role assignment (its id, as listed)."""
         if not assignment_id.strip() or not assignment_id.isprintable():
             raise BadInputError("give the role assignment's id (from `oktatool app roles list`)")
-        self._run(self.unassign_call(assignment_id.strip()), "unassign the role")
+        self.run(self.unassign_call(assignment_id.strip()), "unassign the role")
 
     # plumbing ---------------------------------------------------------------------------------------------
 
-    def _run(self, call: PlannedCall, doing: str) -> ApiResponse:
+    def run(self, call: PlannedCall, doing: str) -> ApiResponse:
+        """Make ``call``; raise ApiError explaining a refusal in terms of ``doing``."""
         response = self.api.send(call.method, call.path, body=dict(call.body) if call.body is not None else None)
         if not response.ok:
             raise access_error(response, doing, self.app_id)
         return response
 
-    def _pages(self, path: str, doing: str) -> list[ApiResponse]:
+    def pages(self, path: str, doing: str) -> list[ApiResponse]:
+        """Return every page of the list at ``path`` (at most 100); raise ApiError explaining a refusal."""
         pages: list[ApiResponse] = []
         url: str | None = path
         seen: set[str] = set()

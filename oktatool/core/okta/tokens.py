@@ -77,8 +77,8 @@ class TokenRequest:
         lowered = name.lower()
         return next((value for key, value in self.headers if key.lower() == lowered), None)
 
-    def __repr__(self) -> str:  # the assertion and the proof are credentials while they live
-        fields = [(k, "[redacted]" if k == "client_assertion" else v) for k, v in self.form]
+    def __repr__(self) -> str:  # the assertion, the proof and a token to revoke are credentials while they live
+        fields = [(k, "[redacted]" if k in ("client_assertion", "token") else v) for k, v in self.form]
         headers = [(k, "[redacted]" if k.lower() == "dpop" else v) for k, v in self.headers]
         return f"TokenRequest(url={self.url!r}, form={fields!r}, headers={headers!r})"
 

@@ -51,6 +51,16 @@ class AppPaths(NamedTuple):
         return self.config_dir / "settings.json"
 
     @property
+    def saved_requests_file(self) -> Path:
+        """Return the file of the Console's saved requests (no secrets)."""
+        return self.data_dir / "saved-requests.json"
+
+    @property
+    def variables_file(self) -> Path:
+        """Return the file of the Console's per-profile ``{{name}}`` variables (no secrets)."""
+        return self.data_dir / "console-variables.json"
+
+    @property
     def sealed_dir(self) -> Path:
         """Return the folder of the keyring store's sealed files (large secrets).
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from oktatool.context import AppContext, ProfileSession
     from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.core.okta.client import OktaClient
+    from oktatool.core.okta.revocation import Introspection
     from oktatool.core.okta.tokens import TokenResponse
     from oktatool.core.store.settings import Profile
 
@@ -86,6 +87,18 @@ class ConsoleEngine:
         client = console_state(session).client
         if client is not None:
             client.tokens.forget()
+
+    def revoke(self, session: ProfileSession, access_token: str) -> None:
+        """Revoke ``access_token`` at the org (the session's cached tokens go with it); raise OktaToolError."""
+        from oktatool.core.okta.revocation import revoke_token
+
+        revoke_token(self.client(session), access_token)
+
+    def introspect(self, session: ProfileSession, access_token: str) -> Introspection:
+        """Return what the org says of ``access_token``; raise OktaToolError."""
+        from oktatool.core.okta.revocation import introspect_token
+
+        return introspect_token(self.client(session), access_token)
 
     def api(self, session: ProfileSession, scopes: tuple[str, ...], headers: Mapping[str, str],
             pasted: PastedToken | None = None) -> ApiClient:

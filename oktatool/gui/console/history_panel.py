@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.okta.history import HistoryEntry
 from oktatool.gui import tasks
 from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class HistoryPanel(QWidget):
         self.proxy = HistoryFilter(self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit()
+        named(self.search, "Search history")
         self.search.setPlaceholderText("Search method, path, status, request id")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
@@ -51,6 +53,7 @@ class HistoryPanel(QWidget):
         self.all_profiles.toggled.connect(self._show_owner)
         self._owner: tuple[str, str] | None = None
         self.table = QTableView()
+        named(self.table, "Call history")
         tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.api import METHODS
 from oktatool.gui.models.key_values import KeyValueModel
-from oktatool.gui.shell_actions import with_keys
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
 
-def _pairs_table(model: KeyValueModel) -> QTableView:
+def _pairs_table(model: KeyValueModel, title: str) -> QTableView:
     view = QTableView()
+    named(view, title)
     tip_elided_cells(view)
     view.setModel(model)
     view.horizontalHeader().setStretchLastSection(True)
@@ -39,9 +40,6 @@ def _pairs_table(model: KeyValueModel) -> QTableView:
     view.setColumnWidth(0, 180)
     return view
 
-
-#: the keys that send the request from anywhere in the Console (Return, and Enter on the keypad)
-SEND_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
 class RequestEditor(QWidget):
@@ -52,6 +50,7 @@ class RequestEditor(QWidget):
     cancel_requested = Signal()
     changed = Signal()
     scoped_token_requested = Signal(list)
+    save_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +58,8 @@ class RequestEditor(QWidget):
         self.method.addItems(list(METHODS))
         self.method.currentTextChanged.connect(lambda _t: self.changed.emit())
         self.path = QLineEdit("/api/v1/users?limit=200")
+        named(self.method, "Method")
+        named(self.path, "Path")
         self.path.setPlaceholderText("/api/v1/users (type to complete from the scope catalog)")
         self.path.textChanged.connect(self._path_edited)
         self.path.returnPressed.connect(self.send_requested)
@@ -69,7 +70,6 @@ class RequestEditor(QWidget):
         completer.setMaxVisibleItems(12)
         self.path.setCompleter(completer)
         self.send_button = QPushButton("Send")
-        self.send_button.setToolTip(with_keys("Send the request", SEND_KEYS[0]))
         self.send_button.clicked.connect(self.send_requested)
         self.all_button = QPushButton("Fetch all pages")
         self.all_button.clicked.connect(self.fetch_all_requested)
@@ -79,6 +79,9 @@ class RequestEditor(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.save_button = QPushButton("Save…")
+        self.save_button.setToolTip("Name this request and keep it in the Saved list (never with a secret)")
+        self.save_button.clicked.connect(self.save_requested)
         #: method, path and buttons: the tab puts this row across its whole width
         self.request_line = QWidget()
         line = QHBoxLayout(self.request_line)
@@ -88,6 +91,7 @@ class RequestEditor(QWidget):
         line.addWidget(self.send_button)
         line.addWidget(self.all_button)
         line.addWidget(self.cancel_button)
+        line.addWidget(self.save_button)
 
         self.scope_label = QLabel()
         self.scope_label.setWordWrap(True)
@@ -107,6 +111,7 @@ class RequestEditor(QWidget):
             signal.connect(self._query_edited)
         self.headers = KeyValueModel(self)
         self.body = QPlainTextEdit()
+        named(self.body, "Request body")
         self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.body.setPlaceholderText('JSON body for POST, PUT and PATCH, e.g. {"profile": {"firstName": "Ada"}}')
         self.body.textChanged.connect(self.validate_body)
@@ -118,8 +123,8 @@ class RequestEditor(QWidget):
         body_layout.addWidget(self.body, 1)
         body_layout.addWidget(self.body_error)
         self.parts = QTabWidget()
-        self.parts.addTab(_pairs_table(self.query), "Query")
-        self.parts.addTab(_pairs_table(self.headers), "Headers")
+        self.parts.addTab(_pairs_table(self.query, "Query parameters"), "Query")
+        self.parts.addTab(_pairs_table(self.headers, "Request headers"), "Headers")
         self.parts.addTab(body_page, "Body")
         self.problem = QLabel()
         self.problem.setWordWrap(True)
@@ -131,13 +136,6 @@ class RequestEditor(QWidget):
         layout.addWidget(self.problem)
         layout.addLayout(scope_row)
         layout.addWidget(self.parts, 1)
-
-    def add_send_shortcuts(self, scope: QWidget) -> None:
-        """Make Ctrl+Enter (⌘↩ on macOS) send from anywhere inside ``scope``."""
-        for keys in SEND_KEYS:
-            shortcut = QShortcut(QKeySequence(keys), scope)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.send_requested)
 
     def set_catalog_paths(self, labels: list[str]) -> None:
         """Offer these path templates as completions."""

@@ -3,10 +3,12 @@ the body as a table, a tree and text, and the headers."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,7 +29,8 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import for_window
 from oktatool.core.shells import default_shell
 from oktatool.gui.models.key_values import KeyValueModel
-from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy, cell_value
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.countdown import Countdown
@@ -67,6 +70,8 @@ class ResponseView(QWidget):
     copy_python_requested = Signal()
     #: the user chose which page of a page walk the status, rate, request id and headers describe (0-based)
     page_chosen = Signal(int)
+    #: "Use as variable…" on a cell of the table: the column's name and the cell's whole value
+    use_as_variable_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +83,7 @@ class ResponseView(QWidget):
         self.rate = MessageLine(1)
         self.rate.setObjectName("rateLimit")
         self.request_id = QLineEdit()
+        named(self.request_id, "Request id")
         self.request_id.setReadOnly(True)
         self.request_id.setPlaceholderText("X-Okta-Request-Id")
         self.request_id.setToolTip("X-Okta-Request-Id: quote it to Okta support, or find it in the System Log")
@@ -111,6 +117,7 @@ class ResponseView(QWidget):
         self.proxy = RowsFilterProxy(self)
         self.proxy.setSourceModel(self.rows)
         self.table = QTableView()
+        named(self.table, "Response rows")
         tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -118,6 +125,7 @@ class ResponseView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.filter = QLineEdit()
+        named(self.filter, "Filter rows")
         self.filter.setPlaceholderText("Filter rows")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
@@ -132,9 +140,18 @@ class ResponseView(QWidget):
         table_layout.addWidget(self.table, 1)
 
         self.tree = JsonView()
+        #: on the table's and the JSON tree's context menu: the value picked in the view shown
+        self.use_value_action = QAction("Use as variable…", self)
+        self.use_value_action.setToolTip("Keep the selected value as a {{variable}} of this profile")
+        self.use_value_action.triggered.connect(self._use_selected_value)
+        for view in (self.table, self.tree.tree):
+            view.addAction(self.use_value_action)
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.text = CodeView()
+        named(self.text, "Response text")
         self.headers = KeyValueModel(self, editable=False)
         headers_view = QTableView()
+        named(headers_view, "Response headers")
         tip_elided_cells(headers_view)
         headers_view.setModel(self.headers)
         headers_view.horizontalHeader().setStretchLastSection(True)
@@ -153,9 +170,9 @@ class ResponseView(QWidget):
         # one button copies for this OS's shell (PowerShell on Windows, curl elsewhere); its menu offers each
         self.copy_menu = QMenu(self)
         self.copy_actions = {
-            "curl": self.copy_menu.addAction("Copy as curl"),
-            "powershell": self.copy_menu.addAction("Copy as PowerShell"),
-            "python": self.copy_menu.addAction("Copy as Python"),
+            "curl": self.copy_menu.addAction("Copy as &curl"),
+            "powershell": self.copy_menu.addAction("Copy as Power&Shell"),
+            "python": self.copy_menu.addAction("Copy as P&ython"),
         }
         tips = {"curl": "For bash or zsh; the token appears as $OKTA_ACCESS_TOKEN: export it and paste. Headers "
                         "and body reach curl through a pipe, never its command line",
@@ -316,6 +333,26 @@ class ResponseView(QWidget):
         self.tree.set_value(parsed.data if parsed.is_json else None)
         self.set_text(parsed.text)
 
+    def selected_value(self) -> tuple[str, str] | None:
+        """Return the value picked in the view shown (the table's current cell, the JSON tree's current row) with
+        its column's or member's name; None when nothing is picked or it is not one value (an object, a list)."""
+        if self.views.currentWidget() is self.tree:
+            picked = self.tree.selected_member()
+        else:
+            index = self.proxy.mapToSource(self.table.currentIndex())
+            picked = None if not index.isValid() else (
+                str(self.rows.headerData(index.column(), Qt.Orientation.Horizontal)),
+                cell_value(self.rows.items[index.row()], self.rows.columns[index.column()]))
+        if picked is None or picked[1] is None or isinstance(picked[1], (dict, list)):
+            return None
+        name, value = picked
+        return name, value if isinstance(value, str) else json.dumps(value)
+
+    def _use_selected_value(self) -> None:
+        picked = self.selected_value()
+        if picked is not None:
+            self.use_as_variable_requested.emit(*picked)
+
     def shown_request_id(self) -> str:
         """Return the request id shown (of the page chosen, after a page walk)."""
         return self.request_id.text()
@@ -421,6 +458,7 @@ def _notes_area(*labels: QLabel) -> QScrollArea:
     box.addStretch(1)
     area = QScrollArea()
     area.setObjectName("responseNotes")
+    named(area, "Notes on the answer")  # a Tab stop, so that the keyboard scrolls it
     area.setWidget(inner)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)

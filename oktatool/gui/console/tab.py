@@ -30,9 +30,12 @@ from oktatool.gui.console.page_walk import walk_pages
 from oktatool.gui.console.profile_bar import ProfileBar
 from oktatool.gui.console.request_editor import RequestEditor
 from oktatool.gui.console.response_view import ResponseView
+from oktatool.gui.console.saved_hooks import SavedRequestsPart
 from oktatool.gui.console.state import ConsoleState, PageWalk, PastedToken, TokenOutcome, console_state
+from oktatool.gui.console.token_checks import TokenChecks
 from oktatool.gui.console.token_panel import TokenPanel
 from oktatool.gui.settings_follow import follow_profile, follow_settings
+from oktatool.gui.widgets.accessible import COPY_TOKEN_KEYS, RUN_KEYS, TOKEN_KEYS, main_action
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
     from oktatool.core.store.settings import Profile
 
 
-class ConsoleTab(QWidget):
+class ConsoleTab(QWidget, SavedRequestsPart):
     """Token panel, request editor, response view and history: a view of the active profile's session.
 
     The token, the pasted token, the last answer and the page walk live in the session (``ConsoleState``);
@@ -83,6 +86,7 @@ class ConsoleTab(QWidget):
         self.left.addTab(self.editor, "Request")
         self.left.addTab(self.token_panel, "Token")
         self.left.addTab(self.history, "History")
+        self._build_saved()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.left)
         splitter.addWidget(self.response)
@@ -93,7 +97,10 @@ class ConsoleTab(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.editor.request_line)
         layout.addWidget(splitter, 1)
-        self.editor.add_send_shortcuts(self)
+        main_action(self.editor.send_button, self, RUN_KEYS, "Send the request")
+        main_action(self.token_panel.get_button, self, TOKEN_KEYS, self.token_panel.get_button.toolTip())
+        main_action(self.token_panel.access_token.copy_button, self, COPY_TOKEN_KEYS,
+                    self.token_panel.access_token.copy_button.toolTip())
 
         self.editor.send_requested.connect(self.send)
         self.editor.fetch_all_requested.connect(self.fetch_all)
@@ -102,6 +109,7 @@ class ConsoleTab(QWidget):
         self.editor.scoped_token_requested.connect(self.request_token_with_scopes)
         self.token_panel.get_requested.connect(self.get_token)
         self.token_panel.forget_requested.connect(self.forget_token)
+        self.token_checks = TokenChecks(self, self.engine, self.token_panel, self.token_request, self._update_scope)
         self.response.save_json_requested.connect(lambda: export.save_json(self))
         self.response.save_csv_requested.connect(lambda: export.save_csv(self))
         self.response.system_log_requested.connect(self.find_in_system_log)
@@ -166,13 +174,15 @@ class ConsoleTab(QWidget):
             self.token_panel.show_outcome(state.token)
         self.response.clear()
         self.history.show_profile(session.profile)
+        self._show_saved_for(session)
         self._update_scope()
 
     def profile_traces(self) -> list[str]:
         """Return every value the tab shows or would send that could belong to a profile (the contract test
         looks for the previous profile's in it): tokens, the pasted token, cid, cnf.jkt, the exchange, the
-        answer's status, request id and headers, and the org line."""
-        values = [*self.bar.traces(), *self.token_panel.traces(), *self.response.traces(), *self.state.traces()]
+        answer's status, request id and headers, the org line and the profile's variables."""
+        values = [*self.bar.traces(), *self.token_panel.traces(), *self.response.traces(), *self.state.traces(),
+                  *self.saved.traces()]
         return [value for value in values if value and value != "–"]
 
     def _settings_changed(self, _settings: Any) -> None:
@@ -186,7 +196,7 @@ class ConsoleTab(QWidget):
     async def _load(self) -> None:
         from oktatool.core.okta.scopes import ScopeCatalog
 
-        await self.history.load()
+        await asyncio.gather(self.history.load(), self.saved.load())
         try:
             self.catalog = await tasks.run_blocking(ScopeCatalog.load)
         except OktaToolError as exc:
@@ -294,7 +304,11 @@ class ConsoleTab(QWidget):
         """Return method, path (with the query table), parsed body and headers; None (said at the spot) if bad."""
         self.editor.show_problem("")
         method = self.editor.endpoint()[0]
-        path = self.editor.full_path()
+        call = self.current_call()  # then {{variables}} filled from the profile's table
+        filled = None if call is None else self.fill_variables(method, call[1], call[2], dict(call[3]))
+        if filled is None:
+            return None
+        path = filled[0]
         if not path:
             self.editor.show_problem("Type a path, e.g. /api/v1/users.")
             return None
@@ -302,12 +316,7 @@ class ConsoleTab(QWidget):
         if placeholder:
             self.editor.show_problem(f"Replace {placeholder.group()} in the path with a real id.")
             return None
-        try:
-            body = self.editor.body_value()
-        except OktaToolError as exc:
-            self.editor.show_problem(plain_message(exc))
-            return None
-        return method, path, body, dict(self.editor.headers.pairs())
+        return (method, *filled)
 
     async def _confirmed(self, method: str) -> bool:
         profile = self.profile

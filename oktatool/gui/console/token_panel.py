@@ -22,6 +22,7 @@ from oktatool.core.errors import for_window
 from oktatool.core.okta.exchange import TokenExchange, TokenLeg, decode_jws
 from oktatool.core.okta.http import redact_headers, redact_text
 from oktatool.gui import tasks
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.copy_value import NOTHING, CopyValue
 from oktatool.gui.widgets.countdown import Countdown
@@ -41,8 +42,9 @@ def _decoded_text(token: str | None) -> str:
         json.dumps(dict(decoded.claims), indent=2)
 
 
-def _small_code(text: str, lines: int = 8) -> CodeView:
+def _small_code(text: str, title: str, lines: int = 8) -> CodeView:
     view = CodeView()
+    named(view, title)
     view.setPlainText(text)
     view.setMinimumHeight(min(lines, max(3, text.count("\n") + 2)) * view.fontMetrics().lineSpacing())
     return view
@@ -106,7 +108,7 @@ class LegView(QGroupBox):
             self.proof.set_value(leg.proof)
         #: the leg as shown (secrets masked; ``leg_text`` made it in the executor)
         self.sent_text = text
-        layout.addWidget(_small_code(self.sent_text, 18))
+        layout.addWidget(_small_code(self.sent_text, f"{title}: request and answer", 18))
         layout.addWidget(self.assertion)
         if self.proof is not None:
             layout.addWidget(self.proof)
@@ -123,17 +125,29 @@ class TokenPanel(QWidget):
 
     get_requested = Signal()
     forget_requested = Signal()
+    introspect_requested = Signal()
+    revoke_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scopes = QLineEdit()
         self.scopes.setPlaceholderText("scopes, space-separated (default: the profile's)")
+        named(self.scopes, "Scopes to ask for")
         self.get_button = QPushButton("Get token")
         self.get_button.setToolTip("Ask the profile's org for a token with these scopes (the cache first)")
         self.get_button.clicked.connect(self.get_requested)
         self.forget_button = QPushButton("Forget")
         self.forget_button.setToolTip("Drop the cached token; the next call gets a new one")
         self.forget_button.clicked.connect(self.forget_requested)
+        self.introspect_button = QPushButton("Introspect")
+        self.introspect_button.setToolTip("Ask the org what it says of this token (/oauth2/v1/introspect): active, "
+                                          "scopes, expiry")
+        self.introspect_button.clicked.connect(self.introspect_requested)
+        self.revoke_button = QPushButton("Revoke")
+        self.revoke_button.setToolTip("Revoke this token at the org (/oauth2/v1/revoke): calls made with it are "
+                                      "refused from now on, and the next call gets a new one")
+        self.revoke_button.clicked.connect(self.revoke_requested)
+        self._hold_token(False)
         self.status = QLabel(EMPTY_STATUS)
         self.status.setWordWrap(True)
         top = QHBoxLayout()
@@ -141,6 +155,8 @@ class TokenPanel(QWidget):
         top.addWidget(self.scopes, 1)
         top.addWidget(self.get_button)
         top.addWidget(self.forget_button)
+        top.addWidget(self.introspect_button)
+        top.addWidget(self.revoke_button)
 
         self.access_token = TokenView("access token")
         self.facts = QFormLayout()
@@ -157,6 +173,9 @@ class TokenPanel(QWidget):
         self.jkt_label = CopyValue("bound key thumbprint (cnf.jkt)")
         self.granted_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.expiry = Countdown()
+        self.introspection_label = QLabel("–")
+        self.introspection_label.setWordWrap(True)
+        self.introspection_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.addRow("Type", self.kind_label)
         self.facts.addRow("Granted (scp)", self.granted_label)
         self.facts.addRow("Asked", self.asked_label)
@@ -164,6 +183,7 @@ class TokenPanel(QWidget):
         self.facts.addRow("Client (cid)", self.cid_label)
         self.facts.addRow("Bound key (cnf.jkt)", self.jkt_label)
         self.facts.addRow("Expires (exp)", self.expiry)
+        self.facts.addRow("Introspection", self.introspection_label)
         self.note = QLabel()
         self.note.setWordWrap(True)
 
@@ -205,9 +225,15 @@ class TokenPanel(QWidget):
         if not self.scopes.text().strip():
             self.set_asked_scopes(scopes)
 
+    def _hold_token(self, held: bool) -> None:
+        """Offer Introspect and Revoke only while a token is shown."""
+        self.introspect_button.setEnabled(held)
+        self.revoke_button.setEnabled(held)
+
     def set_busy(self, busy: bool, message: str = "") -> None:
         """Say a token is on its way (Get token waits) or that it came."""
         self.get_button.setEnabled(not busy)
+        self._hold_token(not busy and bool(self.access_token.value))
         if busy:
             self.status.setText(message)
             self.status.setStyleSheet("")
@@ -222,6 +248,8 @@ class TokenPanel(QWidget):
         self.downscoped_label.clear()
         self.note.clear()
         self.expiry.stop("–")
+        self.introspection_label.setText("–")
+        self._hold_token(False)
         self.status.setText(EMPTY_STATUS)
         self.status.setStyleSheet("")
         self._drop_legs()
@@ -231,7 +259,8 @@ class TokenPanel(QWidget):
     def traces(self) -> list[str]:
         """Return every value shown that came from the profile's org (token, claims, the exchange's legs)."""
         shown = [self.access_token.value, self.status.text(), self.kind_label.text(), self.granted_label.text(),
-                 self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text()]
+                 self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text(),
+                 self.introspection_label.text()]
         for view in self.leg_views:
             shown += [view.assertion.value, view.proof.value if view.proof is not None else "", view.sent_text]
         return [text for text in shown if text not in (EMPTY_STATUS, NO_EXCHANGE)]  # the idle texts name no org
@@ -259,18 +288,29 @@ class TokenPanel(QWidget):
                                facts.jkt or "")
         self.expiry.start(facts.expires_at, "in {left}", "expired: the next call gets a new token")
         self.note.setText("\n".join(for_window(warning) for warning in token.warnings))
+        self.introspection_label.setText("– (Introspect asks the org)")
+        self._hold_token(True)
 
     def show_failure(self, message: str) -> None:
         """Say why no token came."""
         self.status.setText(message)
         self.status.setStyleSheet(tone_style("error"))
 
-    def forgotten(self) -> None:
-        """Clear the token shown after Forget."""
+    def forgotten(self, message: str = "Forgotten: the next Get token or call fetches a new token.") -> None:
+        """Clear the token shown after Forget (or Revoke, saying ``message``)."""
         self.access_token.set_value("")
         self.expiry.stop("–")
-        self.status.setText("Forgotten: the next Get token or call fetches a new token.")
+        self.introspection_label.setText("–")
+        self._hold_token(False)
+        self.status.setText(message)
         self.status.setStyleSheet("")
+
+    def show_introspection(self, lines: list[str], active: bool) -> None:
+        """Show what the org's introspection endpoint said of the token, beside its decoded facts."""
+        self.introspection_label.setText("\n".join(lines))
+        self.introspection_label.setStyleSheet("" if active else tone_style("error"))
+        self.status.setText("The org says the token is " + ("active." if active else "not active."))
+        self.status.setStyleSheet(tone_style("good" if active else "error"))
 
     def show_exchange(self, exchange: TokenExchange) -> asyncio.Task[None]:
         """Show the legs of ``exchange`` (replacing the previous one); they are formatted in the executor."""

@@ -58,7 +58,7 @@ class DiagnoseDialog(QDialog):
         self.model = ChecksModel(self)
         self.proxy = ProblemsFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = rows_table(self.proxy, "checksTable")
+        self.table = rows_table(self.proxy, "checksTable", "Checks")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)

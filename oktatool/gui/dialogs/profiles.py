@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.store.settings import SANDBOX_ORG, Profile
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class ProfilesDialog(QDialog):
         self.context = context
         self.setWindowTitle("Profiles")
         self.list = QListWidget()
+        named(self.list, "Profiles")
         self.list.setMaximumWidth(200)
         self.name = QLineEdit()
         self.sandbox = QCheckBox("Use the built-in sandbox org (local, no Okta needed)")

@@ -26,6 +26,7 @@ from oktatool.core.errors import BadInputError, OktaToolError
 from oktatool.core.okta.grants import STANDARD_ROLES, least_role
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
@@ -47,6 +48,8 @@ class ScopeChecklist(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setObjectName("scopeList")
+        named(self.filter, "Filter scopes")
+        named(self.list, "Scopes")
         self.list.setMinimumHeight(110)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

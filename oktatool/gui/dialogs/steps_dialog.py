@@ -29,6 +29,7 @@ from oktatool.core.errors import OktaToolError, end_sentence, for_window
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -46,9 +47,10 @@ LIBRARY = "library:"
 FlowT = TypeVar("FlowT", bound="Flow")
 
 
-def rows_table(model: QAbstractItemModel, name: str) -> QTableView:
-    """Return a word-wrapping, row-selecting table view of ``model`` without row numbers."""
+def rows_table(model: QAbstractItemModel, name: str, title: str) -> QTableView:
+    """Return a word-wrapping, row-selecting table view of ``model`` without row numbers, called ``title``."""
     table = QTableView()
+    named(table, title)
     tip_elided_cells(table)
     table.setObjectName(name)
     table.setModel(model)
@@ -60,7 +62,7 @@ def rows_table(model: QAbstractItemModel, name: str) -> QTableView:
 
 def steps_table(model: StepsModel) -> QTableView:
     """Return a table view for a flow's steps."""
-    table = rows_table(model, "stepsTable")
+    table = rows_table(model, "stepsTable", "Steps")
     header = table.horizontalHeader()
     header.setSectionResizeMode(COL_STEP, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)

@@ -36,6 +36,7 @@ from oktatool.core.errors import ClaimError
 from oktatool.core.jose.claims import JsonTextError, dumps_exact, explain_claim, new_jti, parse_exact_object
 from oktatool.core.jose.jwt import numeric_date, relative_phrase
 from oktatool.gui.models.claims_model import OtherClaimsModel
+from oktatool.gui.widgets.accessible import form_row, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.json_highlighter import JsonHighlighter
 from oktatool.gui.widgets.tones import field_error_style, tone_style
@@ -89,11 +90,13 @@ class TimeField(QWidget):
         self.enabled = QCheckBox()
         self.enabled.setObjectName(f"use_{claim}")
         self.enabled.setToolTip(f"Include {claim}")
+        named(self.enabled, f"Include {claim}")
         self.picker = QDateTimeEdit()
         self.picker.setObjectName(f"picker_{claim}")
         self.picker.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
         self.picker.setCalendarPopup(True)
         self.picker.setToolTip("Pick the date and time (local or UTC, as chosen above)")
+        named(self.picker, claim)
         layout.addWidget(self.enabled)
         layout.addWidget(self.picker)
         self.presets: dict[str, QToolButton] = {}
@@ -231,7 +234,7 @@ class ClaimsPanel(QWidget):
         box.addWidget(self.notes[claim])
         label = QLabel(claim)
         label.setToolTip(explain_claim(claim) or "")
-        form.addRow(label, box)
+        form_row(form, label, box)
 
     def _build_form(self) -> None:
         page = QWidget()
@@ -253,7 +256,7 @@ class ClaimsPanel(QWidget):
         self.zone.currentTextChanged.connect(self._zone_changed)
         zone_row.addWidget(self.zone)
         zone_row.addStretch(1)
-        form.addRow("times in", zone_row)
+        form_row(form, "times in", zone_row)
         self.times: dict[str, TimeField] = {}
         for claim in TIME_FIELDS:
             field = TimeField(claim)
@@ -291,7 +294,7 @@ class ClaimsPanel(QWidget):
         box.addLayout(buttons)
         self.notes["other"] = note_label("other")
         box.addWidget(self.notes["other"])
-        form.addRow("other", box)
+        form_row(form, "other", box)
         self.views.addTab(page, "Form")
 
     def _build_json(self) -> None:
@@ -299,6 +302,7 @@ class ClaimsPanel(QWidget):
         box = QVBoxLayout(page)
         self.raw = QPlainTextEdit()
         self.raw.setObjectName("claimsJson")
+        named(self.raw, "Claims JSON")
         self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.raw.setToolTip("The claims as JSON; numbers stay exactly as written")
         self.highlighter = JsonHighlighter(self.raw.document())

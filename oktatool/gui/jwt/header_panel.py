@@ -11,6 +11,7 @@ from oktatool.core.errors import ClaimError, OktaToolError, end_sentence
 from oktatool.core.jose.claims import dumps_exact, explain_claim, parse_exact_object
 from oktatool.core.jose.jwa import SIGNING_ALGS, usable_algs
 from oktatool.gui.jwt.claims_panel import note_label, show_note
+from oktatool.gui.widgets.accessible import form_row
 from oktatool.gui.widgets.tones import field_error_style
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class HeaderPanel(QWidget):
             box.setSpacing(1)
             box.addWidget(widget)
             box.addWidget(self.notes["extra" if name == "other" else name])
-            form.addRow(name, box)
+            form_row(form, name, box)
         self.setLayout(form)
         self.extra_members: dict[str, Any] = {}
         #: the signing key the alg list follows, and whether it is a typed secret (short ones warn, not block)

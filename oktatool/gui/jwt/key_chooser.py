@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
+from oktatool.gui.widgets.accessible import labelled, named
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -109,6 +110,7 @@ class KeyChooser(QWidget):
         row = QHBoxLayout()
         self.source = QComboBox()
         self.source.setObjectName("keySource")
+        named(self.source, "Verify with" if verify else "Sign with")
         self.source.addItems(VERIFY_SOURCES if verify else SIGN_SOURCES)
         self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.source.setToolTip("Where the key comes from. Keys named inside a token (jku, x5u, jwk) are never used.")
@@ -133,6 +135,7 @@ class KeyChooser(QWidget):
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret_edit.setPlaceholderText("shared secret for HS256 / HS384 / HS512")
         self.secret_encoding = QComboBox()
+        named(self.secret_encoding, "Secret encoding")
         self.secret_encoding.addItems(["utf-8", "base64url"])
         self.secret_encoding.setToolTip("UTF-8: the characters typed. base64url: the bytes they encode.")
         self.url_edit = QLineEdit()
@@ -155,8 +158,8 @@ class KeyChooser(QWidget):
         self._add_page(JWKS_URL, self.url_edit, self.url_button)
         self._add_page(ORG_KEYS, self.org_button)
         kid_row = QHBoxLayout()
-        kid_row.addWidget(QLabel("kid"))
         self.kid_combo = QComboBox()
+        kid_row.addWidget(labelled("kid", self.kid_combo))
         self.kid_combo.setObjectName("keyKid")
         self.kid_combo.setToolTip("Which key of the set")
         self.kid_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -188,6 +191,8 @@ class KeyChooser(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
             row.addWidget(widget, 1 if widget is widgets[0] else 0)
+        if not widgets[0].accessibleName():  # the field a source shows is named by the source chosen
+            widgets[0].setAccessibleName(name)
         self.pages[name] = page
         self.stack.addWidget(page)
 

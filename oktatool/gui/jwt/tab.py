@@ -35,6 +35,7 @@ from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.settings_follow import follow_profile
+from oktatool.gui.widgets.accessible import COPY_TOKEN_KEYS, RUN_KEYS, main_action
 from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -169,6 +170,8 @@ class JwtTab(QWidget):
         self.sign_button.clicked.connect(self.sign_now)
         self.open_button.clicked.connect(self.open_file)
         self.copy_button.clicked.connect(self.copy_current)
+        main_action(self.sign_button, self, RUN_KEYS, self.sign_button.toolTip())
+        main_action(self.copy_button, self, COPY_TOKEN_KEYS, self.copy_button.toolTip())
         self.save_button.clicked.connect(self.save_file)
         self.console_button.clicked.connect(self.send_to_console)
         self.assertion_button.clicked.connect(self.use_as_assertion)

@@ -14,6 +14,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
 from oktatool.gui.jwt.key_chooser import PROFILE
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -76,6 +77,7 @@ class TemplatePanel(QGroupBox):
         row = QHBoxLayout()
         self.combo = QComboBox()
         self.combo.setObjectName("template")
+        named(self.combo, "Template")
         self.combo.addItems(TEMPLATES)
         self.combo.setToolTip("Okta client assertion: from the active profile (org, client id, key), checked "
                               "against Okta's rules as you type. DPoP proof: htm, htu, iat, jti, ath and jwk.")
@@ -97,6 +99,8 @@ class TemplatePanel(QGroupBox):
         self.access_token.setObjectName("dpopAccessToken")
         self.access_token.setEchoMode(QLineEdit.EchoMode.Password)
         self.access_token.setPlaceholderText("access token for ath (optional)")
+        for field, text in ((self.htm, "DPoP htm"), (self.htu, "DPoP htu"), (self.access_token, "DPoP access token")):
+            named(field, text)
         dpop.addWidget(self.htm)
         dpop.addWidget(self.htu, 2)
         dpop.addWidget(self.access_token, 1)

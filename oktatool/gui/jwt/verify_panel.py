@@ -29,6 +29,7 @@ from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
 from oktatool.gui.jwt.key_chooser import KeyChooser
 from oktatool.gui.models.claims_model import DecodedMembersModel
+from oktatool.gui.widgets.accessible import form_row, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import plain_message, tone
 
@@ -86,11 +87,13 @@ class VerifyPanel(QWidget):
         self.audience.setPlaceholderText("expected aud (optional)")
         options.addWidget(self.leeway)
         options.addStretch(1)
-        form.addRow("Leeway", options)
+        form_row(form, "Leeway", options)
         expected = QHBoxLayout()
         expected.addWidget(self.issuer, 1)
         expected.addWidget(self.audience, 1)
-        form.addRow("Expect", expected)
+        form_row(form, "Expect", expected)
+        named(self.issuer, "Expected iss")
+        named(self.audience, "Expected aud")
         layout.addLayout(form)
         row = QHBoxLayout()
         self.verify_button = QPushButton("Verify")
@@ -107,6 +110,7 @@ class VerifyPanel(QWidget):
         self.table = QTableView()
         tip_elided_cells(self.table)
         self.table.setObjectName("decodedMembers")
+        named(self.table, "Decoded header and claims")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)

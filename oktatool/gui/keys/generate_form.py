@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -38,6 +37,7 @@ from oktatool.core.keys.algs import (
     made_alg,
 )
 from oktatool.core.keys.key import KID_MODES, KeySpec, allowed_algs, default_kid_mode
+from oktatool.gui.widgets.accessible import labelled, named
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.tones import field_error_style, plain_message
 
@@ -130,19 +130,21 @@ class GenerateForm(QGroupBox):
         policy.setRetainSizeWhenHidden(True)  # its room is kept: Generate does not move when it appears
         self.busy.setSizePolicy(policy)
         self.busy.hide()
-        self.size_label = QLabel("Size")
+        self.size_label = labelled("Size", self.size_spin)  # or "Curve" for the curve, which shares the cell
+        named(self.crv, "Curve")
         self.error = MessageLine(2)
         self.error.setObjectName("generateError")
-        grid.addWidget(QLabel("Type"), 0, 0)
+        grid.addWidget(labelled("Type", self.kty), 0, 0)
         grid.addWidget(self.kty, 0, 1)
         grid.addWidget(self.size_label, 0, 2)
         grid.addWidget(self.size_spin, 0, 3)
         grid.addWidget(self.crv, 0, 3)
-        grid.addWidget(QLabel("Use"), 0, 4)
+        grid.addWidget(labelled("Use", self.use), 0, 4)
         grid.addWidget(self.use, 0, 5)
-        grid.addWidget(QLabel("Alg"), 0, 6)
+        grid.addWidget(labelled("Alg", self.alg), 0, 6)
         grid.addWidget(self.alg, 0, 7)
-        grid.addWidget(QLabel("kid"), 1, 0)
+        grid.addWidget(labelled("kid", self.kid_mode), 1, 0)
+        named(self.kid_edit, "Custom kid")
         grid.addWidget(self.kid_mode, 1, 1)
         grid.addWidget(self.kid_edit, 1, 2, 1, 4)
         row = QHBoxLayout()
@@ -175,6 +177,7 @@ class GenerateForm(QGroupBox):
         self.size_spin.setVisible(sized)
         self.crv.setVisible(not sized)
         self.size_label.setText("Size" if sized else "Curve")
+        self.size_label.setBuddy(self.size_spin if sized else self.crv)
         self.size_spin.blockSignals(True)
         if kty == "RSA":
             self.size_spin.configure("RSA", RSA_MIN_BITS, RSA_MAX_BITS, DEFAULT_RSA_BITS)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.models.key_library_model import COL_ADDED, COL_THUMBPRINT, KeyLibraryModel
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
@@ -69,6 +70,7 @@ class LibraryPanel(QWidget):
         layout.addWidget(self.store_label)
         self.model = KeyLibraryModel(self)
         self.view = QTableView()
+        named(self.view, "Key library")
         tip_elided_cells(self.view)
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

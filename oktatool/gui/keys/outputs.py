@@ -34,6 +34,7 @@ from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
 from oktatool.gui.keys.all_outputs import AllOutputsView
 from oktatool.gui.keys.cert_fields import DEFAULT_CERT, CertFields, CertOptions
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.save_dialog import ask_save_path
@@ -149,6 +150,7 @@ class OutputsPanel(QWidget):
         column = QVBoxLayout()
         self.list = QListWidget()
         self.list.setObjectName("outputList")
+        named(self.list, "Outputs")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.labels: dict[str, QLabel] = {}
@@ -206,6 +208,7 @@ class OutputsPanel(QWidget):
         column.addWidget(self.okta_note)
         self.view = CodeView()
         self.view.setObjectName("outputView")
+        named(self.view, "Output")
         self.view.setPlaceholderText("Generate or import a key")
         column.addWidget(self.view, 1)
         self.copy_button.clicked.connect(self.copy)

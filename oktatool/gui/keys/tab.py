@@ -38,6 +38,7 @@ from oktatool.gui.keys.generate_form import NO_CHOICE, GenerateForm
 from oktatool.gui.keys.import_panel import KEY_FILE_FILTER, ImportPanel, choose_key, dropped, load_keys_asking
 from oktatool.gui.keys.outputs import OUTPUTS, Exports, OutputsPanel, export_all
 from oktatool.gui.settings_follow import follow_profile, follow_settings
+from oktatool.gui.widgets.accessible import RUN_KEYS, main_action, with_keys
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message
@@ -116,6 +117,7 @@ class KeysTab(QWidget):
         self.splitter.setStretchFactor(0, 1)
         layout.addWidget(self.splitter, 1)
         self.form.generate_requested.connect(self.generate)
+        main_action(self.form.generate_button, self, RUN_KEYS, "Generate a key with these options")
         self.importer.paste_button.clicked.connect(self.paste)
         self.importer.open_button.clicked.connect(self.open_file)
         self.outputs.kept.connect(lambda: self.mark_kept(self.key))
@@ -243,8 +245,8 @@ class KeysTab(QWidget):
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self.form.busy.setVisible(busy)
-        self.form.generate_button.setToolTip("Generating… a new click starts over with the options shown" if busy
-                                             else "Generate a key with these options")
+        self.form.generate_button.setToolTip(with_keys("Generating… a new click starts over with the options shown"
+                                                       if busy else "Generate a key with these options", RUN_KEYS[0]))
         status = getattr(self.window(), "statusBar", None)
         if callable(status):
             if busy:

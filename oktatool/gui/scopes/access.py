@@ -50,6 +50,7 @@ from oktatool.gui.scopes.admin_target import (
     FetchedPart,
     fetch,
 )
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
@@ -108,7 +109,7 @@ class AccessPanel(QWidget):
 
         columns = QHBoxLayout()
         self.grants = GrantTableModel(self)
-        self.grant_view = _table(self.grants, "grantTable")
+        self.grant_view = _table(self.grants, "grantTable", "Granted scopes")
         self.grant_button = QPushButton("Grant…")
         self.grant_button.setObjectName("grantSelected")
         self.grant_button.setToolTip("Grant the selected missing scope (or every missing one when none is selected)")
@@ -118,7 +119,7 @@ class AccessPanel(QWidget):
         columns.addLayout(_titled_table("<b>Okta API scopes granted</b> (and picked)", self.grant_view,
                                         [self.grant_button, self.revoke_button]), 3)
         self.roles = RoleTableModel(self)
-        self.role_view = _table(self.roles, "roleTable")
+        self.role_view = _table(self.roles, "roleTable", "Admin roles")
         self.role_type = QComboBox()
         self.role_type.setObjectName("roleType")
         self.role_type.setAccessibleName("Admin role to assign")
@@ -469,8 +470,9 @@ def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBo
     return column
 
 
-def _table(model: Any, name: str) -> QTableView:
+def _table(model: Any, name: str, title: str) -> QTableView:
     view = QTableView()
+    named(view, title)
     tip_elided_cells(view)
     view.setObjectName(name)
     view.setModel(model)

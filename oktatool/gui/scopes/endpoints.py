@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.scopes import METHODS, parse_call
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class EndpointPanel(QWidget):
         layout.addWidget(QLabel("<b>One call</b>: a concrete call or a template"))
         self.endpoint = QLineEdit()
         self.endpoint.setObjectName("endpointSearch")
+        named(self.endpoint, "Endpoint")
         self.endpoint.setPlaceholderText("GET /api/v1/users/00u1abc/groups")
         self.endpoint.setClearButtonEnabled(True)
         self.endpoint.setMaxLength(MAX_ENDPOINT)
@@ -68,6 +70,7 @@ class EndpointPanel(QWidget):
         layout.addWidget(QLabel("<b>Many calls</b>: one per line, get the smallest set of scopes"))
         self.calls = QPlainTextEdit()
         self.calls.setObjectName("callList")
+        named(self.calls, "API calls, one a line")
         self.calls.setPlaceholderText("GET /api/v1/users\nPOST /api/v1/groups/00g1/users/00u1\nGET /api/v1/logs")
         layout.addWidget(self.calls, 1)
         buttons = QHBoxLayout()

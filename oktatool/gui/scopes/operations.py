@@ -9,6 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from oktatool.gui.models.scope_models import OperationTableModel, SortRole
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class OperationsPanel(QWidget):
         self.view = QTableView()
         tip_elided_cells(self.view)
         self.view.setObjectName("operationsTable")
+        named(self.view, "Operations")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

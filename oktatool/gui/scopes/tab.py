@@ -26,6 +26,7 @@ from oktatool.core.errors import OktaToolError
 from oktatool.gui import tasks
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.tab_page import KeepsCallHistory, TabHost
+from oktatool.gui.widgets.accessible import TOKEN_KEYS, main_action, named
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -94,6 +95,7 @@ class ScopesTab(QWidget):
         bar.addWidget(QLabel("scope="))
         self.scope_string = QLineEdit()
         self.scope_string.setObjectName("scopeString")
+        named(self.scope_string, "Scope parameter")
         self.scope_string.setReadOnly(True)
         self.scope_string.setPlaceholderText("tick scopes to build the scope parameter")
         self.scope_string.setToolTip("The scope parameter of the token request, exactly as sent (space-separated)")
@@ -118,6 +120,7 @@ class ScopesTab(QWidget):
         self.operations = OperationsPanel(catalog)
         self.endpoints = EndpointPanel(catalog)
         self.try_token = TryTokenPanel(self.context)
+        main_action(self.try_token.button, self, TOKEN_KEYS, "Get a token with the picked scopes")
         self.access = AccessPanel(self.context)
         self.side.addTab(self.operations, "Operations")
         # the other pages scroll when the window is small rather than squeeze their fields over each other

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from oktatool.core.errors import OktaToolError, for_window
 from oktatool.core.jose.jwt import format_duration
 from oktatool.gui import tasks
+from oktatool.gui.widgets.accessible import TOKEN_KEYS, with_keys
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -110,7 +111,8 @@ class TryTokenPanel(QWidget):
         """Remember the picked scopes (the next try asks for them)."""
         self.picked = list(picked)
         self.button.setEnabled(bool(picked))
-        self.button.setToolTip("" if picked else "Pick at least one scope first")
+        self.button.setToolTip(with_keys("Get a token with the picked scopes" if picked else
+                                         "Pick at least one scope first", TOKEN_KEYS[0]))
 
     async def try_scopes(self) -> None:
         """Get the token in the executor and show asked / granted / left out."""

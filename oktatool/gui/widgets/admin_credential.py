@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import BadInputError, OktaToolError, SecretStoreError
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -78,15 +79,18 @@ class AdminCredentialPicker(QWidget):
         self.context = context
         self.source = QComboBox()
         self.source.setObjectName("adminSource")
+        named(self.source, "Admin credential")
         sources = ([SANDBOX] if sandbox else []) + [FILE, STORE] + ([NONE] if allow_none else [])
         for key in sources:
             self.source.addItem(_LABELS[key], key)
         self.path = QLineEdit()
+        named(self.path, "SSWS API token file")
         self.path.setObjectName("adminTokenFile")
         self.path.setPlaceholderText("file whose first line is the SSWS API token")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         self.label = QLineEdit()
+        named(self.label, "Stored SSWS API token name")
         self.label.setObjectName("adminTokenName")
         self.label.setPlaceholderText("name of the token in the secret store, e.g. prod-admin")
         self.save_button = save = QPushButton("Save a token…")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTree
 
 from oktatool.gui import tasks
 from oktatool.gui.models.json_tree import JsonTreeModel, PathPart, find_paths
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 
 
@@ -22,6 +23,7 @@ class JsonView(QWidget):
         super().__init__(parent)
         self.model = JsonTreeModel(self)
         self.tree = QTreeView()
+        named(self.tree, "JSON tree")
         tip_elided_cells(self.tree)
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -29,6 +31,7 @@ class JsonView(QWidget):
         self.tree.header().setStretchLastSection(True)
         self.tree.setColumnWidth(0, 220)
         self.search = QLineEdit()
+        named(self.search, "Search JSON")
         self.search.setPlaceholderText("Search keys and values (Enter: next)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
@@ -70,6 +73,17 @@ class JsonView(QWidget):
             self.tree.expandToDepth(0)
         if self.search.text():
             self._search_changed(self.search.text())
+
+    def selected_member(self) -> tuple[str, Any] | None:
+        """Return the current row's name (an item's: its list's) and its value; None when no row is current."""
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return None
+        node = index.internalPointer()
+        named = node
+        while named is not None and not isinstance(named.key, str):
+            named = named.parent
+        return (named.key if named is not None else "value"), node.value
 
     def _search_changed(self, text: str) -> None:
         self.hits, self.current = [], -1

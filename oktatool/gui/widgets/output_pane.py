@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oktatool.core.errors import OktaToolError
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.message_line import MessageLine
@@ -44,6 +45,7 @@ class OutputPane(QFrame):
         self.extra = QHBoxLayout()
         layout.addLayout(self.extra)
         self.view = CodeView()
+        named(self.view, title)
         if suffix.endswith(".pem"):
             # PEM lines are 64 characters; wrapped at a pane's width they break raggedly mid-line.
             self.view.setLineWrapMode(CodeView.LineWrapMode.NoWrap)

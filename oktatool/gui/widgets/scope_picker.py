@@ -34,6 +34,7 @@ from oktatool.gui.models.scope_models import (
     ScopeFilterProxy,
     ScopeTableModel,
 )
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.tones import is_dark
 
@@ -63,6 +64,7 @@ class ScopePicker(QWidget):
 
         self.search = QLineEdit()
         self.search.setObjectName("scopeSearch")
+        named(self.search, "Search scopes")
         self.search.setPlaceholderText("Search scopes: users, logs, manage…")
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(MAX_QUERY)
@@ -71,6 +73,7 @@ class ScopePicker(QWidget):
         filters = QHBoxLayout()
         self.area = QComboBox()
         self.area.setObjectName("scopeArea")
+        named(self.area, "Area")
         self.area.addItem("All areas", None)
         for name in self.model.areas:
             self.area.addItem(name, name)
@@ -78,10 +81,12 @@ class ScopePicker(QWidget):
         self.area.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.kind = QComboBox()
         self.kind.setObjectName("scopeKind")
+        named(self.kind, "Kind")
         for label, value in (("read + manage", None), ("read", "read"), ("manage", "manage"), ("other", "other")):
             self.kind.addItem(label, value)
         self.state = QComboBox()
         self.state.setObjectName("scopeState")
+        named(self.state, "Picked or granted")
         self.state.addItems(list(STATES))
         self.state.setToolTip("Show scopes by whether they are picked for this profile or granted to its app")
         filters.addWidget(self.area, 2)
@@ -92,6 +97,7 @@ class ScopePicker(QWidget):
         self.view = QTableView()
         tip_elided_cells(self.view)
         self.view.setObjectName("scopeTable")
+        named(self.view, "Scopes")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
+from oktatool.gui.widgets.accessible import labelled, named
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 
 
@@ -23,8 +24,8 @@ class TokenView(QWidget):
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._value = ""
-        self.label = QLabel(label)
         self.field = QLineEdit()
+        self.label = labelled(label, self.field)
         self.field.setReadOnly(True)
         self.field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.reveal_button = QPushButton("Reveal")
@@ -35,6 +36,8 @@ class TokenView(QWidget):
         self.copy_button.setToolTip(
             f"Copy; the clipboard is marked secret and cleared after {SECRET_CLEAR_MS // 1000} s")
         self.copy_button.clicked.connect(self.copy)
+        named(self.reveal_button, f"Reveal {label}")
+        named(self.copy_button, f"Copy {label}")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label)
