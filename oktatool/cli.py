@@ -206,7 +206,7 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
                                        "stopped. A key published at a URL (jwks_uri) is not offered here.")
     _add_target_options(p)
     p.add_argument("--key", metavar="FILE", help="the app's new private key (default with --profile: the profile's "
-                                                 "key, or a new RSA key kept in the key library for it)")
+                                                 "key, or a new RSA key; the profile then signs with it)")
     p.add_argument("--yes", action="store_true", help="switch without asking (needed without a terminal)")
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -17,28 +17,31 @@ if TYPE_CHECKING:
 
 
 def _key(args: argparse.Namespace, session: AdminSession) -> Key:
-    """Return the key the app moves to: --key, else the profile's, else a new one kept for the profile first.
+    """Return the key the app moves to: --key, else the profile's, else a new one.
 
-    The new key is kept (and the profile pointed at it) before any call, so a run stopped anywhere goes on
-    with the same key when the command runs again.
+    With a profile, a key it does not sign with yet (--key's or the new one) is kept in the key library and the
+    profile pointed at it before any call: the profile works once the app is switched, and a run stopped anywhere
+    goes on with the same key when the command runs again.
     """
     from oktatool.core.okta.rotation import new_app_key
 
-    profile = session.profile
+    profile, context = session.profile, session.context
     if args.key:
         key = load_key_arg(args.key, kid=None, password_file=None)[0]
-        return key if key.kid else key.with_thumbprint_kid()
-    if profile is None:
+        key = key if key.kid else key.with_thumbprint_kid()
+    elif profile is None:
         raise BadInputError("with --org and --client-id nothing would keep a generated key: give the app's new key",
                             hint="make one with oktatool keygen --kty RSA -o FILE, then pass --key FILE")
-    context = session.context
-    if profile.key_ref or profile.is_sandbox:
+    elif profile.key_ref or profile.is_sandbox:
         return context.profile_key(profile)
-    key = new_app_key()
+    else:
+        key = new_app_key()
+    if profile is None:
+        return key
     ref = context.keep_app_key(profile.name, key)
     context.save_settings(context.settings.settings.with_profile(profile._replace(key_ref=ref)))
-    print(terminal_text(f"new key {key.kid} kept in the key library as {ref!r}; profile {profile.name!r} signs "
-                        "with it"), file=sys.stderr)
+    print(terminal_text(f"key {key.kid} kept in the key library as {ref!r}; profile {profile.name!r} signs with it"),
+          file=sys.stderr)
     return key
 
 

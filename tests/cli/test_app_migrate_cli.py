@@ -105,3 +105,21 @@ def test_a_profile_without_a_key_gets_one_kept_first_so_a_stopped_run_goes_on_wi
     assert json.loads(again.stdout)["kid"] == kid and _kids(info, app_id) == [kid]
     assert json.loads(run_cli("token", "--profile", "legacy", "--json", env=KEYRING).stdout)["token_type"] == "Bearer"
     assert oauth_error(secret_token(info, app_id, secret)) == (401, "invalid_client", INVALID_CLIENT)
+
+
+def test_a_key_given_to_a_profile_is_the_one_the_profile_signs_with_afterwards(
+        run_cli: CliRunner, sandbox_org: SandboxInfo, tmp_path: Path, isolated_home: Path) -> None:
+    from oktatool.core.store.settings import Profile, Settings, save_settings
+
+    app_id, _secret = secret_app(sandbox_org)
+    save_settings(isolated_home / "config" / "settings.json", Settings(profiles=(Profile(
+        "legacy", org_url=sandbox_org.org_url, client_id=app_id, scopes=("okta.users.read",)),),
+        active_profile="legacy"))
+    token = tmp_path / "admin.token"
+    token.write_text(sandbox_org.ssws_token + "\n")
+    moved = run_cli("app", "migrate-to-key", "--profile", "legacy", "--key", str(sandbox_org.jwk_file),
+                    "--api-token-file", str(token), "--yes", env=KEYRING)
+    assert moved.returncode == 0, moved.stderr
+    after = run_cli("token", "--profile", "legacy", "--json", env=KEYRING)
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["token_type"] == "Bearer"
