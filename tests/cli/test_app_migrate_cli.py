@@ -123,3 +123,19 @@ def test_a_key_given_to_a_profile_is_the_one_the_profile_signs_with_afterwards(
     after = run_cli("token", "--profile", "legacy", "--json", env=KEYRING)
     assert after.returncode == 0, after.stderr
     assert json.loads(after.stdout)["token_type"] == "Bearer"
+
+
+def test_doctor_names_the_profile_as_the_commands_target(run_cli: CliRunner, sandbox_factory: SandboxFactory,
+                                                         tmp_path: Path, isolated_home: Path) -> None:
+    from oktatool.core.store.settings import Profile, Settings, save_settings
+
+    info = sandbox_factory(users=1, misconfig=("client-secret",))
+    save_settings(isolated_home / "config" / "settings.json", Settings(profiles=(Profile(
+        "old app", org_url=info.org_url, client_id=info.client_id, scopes=("okta.users.read",)),),
+        active_profile="old app"))
+    token = tmp_path / "admin.token"
+    token.write_text(info.ssws_token + "\n")
+    report = json.loads(run_cli("doctor", "--profile", "old app", "--key", str(info.key_file), "--api-token-file",
+                                str(token), "--json").stdout)
+    auth = next(c for c in report["checks"] if c["id"] == "app-auth")
+    assert auth["fix"].endswith("oktatool app migrate-to-key --profile 'old app' ADMIN"), auth
