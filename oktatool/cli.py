@@ -100,6 +100,12 @@ def _add_org_options(p: argparse.ArgumentParser) -> None:
     _add_store_option(p)
 
 
+def _add_auth_server_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--auth-server", metavar="ID",
+                   help="authorization server: org (the default; Okta API scopes), default, or a custom one's id "
+                        "(aus...) for your own APIs' scopes")
+
+
 def _add_target_options(p: argparse.ArgumentParser, *, key: bool = False, client_id: bool = True,
                         network: bool = True) -> None:
     """Add TARGET (``--client-id`` unless the command makes the app), the key, and the network options.
@@ -250,6 +256,7 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
 
     p = sub.add_parser("doctor", help="check every cause of the common service-app problems")
     _add_target_options(p, key=True)
+    _add_auth_server_option(p)
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the app should be able to get")
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -323,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
     p.add_argument("--lifetime", type=int, default=300, metavar="SECONDS",
                    help="seconds until exp (default 300, max 3600)")
+    _add_auth_server_option(p)
 
     p = sub.add_parser("sign", help="sign any JWT")
     signer = p.add_mutually_exclusive_group(required=True)
@@ -355,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("token", help="get a scoped access token (Bearer or DPoP)")
     _add_org_options(p)
+    _add_auth_server_option(p)
 
     p = sub.add_parser("api", help="call the Okta API")
     p.add_argument("method", metavar="METHOD", nargs="?", help="GET, POST, PUT, PATCH, DELETE")

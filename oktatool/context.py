@@ -346,6 +346,7 @@ class AppContext:
         The Local sandbox profile starts the in-process sandbox and uses its service app, key and granted
         scopes; ``key``/``kid`` replace the profile's key (the CLI's --key).
         """
+        from oktatool.core.okta.authserver import parse_server_id
         from oktatool.core.okta.client import Connection
         from oktatool.core.okta.tokens import normalize_scopes
 
@@ -359,7 +360,7 @@ class AppContext:
         return Connection(target.org, target.client_id, signing, kid=kid,
                           key_kids=key_kids or ((signing.kid,) if signing.kid else ()), scopes=scopes, dpop=dpop,
                           http=target.http, assertion_lifetime=self.settings.settings.preferences.assertion_lifetime,
-                          local_sandbox=target.sandbox is not None)
+                          local_sandbox=target.sandbox is not None, auth_server=parse_server_id(profile.auth_server))
 
     def doctor_input(self, profile: Profile, *, admin: AdminCredential | None = None,
                      http: HttpOptions | None = None) -> DoctorInput:
@@ -367,6 +368,7 @@ class AppContext:
 
         For the Local sandbox the sandbox's own API token is the admin credential when none is given.
         """
+        from oktatool.core.okta.authserver import parse_server_id
         from oktatool.core.okta.doctor import DoctorInput
         from oktatool.core.okta.http import HttpOptions
 
@@ -378,10 +380,11 @@ class AppContext:
             return DoctorInput(org_text=target.org.base, client_id=target.client_id, key=key,
                                scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
                                http=target.http, admin=admin or target.sandbox_admin, local_sandbox=True,
-                               profile=profile.name)
+                               auth_server=parse_server_id(profile.auth_server), profile=profile.name)
         http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
-                           dpop=profile.dpop, http=http, admin=admin, profile=profile.name,
+                           dpop=profile.dpop, http=http, admin=admin, auth_server=parse_server_id(profile.auth_server),
+                           profile=profile.name,
                            no_admin_reason="needs an admin credential (choose an API token above)")
 
     def save_app_profile(self, name: str, org_url: str, client_id: str, key: Key, *, scopes: tuple[str, ...],

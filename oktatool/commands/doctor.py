@@ -49,6 +49,7 @@ def doctor(args: argparse.Namespace) -> int:
 
 def _doctor_input(args: argparse.Namespace, session: AdminSession) -> DoctorInput:
     """Return what to check: the flags, else the profile (the Local sandbox: its own app, key and scopes)."""
+    from oktatool.core.okta.authserver import parse_server_id
     from oktatool.core.okta.doctor import DoctorInput
     from oktatool.core.okta.tokens import normalize_scopes
 
@@ -64,6 +65,8 @@ def _doctor_input(args: argparse.Namespace, session: AdminSession) -> DoctorInpu
     if sandbox is not None and not scopes:
         scopes = sandbox.scopes
     dpop = bool(profile and profile.dpop) or bool(sandbox and sandbox.dpop_required)
+    server = parse_server_id(args.auth_server if args.auth_server is not None else
+                             (profile.auth_server if profile else None))
     return DoctorInput(org_text=session.org.base, client_id=session.require_client_id(), key=key, kid=kid,
-                       scopes=scopes, dpop=dpop, http=session.http, admin=session.credential,
+                       scopes=scopes, dpop=dpop, http=session.http, admin=session.credential, auth_server=server,
                        profile=profile.name if profile is not None else None)

@@ -36,11 +36,14 @@ def _json_object(value: str, what: str) -> dict[str, Any]:
 def assertion(args: argparse.Namespace) -> int:
     """Print a fresh Okta client assertion (the bare token and a newline)."""
     from oktatool.core.jose.assertion import build_client_assertion
+    from oktatool.core.okta.authserver import auth_server
     from oktatool.core.okta.orgurl import parse_org_url
 
     org = parse_org_url(args.org)
+    endpoint = auth_server(org, args.auth_server).token_path  # the aud: the token endpoint it is sent to
     key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
-    built = build_client_assertion(org, args.client_id, key, kid=args.kid, lifetime=args.lifetime)
+    built = build_client_assertion(org, args.client_id, key, kid=args.kid, lifetime=args.lifetime,
+                                   endpoint=endpoint)
     write_output(built.token, None, private=False)
     return 0
 

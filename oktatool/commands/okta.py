@@ -39,18 +39,23 @@ def token(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace, client: OktaClient) -> int:
     if not (args.scopes or client.connection.scopes):
         raise BadInputError("no scopes given", hint='add --scopes "okta.users.read" (or set scopes in the profile)')
-    _warn_unknown_scopes(args.scopes or client.connection.scopes)
+    server = client.connection.server
+    if server.is_org:  # a custom server's scopes are its own, not the Okta API catalog's
+        _warn_unknown_scopes(args.scopes or client.connection.scopes)
     answer = client.token(args.scopes or None)
     _warn(answer)
     if args.json:
         print_json(answer.to_dict())
         return 0
     expires = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(answer.expires_at))
-    lines = [f"token_type:   {answer.token_type}", f"scope:        {answer.scope}",
+    lines = [f"issuer:       {server.issuer}", f"token_type:   {answer.token_type}", f"scope:        {answer.scope}",
              f"expires_in:   {answer.expires_in} s (at {expires})", f"access_token: {answer.access_token}"]
     if answer.is_dpop and client.dpop is not None:
         lines.append(f"dpop_jkt:     {client.dpop.thumbprint}")
     write_output("\n".join(lines), None, private=False)  # the server chose these strings: escape controls
+    if not server.is_org:
+        print(f"note: a token from {server.label} is for your own APIs, not the Okta API (oktatool api refuses "
+              "it); check it with `oktatool verify --jwks-url " + server.keys_url + "`", file=sys.stderr)
     if answer.is_dpop and client.dpop is not None:
         print("note: the token is bound to a DPoP key that lived only in this run; call the API with "
               "`oktatool api --dpop`, which signs its own proofs", file=sys.stderr)
@@ -186,6 +191,7 @@ def _client(args: argparse.Namespace, *, max_wait: float | None = None) -> Itera
 
 def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None]:
     """Build the connection from --profile and/or --org, --client-id, --key (flags win over the profile)."""
+    from oktatool.core.okta.authserver import parse_server_id
     from oktatool.core.okta.client import Connection
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import parse_org_url
@@ -211,6 +217,8 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
             profile = profile._replace(client_id=args.client_id)
         if args.dpop:
             profile = profile._replace(dpop=True)
+        if getattr(args, "auth_server", None) is not None:
+            profile = profile._replace(auth_server=parse_server_id(args.auth_server))
         try:
             return context.connection(profile, http=http, key=key, kid=args.kid, key_kids=kids), context
         except BaseException:
@@ -222,7 +230,8 @@ def _connection(args: argparse.Namespace) -> tuple[Connection, AppContext | None
         raise BadInputError(f"{args.command} needs {', '.join(missing)} (or --profile NAME)",
                             hint="the key is the service app's private key (JWK, JWKS or PEM)")
     return Connection(parse_org_url(args.org), args.client_id, key, kid=args.kid, key_kids=kids,
-                      dpop=bool(args.dpop), http=http), None
+                      dpop=bool(args.dpop), http=http,
+                      auth_server=parse_server_id(getattr(args, "auth_server", None))), None
 
 
 def _context(args: argparse.Namespace | None = None) -> AppContext:

@@ -6,7 +6,7 @@ import platform
 from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from oktatool import __version__
 from oktatool.core.errors import OktaToolError
 from oktatool.core.store.settings import COLOR_SCHEMES, SECRET_STORE_CHOICES, Preferences
+from oktatool.gui.colour_scheme import apply_color_scheme, follow_system_scheme
 from oktatool.gui.tab_page import FilePage, PastePage, TabPage
 from oktatool.gui.widgets.accessible import with_keys
 from oktatool.gui.widgets.tones import plain_message
@@ -112,6 +113,9 @@ def wire(window: MainWindow) -> None:
     window.shortcuts_action.triggered.connect(lambda: show_shortcuts(window))
     window.context.settings_listeners.append(lambda s: apply_color_scheme(s.preferences.color_scheme))
     apply_color_scheme(window.context.settings.settings.preferences.color_scheme)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        follow_system_scheme(app)
 
 
 def apply_window_icon(window: QWidget) -> None:
@@ -209,46 +213,6 @@ def show_notice(window: MainWindow, text: str) -> None:
     box.setModal(False)
     box.show()
     window.notice_box = box
-
-
-def apply_color_scheme(choice: str) -> None:
-    """Follow the OS light/dark scheme, or force one (Qt 6.8+ honours the request where the platform can)."""
-    hints = QGuiApplication.styleHints()
-    wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(choice, Qt.ColorScheme.Unknown)
-    setter = getattr(hints, "setColorScheme", None)
-    if callable(setter):
-        setter(wanted)
-    app = QApplication.instance()
-    if not isinstance(app, QApplication) or wanted == Qt.ColorScheme.Unknown:
-        return
-    # Where the platform ignores the request (offscreen, some Linux desktops), set a matching palette.
-    window_color = app.palette().color(QPalette.ColorRole.Window)
-    if (window_color.lightness() < 128) != (wanted == Qt.ColorScheme.Dark):
-        app.setPalette(dark_palette() if wanted == Qt.ColorScheme.Dark else app.style().standardPalette())
-        # a widget with a style sheet keeps the palette it was polished with (Qt resolves the sheet against the
-        # palette once): set each sheet again so its unstyled colours follow the new scheme
-        for widget in app.allWidgets():
-            sheet = widget.styleSheet()
-            if sheet:
-                widget.setStyleSheet("")
-                widget.setStyleSheet(sheet)
-
-
-def dark_palette() -> QPalette:
-    """Return a dark palette for styles that do not switch on their own."""
-    from PySide6.QtGui import QColor
-
-    palette = QPalette()
-    role = QPalette.ColorRole
-    for r, color in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1f1f1f"),
-                     (role.AlternateBase, "#2a2a2a"), (role.Text, "#e6e6e6"), (role.Button, "#353535"),
-                     (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb4"), (role.HighlightedText, "#ffffff"),
-                     (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8a8a"),
-                     (role.Link, "#6ea8ff")):
-        palette.setColor(r, QColor(color))
-    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
-    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
-    return palette
 
 
 class PreferencesDialog(QDialog):

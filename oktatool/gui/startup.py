@@ -39,7 +39,7 @@ def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) 
 
 async def warm_up(window: MainWindow, context: AppContext) -> None:
     """Load the deferred modules off the GUI thread, build the shown tab, set the window icon, open the secret
-    store, say which, then warm the modules only executor calls use."""
+    store, say which, then warm the modules only executor calls use and make Fusion's parts readable."""
     try:
         await tasks.run_blocking(import_deferred)
     finally:
@@ -57,6 +57,11 @@ async def warm_up(window: MainWindow, context: AppContext) -> None:
         if isinstance(page, StorePage):
             page.store_ready()
     await tasks.run_blocking(warm_later)
+    from oktatool.gui.readable_style import install_style
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_style(app)  # check-box outlines and focus rings at 3:1, once the window is ready
 
 
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,

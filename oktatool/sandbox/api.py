@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from oktatool.sandbox.apps import AppRoutes
+from oktatool.sandbox.authservers import AuthServerRoutes
 from oktatool.sandbox.clients import ClientRoutes
 from oktatool.sandbox.directory import DirectoryRoutes
 from oktatool.sandbox.dpop import DpopError, check_proof
@@ -45,7 +46,7 @@ class ManagementApi:
         self.store = org.store
         self.routes: list[Route] = []
         for provider in (DirectoryRoutes(org), AppRoutes(org), AppTokenRoutes(org), ClientRoutes(org),
-                         LogRoutes(org)):
+                         LogRoutes(org), AuthServerRoutes(org)):
             for method, template, scope, handler in provider.routes():
                 regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
                 self.routes.append(Route(method, re.compile(regex + "/?"), scope, handler))

@@ -1,4 +1,5 @@
-"""The org authorization server: /oauth2/v1/token with Okta's rules and wording, keys and metadata."""
+"""The token endpoints: the org server's /oauth2/v1/token and custom servers' /oauth2/{id}/v1/token, with Okta's
+rules and wording; the org server's keys and metadata."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from oktatool.sandbox.authservers import POLICY_FAILED, UNKNOWN_SCOPE, CustomServer, policy_allows
 from oktatool.sandbox.client_secrets import secret_client
 from oktatool.sandbox.dpop import DpopError, check_proof
 from oktatool.sandbox.jose import ALLOWED_ALGS, CLOCK_SKEW_SECONDS, CompactJwt, parse_jwt, signature_valid
@@ -61,10 +63,12 @@ def _is_number(value: Any) -> bool:
 
 
 class TokenEndpoint:
-    """POST /oauth2/v1/token: client_credentials with private_key_jwt, optional DPoP."""
+    """POST /oauth2/v1/token (or a custom server's): client_credentials with private_key_jwt, optional DPoP."""
 
-    def __init__(self, org: SandboxOrg) -> None:
+    def __init__(self, org: SandboxOrg, server: CustomServer | None = None) -> None:
         self.org = org
+        self.server = server
+        self.path = TOKEN_PATH if server is None else f"/oauth2/{server.id}/v1/token"
 
     def handle(self, request: Request, request_id: str) -> Response:
         """Answer one token request and log it."""
@@ -132,8 +136,12 @@ class TokenEndpoint:
             raise TokenRefused(400, "unauthorized_client", "The client is not authorized to use the provided grant "
                                f"type. Configured grant types: [{', '.join(app.grant_types)}].")
         jkt = self._dpop(request, app)
-        scopes = self._scopes(app, form.get("scope", ""))
-        token = self.org.mint_token(app, scopes, jkt, request.base_url)
+        if self.server is not None:
+            scopes = self._custom_scopes(self.server, app, form.get("scope", ""))
+            token = self.org.mint_custom_token(self.server, app, scopes, jkt, request.base_url)
+        else:
+            scopes = self._scopes(app, form.get("scope", ""))
+            token = self.org.mint_token(app, scopes, jkt, request.base_url)
         return {"token_type": "DPoP" if jkt else "Bearer", "expires_in": TOKEN_LIFETIME_SECONDS,
                 "access_token": token, "scope": " ".join(scopes)}
 
@@ -233,7 +241,7 @@ class TokenEndpoint:
                 return store.remember_jti(store.used_proof_jtis, jti, until, self.org.now())
 
         try:
-            proof = check_proof(request.header_values("DPoP"), method="POST", url=request.base_url + TOKEN_PATH,
+            proof = check_proof(request.header_values("DPoP"), method="POST", url=request.base_url + self.path,
                                 now=self.org.now(), first_use=first_use)
         except DpopError as exc:
             raise TokenRefused(400, exc.error, exc.description) from None
@@ -241,6 +249,16 @@ class TokenEndpoint:
             raise TokenRefused(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.",
                                result="CHALLENGE", headers=(("DPoP-Nonce", self.org.dpop_nonce),))
         return proof.jkt
+
+    def _custom_scopes(self, server: CustomServer, app: App, requested_text: str) -> tuple[str, ...]:
+        requested = list(dict.fromkeys(requested_text.split()))
+        if not requested:
+            raise TokenRefused(400, "invalid_scope", "No scopes were requested.")
+        if any(scope not in server.scope_names() for scope in requested):
+            raise TokenRefused(400, "invalid_scope", UNKNOWN_SCOPE)
+        if not policy_allows(self.org, server, app.id, requested):
+            raise TokenRefused(400, "access_denied", POLICY_FAILED)
+        return tuple(requested)
 
     @staticmethod
     def _scopes(app: App, requested_text: str) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from oktatool.core.files import is_link
+from oktatool.sandbox.authservers import CustomServer, server_key
 from oktatool.sandbox.client_secrets import add_secret
 from oktatool.sandbox.kept import KeptFile, KeptOrg
 from oktatool.sandbox.messages import Request
@@ -70,6 +71,7 @@ MISCONFIGS = {
     "no-role": "the service app has no admin role",
     "read-only-role": "the service app's only role is READ_ONLY_ADMIN (no change calls)",
     "metadata-missing": "the org authorization server's metadata documents answer 404",
+    "auth-server-no-policy": "no policy of the custom authorization server Orders API includes the service app",
 }
 
 
@@ -287,6 +289,11 @@ class SandboxOrg:
         bookmark.app_settings = {"requestIntegration": False, "url": "https://example.com/bookmark.htm"}
         return app
 
+    @property
+    def misconfig(self) -> tuple[str, ...]:
+        """Return the misconfigurations the sandbox was started with (what a policy and doctor see)."""
+        return self.options.misconfig
+
     def now(self) -> float:
         """Return the org's time in seconds since the epoch (this computer's, plus the clock offset)."""
         return time.time() + self.options.clock_offset
@@ -311,6 +318,29 @@ class SandboxOrg:
                                                    expires_at=now + TOKEN_LIFETIME_SECONDS, jkt=jkt,
                                                    id=self.store.token_ids.new("oar"), jti=jti, issued_at=now,
                                                    issuer=issuer)
+        return token
+
+    def mint_custom_token(self, server: CustomServer, app: App, scopes: tuple[str, ...], jkt: str | None,
+                          base: str) -> str:
+        """Mint an access token of the custom authorization server ``server``: for the admin's own APIs only.
+
+        It is remembered apart from the org server's (for the server's revoke and introspect): the management
+        API refuses it, as Okta refuses tokens not intended for it.
+        """
+        now = int(self.now())
+        jti = "AT." + secrets.token_urlsafe(32)
+        claims: dict[str, Any] = {
+            "ver": 1, "jti": jti, "iss": server.issuer(base), "aud": server.audience,
+            "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS, "cid": app.id, "scp": list(scopes), "sub": app.id,
+        }
+        if jkt:
+            claims["cnf"] = {"jkt": jkt}
+        key = server_key(server.id)
+        token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+        with self.store.lock:
+            self.store.custom_tokens[token] = IssuedToken(
+                client_id=app.id, scopes=scopes, expires_at=now + TOKEN_LIFETIME_SECONDS, jkt=jkt, jti=jti,
+                issued_at=now, issuer=server.issuer(base), audience=server.audience)
         return token
 
     def log(self, request: Request, *, event_type: str, result: str, reason: str | None, message: str,

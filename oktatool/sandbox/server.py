@@ -24,6 +24,9 @@ from typing import Any
 from oktatool.core.errors import Hint, SandboxError
 from oktatool.core.files import is_link, make_private_dirs, write_atomic
 from oktatool.sandbox.api import ManagementApi
+from oktatool.sandbox.authservers import find_server, split_server_path
+from oktatool.sandbox.authservers import keys_document as custom_keys_document
+from oktatool.sandbox.authservers import metadata_document as custom_metadata_document
 from oktatool.sandbox.kept import ORG_FILE
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
@@ -449,6 +452,29 @@ class Sandbox:
         state = self.limiter.take(rate_bucket(target.partition("?")[0]), count=False)
         return response.with_headers(("X-Okta-Request-Id", _new_request_id()), *state.headers())
 
+    def _custom_server(self, request: Request, request_id: str, server_id: str, rest: str) -> Response:
+        """Answer /oauth2/{id}/v1/token, /v1/keys, /v1/revoke, /v1/introspect and the metadata of a custom
+        authorization server."""
+        assert self.org is not None
+        server = find_server(server_id)
+        if server is None:
+            return okta_error(404, "E0000007", f"Not found: Resource not found: {server_id} (AuthorizationServer)")
+        wanted = {"/v1/token": "POST", "/v1/keys": "GET", "/v1/revoke": "POST", "/v1/introspect": "POST",
+                  "/.well-known/oauth-authorization-server": "GET",
+                  "/.well-known/openid-configuration": "GET"}.get(rest)
+        if wanted is None:
+            return okta_error(404, "E0000007", f"Not found: Resource not found: {request.raw_path} (Endpoint)")
+        if request.method != wanted:
+            return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
+        if rest == "/v1/token":
+            return TokenEndpoint(self.org, server).handle(request, request_id)
+        if rest in ("/v1/revoke", "/v1/introspect"):
+            checks = TokenIntrospection(self.org, TokenEndpoint(self.org, server), f"/oauth2/{server.id}")
+            return checks.handle(request)
+        if rest == "/v1/keys":
+            return custom_keys_document(server)
+        return custom_metadata_document(server, request.base_url)
+
     def _route(self, request: Request, request_id: str) -> Response:
         org, token_endpoint, api = self.org, self._token_endpoint, self._api
         if org is None or token_endpoint is None or api is None:  # pragma: no cover - served only after start()
@@ -467,6 +493,9 @@ class Sandbox:
             if method != "GET":
                 return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
             return keys_document(org) if path == "/oauth2/v1/keys" else metadata_document(org, request)
+        custom = split_server_path(path)
+        if custom is not None:
+            return self._custom_server(request, request_id, *custom)
         response = api.handle(request)
         if response is None:
             return okta_error(404, "E0000007", f"Not found: Resource not found: {request.raw_path} (Endpoint)")

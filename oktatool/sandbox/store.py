@@ -1,13 +1,15 @@
 """The sandbox org's data: users, groups, apps with keys, grants and roles, issued tokens and the System Log.
 
-Ids are a type prefix, a base-36 counter and a stable suffix, so they sort in creation order: a list page
-starts with a binary search for the ``after`` cursor, which keeps paging 10,000 users fast.
+Ids are a type prefix, a base-36 counter and a suffix of their own org, so they sort in creation order (a list
+page starts with a binary search for the ``after`` cursor, which keeps paging 10,000 users fast) and two orgs
+never make the same id (a profile for one sandbox on a port is never taken for the Local sandbox's).
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -74,13 +76,14 @@ class IdMaker:
     def __init__(self) -> None:
         self._counters: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._salt = secrets.token_hex(8)  # this org's: the counters alone repeat in every org
 
     def new(self, prefix: str) -> str:
         """Return the next id for ``prefix`` (three characters, e.g. 00u for users)."""
         with self._lock:
             number = self._counters.get(prefix, 0) + 1
             self._counters[prefix] = number
-        digest = hashlib.sha256(f"{prefix}:{number}".encode()).digest()
+        digest = hashlib.sha256(f"{self._salt}:{prefix}:{number}".encode()).digest()
         suffix = "".join(_SUFFIX_ALPHABET[b % len(_SUFFIX_ALPHABET)] for b in digest[:10])
         return f"{prefix}{_base36(number).rjust(7, '0')}{suffix}"
 
@@ -211,6 +214,8 @@ class IssuedToken:
     jti: str = ""
     issued_at: float = 0.0
     issuer: str = ""
+    #: the token's aud when it is not its issuer (a custom authorization server's, e.g. api://default)
+    audience: str = ""
 
 
 class OrgStore:
@@ -225,6 +230,8 @@ class OrgStore:
         self.apps: dict[str, App] = {}
         self.group_members: dict[str, list[str]] = {}
         self.tokens: dict[str, IssuedToken] = {}
+        #: the tokens custom authorization servers minted: never accepted by the management API
+        self.custom_tokens: dict[str, IssuedToken] = {}
         #: token ids count apart from ``ids``: tokens belong to one run, and a kept org's counters never go back
         self.token_ids = IdMaker()
         self.used_assertion_jtis: dict[str, float] = {}

@@ -1,5 +1,6 @@
-"""Tokens an org issued: an app's tokens (list, revoke one or all) and the org authorization server's
-``/oauth2/v1/revoke`` (RFC 7009) and ``/oauth2/v1/introspect`` (RFC 7662).
+"""Tokens an org issued: an app's tokens (list, revoke one or all) and an authorization server's
+``/oauth2/v1/revoke`` (RFC 7009) and ``/oauth2/v1/introspect`` (RFC 7662), or a custom server's
+``/oauth2/{id}/v1/revoke`` and ``/oauth2/{id}/v1/introspect`` (each sees only its own tokens).
 
 Okta's ``/api/v1/apps/{appId}/tokens`` lists an app's refresh tokens, which a client-credentials service app
 never gets; the sandbox issues access tokens only, so it lists (and revokes) those, in Okta's
@@ -113,9 +114,11 @@ class TokenIntrospection:
     """``POST /oauth2/v1/revoke`` and ``POST /oauth2/v1/introspect``, the client authenticated as at the token
     endpoint (a client assertion whose ``aud`` is the endpoint called); a client sees only its own tokens."""
 
-    def __init__(self, org: SandboxOrg, token_endpoint: TokenEndpoint) -> None:
+    def __init__(self, org: SandboxOrg, token_endpoint: TokenEndpoint, issuer_path: str = "") -> None:
         self.org = org
         self.token_endpoint = token_endpoint
+        #: ``/oauth2/{id}`` for a custom server (its tokens only), "" for the org server
+        self.issuer_path = issuer_path
 
     def handle(self, request: Request) -> Response:
         """Answer a revoke or introspect request."""
@@ -134,12 +137,14 @@ class TokenIntrospection:
                                                        f"[{', '.join(TOKEN_TYPE_HINTS)}].")
         store = self.org.store
         with store.lock:
-            token = store.tokens.get(value)
-            if token is not None and (token.client_id != app.id or token.expires_at <= self.org.now()):
-                token = None  # another client's token, or an expired one, is not this client's to see
-            if request.path == REVOKE_PATH:
+            tokens = store.custom_tokens if self.issuer_path else store.tokens
+            token = tokens.get(value)
+            if token is not None and (token.client_id != app.id or token.expires_at <= self.org.now()
+                                      or (self.issuer_path and token.issuer != request.base_url + self.issuer_path)):
+                token = None  # another client's or server's token, or an expired one, is not this client's to see
+            if request.path.endswith("/v1/revoke"):
                 if token is not None:
-                    del store.tokens[value]
+                    del tokens[value]
                 return Response(200, b"", (("Cache-Control", "no-store"), ("Pragma", "no-cache")))
         return json_response(200, self._introspection(token), ("Cache-Control", "no-store"),
                              ("Pragma", "no-cache"))
@@ -151,7 +156,7 @@ class TokenIntrospection:
         answer: dict[str, Any] = {
             "active": True, "token_type": "DPoP" if token.jkt else "Bearer", "scope": " ".join(token.scopes),
             "client_id": token.client_id, "exp": int(token.expires_at), "iat": int(token.issued_at),
-            "sub": token.client_id, "aud": token.issuer, "iss": token.issuer, "jti": token.jti,
+            "sub": token.client_id, "aud": token.audience or token.issuer, "iss": token.issuer, "jti": token.jti,
         }
         if token.jkt:
             answer["cnf"] = {"jkt": token.jkt}

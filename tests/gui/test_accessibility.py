@@ -1,6 +1,8 @@
 """Every tab and dialog, in the light and the dark scheme, as a keyboard and screen-reader user meets them:
-every control named, every control reached with Tab and none holding it, one mnemonic per menu entry; each
-tab's main action on a key, listed in Help > Keyboard shortcuts (tests/gui/a11y_walk.py walks the screens)."""
+every control named, every control reached with Tab and none holding it, one mnemonic per menu entry, every
+text and indicator at its contrast ratio (tests/gui/contrast.py; test_contrast also walks each tab's pages and
+every button's focus ring); each tab's main action on a key, listed in Help > Keyboard shortcuts
+(tests/gui/a11y_walk.py walks the screens)."""
 
 from __future__ import annotations
 
@@ -17,18 +19,22 @@ from oktatool.context import AppContext
 from oktatool.gui import tasks
 from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.main_window import MainWindow
+from oktatool.gui.startup import warm_up
 from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog, window_shortcuts
 from tests.gui import a11y_walk
 from tests.gui.conftest import finish
+from tests.gui.contrast import contrast_problems
 
 
 @pytest.fixture
 def window(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> MainWindow:
-    """The main window as the app builds it: shown, then started (menus, shortcuts, the shown tab)."""
+    """The main window as start-up builds it: shown, started (menus, shortcuts), then warmed up (the shown tab,
+    the secret store, Fusion's readable indicators and focus rings)."""
     win = MainWindow(context)
     qtbot.addWidget(win)
     win.show()
-    win.start()
+    win.start(build_shown_tab=False, remember_state=False)
+    aloop.run_until_complete(warm_up(win, context))
     return win
 
 
@@ -45,13 +51,19 @@ def until_loaded(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
     return wait
 
 
-def test_every_screen_names_its_controls_lets_tab_through_and_has_one_mnemonic_per_entry(
+def test_every_screen_names_its_controls_lets_tab_through_is_readable_and_has_one_mnemonic_per_entry(
         window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:
     problems: list[str] = []
     walked: list[str] = []
     for screen in a11y_walk.screens(window, loaded=until_loaded(aloop)):
         walked.append(str(screen))
-        found = a11y_walk.unnamed_controls(screen.root) + a11y_walk.tab_problems(screen.root)
+        # contrast first, with no control focused (the last screen's Tab walk left the focus on one, and its ring
+        # on a Fusion gradient is no text background; test_contrast checks every ring with focus_draws)
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        found = contrast_problems(screen.root)
+        found += a11y_walk.unnamed_controls(screen.root) + a11y_walk.tab_problems(screen.root)
         if isinstance(screen.root, QMainWindow):
             found += a11y_walk.mnemonic_problems(screen.root)
         problems += [f"{screen}: {problem}" for problem in found]

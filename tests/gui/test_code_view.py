@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from oktatool.gui.shell_actions import apply_color_scheme
+from oktatool.gui.colour_scheme import apply_color_scheme
 from oktatool.gui.widgets.code_view import CodeView
-from oktatool.gui.widgets.json_highlighter import COLOURS
+from oktatool.gui.widgets.tones import JSON as COLOURS
 
 
 def colours_at(view: CodeView, line: int) -> dict[int, str]:

@@ -17,10 +17,11 @@ from oktatool.context import AppContext
 from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.secrets import MemoryStore
 from oktatool.core.store.settings import SANDBOX_PROFILE, Profile, SettingsStore, load_settings
+from oktatool.gui.colour_scheme import apply_color_scheme
 from oktatool.gui.dialogs.profiles import NO_KEY, ProfilesDialog
 from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
-from oktatool.gui.shell_actions import PreferencesDialog, about_text, apply_color_scheme
+from oktatool.gui.shell_actions import PreferencesDialog, about_text
 from oktatool.gui.widgets.error_dialog import ErrorDialog, ErrorReporter, redact_details
 from oktatool.gui.widgets.lazy_tab import PlaceholderTab
 from oktatool.gui.widgets.tones import is_dark
@@ -143,6 +144,15 @@ def test_menus_use_the_platform_shortcuts(window: MainWindow) -> None:
     assert window.paste_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Paste)
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&Service app", "&Help"]
+
+
+def test_help_keyboard_shortcuts_opens_its_list(window: MainWindow) -> None:
+    from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
+
+    window.shortcuts_action.trigger()
+    opened = [dialog for dialog in window.findChildren(ShortcutsDialog) if dialog.isVisible()]
+    assert len(opened) == 1
+    opened[0].close()
 
 
 def test_edit_copy_copies_the_okta_ready_jwks(window: MainWindow, aloop: asyncio.AbstractEventLoop) -> None:

@@ -47,6 +47,18 @@ def test_users_apps_keys_grants_and_roles_survive_a_restart(tmp_path: Path, sand
         again_server.stop()
 
 
+def test_two_orgs_never_make_the_same_id(tmp_path: Path, sandbox_service_key_pem: bytes) -> None:
+    # a loopback profile is taken for the Local sandbox's when its client id is an app of the kept org
+    # (AppContext._recognise_sandbox_profiles): the same id in another sandbox moved such a profile to it
+    first, one = _start(tmp_path / "one", sandbox_service_key_pem, keep_org=False)
+    second, two = _start(tmp_path / "two", sandbox_service_key_pem, keep_org=False)
+    try:
+        assert one.client_id != two.client_id and one.dpop_client_id != two.dpop_client_id
+    finally:
+        first.stop()
+        second.stop()
+
+
 def test_without_keep_org_each_start_is_a_new_org(tmp_path: Path, sandbox_service_key_pem: bytes) -> None:
     server, _info = _start(tmp_path, sandbox_service_key_pem, keep_org=False)
     server.stop()

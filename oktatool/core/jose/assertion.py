@@ -91,18 +91,23 @@ class ClientAssertion:
         return f"ClientAssertion(header={dict(self.header)!r}, claims={dict(self.claims)!r}, token=<redacted>)"
 
 
-def is_assertion_for(claims: Mapping[str, Any], org: OrgUrl, client_id: str) -> bool:
-    """Return True when ``claims`` are a client assertion for ``client_id`` (iss = sub = it) or ``org`` (aud)."""
+def is_assertion_for(claims: Mapping[str, Any], org: OrgUrl, client_id: str, token_url: str | None = None) -> bool:
+    """Return True when ``claims`` are a client assertion for ``client_id`` (iss = sub = it) or the token URL
+    (aud: ``token_url``, a custom authorization server's, else ``org``'s)."""
     aud = claims.get("aud")
     audiences = aud if isinstance(aud, list) else [aud]
     own_app = bool(client_id) and claims.get("iss") == client_id and claims.get("sub") == client_id
-    return own_app or org.token_url in audiences
+    return own_app or (token_url or org.token_url) in audiences
 
 
 def preflight_assertion(header: Mapping[str, Any], claims: Mapping[str, Any], key: Key | None, org: OrgUrl,
-                        client_id: str, now: float) -> list[Finding]:
-    """Check a client assertion's header, claims and key against Okta's rules; return every violation."""
-    return _signer_findings(header, key, client_id) + _claim_findings(claims, org, client_id, now)
+                        client_id: str, now: float, token_url: str | None = None) -> list[Finding]:
+    """Check a client assertion's header, claims and key against Okta's rules; return every violation.
+
+    ``token_url`` is where it goes (a custom authorization server's token URL); by default ``org``'s.
+    """
+    return _signer_findings(header, key, client_id) + _claim_findings(claims, token_url or org.token_url,
+                                                                      client_id, now)
 
 
 def _signer_findings(header: Mapping[str, Any], key: Key | None, client_id: str) -> list[Finding]:
@@ -127,17 +132,17 @@ def _signer_findings(header: Mapping[str, Any], key: Key | None, client_id: str)
     return findings
 
 
-def _claim_findings(claims: Mapping[str, Any], org: OrgUrl, client_id: str, now: float) -> list[Finding]:
+def _claim_findings(claims: Mapping[str, Any], token_url: str, client_id: str, now: float) -> list[Finding]:
     findings: list[Finding] = []
 
     def add(rule: str, problem: str, code: str, error: str, fix: str) -> None:
         findings.append(Finding(rule, rule.partition("_")[0], problem, code, error, fix))
 
     aud = claims.get("aud")
-    if aud != org.token_url:
+    if aud != token_url:
         shown = "missing" if aud is None else shorten(repr(aud))
-        add("aud", f"aud is {shown}, not the token URL {org.token_url}", "client_assertion_invalid_audience",
-            ERR_AUDIENCE, f"set aud to exactly {org.token_url} (no trailing slash, same host you send to)")
+        add("aud", f"aud is {shown}, not the token URL {token_url}", "client_assertion_invalid_audience",
+            ERR_AUDIENCE, f"set aud to exactly {token_url} (no trailing slash, same host you send to)")
     iss, sub = claims.get("iss"), claims.get("sub")
     if iss != client_id:
         add("iss", f"iss is {shorten(repr(iss))}, not the client id {shorten(client_id)!r}",
@@ -235,8 +240,9 @@ def build_client_assertion(org: OrgUrl | str, client_id: str, key: Key, *, kid: 
                            endpoint: str = TOKEN_PATH) -> ClientAssertion:
     """Sign a fresh client assertion for ``client_id`` at ``org`` with ``key``; refuse anything Okta would.
 
-    Its ``aud`` is the org's ``endpoint`` it is sent to: the token endpoint, or ``/oauth2/v1/revoke`` and
-    ``/oauth2/v1/introspect``, which Okta authenticates the same way.
+    Its ``aud`` is the org's ``endpoint`` it is sent to: a token endpoint (``/oauth2/{id}/v1/token`` for a
+    custom authorization server), or ``/oauth2/v1/revoke`` and ``/oauth2/v1/introspect``, which Okta
+    authenticates the same way.
     """
     org_url = org if isinstance(org, OrgUrl) else parse_org_url(org)
     if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= MAX_LIFETIME:

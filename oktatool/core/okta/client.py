@@ -18,9 +18,10 @@ from oktatool.core.jose.assertion import DEFAULT_LIFETIME, build_client_assertio
 from oktatool.core.jose.dpop import DPoPKey, make_proof
 from oktatool.core.keys.key import Key
 from oktatool.core.okta.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path, is_public_endpoint
+from oktatool.core.okta.authserver import ORG_SERVER, AuthServer, auth_server
 from oktatool.core.okta.explain import ExplainContext
 from oktatool.core.okta.http import HttpOptions, new_session
-from oktatool.core.okta.orgurl import TOKEN_PATH, OrgUrl
+from oktatool.core.okta.orgurl import OrgUrl
 from oktatool.core.okta.tokens import ClientCredentials, NonceStore, TokenClient, TokenResponse, normalize_scopes
 
 if TYPE_CHECKING:
@@ -47,6 +48,13 @@ class Connection:
     assertion_lifetime: int = DEFAULT_LIFETIME
     #: the app lives in the Local sandbox (advice names this program's dialogs, not an Admin Console)
     local_sandbox: bool = False
+    #: the authorization server tokens come from ("": the org server; "default" or "aus…": a custom one)
+    auth_server: str = ORG_SERVER
+
+    @property
+    def server(self) -> AuthServer:
+        """Return the authorization server the app's tokens come from."""
+        return auth_server(self.org, self.auth_server)
 
 
 class DPoPSigner:
@@ -90,14 +98,17 @@ class OktaClient:
     def credentials(self) -> ClientCredentials:
         """Return the app's credentials: each call of ``sign_assertion`` signs a new assertion."""
         conn = self.connection
-        return ClientCredentials(conn.org.token_url, conn.client_id, self.sign_assertion, kid=conn.kid or conn.key.kid,
+        return ClientCredentials(conn.server.token_url, conn.client_id, self.sign_assertion,
+                                 kid=conn.kid or conn.key.kid,
                                  key_kids=conn.key_kids, local_sandbox=conn.local_sandbox)
 
-    def sign_assertion(self, endpoint: str = TOKEN_PATH) -> str:
-        """Sign a new client assertion for the org's ``endpoint`` (token, revoke or introspect)."""
+    def sign_assertion(self, endpoint: str | None = None) -> str:
+        """Sign a new client assertion for the org's ``endpoint`` (token, revoke or introspect; by default the
+        token endpoint of the app's authorization server)."""
         conn = self.connection
         return build_client_assertion(conn.org, conn.client_id, conn.key, kid=conn.kid,
-                                      lifetime=conn.assertion_lifetime, endpoint=endpoint).token
+                                      lifetime=conn.assertion_lifetime,
+                                      endpoint=endpoint or conn.server.token_path).token
 
     def catalog(self) -> ScopeCatalog:
         """Return the scope catalog (loaded on first use)."""
@@ -146,7 +157,17 @@ class OktaClient:
         it is never renewed (a refused one is shown, not replaced with the app's own).
         """
         wanted = normalize_scopes(scopes)
-        context = ExplainContext(client_id=self.connection.client_id, token_url=self.connection.org.token_url,
+        server = self.connection.server
+        if not server.is_org:
+            raise BadInputError(f"not sent: a custom server's token is not for the Okta API\n{server.label} mints "
+                                f"tokens (aud {server.audience or 'its audience'}) for your own APIs; Okta refuses "
+                                "them",
+                                hint=Hint("use the org authorization server for Okta API calls; copy, decode or "
+                                          "verify the custom server's token instead (oktatool token --auth-server)",
+                                          window="choose Org server (Okta API) as the Authorization server to "
+                                                 "call Okta; Copy, Decode or Verify this token"),
+                                code="custom_server_token_not_for_okta")
+        context = ExplainContext(client_id=self.connection.client_id, token_url=server.token_url,
                                  requested_scopes=wanted, dpop=self.dpop is not None,
                                  local_sandbox=self.connection.local_sandbox)
         if token is not None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.core.encoding import loads_answer
 from oktatool.core.errors import Hint, OktaToolError, joined
+from oktatool.core.okta.doctor_authserver import AS_CHECKS
 from oktatool.core.okta.explain import dpop_rule_fix
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from oktatool.core.okta.admin import AdminCredential
     from oktatool.core.okta.api import ApiClient
     from oktatool.core.okta.apps import ServiceApp
+    from oktatool.core.okta.authserver import AuthServer
     from oktatool.core.okta.client import OktaClient
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
@@ -95,6 +97,8 @@ class DoctorInput:
     client_factory: Callable[[], OktaClient] | None = field(default=None, repr=False)
     #: the app lives in the Local sandbox (fixes name this program's dialogs, not an Admin Console)
     local_sandbox: bool = False
+    #: the authorization server the profile's tokens come from ("": the org server)
+    auth_server: str = ""
     #: the profile diagnosed, if any (a fix names it as the command's TARGET)
     profile: str | None = None
 
@@ -131,9 +135,10 @@ class _Doctor:
         self.org: OrgUrl | None = None
         self.metadata_response: requests.Response | None = None
         self.sent_at = 0.0
+        self.titles = {**CHECKS, **(AS_CHECKS if given.auth_server else {})}
 
     def add(self, check_id: str, status: str, detail: str, fix: str = "") -> Check:
-        check = Check(check_id, CHECKS[check_id], status, detail, fix)
+        check = Check(check_id, self.titles[check_id], status, detail, fix)
         self.checks.append(check)
         if self.on_check is not None:
             self.on_check(check)
@@ -141,7 +146,7 @@ class _Doctor:
 
     def skip_rest(self, reason: str) -> None:
         done = {c.id for c in self.checks}
-        for check_id in CHECKS:
+        for check_id in self.titles:
             if check_id not in done:
                 self.add(check_id, SKIP, reason)
 
@@ -160,6 +165,7 @@ class _Doctor:
             self.check_metadata()
             self.check_clock()
             self.admin_checks()
+            self.server_checks()
             self.live_checks()
         return DoctorReport(tuple(self.checks))
 
@@ -174,9 +180,24 @@ class _Doctor:
         except OrgUrlError as exc:
             self.add("org-url", FAIL, exc.description, exc.hint or "")
             return False
-        self.add("org-url", PASS, f"{self.org.base}: tokens come from the org authorization server "
-                                  f"{self.org.token_url}")
+        server = self.server
+        self.add("org-url", PASS, f"{self.org.base}: tokens come from {server.label} {server.token_url}")
         return True
+
+    @property
+    def server(self) -> AuthServer:
+        from oktatool.core.okta.authserver import auth_server
+
+        assert self.org is not None
+        return auth_server(self.org, self.given.auth_server)
+
+    def server_checks(self) -> None:
+        from oktatool.core.okta.doctor_authserver import custom_server_checks
+
+        given = self.given
+        if not self.server.is_org:
+            custom_server_checks(self.server, given.admin, given.no_admin_reason, self.http, given.client_id,
+                                 given.scopes, self.add)
 
     def trust(self) -> str:
         ca = self.http.ca_bundle
@@ -405,6 +426,10 @@ class _Doctor:
     def check_scopes(self, api: ApiClient) -> None:
         from oktatool.core.okta.grants import AppAccess
 
+        if self.given.auth_server:
+            self.add("scopes", SKIP, "a custom server's scopes are not Okta API grants: its policy rule allows them "
+                                     "(checked below)")
+            return
         try:
             access = AppAccess(api, self.given.client_id, api.org_url)
             granted = {g.scope_id for g in access.list_grants() if g.active}
@@ -453,7 +478,8 @@ class _Doctor:
 
         assert self.org is not None and given.key is not None
         return OktaClient(Connection(self.org, given.client_id, given.key, kid=given.kid, scopes=given.scopes,
-                                     dpop=given.dpop, http=self.http, local_sandbox=given.local_sandbox))
+                                     dpop=given.dpop, http=self.http, local_sandbox=given.local_sandbox,
+                                     auth_server=given.auth_server))
 
     def live_checks(self) -> None:
         from oktatool.core.okta.setup import probe_call
@@ -478,6 +504,9 @@ class _Doctor:
             self.add("api-call", SKIP, "skipped: no token")
             return
         self.add("token", PASS, f"{answer.token_type} token for {answer.scope}, expires in {answer.expires_in} s")
+        if given.auth_server:
+            self.add("api-call", SKIP, f"a token from {self.server.label} is not for the Okta API: not sent")
+            return
         probe = probe_call(given.scopes, given.client_id)
         if probe is None:
             self.add("api-call", SKIP, "no cheap read call is known for these scopes")

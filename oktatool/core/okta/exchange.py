@@ -139,6 +139,8 @@ class AccessTokenFacts:
     jkt: str | None = None
     #: False for an opaque token (nothing to decode)
     decoded: bool = False
+    #: the token's ``aud`` (a string or a list in the JWT)
+    audience: tuple[str, ...] = ()
 
     @property
     def downscoped(self) -> tuple[str, ...]:
@@ -152,7 +154,7 @@ class AccessTokenFacts:
 
 
 def token_facts(token: TokenResponse, asked: Iterable[str]) -> AccessTokenFacts:
-    """Read ``scp``, ``cid``, ``exp`` and ``cnf.jkt`` from a JWT access token (the response's scope otherwise)."""
+    """Read ``scp``, ``cid``, ``iss``, ``aud``, ``exp`` and ``cnf.jkt`` from a JWT access token (else the scope)."""
     decoded = decode_jws(token.access_token)
     claims = decoded.claims if decoded is not None else {}
     scp = claims.get("scp")
@@ -161,10 +163,11 @@ def token_facts(token: TokenResponse, asked: Iterable[str]) -> AccessTokenFacts:
     expires_at = float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else token.expires_at
     cnf = claims.get("cnf")
     jkt = cnf.get("jkt") if isinstance(cnf, dict) and isinstance(cnf.get("jkt"), str) else None
-    cid, iss = claims.get("cid"), claims.get("iss")
+    cid, iss, aud = claims.get("cid"), claims.get("iss"), claims.get("aud")
+    audience = tuple(a for a in (aud if isinstance(aud, list) else [aud]) if isinstance(a, str))
     return AccessTokenFacts(tuple(asked), granted, token.token_type, expires_at,
                             cid if isinstance(cid, str) else None, iss if isinstance(iss, str) else None,
-                            jkt, decoded is not None)
+                            jkt, decoded is not None, audience)
 
 
 ExchangeListener = Callable[[TokenExchange], None]

@@ -197,6 +197,30 @@ def _e(what: str, cause: str, fix: str) -> Explanation:
     return Explanation(what, cause, fix)
 
 
+def _server(ctx: ExplainContext) -> str:
+    """Return the custom authorization server's id named by the token URL, else ``{authServerId}``."""
+    found = re.search(r"/oauth2/([^/]+)/v1/token$", ctx.token_url or "")
+    return found.group(1) if found else "{authServerId}"
+
+
+def _no_policy(ctx: ExplainContext) -> Explanation:
+    where = f"Security > API > Authorization Servers > {_server(ctx)} > Access Policies"
+    return _e(f"no access policy of the authorization server {_server(ctx)} lets {_app(ctx)} get this token",
+              "no policy of the server includes this client, or its policy has no rule that allows the Client "
+              "Credentials grant for the requested scopes",
+              joined([f"in {where}, assign the app to a policy and add a rule with Client Credentials ticked that "
+                      "allows these scopes; ", Hint("oktatool doctor checks both", window="Diagnose checks both")]))
+
+
+def _unknown_custom_scope(ctx: ExplainContext) -> Explanation:
+    asked = f" ({' '.join(ctx.requested_scopes)})" if ctx.requested_scopes else ""
+    return _e(f"a requested scope{asked} is not a scope of the authorization server {_server(ctx)}",
+              "a custom server issues only the scopes added to it (okta.* scopes come only from the org "
+              "server); a typo, or the scope was never added", f"add it in Security > API > Authorization Servers "
+              f"> {_server(ctx)} > Scopes, or ask for one it has (GET /api/v1/authorizationServers/"
+              f"{_server(ctx)}/scopes lists them)")
+
+
 _CLOCK = "check that this computer's clock is right (NTP); it is compared with Okta's"
 _ASSERTION_FRESH = "oktatool signs a new assertion per request; a pasted or reused assertion fails like this"
 
@@ -329,6 +353,9 @@ _TABLE: list[tuple[str | None, str | None, Builder]] = [
     (None, "Some of the requested scopes were denied by the policy.", _e(
         "an access policy denied some scopes", "a rule of the authorization server's policy",
         "adjust the policy rule or request fewer scopes")),
+    ("access_denied", "Policy evaluation failed for this request", _no_policy),
+    ("invalid_scope", "One or more scopes are not configured for the authorization server resource.",
+     _unknown_custom_scope),
     (None, "Policy evaluation succeeded, but all the requested scopes were rejected.", _e(
         "the access policy rejected every requested scope", "no policy rule grants these scopes to this client",
         "add a rule that allows them")),

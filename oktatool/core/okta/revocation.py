@@ -1,4 +1,5 @@
-"""Revoke (RFC 7009) and introspect (RFC 7662) one token at the org authorization server, as the service app.
+"""Revoke (RFC 7009) and introspect (RFC 7662) one token at the authorization server that issued it (the app's:
+the org server, or its custom one), as the service app.
 
 Okta authenticates these calls as it does the token endpoint: a fresh client assertion (private_key_jwt) whose
 ``aud`` is the endpoint called. The request is built first (a frozen ``TokenRequest``), then sent.
@@ -49,7 +50,7 @@ class Introspection:
 def build_token_check(client: OktaClient, endpoint: str, token: str) -> TokenRequest:
     """Return the revoke or introspect request for ``token`` with a fresh client assertion for ``endpoint``."""
     if not token.strip():
-        raise BadInputError("no token to " + ("revoke" if endpoint == REVOKE_PATH else "introspect"),
+        raise BadInputError("no token to " + ("revoke" if endpoint.endswith("/revoke") else "introspect"),
                             hint="get a token first")
     form = (
         ("token", token.strip()),
@@ -74,13 +75,13 @@ def _send(client: OktaClient, request: TokenRequest) -> bytes:
 
 def revoke_token(client: OktaClient, token: str) -> None:
     """Revoke ``token`` and drop the client's cached tokens (the next call gets a new one); raise TokenError."""
-    _send(client, build_token_check(client, REVOKE_PATH, token))
+    _send(client, build_token_check(client, client.connection.server.revoke_path, token))
     client.tokens.forget()
 
 
 def introspect_token(client: OktaClient, token: str) -> Introspection:
-    """Return what the org authorization server says of ``token``; raise TokenError when it refuses."""
-    body = _send(client, build_token_check(client, INTROSPECT_PATH, token))
+    """Return what the app's authorization server says of ``token``; raise TokenError when it refuses."""
+    body = _send(client, build_token_check(client, client.connection.server.introspect_path, token))
     try:
         data = loads_answer(body)
     except ValueError:

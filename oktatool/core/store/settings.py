@@ -49,6 +49,8 @@ class Profile(NamedTuple):
     dpop: bool = False
     #: ask before a POST, PUT, PATCH or DELETE to a production org (the Console; turn off per profile)
     confirm_writes: bool = True
+    #: the authorization server tokens come from: "" the org server (Okta API scopes), else "default" or "aus…"
+    auth_server: str = ""
 
     @property
     def is_sandbox(self) -> bool:
@@ -185,6 +187,7 @@ def _profile_from(raw: Any) -> Profile | None:
         scopes=scopes,
         dpop=_pick(raw, "dpop", False, _is_bool),
         confirm_writes=_pick(raw, "confirm_writes", True, _is_bool),
+        auth_server=_pick(raw, "auth_server", "", _is_str),
     )
 
 
@@ -246,7 +249,8 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "active_profile": settings.active_profile,
         "profiles": [
             {"name": p.name, "org_url": p.org_url, "client_id": p.client_id, "key_ref": p.key_ref,
-             "scopes": list(p.scopes), "dpop": p.dpop, "confirm_writes": p.confirm_writes}
+             "scopes": list(p.scopes), "dpop": p.dpop, "confirm_writes": p.confirm_writes,
+             "auth_server": p.auth_server}
             for p in settings.profiles
         ],
         "preferences": {

@@ -67,7 +67,8 @@ class ConsoleEngine:
                 cached: bool) -> TokenOutcome:
         """Return ``token`` as the Console shows it, for the org of ``session``'s client."""
         client = console_state(session).client
-        return TokenOutcome(token, token_facts(token, asked), cached, client.connection.org.base if client else "")
+        return TokenOutcome(token, token_facts(token, asked), cached, client.connection.org.base if client else "",
+                            client.connection.server if client else None)
 
     def get_token(self, session: ProfileSession, scopes: tuple[str, ...], *, use_cache: bool = True) -> TokenOutcome:
         """Return a token for ``scopes`` (cache first when ``use_cache``); raise OktaToolError."""

@@ -9,14 +9,16 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from oktatool.core.okta.orgkind import OrgKind
+from oktatool.gui.widgets.tones import BADGES
 
 if TYPE_CHECKING:
     from oktatool.core.store.settings import Profile
     from oktatool.gui.console.state import PastedToken
 
-#: the org badge's background under white text (each at least 4.5:1 against white, WCAG AA)
-BADGE_COLOURS = {OrgKind.SANDBOX: "#2e7d32", OrgKind.PREVIEW: "#945800", OrgKind.DEVELOPER: "#1565c0",
-                 OrgKind.INTEGRATOR: "#1565c0", OrgKind.TRIAL: "#1565c0", OrgKind.PRODUCTION: "#c62828"}
+#: the org badge's background under white text
+BADGE_COLOURS = {OrgKind.SANDBOX: BADGES["sandbox"], OrgKind.PREVIEW: BADGES["preview"],
+                 OrgKind.DEVELOPER: BADGES["developer"], OrgKind.INTEGRATOR: BADGES["developer"],
+                 OrgKind.TRIAL: BADGES["developer"], OrgKind.PRODUCTION: BADGES["production"]}
 
 
 class ProfileBar(QWidget):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from oktatool.context import ProfileSession
     from oktatool.core.okta.api import ApiResponse
+    from oktatool.core.okta.authserver import AuthServer
     from oktatool.core.okta.client import OktaClient
     from oktatool.core.okta.exchange import AccessTokenFacts
     from oktatool.core.okta.tokens import TokenResponse
@@ -28,6 +29,8 @@ class TokenOutcome:
     facts: AccessTokenFacts
     cached: bool
     org_url: str
+    #: the authorization server it came from (its iss and aud are checked against it)
+    server: AuthServer | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from oktatool.core.okta.history import HistoryEntry, HistoryStore
 from oktatool.core.okta.orgkind import OrgKind, classify_org, needs_confirmation
 from oktatool.gui import tasks
 from oktatool.gui.console import export
+from oktatool.gui.console.auth_server_control import AuthServerControl
 from oktatool.gui.console.engine import ConsoleEngine, items_body, parse_body
 from oktatool.gui.console.history_panel import HistoryPanel
 from oktatool.gui.console.page_walk import walk_pages
@@ -93,8 +94,10 @@ class ConsoleTab(QWidget, SavedRequestsPart):
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 6)
         splitter.setChildrenCollapsible(False)
+        self.auth_server = AuthServerControl(context, self.token_panel)
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
+        layout.addWidget(self.auth_server.bar)
         layout.addWidget(self.editor.request_line)
         layout.addWidget(splitter, 1)
         main_action(self.editor.send_button, self, RUN_KEYS, "Send the request")

@@ -171,6 +171,10 @@ class TokenPanel(QWidget):
         # a client id and a key thumbprint are one long word: cut to the pane's width, whole in tooltip and Copy
         self.cid_label = CopyValue("client id (cid)")
         self.jkt_label = CopyValue("bound key thumbprint (cnf.jkt)")
+        self.iss_label = CopyValue("issuer (iss)")
+        self.aud_label = CopyValue("audience (aud)")
+        self.server_check = QLabel()
+        self.server_check.setWordWrap(True)
         self.granted_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.expiry = Countdown()
         self.introspection_label = QLabel("–")
@@ -182,10 +186,19 @@ class TokenPanel(QWidget):
         self.facts.addRow("", self.downscoped_label)
         self.facts.addRow("Client (cid)", self.cid_label)
         self.facts.addRow("Bound key (cnf.jkt)", self.jkt_label)
+        self.facts.addRow("Issuer (iss)", self.iss_label)
+        self.facts.addRow("Audience (aud)", self.aud_label)
+        self.facts.addRow("", self.server_check)
         self.facts.addRow("Expires (exp)", self.expiry)
         self.facts.addRow("Introspection", self.introspection_label)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.decode_button = QPushButton("Decode")
+        self.decode_button.setCheckable(True)
+        self.decode_button.setToolTip("Show the token's header and claims (decoded, not verified)")
+        self.decode_button.toggled.connect(self._show_decoded)
+        self.decoded = CodeView()
+        self.decoded.setVisible(False)
 
         self.exchange_box = QWidget()
         self.exchange_layout = QVBoxLayout(self.exchange_box)
@@ -205,6 +218,8 @@ class TokenPanel(QWidget):
         column.addWidget(self.access_token)
         column.addLayout(self.facts)
         column.addWidget(self.note)
+        column.addWidget(self.decode_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.decoded)
         column.addWidget(self.exchange_box)
         column.addStretch(1)
         scroll = ScrollPane(body)  # Get token waits disabled for its token: the pane stays where it is
@@ -243,9 +258,13 @@ class TokenPanel(QWidget):
         self.set_busy(False)
         self.scopes.clear()
         self.access_token.set_value("")
-        for label in (self.kind_label, self.granted_label, self.asked_label, self.cid_label, self.jkt_label):
+        for label in (self.kind_label, self.granted_label, self.asked_label, self.cid_label, self.jkt_label,
+                      self.iss_label, self.aud_label):
             label.setText(NOTHING)
         self.downscoped_label.clear()
+        self.server_check.clear()
+        self.decode_button.setChecked(False)
+        self.decoded.clear()
         self.note.clear()
         self.expiry.stop("–")
         self.introspection_label.setText("–")
@@ -259,7 +278,8 @@ class TokenPanel(QWidget):
     def traces(self) -> list[str]:
         """Return every value shown that came from the profile's org (token, claims, the exchange's legs)."""
         shown = [self.access_token.value, self.status.text(), self.kind_label.text(), self.granted_label.text(),
-                 self.cid_label.text(), self.jkt_label.text(), self.note.text(), self.exchange_title.text(),
+                 self.cid_label.text(), self.jkt_label.text(), self.iss_label.text(), self.aud_label.text(),
+                 self.server_check.text(), self.decoded.toPlainText(), self.note.text(), self.exchange_title.text(),
                  self.introspection_label.text()]
         for view in self.leg_views:
             shown += [view.assertion.value, view.proof.value if view.proof is not None else "", view.sent_text]
@@ -290,6 +310,30 @@ class TokenPanel(QWidget):
         self.note.setText("\n".join(for_window(warning) for warning in token.warnings))
         self.introspection_label.setText("– (Introspect asks the org)")
         self._hold_token(True)
+        self._show_server_check(outcome)
+        self._show_decoded(self.decode_button.isChecked())
+
+    def _show_server_check(self, outcome: TokenOutcome) -> None:
+        from oktatool.core.okta.authserver import issuer_findings
+
+        facts, server = outcome.facts, outcome.server
+        self.iss_label.setText(facts.issuer or NOTHING)
+        self.aud_label.setText(" ".join(facts.audience) or NOTHING)
+        if server is None or not facts.decoded:
+            self.server_check.clear()
+            return
+        findings = issuer_findings(server, facts.issuer, facts.audience)
+        text = ("Not " + server.label + "'s: " + "; ".join(findings)) if findings else \
+            f"iss and aud are {server.label}'s."
+        if not server.is_org:
+            text += " For your own APIs: Send never carries it to the Okta API; Copy, Decode or Verify it."
+        self.server_check.setText(text)
+        self.server_check.setStyleSheet(tone_style("error" if findings else "good"))
+
+    def _show_decoded(self, shown: bool) -> None:
+        value = self.access_token.value
+        self.decoded.setPlainText(_decoded_text(value) if shown and value else "")
+        self.decoded.setVisible(shown and bool(value))
 
     def show_failure(self, message: str) -> None:
         """Say why no token came."""
@@ -299,6 +343,8 @@ class TokenPanel(QWidget):
     def forgotten(self, message: str = "Forgotten: the next Get token or call fetches a new token.") -> None:
         """Clear the token shown after Forget (or Revoke, saying ``message``)."""
         self.access_token.set_value("")
+        self.decode_button.setChecked(False)
+        self._show_decoded(False)
         self.expiry.stop("–")
         self.introspection_label.setText("–")
         self._hold_token(False)

@@ -1,4 +1,4 @@
-"""Edit profiles: org URL (or the built-in sandbox), client id, library key, scopes, DPoP."""
+"""Edit profiles: org URL (or the built-in sandbox), client id, library key, scopes, DPoP, authorization server."""
 
 from __future__ import annotations
 
@@ -51,6 +51,10 @@ class ProfilesDialog(QDialog):
         self.scopes = QLineEdit()
         self.scopes.setPlaceholderText("okta.users.read okta.groups.read")
         self.dpop = QCheckBox("Ask for DPoP-bound tokens")
+        self.auth_server = QLineEdit()
+        self.auth_server.setPlaceholderText("org (Okta API scopes), default or aus… (your own APIs)")
+        self.auth_server.setToolTip("Where tokens come from: the org authorization server (empty or org), or a "
+                                    "custom one by id; the Console's Authorization server row sets it too")
         self.error = QLabel()
         self.error.setObjectName("fieldError")
         self.error.setStyleSheet(tone_style("error"))
@@ -63,6 +67,7 @@ class ProfilesDialog(QDialog):
         form.addRow("Key", self.key)
         form.addRow("Scopes", self.scopes)
         form.addRow("", self.dpop)
+        form.addRow("Authorization server", self.auth_server)
         form.addRow("", self.error)
         self.add_button = QPushButton("Add")
         self.delete_button = QPushButton("Delete")
@@ -115,10 +120,15 @@ class ProfilesDialog(QDialog):
         self.key.setCurrentText(profile.key_ref or NO_KEY)
         self.scopes.setText(" ".join(profile.scopes))
         self.dpop.setChecked(profile.dpop)
+        self.auth_server.setText(profile.auth_server)
         self.error.clear()
 
-    def edited_profile(self) -> Profile:
-        """Return the profile as the form shows it, or raise the error to show next to the form."""
+    def edited_profile(self, old: str | None = None) -> Profile:
+        """Return the profile ``old`` as the form shows it, or raise the error to show next to the form.
+
+        What the form does not show (the Console's confirm-writes choice) is kept from ``old``.
+        """
+        from oktatool.core.okta.authserver import parse_server_id
         from oktatool.core.okta.orgurl import parse_org_url
 
         org = SANDBOX_ORG
@@ -128,16 +138,19 @@ class ProfilesDialog(QDialog):
         if not name:
             raise OktaToolError("give the profile a name")
         key = self.key.currentText()
-        return Profile(name=name, org_url=org, client_id=self.client_id.text().strip(),
-                       key_ref=None if key in ("", NO_KEY) else key,
-                       scopes=tuple(self.scopes.text().split()), dpop=self.dpop.isChecked())
+        settings = self.context.settings.settings
+        stored = settings.profile(old) if old in {p.name for p in settings.profiles} else Profile(name=name)
+        return stored._replace(name=name, org_url=org, client_id=self.client_id.text().strip(),
+                               key_ref=None if key in ("", NO_KEY) else key,
+                               scopes=tuple(self.scopes.text().split()), dpop=self.dpop.isChecked(),
+                               auth_server=parse_server_id(self.auth_server.text()))
 
     def apply(self) -> bool:
         """Save the form into the selected profile; show what is wrong next to the form instead."""
         current = self.list.currentItem()
         old = current.text() if current is not None else None
         try:
-            profile = self.edited_profile()
+            profile = self.edited_profile(old)
             settings = self.context.settings.settings.with_profile(profile, replacing=old)
             self.context.save_settings(settings)
         except OktaToolError as exc:

@@ -57,10 +57,12 @@ MAX_KEY_BYTES = 1024 * 1024
 
 
 def org_keys_url(context: AppContext, profile: Profile) -> tuple[str, str | None]:
-    """Return ``profile``'s /oauth2/v1/keys URL and CA file (blocking: may start the sandbox)."""
+    """Return the keys URL of ``profile``'s authorization server and the CA file (blocking: may start the sandbox)."""
+    from oktatool.core.okta.authserver import auth_server
+
     target = context.org_target(profile)
     ca_bundle = target.http.ca_bundle
-    return f"{target.org.base}/oauth2/v1/keys", str(ca_bundle) if ca_bundle else None
+    return auth_server(target.org, profile.auth_server).keys_url, str(ca_bundle) if ca_bundle else None
 
 
 def _load_text(data: str | bytes) -> list[Key]:

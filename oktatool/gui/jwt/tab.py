@@ -353,8 +353,9 @@ class JwtTab(QWidget):
         if self.template.currentText() != OKTA or self.templates.org is None:
             self.preflight.setText("")
             return []
+        held = self.templates.target()
         findings = preflight_assertion(self.header.header(), self.claims.claims, self.signer.selected_key(),
-                                       self.templates.org, self.templates.client_id, time.time())
+                                       self.templates.org, held.client_id, time.time(), held.token_url or None)
         for finding in findings:
             problem = end_sentence(finding.problem[:1].upper() + finding.problem[1:])
             text = f'{problem} Okta: "{finding.okta_error}" Fix: {end_sentence(finding.fix)}'

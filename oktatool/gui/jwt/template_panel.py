@@ -31,30 +31,42 @@ BLANK, OKTA, DPOP = "Blank", "Okta client assertion", "DPoP proof"
 TEMPLATES = (BLANK, OKTA, DPOP)
 
 
-def assertion_source(context: AppContext, profile: Profile) -> tuple[OrgUrl, str, Key]:
-    """Return ``profile``'s org, client id and signing key (blocking: may start the sandbox)."""
+def assertion_source(context: AppContext, profile: Profile) -> tuple[OrgUrl, str, Key, str]:
+    """Return ``profile``'s org, client id, signing key and token URL (its authorization server's; blocking: may
+    start the sandbox)."""
+    from oktatool.core.okta.authserver import auth_server
+
     target = context.org_target(profile)
-    return target.org, target.client_id, context.profile_key(profile)
+    return (target.org, target.client_id, context.profile_key(profile),
+            auth_server(target.org, profile.auth_server).token_url)
 
 
 class AssertionTarget:
-    """The org and service app the editor's Okta client assertion was built for (a part of the profile's session)."""
+    """The org, service app and token URL the editor's Okta client assertion was built for (a part of the
+    profile's session)."""
 
     def __init__(self) -> None:
         self.org: OrgUrl | None = None
         self.client_id = ""
+        self.token_url = ""
 
 
-def active_target(context: AppContext) -> tuple[OrgUrl, str] | None:
-    """Return the active profile's org and client id without blocking; None when unknown (sandbox not started)."""
+def active_target(context: AppContext) -> tuple[OrgUrl, str, str] | None:
+    """Return the active profile's org, client id and token URL without blocking; None when unknown (sandbox not
+    started)."""
+    from oktatool.core.okta.authserver import auth_server
     from oktatool.core.okta.orgurl import parse_org_url
 
     try:
         profile = context.profile()
         if not profile.is_sandbox:
-            return parse_org_url(profile.org_url), profile.client_id or ""
-        running = context.sandbox_running  # a sandbox not started yet issued no assertion this run
-        return (parse_org_url(running.org_url), running.client_id) if running is not None else None
+            org, client_id = parse_org_url(profile.org_url), profile.client_id or ""
+        else:
+            running = context.sandbox_running  # a sandbox not started yet issued no assertion this run
+            if running is None:
+                return None
+            org, client_id = parse_org_url(running.org_url), running.client_id
+        return org, client_id, auth_server(org, profile.auth_server).token_url
     except OktaToolError:
         return None
 
@@ -160,11 +172,12 @@ class TemplatePanel(QGroupBox):
         """Keep Okta's rules for a decoded token only when it is a client assertion for the active profile."""
         from oktatool.core.jose.assertion import is_assertion_for
 
-        target = (self.org, self.client_id) if self.org is not None else active_target(self.context)
+        held = self.target()
+        target = (held.org, held.client_id, held.token_url) if held.org is not None else active_target(self.context)
         if target is not None and claims is not None and is_assertion_for(claims, *target):
-            self.org, self.client_id = target
+            held.org, held.client_id, held.token_url = target
             self.combo.setCurrentText(OKTA)
-            self._say(f"A client assertion for {self.client_id} at {self.org.token_url} (the active profile): "
+            self._say(f"A client assertion for {held.client_id} at {held.token_url} (the active profile): "
                       "checked against Okta's rules.")
             return
         self.org = None
@@ -206,8 +219,8 @@ class TemplatePanel(QGroupBox):
         self.note.show()
         self.note.setText("Reading the active profile…")
         try:
-            org, client_id, key = await with_unlocked_store(self, self.context, assertion_source, self.context,
-                                                            session.profile)
+            org, client_id, key, token_url = await with_unlocked_store(self, self.context, assertion_source,
+                                                                       self.context, session.profile)
         except OktaToolError as exc:
             if not session.closed:
                 self.note.setText(plain_message(exc))
@@ -215,10 +228,11 @@ class TemplatePanel(QGroupBox):
             return
         if session.closed:  # another profile became active meanwhile: this one's key goes nowhere
             return
-        self.org, self.client_id = org, client_id
+        held = self.target()
+        held.org, held.client_id, held.token_url = org, client_id, token_url
         self.filled_from_profile = True
         self.note.setStyleSheet("")
-        self.note.setText(f"Client assertion for {client_id} at {org.token_url}. Okta accepts RS256/384/512 "
+        self.note.setText(f"Client assertion for {client_id} at {token_url}. Okta accepts RS256/384/512 "
                                    "and ES256/384/512 from the RSA or EC key registered for the app (by kid).")
         self.signer.request.cancel()
         self.signer.show_source(PROFILE, "")
@@ -229,7 +243,7 @@ class TemplatePanel(QGroupBox):
         self.header.set_extra({})
         now = int(time.time())
         lifetime = min(max(int(self.context.settings.settings.preferences.assertion_lifetime), 1), MAX_LIFETIME)
-        self.claims.set_claims({"iss": client_id, "sub": client_id, "aud": org.token_url, "iat": now,
+        self.claims.set_claims({"iss": client_id, "sub": client_id, "aud": token_url, "iat": now,
                                 "exp": now + lifetime, "jti": new_jti()})
         self.applied.emit()
 

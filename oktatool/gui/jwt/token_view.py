@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, Signal
+from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from oktatool.gui.widgets.tones import is_dark
+from oktatool.gui.widgets.tones import TOKEN_PARTS, pick
 
-#: (light, dark) colour per part; the dots stay the text colour
-PART_COLOURS = (("#c2185b", "#ff80ab"), ("#1565c0", "#90caf9"), ("#00838f", "#80deea"),
-                ("#2e7d32", "#a5d6a7"), ("#ef6c00", "#ffcc80"))
 #: tokens longer than this are not coloured (a 10 MB paste must not stall highlighting)
 MAX_COLOURED = 64 * 1024
 
@@ -25,11 +22,10 @@ class TokenHighlighter(QSyntaxHighlighter):
 
     def update_colours(self) -> None:
         """Pick colours for the current light or dark scheme."""
-        dark = is_dark()
         self.formats = []
-        for light_colour, dark_colour in PART_COLOURS:
+        for pair in TOKEN_PARTS:  # the dots stay the text colour
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(dark_colour if dark else light_colour))
+            fmt.setForeground(QColor(pick(pair)))
             self.formats.append(fmt)
         self.rehighlight()
 
@@ -80,9 +76,3 @@ class TokenView(QPlainTextEdit):
                               f"{MAX_TOKEN_CHARS // 1024} kB. Copy the token alone.")
             return
         self.insertPlainText(text)
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Recolour when the scheme switches."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self.highlighter.update_colours()

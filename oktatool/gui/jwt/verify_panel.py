@@ -50,7 +50,7 @@ def verify_keys(token: str, keys: list[Key], *, leeway: int, expected: Expected,
 
 def badge(text: str, kind: str) -> str:
     """Return a coloured, bold badge as rich text."""
-    colour = tone("good" if kind == "good" else "error") if kind in ("good", "error") else "#9e9e9e"
+    colour = tone(kind if kind in ("good", "error") else "muted")
     return f'<span style="color:{colour}; font-weight:600">{html.escape(text)}</span>'
 
 

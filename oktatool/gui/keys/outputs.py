@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -219,11 +219,14 @@ class OutputsPanel(QWidget):
 
     def _paint_labels(self) -> None:
         current = self.list.currentRow()
-        highlighted = self.palette().color(QPalette.ColorRole.HighlightedText).name()
         for index, spec in enumerate(OUTPUTS):
             kind, where = self._where(spec)
-            colour = highlighted if index == current else tone(kind)  # readable on the selection colour
-            self.labels[spec.fmt].setText(f"<b>{spec.title}</b><br><span style='color:{colour}'>{where}</span>")
+            label = self.labels[spec.fmt]
+            # the chosen row's label in the selection's text colour, readable on the selection
+            label.setForegroundRole(QPalette.ColorRole.HighlightedText if index == current
+                                    else QPalette.ColorRole.WindowText)
+            where = where if index == current else f"<span style='color:{tone(kind)}'>{where}</span>"
+            label.setText(f"<b>{spec.title}</b><br>{where}")
             item = self.list.item(OUTPUTS.index(spec))
             item.setSizeHint(self.labels[spec.fmt].sizeHint() + QSize(0, 2))
         if hasattr(self, "views"):
@@ -244,12 +247,6 @@ class OutputsPanel(QWidget):
         if spec.for_okta and not self.okta_ok:
             return "warn", NOT_FOR_OKTA
         return "good", spec.where
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Recolour the labels when the scheme switches between light and dark."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._paint_labels()
 
     # --- the shown output -------------------------------------------------------------------------------
 

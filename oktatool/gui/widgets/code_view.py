@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 
@@ -79,9 +79,3 @@ class CodeView(QPlainTextEdit):
         """Keep the note as wide as the view."""
         super().resizeEvent(event)
         self._place_note()
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Re-colour when the palette switches between light and dark."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._highlighter is not None:
-            self._highlighter.update_colours()

@@ -11,16 +11,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from oktatool.gui.widgets.tones import is_dark
+from oktatool.gui.widgets.tones import JSON, pick
 
-#: (light, dark) colours per token kind
-COLOURS = {
-    "key": ("#1a4fa0", "#8cb8ff"),
-    "string": ("#2e7d32", "#a5d6a7"),
-    "number": ("#b35900", "#ffb870"),
-    "literal": ("#8e24aa", "#e1a6ff"),
-    "pem": ("#6d6d6d", "#9e9e9e"),
-}
 _RULES = (
     ("string", r'"(?:[^"\\]|\\.)*"'),
     ("key", r'"(?:[^"\\]|\\.)*"(?=\s*:)'),
@@ -44,10 +36,9 @@ class JsonHighlighter(QSyntaxHighlighter):
 
     def update_colours(self) -> None:
         """Pick the colours for the current light or dark palette and re-highlight."""
-        dark = is_dark()
-        for kind, (light_colour, dark_colour) in COLOURS.items():
+        for kind, pair in JSON.items():
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(dark_colour if dark else light_colour))
+            fmt.setForeground(QColor(pick(pair)))
             if kind == "key":
                 fmt.setFontWeight(QFont.Weight.DemiBold)
             self.formats[kind] = fmt

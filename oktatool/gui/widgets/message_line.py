@@ -101,12 +101,10 @@ class MessageLine(QLabel):
             self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:
-        """Keep the height right when the font changes, and the colour when the scheme does."""
+        """Keep the height right when the font changes (the scheme's colours: colour_scheme.recolour)."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_height()
-        elif event.type() == QEvent.Type.PaletteChange and self.kind:
-            self._paint()
 
     def _paint(self) -> None:
         style = tone_style(self.kind) if self.kind not in ("", "info") else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from oktatool.core.errors import OktaToolError
@@ -79,12 +79,6 @@ class OutputPane(QFrame):
 
     def _paint_where(self) -> None:
         self.where.setStyleSheet(tone_style("secret" if self.private else "good", bold=True))
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Recolour the label when the scheme switches between light and dark."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._paint_where()
 
     def set_text(self, text: str | None, note: str | None = None) -> None:
         """Show ``text`` (None: nothing to show, ``note`` says why)."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QPalette, QResizeEvent
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,6 @@ from oktatool.gui.models.scope_models import (
 )
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
-from oktatool.gui.widgets.tones import is_dark
 
 if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
@@ -130,7 +129,6 @@ class ScopePicker(QWidget):
         self.area.currentIndexChanged.connect(lambda _i: self._filter(self.proxy.set_area, self.area.currentData()))
         self.kind.currentIndexChanged.connect(lambda _i: self._filter(self.proxy.set_kind, self.kind.currentData()))
         self.state.currentTextChanged.connect(lambda text: self._filter(self.proxy.set_state, text))
-        self._paint_checks()
         self.model.picked_changed.connect(self._on_picked)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self._show_count()
@@ -139,20 +137,6 @@ class ScopePicker(QWidget):
         """Give the Area column a share of the width (areas are long; descriptions get the rest)."""
         super().resizeEvent(event)
         self.view.horizontalHeader().resizeSection(AREA, max(110, min(280, self.width() // 6)))
-
-    def changeEvent(self, event: QEvent) -> None:
-        """Keep the check boxes visible when the scheme switches between light and dark."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._paint_checks()
-
-    def _paint_checks(self) -> None:
-        # Fusion outlines a check box with the Window colour darkened: on a dark palette the outline
-        # vanishes into the rows, so the table alone gets a lighter Window colour there.
-        palette = QPalette(self.palette())
-        if is_dark(palette):
-            palette.setColor(QPalette.ColorRole.Window, QColor("#9a9a9a"))
-        self.view.setPalette(palette)
 
     # public -----------------------------------------------------------------------------------------------
 
