@@ -7,6 +7,7 @@ import binascii
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
@@ -97,10 +98,84 @@ def loads_answer(data: bytes | str) -> Any:
     hour), never signed, and a second pass over a 5 MB page would buy nothing.
     """
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return json.loads(text)
+        text = _decoded(data) if isinstance(data, bytes) else data
+        return json.loads(text) if len(text) <= PIECEWISE_FROM else _loads_piecewise(text)
     except RecursionError:
         raise TooDeepError(TOO_DEEP) from None
+
+
+#: answers longer than this are decoded and parsed piece by piece: json's C parser holds the GIL for the whole
+#: call (a 16 MB list held every other thread, the window's included, for most of a second); between the
+#: pieces the GUI thread gets its turn
+PIECEWISE_FROM = 256 * 1024
+_SPACE = re.compile(r"[ \t\n\r]*")
+_WHITE = frozenset(" \t\n\r")
+
+
+def _decoded(data: bytes) -> str:
+    """Decode UTF-8 (strictly), a megabyte at a time for long data."""
+    if len(data) <= PIECEWISE_FROM:
+        return data.decode("utf-8")
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1024 * 1024
+    pieces = [decoder.decode(data[start:start + step]) for start in range(0, len(data), step)]
+    pieces.append(decoder.decode(b"", final=True))
+    return "".join(pieces)
+
+
+def _loads_piecewise(text: str) -> Any:
+    """Read JSON as json.loads does, a top-level array's items or object's members one C call each."""
+    from json.scanner import make_scanner
+
+    scan = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # json.loads' own reader of one value (C)
+    scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+    index = _SPACE.match(text).end()  # type: ignore[union-attr]  # the pattern matches the empty string
+    opener = text[index:index + 1]
+    if opener not in ("[", "{"):
+        return json.loads(text)
+    items: list[Any] = []
+    members: dict[str, Any] = {}
+    closer = "]" if opener == "[" else "}"
+    index = _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    if text[index:index + 1] == closer:
+        index += 1
+    else:
+        while True:
+            if opener == "{":
+                if text[index:index + 1] != '"':
+                    raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, index)
+                key, index = scan_string(text, index + 1)
+                index = _SPACE.match(text, index).end()  # type: ignore[union-attr]
+                if text[index:index + 1] != ":":
+                    raise json.JSONDecodeError("Expecting ':' delimiter", text, index)
+                index = _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+            try:
+                value, index = scan(text, index)
+            except StopIteration as stop:
+                raise json.JSONDecodeError("Expecting value", text, stop.value) from None
+            if opener == "{":
+                members[key] = value
+            else:
+                items.append(value)
+            delimiter = text[index:index + 1]
+            if delimiter == ",":  # compact JSON: the usual case, kept short (this loop runs once per item)
+                index += 1
+                if text[index:index + 1] in _WHITE:
+                    index = _SPACE.match(text, index).end()  # type: ignore[union-attr]
+                continue
+            index = _SPACE.match(text, index).end()  # type: ignore[union-attr]
+            delimiter = text[index:index + 1]
+            if delimiter == closer:
+                index += 1
+                break
+            if delimiter != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
+            index = _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    if _SPACE.match(text, index).end() != len(text):  # type: ignore[union-attr]
+        raise json.JSONDecodeError("Extra data", text, index)
+    return items if opener == "[" else members
 
 
 def dumps_pretty(value: Any) -> str:

@@ -259,8 +259,10 @@ class MainWindow(QMainWindow):
         from oktatool.gui import shell_actions
         from oktatool.gui.widgets import accessible, wheel_guard
 
+        # every spin box, date-time, combo box and slider: the wheel only once focused (before the colour scheme:
+        # the guard's style re-polishes the window)
+        wheel_guard.install()
         shell_actions.wire(self)
-        wheel_guard.install()  # every spin box, date-time, combo box and slider: the wheel only once focused
         accessible.install()  # every view, editor and pane: Tab goes on to the next control
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)

@@ -144,12 +144,23 @@ class GuiLoop:
             self.collector.stop()
 
 
+#: most objects one collection may look through (5 to 15 ms of the GUI thread); past it they are frozen instead
+MAX_SCANNED = 20_000
+
+
 class GuiThreadCollector:
     """Run Python's cyclic garbage collector on the GUI thread only, while the window lives.
 
     With automatic collection, a worker thread (key generation, HTTP, the sandbox) can collect a reference
     cycle that holds a Qt object; the object is then destroyed on that thread, its timers cannot be stopped
     there, and they later fire on freed memory (a segfault in QTimerInfoList::activateTimers).
+
+    A collection looks through every object of the generations it collects, on the GUI thread: after a big
+    answer was parsed in a worker (a 16 MB list is two million objects) one took a third of a second. So
+    a collection that would look through more than MAX_SCANNED objects made since the last freeze (an upper
+    bound from the counts seen at each collection) freezes every object instead (``gc.freeze``, no scan): they
+    are never looked through again. They are still freed when their last reference goes; the price is that a reference
+    cycle among them that becomes garbage later is not collected.
     """
 
     def __init__(self, parent: Any, interval_ms: int = 500) -> None:
@@ -159,6 +170,8 @@ class GuiThreadCollector:
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.collect)
         self._thresholds = gc.get_threshold()
+        #: at most how many objects the collections moved into generations 1 and 2 (since the last freeze)
+        self._moved = [0, 0, 0]
 
     def start(self) -> None:
         """Turn automatic collection off and collect on the timer instead."""
@@ -172,9 +185,21 @@ class GuiThreadCollector:
         gc.enable()
 
     def collect(self) -> None:
-        """Collect the oldest generation whose count passed its threshold (as automatic collection would)."""
+        """Collect the oldest generation whose count passed its threshold (as automatic collection would), or
+        freeze its objects when there are too many to look through now."""
         counts = gc.get_count()
         for generation in (2, 1, 0):
             if counts[generation] > self._thresholds[generation]:
-                gc.collect(generation)
-                return
+                break
+        else:
+            return
+        scanned = counts[0] + sum(self._moved[1:generation + 1])
+        if scanned > MAX_SCANNED:
+            gc.freeze()  # every tracked object, old and young, leaves the collections (no scan: O(1))
+            self._moved = [0, 0, 0]
+            gc.collect(generation)  # nothing left to look through: this only resets the counts
+            return
+        gc.collect(generation)
+        self._moved[:generation + 1] = [0] * (generation + 1)
+        if generation < 2:
+            self._moved[generation + 1] += scanned  # the survivors: at most every object looked through

@@ -32,7 +32,7 @@ SERVICE_APP_LABEL = "oktatool sandbox service app"
 DPOP_APP_LABEL = "oktatool sandbox DPoP service app"
 
 
-FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate", "large", "nested")
+FAULT_KINDS = ("delay", "reset", "status", "slow", "truncate", "large", "large_error", "nested")
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class Fault:
     ``kind`` is "delay" (answer after ``seconds``), "reset" (drop the connection with a TCP reset),
     "status" (answer ``status`` with Okta's error body), "slow" (send the answer's body one byte every
     ``seconds``, 1 by default), "truncate" (send half the body that Content-Length promises, then close),
-    "large" (answer 200 with a JSON array of about ``size`` bytes, streamed) or "nested" (answer 200 with
-    JSON nested ``size`` levels deep); ``times`` limits how many requests it hits.
+    "large" (answer 200 with a JSON array of about ``size`` bytes, streamed), "large_error" (answer ``status``
+    with an OAuth ``invalid_client`` error whose description makes about ``size`` bytes, streamed) or "nested"
+    (answer 200 with JSON nested ``size`` levels deep); ``times`` limits how many requests it hits.
     """
 
     path: str

@@ -180,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
             summary = _STATUS_SUMMARIES.get(fault.status, "Internal Server Error")
             self._send(sandbox.stamp(okta_error(fault.status, "E0000009", summary), self.path))
             return
-        if fault is not None and fault.kind in ("large", "nested"):
+        if fault is not None and fault.kind in ("large", "large_error", "nested"):
             self._send_fault_body(fault)
             return
         host = self.headers.get("Host") or ""
@@ -209,17 +209,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     def _send_fault_body(self, fault: Fault) -> None:
-        """Answer 200 with a huge JSON array (streamed, never held whole) or a deeply nested JSON value."""
+        """Answer 200 with a huge JSON array (streamed, never held whole) or a deeply nested JSON value, or
+        ``fault.status`` with a huge OAuth error (streamed)."""
+        opening, closing = b"[", b"]"
         if fault.kind == "nested":
             body = b"[" * fault.size + b"]" * fault.size
             chunks: list[bytes] = [body]
             length = len(body)
+        elif fault.kind == "large_error":
+            opening, closing = b'{"error":"invalid_client","error_description":"', b'"}'
+            item = b"Client authentication failed. "
+            count = max(1, fault.size // len(item))
+            length = len(opening) + count * len(item) - 1 + len(closing)  # the last space becomes the closing
+            chunks = []
         else:
             item = b'{"id":"00u0000000000000000","status":"ACTIVE","profile":{"login":"bulk@example.com"}},'
             count = max(1, fault.size // len(item))
             length = 1 + count * len(item)  # "[" + items, the last comma becomes "]"
             chunks = []
-        self.send_response(200)
+        self.send_response(fault.status if fault.kind == "large_error" else 200)
         self.send_header("Content-Type", "application/json")
         self.send_header("X-Okta-Request-Id", "fault" + str(int(time.time())))
         self.send_header("Content-Length", str(length))
@@ -228,14 +236,14 @@ class _Handler(BaseHTTPRequestHandler):
             if chunks:
                 self.wfile.write(chunks[0])
                 return
-            self.wfile.write(b"[")
+            self.wfile.write(opening)
             block = item * 8192
             left = count
             while left > 0:
                 n = min(left, 8192)
                 data = block if n == 8192 else item * n
                 if left == n:
-                    data = data[:-1] + b"]"
+                    data = data[:-1] + closing
                 self.wfile.write(data)
                 left -= n
         except OSError:

@@ -83,3 +83,57 @@ def test_digits_and_words_inside_a_string_keep_the_string_colour(qtbot: Any) -> 
         inside = {at: colour for at, colour in line.items() if start <= at < start + len(value)}
         assert inside == {start: string_colour}, value
     assert line[text.rindex("42")] == COLOURS["number"][0]  # the bare 42 is a number
+
+
+def test_a_long_text_goes_in_a_piece_per_turn_and_all_of_it_arrives_coloured(qtbot: Any) -> None:
+    import json
+
+    from oktatool.gui.widgets.code_view import PIECE
+
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    text = json.dumps([{"id": f"00u{i:05d}", "active": True, "n": i} for i in range(3000)], indent=2)
+    assert len(text) > 20 * PIECE
+    view.setPlainText(text)
+    assert len(view.document().toPlainText()) < len(text) and not view.is_complete()  # the first piece only
+    assert view.toPlainText() == text  # a copy is the whole text even now
+    view.setPlainText(text[::-1][:3 * PIECE] + "\n" + text)  # a new text while one goes in replaces it
+    qtbot.waitUntil(view.is_complete, timeout=60_000)
+    assert view.document().toPlainText() == view.toPlainText() == text[::-1][:3 * PIECE] + "\n" + text
+    last = view.document().blockCount() - 3  # a line of the last piece is coloured as the first's are
+    assert view.document().findBlockByNumber(last).text().strip() == '"n": 2999'
+    assert colours_at(view, last)[4] == COLOURS["key"][0]
+    assert view.verticalScrollBar().value() == 0  # the view stayed at the top while the pieces went in
+    view.clear()
+    assert view.toPlainText() == "" and view.is_complete()
+
+
+def test_a_long_line_is_laid_out_in_pieces_and_copied_whole(qtbot: Any) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from oktatool.gui.widgets.code_view import LONG_LINE
+
+    view = CodeView()
+    qtbot.addWidget(view)
+    line = '{"error":"invalid_client","error_description":"' + "Client authentication failed. 😀 " * 400 + '"}'
+    text = "first\n" + line + "\nlast"
+    assert len(line) > 3 * LONG_LINE
+    view.setPlainText(text)
+    qtbot.waitUntil(view.is_complete, timeout=60_000)
+    blocks = [view.document().findBlockByNumber(n).text() for n in range(view.document().blockCount())]
+    assert len(blocks) == 2 + -(-len(line) // LONG_LINE) and max(map(len, blocks)) <= LONG_LINE  # Qt lays out less
+    assert "".join(blocks[1:-1]) == line
+    assert view.toPlainText() == text
+    view.selectAll()
+    assert view.createMimeDataFromSelection().text() == text  # Ctrl+C gives the line as it came
+
+    def position(index: int) -> int:  # of line[index] in the document: UTF-16 units and one break per piece
+        return len("first\n") + len(line[:index].encode("utf-16-le")) // 2 + index // LONG_LINE
+
+    cursor = view.textCursor()  # from inside the first piece to inside the third
+    cursor.setPosition(position(20))
+    cursor.setPosition(position(2 * LONG_LINE + 30), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    assert view.createMimeDataFromSelection().text() == line[20:2 * LONG_LINE + 30]

@@ -8,9 +8,9 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from oktatool.core.okta.history import HistoryEntry
 from oktatool.gui.models.history_model import HistoryFilter, HistoryModel
-from oktatool.gui.models.json_tree import JsonTreeModel, find_paths
+from oktatool.gui.models.json_tree import GROUP, JsonTreeModel, find_paths
 from oktatool.gui.models.key_values import KeyValueModel
-from oktatool.gui.models.response_rows import ResponseRowsModel, RowsFilterProxy
+from oktatool.gui.models.response_rows import ROWS_PER_TURN, ResponseRowsModel, RowsFilterProxy
 
 H = Qt.Orientation.Horizontal
 
@@ -84,9 +84,10 @@ def test_the_json_tree_is_lazy_and_search_survives_deep_nesting(qapp: Any) -> No
     model.set_data(data)
     assert model.rowCount() == 2
     items = model.index(0, 0)
-    assert model.rowCount(items) == 100_000 and model.data(model.index(0, 1)) == "[100000 items]"
+    assert model.data(model.index(0, 1)) == "[100000 items]" and model.hasChildren(items)
+    assert 1 < model.rowCount(items) <= GROUP  # in groups: a view lays out at most GROUP rows per expand
     assert len(model.root._made[0]._made) == 0  # no node made for an item nobody looked at
-    assert model.data(model.index(99_999, 1, items)) == "99999"
+    assert model.data(model.index_for(("items", 99_999)).siblingAtColumn(1)) == "99999"  # a search hit shows
     assert find_paths(data, "ADA") == [("profile", "login")]
     index = model.index_for(("profile", "login"))
     assert model.data(index.siblingAtColumn(1)) == '"ada@example.com"'
@@ -121,3 +122,60 @@ def test_history_shows_the_active_profile_on_its_org_or_every_profile(qapp: Any)
     assert ids() == {"moved-call", "old-file-call"}
     shown.set_owner(None)
     assert len(ids()) == 4
+
+
+def test_a_big_answer_goes_into_the_table_a_batch_per_turn_and_every_row_arrives(qtbot: Any) -> None:
+    model = ResponseRowsModel()
+    proxy = RowsFilterProxy()
+    proxy.setSourceModel(model)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    done: list[bool] = []
+    model.all_shown.connect(lambda: done.append(True))
+    model.append_rows(users(5 * ROWS_PER_TURN + 7))
+    assert len(model.items) == 5 * ROWS_PER_TURN + 7  # held at once: Save and sorting see every item
+    assert model.rowCount() == ROWS_PER_TURN and not model.showing_all()  # one batch shown at once
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)  # the rest, a batch per turn of the event loop
+    assert model.rowCount() == proxy.rowCount() == 5 * ROWS_PER_TURN + 7
+    assert max(inserted) == ROWS_PER_TURN and sum(inserted) == 5 * ROWS_PER_TURN + 7
+    assert [model.index(row, 0).data() for row in range(model.rowCount())] == \
+        [f"00u{i:05d}" for i in range(5 * ROWS_PER_TURN + 7)]
+
+
+def test_a_long_list_shows_in_groups_each_with_every_item_it_holds(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QTreeView
+
+    data = {"items": [{"n": i} for i in range(3 * GROUP + 5)], "other": 1}
+    for key in ("items", None):  # a long list inside the answer, and the answer itself
+        model = JsonTreeModel()
+        model.set_data(data if key else data["items"])
+        view = QTreeView()
+        qtbot.addWidget(view)
+        view.setModel(model)
+        items = model.index(0, 0) if key else QModelIndex()
+        view.expand(items)
+        assert model.rowCount(items) == 4 and model.data(model.index(0, 1, items)) == ""
+        assert [model.index(row, 0, items).data() for row in range(4)] == \
+            [f"[{n * GROUP} … {n * GROUP + GROUP - 1}]" for n in range(3)] + [f"[{3 * GROUP} … {3 * GROUP + 4}]"]
+        shown = []
+        for row in range(4):
+            group = model.index(row, 0, items)
+            view.expand(group)
+            assert model.rowCount(group) <= GROUP
+            shown += [model.index(n, 0, group).data() for n in range(model.rowCount(group))]
+        assert shown == [str(i) for i in range(len(data["items"]))]  # every item, in order, once
+        last = model.index(4, 0, model.index(3, 0, items))
+        assert model.index(0, 1, last).data() == str(3 * GROUP + 4)
+        hit = model.index_for((*(("items",) if key else ()), 2 * GROUP + 7, "n"))  # a search hit, through its group
+        assert hit.siblingAtColumn(1).data() == str(2 * GROUP + 7) and hit.parent().parent().parent() == items
+
+
+def test_a_list_of_over_group_squared_items_shows_groups_of_groups(qapp: Any) -> None:
+    model = JsonTreeModel()
+    model.set_data(list(range(GROUP * GROUP + 1)))
+    assert model.rowCount() == 2  # GROUP groups of GROUP items in one, and the last item in the other
+    top = model.index(0, 0)
+    assert top.data() == f"[0 … {GROUP * GROUP - 1}]" and model.rowCount(top) == GROUP
+    assert model.index(GROUP - 1, 0, top).data() == f"[{GROUP * GROUP - GROUP} … {GROUP * GROUP - 1}]"
+    assert model.index_for((GROUP * GROUP,)).siblingAtColumn(1).data() == str(GROUP * GROUP)
+    assert model.index_for((GROUP * 7 + 3,)).data() == str(GROUP * 7 + 3)

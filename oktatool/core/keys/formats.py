@@ -49,8 +49,9 @@ class ParsedKey:
     from_jwk: bool = False
 
 
-def parse_key_input(data: str | bytes, *, passphrase: bytes | None = None) -> list[ParsedKey]:
-    """Return every key in ``data`` (text or bytes, any line endings, with or without a BOM)."""
+def parse_key_input(data: str | bytes, *, passphrase: bytes | None = None, validated: bool = False) -> list[ParsedKey]:
+    """Return every key in ``data`` (text or bytes, any line endings, with or without a BOM); ``validated``: a JWK
+    input was validated before (see ``material_from_jwk``)."""
     if len(data) > MAX_KEY_INPUT:
         raise KeyMaterialError(f"the key input is {len(data) / (1024 * 1024):.1f} MB; a key is a few KB at most",
                                hint=f"give {_ACCEPTED}")
@@ -62,7 +63,7 @@ def parse_key_input(data: str | bytes, *, passphrase: bytes | None = None) -> li
     if not text:
         raise KeyMaterialError("the key input is empty", hint=f"give {_ACCEPTED}")
     if text.startswith(("{", "[")):
-        return _from_json_text(text)
+        return _from_json_text(text, validated)
     if "-----BEGIN" in text:
         return _from_pem_text(text, passphrase)
     if text.count(".") in (2, 4) and text.startswith("eyJ"):
@@ -89,7 +90,7 @@ def _as_text(data: str | bytes) -> str | None:
 # ---- JSON ------------------------------------------------------------------------------------------------
 
 
-def _from_json_text(text: str) -> list[ParsedKey]:
+def _from_json_text(text: str, validated: bool) -> list[ParsedKey]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -100,28 +101,28 @@ def _from_json_text(text: str) -> list[ParsedKey]:
         raise KeyMaterialError("the JSON input is nested too deeply to be a key", hint=f"give {_ACCEPTED}") from None
     if isinstance(value, list):
         # A bare array of JWKs is what people paste out of a JWKS; accept it as the set it came from.
-        return _from_jwks({"keys": value})
+        return _from_jwks({"keys": value}, validated)
     if not isinstance(value, dict):
         raise KeyMaterialError(f"the JSON is {with_article(type(value).__name__)}, not a key", hint=f"give {_ACCEPTED}")
-    return _from_json_object(value)
+    return _from_json_object(value, validated)
 
 
-def _from_json_object(obj: Mapping[str, Any]) -> list[ParsedKey]:
+def _from_json_object(obj: Mapping[str, Any], validated: bool) -> list[ParsedKey]:
     if "kty" in obj:
-        return [_from_jwk(obj)]
+        return [_from_jwk(obj, validated)]
     if "keys" in obj:
-        return _from_jwks(obj)
+        return _from_jwks(obj, validated)
     # mkjwk's answer: {"jwk": full key, "jwks": {"keys": [full key]}, "pub": public key or null}
     for member in ("jwk", "jwks", "pub"):
         inner = obj.get(member)
         if isinstance(inner, dict):
-            return _from_json_object(inner)
+            return _from_json_object(inner, validated)
     names = ", ".join(sorted(str(name)[:20] for name in obj)[:8]) or "none"
     raise KeyMaterialError(f"the JSON is not a key: it has no kty, keys or jwk member (members: {names})",
                            hint=f"give {_ACCEPTED}")
 
 
-def _from_jwks(obj: Mapping[str, Any]) -> list[ParsedKey]:
+def _from_jwks(obj: Mapping[str, Any], validated: bool) -> list[ParsedKey]:
     keys = obj.get("keys")
     if not isinstance(keys, list):
         raise KeyMaterialError("the JWKS member 'keys' must be an array of JWKs")
@@ -133,7 +134,7 @@ def _from_jwks(obj: Mapping[str, Any]) -> list[ParsedKey]:
             raise KeyMaterialError(
                 f"key {index + 1} of the JWKS is {with_article(type(jwk).__name__)}, not a JWK object")
         try:
-            parsed.append(_from_jwk(jwk))
+            parsed.append(_from_jwk(jwk, validated))
         except KeyMaterialError as exc:
             raise KeyMaterialError(f"key {index + 1} of the JWKS: {exc.description}", hint=exc.hint) from None
     return parsed
@@ -146,8 +147,8 @@ def _optional_text(jwk: Mapping[str, Any], name: str) -> str | None:
     raise KeyMaterialError(f"the JWK member {name!r} must be a string, not {type(value).__name__}")
 
 
-def _from_jwk(jwk: Mapping[str, Any]) -> ParsedKey:
-    material = material_from_jwk(jwk)
+def _from_jwk(jwk: Mapping[str, Any], validated: bool) -> ParsedKey:
+    material = material_from_jwk(jwk, validated=validated)
     ops = jwk.get("key_ops")
     if ops is not None and not (isinstance(ops, list) and all(isinstance(op, str) for op in ops)):
         raise KeyMaterialError("the JWK member 'key_ops' must be an array of strings")

@@ -178,7 +178,7 @@ def _mismatch(kty: str) -> KeyMaterialError:
                             hint="the key was edited or pieced together from two keys; export it again")
 
 
-def _rsa_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
+def _rsa_from_jwk(jwk: Mapping[str, Any], validated: bool) -> PrivateKey | PublicKey:
     n = _int_member(jwk, "n")
     e = _int_member(jwk, "e")
     assert n is not None and e is not None
@@ -200,8 +200,10 @@ def _rsa_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
             raise KeyMaterialError(f"the RSA JWK has 'd' but lacks {', '.join(missing)}",
                                    hint="give all of p, q, dp, dq, qi, or none of them")
         p, q, dp, dq, qi = (int(v) for v in crt if v is not None)
-        # The one RSA validation of this key: cryptography checks primes and CRT values here.
-        return rsa.RSAPrivateNumbers(p, q, d, dp, dq, qi, public).private_key()
+        # The one RSA validation of this key: cryptography checks primes and CRT values here (holding the GIL,
+        # and so the window, for a tenth of a second), unless the key passed this check before.
+        return rsa.RSAPrivateNumbers(p, q, d, dp, dq, qi, public).private_key(
+            unsafe_skip_rsa_key_validation=validated)
     except ValueError:
         raise KeyMaterialError("the RSA JWK's numbers do not form a valid RSA key",
                                hint="the key was edited or truncated; export it again from its source") from None
@@ -262,13 +264,14 @@ def _okp_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey | PublicKey:
     return private  # type: ignore[no-any-return]
 
 
-def material_from_jwk(jwk: Mapping[str, Any]) -> Material:
-    """Build key material from a JWK object, checking every member it needs."""
+def material_from_jwk(jwk: Mapping[str, Any], *, validated: bool = False) -> Material:
+    """Build key material from a JWK object, checking every member it needs (``validated``: the RSA key passed
+    cryptography's validation before, as every key of the key library did; it is not done again)."""
     kty = jwk.get("kty")
     if not isinstance(kty, str):
         raise KeyMaterialError("the JWK has no 'kty' member (key type)", hint="a JWK needs kty RSA, EC, OKP or oct")
     if kty == "RSA":
-        return _rsa_from_jwk(jwk)
+        return _rsa_from_jwk(jwk, validated)
     if kty == "EC":
         return _ec_from_jwk(jwk)
     if kty == "OKP":

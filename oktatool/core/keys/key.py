@@ -404,10 +404,10 @@ def _key_of(parsed: ParsedKey) -> Key:
 
 
 @functools.lru_cache(maxsize=16)
-def _load_cached(data: str | bytes, passphrase: bytes | None) -> tuple[Key, ...]:
+def _load_cached(data: str | bytes, passphrase: bytes | None, validated: bool) -> tuple[Key, ...]:
     # The same stored key loaded again (each CLI call of the GUI, each signature) skips parsing and
     # RSA validation: the Key objects are immutable, so sharing them is safe.
-    return tuple(_key_of(parsed) for parsed in parse_key_input(data, passphrase=passphrase))
+    return tuple(_key_of(parsed) for parsed in parse_key_input(data, passphrase=passphrase, validated=validated))
 
 
 def forget_loaded_keys() -> None:
@@ -415,9 +415,10 @@ def forget_loaded_keys() -> None:
     _load_cached.cache_clear()
 
 
-def load_keys(data: str | bytes, *, passphrase: bytes | None = None) -> list[Key]:
-    """Return every key in the input: JWK, JWKS, mkjwk JSON, PEM blocks (keys and certificates), DER."""
-    return list(_load_cached(data, passphrase))
+def load_keys(data: str | bytes, *, passphrase: bytes | None = None, validated: bool = False) -> list[Key]:
+    """Return every key in the input: JWK, JWKS, mkjwk JSON, PEM blocks (keys and certificates), DER
+    (``validated``: a JWK input was validated before, see ``material_from_jwk``)."""
+    return list(_load_cached(data, passphrase, validated))
 
 
 def _label(key: Key) -> str:
@@ -456,7 +457,7 @@ def _choose(keys: list[Key], kid: str | None) -> Key:
 
 
 def load_key(data: str | bytes, *, kid: str | None = None, passphrase: bytes | None = None,
-             recompute_kid: bool = False) -> Key:
+             recompute_kid: bool = False, validated: bool = False) -> Key:
     """Return the one key in the input (or the one with ``kid``); optionally give it its thumbprint as kid."""
-    key = _choose(load_keys(data, passphrase=passphrase), kid)
+    key = _choose(load_keys(data, passphrase=passphrase, validated=validated), kid)
     return key.with_thumbprint_kid() if recompute_kid else key

@@ -133,7 +133,8 @@ class KeyLibrary:
         if stored is None:
             raise SecretStoreError(f"the key {name!r} is not in the secret store",
                                    hint="it may have been deleted outside oktatool; import it again")
-        return load_key(stored)
+        # every key came in through load_key or generate_key, its RSA numbers validated then
+        return load_key(stored, validated=True)
 
     def rename(self, old: str, new: str) -> LibraryEntry:
         """Give the key ``old`` the name ``new``."""

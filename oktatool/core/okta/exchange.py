@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from oktatool.core.encoding import dumps_pretty, loads_answer
 from oktatool.core.errors import OktaToolError, TokenFormatError
+from oktatool.core.okta.problems import oauth_error
 from oktatool.core.okta.tokens import (
     ClientCredentials,
     ProofSigner,
@@ -85,13 +86,8 @@ class TokenLeg:
 
     @property
     def oauth_error(self) -> str | None:
-        """Return the answer's OAuth ``error`` member, if any."""
-        try:
-            data = loads_answer(self.response_body)
-        except ValueError:
-            return None
-        error = data.get("error") if isinstance(data, dict) else None
-        return error if isinstance(error, str) else None
+        """Return the answer's OAuth ``error`` member, if any (a huge body is not parsed: see ``oauth_error``)."""
+        return oauth_error(self.response_body)
 
     @property
     def is_nonce_challenge(self) -> bool:

@@ -8,6 +8,7 @@ exactly as it came.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from http import HTTPStatus
@@ -21,6 +22,12 @@ from oktatool.core.okta.http import redact_text
 
 #: most characters of a non-JSON error body repeated in a message
 MAX_RAW_BODY = 300
+#: longest error body read as JSON: Okta's are a few hundred bytes, and parsing holds the GIL (a 20 MB
+#: invalid_client body parsed in a worker froze the window for a tenth of a second); a longer one is read
+#: from its start
+MAX_ERROR_JSON = 64 * 1024
+#: the error code at the start of an error body too long to parse
+_HEAD_ERROR = re.compile(rb'"(?:error|errorCode)"\s*:\s*"([A-Za-z0-9_.-]{1,64})"')
 
 
 @dataclass(frozen=True)
@@ -87,11 +94,22 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _body_json(body: bytes) -> Any:
+def error_json(body: bytes) -> Any:
+    """Return an error answer's JSON value; None when it is not JSON, nests too deeply, or is too long to be an
+    error (over MAX_ERROR_JSON bytes)."""
+    if len(body) > MAX_ERROR_JSON:
+        return None
     try:
         return loads_answer(body)
     except ValueError:  # too deep too: shown as a body that is not JSON
         return None
+
+
+def oauth_error(body: bytes) -> str | None:
+    """Return the OAuth ``error`` member of an error answer, if any."""
+    data = error_json(body)
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, str) else None
 
 
 def _challenge_with_error(headers: Mapping[str, str]) -> Challenge | None:
@@ -105,7 +123,7 @@ def _challenge_with_error(headers: Mapping[str, str]) -> Challenge | None:
 def parse_problem(status: int, headers: Mapping[str, str], body: bytes, *, source: str = "api",
                   context: ExplainContext | None = None) -> Problem:
     """Parse an error answer (body and WWW-Authenticate) and attach our explanation when the error is known."""
-    data = _body_json(body)
+    data = error_json(body)
     error = description = ""
     causes: tuple[str, ...] = ()
     error_id: str | None = None
@@ -132,6 +150,9 @@ def parse_problem(status: int, headers: Mapping[str, str], body: bytes, *, sourc
         description = body[:MAX_RAW_BODY].decode("utf-8", "replace").strip()
         if len(body) > MAX_RAW_BODY:
             description += " …"
+        head_error = _HEAD_ERROR.search(body[:MAX_RAW_BODY]) if len(body) > MAX_ERROR_JSON else None
+        if head_error is not None:
+            error = head_error.group(1).decode("ascii")
     context = context or ExplainContext()
     if challenge is not None and challenge.get("scope"):
         context = replace(context, challenge_scope=challenge.get("scope"))

@@ -19,7 +19,7 @@ from oktatool.core.encoding import TOO_DEEP, TooDeepError, loads_answer
 from oktatool.core.errors import BadInputError, Hint, TokenError, with_article
 from oktatool.core.okta.explain import ExplainContext, dpop_rule_fix
 from oktatool.core.okta.http import MAX_BODY_BYTES, explain_network_error, read_body
-from oktatool.core.okta.problems import parse_problem
+from oktatool.core.okta.problems import oauth_error, parse_problem
 
 if TYPE_CHECKING:
     import requests
@@ -237,7 +237,7 @@ class TokenClient:
             request = build_token_request(url, scopes, credentials.sign_assertion(), dpop_proof=proof)
             status, headers, body = self.send(request)
             nonce = self.nonces.remember(url, headers)
-            if status == 400 and dpop and attempt == 1 and nonce and _oauth_error(body) == "use_dpop_nonce":
+            if status == 400 and dpop and attempt == 1 and nonce and oauth_error(body) == "use_dpop_nonce":
                 continue  # the assertion was consumed: the loop signs a new one with the nonce in a new proof
             break
         if status != 200:
@@ -290,11 +290,3 @@ class TokenClient:
             warnings = (Hint(said + fix[:1].upper() + fix[1:], window=said + fix.window[:1].upper() + fix.window[1:]),)
         return TokenResponse(data["access_token"], token_type, lifetime, scope, self.clock(), warnings)
 
-
-def _oauth_error(body: bytes) -> str | None:
-    try:
-        data = loads_answer(body)
-    except ValueError:
-        return None
-    error = data.get("error") if isinstance(data, dict) else None
-    return error if isinstance(error, str) else None

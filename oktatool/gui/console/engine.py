@@ -168,20 +168,31 @@ class ParsedBody:
 def items_body(items: Sequence[Any]) -> ParsedBody:
     """Return one page's items (parsed already) as a body to show: the list and its pretty text (cut)."""
     data = list(items)
-    return _shown(data, json_text(data))
+    return _shown(data, *pretty_head(data))
 
 
-def json_text(data: Any) -> str:
-    """Return ``data`` as the Text view shows JSON (raises RecursionError for JSON nested too deeply)."""
+def pretty_head(data: Any, limit: int = MAX_PRETTY_TEXT) -> tuple[str, bool]:
+    """Return the first ``limit`` characters of ``data`` as the Text view shows JSON, and whether there is more.
+
+    Only that much is printed (16 MB printed whole took seconds, to keep half a megabyte); raises RecursionError
+    for JSON nested too deeply.
+    """
     import json
 
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+        pieces.append(piece)
+        size += len(piece)
+        if size > limit:
+            return "".join(pieces)[:limit], True
+    return "".join(pieces), False
 
 
-def _shown(data: Any, pretty: str) -> ParsedBody:
+def _shown(data: Any, pretty: str, cut: bool) -> ParsedBody:
     """Return parsed JSON and its pretty text, cut to what the Text view takes (saying so)."""
-    if len(pretty) > MAX_PRETTY_TEXT:
-        return ParsedBody(data, True, pretty[:MAX_PRETTY_TEXT], f"The text view shows the first "
+    if cut:
+        return ParsedBody(data, True, pretty, f"The text view shows the first "
                           f"{MAX_PRETTY_TEXT // 1024} KB; the tree and the table hold everything.")
     return ParsedBody(data, True, pretty)
 
@@ -204,8 +215,8 @@ def parse_body(content: bytes) -> ParsedBody:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The body is not JSON; shown as text.")
     try:
-        pretty = json_text(data)
+        pretty, cut = pretty_head(data)
     except RecursionError:
         return ParsedBody(text=content[:MAX_PRETTY_TEXT].decode("utf-8", errors="replace"),
                           note="The JSON nests too deeply to show as a tree; shown as text.")
-    return _shown(data, pretty)
+    return _shown(data, pretty, cut)

@@ -96,6 +96,7 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
             ahead.cancel()
         if not session.closed:
             view.add_rows(pending)
+    await view.all_rows_shown()
     pages = len(walk.pages)
     view.show_progress(f"{'All' if walk.complete else 'Stopped after'} {pages} page{'s' if pages != 1 else ''}: "
                        f"{view.row_count():,} items.")

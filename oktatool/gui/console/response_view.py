@@ -3,6 +3,7 @@ the body as a table, a tree and text, and the headers."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
+from oktatool.gui.widgets.row_numbers import RowNumbers
 from oktatool.gui.widgets.tones import tone_style
 
 if TYPE_CHECKING:
@@ -118,6 +120,7 @@ class ResponseView(QWidget):
         self.proxy.setSourceModel(self.rows)
         self.table = QTableView()
         named(self.table, "Response rows")
+        self.table.setVerticalHeader(RowNumbers(self.table))
         tip_elided_cells(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -228,7 +231,7 @@ class ResponseView(QWidget):
         """Enable what needs an answer."""
         for button in (self.save_json_button, self.save_csv_button, self.copy_id_button, self.log_button):
             button.setEnabled(enabled)
-        self.save_csv_button.setEnabled(enabled and self.rows.rowCount() > 0)
+        self.save_csv_button.setEnabled(enabled and bool(self.rows.items))
         self.copy_id_button.setEnabled(enabled and bool(self.request_id.text()))
         self.log_button.setEnabled(enabled and bool(self.request_id.text()))
 
@@ -237,7 +240,8 @@ class ResponseView(QWidget):
         self._count()
 
     def _count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.rows.rowCount()
+        total = len(self.rows.items)  # every row held, shown yet or not (they go in a batch per turn)
+        shown = self.proxy.rowCount() if self.filter.text().strip() else total
         self.count.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
 
     def clear(self) -> None:
@@ -377,8 +381,25 @@ class ResponseView(QWidget):
         self.rows.append_rows(items)
 
     def row_count(self) -> int:
-        """Return how many rows the table holds."""
-        return self.rows.rowCount()
+        """Return how many rows the table holds (shown yet or not)."""
+        return len(self.rows.items)
+
+    async def all_rows_shown(self) -> None:
+        """Wait until the table shows every row it holds (or is cleared)."""
+        if self.rows.showing_all():
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def finish() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.rows.all_shown.connect(finish)
+        try:
+            await done
+        finally:
+            self.rows.all_shown.disconnect(finish)
+            self._count()
 
     def set_text(self, text: str) -> None:
         """Hold the body text; it is put in the Text view when that view is shown (big text costs layout)."""

@@ -396,6 +396,7 @@ class ConsoleTab(QWidget, SavedRequestsPart):
                     raise CancelledError("the active profile changed")
                 self.response.show_answer(response, parsed)
                 self._rate_wait(response)
+                await self.response.all_rows_shown()
             state.last_response = response
         except (asyncio.CancelledError, CancelledError):
             error = "cancelled"

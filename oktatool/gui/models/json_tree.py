@@ -1,6 +1,9 @@
 """A lazy tree model over a parsed JSON value: nodes are made only for rows a view asks for.
 
-A 100,000-item array costs nothing until it is expanded, and then only the visible rows get nodes.
+A 100,000-item array costs nothing until it is expanded, and then only the visible rows get nodes. A member
+with more than GROUP children shows them in groups ("[0 … 99]", groups of groups past 10,000), each
+expanded on its own: a tree view lays out every row of what is expanded, asking Python for each, and again
+whenever rows are added (a 16 MB list of 190,000 items held the GUI thread for seconds when opened).
 ``find_paths`` walks the value without recursion (deep nesting is fine) for the JSON view's search.
 """
 
@@ -16,45 +19,67 @@ Index = QModelIndex | QPersistentModelIndex
 PathPart = str | int
 #: most characters of a value shown in a cell
 CELL_LIMIT = 300
+#: most rows under one node: a member with more children shows them in groups of this many (or of groups)
+GROUP = 100
 
 
 class Node:
-    """One member or item: its key, value, parent and the children made so far."""
+    """One member or item (its key, value, parent and the children made so far), or a group of its parent's
+    children (``span``: the positions it holds, of the same value)."""
 
-    __slots__ = ("_keys", "_made", "key", "parent", "row", "value")
+    __slots__ = ("_keys", "_made", "key", "parent", "row", "span", "step", "value")
 
-    def __init__(self, key: PathPart | None, value: Any, parent: Node | None, row: int) -> None:
+    def __init__(self, key: PathPart | None, value: Any, parent: Node | None, row: int,
+                 span: tuple[int, int] | None = None, keys: list[str] | None = None) -> None:
         self.key = key
         self.value = value
         self.parent = parent
         self.row = row
         self._made: dict[int, Node] = {}
-        self._keys: list[str] | None = None
+        self._keys = keys
+        self.span = span
+        first, stop = span or (0, len(value) if isinstance(value, (dict, list)) else 0)
+        #: 1: the rows are the children; else each row is a group of this many
+        self.step = 1
+        while stop - first > self.step * GROUP:
+            self.step *= GROUP
+
+    def positions(self) -> tuple[int, int]:
+        """Return the first and past-the-last position of the children this node holds."""
+        return self.span or (0, len(self.value) if isinstance(self.value, (dict, list)) else 0)
 
     def count(self) -> int:
-        """Return how many children the node has."""
-        return len(self.value) if isinstance(self.value, (dict, list)) else 0
+        """Return how many rows the node has (children, or groups of them)."""
+        first, stop = self.positions()
+        return -(-(stop - first) // self.step)
+
+    def keys(self) -> list[str]:
+        """Return the member names of an object value, in order (shared with its groups)."""
+        if self._keys is None:
+            self._keys = list(self.value)
+        return self._keys
 
     def child(self, row: int) -> Node:
-        """Return child ``row``, making it on first use."""
+        """Return row ``row``'s node (a child or a group), making it on first use."""
         made = self._made.get(row)
         if made is None:
-            if isinstance(self.value, dict):
-                if self._keys is None:
-                    self._keys = list(self.value)
-                key: PathPart = self._keys[row]
+            first, stop = self.positions()
+            position = first + row * self.step
+            if self.step > 1:
+                keys = self.keys() if isinstance(self.value, dict) else None
+                made = Node(None, self.value, self, row, (position, min(position + self.step, stop)), keys)
+            elif isinstance(self.value, dict):
+                key: PathPart = self.keys()[position]
                 made = Node(key, self.value[key], self, row)
             else:
-                made = Node(row, self.value[row], self, row)
+                made = Node(position, self.value[position], self, row)
             self._made[row] = made
         return made
 
-    def row_of(self, key: PathPart) -> int:
-        """Return the row of the child called ``key``."""
+    def position_of(self, key: PathPart) -> int:
+        """Return the position of the child called ``key``."""
         if isinstance(self.value, dict):
-            if self._keys is None:
-                self._keys = list(self.value)
-            return self._keys.index(str(key))
+            return self.keys().index(str(key))
         return int(key)
 
 
@@ -108,12 +133,17 @@ class JsonTreeModel(QAbstractItemModel):
         return 2
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
+        if parent.isValid() and parent.column() != 0:
+            return False
+        node = parent.internalPointer() if parent.isValid() else self.root
+        return node.count() > 0
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         node: Node = index.internalPointer()
+        if node.span is not None:
+            return f"[{node.span[0]} … {node.span[1] - 1}]" if index.column() == 0 else ""
         if index.column() == 0:
             return str(node.key)
         return preview(node.value)
@@ -124,13 +154,17 @@ class JsonTreeModel(QAbstractItemModel):
         return None
 
     def index_for(self, path: Sequence[PathPart]) -> QModelIndex:
-        """Return the index of the value at ``path`` (keys and item numbers from the top)."""
+        """Return the index of the value at ``path`` (keys and item numbers from the top), through its groups."""
         index = QModelIndex()
         node = self.root
         for part in path:
-            row = node.row_of(part)
-            index = self.index(row, 0, index)
-            node = node.child(row)
+            position = node.position_of(part)
+            while True:
+                row = (position - node.positions()[0]) // node.step
+                index = self.index(row, 0, index)
+                node = node.child(row)
+                if node.span is None:
+                    break
         return index
 
 

@@ -1,8 +1,10 @@
 """An answer's array as a table: one row per item, columns from the items' keys (one level of nesting flattened).
 
-Rows arrive page by page (``append_rows``); new keys add columns. Sorting is done here on the Python list
-(one key function per row, not a Python call per comparison), so 100,000 rows sort in a fraction of a
-second; the proxy only filters.
+Rows arrive page by page (``append_rows``); new keys add columns. The model holds every item at once (Save and
+sorting see them all) and shows them ROWS_PER_TURN at a time, one batch per turn of the event loop: the views
+and the filter proxy look at each inserted row on the GUI thread (190,000 rows at once held it for a second).
+Sorting is done here on the Python list (one key function per row, not a Python call per comparison), so
+100,000 rows sort in a fraction of a second; the proxy only filters.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 
 from oktatool.gui.models.table_model import Index, refilter
 
@@ -23,6 +25,8 @@ FLATTEN_LIMIT = 30
 #: rows of each batch looked at for new columns
 SCAN_ROWS = 50
 CELL_LIMIT = 200
+#: rows shown per turn of the event loop
+ROWS_PER_TURN = 1000
 VALUE_COLUMN: Column = ("value",)
 
 
@@ -103,19 +107,31 @@ def rows_csv(items: Sequence[Any], columns: Sequence[Column]) -> str:
 class ResponseRowsModel(QAbstractTableModel):
     """The items of a list answer (or of every page of it)."""
 
+    #: every item is shown (the last batch went in)
+    all_shown = Signal()
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.items: list[Any] = []
         self.columns: list[Column] = []
+        #: how many of ``items`` the views were told of
+        self.shown = 0
+        self._next_batch = QTimer(self)
+        self._next_batch.setSingleShot(True)
+        self._next_batch.setInterval(0)
+        self._next_batch.timeout.connect(self._show_batch)
 
     def clear(self) -> None:
         """Drop every row and column."""
+        self._next_batch.stop()
         self.beginResetModel()
-        self.items, self.columns = [], []
+        self.items, self.columns, self.shown = [], [], 0
         self.endResetModel()
+        self.all_shown.emit()  # nothing is left to show: whoever waited for the rows stops waiting
 
     def append_rows(self, items: Sequence[Any]) -> None:
-        """Add ``items`` at the end; new keys (in the first rows of the batch) add columns."""
+        """Add ``items`` at the end (shown a batch per turn, the first at once); new keys (in the first rows of
+        the batch) add columns."""
         if not items:
             return
         new = columns_of(items[:SCAN_ROWS], self.columns)
@@ -124,13 +140,27 @@ class ResponseRowsModel(QAbstractTableModel):
             self.beginInsertColumns(QModelIndex(), first, first + len(new) - 1)
             self.columns.extend(new)
             self.endInsertColumns()
-        first = len(self.items)
-        self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
         self.items.extend(items)
-        self.endInsertRows()
+        if not self._next_batch.isActive():
+            self._show_batch()
+
+    def showing_all(self) -> bool:
+        """Return whether every item is shown."""
+        return self.shown == len(self.items)
+
+    def _show_batch(self) -> None:
+        first, last = self.shown, min(len(self.items), self.shown + ROWS_PER_TURN) - 1
+        if last >= first:
+            self.beginInsertRows(QModelIndex(), first, last)
+            self.shown = last + 1
+            self.endInsertRows()
+        if self.showing_all():
+            self.all_shown.emit()
+        else:
+            self._next_batch.start()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+        return 0 if parent.isValid() else self.shown
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
