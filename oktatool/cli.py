@@ -161,8 +161,8 @@ def _add_app_actions(actions: Any, area: str, help_text: str, parser_class: type
 def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     from oktatool.core.shells import SHELLS
 
-    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, grants, roles, "
-                                     "tokens)",
+    app = sub.add_parser("app", help="set up and look after a service app (create, keys, rotate, migrate-to-key, "
+                                     "grants, roles, tokens)",
                          description="Set up and look after a service app. --profile \"Local sandbox\" works on "
                                      "the built-in sandbox org, which keeps its apps, keys, grants, roles and users "
                                      "in the data folder (<data>/sandbox) across runs: a profile saved there names "
@@ -200,6 +200,20 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     _add_target_options(p)
     p.add_argument("--new-key", metavar="FILE", help="the new private key (default with --profile: a new key of the "
                                                      "same type, kept in the key library)")
+    _add_admin_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = actions.add_parser("migrate-to-key", help="move an app from a client secret to a key pair (private_key_jwt)",
+                           description="Move a service app from a client secret to a key pair: list the client "
+                                       "secrets the switch deletes, add the public key, ask, switch "
+                                       "token_endpoint_auth_method to private_key_jwt (Okta then deletes the "
+                                       "secrets: code that still uses one stops working at that moment) and get a "
+                                       "token with the key. Run it again after a failure: it goes on from where it "
+                                       "stopped. A key published at a URL (jwks_uri) is not offered here.")
+    _add_target_options(p)
+    p.add_argument("--key", metavar="FILE", help="the app's new private key (default with --profile: the profile's "
+                                                 "key, or a new RSA key; the profile then signs with it)")
+    p.add_argument("--yes", action="store_true", help="switch without asking (needed without a terminal)")
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 

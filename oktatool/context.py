@@ -380,10 +380,11 @@ class AppContext:
             return DoctorInput(org_text=target.org.base, client_id=target.client_id, key=key,
                                scopes=profile.scopes or info.scopes, dpop=profile.dpop or info.dpop_required,
                                http=target.http, admin=admin or target.sandbox_admin, local_sandbox=True,
-                               auth_server=parse_server_id(profile.auth_server))
+                               auth_server=parse_server_id(profile.auth_server), profile=profile.name)
         http = http or HttpOptions(read_timeout=self.settings.settings.preferences.network_timeout)
         return DoctorInput(org_text=profile.org_url, client_id=profile.client_id, key=key, scopes=profile.scopes,
                            dpop=profile.dpop, http=http, admin=admin, auth_server=parse_server_id(profile.auth_server),
+                           profile=profile.name,
                            no_admin_reason="needs an admin credential (choose an API token above)")
 
     def save_app_profile(self, name: str, org_url: str, client_id: str, key: Key, *, scopes: tuple[str, ...],

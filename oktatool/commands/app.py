@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import importlib
 
-#: action -> module under oktatool.commands holding a function named after the action
+#: action -> module under oktatool.commands holding a function named after the action (``-`` as ``_``)
 ACTIONS = {
     "create": "app_setup",
     "keys": "app_setup",
     "rotate": "app_setup",
+    "migrate-to-key": "app_migrate",
     "export": "app_setup",
     "grants": "app_access",
     "roles": "app_access",
@@ -20,4 +21,4 @@ ACTIONS = {
 def app(args: argparse.Namespace) -> int:
     """Run ``oktatool app ACTION``."""
     module = importlib.import_module(f"oktatool.commands.{ACTIONS[args.app_command]}")
-    return int(getattr(module, args.app_command)(args))
+    return int(getattr(module, args.app_command.replace("-", "_"))(args))

@@ -20,12 +20,6 @@ READ_SCOPES = ("okta.apps.read",)
 _MARKS = {"done": "ok", "failed": "FAILED", "pending": "--", "running": ".."}
 
 
-def _new_key() -> Key:
-    from oktatool.core.keys.key import KeySpec, generate_key
-
-    return generate_key(KeySpec("RSA", size=2048, use="sig", alg="RS256"))
-
-
 def _step_dict(step: Step) -> dict[str, Any]:
     return {"id": step.id, "title": step.title, "status": step.status, "calls": list(step.calls),
             "result": step.result, "error": step.error, "hint": step.hint}
@@ -47,6 +41,7 @@ def _run(flow: Flow, *, quiet: bool) -> bool:
 
 def create(args: argparse.Namespace) -> int:
     """Create an API Services app, grant scopes, assign roles, get a token, call once; save a profile."""
+    from oktatool.core.okta.rotation import new_app_key
     from oktatool.core.okta.setup import MANAGE_SCOPES, SetupFlow, SetupRequest
     from oktatool.core.okta.tokens import normalize_scopes
 
@@ -54,7 +49,7 @@ def create(args: argparse.Namespace) -> int:
         raise BadInputError("a new key is kept only in a saved profile",
                             hint="add --save-profile NAME, or pass the app's key with --key FILE")
     scopes = normalize_scopes(args.scopes)
-    key = load_key_arg(args.key, kid=None, password_file=None)[0] if args.key else _new_key()
+    key = load_key_arg(args.key, kid=None, password_file=None)[0] if args.key else new_app_key()
     if not key.kid:
         key = key.with_thumbprint_kid()
     with admin_session(args) as session:

@@ -68,4 +68,5 @@ def _doctor_input(args: argparse.Namespace, session: AdminSession) -> DoctorInpu
     server = parse_server_id(args.auth_server if args.auth_server is not None else
                              (profile.auth_server if profile else None))
     return DoctorInput(org_text=session.org.base, client_id=session.require_client_id(), key=key, kid=kid,
-                       scopes=scopes, dpop=dpop, http=session.http, admin=session.credential, auth_server=server)
+                       scopes=scopes, dpop=dpop, http=session.http, admin=session.credential, auth_server=server,
+                       profile=profile.name if profile is not None else None)

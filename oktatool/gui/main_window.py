@@ -101,12 +101,13 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.profile_combo)
         self.profile_bar = bar
         self.edit_profiles_action = bar.addAction("Edit p&rofiles…")
-        # the service app's set-up, key rotation and export in one menu button, and Diagnose (gui/dialogs);
-        # wired in shell_actions. One button for three keeps the org label in view at 960 pixels.
+        # the service app's set-up, key rotation, move to a key pair and export in one menu button, and Diagnose
+        # (gui/dialogs, wired in shell_actions). One button for four keeps the org label in view at 960 pixels.
         # The menu is also the menu bar's Service app menu, for the keyboard (Alt+S).
         self.app_menu = app_menu = QMenu("&Service app", self)
         self.new_app_action = app_menu.addAction("&New service app…")
         self.rotate_key_action = app_menu.addAction("&Rotate key…")
+        self.move_to_key_action = app_menu.addAction("&Move to a key pair…")
         self.export_action = app_menu.addAction("&Export for code…")
         app_button = QToolButton()
         app_button.setObjectName("serviceAppButton")

@@ -55,6 +55,7 @@ class MainWindow(Protocol):
     edit_profiles_action: QAction
     new_app_action: QAction
     rotate_key_action: QAction
+    move_to_key_action: QAction
     diagnose_action: QAction
     export_action: QAction
     shortcuts_action: QAction
@@ -106,6 +107,7 @@ def wire(window: MainWindow) -> None:
     window.edit_profiles_action.triggered.connect(lambda: edit_profiles(window))
     window.new_app_action.triggered.connect(lambda: open_app_dialog(window, "service_app", "NewServiceAppDialog"))
     window.rotate_key_action.triggered.connect(lambda: open_app_dialog(window, "rotate_key", "RotateKeyDialog"))
+    window.move_to_key_action.triggered.connect(lambda: open_app_dialog(window, "move_to_key", "MoveToKeyDialog"))
     window.diagnose_action.triggered.connect(lambda: open_app_dialog(window, "diagnose", "DiagnoseDialog"))
     window.export_action.triggered.connect(lambda: open_app_dialog(window, "export_app", "ExportDialog"))
     window.shortcuts_action.triggered.connect(lambda: show_shortcuts(window))

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from oktatool.sandbox.client_secrets import (
+    NO_KEY_CAUSE,
+    SECRET_METHODS,
+    add_secret,
+    secrets_json,
+    switch_auth_method,
+)
 from oktatool.sandbox.jose import ALLOWED_ALGS, public_key
 from oktatool.sandbox.messages import (
     Call,
@@ -23,6 +30,7 @@ from oktatool.sandbox.store import App, AppKey, OrgStore, now_text
 APPS = "/api/v1/apps"
 APP = APPS + "/{appId}"
 JWKS = APP + "/credentials/jwks"
+SECRETS = APP + "/credentials/secrets"
 #: "You can add up to 50 signing keys per app" (FACTS §5.1)
 MAX_KEYS = 50
 _JWK_PUBLIC_MEMBERS = ("kty", "kid", "use", "alg", "e", "n", "crv", "x", "y")
@@ -92,6 +100,7 @@ class AppRoutes:
             ("POST", APP + "/grants", "okta.appGrants.manage", self.create_grant),
             ("GET", APP + "/grants/{grantId}", "okta.appGrants.read", self.get_grant),
             ("DELETE", APP + "/grants/{grantId}", "okta.appGrants.manage", self.delete_grant),
+            ("GET", SECRETS, "okta.apps.read", self.list_secrets),
             ("GET", JWKS, "okta.apps.read", self.list_keys),
             ("POST", JWKS, "okta.apps.manage", self.add_key),
             ("GET", JWKS + "/{keyId}", "okta.apps.read", self.get_key),
@@ -189,8 +198,7 @@ class AppRoutes:
                                                        "grant type.")
             if app.sign_on_mode == "OPENID_CONNECT" and app.token_endpoint_auth_method == "private_key_jwt" \
                     and not keys:  # noqa: S105 - a method
-                raise validation_failed("jwks", "The private_key_jwt client authentication method requires at "
-                                                "least one public key in jwks.")
+                raise validation_failed("jwks", NO_KEY_CAUSE)
             for jwk in keys:
                 self.store.add_key(app, registrable_jwk(jwk, app.keys))
         except OktaApiError:
@@ -198,15 +206,25 @@ class AppRoutes:
             raise
         if (call.request.param("activate") or "true").lower() == "false":
             app.status = "INACTIVE"
-        return json_response(200, self._app_json(app, call.base))
+        secret = add_secret(self.store, app) if app.token_endpoint_auth_method in SECRET_METHODS else None
+        return json_response(200, self._with_secret(self._app_json(app, call.base), secret))
+
+    @staticmethod
+    def _with_secret(answer: dict[str, Any], secret: str | None) -> dict[str, Any]:
+        """Show a secret just made in the answer that made it (the only time Okta shows it whole)."""
+        if secret is not None:
+            answer["credentials"]["oauthClient"]["client_secret"] = secret
+        return answer
 
     def get_app(self, call: Call) -> Response:
         return json_response(200, self._app_json(self._app(call), call.base))
 
     def replace_app(self, call: Call) -> Response:
         app = self._app(call)
-        self._apply_app_body(app, call.body())
-        return json_response(200, self._app_json(app, call.base))
+        body = call.body()
+        self._apply_app_body(app, body)
+        secret = switch_auth_method(self.store, app, body)
+        return json_response(200, self._with_secret(self._app_json(app, call.base), secret))
 
     def delete_app(self, call: Call) -> Response:
         app = self._app(call)
@@ -278,6 +296,9 @@ class AppRoutes:
         if key is None:
             raise not_found(wanted, "OAuth2ClientJsonWebKey")
         return key
+
+    def list_secrets(self, call: Call) -> Response:
+        return json_response(200, secrets_json(self._app(call), call.base))
 
     def list_keys(self, call: Call) -> Response:
         app = self._app(call)

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from oktatool.sandbox.authservers import POLICY_FAILED, UNKNOWN_SCOPE, CustomServer, policy_allows
+from oktatool.sandbox.client_secrets import secret_client
 from oktatool.sandbox.dpop import DpopError, check_proof
 from oktatool.sandbox.jose import ALLOWED_ALGS, CLOCK_SKEW_SECONDS, CompactJwt, parse_jwt, signature_valid
 from oktatool.sandbox.messages import Request, Response, json_response, oauth_error
@@ -117,9 +118,13 @@ class TokenEndpoint:
         if not any(kinds):
             raise _client_error("No client credentials found.")
         if "client_assertion" not in form:
-            known = form.get("client_id") in self.org.store.apps or basic
+            # the secret is checked first: only a client it authenticates learns that it needs a key here
+            secret_app = secret_client(self.org.store, request, form)
+            if secret_app is None:
+                raise _client_error(INVALID_CLIENT)
+            attempt.client_id = secret_app.id
             raise _client_error("Client Credentials requests to the Org Authorization Server must use the "
-                                "private_key_jwt token_endpoint_auth_method." if known else INVALID_CLIENT)
+                                "private_key_jwt token_endpoint_auth_method.")
         app = self._authenticate(request, form, attempt)
         if app.token_endpoint_auth_method != "private_key_jwt":  # noqa: S105 - a method name
             raise _client_error("Client Credentials requests to the Org Authorization Server must use the "

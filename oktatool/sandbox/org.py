@@ -21,6 +21,7 @@ from joserfc.jwk import RSAKey
 
 from oktatool.core.files import is_link
 from oktatool.sandbox.authservers import CustomServer, server_key
+from oktatool.sandbox.client_secrets import add_secret
 from oktatool.sandbox.kept import KeptFile, KeptOrg
 from oktatool.sandbox.messages import Request
 from oktatool.sandbox.store import DEFAULT_SCOPES, App, IssuedToken, OrgStore, now_text
@@ -279,10 +280,11 @@ class SandboxOrg:
             app.status = "INACTIVE"
         if "client-secret" in broken:
             app.token_endpoint_auth_method = "client_secret_basic"  # noqa: S105 - a method name
+            add_secret(store, app)
         if "web-app" in broken:
             app.application_type, app.grant_types = "web", ["authorization_code"]
-        store.add_app(label="Example Web App", application_type="web",
-                      grant_types=["authorization_code"], auth_method="client_secret_basic")
+        add_secret(store, store.add_app(label="Example Web App", application_type="web",
+                                        grant_types=["authorization_code"], auth_method="client_secret_basic"))
         bookmark = store.add_app(label="Example Bookmark", application_type="browser", grant_types=[],
                                  auth_method="none", sign_on_mode="BOOKMARK", name="bookmark")
         bookmark.app_settings = {"requestIntegration": False, "url": "https://example.com/bookmark.htm"}

@@ -189,6 +189,8 @@ class App:
     keys: list[AppKey] = field(default_factory=list)
     grants: list[dict[str, Any]] = field(default_factory=list)
     roles: list[dict[str, Any]] = field(default_factory=list)
+    #: client secrets (``client_secrets``): masked form and hash only, never the secret
+    secrets: list[dict[str, Any]] = field(default_factory=list)
 
     def granted_scopes(self) -> set[str]:
         """Return the scope ids of the app's active grants."""

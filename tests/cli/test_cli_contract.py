@@ -81,7 +81,7 @@ class _Commands:
 def _handler(command: Command) -> tuple[str, str]:
     first = command.words[0]
     if first == "app":
-        return ACTIONS[command.words[1]], command.words[1]
+        return ACTIONS[command.words[1]], command.words[1].replace("-", "_")  # as commands/app.py dispatches
     return COMMANDS[first], first
 
 
@@ -185,7 +185,8 @@ _BASE = {
     ("doctor",): "ORG --key KEY", ("assertion",): "ORG --key KEY", ("verify",): "TOKEN --key KEY",
     ("keygen",): "--kty RSA --format cert", ("convert",): "KEY --format cert", ("sandbox",): "",
     ("app", "create"): "--org http://127.0.0.1:9 --name n --scopes okta.users.read --key KEY ADMIN",
-    ("app", "rotate"): "ORG ADMIN --new-key KEY", ("app", "keys", "list"): "ORG ADMIN",
+    ("app", "rotate"): "ORG ADMIN --new-key KEY", ("app", "migrate-to-key"): "ORG ADMIN --key KEY --yes",
+    ("app", "keys", "list"): "ORG ADMIN",
     ("app", "keys", "add"): "KEY ORG ADMIN", ("app", "keys", "activate"): "kid1 ORG ADMIN",
     ("app", "keys", "deactivate"): "kid1 ORG ADMIN", ("app", "keys", "delete"): "kid1 ORG ADMIN",
     ("app", "grants", "list"): "ORG ADMIN", ("app", "grants", "grant"): "okta.users.read ORG ADMIN",

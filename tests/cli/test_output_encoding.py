@@ -19,6 +19,7 @@ import requests
 from oktatool.sandbox import SandboxInfo
 from tests.cli.parser_tree import commands
 from tests.conftest import REPO_ROOT
+from tests.sandbox.client import secret_app
 
 NAME = "Łukasz 李"
 
@@ -91,6 +92,10 @@ def test_every_json_output_is_utf8_under_a_cp1252_locale(isolated_home: Path, sa
     subprocess.run([sys.executable, "-m", "oktatool", "saved", "import", str(saved_file)], check=True, timeout=120,
                    env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(isolated_home)})
     assert [r["name"] for r in run(("saved", "list"))[0]] == [NAME]
+    secret_id, _secret = secret_app(org, label=NAME)
+    moved = run(("app", "migrate-to-key"), "--org", org.org_url, "--client-id", secret_id, "--key", str(key), "--yes",
+                *ssws)[0]
+    assert moved["ok"] and len(moved["secrets_deleted"]) == 1
     doctor, _ = run(("doctor",), *service, *signing, *ssws, "--scopes", "okta.users.read")
     assert doctor["ok"], doctor
 

@@ -269,6 +269,7 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
     from oktatool.gui.console.saved_panel import SaveRequestDialog
     from oktatool.gui.dialogs.diagnose import DiagnoseDialog
     from oktatool.gui.dialogs.export_app import ExportDialog
+    from oktatool.gui.dialogs.move_to_key import MoveToKeyDialog
     from oktatool.gui.dialogs.profiles import ProfilesDialog
     from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
     from oktatool.gui.dialogs.service_app import NewServiceAppDialog
@@ -279,7 +280,8 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
 
     made: dict[type[QDialog], Callable[[MainWindow], QDialog]] = {
         cls: (lambda w, cls=cls: cls(w.context, w))
-        for cls in (DiagnoseDialog, ExportDialog, ProfilesDialog, RotateKeyDialog, NewServiceAppDialog)}
+        for cls in (DiagnoseDialog, ExportDialog, ProfilesDialog, RotateKeyDialog, NewServiceAppDialog,
+                    MoveToKeyDialog)}
     made[PreferencesDialog] = lambda w: PreferencesDialog(w.context.settings.settings.preferences, w)
     made[PassphraseDialog] = lambda w: PassphraseDialog("Secret store", "Choose a passphrase.", confirm=True,
                                                         parent=w)

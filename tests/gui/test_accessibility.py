@@ -108,7 +108,8 @@ def test_edit_profiles_and_diagnose_are_in_the_menus_with_keys(window: MainWindo
     menus = {top.text(): top.menu().actions() for top in window.menuBar().actions()}
     assert window.edit_profiles_action in menus["&Edit"]
     assert window.diagnose_action in menus["&Help"] and window.shortcuts_action in menus["&Help"]
-    assert menus["&Service app"] == [window.new_app_action, window.rotate_key_action, window.export_action]
+    assert menus["&Service app"] == [window.new_app_action, window.rotate_key_action, window.move_to_key_action,
+                                     window.export_action]
     for action in (window.edit_profiles_action, window.diagnose_action):
         assert not action.shortcut().isEmpty()
         button = window.profile_bar.widgetForAction(action)

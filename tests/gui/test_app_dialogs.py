@@ -352,3 +352,33 @@ def test_new_service_app_role_follows_the_scopes_until_one_is_chosen(
     assert chosen != "ORG_ADMIN"
     dialog.scopes.set_checked(("okta.users.read",))
     assert dialog.role.currentText() == chosen
+
+
+def test_move_to_a_key_pair_lists_the_secrets_asks_then_switches_and_proves_the_key(
+        qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo,
+        tmp_path: Path) -> None:
+    from oktatool.gui.dialogs.move_to_key import NEW_KEY, MoveToKeyDialog
+    from tests.sandbox.client import oauth_error, secret_app, secret_token
+
+    app_id, secret = secret_app(sandbox_org)
+    _use_org(context, sandbox_org, client_id=app_id)
+    dialog = MoveToKeyDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.new_key.currentData() == NEW_KEY  # the profile has no key of its own
+    dialog.admin.set_file(_token_file(tmp_path, sandbox_org))
+    finish(aloop, dialog.start())
+    flow = dialog.flow
+    assert flow is not None and [s.status for s in flow.steps] == ["done", "done", "pending", "pending"]
+    [listed] = flow.secrets
+    assert listed.id in dialog.status.text() and "stops working" in dialog.status.text()
+    assert dialog.run_button.text() == "Delete the secrets and switch" and dialog.run_button.isEnabled()
+    profile = context.profile("org")
+    assert profile.key_ref  # kept before any call, so a later run goes on with the same key
+    assert requests.get(f"{sandbox_org.org_url}/api/v1/apps/{app_id}", timeout=10,
+                        headers={"Authorization": f"SSWS {sandbox_org.ssws_token}"}).json()[
+        "credentials"]["oauthClient"]["token_endpoint_auth_method"] == "client_secret_basic"
+    finish(aloop, dialog.start())
+    assert flow.done and not dialog.run_button.isEnabled(), dialog.status.text()
+    assert "private_key_jwt" in dialog.status.text()
+    assert OktaClient(context.connection(profile)).token(use_cache=False).token_type == "Bearer"
+    assert oauth_error(secret_token(sandbox_org, app_id, secret))[1] == "invalid_client"

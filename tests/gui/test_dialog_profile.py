@@ -12,11 +12,12 @@ from oktatool.context import AppContext
 from oktatool.core.store.settings import Profile
 from oktatool.gui.dialogs.diagnose import DiagnoseDialog
 from oktatool.gui.dialogs.export_app import ExportDialog
+from oktatool.gui.dialogs.move_to_key import MoveToKeyDialog
 from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
 
 DIALOGS = {"service_app": NewServiceAppDialog, "rotate_key": RotateKeyDialog, "diagnose": DiagnoseDialog,
-           "export_app": ExportDialog}
+           "export_app": ExportDialog, "move_to_key": MoveToKeyDialog}
 ORG = Profile(name="org", org_url="https://dev-123456.okta.com", client_id="0oaorg", key_ref="org key")
 DEV = Profile(name="dev", org_url="https://dev-654321.okta.com", client_id="0oadev")
 

@@ -115,3 +115,28 @@ def bearer_token(info: SandboxInfo, scope: str = "okta.users.read") -> str:
 def ssws(info: SandboxInfo) -> dict[str, str]:
     """Return the Authorization header of the sandbox's SSWS token."""
     return {"Authorization": f"SSWS {info.ssws_token}"}
+
+
+def secret_app(info: SandboxInfo, *, method: str = "client_secret_basic", label: str = "Secret reports",
+               scopes: tuple[str, ...] = ("okta.users.read",)) -> tuple[str, str]:
+    """Create an API Services app that authenticates with a client secret, grant it ``scopes``; return (id, secret)."""
+    body = {"name": "oidc_client", "label": label, "signOnMode": "OPENID_CONNECT",
+            "credentials": {"oauthClient": {"token_endpoint_auth_method": method}},
+            "settings": {"oauthClient": {"application_type": "service", "grant_types": ["client_credentials"]}}}
+    made = requests.post(f"{info.org_url}/api/v1/apps", json=body, headers=ssws(info), timeout=10)
+    assert made.status_code == 200, made.text
+    app_id, secret = made.json()["id"], made.json()["credentials"]["oauthClient"]["client_secret"]
+    for scope in scopes:
+        granted = requests.post(f"{info.org_url}/api/v1/apps/{app_id}/grants", headers=ssws(info), timeout=10,
+                                json={"scopeId": scope, "issuer": info.org_url})
+        assert granted.status_code == 201, granted.text
+    return app_id, secret
+
+
+def secret_token(info: SandboxInfo, app_id: str, secret: str, *, method: str = "client_secret_basic",
+                 scope: str = "okta.users.read") -> requests.Response:
+    """Ask the token endpoint for a token with a client secret (in the Authorization header or the form)."""
+    form = {"grant_type": "client_credentials", "scope": scope}
+    if method == "client_secret_post":
+        return requests.post(info.token_url, data={**form, "client_id": app_id, "client_secret": secret}, timeout=10)
+    return requests.post(info.token_url, data=form, auth=(app_id, secret), timeout=10)

@@ -18,6 +18,7 @@ from tests.sandbox.client import (
     assertion,
     oauth_error,
     request_token,
+    secret_app,
     ssws,
     token_form,
 )
@@ -190,8 +191,9 @@ def test_a_json_body_is_not_read(sandbox_org: SandboxInfo) -> None:
 
 
 def test_a_client_secret_alone_must_use_private_key_jwt(sandbox_org: SandboxInfo) -> None:
-    form = {"grant_type": "client_credentials", "scope": "okta.users.read", "client_id": sandbox_org.client_id,
-            "client_secret": "s3cret"}
+    app_id, secret = secret_app(sandbox_org, method="client_secret_post")
+    form = {"grant_type": "client_credentials", "scope": "okta.users.read", "client_id": app_id,
+            "client_secret": secret}
     response = requests.post(sandbox_org.token_url, data=form, timeout=10)
     assert oauth_error(response) == (401, "invalid_client", "Client Credentials requests to the Org Authorization "
                                      "Server must use the private_key_jwt token_endpoint_auth_method.")

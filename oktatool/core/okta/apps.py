@@ -82,6 +82,28 @@ class AppKey:
         return self.status == "ACTIVE"
 
 
+@dataclass(frozen=True)
+class ClientSecret:
+    """One client secret of an app, as listed (the secret itself left out, even masked)."""
+
+    id: str
+    status: str
+    created: str
+    secret_hash: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> ClientSecret:
+        """Read a secret from the client secrets API's JSON."""
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            raise ApiError("the client secrets API answered something that is not a secret", code="not_a_secret")
+        return cls(id=data["id"], status=str(data.get("status", "")), created=str(data.get("created", "")),
+                   secret_hash=str(data.get("secret_hash", "")))
+
+    def describe(self) -> str:
+        """Return ``id (STATUS, created …)``."""
+        return f"{self.id} ({self.status}, created {self.created or '?'})"
+
+
 def _app_path(app_id: str) -> str:
     return f"/api/v1/apps/{quote(app_id, safe='')}"
 
@@ -212,3 +234,24 @@ def delete_key(api: ApiClient, app_id: str, kid: str) -> AppKey:
     check_can_delete(key)
     api.call("DELETE", f"{_app_path(app_id)}/credentials/jwks/{quote(key.id, safe='')}")
     return key
+
+
+def list_secrets(api: ApiClient, app_id: str) -> list[ClientSecret]:
+    """Return the app's client secrets (what switching to a key pair deletes)."""
+    return [ClientSecret.from_json(item)
+            for item in api.call("GET", _app_path(app_id) + "/credentials/secrets").items()]
+
+
+def set_auth_method(api: ApiClient, app_id: str, method: str) -> ServiceApp:
+    """Switch the app's ``token_endpoint_auth_method`` (a PUT of the whole app, as Okta replaces it).
+
+    To ``private_key_jwt`` Okta deletes the app's client secrets, and refuses when no key is saved.
+    """
+    body = api.call("GET", _app_path(app_id)).json()
+    if not isinstance(body, dict):
+        raise ApiError("the Apps API answered something that is not an app", code="not_an_app")
+    oauth = body.setdefault("credentials", {}).setdefault("oauthClient", {})
+    oauth["token_endpoint_auth_method"] = method
+    oauth.pop("client_secret", None)  # "'client_secret' can't be used when ... is 'private_key_jwt'"
+    body.pop("_links", None)
+    return ServiceApp.from_json(api.call("PUT", _app_path(app_id), body=body).json())

@@ -10,6 +10,7 @@ while an earlier check fails, so a broken set-up shows one failure: its cause.
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,8 @@ class DoctorInput:
     local_sandbox: bool = False
     #: the authorization server the profile's tokens come from ("": the org server)
     auth_server: str = ""
+    #: the profile diagnosed, if any (a fix names it as the command's TARGET)
+    profile: str | None = None
 
 
 #: every check, in order: id -> title
@@ -338,7 +341,18 @@ class _Doctor:
                      "> API Services)")
         else:
             self.add("app-type", PASS, "application_type service, grant type client_credentials")
-        if app.auth_method != "private_key_jwt":
+        if app.auth_method.startswith("client_secret_"):
+            given, org = self.given, self.org.base if self.org is not None else self.given.org_text
+            self.add("app-auth", FAIL, f"the app still authenticates with a client secret ({app.auth_method}): "
+                                       "\"Client Credentials requests to the Org Authorization Server must use the "
+                                       "private_key_jwt token_endpoint_auth_method.\"",
+                     Hint("move it to a key pair (it lists the secrets that go, and asks first): oktatool app "
+                          "migrate-to-key " + (f"--profile {shlex.quote(given.profile)}" if given.profile else
+                                               f"--org {shlex.quote(org)} --client-id {shlex.quote(given.client_id)}")
+                          + " ADMIN",
+                          window="move it to a key pair: Service app > Move to a key pair… (it lists the "
+                                 "secrets that go, and asks first)"))
+        elif app.auth_method != "private_key_jwt":
             self.add("app-auth", FAIL, f"the app authenticates with {app.auth_method or 'nothing'}: \"Client "
                                        "Credentials requests to the Org Authorization Server must use the "
                                        "private_key_jwt token_endpoint_auth_method.\"",

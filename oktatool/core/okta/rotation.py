@@ -24,16 +24,23 @@ if TYPE_CHECKING:
     from oktatool.core.okta.orgurl import OrgUrl
 
 
+def new_app_key(size: int = 2048) -> Key:
+    """Return a new RSA signing key (RS256) for an app, kid its thumbprint."""
+    from oktatool.core.keys.key import KeySpec, generate_key
+
+    return generate_key(KeySpec("RSA", size=max(2048, size), use="sig", alg="RS256"))
+
+
 def successor_key(old: Key) -> Key:
     """Return a new private key of the old key's type (RSA of its size, or EC on its curve), kid its thumbprint."""
     from oktatool.core.keys.key import KeySpec, generate_key
 
     if old.kty == "RSA":
-        return generate_key(KeySpec("RSA", size=max(2048, old.size), use="sig", alg="RS256"))
+        return new_app_key(old.size)
     if old.kty == "EC" and old.crv in ("P-256", "P-384", "P-521"):
         alg = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}[old.crv]
         return generate_key(KeySpec("EC", crv=old.crv, use="sig", alg=alg))
-    return generate_key(KeySpec("RSA", size=2048, use="sig", alg="RS256"))
+    return new_app_key()
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,45 @@ def registered_app(admin: ApiClient, client_id: str, issuer: str, new_kid: str |
     return RegisteredApp(str(active[0].kid), scopes, get_app(admin, client_id).dpop_required)
 
 
+def add_active_key(step: Step, admin: ApiClient, client_id: str, key: Key) -> str:
+    """Make ``key`` an ACTIVE key of the app: add it, or activate it when an earlier try added it INACTIVE."""
+    from oktatool.core.okta.apps import activate_key, add_key, list_keys
+
+    path = f"/api/v1/apps/{client_id}/credentials/jwks"
+    keys = call(step, "GET", path, lambda: list_keys(admin, client_id))
+    there = next((k for k in keys if k.kid == key.kid), None)
+    if there is None:
+        done = call(step, "POST", path, lambda: add_key(admin, client_id, key, keys=keys))
+    elif not there.active:  # added by an earlier try that stopped before activating
+        done = call(step, "POST", f"{path}/{there.id}/lifecycle/activate",
+                    lambda: activate_key(admin, client_id, str(key.kid), keys=keys))
+    else:
+        done = there
+    return f"key is {done.status} (kid {done.kid})"
+
+
+@dataclass(frozen=True)
+class KeyProof:
+    """Who asks for the token that proves a key: the org, the app, its key, the scopes, DPoP or not."""
+
+    org: OrgUrl
+    client_id: str
+    key: Key = field(repr=False)
+    scopes: tuple[str, ...]
+    dpop: bool
+
+
+def prove_key(step: Step, proof: KeyProof, http: HttpOptions, client: OktaClient | None = None) -> str:
+    """Get a token whose assertion the key signed (``client``, when given, acts as the app); say what came."""
+    if client is None:
+        from oktatool.core.okta.client import Connection, OktaClient
+
+        client = OktaClient(Connection(proof.org, proof.client_id, proof.key, scopes=proof.scopes, dpop=proof.dpop,
+                                       http=http))
+    answer = call(step, "POST", "/oauth2/v1/token", lambda: client.token(use_cache=False))
+    return f"{answer.token_type} token for {answer.scope}"
+
+
 class RotationFlow(Flow):
     """add new key → token with it → switch the profile → deactivate the old key."""
 
@@ -125,32 +171,13 @@ class RotationFlow(Flow):
         return f"{len(keys)} key(s) of at most 50; the current key is ACTIVE; the new kid is free"
 
     def _add_key(self, step: Step) -> str:
-        from oktatool.core.okta.apps import activate_key, add_key, list_keys
-
-        req = self.request
-        path = f"/api/v1/apps/{req.client_id}/credentials/jwks"
-        keys = call(step, "GET", path, lambda: list_keys(self.admin, req.client_id))
-        there = next((k for k in keys if k.kid == req.new_key.kid), None)
-        if there is None:
-            key = call(step, "POST", path, lambda: add_key(self.admin, req.client_id, req.new_key, keys=keys))
-        elif not there.active:  # added by an earlier try that stopped before activating
-            key = call(step, "POST", f"{path}/{there.id}/lifecycle/activate",
-                       lambda: activate_key(self.admin, req.client_id, str(req.new_key.kid), keys=keys))
-        else:
-            key = there
-        return f"the new key is {key.status} (kid {key.kid})"
+        return "the new " + add_active_key(step, self.admin, self.request.client_id, self.request.new_key)
 
     def _token(self, step: Step) -> str:
         req = self.request
-        if self._client_factory is not None:
-            client = self._client_factory(req.new_key)
-        else:
-            from oktatool.core.okta.client import Connection, OktaClient
-
-            client = OktaClient(Connection(req.org, req.client_id, req.new_key, scopes=req.scopes, dpop=req.dpop,
-                                           http=self.http))
-        answer = call(step, "POST", "/oauth2/v1/token", lambda: client.token(use_cache=False))
-        return f"{answer.token_type} token, the assertion signed with the new key"
+        client = None if self._client_factory is None else self._client_factory(req.new_key)
+        return prove_key(step, KeyProof(req.org, req.client_id, req.new_key, req.scopes, req.dpop), self.http,
+                         client) + ", the assertion signed with the new key"
 
     def _do_switch(self, step: Step) -> str:
         return self._switch(self.request.new_key)

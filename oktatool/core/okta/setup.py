@@ -103,10 +103,15 @@ class Flow:
         """Return the step that failed last run, if any."""
         return next((s for s in self.steps if s.status == FAILED), None)
 
-    def run(self, on_change: Callable[[Step], None] | None = None) -> bool:
-        """Run every step not done yet, in order, until one fails; return True when all are done."""
+    def run(self, on_change: Callable[[Step], None] | None = None, *, until: str | None = None) -> bool:
+        """Run every step not done yet, in order, until one fails; return True when all are done.
+
+        ``until`` names a step to stop before (a question is asked there): True then means all before it are done.
+        """
         with self._lock:
             for step in self.steps:
+                if step.id == until:
+                    return True
                 if step.status == DONE:
                     continue
                 step.status, step.error, step.hint = RUNNING, "", ""

@@ -174,6 +174,14 @@ class StepsDialog(QDialog, Generic[FlowT]):
         """Return the line that stands for the choices once the flow is prepared."""
         raise NotImplementedError
 
+    def _stop_before(self, flow: FlowT) -> str | None:
+        """Return the step to stop before and ask about (None: run to the end, the default)."""
+        return None
+
+    def _paused_text(self, flow: FlowT) -> str:
+        """Return what to say when the steps stopped before ``_stop_before``'s step (the question)."""
+        raise NotImplementedError
+
     async def _after_run(self, flow: FlowT) -> None:
         """Do what follows each run of the steps, done or not (nothing by default)."""
 
@@ -198,11 +206,14 @@ class StepsDialog(QDialog, Generic[FlowT]):
                 loop.call_soon_threadsafe(self.model.update, StepsModel.snapshot(step))
 
             self._say(self.RUNNING)
-            ok = await tasks.run_blocking(flow.run, changed)
+            ok = await tasks.run_blocking(flow.run, changed, until=self._stop_before(flow))
             await asyncio.sleep(0)
             self.model.set_steps(flow.steps)
             self.table.resizeRowsToContents()
             await self._after_run(flow)
+            if ok and not flow.done:
+                self._say(self._paused_text(flow), "warn")
+                return
             if ok:
                 self._say(self._done_text(flow), "good")
                 return
