@@ -41,9 +41,11 @@ def window(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) ->
 def until_loaded(loop: asyncio.AbstractEventLoop) -> Callable[[], None]:
     """Return a wait for what the shown tab or dialog loads in the background (the scope catalog, a preview)."""
 
+    stale = set(tasks.spawned())  # an earlier test's leftovers: not this walk's to wait for
+
     def wait() -> None:
         loop.run_until_complete(asyncio.sleep(0))  # the loop runs the tasks' first steps (never processEvents)
-        pending = tasks.spawned()
+        pending = set(tasks.spawned()) - stale
         if pending:
             loop.run_until_complete(asyncio.wait(pending, timeout=60))
         loop.run_until_complete(asyncio.sleep(0))
