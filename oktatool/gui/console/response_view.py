@@ -40,7 +40,7 @@ from oktatool.gui.widgets.elided_label import ElidedLabel
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.gui.widgets.row_numbers import RowNumbers
-from oktatool.gui.widgets.tones import tone_style
+from oktatool.gui.widgets.tones import restyle, tone_style
 
 if TYPE_CHECKING:
     from oktatool.core.okta.api import ApiResponse
@@ -258,7 +258,7 @@ class ResponseView(QWidget):
         self.content = b""
         self.count.clear()
         self.status.setText(what)
-        self.status.setStyleSheet("")
+        restyle(self.status, "")
         self.rate.clear()
         self.request_id.clear()
         self.retry_countdown.stop()
@@ -291,7 +291,7 @@ class ResponseView(QWidget):
         """Say what answered: method and path on the org (the org line names the org), status, time, size."""
         self.status.setText(f"{response.method} {path_on_org(response.url)} → {response.status} · "
                             f"{response.elapsed * 1000:.0f} ms · {human_size(size)}{note}")
-        self.status.setStyleSheet(tone_style("good") if response.ok else tone_style("error", bold=True))
+        restyle(self.status, tone_style("good") if response.ok else tone_style("error", bold=True))
 
     def _rate(self, response: ApiResponse) -> None:
         limit = response.rate_limit
@@ -312,7 +312,7 @@ class ResponseView(QWidget):
         else:
             text, style = answer_summary(response, parsed), ""
         self.explanation.setText(text)
-        self.explanation.setStyleSheet(style)
+        restyle(self.explanation, style)
         self.explanation.setVisible(bool(text))
 
     def show_page(self, record: PageRecord, number: int, total: int) -> None:
@@ -369,7 +369,7 @@ class ResponseView(QWidget):
     def show_summary(self, text: str) -> None:
         """Say what the answer (or every page of a walk) holds, where the explained error goes."""
         self.explanation.setText(text)
-        self.explanation.setStyleSheet("")
+        restyle(self.explanation, "")
         self.explanation.setVisible(bool(text))
 
     def show_progress(self, text: str) -> None:
@@ -426,10 +426,10 @@ class ResponseView(QWidget):
         whole message where errors are explained when there is more of it."""
         first = text.strip().splitlines()[0] if text.strip() else text
         self.status.setText(first)
-        self.status.setStyleSheet(tone_style("error", bold=True))
+        restyle(self.status, tone_style("error", bold=True))
         more = text.strip() != first
         self.explanation.setText(text.strip() if more else "")
-        self.explanation.setStyleSheet(tone_style("error"))
+        restyle(self.explanation, tone_style("error"))
         self.explanation.setVisible(more)
 
     def show_rate_wait(self, deadline: float) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
 
-from oktatool.gui.widgets.tones import tone_style
+from oktatool.gui.widgets.tones import restyle, tone_style
 
 #: how long a confirmation ("Copied", "Saved …") stays; errors stay until the next action
 DEFAULT_INFO_TIMEOUT_MS = 6000
@@ -107,9 +107,7 @@ class MessageLine(QLabel):
             self._fit_height()
 
     def _paint(self) -> None:
-        style = tone_style(self.kind) if self.kind not in ("", "info") else ""
-        if style != self.styleSheet():  # setting a style sheet changes the palette: only when it differs
-            self.setStyleSheet(style)
+        restyle(self, tone_style(self.kind) if self.kind not in ("", "info") else "")
 
     def show_message(self, text: str, kind: str = "info", *, timeout_ms: int | None = None) -> None:
         """Show ``text``; ``kind`` is info, good, warn or error (coloured); gone after ``timeout_ms``.

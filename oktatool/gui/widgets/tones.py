@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 from oktatool.core.errors import OktaToolError, end_sentence, for_window
 
@@ -52,6 +53,13 @@ def tone(kind: str) -> str:
 def tone_style(kind: str, *, bold: bool = False) -> str:
     """Return a style sheet colouring a label for ``kind``."""
     return f"color: {tone(kind)}" + ("; font-weight: 600" if bold else "")
+
+
+def restyle(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` the style sheet ``sheet`` unless it has it: setting one, even the same, re-polishes the
+    widget and asks its layout again (a page walk's every progress update repainted the whole Console tab)."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def field_error_style() -> str:
