@@ -323,14 +323,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
 
     p = sub.add_parser("assertion", help="sign an Okta client assertion (private_key_jwt)")
-    p.add_argument("--org", required=True, metavar="URL", help="Okta org: https://host or a bare host")
-    p.add_argument("--client-id", required=True, metavar="ID", help="the service app's client id")
-    p.add_argument("--key", required=True, metavar="FILE", help="private key (JWK, JWKS, PEM)")
+    p.add_argument("--profile", metavar="NAME", help="read org, client id, key and kid from this profile (flags win)")
+    p.add_argument("--org", metavar="URL", help="Okta org: https://host or a bare host")
+    p.add_argument("--client-id", metavar="ID", help="the service app's client id")
+    p.add_argument("--key", metavar="FILE", help="private key (JWK, JWKS, PEM)")
     p.add_argument("--kid", metavar="ID", help="kid for the header (and to pick from a JWKS)")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted key")
     p.add_argument("--lifetime", type=int, default=300, metavar="SECONDS",
                    help="seconds until exp (default 300, max 3600)")
     _add_auth_server_option(p)
+    _add_store_option(p)
 
     p = sub.add_parser("sign", help="sign any JWT")
     signer = p.add_mutually_exclusive_group(required=True)

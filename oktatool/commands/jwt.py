@@ -13,7 +13,7 @@ from oktatool.commands.common import (
     print_json,
     write_output,
 )
-from oktatool.core.errors import ClaimError, PassphraseError
+from oktatool.core.errors import BadInputError, ClaimError, PassphraseError
 from oktatool.core.files import read_input
 
 if TYPE_CHECKING:
@@ -39,11 +39,26 @@ def assertion(args: argparse.Namespace) -> int:
     from oktatool.core.okta.authserver import auth_server
     from oktatool.core.okta.orgurl import parse_org_url
 
-    org = parse_org_url(args.org)
-    endpoint = auth_server(org, args.auth_server).token_path  # the aud: the token endpoint it is sent to
-    key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
-    built = build_client_assertion(org, args.client_id, key, kid=args.kid, lifetime=args.lifetime,
-                                   endpoint=endpoint)
+    if args.profile:  # the profile's org, app, key (from the key library) and server; flags win
+        from oktatool.commands.okta import _connection
+
+        connection, context = _connection(argparse.Namespace(**{**vars(args), "timeout": 30.0, "ca_bundle": None,
+                                                                 "dpop": False}))
+        if context is not None:
+            context.close()
+        org, client_id, key, kid = connection.org, connection.client_id, connection.key, connection.kid
+        server = auth_server(org, connection.auth_server)
+    else:
+        if not (args.org and args.client_id and args.key):
+            missing = [flag for flag, value in (("--org URL", args.org), ("--client-id ID", args.client_id),
+                                                ("--key FILE", args.key)) if not value]
+            raise BadInputError(f"assertion needs {', '.join(missing)} (or --profile NAME)",
+                                hint="the key is the service app's private key (JWK, JWKS or PEM)")
+        org, client_id, kid = parse_org_url(args.org), args.client_id, args.kid
+        key, _kids = load_key_arg(args.key, kid=args.kid, password_file=args.password_file)
+        server = auth_server(org, args.auth_server)
+    built = build_client_assertion(org, client_id, key, kid=kid, lifetime=args.lifetime,
+                                   endpoint=server.token_path)  # the aud: the token endpoint it is sent to
     write_output(built.token, None, private=False)
     return 0
 

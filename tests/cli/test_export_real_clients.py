@@ -198,3 +198,30 @@ def test_the_curl_recipe_runs_over_tls_with_no_secret_on_a_command_line(
         words = call.splitlines()
         assert words[words.index("--cacert") + 1] == str(info.ca_file)
         assert not [w for w in words if "eyJ" in w or "client_assertion=" in w or "Bearer" in w], words
+
+
+def test_a_profile_s_curl_recipe_signs_with_its_library_key_and_stops_at_a_refused_token(
+        run_cli: CliRunner, sandbox_factory: SandboxFactory, isolated_home: Path, tmp_path: Path) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("needs curl")
+    info = sandbox_factory(tls=True, users=3)
+    _create(run_cli, info, tmp_path)  # the profile "svc", its key in the key library: no key file to name
+    for scopes, granted in ((SCOPES, True), ("okta.groups.manage", False)):
+        recipe = run_cli("app", "export", "--profile", "svc", "--as", "curl", "--scopes", scopes,
+                         "--ca-bundle", str(info.ca_file), env=KEYRING)
+        assert recipe.returncode == 0, recipe.stderr
+        assert "oktatool assertion --profile svc" in recipe.stdout and "--key " not in recipe.stdout
+        folder = tmp_path / ("granted" if granted else "refused")
+        folder.mkdir()
+        argv_log = folder / "curl-argv.txt"
+        env = {"PATH": f"{_shims(folder, argv_log)}{os.pathsep}{os.environ['PATH']}", "HOME": str(folder),
+               "PYTHONPATH": str(REPO_ROOT), "OKTATOOL_HOME": str(isolated_home), **KEYRING}
+        ran = subprocess.run(["bash", "-c", recipe.stdout], env=env, capture_output=True, text=True, timeout=120,
+                             check=False)
+        calls = argv_log.read_text().split("--end--\n")[:-1]
+        if granted:
+            assert ran.returncode == 0, ran.stderr
+            assert len(json.loads(ran.stdout)) == 1 and len(calls) == 2
+        else:  # the refused token stops the recipe: no API call with an empty token
+            assert ran.returncode != 0 and "token refused" in ran.stderr, ran.stderr
+            assert len(calls) == 1

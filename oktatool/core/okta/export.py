@@ -47,6 +47,8 @@ class ExportSpec:
     label: str = ""
     #: extra CA certificates the curl recipe trusts (``--cacert``)
     ca_bundle: str | None = None
+    #: the profile whose key (in the key library) signs the curl recipe's assertion when no key file is named
+    profile: str | None = None
 
 
 def _q(text: str) -> str:
@@ -205,10 +207,17 @@ def curl_recipe(spec: ExportSpec) -> str:
     No secret is on a command line: the form with the assertion and the Authorization header reach curl
     through ``curl_reads`` (printf, a builtin of both shells), as the Console's Copy as curl does. Notes are
     ``:`` lines, so that the recipe also runs pasted at zsh's prompt (``interactive_comments`` is off there).
+    The steps are joined with ``&&``: the first that fails stops the rest, in a script or pasted at a prompt
+    (``set -e`` would close the terminal it is pasted into). The assertion is signed with the key file, else
+    the profile's key from the key library, else a placeholder path to replace.
     """
     org = shlex.quote(spec.org_url)
     kid = f" --kid {shlex.quote(spec.kid)}" if spec.kid else ""
-    key_path = shlex.quote(spec.key_path or "/path/to/private-key.pem")
+    if spec.key_path or not spec.profile:
+        key_path = shlex.quote(spec.key_path or "/path/to/private-key.pem")
+        signer = f"--org {org} --client-id {shlex.quote(spec.client_id)} --key {key_path}{kid}"
+    else:  # the org server's assertion, whatever server the profile's own tokens come from
+        signer = f"--profile {shlex.quote(spec.profile)}{kid} --auth-server org"
     cacert = f" --cacert {shlex.quote(spec.ca_bundle)}" if spec.ca_bundle else ""
     form = (f"grant_type=client_credentials&scope={quote(' '.join(spec.scopes), safe='')}"
             f"&client_assertion_type={quote(_ASSERTION_TYPE, safe='')}&client_assertion=")
@@ -216,21 +225,20 @@ def curl_recipe(spec: ExportSpec) -> str:
             "print(a[\"access_token\"]) if \"access_token\" in a else sys.exit(\"token refused: \" + json.dumps(a))")
 
     def note(text: str) -> str:
-        return f": {shlex.quote(text)}\n"
+        return f": {shlex.quote(text)} &&\n"
 
     dpop = note("This app requires DPoP: curl cannot sign the proofs, so Okta refuses this token request; "
                 "use oktatool token --dpop and oktatool api --dpop instead.") if spec.dpop else ""
     return (
         dpop
         + note("1. a client assertion (private_key_jwt), valid 5 minutes, signed with the app's key")
-        + f"ASSERTION=$(oktatool assertion --org {org} --client-id {shlex.quote(spec.client_id)} "
-        f"--key {key_path}{kid})\n"
+        + f"ASSERTION=$(oktatool assertion {signer}) &&\n"
         + note("2. a token from the org authorization server: the form reaches curl through a pipe "
                "(printf is a shell builtin), so the assertion is on no command line")
         + f"TOKEN=$(curl -sS{cacert} -X POST {shlex.quote(spec.org_url + '/oauth2/v1/token')} \\\n"
         "    -H 'Accept: application/json' -H 'Content-Type: application/x-www-form-urlencoded' \\\n"
         f"    {curl_reads('--data-binary', [shlex.quote(form), chr(34) + '$ASSERTION' + chr(34)], lines=False)} |\n"
-        f"  python3 -c {shlex.quote(pick)})\n"
+        f"  python3 -c {shlex.quote(pick)}) &&\n"
         + note("3. call the API: the Authorization header reaches curl through a pipe too")
         + f"curl -sS{cacert} {curl_reads('--header', [posix_expanding('Authorization: Bearer $TOKEN')])} \\\n"
         f"  {shlex.quote(spec.org_url + '/api/v1/users?limit=1')}\n"

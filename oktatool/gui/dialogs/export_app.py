@@ -125,7 +125,8 @@ class ExportDialog(QDialog):
             kid = next((e.kid for e in read_entries(self.context.library_index) if e.name == profile.key_ref), None)
             spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid,
                               key_path=self.key_path.text().strip() or None,
-                              by_path=sdk and self.by_path.isChecked(), dpop=profile.dpop, label=profile.name)
+                              by_path=sdk and self.by_path.isChecked(), dpop=profile.dpop, label=profile.name,
+                              profile=profile.name)
             if needs_key(fmt, spec):
                 loaded = self.watch.session.part("export.key", dict, app=True)  # the profile's key, read once
                 if "key" not in loaded:
