@@ -30,8 +30,9 @@ def spawn(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
 
 
 def spawned() -> list[asyncio.Task[Any]]:
-    """Return the tasks started with ``spawn`` that have not finished (a tab's or a dialog's loading)."""
-    return [task for task in _background if not task.done()]
+    """Return the tasks started with ``spawn`` that have not finished (a tab's or a dialog's loading); one whose
+    loop has closed never will, and is not listed."""
+    return [task for task in _background if not task.done() and not task.get_loop().is_closed()]
 
 
 async def run_blocking(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -25,7 +25,14 @@ def aloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
-    loop.run_until_complete(asyncio.sleep(0))
+    from oktatool.gui import tasks
+
+    # what the test left running (a tab's load, a dialog's check) ends with its loop, as the app's way out does:
+    # a task left pending on a closed loop never finishes, and the next test would wait for it
+    left = [task for task in tasks.spawned() if task.get_loop() is loop]
+    for task in left:
+        task.cancel()
+    loop.run_until_complete(asyncio.wait(left, timeout=10) if left else asyncio.sleep(0))
     loop.close()
     asyncio.set_event_loop(None)
 
