@@ -257,11 +257,6 @@ class MainWindow(QMainWindow):
             self._state_timer.timeout.connect(self.save_window_state)
             self.tabs.currentChanged.connect(lambda _index: self._state_changed())
         from oktatool.gui import shell_actions
-        from oktatool.gui.widgets import wheel_guard
-
-        # every spin box, date-time, combo box and slider: the wheel only once focused; every view, editor and
-        # pane: Tab goes on to the next control (before the colour scheme: the guard's style re-polishes the window)
-        wheel_guard.install()
         shell_actions.wire(self)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.profile_combo.currentTextChanged.connect(self._on_profile_chosen)

@@ -67,9 +67,14 @@ class ReadableStyle(WheelGuardStyle):
 
 
 def install_style(app: QApplication) -> None:
-    """Give the application the readable Fusion where it uses Fusion (native styles draw their own parts)."""
-    if isinstance(app.style(), ReadableStyle) or not fusion(app):
+    """Give the application its guarding style: the readable Fusion where it uses Fusion, else the platform's
+    style with the wheel guard and keyboard defaults only (native styles draw their own parts). One style change,
+    once the window is ready: it re-polishes every widget, which the first paint and the shown tab do without."""
+    if isinstance(app.style(), ReadableStyle):
+        return
+    if not fusion(app):
+        wheel_guard.install()
         return
     palette = app.palette()
-    app.setStyle(ReadableStyle(wheel_guard.install(), "Fusion"))  # the wheel guard and keyboard defaults go on
+    app.setStyle(ReadableStyle(wheel_guard.guard(), "Fusion"))
     app.setPalette(palette)  # setting a style resets the palette to the style's

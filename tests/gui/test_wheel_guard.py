@@ -41,6 +41,7 @@ from oktatool.gui.dialogs.steps_dialog import StepsDialog
 from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.jwt.template_panel import OKTA
 from oktatool.gui.main_window import TAB_SPECS, MainWindow
+from oktatool.gui.startup import warm_up
 from tests.gui.a11y_walk import dialogs
 from tests.gui.conftest import finish
 
@@ -148,6 +149,7 @@ def window(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) ->
     win.show()
     qtbot.waitExposed(win)
     win.start()
+    aloop.run_until_complete(warm_up(win, context))  # start-up installs the guarding style once the window is ready
     yield win
     context.close()
 

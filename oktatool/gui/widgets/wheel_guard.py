@@ -79,14 +79,23 @@ class WheelGuardStyle(QProxyStyle):
 _guard: WheelGuard | None = None
 
 
-def install() -> WheelGuard:
-    """Make the guard's style the application's style (once) and guard the widgets polished already (a style
-    that replaces it later subclasses WheelGuardStyle with this guard: readable_style)."""
+def guard() -> WheelGuard:
+    """Return the application's one guard (made on first use); a style that guards takes it."""
     global _guard
     if _guard is None:
         app = QApplication.instance()
         if not isinstance(app, QApplication):
             raise RuntimeError("the wheel guard needs a QApplication")
         _guard = WheelGuard(app)
-        app.setStyle(WheelGuardStyle(_guard))  # the application owns the style; it re-polishes every widget
     return _guard
+
+
+def install() -> WheelGuard:
+    """Make the guard's style the application's style unless a guarding style is (start-up installs the readable
+    one where the app draws with Fusion: readable_style); setting the style re-polishes, so guards, every widget."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("the wheel guard needs a QApplication")
+    if not isinstance(app.style(), WheelGuardStyle):
+        app.setStyle(WheelGuardStyle(guard()))  # the application owns the style
+    return guard()
