@@ -9,7 +9,6 @@ import json
 from dataclasses import replace
 from typing import Any
 
-import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -18,17 +17,9 @@ from oktatool.core.okta.authserver import auth_server
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.sandbox.authservers import ORDERS_SERVER_ID
 from tests.gui.conftest import finish
-from tests.gui.test_console_tab import use_org
+from tests.gui.test_console_tab import console, use_org
 
-
-@pytest.fixture
-def console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
-    tab = ConsoleTab(context)
-    qtbot.addWidget(tab)
-    finish(aloop, tab.loading)
-    yield tab
-    aloop.run_until_complete(asyncio.sleep(0.05))
-    context.close()
+__all__ = ["console"]  # the fixture, shared with the Console tab tests
 
 
 def _choose(console: ConsoleTab, aloop: asyncio.AbstractEventLoop, server_id: str) -> None:

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
@@ -17,18 +16,10 @@ from oktatool.core.okta.saved_requests import Owner
 from oktatool.gui.console.tab import ConsoleTab
 from tests.conftest import CliRunner
 from tests.gui.conftest import finish
-from tests.gui.test_console_tab import TYPED_SECRETS, use_org
+from tests.gui.test_console_tab import TYPED_SECRETS, console, use_org
 from tests.gui.test_keys_tab import answer_dialog
 
-
-@pytest.fixture
-def console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> Any:
-    tab = ConsoleTab(context)
-    qtbot.addWidget(tab)
-    finish(aloop, tab.loading)
-    yield tab
-    aloop.run_until_complete(asyncio.sleep(0.05))
-    context.close()
+__all__ = ["console"]  # the fixture, shared with the Console tab tests
 
 
 def _pick_cell(console: ConsoleTab, column_name: str, row: int = 0) -> tuple[str, str]:
