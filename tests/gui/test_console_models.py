@@ -179,3 +179,13 @@ def test_a_list_of_over_group_squared_items_shows_groups_of_groups(qapp: Any) ->
     assert model.index(GROUP - 1, 0, top).data() == f"[{GROUP * GROUP - GROUP} … {GROUP * GROUP - 1}]"
     assert model.index_for((GROUP * GROUP,)).siblingAtColumn(1).data() == str(GROUP * GROUP)
     assert model.index_for((GROUP * 7 + 3,)).data() == str(GROUP * 7 + 3)
+
+
+def test_rows_given_later_wait_for_the_next_turn_so_the_answer_and_the_table_paint_apart(qtbot: Any) -> None:
+    model = ResponseRowsModel()
+    done: list[bool] = []
+    model.all_shown.connect(lambda: done.append(True))
+    model.append_rows(users(3), later=True)
+    assert model.rowCount() == 0 and len(model.items) == 3 and not done  # nothing inserted in this turn
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)
+    assert model.rowCount() == 3

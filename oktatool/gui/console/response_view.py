@@ -281,7 +281,8 @@ class ResponseView(QWidget):
         if parsed.is_json:
             self.tree.set_value(parsed.data)
             data = parsed.data
-            self.rows.append_rows(data if isinstance(data, list) else [data] if isinstance(data, dict) else [])
+            self.rows.append_rows(data if isinstance(data, list) else [data] if isinstance(data, dict) else [],
+                                  later=True)
             self.views.setCurrentIndex(0 if isinstance(data, list) else 1)
         self.set_text(parsed.text)
         self._count()
@@ -377,8 +378,9 @@ class ResponseView(QWidget):
         self.progress.setText(text)
 
     def add_rows(self, items: Sequence[Any]) -> None:
-        """Append rows to the table (a page walk's next items)."""
-        self.rows.append_rows(items)
+        """Append rows to the table (a page walk's next items), from the next turn of the event loop: the status and
+        progress lines set in this turn paint first and the table after them, each in a frame of its own."""
+        self.rows.append_rows(items, later=True)
 
     def row_count(self) -> int:
         """Return how many rows the table holds (shown yet or not)."""

@@ -129,9 +129,9 @@ class ResponseRowsModel(QAbstractTableModel):
         self.endResetModel()
         self.all_shown.emit()  # nothing is left to show: whoever waited for the rows stops waiting
 
-    def append_rows(self, items: Sequence[Any]) -> None:
-        """Add ``items`` at the end (shown a batch per turn, the first at once); new keys (in the first rows of
-        the batch) add columns."""
+    def append_rows(self, items: Sequence[Any], *, later: bool = False) -> None:
+        """Add ``items`` at the end (shown a batch per turn, the first at once unless ``later``); new keys (in the
+        first rows of the batch) add columns."""
         if not items:
             return
         new = columns_of(items[:SCAN_ROWS], self.columns)
@@ -141,7 +141,9 @@ class ResponseRowsModel(QAbstractTableModel):
             self.columns.extend(new)
             self.endInsertColumns()
         self.items.extend(items)
-        if not self._next_batch.isActive():
+        if later:
+            self._next_batch.start()
+        elif not self._next_batch.isActive():
             self._show_batch()
 
     def showing_all(self) -> bool:
