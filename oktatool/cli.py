@@ -430,7 +430,9 @@ def _parse(arguments: list[str]) -> argparse.Namespace:
     chosen = args.global_profile
     del args.global_profile
     command_parser = vars(args).pop("positionals_unless_saved", None)
-    if command_parser is not None and not args.saved:  # api: METHOD PATH, or --saved NAME
+    if command_parser is not None and args.saved is not None and not args.saved.strip():
+        command_parser.error("--saved needs the name of a saved request (oktatool saved list shows them)")
+    if command_parser is not None and args.saved is None:  # api: METHOD PATH, or --saved NAME
         missing = [name for name, value in (("METHOD", args.method), ("PATH", args.path)) if value is None]
         if missing:
             command_parser.error("the following arguments are required: " + ", ".join(missing))

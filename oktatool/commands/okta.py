@@ -72,7 +72,7 @@ def _api(args: argparse.Namespace, client: OktaClient) -> int:
     from oktatool.core.okta.api import check_page_walk, is_public_endpoint
 
     headers: dict[str, str] = {}
-    if args.saved:
+    if args.saved is not None:
         from oktatool.commands.saved import saved_call
 
         args.method, args.path, body, headers = saved_call(args)

@@ -31,6 +31,9 @@ def test_api_saved_replays_with_variables_from_var(run_cli: CliRunner, isolated_
     assert unknown.returncode == 2 and "no saved request named 'nope'" in unknown.stderr
     both = run_cli("api", "GET", "/api/v1/users", "--saved", "one user", *_org_args(sandbox_org))
     assert both.returncode == 2 and "takes no METHOD, PATH" in both.stderr
+    for blank in ("", " "):  # an empty name is a missing name, not a request for METHOD and PATH
+        empty = run_cli("api", "--saved", blank, *_org_args(sandbox_org))
+        assert empty.returncode == 2 and "--saved needs the name of a saved request" in empty.stderr, empty.stderr
 
 
 def test_api_saved_uses_the_profile_s_own_request_and_variables(run_cli: CliRunner, isolated_home: Path) -> None:
