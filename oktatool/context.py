@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from oktatool.core.okta.doctor import DoctorInput
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
+    from oktatool.core.store.file_store import EncryptedFileStore
     from oktatool.core.store.paths import AppPaths
-    from oktatool.core.store.secrets import EncryptedFileStore, SecretStore
+    from oktatool.core.store.secrets import SecretStore
     from oktatool.core.store.settings import Profile, Settings, SettingsStore
     from oktatool.sandbox import Sandbox, SandboxInfo
 
@@ -218,7 +219,7 @@ class AppContext:
         anything else happens, so the caller can ask for the passphrase and run its action again.
         """
         from oktatool.core.errors import StoreLockedError
-        from oktatool.core.store.secrets import EncryptedFileStore
+        from oktatool.core.store.file_store import EncryptedFileStore
 
         store = self.secret_store()
         if store.locked:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from oktatool.core.keys.key import Key
-    from oktatool.core.store.secrets import EncryptedFileStore
+    from oktatool.core.store.file_store import EncryptedFileStore
 
 #: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
 #: zero-width marks; a token or key set from elsewhere may carry them to rewrite the screen or spoof text

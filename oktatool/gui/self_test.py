@@ -111,7 +111,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
     async def store_answering() -> str:
         store = await tasks.run_blocking(context.secret_store)
         if store.locked:
-            from oktatool.core.store.secrets import EncryptedFileStore
+            from oktatool.core.store.file_store import EncryptedFileStore
 
             def scratch_round_trip() -> None:
                 passphrase = secrets.token_urlsafe(16).encode("ascii")  # a scratch file: any strong value

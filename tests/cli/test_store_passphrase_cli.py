@@ -15,8 +15,8 @@ import requests
 
 from oktatool.context import AppContext
 from oktatool.core.keys.key import load_key
+from oktatool.core.store.file_store import EncryptedFileStore
 from oktatool.core.store.paths import AppPaths
-from oktatool.core.store.secrets import EncryptedFileStore
 from oktatool.core.store.settings import SettingsStore
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner

@@ -15,16 +15,10 @@ from keyring.backends import fail, null
 from oktatool.core.errors import SecretStoreError
 from oktatool.core.keys.key import KeySpec, generate_key, load_key
 from oktatool.core.keys.library import KeyLibrary, read_entries
+from oktatool.core.store.file_store import EncryptedFileStore
+from oktatool.core.store.keyring_store import KEYRING_LIMIT, KeyringStore, keyring_problem
 from oktatool.core.store.paths import AppPaths
-from oktatool.core.store.secrets import (
-    KEYRING_LIMIT,
-    SERVICE,
-    EncryptedFileStore,
-    KeyringStore,
-    MemoryStore,
-    keyring_problem,
-    open_secret_store,
-)
+from oktatool.core.store.secrets import SERVICE, MemoryStore, open_secret_store
 from tests.platforms import assert_mode
 
 BIG = "x" * 5000  # larger than Windows Credential Manager takes; like an RSA-4096 private JWK
@@ -335,7 +329,7 @@ def test_a_failed_keyring_update_keeps_the_previous_secret(tmp_path: Path, new_v
 
 
 def test_a_failed_sealed_file_write_keeps_the_previous_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import oktatool.core.store.secrets as secrets_module
+    import oktatool.core.store.keyring_store as secrets_module
 
     store = KeyringStore(tmp_path, backend=DictKeyring())
     store.set("big", BIG)
@@ -352,7 +346,7 @@ def test_a_failed_sealed_file_write_keeps_the_previous_secret(tmp_path: Path, mo
 def test_a_v1_envelope_is_still_read_and_replaced_cleanly(tmp_path: Path) -> None:
     import hashlib
 
-    from oktatool.core.store.secrets import _seal
+    from oktatool.core.store.keyring_store import _seal
 
     backend = DictKeyring()
     key = bytes(range(32))
@@ -388,7 +382,7 @@ def test_a_chainer_wrapping_a_plaintext_backend_is_refused(tmp_path: Path, monke
 
 
 def test_a_new_store_file_uses_scrypt_2_17_and_an_old_2_15_file_still_opens(tmp_path: Path) -> None:
-    from oktatool.core.store.secrets import NEW_FILE_SCRYPT_N
+    from oktatool.core.store.file_store import NEW_FILE_SCRYPT_N
 
     fresh = tmp_path / "new.enc"
     EncryptedFileStore(fresh).unlock(b"correct horse battery")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.store.secrets import EncryptedFileStore
+from oktatool.core.store.file_store import EncryptedFileStore
 
 PASSPHRASE = b"four unrelated words here"
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from oktatool.context import AppContext
+from oktatool.core.store.file_store import EncryptedFileStore
 from oktatool.core.store.paths import AppPaths
-from oktatool.core.store.secrets import EncryptedFileStore, MemoryStore
+from oktatool.core.store.secrets import MemoryStore
 from oktatool.core.store.settings import SettingsStore
 from oktatool.gui.main_window import MainWindow
 from oktatool.gui.startup import warm_up

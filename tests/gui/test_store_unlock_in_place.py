@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from oktatool.context import AppContext
+from oktatool.core.store.file_store import EncryptedFileStore
 from oktatool.core.store.paths import AppPaths
-from oktatool.core.store.secrets import EncryptedFileStore
 from oktatool.core.store.settings import SettingsStore
 from oktatool.gui.console.tab import ConsoleTab
 from oktatool.gui.dialogs.diagnose import DiagnoseDialog

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.store.secrets import KEYRING_LIMIT, SERVICE, KeyringStore
+from oktatool.core.store.keyring_store import KEYRING_LIMIT, KeyringStore
+from oktatool.core.store.secrets import SERVICE
 
 OPT_IN = "OKTATOOL_TEST_KEYRING"
 #: the unlock password .ci/run gives gnome-keyring-daemon for its throwaway login keyring

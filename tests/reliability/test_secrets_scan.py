@@ -183,8 +183,8 @@ def _window_session(qtbot: Any, home: Path, secrets: Secrets) -> None:
 
     from oktatool.context import AppContext
     from oktatool.core.keys.key import load_key
+    from oktatool.core.store.file_store import EncryptedFileStore
     from oktatool.core.store.paths import AppPaths
-    from oktatool.core.store.secrets import EncryptedFileStore
     from oktatool.core.store.settings import SettingsStore
     from oktatool.gui.keys.tab import KeysTab
     from oktatool.gui.main_window import TAB_SPECS, MainWindow

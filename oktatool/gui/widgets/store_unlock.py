@@ -103,7 +103,7 @@ class PassphraseDialog(QDialog):
             self.show_error("The two passphrases differ; type them again.")
             return
         if self.repeat is not None and self.refuse_weak:  # a new store passphrase: refuse a trivial one, saying why
-            from oktatool.core.store.secrets import passphrase_problem
+            from oktatool.core.store.file_store import passphrase_problem
 
             problem = passphrase_problem(self.passphrase.text())
             if problem:
@@ -122,7 +122,7 @@ async def ready_store(context: AppContext, parent: QWidget) -> SecretStore | Non
     store = await tasks.run_blocking(context.secret_store)
     if not store.locked:
         return store
-    from oktatool.core.store.secrets import EncryptedFileStore
+    from oktatool.core.store.file_store import EncryptedFileStore
 
     assert isinstance(store, EncryptedFileStore)
     new = not store.exists
