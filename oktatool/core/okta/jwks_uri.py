@@ -19,6 +19,7 @@ from oktatool.core.errors import BadInputError, Hint, KeyMaterialError, shorten
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import OrgUrl
 
 #: members of a JWK that only a private (or secret) key has
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
@@ -134,3 +135,10 @@ def publish_text(keys: Sequence[Key | dict[str, Any]]) -> str:
 #: what to tell a user about serving the file (shown beside the file name)
 SERVE_HOW = ("serve it over https at the app's jwks_uri as application/json (any static host: a web server, "
              "an object store bucket or a CDN; Okta fetches it from the internet)")
+
+
+def org_fetches_loopback(org: OrgUrl) -> bool:
+    """Say whether the org runs on this computer (the sandbox): only such an org can fetch a loopback jwks_uri."""
+    from oktatool.core.okta.http import is_loopback_host
+
+    return is_loopback_host(org.host)
