@@ -269,6 +269,8 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
                    help="write to FILE (owner-only, mode 0600, when it holds the private key)")
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
     p.add_argument("--kid", metavar="ID", help="the key's kid (default: the profile's key's)")
+    p.add_argument("--jwks-uri", metavar="URL", help="the app fetches its keys from URL: --as terraform writes "
+                                                     "jwks_uri instead of the public key (no key needed for it)")
     p.add_argument("--shell", choices=SHELLS,
                    help="the shell --as env is written for: posix (export NAME='value') or powershell "
                         "($env:NAME = 'value'); default powershell on Windows, posix elsewhere")

@@ -238,7 +238,7 @@ def export(args: argparse.Namespace) -> int:
         spec = ExportSpec(org.base, client_id, scopes, kid, key_path=args.key_file, by_path=args.key_by_path,
                           dpop=args.dpop or bool(profile and profile.dpop),
                           label=profile.name if profile else "", ca_bundle=args.ca_bundle,
-                          profile=profile.name if profile else None)
+                          profile=profile.name if profile else None, jwks_uri=args.jwks_uri)
         if needs_key(args.export_as, spec):
             if args.key_file:
                 key, _kids = load_key_arg(args.key_file, kid=kid, password_file=None)
