@@ -25,7 +25,8 @@ _OKTA_SAYS = {
 }
 _PUBLISH = Hint("publish the key's public JWKS there (oktatool convert KEY --format jwks-public -o jwks.json, "
                 "served over https as application/json)",
-                window="publish the file from Keys → Export → JWKS to publish at that URL")
+                window="save the key's Okta JWKS (Keys tab, or Save JWKS to publish… in New service "
+                       "app) and serve it at that URL")
 
 
 def jwks_uri_checks(url: str, kid: str | None, key: Key | None, org: OrgUrl, http: HttpOptions, add: Add) -> None:

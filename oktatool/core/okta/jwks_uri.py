@@ -105,8 +105,7 @@ def parse_published(url: str, body: bytes) -> PublishedKeys:
                                "anyone can read that URL, so that key is leaked",
                                hint=Hint("make a new key pair and publish only its public half "
                                          "(oktatool convert KEY --format jwks-public)",
-                                         window="make a new key and publish the file from Keys → Export → JWKS to "
-                                                "publish"),
+                                         window="make a new key; publish only its Okta JWKS (the Keys tab's output)"),
                                code="jwks_uri_private_key")
     return PublishedKeys(url, tuple(keys))
 
