@@ -133,3 +133,20 @@ def test_the_pre_flight_check_wants_https(jwks_server: PublishedSet, signer: Key
     assert refused.value.code == "jwks_uri_not_https"
     with pytest.raises(BadInputError, match="must be an https URL"):
         check_jwks_url("http://keys.example.com/jwks.json", None, allow_loopback_http=True)
+
+
+def test_dynamic_client_registration_takes_a_jwks_uri(sandbox_org: SandboxInfo, jwks_server: PublishedSet,
+                                                       signer: Key) -> None:
+    jwks_server.serve(publish_document([signer]))
+    headers = {"Authorization": f"SSWS {sandbox_org.ssws_token}"}
+    body = {"client_name": "DCR by URL", "grant_types": ["client_credentials"], "response_types": ["token"],
+            "token_endpoint_auth_method": "private_key_jwt", "application_type": "service",
+            "jwks_uri": jwks_server.url}
+    made = requests.post(f"{sandbox_org.org_url}/oauth2/v1/clients", json=body, headers=headers, timeout=10)
+    assert made.status_code == 201, made.text
+    assert made.json()["jwks_uri"] == jwks_server.url and made.json()["jwks"] == {"keys": []}
+    AppAccess(_admin(sandbox_org), made.json()["client_id"], sandbox_org.org_url).grant(SCOPE)
+    assert _token(sandbox_org, made.json()["client_id"], signer) == SCOPE
+    refused = requests.post(f"{sandbox_org.org_url}/oauth2/v1/clients", headers=headers, timeout=10,
+                            json={**body, "jwks_uri": "http://keys.example.com/jwks.json"})
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_client_metadata"
