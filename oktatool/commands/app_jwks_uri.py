@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oktatool.commands.admin import AdminSession
-from oktatool.commands.app_setup import _print_step, _step_dict
-from oktatool.commands.common import print_json, terminal_text
+from oktatool.commands.common import print_json, print_step, step_dict, terminal_text
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -131,10 +130,10 @@ def rotate_on_url(args: argparse.Namespace, session: AdminSession, admin: ApiCli
     request = UrlRotationRequest(RotationRequest(session.org, client_id, old_kid, new_key, scopes, dpop), jwks_file,
                                  allow_loopback_http=loopback, old_public=old_public)
     flow = UrlRotationFlow(request, admin, session.http, switch)
-    ok = flow.run(None if args.json else _print_step)
+    ok = flow.run(None if args.json else print_step)
     if args.json:
         print_json({"ok": ok, "old_kid": old_kid, "new_kid": new_key.kid, "jwks_uri": flow.url or None,
-                    "jwks_file": str(jwks_file), "steps": [_step_dict(s) for s in flow.steps]})
+                    "jwks_file": str(jwks_file), "steps": [step_dict(s) for s in flow.steps]})
     elif ok:
         print(terminal_text(f"rotated: {old_kid} -> {new_key.kid}; the app is unchanged. Serve {jwks_file} (only the "
                             f"new key now) at {flow.url}"))

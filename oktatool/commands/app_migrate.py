@@ -7,8 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import AdminSession, admin_session
-from oktatool.commands.app_setup import _print_step, _step_dict
-from oktatool.commands.common import load_key_arg, print_json, terminal_text
+from oktatool.commands.common import load_key_arg, print_json, print_step, step_dict, terminal_text
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -81,7 +80,7 @@ def migrate_to_key(args: argparse.Namespace) -> int:
         scopes = session.profile.scopes if session.profile is not None else ()
         flow = MigrationFlow(MigrationRequest(session.org, client_id, key, scopes, args.jwks_uri),
                              session.admin_api(MANAGE_SCOPES), session.http)
-        show = None if args.json else _print_step
+        show = None if args.json else print_step
         ok = flow.run(show, until=SWITCH)
         declined = ok and not _agreed(flow, yes=args.yes)
         if ok and not declined:
@@ -89,7 +88,7 @@ def migrate_to_key(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"ok": ok and not declined, "client_id": client_id, "kid": key.kid, "jwks_uri": args.jwks_uri,
                         "secrets_deleted": _secret_dict(flow) if flow.step(SWITCH).status == "done" else [],
-                        "steps": [_step_dict(s) for s in flow.steps]})
+                        "steps": [step_dict(s) for s in flow.steps]})
         elif declined:
             print("not switched: the app keeps its secrets (the key stays added; run again to go on)",
                   file=sys.stderr)

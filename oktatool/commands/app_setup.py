@@ -8,35 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import AdminSession, admin_session
-from oktatool.commands.common import load_key_arg, print_json, terminal_text, write_output
+from oktatool.commands.common import load_key_arg, print_json, print_step, step_dict, terminal_text, write_output
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.apps import AppKey
-    from oktatool.core.okta.setup import Flow, Step
+    from oktatool.core.okta.setup import Flow
 
 READ_SCOPES = ("okta.apps.read",)
-_MARKS = {"done": "ok", "failed": "FAILED", "pending": "--", "running": ".."}
-
-
-def _step_dict(step: Step) -> dict[str, Any]:
-    return {"id": step.id, "title": step.title, "status": step.status, "calls": list(step.calls),
-            "result": step.result, "error": step.error, "hint": step.hint}
-
-
-def _print_step(step: Step) -> None:
-    if step.status == "running":
-        return
-    lines = [f"[{_MARKS.get(step.status, step.status)}] {step.title}: {step.result or step.error}"]
-    lines += [f"       {c}" for c in step.calls]
-    if step.hint:
-        lines.append(f"       fix: {step.hint}")
-    print(terminal_text("\n".join(lines)), file=sys.stderr)
-
-
 def _run(flow: Flow, *, quiet: bool) -> bool:
-    return flow.run(None if quiet else _print_step)
+    return flow.run(None if quiet else print_step)
 
 
 def create(args: argparse.Namespace) -> int:
@@ -72,7 +54,7 @@ def create(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "jwks_uri": request.jwks_uri,
                         "roles": list(request.roles),
-                        "profile": saved, "steps": [_step_dict(s) for s in flow.steps]})
+                        "profile": saved, "steps": [step_dict(s) for s in flow.steps]})
         else:
             why = "" if args.role else " (the narrowest standard role for these scopes; another: --role ROLE)"
             print(f"client_id: {flow.client_id or '-'}\nkid:       {key.kid}")
@@ -191,7 +173,7 @@ def rotate(args: argparse.Namespace) -> int:
         ok = _run(flow, quiet=args.json)
         if args.json:
             print_json({"ok": ok, "old_kid": old_kid, "new_kid": new.kid,
-                        "steps": [_step_dict(s) for s in flow.steps]})
+                        "steps": [step_dict(s) for s in flow.steps]})
         elif ok:
             print(terminal_text(f"rotated: {old_kid} -> {new.kid}; delete the old key later with "
                                 f"`oktatool app keys delete {old_kid}`"))
