@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 import requests
@@ -20,7 +21,7 @@ from oktatool.core.okta.grants import AppAccess
 from oktatool.core.okta.http import HttpOptions
 from oktatool.core.okta.jwks_uri import check_jwks_url, publish_document
 from oktatool.core.okta.orgurl import parse_org_url
-from oktatool.sandbox import SandboxInfo
+from oktatool.sandbox import Sandbox, SandboxInfo, SandboxOptions
 from tests.jwks_server import PublishedSet
 from tests.sandbox.client import assertion, oauth_error, token_form
 
@@ -150,3 +151,19 @@ def test_dynamic_client_registration_takes_a_jwks_uri(sandbox_org: SandboxInfo, 
     refused = requests.post(f"{sandbox_org.org_url}/oauth2/v1/clients", headers=headers, timeout=10,
                             json={**body, "jwks_uri": "http://keys.example.com/jwks.json"})
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_client_metadata"
+
+
+def test_a_kept_org_keeps_an_app_s_jwks_uri(tmp_path: Path, sandbox_service_key_pem: bytes) -> None:
+    url = "https://keys.example.com/reports/jwks.json"
+    server = Sandbox(SandboxOptions(users=1, service_key_pem=sandbox_service_key_pem), tmp_path, keep_org=True)
+    info = server.start()
+    try:
+        client_id = _app_on_url(info, url)
+    finally:
+        server.stop()
+    again = Sandbox(SandboxOptions(users=1, service_key_pem=sandbox_service_key_pem), tmp_path, keep_org=True)
+    kept = again.start()
+    try:
+        assert apps.get_app(_admin(kept), client_id).jwks_uri == url
+    finally:
+        again.stop()
