@@ -174,6 +174,10 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     p.add_argument("--name", required=True, metavar="NAME", help="the app's label in Okta")
     p.add_argument("--scopes", required=True, metavar='"S1 S2"', help="Okta API scopes to grant")
     p.add_argument("--key", metavar="FILE", help="the app's private key (default: a new RSA-2048 key)")
+    p.add_argument("--jwks-uri", metavar="URL",
+                   help="Okta fetches the app's public keys from this https URL instead of saving them (needs --key: "
+                        "publish its public half there first, e.g. oktatool convert FILE --format jwks-public); "
+                        "checked before the app is made: a JWKS with the key's kid, kids unique, no private keys")
     p.add_argument("--role", action="append", default=[], metavar="ROLE",
                    help="admin role to assign (repeatable; default: the narrowest standard role that covers the "
                         "scopes, READ_ONLY_ADMIN for read scopes; SUPER_ADMIN only when asked for or when the scopes "
@@ -183,23 +187,35 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    _add_app_actions(actions, "keys", "list, add, activate, deactivate or delete the app's JWKS keys", parser_class, (
+    key_actions = _add_app_actions(actions, "keys", "list, add, activate, deactivate or delete the app's JWKS keys, "
+                                   "or move them to a URL", parser_class, (
         ("list", "list the app's keys", None),
         ("add", "register a public key", "FILE"),
         ("activate", "make a key ACTIVE", "KID"),
         ("deactivate", "make a key INACTIVE", "KID"),
         ("delete", "delete an INACTIVE key", "KID"),
-    )).choices["add"].add_argument("--inactive", action="store_true", help="add it INACTIVE")
+        ("use-url", "fetch the app's keys from a jwks_uri instead (Okta deletes the saved keys)", "URL"),
+    ))
+    key_actions.choices["add"].add_argument("--inactive", action="store_true", help="add it INACTIVE")
+    key_actions.choices["use-url"].add_argument("--yes", action="store_true",
+                                                help="switch without asking (needed without a terminal)")
 
     p = actions.add_parser("rotate", help="add a new key, get a token with it, switch the profile, deactivate the old",
                            description="Add the new key, get a token signed with it, switch the profile to it and "
                                        "deactivate the old key (never deleted). With --org URL --client-id ID there "
                                        "is no profile: the old key is the app's one ACTIVE key, the token asks for "
                                        "the scopes granted to the app, and --new-key FILE is required. On a Local "
-                                       "sandbox profile ADMIN may be left out.")
+                                       "sandbox profile ADMIN may be left out. For an app whose keys are published "
+                                       "at a URL (jwks_uri) the app is not changed: the JWKS file to publish is "
+                                       "written with the old and the new key, the URL is checked for the new kid "
+                                       "(serve the file, then run again: it goes on from there), a token proves the "
+                                       "new key, the profile switches, and the file is written with only the new "
+                                       "key, to serve next.")
     _add_target_options(p)
     p.add_argument("--new-key", metavar="FILE", help="the new private key (default with --profile: a new key of the "
                                                      "same type, kept in the key library)")
+    p.add_argument("--jwks-file", metavar="FILE",
+                   help="for a jwks_uri app: where the JWKS to publish is written (default: jwks-CLIENT_ID.json)")
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -209,10 +225,13 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
                                        "token_endpoint_auth_method to private_key_jwt (Okta then deletes the "
                                        "secrets: code that still uses one stops working at that moment) and get a "
                                        "token with the key. Run it again after a failure: it goes on from where it "
-                                       "stopped. A key published at a URL (jwks_uri) is not offered here.")
+                                       "stopped. With --jwks-uri URL the public key is published at that URL "
+                                       "instead of saved in Okta (checked first: https, the key's kid there).")
     _add_target_options(p)
     p.add_argument("--key", metavar="FILE", help="the app's new private key (default with --profile: the profile's "
                                                  "key, or a new RSA key; the profile then signs with it)")
+    p.add_argument("--jwks-uri", metavar="URL", help="Okta fetches the public key from this https URL (publish it "
+                                                     "there first: oktatool convert KEY --format jwks-public)")
     p.add_argument("--yes", action="store_true", help="switch without asking (needed without a terminal)")
     _add_admin_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -250,6 +269,8 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
                    help="write to FILE (owner-only, mode 0600, when it holds the private key)")
     p.add_argument("--scopes", metavar='"S1 S2"', help="the scopes the code asks for (default: the profile's)")
     p.add_argument("--kid", metavar="ID", help="the key's kid (default: the profile's key's)")
+    p.add_argument("--jwks-uri", metavar="URL", help="the app fetches its keys from URL: --as terraform writes "
+                                                     "jwks_uri instead of the public key (no key needed for it)")
     p.add_argument("--shell", choices=SHELLS,
                    help="the shell --as env is written for: posix (export NAME='value') or powershell "
                         "($env:NAME = 'value'); default powershell on Windows, posix elsewhere")

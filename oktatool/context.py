@@ -400,10 +400,18 @@ class AppContext:
 
     def keep_app_key(self, profile_name: str, key: Key) -> str:
         """Save a service app's private key in the key library as "PROFILE kid…"; return its library name."""
-        name = f"{profile_name} {(key.public_id() or key.describe())[:12]}"
+        name = _app_key_name(profile_name, key.public_id() or key.describe())
         self.unlocked_store()
         self.key_library().save(name, key, overwrite=True)
         return name
+
+    def kept_app_key(self, profile_name: str, kid: str) -> Key | None:
+        """Return the key ``keep_app_key`` kept for this profile with this kid, or None (blocking)."""
+        name = _app_key_name(profile_name, kid)
+        if not any(e.name == name and e.kid == kid for e in self.key_library().entries()):
+            return None
+        self.unlocked_store()
+        return self.key_library().load(name)
 
     def close(self) -> None:
         """Stop what the context started (the session's requests, the sandbox org)."""
@@ -461,3 +469,8 @@ def _loopback_port_url(org_url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost") and port is not None
+
+
+def _app_key_name(profile_name: str, key_id: str) -> str:
+    """Return the library name of a profile's app key: "PROFILE kid…" (the kid's first 12 characters)."""
+    return f"{profile_name} {key_id[:12]}"

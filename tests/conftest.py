@@ -59,4 +59,4 @@ def run_cli(isolated_home: Path) -> CliRunner:
 
     return run
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.figures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.figures", "tests.jwks_server"]

@@ -7,8 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import AdminSession, admin_session
-from oktatool.commands.app_setup import _print_step, _step_dict
-from oktatool.commands.common import load_key_arg, print_json, terminal_text
+from oktatool.commands.common import load_key_arg, print_json, print_step, step_dict, terminal_text
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -47,11 +46,15 @@ def _key(args: argparse.Namespace, session: AdminSession) -> Key:
 
 def _agreed(flow: MigrationFlow, *, yes: bool) -> bool:
     """List the secrets the switch deletes and ask (``--yes`` answers for the user)."""
-    if flow.step("secrets").result.startswith("the app authenticates with private_key_jwt already"):
+    already = flow.step("secrets").result.startswith("the app authenticates with private_key_jwt already")
+    if already and not flow.saved_kids:
         return True
-    lines = [f"switching {flow.request.client_id} to private_key_jwt deletes its client secrets; code that still "
-             "uses one stops working at that moment:"]
-    lines += [f"  {s.describe()}" for s in flow.secrets] or ["  (none listed)"]
+    lines = [] if already else [f"switching {flow.request.client_id} to private_key_jwt deletes its client secrets; "
+                                "code that still uses one stops working at that moment:"]
+    lines += [] if already else [f"  {s.describe()}" for s in flow.secrets] or ["  (none listed)"]
+    if flow.saved_kids:
+        lines += [f"switching {flow.request.client_id} to the jwks_uri {flow.request.jwks_uri} deletes its saved "
+                  f"keys: {', '.join(flow.saved_kids)}"]
     print(terminal_text("\n".join(lines)), file=sys.stderr)
     if yes:
         return True
@@ -75,17 +78,17 @@ def migrate_to_key(args: argparse.Namespace) -> int:
         client_id = session.require_client_id()
         key = _key(args, session)
         scopes = session.profile.scopes if session.profile is not None else ()
-        flow = MigrationFlow(MigrationRequest(session.org, client_id, key, scopes), session.admin_api(MANAGE_SCOPES),
-                             session.http)
-        show = None if args.json else _print_step
+        flow = MigrationFlow(MigrationRequest(session.org, client_id, key, scopes, args.jwks_uri),
+                             session.admin_api(MANAGE_SCOPES), session.http)
+        show = None if args.json else print_step
         ok = flow.run(show, until=SWITCH)
         declined = ok and not _agreed(flow, yes=args.yes)
         if ok and not declined:
             ok = flow.run(show)
         if args.json:
-            print_json({"ok": ok and not declined, "client_id": client_id, "kid": key.kid,
+            print_json({"ok": ok and not declined, "client_id": client_id, "kid": key.kid, "jwks_uri": args.jwks_uri,
                         "secrets_deleted": _secret_dict(flow) if flow.step(SWITCH).status == "done" else [],
-                        "steps": [_step_dict(s) for s in flow.steps]})
+                        "steps": [step_dict(s) for s in flow.steps]})
         elif declined:
             print("not switched: the app keeps its secrets (the key stays added; run again to go on)",
                   file=sys.stderr)

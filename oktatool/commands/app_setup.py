@@ -8,35 +8,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import AdminSession, admin_session
-from oktatool.commands.common import load_key_arg, print_json, terminal_text, write_output
+from oktatool.commands.common import load_key_arg, print_json, print_step, step_dict, terminal_text, write_output
 from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.apps import AppKey
-    from oktatool.core.okta.setup import Flow, Step
+    from oktatool.core.okta.setup import Flow
 
 READ_SCOPES = ("okta.apps.read",)
-_MARKS = {"done": "ok", "failed": "FAILED", "pending": "--", "running": ".."}
-
-
-def _step_dict(step: Step) -> dict[str, Any]:
-    return {"id": step.id, "title": step.title, "status": step.status, "calls": list(step.calls),
-            "result": step.result, "error": step.error, "hint": step.hint}
-
-
-def _print_step(step: Step) -> None:
-    if step.status == "running":
-        return
-    lines = [f"[{_MARKS.get(step.status, step.status)}] {step.title}: {step.result or step.error}"]
-    lines += [f"       {c}" for c in step.calls]
-    if step.hint:
-        lines.append(f"       fix: {step.hint}")
-    print(terminal_text("\n".join(lines)), file=sys.stderr)
-
-
 def _run(flow: Flow, *, quiet: bool) -> bool:
-    return flow.run(None if quiet else _print_step)
+    return flow.run(None if quiet else print_step)
 
 
 def create(args: argparse.Namespace) -> int:
@@ -45,6 +27,11 @@ def create(args: argparse.Namespace) -> int:
     from oktatool.core.okta.setup import MANAGE_SCOPES, SetupFlow, SetupRequest
     from oktatool.core.okta.tokens import normalize_scopes
 
+    if args.jwks_uri and args.key is None:
+        raise BadInputError("--jwks-uri needs the key whose public half the URL publishes: pass --key FILE",
+                            hint="make one (oktatool keygen --kty RSA -o key.json), write its public JWKS "
+                                 "(oktatool convert key.json --format jwks-public -o jwks.json), serve that at "
+                                 "the URL over https, then run again with --key key.json")
     if args.key is None and not args.save_profile:
         raise BadInputError("a new key is kept only in a saved profile",
                             hint="add --save-profile NAME, or pass the app's key with --key FILE")
@@ -57,7 +44,7 @@ def create(args: argparse.Namespace) -> int:
             raise BadInputError(f"a profile called {args.save_profile!r} already exists", hint="choose another name")
         if args.save_profile:
             session.context.unlocked_store()  # the new key must be storable before the first call to Okta
-        request = SetupRequest(session.org, args.name, key, scopes, tuple(args.role), args.dpop)
+        request = SetupRequest(session.org, args.name, key, scopes, tuple(args.role), args.dpop, args.jwks_uri)
         flow = SetupFlow(request, session.admin_api(MANAGE_SCOPES), session.http)
         ok = _run(flow, quiet=args.json)
         saved = None
@@ -65,11 +52,14 @@ def create(args: argparse.Namespace) -> int:
             saved = session.context.save_app_profile(args.save_profile, session.org_setting, flow.client_id, key,
                                                      scopes=scopes, dpop=args.dpop).name
         if args.json:
-            print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "roles": list(request.roles),
-                        "profile": saved, "steps": [_step_dict(s) for s in flow.steps]})
+            print_json({"ok": ok, "client_id": flow.client_id, "kid": key.kid, "jwks_uri": request.jwks_uri,
+                        "roles": list(request.roles),
+                        "profile": saved, "steps": [step_dict(s) for s in flow.steps]})
         else:
             why = "" if args.role else " (the narrowest standard role for these scopes; another: --role ROLE)"
             print(f"client_id: {flow.client_id or '-'}\nkid:       {key.kid}")
+            if request.jwks_uri:
+                print(terminal_text(f"jwks_uri:  {request.jwks_uri} (Okta fetches the keys there)"))
             print(f"role:      {' '.join(request.roles)}{why}")
             if saved:
                 print(f"profile:   {saved} (key kept in the key library)")
@@ -97,6 +87,10 @@ def keys(args: argparse.Namespace) -> int:
     with admin_session(args) as session:
         client_id = session.require_client_id()
         action = args.keys_command
+        if action == "use-url":
+            from oktatool.commands.app_jwks_uri import use_url
+
+            return use_url(args, session, client_id)
         api = session.admin_api(READ_SCOPES if action == "list" else ("okta.apps.manage",))
         ours = _library_kids(session)
         if action == "list":
@@ -132,6 +126,8 @@ def rotate(args: argparse.Namespace) -> int:
     With ``--org URL --client-id ID`` there is no profile: the same steps but the switch, the old key being
     the app's one ACTIVE key, the scopes those granted to the app, and the new key the one ``--new-key`` gives.
     """
+    from oktatool.commands.app_jwks_uri import rotate_on_url
+    from oktatool.core.okta.apps import get_app
     from oktatool.core.okta.rotation import RotationFlow, RotationRequest, registered_app, successor_key
 
     new: Key | None = None
@@ -149,6 +145,9 @@ def rotate(args: argparse.Namespace) -> int:
                                      "... --save-profile NAME)")
         context, client_id = session.context, session.require_client_id()
         admin = session.admin_api(("okta.apps.manage",) + (("okta.appGrants.read",) if profile is None else ()))
+        jwks_uri = get_app(admin, client_id).jwks_uri
+        if jwks_uri is not None:
+            return rotate_on_url(args, session, admin, new)
         if profile is None:
             assert new is not None
             found = registered_app(admin, client_id, session.org.base, new.kid)
@@ -174,7 +173,7 @@ def rotate(args: argparse.Namespace) -> int:
         ok = _run(flow, quiet=args.json)
         if args.json:
             print_json({"ok": ok, "old_kid": old_kid, "new_kid": new.kid,
-                        "steps": [_step_dict(s) for s in flow.steps]})
+                        "steps": [step_dict(s) for s in flow.steps]})
         elif ok:
             print(terminal_text(f"rotated: {old_kid} -> {new.kid}; delete the old key later with "
                                 f"`oktatool app keys delete {old_kid}`"))
@@ -221,7 +220,7 @@ def export(args: argparse.Namespace) -> int:
         spec = ExportSpec(org.base, client_id, scopes, kid, key_path=args.key_file, by_path=args.key_by_path,
                           dpop=args.dpop or bool(profile and profile.dpop),
                           label=profile.name if profile else "", ca_bundle=args.ca_bundle,
-                          profile=profile.name if profile else None)
+                          profile=profile.name if profile else None, jwks_uri=args.jwks_uri)
         if needs_key(args.export_as, spec):
             if args.key_file:
                 key, _kids = load_key_arg(args.key_file, kid=kid, password_file=None)

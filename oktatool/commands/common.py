@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from oktatool.core.keys.key import Key
+    from oktatool.core.okta.setup import Step
     from oktatool.core.store.file_store import EncryptedFileStore
 
 #: characters a terminal acts on or that reorder what it shows: C0 (but newline), DEL, C1, bidi and
@@ -158,3 +159,23 @@ def load_key_arg(source: str | None, *, kid: str | None, password_file: str | No
         all(k.kid != kid and k.thumbprint() != kid for k in keys)
     key = load_key(data, kid=None if relabel else kid, passphrase=passphrase, recompute_kid=recompute_kid)
     return (key.with_kid(kid) if relabel else key), kids
+
+
+_MARKS = {"done": "ok", "failed": "FAILED", "pending": "--", "running": ".."}
+
+
+def step_dict(step: Step) -> dict[str, Any]:
+    """Return a flow step as `--json` prints it."""
+    return {"id": step.id, "title": step.title, "status": step.status, "calls": list(step.calls),
+            "result": step.result, "error": step.error, "hint": step.hint}
+
+
+def print_step(step: Step) -> None:
+    """Print a finished flow step on stderr: its mark, title, result or error, calls and fix."""
+    if step.status == "running":
+        return
+    lines = [f"[{_MARKS.get(step.status, step.status)}] {step.title}: {step.result or step.error}"]
+    lines += [f"       {c}" for c in step.calls]
+    if step.hint:
+        lines.append(f"       fix: {step.hint}")
+    print(terminal_text("\n".join(lines)), file=sys.stderr)

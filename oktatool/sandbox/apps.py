@@ -12,6 +12,7 @@ from oktatool.sandbox.client_secrets import (
     switch_auth_method,
 )
 from oktatool.sandbox.jose import ALLOWED_ALGS, public_key
+from oktatool.sandbox.jwks_uri import checked_jwks_uri, refuse_both
 from oktatool.sandbox.messages import (
     Call,
     OktaApiError,
@@ -134,6 +135,7 @@ class AppRoutes:
                 "consent_method": "TRUSTED",
                 "issuer_mode": "DYNAMIC",
                 "dpop_bound_access_tokens": app.dpop_bound_access_tokens,
+                **({"jwks_uri": app.jwks_uri} if app.jwks_uri else {}),
             }},
             "_links": {"self": {"href": href}, "jwks": {"href": href + "/credentials/jwks"}},
         }
@@ -166,8 +168,16 @@ class AppRoutes:
         application_type = oauth.get("application_type", app.application_type)
         if not isinstance(application_type, str):
             raise validation_failed("application_type", "The value must be text.")
+        jwks_uri = oauth.get("jwks_uri") or None
+        if jwks_uri is not None:
+            jwks_uri = checked_jwks_uri(jwks_uri)
+        refuse_both(nested(oauth, "jwks", "keys") or [], jwks_uri)
         app.label, app.dpop_bound_access_tokens = label, dpop
         app.grant_types, app.application_type = list(grant_types), application_type
+        if jwks_uri is not None and jwks_uri != app.jwks_uri:
+            app.keys.clear()  # "switching to a URL deletes the keys saved in Okta"
+        if "jwks_uri" in oauth or jwks_uri is not None:
+            app.jwks_uri = jwks_uri
         app.last_updated = now_text()
 
     def create_app(self, call: Call) -> Response:
@@ -197,7 +207,7 @@ class AppRoutes:
                 raise validation_failed("grant_types", "An API Services app can only use the client_credentials "
                                                        "grant type.")
             if app.sign_on_mode == "OPENID_CONNECT" and app.token_endpoint_auth_method == "private_key_jwt" \
-                    and not keys:  # noqa: S105 - a method
+                    and not keys and not app.jwks_uri:  # noqa: S105 - a method
                 raise validation_failed("jwks", NO_KEY_CAUSE)
             for jwk in keys:
                 self.store.add_key(app, registrable_jwk(jwk, app.keys))

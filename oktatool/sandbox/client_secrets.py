@@ -58,7 +58,7 @@ def switch_auth_method(store: OrgStore, app: App, body: dict[str, Any]) -> str |
     if method not in (*SECRET_METHODS, KEY_METHOD, "client_secret_jwt", "none"):
         raise validation_failed("token_endpoint_auth_method", "The value is not a supported method.")
     if method == KEY_METHOD:
-        if not app.keys and not nested(body, "settings", "oauthClient", "jwks", "keys"):
+        if not app.keys and not app.jwks_uri and not nested(body, "settings", "oauthClient", "jwks", "keys"):
             raise validation_failed("jwks", NO_KEY_CAUSE)
         app.secrets.clear()  # "switching to Public key/Private key deletes existing client secrets"
     app.token_endpoint_auth_method = method

@@ -7,9 +7,11 @@ import time
 from typing import Any
 
 from oktatool.sandbox.apps import find_app, registrable_jwk
+from oktatool.sandbox.jwks_uri import checked_jwks_uri
 from oktatool.sandbox.messages import (
     ApiRefusal,
     Call,
+    OktaApiError,
     Response,
     RouteSpec,
     json_response,
@@ -67,6 +69,7 @@ class ClientRoutes:
             "application_type": app.application_type,
             "dpop_bound_access_tokens": app.dpop_bound_access_tokens,
             "jwks": {"keys": [dict(key.jwk) for key in app.active_keys()]},
+            **({"jwks_uri": app.jwks_uri} if app.jwks_uri else {}),
             "_links": {"app": {"href": f"{base}/api/v1/apps/{app.id}"}},
         }
 
@@ -86,6 +89,17 @@ class ClientRoutes:
         dpop = body.get("dpop_bound_access_tokens", app.dpop_bound_access_tokens)
         if not isinstance(dpop, bool):
             raise _invalid_metadata("dpop_bound_access_tokens: The value must be true or false.")
+        jwks_uri = body.get("jwks_uri") or None
+        if jwks_uri is not None:
+            try:
+                jwks_uri = checked_jwks_uri(jwks_uri)
+            except OktaApiError:
+                raise _invalid_metadata("jwks_uri: The jwks_uri must be a valid https URL.") from None
+            if nested(body, "jwks", "keys"):
+                raise _invalid_metadata("jwks: Provide either jwks or jwks_uri, not both.")
+            if jwks_uri != app.jwks_uri:
+                app.keys.clear()  # switching to a URL deletes the saved keys
+            app.jwks_uri = jwks_uri
         app.label, app.grant_types, app.application_type = name, list(grant_types), application_type
         app.token_endpoint_auth_method, app.dpop_bound_access_tokens = auth_method, dpop
         app.last_updated = now_text()

@@ -12,6 +12,7 @@ from oktatool.sandbox.authservers import POLICY_FAILED, UNKNOWN_SCOPE, CustomSer
 from oktatool.sandbox.client_secrets import secret_client
 from oktatool.sandbox.dpop import DpopError, check_proof
 from oktatool.sandbox.jose import ALLOWED_ALGS, CLOCK_SKEW_SECONDS, CompactJwt, parse_jwt, signature_valid
+from oktatool.sandbox.jwks_uri import JwksUriFailed, fetch_keys
 from oktatool.sandbox.messages import Request, Response, json_response, oauth_error
 from oktatool.sandbox.org import TOKEN_LIFETIME_SECONDS, SandboxOrg
 from oktatool.sandbox.store import App, AppKey
@@ -178,13 +179,13 @@ class TokenEndpoint:
             raise _client_error("The subject claim for client_assertion is not a valid client_id.")
         if form.get("client_id", app.id) != app.id or app.status != "ACTIVE":
             raise _client_error(INVALID_CLIENT)
-        if not app.keys:
+        if not app.keys and not app.jwks_uri:
             raise _client_error("The client does not have a JWKSet configured, but the client_assertion "
                                 "requires one.")
         alg = assertion.header.get("alg")
         if alg not in ALLOWED_ALGS:
             raise _client_error("The client_assertion JWT signature algorithm is invalid.")
-        key = self._signing_key(app, assertion)
+        key = self._signing_key(self._client_keys(app), assertion)
         if key.jwk.get("use", "sig") != "sig":
             raise _client_error("The public key being used for client assertion has an invalid 'use' parameter. "
                                 "Valid values for the 'use' parameter are [sig].")
@@ -206,9 +207,20 @@ class TokenEndpoint:
         return app
 
     @staticmethod
-    def _signing_key(app: App, assertion: CompactJwt) -> AppKey:
+    def _client_keys(app: App) -> list[AppKey]:
+        """Return the keys an assertion may be signed with: the saved ACTIVE ones, or those at the app's jwks_uri
+        (fetched now, as Okta does at token time)."""
+        if not app.jwks_uri:
+            return app.active_keys()
+        try:
+            published = fetch_keys(app.jwks_uri)
+        except JwksUriFailed as failed:
+            raise _client_error(failed.description) from None
+        return [AppKey(id="", jwk=jwk, status="ACTIVE", created="", last_updated="") for jwk in published]
+
+    @staticmethod
+    def _signing_key(active: list[AppKey], assertion: CompactJwt) -> AppKey:
         kid = assertion.header.get("kid")
-        active = app.active_keys()
         if kid is None and len(active) == 1:
             return active[0]
         match = next((key for key in active if kid is not None and key.kid == kid), None)

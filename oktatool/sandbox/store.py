@@ -187,6 +187,8 @@ class App:
     #: ``settings.app``: a bookmark app's ``url`` and ``requestIntegration``; empty for OAuth apps
     app_settings: dict[str, Any] = field(default_factory=dict)
     keys: list[AppKey] = field(default_factory=list)
+    #: ``settings.oauthClient.jwks_uri``: where the app's keys are fetched from at token time (then none are saved)
+    jwks_uri: str | None = None
     grants: list[dict[str, Any]] = field(default_factory=list)
     roles: list[dict[str, Any]] = field(default_factory=list)
     #: client secrets (``client_secrets``): masked form and hash only, never the secret

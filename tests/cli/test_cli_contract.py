@@ -189,6 +189,7 @@ _BASE = {
     ("app", "keys", "list"): "ORG ADMIN",
     ("app", "keys", "add"): "KEY ORG ADMIN", ("app", "keys", "activate"): "kid1 ORG ADMIN",
     ("app", "keys", "deactivate"): "kid1 ORG ADMIN", ("app", "keys", "delete"): "kid1 ORG ADMIN",
+    ("app", "keys", "use-url"): "https://keys.example.com/jwks.json ORG ADMIN --yes",
     ("app", "grants", "list"): "ORG ADMIN", ("app", "grants", "grant"): "okta.users.read ORG ADMIN",
     ("app", "grants", "revoke"): "okta.users.read ORG ADMIN", ("app", "roles", "list"): "ORG ADMIN",
     ("app", "roles", "assign"): "READ_ONLY_ADMIN ORG ADMIN", ("app", "roles", "unassign"): "x ORG ADMIN",

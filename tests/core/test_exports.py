@@ -129,6 +129,16 @@ def test_terraform_is_the_provider_and_the_app_as_the_schema_has_them(kty: str) 
     assert "PRIVATE KEY" not in text and private["d"] not in text
 
 
+def test_terraform_of_a_jwks_uri_app_names_the_url_instead_of_a_key() -> None:
+    url = "https://keys.example.com/reports/jwks.json"
+    text = render("terraform", ExportSpec(ORG, "0oa1", SCOPES, None, jwks_uri=url))  # no key needed
+    app = _resources(_hcl(text))["okta_app_oauth"]
+    assert set(app) <= APP_OAUTH_ARGUMENTS and app["jwks_uri"] == url and "jwks" not in app
+    # the SDK exports are the same for a jwks_uri app: the client signs with its private key
+    key = _key()
+    assert render("okta-yaml", _spec(key, jwks_uri=url)) == render("okta-yaml", _spec(key))
+
+
 @pytest.mark.parametrize("org, name, base", [("https://acme.oktapreview.com", "acme", "oktapreview.com"),
                                              ("https://acme.okta-emea.com", "acme", "okta-emea.com"),
                                              ("https://dev-9.okta.com", "dev-9", "okta.com")])

@@ -30,6 +30,7 @@ from oktatool.core.jose.input_kind import check_token_text
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key
+    from oktatool.core.okta.http import HttpOptions
 
 #: refuse longer input before decoding anything (an Okta token is a few kB; a cookie jar is not a JWT)
 MAX_TOKEN_CHARS = 256 * 1024
@@ -692,14 +693,25 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
     """Fetch a JWKS over verified TLS (http only to loopback) and return its keys."""
     from pathlib import Path
 
+    from oktatool.core.keys.key import load_keys
+    from oktatool.core.okta.http import HttpOptions
+
+    body = fetch_jwks_body(url, HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout))
+    try:
+        return load_keys(body)
+    except KeyMaterialError as exc:
+        raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
+                               hint=exc.hint) from None
+
+
+def fetch_jwks_body(url: str, options: HttpOptions) -> bytes:
+    """Return the body a JWKS URL answers with 200 (verified TLS, http only to loopback, at most MAX_JWKS_BYTES)."""
     import requests
 
     from oktatool.core.errors import NetworkError
-    from oktatool.core.keys.key import load_keys
-    from oktatool.core.okta.http import HttpOptions, check_url, explain_network_error, new_session, read_body
+    from oktatool.core.okta.http import check_url, explain_network_error, new_session, read_body
 
     check_url(url)
-    options = HttpOptions(ca_bundle=Path(ca_bundle) if ca_bundle else None, read_timeout=timeout)
     try:
         with new_session(options) as session, session.get(url, timeout=options.timeout, stream=True,
                                                           headers={"Accept": "application/json"}) as response:
@@ -707,7 +719,7 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
                 raise NetworkError(f"the JWKS URL answered HTTP {response.status_code}", hint="check the URL",
                                    code="jwks_http_status")
             # streamed, capped and on the read deadline: a hostile or broken server cannot fill memory or hang us
-            body = read_body(response, url, MAX_JWKS_BYTES, seconds=timeout)
+            return read_body(response, url, MAX_JWKS_BYTES, seconds=options.read_timeout)
     except requests.RequestException as exc:
         raise explain_network_error(exc, url, what="the JWKS URL") from None
     except NetworkError as exc:
@@ -715,8 +727,3 @@ def fetch_jwks(url: str, *, ca_bundle: str | None = None, timeout: float = 30.0)
             raise
         raise NetworkError(f"the JWKS URL answered with more than {MAX_JWKS_BYTES // (1024 * 1024)} MB; "
                            "that is not a key set", code="jwks_too_big") from None
-    try:
-        return load_keys(body)
-    except KeyMaterialError as exc:
-        raise KeyMaterialError(f"the JWKS URL did not return a usable key set: {exc.description}",
-                               hint=exc.hint) from None

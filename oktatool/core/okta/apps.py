@@ -8,6 +8,7 @@ keys, only an INACTIVE key can be deleted, and the ACTIVE key keeps a successor 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -33,6 +34,8 @@ class ServiceApp:
     grant_types: tuple[str, ...]
     auth_method: str
     dpop_required: bool
+    #: the URL Okta fetches the app's public keys from (None: the keys are saved in Okta)
+    jwks_uri: str | None = None
 
     @property
     def client_id(self) -> str:
@@ -51,7 +54,9 @@ class ServiceApp:
                    application_type=str(settings.get("application_type", "")),
                    grant_types=tuple(str(g) for g in grants) if isinstance(grants, list) else (),
                    auth_method=str(credentials.get("token_endpoint_auth_method", "")),
-                   dpop_required=settings.get("dpop_bound_access_tokens") is True)
+                   dpop_required=settings.get("dpop_bound_access_tokens") is True,
+                   jwks_uri=settings["jwks_uri"] if isinstance(settings.get("jwks_uri"), str) and
+                   settings["jwks_uri"] else None)
 
 
 @dataclass(frozen=True)
@@ -108,12 +113,16 @@ def _app_path(app_id: str) -> str:
     return f"/api/v1/apps/{quote(app_id, safe='')}"
 
 
-def service_app_body(label: str, public_keys: list[dict[str, Any]], *, dpop: bool) -> dict[str, Any]:
-    """Return the Apps API body of an API Services app that authenticates with private_key_jwt."""
+def service_app_body(label: str, public_keys: list[dict[str, Any]], *, dpop: bool,
+                     jwks_uri: str | None = None) -> dict[str, Any]:
+    """Return the Apps API body of an API Services app that authenticates with private_key_jwt.
+
+    With ``jwks_uri`` Okta fetches the public keys from that URL and none are saved in Okta.
+    """
     clean = label.strip()
     if not clean:
         raise BadInputError("give the app a name", hint="e.g. oktatool reporting")
-    if not public_keys:
+    if not public_keys and not jwks_uri:
         raise BadInputError("a private_key_jwt app needs at least one public key")
     for jwk in public_keys:
         if not jwk.get("kid"):
@@ -130,7 +139,7 @@ def service_app_body(label: str, public_keys: list[dict[str, Any]], *, dpop: boo
             "grant_types": ["client_credentials"],
             "response_types": ["token"],
             "dpop_bound_access_tokens": dpop,
-            "jwks": {"keys": public_keys},
+            **({"jwks_uri": jwks_uri} if jwks_uri else {"jwks": {"keys": public_keys}}),
         }},
     }
 
@@ -145,9 +154,9 @@ def public_jwk(key: Key) -> dict[str, Any]:
     return jwk
 
 
-def create_service_app(api: ApiClient, label: str, key: Key, *, dpop: bool) -> ServiceApp:
-    """Create an API Services app with ``key``'s public JWK; return it (its id is the client id)."""
-    body = service_app_body(label, [public_jwk(key)], dpop=dpop)
+def create_service_app(api: ApiClient, label: str, key: Key, *, dpop: bool, jwks_uri: str | None = None) -> ServiceApp:
+    """Create an API Services app with ``key``'s public JWK saved, or its keys at ``jwks_uri``; return it."""
+    body = service_app_body(label, [] if jwks_uri else [public_jwk(key)], dpop=dpop, jwks_uri=jwks_uri)
     return ServiceApp.from_json(api.call("POST", "/api/v1/apps", body=body).json())
 
 
@@ -242,16 +251,36 @@ def list_secrets(api: ApiClient, app_id: str) -> list[ClientSecret]:
             for item in api.call("GET", _app_path(app_id) + "/credentials/secrets").items()]
 
 
+def _put_app(api: ApiClient, app_id: str, change: Callable[[dict[str, Any]], None]) -> ServiceApp:
+    """GET the app, ``change`` its JSON, PUT it whole (Okta replaces an app with the body it is given)."""
+    body = api.call("GET", _app_path(app_id)).json()
+    if not isinstance(body, dict):
+        raise ApiError("the Apps API answered something that is not an app", code="not_an_app")
+    change(body)
+    body.pop("_links", None)
+    return ServiceApp.from_json(api.call("PUT", _app_path(app_id), body=body).json())
+
+
+def set_jwks_uri(api: ApiClient, app_id: str, url: str) -> ServiceApp:
+    """Make Okta fetch the app's public keys from ``url``; Okta deletes the keys saved on the app."""
+
+    def change(body: dict[str, Any]) -> None:
+        settings = body.setdefault("settings", {}).setdefault("oauthClient", {})
+        settings.pop("jwks", None)
+        settings["jwks_uri"] = url
+
+    return _put_app(api, app_id, change)
+
+
 def set_auth_method(api: ApiClient, app_id: str, method: str) -> ServiceApp:
     """Switch the app's ``token_endpoint_auth_method`` (a PUT of the whole app, as Okta replaces it).
 
     To ``private_key_jwt`` Okta deletes the app's client secrets, and refuses when no key is saved.
     """
-    body = api.call("GET", _app_path(app_id)).json()
-    if not isinstance(body, dict):
-        raise ApiError("the Apps API answered something that is not an app", code="not_an_app")
-    oauth = body.setdefault("credentials", {}).setdefault("oauthClient", {})
-    oauth["token_endpoint_auth_method"] = method
-    oauth.pop("client_secret", None)  # "'client_secret' can't be used when ... is 'private_key_jwt'"
-    body.pop("_links", None)
-    return ServiceApp.from_json(api.call("PUT", _app_path(app_id), body=body).json())
+
+    def change(body: dict[str, Any]) -> None:
+        oauth = body.setdefault("credentials", {}).setdefault("oauthClient", {})
+        oauth["token_endpoint_auth_method"] = method
+        oauth.pop("client_secret", None)  # "'client_secret' can't be used when ... is 'private_key_jwt'"
+
+    return _put_app(api, app_id, change)

@@ -9,7 +9,6 @@ while an earlier check fails, so a broken set-up shows one failure: its cause.
 
 from __future__ import annotations
 
-import json
 import shlex
 import time
 from collections.abc import Callable
@@ -319,7 +318,7 @@ class _Doctor:
                 self.add(check_id, SKIP, "skipped: the app could not be read")
             return
         self.check_app(app)
-        self.check_jwks(api)
+        self.check_jwks(api, app.jwks_uri)
         self.check_dpop(app)
         self.check_scopes(api)
         self.check_role(api)
@@ -361,11 +360,16 @@ class _Doctor:
         else:
             self.add("app-auth", PASS, "token_endpoint_auth_method private_key_jwt")
 
-    def check_jwks(self, api: ApiClient) -> None:
+    def check_jwks(self, api: ApiClient, jwks_uri: str | None) -> None:
         from oktatool.core.okta.apps import AppKey
+        from oktatool.core.okta.doctor_jwks_uri import jwks_uri_checks, other_public_key
 
         given = self.given
         kid = given.kid or (given.key.kid if given.key is not None else None)
+        if jwks_uri is not None:
+            assert self.org is not None
+            jwks_uri_checks(jwks_uri, kid, given.key, self.org, self.http, self.add)
+            return
         try:
             raw = api.call("GET", f"/api/v1/apps/{given.client_id}/credentials/jwks").items()
             keys = [AppKey.from_json(item) for item in raw]
@@ -385,7 +389,7 @@ class _Doctor:
                                        "\"The client_assertion JWT kid is invalid.\"", add_fix)
             self.add("jwks-active", SKIP, "skipped: our kid is not registered")
             return
-        mismatch = self._other_key(raw[index])
+        mismatch = other_public_key(raw[index], given.key)
         if mismatch:
             self.add("jwks-kid", FAIL, f"kid {kid} is registered, but for a different public key: Okta answers "
                                        "\"The client_assertion signature is invalid.\"",
@@ -398,18 +402,6 @@ class _Doctor:
         else:
             self.add("jwks-active", FAIL, f"{kid} is {key.status}: Okta answers \"The client_assertion JWT kid is "
                                           "invalid.\"", f"activate it: oktatool app keys activate {kid}")
-
-    def _other_key(self, registered: Any) -> bool:
-        from oktatool.core.keys.key import load_key
-
-        if self.given.key is None or not isinstance(registered, dict):
-            return False
-        members = {k: registered[k] for k in ("kty", "n", "e", "crv", "x", "y") if k in registered}
-        try:
-            theirs = load_key(json.dumps(members))
-        except OktaToolError:
-            return False
-        return theirs.thumbprint() != self.given.key.thumbprint()
 
     def check_dpop(self, app: ServiceApp) -> None:
         ours, local = self.given.dpop, self.given.local_sandbox

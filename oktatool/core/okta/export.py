@@ -49,6 +49,8 @@ class ExportSpec:
     ca_bundle: str | None = None
     #: the profile whose key (in the key library) signs the curl recipe's assertion when no key file is named
     profile: str | None = None
+    #: the URL the app's public keys are fetched from (Terraform's ``jwks_uri`` instead of a ``jwks`` block)
+    jwks_uri: str | None = None
 
 
 def _q(text: str) -> str:
@@ -161,9 +163,13 @@ def _jwks_block(key: Key) -> list[str]:
 
 def terraform(spec: ExportSpec) -> str:
     """Return the app as Terraform code for the okta/okta provider: provider, app, grants, role (no secret)."""
-    key = _signing_key(spec, "terraform")
-    if not key.kid:
-        raise BadInputError("the key has no kid, and Terraform's jwks block needs one", hint="pass --kid ID")
+    if spec.jwks_uri:
+        keys = ["", f"  jwks_uri                   = {_q(spec.jwks_uri)}"]
+    else:
+        key = _signing_key(spec, "terraform")
+        if not key.kid:
+            raise BadInputError("the key has no kid, and Terraform's jwks block needs one", hint="pass --kid ID")
+        keys = _jwks_block(key)
     label = spec.label or spec.client_id
     lines = [
         "# The service app as code for Okta's Terraform provider. The app exists already: the import blocks",
@@ -184,7 +190,7 @@ def terraform(spec: ExportSpec) -> str:
         '  token_endpoint_auth_method = "private_key_jwt"',
         '  grant_types                = ["client_credentials"]',
         '  response_types             = ["token"]',
-        *_jwks_block(key), "}",
+        *keys, "}",
     ]
     if spec.dpop:
         lines += ["# The app requires DPoP-bound tokens (dpop_bound_access_tokens); the provider has no argument",
@@ -259,7 +265,7 @@ def render(fmt: str, spec: ExportSpec, *, shell: str = "posix") -> str:
 
 def needs_key(fmt: str, spec: ExportSpec) -> bool:
     """Say whether ``fmt`` reads the key itself (its text or its public half), not only the file's path."""
-    return fmt == "terraform" or holds_private_key(fmt, spec)
+    return (fmt == "terraform" and not spec.jwks_uri) or holds_private_key(fmt, spec)
 
 
 def with_key(spec: ExportSpec, key: Key | None) -> ExportSpec:

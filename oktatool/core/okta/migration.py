@@ -40,8 +40,15 @@ class MigrationRequest:
     client_id: str
     key: Key = field(repr=False)
     scopes: tuple[str, ...] = ()
+    #: the URL that publishes the key's public half (None: the public key is saved in Okta)
+    jwks_uri: str | None = None
 
     def __post_init__(self) -> None:
+        from oktatool.core.okta.jwks_uri import check_jwks_uri_text, org_fetches_loopback
+
+        if self.jwks_uri is not None:
+            object.__setattr__(self, "jwks_uri", check_jwks_uri_text(
+                self.jwks_uri, allow_loopback_http=org_fetches_loopback(self.org)))
         if not self.client_id:
             raise BadInputError("no service app named",
                                 hint=Hint("pass --profile NAME, or --org URL and --client-id ID",
@@ -55,7 +62,8 @@ class MigrationRequest:
 class MigrationFlow(Flow):
     """list the secrets → add the key → switch to private_key_jwt → token with the key."""
 
-    PLAN = (("secrets", "List the client secrets the switch deletes"), ("add-key", "Add the public key"),
+    PLAN = (("secrets", "List the client secrets the switch deletes"),
+            ("add-key", "Add the public key (or the URL that publishes it)"),
             (SWITCH, "Switch to private_key_jwt (Okta deletes the secrets)"), ("token", "Get a token with the key"))
 
     def __init__(self, request: MigrationRequest, admin: ApiClient, http: HttpOptions, *,
@@ -67,6 +75,8 @@ class MigrationFlow(Flow):
         self._client = client
         #: what the first step found: the secrets the switch deletes, the scopes and DPoP of the proof
         self.secrets: tuple[ClientSecret, ...] = ()
+        #: the kids of keys saved in Okta that a switch to the jwks_uri deletes
+        self.saved_kids: tuple[str, ...] = ()
         self.scopes: tuple[str, ...] = request.scopes
         self.dpop = False
         self._add("secrets", self._list)
@@ -80,7 +90,7 @@ class MigrationFlow(Flow):
         return f"/api/v1/apps/{self.request.client_id}"
 
     def _list(self, step: Step) -> str:
-        from oktatool.core.okta.apps import get_app, list_secrets
+        from oktatool.core.okta.apps import get_app, list_keys, list_secrets
         from oktatool.core.okta.grants import AppAccess
 
         req = self.request
@@ -93,6 +103,9 @@ class MigrationFlow(Flow):
         if not self.scopes:
             raise BadInputError(f"the app {req.client_id} is granted no Okta API scope, so no token can prove the key",
                                 hint="grant one first (oktatool app grants grant SCOPE)")
+        if req.jwks_uri is not None and app.jwks_uri != req.jwks_uri:
+            saved = call(step, "GET", f"{self.path}/credentials/jwks", lambda: list_keys(self.admin, req.client_id))
+            self.saved_kids = tuple(k.kid or k.id for k in saved)
         if app.auth_method == KEY_METHOD:
             self.secrets = ()
             return "the app authenticates with private_key_jwt already: no secret left to delete"
@@ -102,17 +115,33 @@ class MigrationFlow(Flow):
         return f"{app.auth_method} now; the switch deletes {len(self.secrets)} secret(s): {listed}"
 
     def _add_key(self, step: Step) -> str:
-        return add_active_key(step, self.admin, self.request.client_id, self.request.key)
+        req = self.request
+        if req.jwks_uri is None:
+            return add_active_key(step, self.admin, req.client_id, req.key)
+        from oktatool.core.okta.jwks_uri import check_jwks_url, org_fetches_loopback
+
+        url = req.jwks_uri  # the app is pointed at it by the switch, after the question
+        found = call(step, "GET", url, lambda: check_jwks_url(url, req.key.kid, http=self.http,
+                                                              allow_loopback_http=org_fetches_loopback(req.org)))
+        return f"{url} publishes kid {req.key.kid} (of {', '.join(found.kids)})"
 
     def _switch(self, step: Step) -> str:
-        from oktatool.core.okta.apps import get_app, set_auth_method
+        from oktatool.core.okta.apps import get_app, set_auth_method, set_jwks_uri
 
         req = self.request
         app = call(step, "GET", self.path, lambda: get_app(self.admin, req.client_id))
+        done = []
+        if req.jwks_uri is not None and app.jwks_uri != req.jwks_uri:
+            url = req.jwks_uri
+            call(step, "PUT", self.path, lambda: set_jwks_uri(self.admin, req.client_id, url))
+            deleted = f"; Okta deleted the saved keys {', '.join(self.saved_kids)}" if self.saved_kids else ""
+            done.append(f"keys fetched from {url}{deleted}")
         if app.auth_method == KEY_METHOD:
-            return "private_key_jwt already (switched by an earlier run)"
-        call(step, "PUT", self.path, lambda: set_auth_method(self.admin, req.client_id, KEY_METHOD))
-        return f"{app.auth_method} → private_key_jwt; Okta deleted the app's client secrets"
+            done.append("private_key_jwt already (switched by an earlier run)")
+        else:
+            call(step, "PUT", self.path, lambda: set_auth_method(self.admin, req.client_id, KEY_METHOD))
+            done.append(f"{app.auth_method} → private_key_jwt; Okta deleted the app's client secrets")
+        return "; ".join(done)
 
     def _token(self, step: Step) -> str:
         req = self.request

@@ -164,9 +164,12 @@ class SetupRequest:
     #: none chosen: the narrowest standard role that covers the scopes (``least_role``)
     roles: tuple[str, ...] = ()
     dpop: bool = False
+    #: the URL Okta fetches the app's public keys from (None: the public key is saved in Okta)
+    jwks_uri: str | None = None
 
     def __post_init__(self) -> None:
         from oktatool.core.okta.grants import least_role
+        from oktatool.core.okta.jwks_uri import check_jwks_uri_text, org_fetches_loopback
 
         if not self.label.strip():
             raise BadInputError("give the app a name")
@@ -176,6 +179,9 @@ class SetupRequest:
             object.__setattr__(self, "roles", (least_role(self.scopes),))
         if not self.key.is_private:
             raise BadInputError("the new app needs a private key (its public half is registered)")
+        if self.jwks_uri is not None:
+            object.__setattr__(self, "jwks_uri", check_jwks_uri_text(
+                self.jwks_uri, allow_loopback_http=org_fetches_loopback(self.org)))
 
 
 class SetupFlow(Flow):
@@ -221,10 +227,17 @@ class SetupFlow(Flow):
         from oktatool.core.okta.apps import create_service_app
 
         req = self.request
+        if req.jwks_uri is not None:  # as Okta will fetch it, before the app exists
+            from oktatool.core.okta.jwks_uri import check_jwks_url, org_fetches_loopback
+
+            url = req.jwks_uri
+            call(step, "GET", url, lambda: check_jwks_url(url, req.key.kid, http=self.http,
+                                                          allow_loopback_http=org_fetches_loopback(req.org)))
         app = call(step, "POST", "/api/v1/apps",
-                   lambda: create_service_app(self.admin, req.label, req.key, dpop=req.dpop))
+                   lambda: create_service_app(self.admin, req.label, req.key, dpop=req.dpop, jwks_uri=req.jwks_uri))
         self.client_id = app.id
-        return f"created {req.label!r}, client id {self.client_id}, kid {req.key.kid}"
+        where = f"keys fetched from {req.jwks_uri}" if req.jwks_uri else "public key saved in Okta"
+        return f"created {req.label!r}, client id {self.client_id}, kid {req.key.kid} ({where})"
 
     def _grant(self, step: Step) -> str:
         from oktatool.core.okta.grants import AppAccess

@@ -1,6 +1,9 @@
 """Rotate key: add a new key, get a token with it, switch the profile to it, deactivate the old key.
 
-It stops there: deleting the old key is a later, separate step (``oktatool app keys delete KID``).
+It stops there: deleting the old key is a later, separate step (``oktatool app keys delete KID``). For an app
+whose keys are published at a URL (jwks_uri) the app is not changed: the JWKS file to publish is written with
+the old and the new key, the URL is checked for the new kid (Retry once it is served), a token proves the new
+key, the profile switches, and the file is written with only the new key.
 """
 
 from __future__ import annotations
@@ -8,24 +11,34 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from oktatool.core.errors import BadInputError
 from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
     from oktatool.core.keys.key import Key
-    from oktatool.core.okta.rotation import RotationFlow
+    from oktatool.core.okta.rotation import RotationFlow, RotationRequest
+    from oktatool.core.okta.url_rotation import UrlRotationFlow
 
 SAME_TYPE = "new:same"
 
 
-class RotateKeyDialog(StepsDialog["RotationFlow"]):
+def _rotation(flow: RotationFlow | UrlRotationFlow) -> RotationRequest:
+    """Return the rotation's request (who signs now and next) of either flow."""
+    from oktatool.core.okta.url_rotation import UrlRotationFlow
+
+    return flow.request.rotation if isinstance(flow, UrlRotationFlow) else flow.request
+
+
+class RotateKeyDialog(StepsDialog["RotationFlow | UrlRotationFlow"]):
     """Rotate the active profile's key in the safe order, showing each step's API call and result."""
 
     RUNNING = "Rotating…"
@@ -45,9 +58,15 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
             if name != self.profile.key_ref:
                 self.new_key.addItem(f"From the library: {name}", LIBRARY + name)
         self.admin = AdminCredentialPicker(context, sandbox=self.profile.is_sandbox)
+        self.jwks_file = QLineEdit(str(Path.home() / f"jwks-{self.profile.client_id or 'app'}.json"))
+        self.jwks_file.setObjectName("jwksFile")
+        named(self.jwks_file, "JWKS file to publish")
+        self.jwks_file.setToolTip("Only for an app whose keys are published at a URL (jwks_uri): the file written "
+                                  "with the old and the new public key, then with the new one only, to serve there")
         form = QFormLayout()
         form.addRow("Current key", QLabel(self.profile.key_ref or "(none)"))
         form.addRow("New key", self.new_key)
+        form.addRow("JWKS file (keys at a URL)", self.jwks_file)
         form.addRow("Admin credential", self.admin)
         from oktatool.core.okta.rotation import RotationFlow
 
@@ -76,16 +95,20 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
         saved.result(timeout=60)
         return f"the profile signs with {key.kid} (library key “{ref}”)"
 
-    async def _prepare(self) -> RotationFlow:
+    async def _prepare(self) -> RotationFlow | UrlRotationFlow:
         from oktatool.core.okta.admin import admin_api
+        from oktatool.core.okta.apps import get_app
         from oktatool.core.okta.http import HttpOptions
+        from oktatool.core.okta.jwks_uri import org_fetches_loopback
         from oktatool.core.okta.rotation import RotationFlow, RotationRequest, successor_key
+        from oktatool.core.okta.url_rotation import UrlRotationFlow, UrlRotationRequest
 
         profile, choice, new_choice = self.profile, self.admin.choice(), str(self.new_key.currentData())
+        jwks_file = Path(self.jwks_file.text().strip()).expanduser()
         http = HttpOptions(read_timeout=self.context.settings.settings.preferences.network_timeout)
         loop = asyncio.get_running_loop()
 
-        def prepare() -> RotationFlow:
+        def prepare() -> RotationFlow | UrlRotationFlow:
             old = self.context.profile_key(profile)
             if not old.kid:
                 raise BadInputError("the profile's key has no kid, so its registered key cannot be found")
@@ -96,16 +119,24 @@ class RotateKeyDialog(StepsDialog["RotationFlow"]):
                 raise BadInputError("choose an admin credential")
             org, options = org_of(self.context, profile, http)
             request = RotationRequest(org, profile.client_id, old.kid, new, profile.scopes, profile.dpop)
-            return RotationFlow(request, admin_api(org, admin, options, ("okta.apps.manage",)), options,
-                                lambda key: self._switch_on_gui(loop, key))
+            api = admin_api(org, admin, options, ("okta.apps.manage",))
+            if get_app(api, profile.client_id).jwks_uri is not None:  # the app stays as it is
+                return UrlRotationFlow(UrlRotationRequest(request, jwks_file, org_fetches_loopback(org),
+                                                          old.okta_public_dict()), api, options,
+                                       lambda key: self._switch_on_gui(loop, key))
+            return RotationFlow(request, api, options, lambda key: self._switch_on_gui(loop, key))
 
         return await with_unlocked_store(self, self.context, prepare)
 
-    def _summary_text(self, flow: RotationFlow) -> str:
-        req = flow.request
-        return f"Old kid {req.old_kid} → new {req.new_key.describe()} key, kid {req.new_key.kid}"
+    def _summary_text(self, flow: RotationFlow | UrlRotationFlow) -> str:
+        req = _rotation(flow)
+        at_url = "" if req is flow.request else " · keys published at the app's jwks_uri"
+        return f"Old kid {req.old_kid} → new {req.new_key.describe()} key, kid {req.new_key.kid}{at_url}"
 
-    def _done_text(self, flow: RotationFlow) -> str:
-        old = flow.request.old_kid
-        return (f"Rotated to {flow.request.new_key.kid}. {old} is INACTIVE; delete it later with "
-                f"oktatool app keys delete {old}.")
+    def _done_text(self, flow: RotationFlow | UrlRotationFlow) -> str:
+        req = _rotation(flow)
+        if req is not flow.request:  # keys at a URL
+            return (f"Rotated to {req.new_key.kid}; the app is unchanged. Serve {self.jwks_file.text().strip()} "
+                    f"(only the new key now) at the app's jwks_uri.")
+        return (f"Rotated to {req.new_key.kid}. {req.old_kid} is INACTIVE; delete it later with "
+                f"oktatool app keys delete {req.old_kid}.")

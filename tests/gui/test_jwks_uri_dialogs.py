@@ -1,0 +1,122 @@
+"""The window's jwks_uri paths against the sandbox: New service app with keys published at a URL (the file to
+publish saved, the URL checked, the app made with no saved key) and Rotate key on such an app (the app unchanged,
+Retry once the URL serves the new key)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from oktatool.context import AppContext
+from oktatool.core.okta.client import OktaClient
+from oktatool.core.okta.jwks_uri import publish_document
+from oktatool.core.store.settings import Profile
+from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
+from oktatool.gui.dialogs.service_app import KEYS_AT_URL, NewServiceAppDialog
+from oktatool.sandbox import SandboxInfo
+from tests.gui.conftest import finish
+from tests.jwks_server import PublishedSet
+
+
+def _use_org(context: AppContext, info: SandboxInfo) -> None:
+    profile = Profile(name="org", org_url=info.org_url, client_id=info.client_id, scopes=("okta.users.read",))
+    context.save_settings(context.settings.settings.with_profile(profile).with_active(profile.name))
+
+
+def _token_file(tmp_path: Path, info: SandboxInfo) -> str:
+    path = tmp_path / "admin.token"
+    path.write_text(info.ssws_token + "\n")
+    return str(path)
+
+
+def _app(info: SandboxInfo, client_id: str) -> dict[str, Any]:
+    answer = requests.get(f"{info.org_url}/api/v1/apps/{client_id}",
+                          headers={"Authorization": f"SSWS {info.ssws_token}"}, timeout=10)
+    return dict(answer.json())
+
+
+def _wait_for_scopes(loop: asyncio.AbstractEventLoop, dialog: NewServiceAppDialog) -> None:
+    async def loaded() -> None:
+        while dialog.scopes.list.count() == 0:
+            await asyncio.sleep(0.02)
+
+    loop.run_until_complete(asyncio.wait_for(loaded(), 30))
+
+
+def test_new_service_app_with_keys_published_at_a_url(qtbot: Any, context: AppContext,
+                                                       aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo,
+                                                       jwks_server: PublishedSet, tmp_path: Path) -> None:
+    _use_org(context, sandbox_org)
+    dialog = NewServiceAppDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _wait_for_scopes(aloop, dialog)
+    dialog.name.setText("Keys by URL")
+    dialog.admin.set_file(_token_file(tmp_path, sandbox_org))
+    assert not dialog.keys_at.url.isEnabled()
+    dialog.keys_at.where.setCurrentIndex(dialog.keys_at.where.findData(KEYS_AT_URL))
+    assert dialog.keys_at.url.isEnabled() and dialog.keys_at.check.isEnabled()
+    dialog.keys_at.url.setText(jwks_server.url)
+    finish(aloop, dialog.check_url())  # nothing published yet
+    assert "must contain at least one key" in dialog.status.text()
+    published = tmp_path / "jwks.json"
+    finish(aloop, dialog.save_jwks(published))
+    [jwk] = json.loads(published.read_text())["keys"]
+    assert "d" not in jwk and jwk["kid"] in dialog.status.text()
+    jwks_server.serve_file(published)
+    finish(aloop, dialog.check_url())
+    assert "Okta can fetch it" in dialog.status.text()
+    finish(aloop, dialog.start())
+    flow = dialog.flow
+    assert flow is not None and flow.done, dialog.status.text()
+    assert flow.request.key.kid == jwk["kid"]  # the key whose file was published
+    app = _app(sandbox_org, flow.client_id or "")
+    assert app["settings"]["oauthClient"]["jwks_uri"] == jwks_server.url
+    saved = context.profile("Keys by URL")
+    assert OktaClient(context.connection(saved)).token(use_cache=False).token_type == "Bearer"
+
+
+def test_rotate_key_on_a_jwks_uri_app_changes_nothing_on_the_app(qtbot: Any, context: AppContext,
+                                                                 aloop: asyncio.AbstractEventLoop,
+                                                                 sandbox_org: SandboxInfo,
+                                                                 jwks_server: PublishedSet, tmp_path: Path) -> None:
+    from oktatool.core.okta.admin import AdminCredential, admin_api
+    from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import parse_org_url
+    from oktatool.core.okta.rotation import new_app_key
+    from oktatool.core.okta.setup import SetupFlow, SetupRequest
+
+    org, http = parse_org_url(sandbox_org.org_url), HttpOptions()
+    key = new_app_key()
+    jwks_server.serve(publish_document([key]))  # the old set until the test serves the file
+    flow = SetupFlow(SetupRequest(org, "Rotating by URL", key, ("okta.users.read",), ("READ_ONLY_ADMIN",),
+                                  jwks_uri=jwks_server.url),
+                     admin_api(org, AdminCredential(ssws_token=sandbox_org.ssws_token), http), http)
+    assert flow.run()
+    profile = context.save_app_profile("by-url", org.base, flow.client_id or "", key, scopes=("okta.users.read",),
+                                       dpop=False)
+    context.save_settings(context.settings.settings.with_active("by-url"))
+    before = _app(sandbox_org, profile.client_id)
+    dialog = RotateKeyDialog(context)
+    qtbot.addWidget(dialog)
+    published = tmp_path / "published.json"
+    dialog.jwks_file.setText(str(published))
+    dialog.admin.set_file(_token_file(tmp_path, sandbox_org))
+    finish(aloop, dialog.start())
+    rotation = dialog.flow
+    assert rotation is not None and rotation.failed is not None and rotation.failed.id == "url-new"
+    assert "Retry" in dialog.run_button.text() and str(published) in dialog.status.text()
+    jwks_server.serve_file(published)
+    finish(aloop, dialog.start())
+    assert rotation.done, dialog.status.text()
+    assert _app(sandbox_org, profile.client_id) == before
+    switched = context.profile("by-url")
+    new_key = context.profile_key(switched)
+    assert new_key.kid != key.kid
+    assert [k["kid"] for k in json.loads(published.read_text())["keys"]] == [new_key.kid]
+    assert OktaClient(context.connection(switched)).token(use_cache=False).token_type == "Bearer"
+    assert "the app is unchanged" in dialog.status.text()
