@@ -17,7 +17,8 @@ from oktatool.core.errors import BadInputError, ClaimError, PassphraseError
 from oktatool.core.files import read_input
 
 if TYPE_CHECKING:
-    from oktatool.core.jose.jwt import DecodedToken, VerifiedToken
+    from oktatool.core.jose.jwt import DecodedToken
+    from oktatool.core.jose.verify import VerifiedToken
 
 
 def _read_token(source: str) -> str:
@@ -170,7 +171,7 @@ def decode(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace, token: str) -> VerifiedToken:
-    from oktatool.core.jose.jwt import fetch_jwks, verify_with_jwks, verify_with_key
+    from oktatool.core.jose.verify import fetch_jwks, verify_with_jwks, verify_with_key
     from oktatool.core.keys.key import load_keys
 
     if args.jwks_url:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 
 #: modules the start-up path must not load before the first paint; imported before the shown tab is built
-DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "oktatool.core.keys.key", "oktatool.core.jose.jwt")
+DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "oktatool.core.keys.key", "oktatool.core.jose.jwt",
+                    "oktatool.core.jose.verify")
 #: modules used only inside executor calls; warmed in the executor once the shown tab is ready
 WARM_LATER = ("requests", "keyring")
 

@@ -97,7 +97,8 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         return f"{key.describe()} kid {key.kid} in executor thread {thread}"
 
     async def jwt_round_trip() -> str:
-        from oktatool.core.jose.jwt import sign_token, verify_with_key
+        from oktatool.core.jose.jwt import sign_token
+        from oktatool.core.jose.verify import verify_with_key
 
         if not key_box:
             raise RuntimeError("no key (the previous step failed)")

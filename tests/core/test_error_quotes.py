@@ -11,7 +11,8 @@ from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import QUOTE_LIMIT, OktaToolError, shorten
 from oktatool.core.jose.assertion import check_assertion_token
 from oktatool.core.jose.dpop import DPoPKey, make_proof
-from oktatool.core.jose.jwt import sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.jose.jwt import sign_token
+from oktatool.core.jose.verify import verify_with_jwks, verify_with_key
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta.http import check_url
 from oktatool.core.okta.orgurl import parse_org_url

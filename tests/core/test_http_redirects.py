@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.errors import NetworkError
-from oktatool.core.jose.jwt import fetch_jwks
+from oktatool.core.jose.verify import fetch_jwks
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta.http import new_session
 from tests.loopback_http import QuietHandler, serve_on_loopback

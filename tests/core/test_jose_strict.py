@@ -17,7 +17,8 @@ from joserfc.jwk import OctKey, RSAKey, import_key
 from oktatool.core.errors import KeyMaterialError, VerificationError, for_window
 from oktatool.core.jose.assertion import build_client_assertion
 from oktatool.core.jose.dpop import DPoPKey, make_proof
-from oktatool.core.jose.jwt import key_label, sign_claims, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.jose.jwt import sign_claims, sign_token
+from oktatool.core.jose.verify import key_label, verify_with_jwks, verify_with_key
 from oktatool.core.keys.key import KeySpec, generate_key, load_key
 
 ORG = "https://dev-123456.okta.com"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from oktatool.core.errors import NetworkError
-from oktatool.core.jose.jwt import MAX_JWKS_BYTES, fetch_jwks
+from oktatool.core.jose.verify import MAX_JWKS_BYTES, fetch_jwks
 from tests.loopback_http import QuietHandler, serve_on_loopback
 
 #: what the server would send if nobody stopped reading

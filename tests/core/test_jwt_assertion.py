@@ -32,7 +32,7 @@ from oktatool.core.jose.assertion import (
     check_assertion_token,
     preflight_assertion,
 )
-from oktatool.core.jose.jwt import verify_with_key
+from oktatool.core.jose.verify import verify_with_key
 from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key
 from oktatool.core.okta.orgurl import parse_org_url
 

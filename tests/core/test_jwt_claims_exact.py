@@ -23,16 +23,8 @@ from oktatool.core.jose.claims import (
     parse_exact_object,
     value_type,
 )
-from oktatool.core.jose.jwt import (
-    Expected,
-    decode_token,
-    key_label,
-    secret_key,
-    short_secret_warning,
-    sign_token,
-    verify_with_jwks,
-    verify_with_key,
-)
+from oktatool.core.jose.jwt import decode_token, secret_key, short_secret_warning, sign_token
+from oktatool.core.jose.verify import Expected, key_label, verify_with_jwks, verify_with_key
 from oktatool.core.keys.key import KeySpec, generate_key, load_key
 
 

@@ -15,7 +15,8 @@ from oktatool.core.encoding import b64url_encode
 from oktatool.core.errors import Hint, TokenFormatError, VerificationError, for_window, joined
 from oktatool.core.jose.assertion import is_assertion_for, preflight_assertion
 from oktatool.core.jose.input_kind import check_token_text, token_text
-from oktatool.core.jose.jwt import decode_token, parse_compact, secret_key, sign_token, verify_with_key
+from oktatool.core.jose.jwt import decode_token, parse_compact, secret_key, sign_token
+from oktatool.core.jose.verify import verify_with_key
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta.orgurl import parse_org_url
 

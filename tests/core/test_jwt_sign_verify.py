@@ -22,14 +22,8 @@ from joserfc.jws import JWSRegistry
 from oktatool.core.encoding import b64url_decode, b64url_encode
 from oktatool.core.errors import ClaimError, KeyMaterialError, NetworkError, TokenFormatError, VerificationError
 from oktatool.core.jose import jwa
-from oktatool.core.jose.jwt import (
-    FAILURE_REASONS,
-    decode_token,
-    fetch_jwks,
-    sign_token,
-    verify_with_jwks,
-    verify_with_key,
-)
+from oktatool.core.jose.jwt import decode_token, sign_token
+from oktatool.core.jose.verify import FAILURE_REASONS, fetch_jwks, verify_with_jwks, verify_with_key
 from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key, load_keys
 from tests.loopback_http import QuietHandler, serve_on_loopback
 

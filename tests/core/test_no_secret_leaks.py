@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from oktatool.core.errors import OktaToolError
 from oktatool.core.jose.assertion import build_client_assertion, check_assertion_token
 from oktatool.core.jose.dpop import DPoPKey, make_proof
-from oktatool.core.jose.jwt import decode_token, parse_compact, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.jose.jwt import decode_token, parse_compact, sign_token
+from oktatool.core.jose.verify import verify_with_jwks, verify_with_key
 from oktatool.core.keys.key import Key, KeySpec, generate_key, load_key
 from oktatool.core.okta.orgurl import parse_org_url
 

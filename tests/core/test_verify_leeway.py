@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from oktatool.core.errors import BadInputError
-from oktatool.core.jose.jwt import MAX_LEEWAY, sign_token, verify_with_jwks, verify_with_key
+from oktatool.core.jose.jwt import sign_token
+from oktatool.core.jose.verify import MAX_LEEWAY, verify_with_jwks, verify_with_key
 from oktatool.core.keys.key import KeySpec, generate_key
 
 NOW = 1_700_000_000

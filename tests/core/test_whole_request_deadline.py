@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from oktatool.core.errors import NetworkError
-from oktatool.core.jose.jwt import fetch_jwks
+from oktatool.core.jose.verify import fetch_jwks
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta.api import ApiClient
 from oktatool.core.okta.doctor import DoctorInput, run_doctor

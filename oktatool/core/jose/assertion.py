@@ -270,7 +270,8 @@ def check_assertion_token(token: str, org: OrgUrl, client_id: str, *, key: Key |
                           now: float | None = None) -> list[Finding]:
     """Preflight an assertion made elsewhere (pasted); with ``key`` (public is enough) check its signature too."""
     from oktatool.core.errors import VerificationError
-    from oktatool.core.jose.jwt import decode_token, verify_with_key
+    from oktatool.core.jose.jwt import decode_token
+    from oktatool.core.jose.verify import verify_with_key
 
     moment = time.time() if now is None else now
     decoded = decode_token(token, now=moment, strict=True)

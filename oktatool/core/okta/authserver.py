@@ -18,7 +18,7 @@ from oktatool.core.errors import BadInputError
 from oktatool.core.okta.orgurl import OrgUrl
 
 if TYPE_CHECKING:
-    from oktatool.core.jose.jwt import VerifiedToken
+    from oktatool.core.jose.verify import VerifiedToken
     from oktatool.core.okta.api import ApiClient
 
 #: the admin scope that lists authorization servers and their scopes
@@ -159,7 +159,7 @@ def server_scopes(api: ApiClient, server_id: str) -> tuple[str, ...]:
 def verify_server_token(server: AuthServer, token: str, *, ca_bundle: str | None = None,
                         timeout: float = 30.0) -> VerifiedToken:
     """Verify ``token`` against ``server``'s keys, issuer and (when fixed) audience (blocking: fetches the keys)."""
-    from oktatool.core.jose.jwt import Expected, fetch_jwks, verify_with_jwks
+    from oktatool.core.jose.verify import Expected, fetch_jwks, verify_with_jwks
 
     keys = fetch_jwks(server.keys_url, ca_bundle=ca_bundle, timeout=timeout)
     return verify_with_jwks(token, keys, expected=Expected(issuer=server.issuer, audience=server.audience))

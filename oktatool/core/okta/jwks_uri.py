@@ -59,7 +59,7 @@ def check_jwks_url(url: str, kid: str | None, *, allow_loopback_http: bool = Fal
     ``kid`` is the kid the app signs with (None: only the set itself is checked). TLS is always verified;
     ``allow_loopback_http`` lets a test (or the local sandbox) serve the set over plain http on loopback.
     """
-    from oktatool.core.jose.jwt import fetch_jwks_body
+    from oktatool.core.jose.verify import fetch_jwks_body
     from oktatool.core.okta.http import HttpOptions
 
     url = check_jwks_uri_text(url, allow_loopback_http=allow_loopback_http)

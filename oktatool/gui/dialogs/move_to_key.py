@@ -35,8 +35,7 @@ class MoveToKeyDialog(StepsDialog["MigrationFlow"]):
                  f"{html.escape(self.profile.client_id or '-')}) from a client secret to a key pair: it lists the "
                  "client secrets the switch deletes, adds the public key, and asks before it switches the app to "
                  "private_key_jwt. Okta deletes the secrets at that moment, so code that still uses one stops "
-                 "working. Then a token signed with the key proves it. To publish the key at a URL (jwks_uri) "
-                 "instead of saving it in Okta: oktatool app migrate-to-key --jwks-uri URL.")
+                 "working. Then a token signed with the key proves it.")
         self.new_key = QComboBox()
         self.new_key.setObjectName("moveKey")
         if self.profile.key_ref or self.profile.is_sandbox:

@@ -317,7 +317,7 @@ class KeyChooser(QWidget):
         return self.request.start(self._load(source))
 
     async def _load(self, source: str) -> None:
-        from oktatool.core.jose.jwt import fetch_jwks
+        from oktatool.core.jose.verify import fetch_jwks
 
         generation = self.request.generation
         session = self.session

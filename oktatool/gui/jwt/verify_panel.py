@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.core.errors import OktaToolError
-from oktatool.core.jose.jwt import MAX_LEEWAY, DecodedToken, Expected, token_times
+from oktatool.core.jose.jwt import DecodedToken, token_times
+from oktatool.core.jose.verify import MAX_LEEWAY, Expected
 from oktatool.gui import tasks
 from oktatool.gui.jwt.claims_panel import wrapping_label
 from oktatool.gui.jwt.key_chooser import KeyChooser
@@ -35,13 +36,13 @@ from oktatool.gui.widgets.tones import plain_message, tone
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
-    from oktatool.core.jose.jwt import VerifiedToken
+    from oktatool.core.jose.verify import VerifiedToken
     from oktatool.core.keys.key import Key
 
 
 def verify_keys(token: str, keys: list[Key], *, leeway: int, expected: Expected, secret: bool) -> VerifiedToken:
     """Verify with one key (kid checked) or a set (kid picks, else every key that fits)."""
-    from oktatool.core.jose.jwt import verify_with_jwks, verify_with_key
+    from oktatool.core.jose.verify import verify_with_jwks, verify_with_key
 
     if len(keys) == 1:
         return verify_with_key(token, keys[0], leeway=leeway, expected=expected, short_secret_ok=secret)
