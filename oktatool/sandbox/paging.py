@@ -83,3 +83,24 @@ def _term_matches(record: dict[str, Any], term: str) -> bool:
     if operator == "sw":
         return text.startswith(wanted)
     return wanted in text
+
+
+def object_page(call: Call, member: str, items: list[dict[str, Any]], render: Render, *, default: int = 20,
+                maximum: int = 100, links: dict[str, Any] | None = None) -> Response:
+    """Return a page of ``items`` (sorted by id) as ``{member: [...], "_links": {...}}``, the shape of the IAM
+    lists (roles, resource sets, bindings, members), with ``_links.next`` and a ``Link`` header when more follow."""
+    request = call.request
+    limit = limit_param(request, default, maximum)
+    after = request.param("after")
+    ordered = sorted((item for item in items if not after or item["id"] > after), key=lambda item: item["id"])
+    page, more = ordered[:limit], len(ordered) > limit
+    self_url = call.base + request.target
+    body_links: dict[str, Any] = {"self": {"href": self_url}, **(links or {})}
+    headers = [("Link", f'<{self_url}>; rel="self"')]
+    if more:
+        params = {name: values[0] for name, values in request.query.items() if name not in ("after", "limit")}
+        params.update({"after": page[-1]["id"], "limit": str(limit)})
+        next_url = f"{call.base}{request.raw_path}?{urlencode(params)}"
+        body_links["next"] = {"href": next_url}
+        headers.append(("Link", f'<{next_url}>; rel="next"'))
+    return json_response(200, {member: [render(item) for item in page], "_links": body_links}, *headers)
