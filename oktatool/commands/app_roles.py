@@ -15,7 +15,7 @@ from oktatool.core.errors import BadInputError
 
 if TYPE_CHECKING:
     from oktatool.commands.admin import AdminSession
-    from oktatool.core.okta.admin_roles import AppRoles, Resource, ScopedRole
+    from oktatool.core.okta.admin_roles import AppRoles, ScopedRole
     from oktatool.core.okta.grants import PlannedCall
 
 #: what finding each kind of target by name needs, when the admin credential is a profile's token
@@ -127,21 +127,13 @@ def roles(args: argparse.Namespace) -> int:
 def _custom(app: AppRoles, args: argparse.Namespace, scopes: tuple[str, ...],
             show: Any) -> ScopedRole | tuple[PlannedCall, ...]:
     """Build the custom role for ``scopes`` over the named resources: done, or its plan with ``--dry-run``."""
-    from oktatool.core.okta.admin_roles import Resource
     from oktatool.core.okta.permissions import permissions_for
 
     plan = permissions_for(scopes)
     if plan.uncovered and not args.json:
         print(terminal_text(f"note: no custom-role permission covers {', '.join(plan.uncovered)}; a standard role "
                             "(app roles assign) is needed for those"), file=sys.stderr)
-    resources: list[Resource] = []
-    for name in args.group:
-        group = app.find_group(name)
-        if "users" in plan.kinds:  # the users in a group are their own resource (Okta's /groups/{id}/users)
-            resources.append(Resource("users-of-group", group.id, group.name))
-        if "groups" in plan.kinds or "users" not in plan.kinds:
-            resources.append(group)
-    resources += [app.find_app(a) for a in args.app] + [app.find_user(u) for u in args.user]
+    resources = app.resources_for(plan.kinds, args.group, args.app, args.user)
     label = args.label or f"oktatool {app.app_id}"
     if args.dry_run:
         return app.plan_custom(label, plan.permissions, resources)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from oktatool.core.errors import ApiError, BadInputError, shorten
+from oktatool.core.errors import ApiError, BadInputError, Hint, shorten
 from oktatool.core.okta.grants import AppAccess, PlannedCall, RoleAssignment, check_role_type
 from oktatool.core.okta.permissions import PERMISSIONS, permission_words
 
@@ -136,7 +136,8 @@ class AppRoles:
             path = f"{base}/catalog/apps/{_q(target.app_name)}"
         else:
             raise BadInputError(f"a standard role cannot be scoped to {target.words()}",
-                                hint="scope it to groups (--group) or apps (--app)")
+                                hint=Hint("scope it to groups (--group) or apps (--app)",
+                                          window="scope it to groups or apps"))
         return PlannedCall("DELETE" if remove else "PUT", path)
 
     def create_role_call(self, label: str, permissions: Iterable[str]) -> PlannedCall:
@@ -153,7 +154,8 @@ class AppRoles:
         urls = [self.access.issuer + r.path for r in dict.fromkeys(resources)]
         if not urls:
             raise BadInputError("a resource set needs at least one group, app or user",
-                                hint="name them with --group, --app or --user")
+                                hint=Hint("name them with --group, --app or --user",
+                                          window="name groups, apps or users in the dialog"))
         return PlannedCall("POST", RESOURCE_SETS, {"label": label, "description": f"oktatool: {label}",
                                                    "resources": urls})
 
@@ -290,6 +292,20 @@ class AppRoles:
             raise BadInputError(f"no user {shorten(login_or_id)!r} in the org", hint="give the user's login or id")
         return Resource("user", value["id"], _text(value.get("profile") or {}, "login") or login_or_id)
 
+    def resources_for(self, kinds: Iterable[str], groups: Iterable[str], apps: Iterable[str] = (),
+                      users: Iterable[str] = ()) -> tuple[Resource, ...]:
+        """Return a resource set's entries for permissions acting on ``kinds``: a named group's users (Okta's
+        ``/groups/{id}/users``) for user permissions, the group itself for group ones; apps and users as named."""
+        held = tuple(kinds)
+        found: list[Resource] = []
+        for name in groups:
+            group = self.find_group(name)
+            if "users" in held:
+                found.append(Resource("users-of-group", group.id, group.name))
+            if "groups" in held or "users" not in held:
+                found.append(group)
+        return tuple(found + [self.find_app(a) for a in apps] + [self.find_user(u) for u in users])
+
     # writing ---------------------------------------------------------------------------------------------
 
     def assign_standard(self, role_type: str, targets: Iterable[Resource],
@@ -357,7 +373,8 @@ def check_targets(role_type: str, targets: Iterable[Resource]) -> None:
             raise BadInputError(f"{role_type} cannot be scoped to apps", hint="apps scope APP_ADMIN")
         if target.kind not in ("group", "app"):
             raise BadInputError(f"a standard role cannot be scoped to {target.words()}",
-                                hint="scope it to groups or apps, or build a custom role with --user")
+                                hint=Hint("scope it to groups or apps, or build a custom role with --user",
+                                          window="scope it to groups or apps, or build a custom role"))
 
 
 def summary(roles: Iterable[ScopedRole]) -> tuple[str, ...]:
