@@ -57,12 +57,14 @@ class RoleDialog(QDialog):
         self.suggestion.setWordWrap(True)
         layout.addWidget(self.suggestion)
         form = QFormLayout()
-        self.role_type = QComboBox()
+        self.role_type = QComboBox(self)
         self.role_type.setObjectName("roleType")
         self.role_type.addItems(list(STANDARD_ROLES))
+        self.role_type.setVisible(not custom)
         self.groups = self._field("roleGroups", "group names, comma-separated (blank: the whole org)")
         self.apps = self._field("roleApps", "app labels or ids, comma-separated")
         self.users = self._field("roleUsers", "user logins or ids, comma-separated")
+        self.users.setVisible(custom)
         if not custom:
             form.addRow("Standard &role", named(self.role_type, "Standard admin role to assign"))
         form.addRow("&Groups", named(self.groups, "Groups the role reaches"))
@@ -86,7 +88,7 @@ class RoleDialog(QDialog):
             self._explain(suggested, suggested)
 
     def _field(self, name: str, placeholder: str) -> QLineEdit:
-        field = QLineEdit()
+        field = QLineEdit(self)
         field.setObjectName(name)
         field.setPlaceholderText(placeholder)
         return field
