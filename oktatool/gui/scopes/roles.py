@@ -240,6 +240,25 @@ class RolesPanel(QWidget):
                                 lambda access: _roles(access).remove(chosen), ROLE_MANAGE_SCOPES,
                                 note="Without any role, every call the app makes answers 403 E0000006.")
 
+    async def show_scoped_example(self) -> ScopedRole | None:
+        """Assign USER_ADMIN scoped to the group Engineering and show it (--screenshot, on the Local sandbox);
+        return the role, for ``remove_example``, or None when it could not be made (said)."""
+        def scope_one(access: AppAccess) -> ScopedRole:
+            roles = _roles(access)
+            return roles.assign_standard("USER_ADMIN", [roles.find_group("Engineering")])
+
+        made: ScopedRole | None = await self.owner.read(scope_one, (*ROLE_MANAGE_SCOPES, "okta.groups.read"),
+                                                        "Scoping USER_ADMIN to Engineering…")
+        if made is not None and await self.owner.refresh():
+            rows = [r for r in range(self.roles.rowCount()) if self.roles.items()[r].assignment.id
+                    == made.assignment.id]
+            self.role_view.selectRow(rows[0] if rows else 0)
+        return made
+
+    async def remove_example(self, role: ScopedRole) -> None:
+        """Remove the role ``show_scoped_example`` made: the org is left as it was."""
+        await self.owner.read(lambda access: _roles(access).remove(role), ROLE_MANAGE_SCOPES, "Removing the example…")
+
 
 def _roles(access: AppAccess) -> AppRoles:
     from oktatool.core.okta.admin_roles import AppRoles
