@@ -17,17 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,6 +35,7 @@ from oktatool.core.okta.grants import PlannedCall, admin_token_secret_name, role
 from oktatool.core.okta.history import holds_secret
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import GrantTableModel
+from oktatool.gui.scopes.access_parts import table_view
 from oktatool.gui.scopes.admin_target import (
     PROFILE_PREFIX,
     SANDBOX_TOKEN,
@@ -49,9 +47,7 @@ from oktatool.gui.scopes.admin_target import (
 )
 from oktatool.gui.scopes.app_tokens import TokensPanel
 from oktatool.gui.scopes.roles import RolesPanel
-from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import copy_text
-from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -453,26 +449,3 @@ def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBo
     row.addLayout(side)
     column.addLayout(row, 1)
     return column
-
-
-def table_view(model: Any, name: str, title: str) -> QTableView:
-    """Return the view of one of the view's tables: named, rows selected whole, at least two rows tall."""
-    view = QTableView()
-    named(view, title)
-    tip_elided_cells(view)
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    # two rows and the header at least, and no taller wish than that (a scroll area sizes its panel by the wish):
-    # the buttons beside it and the result line under it stay in view
-    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 2 + view.horizontalHeader().sizeHint().height()
-                          + 2 * view.frameWidth())
-    return view
-

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from oktatool.core.okta.app_tokens import TOKEN_MANAGE_SCOPES, TOKEN_READ_SCOPES, AppToken, AppTokens
 from oktatool.gui.models.access_models import TokenTableModel
+from oktatool.gui.scopes.access_parts import table_view
 
 if TYPE_CHECKING:
-    from oktatool.gui.scopes.access import AccessPanel
+    from oktatool.gui.scopes.access_parts import AccessOwner
 
 #: what the list holds on a real org, said under it
 TOKENS_NOTE = ("Okta lists an app's refresh tokens here: a client-credentials service app has none on a real org "
@@ -23,10 +24,8 @@ TOKENS_NOTE = ("Okta lists an app's refresh tokens here: a client-credentials se
 class TokensPanel(QWidget):
     """List the app's tokens; revoke the selected one or all of them."""
 
-    def __init__(self, owner: AccessPanel) -> None:
+    def __init__(self, owner: AccessOwner) -> None:
         super().__init__(owner)
-        from oktatool.gui.scopes.access import table_view
-
         self.owner = owner
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -29,12 +29,13 @@ from oktatool.core.okta.grants import ROLE_MANAGE_SCOPES, ROLE_READ_SCOPES, STAN
 from oktatool.core.okta.permissions import permissions_for
 from oktatool.gui import tasks
 from oktatool.gui.models.access_models import RoleTableModel
+from oktatool.gui.scopes.access_parts import table_view
 from oktatool.gui.widgets.accessible import named
 
 if TYPE_CHECKING:
     from oktatool.core.okta.admin_roles import AppRoles, Resource, ScopedRole
     from oktatool.core.okta.grants import AppAccess, PlannedCall
-    from oktatool.gui.scopes.access import AccessPanel
+    from oktatool.gui.scopes.access_parts import AccessOwner
 
 _SPLIT = re.compile(r"\s*[,;\n]\s*")
 
@@ -116,10 +117,8 @@ def _custom_words(permissions: tuple[str, ...], uncovered: tuple[str, ...]) -> s
 class RolesPanel(QWidget):
     """The app's admin roles: listed with what each lets it do; assign, custom role, remove."""
 
-    def __init__(self, owner: AccessPanel) -> None:
+    def __init__(self, owner: AccessOwner) -> None:
         super().__init__(owner)
-        from oktatool.gui.scopes.access import table_view
-
         self.owner = owner
         self.picked: list[str] = []
         layout = QVBoxLayout(self)
