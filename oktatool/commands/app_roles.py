@@ -134,7 +134,7 @@ def _custom(app: AppRoles, args: argparse.Namespace, scopes: tuple[str, ...],
         print(terminal_text(f"note: no custom-role permission covers {', '.join(plan.uncovered)}; a standard role "
                             "(app roles assign) is needed for those"), file=sys.stderr)
     resources = app.resources_for(plan.kinds, args.group, args.app, args.user)
-    label = args.label or f"oktatool {app.app_id}"
+    label = args.label or app.free_label(f"oktatool {app.app_id}")
     if args.dry_run:
         return app.plan_custom(label, plan.permissions, resources)
     return app.create_custom(label, plan.permissions, resources, show=show)

@@ -306,6 +306,16 @@ class AppRoles:
                 found.append(group)
         return tuple(found + [self.find_app(a) for a in apps] + [self.find_user(u) for u in users])
 
+    def free_label(self, base: str) -> str:
+        """Return ``base``, or ``base (2)``, ``(3)``…: the first label no custom role or resource set has yet
+        (Okta refuses a second one with the same label)."""
+        for number in range(1, 100):
+            label = base if number == 1 else f"{base} ({number})"
+            if all(self.access.api.send("GET", f"{path}/{_q(label)}").status == 404
+                   for path in (IAM_ROLES, RESOURCE_SETS)):
+                return label
+        raise BadInputError(f"every label from {base!r} to {base!r} (99) is taken", hint="give a label of its own")
+
     # writing ---------------------------------------------------------------------------------------------
 
     def assign_standard(self, role_type: str, targets: Iterable[Resource],
@@ -351,16 +361,6 @@ class AppRoles:
             self.access.run(call, "remove the role" if call.path.startswith(self.access.roles_path)
                             else "delete the custom role's " + ("resource set" if RESOURCE_SETS in call.path
                                                                   else "role"))
-
-    def remove_target(self, role: ScopedRole, target: Resource,
-                      show: Callable[[PlannedCall], None] | None = None) -> None:
-        """Remove one target of a scoped role (Okta keeps the last one: unassign the role instead)."""
-        if len(role.targets) <= 1:
-            raise BadInputError(f"{target.name} is the role's last target; Okta keeps it",
-                                hint="unassign the role instead (it would reach the whole org without targets)")
-        call = self.target_call(role.assignment.id, target, remove=True)
-        _show(show, call)
-        self.access.run(call, f"remove the target {target.name}")
 
 
 def check_targets(role_type: str, targets: Iterable[Resource]) -> None:

@@ -219,7 +219,7 @@ class RolesPanel(QWidget):
         def plan(access: AppAccess) -> list[PlannedCall]:
             roles = _roles(access)
             held["resources"] = roles.resources_for(kinds, groups, apps, users)
-            held["label"] = f"oktatool {roles.app_id}"
+            held["label"] = roles.free_label(f"oktatool {roles.app_id}")
             return list(roles.plan_custom(held["label"], permissions, held["resources"]))
 
         await self.owner.change("Create a custom role", plan,
