@@ -156,7 +156,7 @@ class AppRoles:
             raise BadInputError("a resource set needs at least one group, app or user",
                                 hint=Hint("name them with --group, --app or --user",
                                           window="name groups, apps or users in the dialog"))
-        return PlannedCall("POST", RESOURCE_SETS, {"label": label, "description": f"oktatool: {label}",
+        return PlannedCall("POST", RESOURCE_SETS, {"label": label, "description": f"what {label} reaches",
                                                    "resources": urls})
 
     def assign_custom_call(self, role_id: str, resource_set_id: str) -> PlannedCall:
