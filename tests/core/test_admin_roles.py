@@ -115,3 +115,16 @@ def test_a_failed_binding_leaves_no_half_made_custom_role(sandbox_org: SandboxIn
     with pytest.raises(ApiError):
         roles.create_custom("Ghost", ["okta.groups.read"], [ghost])
     assert roles.access.api.send("GET", "/api/v1/iam/roles").json()["roles"] == []
+
+
+def test_a_refusal_outside_a_scoped_role_is_explained_as_such(sandbox_org: SandboxInfo) -> None:
+    roles = _roles(sandbox_org)
+    sales = roles.find_group("Sales")
+    roles.assign_standard("USER_ADMIN", [roles.find_group("Engineering")])
+    _drop_super_admin(roles)
+    refused = _app_client(sandbox_org).api(("okta.users.read",)).send(
+        "GET", f"/api/v1/users/{_first_member(roles, sales.id)}")
+    assert refused.problem is not None and refused.problem.error == "E0000006"
+    explained = refused.problem.explanation
+    assert explained is not None and "a role scoped to groups or apps reaches only those" in explained.cause
+    assert "app roles list" in explained.fix and "Grants & roles" in explained.fix
