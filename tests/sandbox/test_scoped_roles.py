@@ -69,6 +69,11 @@ def test_a_role_scoped_to_a_group_reaches_its_users_only(sandbox_org: SandboxInf
     assert last.status_code == 400 and last.json()["errorCode"] == "E0000001"
     assert _call(info, "PUT", f"{targets}/{sales['id']}").status_code == 204
     assert _call(info, "GET", f"/api/v1/users/{outside}", token=token).status_code == 200
+    first = _call(info, "GET", f"{targets}?limit=1")
+    assert len(first.json()) == 1 and 'rel="next"' in first.headers["Link"]
+    next_url = first.headers["Link"].split('rel="self", <')[-1].split(">")[0]
+    rest = requests.get(next_url, headers=ssws(info), timeout=10).json()
+    assert {g["id"] for g in first.json() + rest} == {engineering["id"], sales["id"]}
     assert _call(info, "DELETE", f"{targets}/{sales['id']}").status_code == 204
     assert _refused(_call(info, "GET", f"/api/v1/users/{outside}", token=token))
     missing = _call(info, "PUT", f"{targets}/00gNOPE")
