@@ -68,8 +68,8 @@ class ManagementApi:
             return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
         route, match = chosen
         try:
-            self._authorize(request, route.scope, match.groupdict())
-            call = Call(request, match.groupdict())
+            visible = self._authorize(request, route.scope, match.groupdict())
+            call = Call(request, match.groupdict(), visible)
             if request.method == "GET":
                 with self.store.lock:
                     return route.handler(call)
@@ -83,11 +83,12 @@ class ManagementApi:
 
     # -- authorization -------------------------------------------------------------------------------------
 
-    def _authorize(self, request: Request, scope: str, params: dict[str, str]) -> None:
+    def _authorize(self, request: Request, scope: str, params: dict[str, str]) -> frozenset[str] | None:
+        """Refuse the request as Okta would, or return the ids a list may show the caller (None: all)."""
         scheme, _, credential = (request.header("Authorization") or "").strip().partition(" ")
         scheme, credential = scheme.lower(), credential.strip()
         if scheme == "ssws" and credential and credential == self.org.ssws_token:
-            return
+            return None
         token = self.store.tokens.get(credential) if scheme in ("bearer", "dpop") and credential else None
         if token is None or token.expires_at <= self.org.now():
             challenge = (("WWW-Authenticate", self._challenge(request, "Bearer", scope, "invalid_token", None)),)
@@ -107,11 +108,12 @@ class ManagementApi:
             raise no_permission()
         if scope in SUPER_ADMIN_ONLY and not any(role["type"] == "SUPER_ADMIN" for role in app.roles):
             raise no_permission()  # "Only the Super Admin role has the permissions to grant scopes to an app."
+        operation = Operation(request.method, scope, request.path, params)
         with self.store.lock:
             # a read-only admin never changes anything; a scoped or custom role reaches only its targets
-            allowed = self.reach.allows(app, Operation(request.method, scope, request.path, params))
-        if not allowed:
-            raise no_permission()
+            if not self.reach.allows(app, operation):
+                raise no_permission()
+            return self.reach.visible(app, operation)
 
     def _check_dpop(self, request: Request, token: IssuedToken, credential: str, scope: str) -> None:
         if not token.jkt:

@@ -59,6 +59,16 @@ def record_filter(request: Request, q_fields: tuple[str, ...]) -> Callable[[dict
     return None
 
 
+def shown_to(call: Call, keep: Callable[[dict[str, Any]], bool] | None) -> Callable[[dict[str, Any]], bool] | None:
+    """Return ``keep`` narrowed to the records the caller's admin roles reach (``call.visible``)."""
+    visible = call.visible
+    if visible is None:
+        return keep
+    if keep is None:
+        return lambda record: record["id"] in visible
+    return lambda record: record["id"] in visible and keep(record)
+
+
 def matches(record: dict[str, Any], expression: str) -> bool:
     """Evaluate a small subset of Okta's search syntax: terms joined by ``and``/``or``, eq/sw/co."""
     for alternative in re.split(r"\s+or\s+", expression, flags=re.IGNORECASE):

@@ -68,6 +68,51 @@ class Reach:
         """Say whether any of the app's roles allows ``operation``."""
         return any(self._role_allows(app, role, operation) for role in app.roles)
 
+    def visible(self, app: App, operation: Operation) -> frozenset[str] | None:
+        """Return the ids a list of users or groups may show the app (its roles' reach), or None for all of them.
+
+        As in the Admin Console, an admin scoped to groups lists only the users and groups it manages.
+        """
+        kind = operation.kind
+        if operation.method != "GET" or kind not in ("users", "groups") or operation.params:
+            return None
+        shown: set[str] = set()
+        for role in app.roles:
+            reach = self._role_reach(app, role, operation, kind)
+            if reach is None:
+                return None
+            shown |= reach
+        return frozenset(shown)
+
+    def _role_reach(self, app: App, role: dict[str, Any], operation: Operation, kind: str) -> set[str] | None:
+        """Return the ids of ``kind`` one role reaches (None: all of them)."""
+        if role["type"] == "CUSTOM":
+            custom = self.store.custom_roles.get(role.get("role") or "")
+            found = self.store.resource_sets.get(role.get("resource-set") or "")
+            if custom is None or found is None or not {p["label"] for p in custom["permissions"]} & operation.permits():
+                return set()
+            paths = {r["path"] for r in found["resources"]}
+            if f"/api/v1/{kind}" in paths:
+                return None
+            if kind == "groups":
+                return {p.split("/")[4] for p in paths if p.startswith("/api/v1/groups/") and p.count("/") == 4}
+            groups = [p.split("/")[4] for p in paths if p.startswith("/api/v1/groups/") and p.endswith("/users")]
+            return {p.split("/")[4] for p in paths if p.startswith("/api/v1/users/")} | self._members(groups)
+        targets = app.role_targets.get(role["id"], {})
+        if targets.get("apps"):
+            return set()
+        if not targets.get("groups"):
+            return None
+        return set(targets["groups"]) if kind == "groups" else self._members(targets["groups"])
+
+    def _members(self, group_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for group_id in group_ids:
+            group = self.store.groups.get(group_id)
+            if group is not None:
+                found.update(self.store.members_of(group))
+        return found
+
     def _role_allows(self, app: App, role: dict[str, Any], operation: Operation) -> bool:
         if role["type"] == "CUSTOM":
             return self._custom_allows(role, operation)

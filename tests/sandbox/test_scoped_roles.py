@@ -64,6 +64,10 @@ def test_a_role_scoped_to_a_group_reaches_its_users_only(sandbox_org: SandboxInf
     assert _call(info, "GET", f"/api/v1/groups/{engineering['id']}", token=token).status_code == 200
     assert _refused(_call(info, "GET", f"/api/v1/groups/{sales['id']}", token=token))
     assert _refused(_call(info, "GET", "/api/v1/apps", token=token))  # a group-scoped role touches no app
+    # lists show what the role manages only, as the Admin Console does for a group admin
+    listed = _call(info, "GET", "/api/v1/users?limit=200", token=token).json()
+    assert {u["id"] for u in listed} == set(_members(info, engineering))
+    assert [g["id"] for g in _call(info, "GET", "/api/v1/groups", token=token).json()] == [engineering["id"]]
     # the last target stays (unassign the role instead); a second one can go again
     last = _call(info, "DELETE", f"{targets}/{engineering['id']}")
     assert last.status_code == 400 and last.json()["errorCode"] == "E0000001"
@@ -139,6 +143,8 @@ def test_a_custom_role_over_a_resource_set_is_held_to_both(sandbox_org: SandboxI
     assert _refused(_call(info, "POST", f"/api/v1/users/{inside}", {"profile": {}}, token=token))  # read only
     assert _call(info, "GET", f"/api/v1/groups/{engineering['id']}", token=token).status_code == 200
     assert _refused(_call(info, "GET", f"/api/v1/apps/{info.client_id}", token=token))  # no apps permission
+    listed = _call(info, "GET", "/api/v1/users?limit=200", token=token).json()
+    assert {u["id"] for u in listed} == set(_members(info, engineering))
     # removed again: role assignment (the binding goes with its last member), then the set and the role
     held = _call(info, "DELETE", f"/api/v1/iam/roles/{role['id']}")
     assert held.status_code == 400 and held.json()["errorCode"] == "E0000001"
