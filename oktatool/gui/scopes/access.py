@@ -138,6 +138,7 @@ class AccessPanel(QWidget):
     # state ----------------------------------------------------------------------------------------------------
 
     def part(self) -> FetchedPart:
+        """Return what was fetched for the active profile's app (grants, roles, tokens)."""
         return self.session.part("scopes.grants", FetchedPart, app=True)
 
     @property
