@@ -241,11 +241,29 @@ def _add_app_parsers(sub: Any, parser_class: type[argparse.ArgumentParser]) -> N
         ("grant", "grant scopes", "SCOPE..."),
         ("revoke", "revoke scopes", "SCOPE..."),
     ))
-    _add_app_actions(actions, "roles", "list, assign or unassign the app's admin roles", parser_class, (
-        ("list", "list the assigned roles", None),
-        ("assign", "assign a standard role", "ROLE"),
-        ("unassign", "unassign a role by its assignment id", "ID"),
-    ))
+    roles = _add_app_actions(actions, "roles", "list, assign (scoped to groups or apps), build a custom role for, "
+                                               "or unassign the app's admin roles", parser_class, (
+        ("list", "list the assigned roles, their targets, and what the app can do in plain words", None),
+        ("assign", "assign a standard role, scoped with --group or --app", "ROLE"),
+        ("custom", "create a custom role with the permissions the --scope scopes need, over a resource set of "
+                   "--group, --app and --user, and bind it to the app", None),
+        ("unassign", "unassign a role by its assignment id (a custom role's resource set and role go with it)", "ID"),
+    )).choices
+    for action in ("assign", "custom"):
+        q = roles[action]
+        q.add_argument("--group", action="append", default=[], metavar="GROUP",
+                       help="a group (exact name or id) the role is scoped to (repeatable)")
+        q.add_argument("--app", action="append", default=[], metavar="APP",
+                       help="an app (exact label or id) the role is scoped to (repeatable)")
+    roles["custom"].add_argument("--scope", dest="role_scopes", action="append", required=True, metavar="SCOPE",
+                                 help='an Okta API scope whose calls the role must allow (repeatable, or "S1 S2")')
+    roles["custom"].add_argument("--user", action="append", default=[], metavar="USER",
+                                 help="a user (login or id) the role reaches (repeatable)")
+    roles["custom"].add_argument("--label", metavar="LABEL",
+                                 help="the custom role's and resource set's label (default: oktatool CLIENT_ID)")
+    for action in ("assign", "custom", "unassign"):
+        roles[action].add_argument("--dry-run", action="store_true",
+                                   help="print the exact requests and send none (every write prints them first)")
 
     revoke = _add_app_actions(actions, "tokens", "list the app's tokens, or revoke one or all", parser_class, (
         ("list", "list the app's tokens (Okta lists refresh tokens here: none for a client-credentials app)", None),

@@ -13,7 +13,7 @@ ACTIONS = {
     "migrate-to-key": "app_migrate",
     "export": "app_setup",
     "grants": "app_access",
-    "roles": "app_access",
+    "roles": "app_roles",
     "tokens": "app_access",
 }
 

@@ -1,4 +1,4 @@
-"""`oktatool app grants`, `app roles` and `app tokens`: the service app's scope grants, admin roles and tokens."""
+"""`oktatool app grants` and `app tokens`: the service app's scope grants and tokens (`app roles`: app_roles)."""
 
 from __future__ import annotations
 
@@ -82,40 +82,6 @@ def _role_warning(session: AdminSession, found: tuple[Grant, ...]) -> str | None
     except OktaToolError:
         return None
     return role_warning(found, assigned)
-
-
-def roles(args: argparse.Namespace) -> int:
-    """Run `oktatool app roles (list | assign ROLE | unassign ID) TARGET ADMIN [--json]`."""
-    from oktatool.core.okta.grants import ROLE_MANAGE_SCOPES, ROLE_READ_SCOPES, check_role_type
-
-    action = args.roles_command
-    role_type = check_role_type(args.operand) if action == "assign" else None
-    with admin_session(args) as session:
-        access = _access(session, ROLE_READ_SCOPES if action == "list" else ROLE_MANAGE_SCOPES)
-        if action == "list":
-            found = access.list_roles()
-            if args.json:
-                print_json([dict(r.raw) for r in found])
-            elif not found:
-                print(f"no admin role is assigned to {access.app_id}; its API calls will answer 403 E0000006")
-            else:
-                width = max(len(r.type) for r in found)
-                for r in found:
-                    print(terminal_text(f"{r.type:<{width}}  {r.status:<8}  {r.id}  {r.label}".rstrip()))
-        elif action == "assign":
-            assert role_type is not None
-            assigned = access.assign_role(role_type)
-            if args.json:
-                print_json(dict(assigned.raw))
-            else:
-                print(terminal_text(f"assigned {assigned.type} ({assigned.id})"))
-        else:
-            access.unassign_role(args.operand)
-            if args.json:
-                print_json({"unassigned": args.operand})
-            else:
-                print(terminal_text(f"unassigned {args.operand}"))
-    return 0
 
 
 def tokens(args: argparse.Namespace) -> int:

@@ -173,7 +173,7 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
 
 
 async def take_screenshots(window: MainWindow, folder: str) -> int:
-    """Write keys.png, jwt.png, scopes.png, console.png and doctor.png of the whole window to ``folder``."""
+    """Write keys.png, jwt.png, scopes.png, console.png, roles.png and doctor.png of the whole window to ``folder``."""
     target = Path(folder)
     try:
         make_private_dirs(target)  # owner-only, as every folder oktatool creates
@@ -190,7 +190,37 @@ async def take_screenshots(window: MainWindow, folder: str) -> int:
             print(f"error: cannot write {path}", file=sys.stderr)
             return 1
         print(f"wrote {path}", flush=True)
+    if await _roles_screenshot(window, target / "roles.png"):
+        return 1
     return await _doctor_screenshot(window, target / "doctor.png")
+
+
+async def _roles_screenshot(window: MainWindow, path: Path) -> int:
+    """Write roles.png: Scopes > Grants & roles with a role scoped to a group (made for it and removed after)."""
+    from oktatool.gui.scopes.tab import ScopesTab
+
+    tab = window.show_tab("scopes")
+    assert isinstance(tab, ScopesTab)
+    await tab.ready
+    if tab.access is None:
+        print("error: the Scopes tab did not load", file=sys.stderr)
+        return 1
+    tab.side.setCurrentIndex(tab.side.count() - 1)
+    tab.pick_scopes(["okta.users.manage"])
+    made = await tab.access.role_panel.show_scoped_example()
+    if made is None:
+        print(f"error: no role scoped to a group could be shown ({tab.access.message.text()})", file=sys.stderr)
+        return 1
+    await tab.access.tokens.refresh()
+    tab.access.say("USER_ADMIN is scoped to the group Engineering: the app manages the users of Engineering only.")
+    await asyncio.sleep(0.05)
+    saved = window.grab().save(str(path))
+    await tab.access.role_panel.remove_example(made)
+    if not saved:
+        print(f"error: cannot write {path}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}", flush=True)
+    return 0
 
 
 async def _doctor_screenshot(window: MainWindow, path: Path) -> int:

@@ -14,12 +14,16 @@ from typing import NoReturn
 from oktatool.sandbox.apps import AppRoutes
 from oktatool.sandbox.authservers import AuthServerRoutes
 from oktatool.sandbox.clients import ClientRoutes
+from oktatool.sandbox.custom_roles import CustomRoleRoutes
 from oktatool.sandbox.directory import DirectoryRoutes
 from oktatool.sandbox.dpop import DpopError, check_proof
 from oktatool.sandbox.jose import ALLOWED_ALGS
 from oktatool.sandbox.logs import LogRoutes
 from oktatool.sandbox.messages import ApiRefusal, Call, Handler, Request, Response, no_permission, okta_error
 from oktatool.sandbox.org import SandboxOrg
+from oktatool.sandbox.reach import Operation, Reach
+from oktatool.sandbox.resource_sets import ResourceSetRoutes
+from oktatool.sandbox.role_targets import RoleTargetRoutes
 from oktatool.sandbox.store import IssuedToken
 from oktatool.sandbox.tokens import AppTokenRoutes
 
@@ -45,8 +49,10 @@ class ManagementApi:
         self.org = org
         self.store = org.store
         self.routes: list[Route] = []
+        self.reach = Reach(org.store)
         for provider in (DirectoryRoutes(org), AppRoutes(org), AppTokenRoutes(org), ClientRoutes(org),
-                         LogRoutes(org), AuthServerRoutes(org)):
+                         RoleTargetRoutes(org), CustomRoleRoutes(org), ResourceSetRoutes(org), LogRoutes(org),
+                         AuthServerRoutes(org)):
             for method, template, scope, handler in provider.routes():
                 regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
                 self.routes.append(Route(method, re.compile(regex + "/?"), scope, handler))
@@ -62,8 +68,8 @@ class ManagementApi:
             return okta_error(405, "E0000022", "The endpoint does not support the provided HTTP method")
         route, match = chosen
         try:
-            self._authorize(request, route.scope)
-            call = Call(request, match.groupdict())
+            visible = self._authorize(request, route.scope, match.groupdict())
+            call = Call(request, match.groupdict(), visible)
             if request.method == "GET":
                 with self.store.lock:
                     return route.handler(call)
@@ -77,11 +83,12 @@ class ManagementApi:
 
     # -- authorization -------------------------------------------------------------------------------------
 
-    def _authorize(self, request: Request, scope: str) -> None:
+    def _authorize(self, request: Request, scope: str, params: dict[str, str]) -> frozenset[str] | None:
+        """Refuse the request as Okta would, or return the ids a list may show the caller (None: all)."""
         scheme, _, credential = (request.header("Authorization") or "").strip().partition(" ")
         scheme, credential = scheme.lower(), credential.strip()
         if scheme == "ssws" and credential and credential == self.org.ssws_token:
-            return
+            return None
         token = self.store.tokens.get(credential) if scheme in ("bearer", "dpop") and credential else None
         if token is None or token.expires_at <= self.org.now():
             challenge = (("WWW-Authenticate", self._challenge(request, "Bearer", scope, "invalid_token", None)),)
@@ -101,8 +108,12 @@ class ManagementApi:
             raise no_permission()
         if scope in SUPER_ADMIN_ONLY and not any(role["type"] == "SUPER_ADMIN" for role in app.roles):
             raise no_permission()  # "Only the Super Admin role has the permissions to grant scopes to an app."
-        if request.method != "GET" and all(role["type"] == "READ_ONLY_ADMIN" for role in app.roles):
-            raise no_permission()  # a read-only admin may read what its scopes allow, never change it
+        operation = Operation(request.method, scope, request.path, params)
+        with self.store.lock:
+            # a read-only admin never changes anything; a scoped or custom role reaches only its targets
+            if not self.reach.allows(app, operation):
+                raise no_permission()
+            return self.reach.visible(app, operation)
 
     def _check_dpop(self, request: Request, token: IssuedToken, credential: str, scope: str) -> None:
         if not token.jkt:

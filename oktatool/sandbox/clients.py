@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from oktatool.sandbox.apps import find_app, registrable_jwk
+from oktatool.sandbox.custom_roles import find_custom_role
 from oktatool.sandbox.jwks_uri import checked_jwks_uri
 from oktatool.sandbox.messages import (
     ApiRefusal,
@@ -23,6 +24,8 @@ from oktatool.sandbox.messages import (
 )
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.paging import limit_param, page_response
+from oktatool.sandbox.resource_sets import find_resource_set
+from oktatool.sandbox.role_targets import APP_TARGET_ROLES, GROUP_TARGET_ROLES
 from oktatool.sandbox.store import ROLE_TYPES, App, now_text
 
 CLIENTS = "/oauth2/v1/clients"
@@ -151,7 +154,15 @@ class ClientRoutes:
 
     def _role_json(self, role: dict[str, Any], app: App, base: str) -> dict[str, Any]:
         href = f"{base}/oauth2/v1/clients/{app.id}/roles/{role['id']}"
-        return {**role, "_links": {"self": {"href": href}, "assignee": {"href": f"{base}/oauth2/v1/clients/{app.id}"}}}
+        links: dict[str, Any] = {"self": {"href": href}, "assignee": {"href": f"{base}/oauth2/v1/clients/{app.id}"}}
+        if role["type"] == "CUSTOM":
+            links["resource-set"] = {"href": f"{base}/api/v1/iam/resource-sets/{role['resource-set']}"}
+            links["role"] = {"href": f"{base}/api/v1/iam/roles/{role['role']}"}
+            links["permissions"] = {"href": f"{base}/api/v1/iam/roles/{role['role']}/permissions"}
+        elif role["type"] in GROUP_TARGET_ROLES + APP_TARGET_ROLES:
+            kind = "groups" if role["type"] in GROUP_TARGET_ROLES else "catalog/apps"
+            links["targets"] = {"href": f"{href}/targets/{kind}"}
+        return {**role, "_links": links}
 
     def _role(self, call: Call, app: App) -> dict[str, Any]:
         role = next((r for r in app.roles if r["id"] == call.params["roleId"]), None)
@@ -165,11 +176,31 @@ class ClientRoutes:
 
     def assign_role(self, call: Call) -> Response:
         app = self._client(call)
-        role_type = call.body().get("type")
+        body = call.body()
+        role_type = body.get("type")
+        if role_type == "CUSTOM":
+            return json_response(200, self._role_json(self._assign_custom(app, body), app, call.base))
         if role_type not in ROLE_TYPES:
-            raise validation_failed("type", f"The value must be one of {', '.join(ROLE_TYPES)}.")
+            raise validation_failed("type", f"The value must be one of {', '.join(ROLE_TYPES)} or CUSTOM.")
         role = next((r for r in app.roles if r["type"] == role_type), None) or self.store.add_role(app, role_type)
         return json_response(200, self._role_json(role, app, call.base))
+
+    def _assign_custom(self, app: App, body: dict[str, Any]) -> dict[str, Any]:
+        """Assign a custom role over a resource set: the client becomes a member of the set's binding."""
+        for name in ("role", "resource-set"):
+            if not isinstance(body.get(name), str) or not body[name]:
+                raise validation_failed(name, "The field cannot be left blank.")
+        custom = find_custom_role(self.store, body["role"])
+        found = find_resource_set(self.store, body["resource-set"])
+        existing = next((r for r in app.roles if r.get("role") == custom["id"]
+                         and r.get("resource-set") == found["id"]), None)
+        if existing is not None:
+            return existing
+        role = self.store.add_role(app, "CUSTOM", custom, found["id"])
+        found["bindings"].setdefault(custom["id"], []).append(
+            {"id": role["id"], "path": f"{CLIENTS}/{app.id}", "created": role["created"],
+             "lastUpdated": role["created"]})
+        return role
 
     def get_role(self, call: Call) -> Response:
         app = self._client(call)
@@ -177,5 +208,13 @@ class ClientRoutes:
 
     def unassign_role(self, call: Call) -> Response:
         app = self._client(call)
-        app.roles.remove(self._role(call, app))
+        role = self._role(call, app)
+        app.roles.remove(role)
+        app.role_targets.pop(role["id"], None)
+        found = self.store.resource_sets.get(role.get("resource-set") or "")
+        if found is not None:
+            members = found["bindings"].get(role["role"], [])
+            members[:] = [m for m in members if m["id"] != role["id"]]
+            if not members:
+                found["bindings"].pop(role["role"], None)
         return Response(204)

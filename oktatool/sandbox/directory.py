@@ -15,7 +15,7 @@ from oktatool.sandbox.messages import (
     validation_failed,
 )
 from oktatool.sandbox.org import SandboxOrg
-from oktatool.sandbox.paging import limit_param, page_response, record_filter
+from oktatool.sandbox.paging import limit_param, page_response, record_filter, shown_to
 from oktatool.sandbox.store import now_text
 
 USERS = "/api/v1/users"
@@ -60,7 +60,7 @@ class DirectoryRoutes:
     def list_users(self, call: Call) -> Response:
         request = call.request
         limit = limit_param(request, 10 if request.param("q") else 200, 200)
-        keep = record_filter(request, ("firstName", "lastName", "email", "login"))
+        keep = shown_to(call, record_filter(request, ("firstName", "lastName", "email", "login")))
         items, more = self.store.users.page(request.param("after"), limit, keep)
         cursor = items[-1]["id"] if items else None
         return page_response(call, items, more, limit, cursor, self._user_json(call.base))
@@ -127,7 +127,7 @@ class DirectoryRoutes:
     def list_groups(self, call: Call) -> Response:
         request = call.request
         limit = limit_param(request, 10000, 10000)
-        keep = record_filter(request, ("name",))
+        keep = shown_to(call, record_filter(request, ("name",)))
         items, more = self.store.groups.page(request.param("after"), limit, keep)
         cursor = items[-1]["id"] if items else None
         return page_response(call, items, more, limit, cursor, self._group_json(call.base))

@@ -1,4 +1,5 @@
-"""A kept org: the sandbox's users, groups and apps (keys, grants, roles) in one private file across restarts.
+"""A kept org: the sandbox's users, groups, apps (keys, grants, roles, role targets), custom roles and resource
+sets in one private file across restarts.
 
 The file is written atomically (0600) after every change; a file that cannot be read back is moved aside
 as ``org.json.corrupt-<UTC time>`` and the org starts from its seed, with a notice saying so. Tokens, used
@@ -50,6 +51,8 @@ def snapshot(store: OrgStore, org_url: str, service_app: str, dpop_app: str | No
         "groups": list(store.groups),
         "group_members": store.group_members,
         "apps": [dataclasses.asdict(app) for app in store.apps.values()],
+        "custom_roles": list(store.custom_roles.values()),
+        "resource_sets": list(store.resource_sets.values()),
     }
 
 
@@ -80,6 +83,9 @@ def restore(data: Any, org_url: str) -> KeptOrg:
             if grant.get("issuer") == old_url:
                 grant["issuer"] = org_url
         store.apps[app.id] = app
+    # an org file written before custom roles and resource sets has neither
+    store.custom_roles = {str(role["id"]): dict(role) for role in data.get("custom_roles", [])}
+    store.resource_sets = {str(found["id"]): dict(found) for found in data.get("resource_sets", [])}
     service_app, dpop_app = str(data["service_app"]), data.get("dpop_app")
     if service_app not in store.apps or (dpop_app is not None and dpop_app not in store.apps):
         raise ValueError("the built-in service app is missing")

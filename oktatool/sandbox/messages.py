@@ -104,6 +104,8 @@ class Call:
 
     request: Request
     params: dict[str, str]
+    #: the ids a list may show the caller (its admin roles' reach), None for all of them
+    visible: frozenset[str] | None = None
 
     @property
     def base(self) -> str:

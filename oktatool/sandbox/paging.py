@@ -59,6 +59,16 @@ def record_filter(request: Request, q_fields: tuple[str, ...]) -> Callable[[dict
     return None
 
 
+def shown_to(call: Call, keep: Callable[[dict[str, Any]], bool] | None) -> Callable[[dict[str, Any]], bool] | None:
+    """Return ``keep`` narrowed to the records the caller's admin roles reach (``call.visible``)."""
+    visible = call.visible
+    if visible is None:
+        return keep
+    if keep is None:
+        return lambda record: record["id"] in visible
+    return lambda record: record["id"] in visible and keep(record)
+
+
 def matches(record: dict[str, Any], expression: str) -> bool:
     """Evaluate a small subset of Okta's search syntax: terms joined by ``and``/``or``, eq/sw/co."""
     for alternative in re.split(r"\s+or\s+", expression, flags=re.IGNORECASE):
@@ -83,3 +93,24 @@ def _term_matches(record: dict[str, Any], term: str) -> bool:
     if operator == "sw":
         return text.startswith(wanted)
     return wanted in text
+
+
+def object_page(call: Call, member: str, items: list[dict[str, Any]], render: Render, *, default: int = 20,
+                maximum: int = 100, links: dict[str, Any] | None = None) -> Response:
+    """Return a page of ``items`` (sorted by id) as ``{member: [...], "_links": {...}}``, the shape of the IAM
+    lists (roles, resource sets, bindings, members), with ``_links.next`` and a ``Link`` header when more follow."""
+    request = call.request
+    limit = limit_param(request, default, maximum)
+    after = request.param("after")
+    ordered = sorted((item for item in items if not after or item["id"] > after), key=lambda item: item["id"])
+    page, more = ordered[:limit], len(ordered) > limit
+    self_url = call.base + request.target
+    body_links: dict[str, Any] = {"self": {"href": self_url}, **(links or {})}
+    headers = [("Link", f'<{self_url}>; rel="self"')]
+    if more:
+        params = {name: values[0] for name, values in request.query.items() if name not in ("after", "limit")}
+        params.update({"after": page[-1]["id"], "limit": str(limit)})
+        next_url = f"{call.base}{request.raw_path}?{urlencode(params)}"
+        body_links["next"] = {"href": next_url}
+        headers.append(("Link", f'<{next_url}>; rel="next"'))
+    return json_response(200, {member: [render(item) for item in page], "_links": body_links}, *headers)

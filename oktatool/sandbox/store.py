@@ -193,6 +193,8 @@ class App:
     roles: list[dict[str, Any]] = field(default_factory=list)
     #: client secrets (``client_secrets``): masked form and hash only, never the secret
     secrets: list[dict[str, Any]] = field(default_factory=list)
+    #: each role assignment's targets: ``{assignment id: {"groups": [group id], "apps": ["name" or "name/id"]}}``
+    role_targets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def granted_scopes(self) -> set[str]:
         """Return the scope ids of the app's active grants."""
@@ -230,6 +232,9 @@ class OrgStore:
         self.groups = Collection()
         self.logs = Collection(id_field="uuid")
         self.apps: dict[str, App] = {}
+        #: custom admin roles (``/api/v1/iam/roles``) and resource sets (``/api/v1/iam/resource-sets``) by id
+        self.custom_roles: dict[str, dict[str, Any]] = {}
+        self.resource_sets: dict[str, dict[str, Any]] = {}
         self.group_members: dict[str, list[str]] = {}
         self.tokens: dict[str, IssuedToken] = {}
         #: the tokens custom authorization servers minted: never accepted by the management API
@@ -244,6 +249,7 @@ class OrgStore:
         self.ids.restore(kept.ids.counters())
         self.users, self.groups, self.group_members, self.apps = kept.users, kept.groups, kept.group_members, \
             kept.apps
+        self.custom_roles, self.resource_sets = kept.custom_roles, kept.resource_sets
 
     def seed_users(self, count: int) -> None:
         """Create ``count`` active users with distinct names and logins, spread over the seeded groups."""
@@ -350,18 +356,22 @@ class OrgStore:
         app.grants.append(grant)
         return grant
 
-    def add_role(self, app: App, role_type: str) -> dict[str, Any]:
-        """Assign a standard admin role to an app (a client role assignment)."""
+    def add_role(self, app: App, role_type: str, custom: dict[str, Any] | None = None,
+                 resource_set: str | None = None) -> dict[str, Any]:
+        """Assign an admin role to an app (a client role assignment): a standard one, or a custom role
+        (``custom``, its record) over a resource set (its id)."""
         stamp = now_text()
         role: dict[str, Any] = {
             "id": self.ids.new("irb"),
-            "label": _ROLE_LABELS.get(role_type, role_type.replace("_", " ").title()),
+            "label": custom["label"] if custom else _ROLE_LABELS.get(role_type, role_type.replace("_", " ").title()),
             "type": role_type,
             "status": "ACTIVE",
             "created": stamp,
             "lastUpdated": stamp,
             "assignmentType": "CLIENT",
         }
+        if custom is not None:
+            role["role"], role["resource-set"] = custom["id"], resource_set
         app.roles.append(role)
         return role
 

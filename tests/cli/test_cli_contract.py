@@ -193,6 +193,7 @@ _BASE = {
     ("app", "grants", "list"): "ORG ADMIN", ("app", "grants", "grant"): "okta.users.read ORG ADMIN",
     ("app", "grants", "revoke"): "okta.users.read ORG ADMIN", ("app", "roles", "list"): "ORG ADMIN",
     ("app", "roles", "assign"): "READ_ONLY_ADMIN ORG ADMIN", ("app", "roles", "unassign"): "x ORG ADMIN",
+    ("app", "roles", "custom"): "--scope okta.users.read --group Engineering ORG ADMIN",
     ("app", "export"): "ORG --scopes okta.users.read --as curl",  # no number option now; it had --timeout
     ("app", "tokens", "list"): "ORG ADMIN", ("app", "tokens", "revoke"): "--all ORG ADMIN",
 }

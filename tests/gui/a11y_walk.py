@@ -273,6 +273,7 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
     from oktatool.gui.dialogs.profiles import ProfilesDialog
     from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
     from oktatool.gui.dialogs.service_app import NewServiceAppDialog
+    from oktatool.gui.scopes.roles import RoleDialog
     from oktatool.gui.shell_actions import PreferencesDialog
     from oktatool.gui.widgets.error_dialog import ErrorDialog
     from oktatool.gui.widgets.shortcuts_dialog import ShortcutsDialog
@@ -288,6 +289,7 @@ def dialogs() -> dict[type[QDialog], Callable[[MainWindow], QDialog]]:
     made[ErrorDialog] = lambda w: ErrorDialog("ValueError: test", "details", w)
     made[ShortcutsDialog] = lambda w: ShortcutsDialog(w, w)
     made[SaveRequestDialog] = lambda w: SaveRequestDialog(w.context.session.profile.name, "List users", w)
+    made[RoleDialog] = lambda w: RoleDialog(w, ["okta.users.read"], custom=False)
     return made
 
 
@@ -301,6 +303,8 @@ def _keys_single(tab: Any) -> None:
 #: library, the Certificate output's fields, All outputs) are opened so that they are walked too
 STATES: dict[str, tuple[tuple[str, Callable[[Any], None]], ...]] = {
     "keys": (("", _keys_single), ("all outputs", lambda tab: tab.outputs.show_all(True))),
+    "scopes": (("", lambda tab: tab.side.setCurrentIndex(0)),
+               ("Grants & roles", lambda tab: tab.side.setCurrentIndex(tab.side.count() - 1))),
 }
 
 
@@ -319,6 +323,7 @@ def screens(window: MainWindow, schemes: tuple[str, ...] = SCHEMES,
             for spec in TAB_SPECS:
                 content = window.show_tab(spec.key)
                 for state, show in STATES.get(spec.key, (("", lambda _tab: None),)):
+                    loaded()  # a state shows a part of the tab, built once the tab has loaded
                     show(content)
                     loaded()
                     yield Screen(f"{spec.title} tab" + (f", {state}" if state else ""), scheme, window)

@@ -142,3 +142,25 @@ def answer_confirmation(button: str, asked: list[str]) -> None:
             QTimer.singleShot(20, press)  # not shown yet: look again (no deadline here; finish() has one)
 
     QTimer.singleShot(0, press)
+
+
+def answer_role_dialog(role: str | None = None, *, groups: str = "", apps: str = "", users: str = "") -> None:
+    """Fill the Grants & roles' role dialog once it shows (as a user would) and press Preview the calls…"""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from oktatool.gui.scopes.roles import RoleDialog
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, RoleDialog) or not dialog.isVisible():
+            QTimer.singleShot(20, fill)  # not shown yet: look again (no deadline here; finish() has one)
+            return
+        if role is not None:
+            dialog.role_type.setCurrentText(role)
+        dialog.groups.setText(groups)
+        dialog.apps.setText(apps)
+        dialog.users.setText(users)
+        dialog.preview.click()
+
+    QTimer.singleShot(0, fill)

@@ -96,7 +96,7 @@ def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp
     done = run_app("--screenshot", str(target), home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # Qt's "This plugin does not support propagateSizeHints()" is kept off
-    for name in ("keys", "jwt", "scopes", "console", "doctor"):
+    for name in ("keys", "jwt", "scopes", "console", "roles", "doctor"):
         image = QImage(str(target / f"{name}.png"))
         assert (image.width(), image.height()) == (1100, 750), name
     # the folders it made are owner-only, as the README says of every folder oktatool creates

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QScrollArea
 
 from oktatool.context import AppContext
 from oktatool.gui.main_window import MainWindow
-from tests.gui.conftest import answer_confirmation, finish
+from tests.gui.conftest import answer_confirmation, answer_role_dialog, finish
 from tests.gui.test_console_tab import settle, use_org
 
 SIZES = [(960, 600), (1100, 750)]
@@ -95,8 +95,8 @@ def test_grants_and_roles_keep_buttons_and_result_in_view_and_their_place(
     settle(aloop)
     area = tab.side.currentWidget()
     assert isinstance(area, QScrollArea)
-    for widget in (access.fetch_button, access.grant_button, access.revoke_button, access.assign_button,
-                   access.unassign_button, access.message):
+    for widget in (access.fetch_button, access.grant_button, access.revoke_button, access.role_panel.assign_button,
+                   access.role_panel.unassign_button, access.message):
         assert _in_view(widget, area), f"{widget.objectName() or widget.text()} is out of view at 1100x750"
     # an action leaves the pane where the user put it (the pane scrolls in a smaller window)
     window.resize(960, 600)
@@ -106,8 +106,10 @@ def test_grants_and_roles_keep_buttons_and_result_in_view_and_their_place(
     assert bar.maximum() > 0
     bar.setValue(bar.maximum())
     where = bar.value()
-    for button in (access.grant_button, access.assign_button):
+    for button in (access.grant_button, access.role_panel.assign_button):
         button.setFocus()
+        if button is access.role_panel.assign_button:
+            answer_role_dialog("READ_ONLY_ADMIN")
         answer_confirmation("Make the call", [])
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         finish(aloop, access.request.task)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
 
+from oktatool.core.okta.admin_roles import Resource, ScopedRole
 from oktatool.core.okta.grants import Grant, RoleAssignment
 from oktatool.core.okta.scopes import ScopeCatalog
 from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
@@ -158,6 +159,17 @@ def test_grant_and_role_models(qapp: Any) -> None:
     grants.set_picked(["okta.logs.read"])
     assert grants.diff.extra == ("okta.users.read",)
     roles = RoleTableModel()
-    roles.set_roles([RoleAssignment("irb1", "SUPER_ADMIN", "Super Administrator", "ACTIVE")])
+    engineering = Resource("group", "00g1", "Engineering")
+    roles.set_roles([ScopedRole(RoleAssignment("irb1", "SUPER_ADMIN", "Super Administrator", "ACTIVE")),
+                     ScopedRole(RoleAssignment("irb2", "USER_ADMIN", "Group Administrator", "ACTIVE"), (engineering,)),
+                     ScopedRole(RoleAssignment("irb3", "CUSTOM", "Reader", "ACTIVE"), (), ("okta.users.read",),
+                                (Resource("users-of-group", "00g1", "Engineering"),), "Reader", "Reader")])
     assert roles.index(0, 0).data() == "SUPER_ADMIN" and roles.index(0, 3).data() == "irb1"
     assert roles.headerData(0, Qt.Orientation.Horizontal) == "Role"
+    assert [roles.index(r, 1).data() for r in range(3)] == [
+        "do anything, grant scopes and assign roles across the whole org",
+        "manage users and groups in group Engineering only", "Reader: read users in group Engineering"]
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert [roles.index(r, 1).data(tip) for r in range(3)] == [
+        "not scoped: the whole org", "scoped to group Engineering",
+        "custom role Reader: okta.users.read\nresource set Reader: users in group Engineering"]

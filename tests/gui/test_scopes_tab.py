@@ -17,7 +17,7 @@ from oktatool.context import AppContext
 from oktatool.core.okta.grants import admin_token_secret_name
 from oktatool.gui.scopes.admin_target import STORED_TOKEN
 from oktatool.gui.scopes.tab import ScopesTab
-from tests.gui.conftest import answer_confirmation, finish
+from tests.gui.conftest import answer_confirmation, answer_role_dialog, finish
 
 
 @pytest.fixture
@@ -194,14 +194,14 @@ def test_grant_revoke_assign_unassign_against_the_sandbox(tab: ScopesTab, contex
     assert call.startswith(f"DELETE /api/v1/apps/{info.client_id}/grants/oag")
     assert "okta.logs.read" not in granted_on_server()
 
-    access.role_type.setCurrentText("READ_ONLY_ADMIN")
-    assert confirmed(qtbot, aloop, access.assign_button, "Make the call", tab).startswith(
+    answer_role_dialog("READ_ONLY_ADMIN")
+    assert confirmed(qtbot, aloop, access.role_panel.assign_button, "Make the call", tab).startswith(
         f"POST /oauth2/v1/clients/{info.client_id}/roles")
-    assert {access.roles.index(r, 0).data() for r in range(access.roles.rowCount())} == {"SUPER_ADMIN",
-                                                                                         "READ_ONLY_ADMIN"}
-    while access.roles.rowCount():
-        select_row(access.role_view, access.roles.index(0, 0).data())
-        call = confirmed(qtbot, aloop, access.unassign_button, "Make the call", tab)
+    roles = access.role_panel.roles
+    assert {roles.index(r, 0).data() for r in range(roles.rowCount())} == {"SUPER_ADMIN", "READ_ONLY_ADMIN"}
+    while roles.rowCount():
+        select_row(access.role_panel.role_view, roles.index(0, 0).data())
+        call = confirmed(qtbot, aloop, access.role_panel.unassign_button, "Make the call", tab)
         assert call.startswith(f"DELETE /oauth2/v1/clients/{info.client_id}/roles/")
     assert "E0000006" in access.warning.text()
     assert "You do not have permission to perform the requested action" in access.warning.text()

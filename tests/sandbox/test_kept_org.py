@@ -76,3 +76,40 @@ def test_a_damaged_org_file_is_set_aside_and_said(tmp_path: Path, sandbox_servic
     restarted, again = _start(tmp_path, sandbox_service_key_pem)  # the new org was written whole
     restarted.stop()
     assert again.notice is None and again.client_id == info.client_id
+
+
+def test_role_targets_custom_roles_and_resource_sets_survive_a_restart(tmp_path: Path,
+                                                                      sandbox_service_key_pem: bytes) -> None:
+    server, info = _start(tmp_path, sandbox_service_key_pem)
+    base = f"{info.org_url}/oauth2/v1/clients/{info.client_id}/roles"
+    try:
+        group = requests.get(f"{info.org_url}/api/v1/groups?q=Engineering", headers=_admin(info), timeout=10).json()[0]
+        scoped = requests.post(base, headers=_admin(info), timeout=10, json={"type": "USER_ADMIN"}).json()
+        assert requests.put(f"{base}/{scoped['id']}/targets/groups/{group['id']}", headers=_admin(info),
+                            timeout=10).status_code == 204
+        role = requests.post(f"{info.org_url}/api/v1/iam/roles", headers=_admin(info), timeout=10, json={
+            "label": "Kept", "description": "kept", "permissions": ["okta.users.read"]}).json()
+        found = requests.post(f"{info.org_url}/api/v1/iam/resource-sets", headers=_admin(info), timeout=10, json={
+            "label": "Kept", "description": "kept",
+            "resources": [f"{info.org_url}/api/v1/groups/{group['id']}/users"]}).json()
+        custom = requests.post(base, headers=_admin(info), timeout=10, json={
+            "type": "CUSTOM", "role": role["id"], "resource-set": found["id"]}).json()
+    finally:
+        server.stop()
+    again_server, again = _start(tmp_path, sandbox_service_key_pem)
+    base = f"{again.org_url}/oauth2/v1/clients/{again.client_id}/roles"
+    try:
+        targets = requests.get(f"{base}/{scoped['id']}/targets/groups", headers=_admin(again), timeout=10).json()
+        assert [t["id"] for t in targets] == [group["id"]]
+        kept = requests.get(f"{base}/{custom['id']}", headers=_admin(again), timeout=10).json()
+        assert (kept["role"], kept["resource-set"]) == (role["id"], found["id"])
+        resources = requests.get(f"{again.org_url}/api/v1/iam/resource-sets/{found['id']}/resources",
+                                 headers=_admin(again), timeout=10).json()["resources"]
+        # the resource follows the org to its new port
+        assert [r["_links"]["self"]["href"] for r in resources] == [
+            f"{again.org_url}/api/v1/groups/{group['id']}/users"]
+        members = requests.get(f"{again.org_url}/api/v1/iam/resource-sets/{found['id']}/bindings/{role['id']}"
+                               "/members", headers=_admin(again), timeout=10).json()["members"]
+        assert [m["id"] for m in members] == [custom["id"]]
+    finally:
+        again_server.stop()

@@ -122,10 +122,12 @@ def _no_role(ctx: ExplainContext) -> Explanation:
     return Explanation(
         what="the token is valid but the service app's admin role does not allow this action",
         cause="scopes say what an app may ask for, admin roles say what it may touch; service apps get no role "
-              "by default, or the role assigned is too narrow for this resource",
+              "by default, or the role assigned is too narrow for this resource: a role scoped to groups or apps "
+              "reaches only those, a custom role only its permissions over its resource set",
         fix=f"assign an admin role to the app: Admin Console > Security > Administrators > Add administrator "
             f"(or the app's Admin roles tab), or POST /oauth2/v1/clients/{client}/roles with "
-            f'{{"type":"READ_ONLY_ADMIN"}} (or another of {", ".join(ADMIN_ROLES)})',
+            f'{{"type":"READ_ONLY_ADMIN"}} (or another of {", ".join(ADMIN_ROLES)}); when its role is scoped, see '
+            "what it reaches (oktatool app roles list, or Scopes > Grants & roles) and widen that",
     )
 
 

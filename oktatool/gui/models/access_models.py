@@ -1,4 +1,5 @@
-"""Models of a service app's grants (granted, picked, missing, extra) and of its admin role assignments."""
+"""Models of a service app's grants (granted, picked, missing, extra), admin roles (with what each reaches) and
+tokens."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from oktatool.gui.models.table_model import TableModel
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from oktatool.core.okta.grants import Grant, RoleAssignment
+    from oktatool.core.okta.admin_roles import ScopedRole
+    from oktatool.core.okta.app_tokens import AppToken
+    from oktatool.core.okta.grants import Grant
 
 GRANT_COLUMNS = ("Scope", "State", "Grant id", "Source")
 #: what each state means, for tooltips
@@ -80,32 +83,83 @@ class GrantTableModel(TableModel[str]):
         return None
 
 
-ROLE_COLUMNS = ("Role", "Label", "Status", "Assignment id")
+ROLE_COLUMNS = ("Role", "What the app can do", "Status", "Assignment id")
 
 
-class RoleTableModel(TableModel["RoleAssignment"]):
-    """The admin roles assigned to the app."""
+def can_text(role: ScopedRole) -> str:
+    """Say in plain words what one role lets the app do (a custom role named first)."""
+    said = "; ".join(role.summary())
+    return f"{role.role_label or role.assignment.label}: {said}" if role.custom else said
+
+
+def reach_tip(role: ScopedRole) -> str:
+    """Say what one role reaches: its targets, its custom role's permissions and resource set, or the org."""
+    if role.custom:
+        held = [r.words() for r in role.resources] + list(role.wide)
+        return (f"custom role {role.role_label}: {', '.join(role.permissions)}\n"
+                f"resource set {role.resource_set_label}: {', '.join(held) or 'nothing'}")
+    if role.targets:
+        return "scoped to " + ", ".join(t.words() for t in role.targets)
+    return "not scoped: the whole org"
+
+
+class RoleTableModel(TableModel["ScopedRole"]):
+    """The admin roles assigned to the app, with what each lets it do in plain words."""
 
     COLUMNS = ROLE_COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.roles: tuple[RoleAssignment, ...] = ()
+        self.roles: tuple[ScopedRole, ...] = ()
 
-    def set_roles(self, roles: Iterable[RoleAssignment]) -> None:
+    def set_roles(self, roles: Iterable[ScopedRole]) -> None:
         """Show these role assignments."""
         self.beginResetModel()
         self.roles = tuple(roles)
         self.endResetModel()
 
-    def items(self) -> tuple[RoleAssignment, ...]:
-        """Return the rows' assignments."""
+    def items(self) -> tuple[ScopedRole, ...]:
+        """Return the rows' roles."""
         return self.roles
 
-    def cell(self, assignment: RoleAssignment, column: int, role: int) -> Any:
-        """Return a cell's text."""
+    def cell(self, role: ScopedRole, column: int, item_role: int) -> Any:
+        """Return a cell's text, the role's reach as its tooltip, or the role."""
+        a = role.assignment
+        if item_role == Qt.ItemDataRole.DisplayRole:
+            return (a.type, can_text(role), a.status, a.id)[column]
+        if item_role == Qt.ItemDataRole.ToolTipRole:
+            return reach_tip(role)
+        if item_role == Qt.ItemDataRole.UserRole:
+            return role
+        return None
+
+
+TOKEN_COLUMNS = ("Token id", "Status", "Expires", "Scopes")
+
+
+class TokenTableModel(TableModel["AppToken"]):
+    """The app's tokens as Okta lists them (never the tokens themselves)."""
+
+    COLUMNS = TOKEN_COLUMNS
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tokens: tuple[AppToken, ...] = ()
+
+    def set_tokens(self, tokens: Iterable[AppToken]) -> None:
+        """Show these tokens."""
+        self.beginResetModel()
+        self.tokens = tuple(tokens)
+        self.endResetModel()
+
+    def items(self) -> tuple[AppToken, ...]:
+        """Return the rows' tokens."""
+        return self.tokens
+
+    def cell(self, token: AppToken, column: int, role: int) -> Any:
+        """Return a cell's text, or the token."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return (assignment.type, assignment.label, assignment.status, assignment.id)[column]
+            return (token.id, token.status, token.expires_at, " ".join(token.scopes))[column]
         if role == Qt.ItemDataRole.UserRole:
-            return assignment
+            return token
         return None

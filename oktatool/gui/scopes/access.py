@@ -1,8 +1,10 @@
-"""The grants-and-roles panel: the service app's granted scopes against the picked ones, and its admin roles.
+"""The Grants & roles view: the service app's granted scopes against the picked ones, its admin roles with what
+they reach (roles.py), and its tokens (app_tokens.py).
 
 The calls need an admin credential: an SSWS API token kept per profile in the secret store (typed once,
 never shown again), another profile whose token carries okta.appGrants.* / okta.roles.*, or, for the Local
-sandbox, the sandbox's own token. Grant, revoke, assign and unassign each show the exact call first.
+sandbox, the sandbox's own token. Every change (grant, revoke, assign, custom role, remove, revoke tokens) shows
+the exact calls first.
 
 What was fetched lives in the active profile's session (it describes that profile's app): another profile
 starts empty, and a fetch or change started for a profile that is no longer active goes nowhere.
@@ -15,32 +17,25 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from oktatool.core.errors import OktaToolError
-from oktatool.core.okta.grants import (
-    STANDARD_ROLES,
-    PlannedCall,
-    admin_token_secret_name,
-    role_warning,
-)
+from oktatool.core.okta.grants import PlannedCall, admin_token_secret_name, role_warning
 from oktatool.core.okta.history import holds_secret
 from oktatool.gui import tasks
-from oktatool.gui.models.access_models import GrantTableModel, RoleTableModel
+from oktatool.gui.models.access_models import GrantTableModel
+from oktatool.gui.scopes.access_parts import table_view
 from oktatool.gui.scopes.admin_target import (
     PROFILE_PREFIX,
     SANDBOX_TOKEN,
@@ -50,19 +45,20 @@ from oktatool.gui.scopes.admin_target import (
     FetchedPart,
     fetch,
 )
-from oktatool.gui.widgets.accessible import named
+from oktatool.gui.scopes.app_tokens import TokensPanel
+from oktatool.gui.scopes.roles import RolesPanel
 from oktatool.gui.widgets.clipboard import copy_text
-from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext, ProfileSession
-    from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment
+    from oktatool.core.okta.grants import AppAccess, Grant
     from oktatool.core.store.settings import Profile
 
+
 class AccessPanel(QWidget):
-    """Fetch the app's grants and roles; grant, revoke, assign and unassign with confirmation."""
+    """Fetch the app's grants and roles; grant and revoke scopes, change roles and revoke tokens, each confirmed."""
 
     #: the app's active grants were fetched (their scope names)
     granted_changed = Signal(list)
@@ -109,7 +105,7 @@ class AccessPanel(QWidget):
 
         columns = QHBoxLayout()
         self.grants = GrantTableModel(self)
-        self.grant_view = _table(self.grants, "grantTable", "Granted scopes")
+        self.grant_view = table_view(self.grants, "grantTable", "Granted scopes")
         self.grant_button = QPushButton("Grant…")
         self.grant_button.setObjectName("grantSelected")
         self.grant_button.setToolTip("Grant the selected missing scope (or every missing one when none is selected)")
@@ -118,58 +114,47 @@ class AccessPanel(QWidget):
         self.revoke_button.setToolTip("Revoke the selected granted scope")
         columns.addLayout(_titled_table("<b>Okta API scopes granted</b> (and picked)", self.grant_view,
                                         [self.grant_button, self.revoke_button]), 3)
-        self.roles = RoleTableModel(self)
-        self.role_view = _table(self.roles, "roleTable", "Admin roles")
-        self.role_type = QComboBox()
-        self.role_type.setObjectName("roleType")
-        self.role_type.setAccessibleName("Admin role to assign")
-        self.role_type.addItems(list(STANDARD_ROLES))
-        self.role_type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.role_type.setMinimumContentsLength(12)
-        self.assign_button = QPushButton("Assign…")
-        self.assign_button.setObjectName("assignRole")
-        self.unassign_button = QPushButton("Unassign…")
-        self.unassign_button.setObjectName("unassignRole")
-        columns.addLayout(_titled_table("<b>Admin roles</b> of the app", self.role_view,
-                                        [self.role_type, self.assign_button, self.unassign_button]), 2)
+        self.role_panel = RolesPanel(self)
+        columns.addWidget(self.role_panel, 3)
         layout.addLayout(columns, 1)
 
         self.message = QLabel(SUPER_ADMIN_NOTE)
         self.message.setObjectName("accessMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        # the tokens under the result line: at 1100x750 the grants, the roles and the result line stay in view
+        self.tokens = TokensPanel(self)
+        layout.addWidget(self.tokens)
 
-        self.fetch_button.clicked.connect(lambda: self._start(self.refresh()))
-        self.set_token.clicked.connect(lambda: self._start(self.ask_token()))
-        self.forget_token.clicked.connect(lambda: self._start(self.forget()))
-        self.grant_button.clicked.connect(lambda: self._start(self.grant_selected()))
-        self.revoke_button.clicked.connect(lambda: self._start(self.revoke_selected()))
-        self.assign_button.clicked.connect(lambda: self._start(self.assign(self.role_type.currentText())))
-        self.unassign_button.clicked.connect(lambda: self._start(self.unassign_selected()))
-        self.credential.currentIndexChanged.connect(lambda _i: self._enable())
-        self.grant_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
-        self.role_view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.fetch_button.clicked.connect(lambda: self.start(self.refresh()))
+        self.set_token.clicked.connect(lambda: self.start(self.ask_token()))
+        self.forget_token.clicked.connect(lambda: self.start(self.forget()))
+        self.grant_button.clicked.connect(lambda: self.start(self.grant_selected()))
+        self.revoke_button.clicked.connect(lambda: self.start(self.revoke_selected()))
+        self.credential.currentIndexChanged.connect(lambda _i: self.enable())
+        self.grant_view.selectionModel().selectionChanged.connect(lambda *_: self.enable())
         self.follow(context.session)
 
     # state ----------------------------------------------------------------------------------------------------
 
-    def _part(self) -> FetchedPart:
+    def part(self) -> FetchedPart:
+        """Return what was fetched for the active profile's app (grants, roles, tokens)."""
         return self.session.part("scopes.grants", FetchedPart, app=True)
 
     @property
     def fetched(self) -> bool:
         """Return True once the active profile's grants were fetched."""
-        return self._part().found is not None
+        return self.part().found is not None
 
     def granted(self) -> list[str] | None:
         """Return the scopes granted to the active profile's app (None until fetched)."""
         return list(self.grants.diff.granted) if self.fetched else None
 
-    def _start(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def start(self, coro: Coroutine[Any, Any, Any]) -> None:
         """Run one action (the newest wins); the buttons wait for it to end."""
         task = self.request.start(coro)
-        self._enable()
-        task.add_done_callback(lambda _task: self._enable())
+        self.enable()
+        task.add_done_callback(lambda _task: self.enable())
 
     def follow(self, session: ProfileSession) -> None:
         """Draw ``session``: its app's grants and roles if fetched for it, else nothing of another profile's."""
@@ -191,10 +176,10 @@ class AccessPanel(QWidget):
         return session.closed and (self.session.closed or not same_app(session.profile, self.session.profile))
 
     def _draw(self) -> None:
-        found = self._part().found
+        found = self.part().found
         if found is None:
             self.grants.clear()
-            self.roles.set_roles(())
+            self.role_panel.set_roles(None)
             self.summary.setText("Fetch to compare the app's grants with the picked scopes.")
             self.summary.setToolTip("")
             self.warning.clear()
@@ -202,21 +187,24 @@ class AccessPanel(QWidget):
             self.warning.hide()
         else:
             self.grants.set_grants(found.grants, self.picked)
-            self.roles.set_roles(found.roles or ())
+            self.role_panel.set_roles(found.roles)
             self.summary.setText(self.grants.diff.summary())
             self.summary.setToolTip(_diff_tip(self.grants.diff))
-            warning = role_warning(found.grants, found.roles) if found.roles is not None else None
+            assigned = [r.assignment for r in found.roles] if found.roles is not None else None
+            warning = role_warning(found.grants, assigned) if assigned is not None else None
             self.warning.setText(warning or "")
             self.warning.setStyleSheet(tone_style("error", bold=True) if warning else "")
             self.warning.setVisible(bool(warning))
-        self._enable()
+        self.tokens.draw(self.part().tokens)
+        self.enable()
 
     def profile_traces(self) -> list[str]:
         """Return the ids of the grants and role assignments fetched for the active profile's app."""
-        found = self._part().found
+        found = self.part().found
         if found is None:
             return []
-        return [grant.id for grant in found.grants] + [role.id for role in found.roles or ()]
+        tokens = [token.id for token in self.part().tokens or ()]
+        return [grant.id for grant in found.grants] + [role.assignment.id for role in found.roles or ()] + tokens
 
     def refresh_choices(self) -> None:
         """Offer the profiles as they are now (after profiles were added or removed), keeping the choice."""
@@ -226,7 +214,7 @@ class AccessPanel(QWidget):
         index = self.credential.findData(chosen)
         self.credential.setCurrentIndex(max(index, 0))
         self.credential.blockSignals(False)
-        self._enable()
+        self.enable()
 
     def _fill_choices(self, profile: Profile) -> None:
         self.credential.clear()
@@ -241,32 +229,31 @@ class AccessPanel(QWidget):
         """Compare the fetched grants with new picks."""
         self.picked = list(picked)
         self.grants.set_picked(self.picked)
+        self.role_panel.set_picked(self.picked)
         if self.fetched:
             self.summary.setText(self.grants.diff.summary())
-        self._enable()
+        self.enable()
 
     def target(self) -> AdminTarget:
         """Return the app and credential the next call uses."""
         return AdminTarget(self.context, self.session.profile, str(self.credential.currentData()))
 
-    def _enable(self) -> None:
+    def enable(self) -> None:
+        """Enable each action that can run now (fetched, nothing running, a row selected where one is needed)."""
         busy = self.request.busy
         scope = self._selected_scope()
         state = self.grants.diff.state(scope) if scope else ""
         self.grant_button.setEnabled(self.fetched and not busy and (state == "missing" or (
             not scope and bool(self.grants.diff.missing))))
         self.revoke_button.setEnabled(self.fetched and not busy and state in ("granted", "extra"))
-        self.assign_button.setEnabled(self.fetched and not busy)
-        self.unassign_button.setEnabled(self.fetched and not busy and self._selected_role() is not None)
+        found = self.part().found
+        self.role_panel.enable(found is not None and found.roles is not None and not busy)
+        self.tokens.enable(not busy)
         self.forget_token.setEnabled(self.credential.currentData() == STORED_TOKEN)
 
     def _selected_scope(self) -> str:
         rows = self.grant_view.selectionModel().selectedRows()
         return str(self.grants.data(rows[0], Qt.ItemDataRole.UserRole)) if rows else ""
-
-    def _selected_role(self) -> RoleAssignment | None:
-        rows = self.role_view.selectionModel().selectedRows()
-        return self.roles.data(rows[0], Qt.ItemDataRole.UserRole) if rows else None
 
     def say(self, text: str, *, error: bool = False, good: bool = False) -> None:
         """Show a message under the roles."""
@@ -288,7 +275,7 @@ class AccessPanel(QWidget):
             return False
         if not self.request.is_current(generation) or self._left(session):
             return False  # fetched for a profile that is no longer the active one
-        self._part().found = found
+        self.part().found = found
         self._draw()
         self.granted_changed.emit(list(self.grants.diff.granted))
         if found.roles_error:
@@ -296,7 +283,7 @@ class AccessPanel(QWidget):
         else:
             self.say(f"Fetched {len(found.grants)} grant(s) and {len(found.roles or ())} role(s). "
                      + SUPER_ADMIN_NOTE)
-        self._enable()
+        self.enable()
         return True
 
     async def grant_selected(self) -> None:
@@ -305,7 +292,7 @@ class AccessPanel(QWidget):
         scopes = [scope] if scope else list(self.grants.diff.missing)
         if not scopes:
             return
-        await self._change(f"Grant {len(scopes)} scope(s)", lambda access: [access.grant_call(s) for s in scopes],
+        await self.change(f"Grant {len(scopes)} scope(s)", lambda access: [access.grant_call(s) for s in scopes],
                            lambda access: [access.grant(s) for s in scopes], ("okta.appGrants.manage",),
                            note=SUPER_ADMIN_NOTE + " Tokens carry a new grant from the next token request.")
 
@@ -316,61 +303,56 @@ class AccessPanel(QWidget):
         if grant is None:
             return
         chosen: Grant = grant
-        await self._change(f"Revoke {scope}", lambda access: [access.revoke_call(chosen)],
+        await self.change(f"Revoke {scope}", lambda access: [access.revoke_call(chosen)],
                            lambda access: access.revoke(scope, [chosen]), ("okta.appGrants.manage",),
                            note="Tokens already issued keep the scope until they expire (one hour); "
                                 "the next token leaves it out.")
 
-    async def assign(self, role_type: str) -> None:
-        """Assign a standard admin role."""
-        await self._change(f"Assign {role_type}", lambda access: [access.assign_call(role_type)],
-                           lambda access: access.assign_role(role_type), ("okta.roles.manage",),
-                           note="The role decides what the app's tokens may touch; scopes alone answer E0000006.")
-
-    async def unassign_selected(self) -> None:
-        """Remove the selected role assignment."""
-        role = self._selected_role()
-        if role is None:
-            return
-        chosen: RoleAssignment = role
-        await self._change(f"Unassign {role.type}", lambda access: [access.unassign_call(chosen.id)],
-                           lambda access: access.unassign_role(chosen.id), ("okta.roles.manage",),
-                           note="Without any role, every call the app makes answers 403 E0000006.")
-
-    async def _change(self, title: str, plan: Callable[[AppAccess], list[PlannedCall]],
-                      act: Callable[[AppAccess], Any], scopes: tuple[str, ...], *, note: str) -> None:
-        target = self.target()
-        session = self.session
+    async def read(self, work: Callable[[AppAccess], Any], scopes: tuple[str, ...], doing: str) -> Any:
+        """Run ``work`` over AppAccess in the executor; return its result, or None when it failed (said) or the
+        active profile changed meanwhile."""
+        target, session = self.target(), self.session
+        self.say(doing)
         try:
             # building AppAccess may start the sandbox or open the store: never on the GUI thread
             access = await with_unlocked_store(self, self.context, target.access, scopes)
+            found = await tasks.run_blocking(work, access)
         except OktaToolError as exc:
             if not self._left(session):
                 self.say(plain_message(exc), error=True)
-            return
-        if self._left(session):
-            return
-        calls = plan(access)
+            return None
+        return None if self._left(session) else found
+
+    async def change(self, title: str, plan: Callable[[AppAccess], list[PlannedCall]],
+                     act: Callable[[AppAccess], Any], scopes: tuple[str, ...], *, note: str) -> bool:
+        """Plan (in the executor: it may look names up), show the exact calls, and make them when confirmed;
+        return True when they were made."""
+        session = self.session
+        planned = await self.read(lambda access: (access, plan(access)), scopes, f"{title}: preparing…")
+        if planned is None:
+            return False
+        access, calls = planned
         answer = await self._confirm(title, calls, note)
         if not answer:
             if answer is False:  # None: the call was copied instead, and that was said
                 self.say(f"{title}: cancelled.")
-            return
+            return False
         if self._left(session):  # another profile became active while the confirmation was open
             self.say(f"{title}: not made, the active profile changed.", error=True)
-            return
+            return False
         self.say(f"{title}…")
         try:
             await tasks.run_blocking(act, access)
         except OktaToolError as exc:
             if not self._left(session):
                 self.say(plain_message(exc), error=True)
-            return
+            return False
         if self._left(session):
-            return
+            return False
         done = f"{title}: done."
         if await self.refresh():
             self.say(done, good=True)
+        return True
 
     async def _confirm(self, title: str, calls: list[PlannedCall], note: str) -> bool | None:
         """Ask before making ``calls``: True to make them, False when cancelled, None when copied instead."""
@@ -429,7 +411,7 @@ class AccessPanel(QWidget):
         where = "the Local sandbox" if profile.is_sandbox else profile.org_url
         self.say(f"API token stored for {profile.name!r} on {where} in the {store.short_name}: it is forgotten "
                  "when the profile's org changes.", good=True)
-        self._enable()
+        self.enable()
 
     async def forget(self) -> None:
         """Delete the profile's stored API token."""
@@ -468,25 +450,3 @@ def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBo
     row.addLayout(side)
     column.addLayout(row, 1)
     return column
-
-
-def _table(model: Any, name: str, title: str) -> QTableView:
-    view = QTableView()
-    named(view, title)
-    tip_elided_cells(view)
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    # two rows and the header at least, and no taller wish than that (a scroll area sizes its panel by the wish):
-    # the buttons beside it and the result line under it stay in view
-    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-    view.setMinimumHeight(view.verticalHeader().defaultSectionSize() * 2 + view.horizontalHeader().sizeHint().height()
-                          + 2 * view.frameWidth())
-    return view
-

@@ -15,7 +15,9 @@ from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
-    from oktatool.core.okta.grants import AppAccess, Grant, RoleAssignment
+    from oktatool.core.okta.admin_roles import ScopedRole
+    from oktatool.core.okta.app_tokens import AppToken
+    from oktatool.core.okta.grants import AppAccess, Grant
     from oktatool.core.store.settings import Profile
 
 #: credential choices (which admin credential, not a secret)
@@ -30,15 +32,17 @@ class Fetched:
     """What one fetch found."""
 
     grants: tuple[Grant, ...]
-    roles: tuple[RoleAssignment, ...] | None
+    #: each role with what it reaches (targets, or a custom role's permissions and resource set)
+    roles: tuple[ScopedRole, ...] | None
     roles_error: str | None
 
 
 class FetchedPart:
-    """The app's grants and roles as last fetched for a profile (a part of its session)."""
+    """The app's grants, roles and tokens as last fetched for a profile (a part of its session)."""
 
     def __init__(self) -> None:
         self.found: Fetched | None = None
+        self.tokens: tuple[AppToken, ...] | None = None
 
 
 class AdminTarget:
@@ -85,10 +89,13 @@ class AdminTarget:
 
 
 def fetch(target: AdminTarget) -> Fetched:
-    """List grants and roles (blocking); a credential that may read grants but not roles still shows grants."""
+    """List grants and roles with what they reach (blocking); a credential that may read grants but not roles
+    still shows grants."""
+    from oktatool.core.okta.admin_roles import AppRoles
+
     grants = target.access(("okta.appGrants.read",)).list_grants()
     try:
-        roles: tuple[RoleAssignment, ...] | None = target.access(("okta.roles.read",)).list_roles()
+        roles: tuple[ScopedRole, ...] | None = AppRoles(target.access(("okta.roles.read",))).describe()
         error = None
     except OktaToolError as exc:
         roles, error = None, plain_message(exc)

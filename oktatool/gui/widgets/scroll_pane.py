@@ -7,7 +7,7 @@ disabling keeps the scroll position; Tab and Shift+Tab still bring the newly foc
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 
 class ScrollPane(QScrollArea):
@@ -21,7 +21,9 @@ class ScrollPane(QScrollArea):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Move the focus; keep the scroll position when the focused control was disabled, not tabbed away."""
-        focused = QApplication.focusWidget()
+        # the window's focus widget, not the application's: while a dialog just closed, or the window is not the
+        # active one, the application has none, and the disabled button still holds the window's focus
+        focused = self.window().focusWidget()
         if focused is None or focused.isEnabled():
             return super().focusNextPrevChild(next)
         where = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
