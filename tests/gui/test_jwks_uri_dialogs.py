@@ -15,8 +15,9 @@ from oktatool.context import AppContext
 from oktatool.core.okta.client import OktaClient
 from oktatool.core.okta.jwks_uri import publish_document
 from oktatool.core.store.settings import Profile
+from oktatool.gui.dialogs.keys_at_url import KEYS_AT_URL
 from oktatool.gui.dialogs.rotate_key import RotateKeyDialog
-from oktatool.gui.dialogs.service_app import KEYS_AT_URL, NewServiceAppDialog
+from oktatool.gui.dialogs.service_app import NewServiceAppDialog
 from oktatool.sandbox import SandboxInfo
 from tests.gui.conftest import finish
 from tests.jwks_server import PublishedSet
@@ -61,14 +62,14 @@ def test_new_service_app_with_keys_published_at_a_url(qtbot: Any, context: AppCo
     dialog.keys_at.where.setCurrentIndex(dialog.keys_at.where.findData(KEYS_AT_URL))
     assert dialog.keys_at.url.isEnabled() and dialog.keys_at.check.isEnabled()
     dialog.keys_at.url.setText(jwks_server.url)
-    finish(aloop, dialog.check_url())  # nothing published yet
+    finish(aloop, dialog.keys_at.check_url())  # nothing published yet
     assert "must contain at least one key" in dialog.status.text()
     published = tmp_path / "jwks.json"
-    finish(aloop, dialog.save_jwks(published))
+    finish(aloop, dialog.keys_at.save_jwks(published))
     [jwk] = json.loads(published.read_text())["keys"]
     assert "d" not in jwk and jwk["kid"] in dialog.status.text()
     jwks_server.serve_file(published)
-    finish(aloop, dialog.check_url())
+    finish(aloop, dialog.keys_at.check_url())
     assert "Okta can fetch it" in dialog.status.text()
     finish(aloop, dialog.start())
     flow = dialog.flow
@@ -120,3 +121,58 @@ def test_rotate_key_on_a_jwks_uri_app_changes_nothing_on_the_app(qtbot: Any, con
     assert [k["kid"] for k in json.loads(published.read_text())["keys"]] == [new_key.kid]
     assert OktaClient(context.connection(switched)).token(use_cache=False).token_type == "Bearer"
     assert "the app is unchanged" in dialog.status.text()
+
+
+def test_move_to_a_key_pair_published_at_a_url(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop,
+                                                sandbox_org: SandboxInfo, jwks_server: PublishedSet,
+                                                tmp_path: Path) -> None:
+    from oktatool.gui.dialogs.move_to_key import NEW_KEY, MoveToKeyDialog
+    from tests.sandbox.client import oauth_error, secret_app, secret_token
+
+    app_id, secret = secret_app(sandbox_org)
+    profile = Profile(name="org", org_url=sandbox_org.org_url, client_id=app_id, scopes=("okta.users.read",))
+    context.save_settings(context.settings.settings.with_profile(profile).with_active(profile.name))
+    dialog = MoveToKeyDialog(context)
+    qtbot.addWidget(dialog)
+    assert f"(client {app_id})" in dialog.intro.text()
+    assert dialog.new_key.currentData() == NEW_KEY
+    dialog.admin.set_file(_token_file(tmp_path, sandbox_org))
+    dialog.keys_at.where.setCurrentIndex(dialog.keys_at.where.findData(KEYS_AT_URL))
+    dialog.keys_at.url.setText(jwks_server.url)
+    published = tmp_path / "jwks.json"
+    finish(aloop, dialog.keys_at.save_jwks(published))
+    jwks_server.serve_file(published)
+    finish(aloop, dialog.keys_at.check_url())
+    assert "Okta can fetch it" in dialog.status.text()
+    finish(aloop, dialog.start())  # lists the secrets, checks the URL, stops before the switch
+    flow = dialog.flow
+    assert flow is not None and [s.status for s in flow.steps] == ["done", "done", "pending", "pending"]
+    [jwk] = json.loads(published.read_text())["keys"]
+    assert flow.request.key.kid == jwk["kid"] and flow.request.jwks_uri == jwks_server.url
+    assert jwks_server.url in dialog.summary.text()
+    finish(aloop, dialog.start())
+    assert flow.done, dialog.status.text()
+    oauth = _app(sandbox_org, app_id)
+    assert oauth["settings"]["oauthClient"]["jwks_uri"] == jwks_server.url
+    assert "jwks" not in oauth["settings"]["oauthClient"]
+    assert oauth["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+    moved = context.profile("org")
+    assert OktaClient(context.connection(moved)).token(use_cache=False).token_type == "Bearer"
+    assert oauth_error(secret_token(sandbox_org, app_id, secret))[1] == "invalid_client"
+    assert jwks_server.url in dialog.status.text()
+
+
+def test_the_local_sandbox_profile_names_its_client_id(qtbot: Any, context: AppContext,
+                                                       aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.gui import tasks
+    from oktatool.gui.dialogs.move_to_key import MoveToKeyDialog
+
+    try:
+        for opened in (False, True):  # before the sandbox runs (named once it does), and while it runs
+            dialog = MoveToKeyDialog(context)
+            qtbot.addWidget(dialog)
+            for task in tasks.spawned():
+                finish(aloop, task)
+            assert f"(client {context.sandbox().client_id})" in dialog.intro.text(), (opened, dialog.intro.text())
+    finally:
+        context.close()
