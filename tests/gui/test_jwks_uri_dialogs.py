@@ -12,6 +12,7 @@ from typing import Any
 import requests
 
 from oktatool.context import AppContext
+from oktatool.core.keys.key import Key
 from oktatool.core.okta.client import OktaClient
 from oktatool.core.okta.jwks_uri import publish_document
 from oktatool.core.store.settings import Profile
@@ -38,6 +39,26 @@ def _app(info: SandboxInfo, client_id: str) -> dict[str, Any]:
     answer = requests.get(f"{info.org_url}/api/v1/apps/{client_id}",
                           headers={"Authorization": f"SSWS {info.ssws_token}"}, timeout=10)
     return dict(answer.json())
+
+
+def _url_app(context: AppContext, info: SandboxInfo, jwks_server: PublishedSet,
+             scopes: tuple[str, ...]) -> tuple[Key, Profile]:
+    """Make an app whose keys ``jwks_server`` publishes, granted ``scopes``; save its profile "by-url", active."""
+    from oktatool.core.okta.admin import AdminCredential, admin_api
+    from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import parse_org_url
+    from oktatool.core.okta.rotation import new_app_key
+    from oktatool.core.okta.setup import SetupFlow, SetupRequest
+
+    org, http = parse_org_url(info.org_url), HttpOptions()
+    key = new_app_key()
+    jwks_server.serve(publish_document([key]))
+    flow = SetupFlow(SetupRequest(org, "Keys by URL", key, scopes, ("READ_ONLY_ADMIN",), jwks_uri=jwks_server.url),
+                     admin_api(org, AdminCredential(ssws_token=info.ssws_token), http), http)
+    assert flow.run()
+    profile = context.save_app_profile("by-url", org.base, flow.client_id or "", key, scopes=scopes, dpop=False)
+    context.save_settings(context.settings.settings.with_active("by-url"))
+    return key, profile
 
 
 def _wait_for_scopes(loop: asyncio.AbstractEventLoop, dialog: NewServiceAppDialog) -> None:
@@ -85,22 +106,7 @@ def test_rotate_key_on_a_jwks_uri_app_changes_nothing_on_the_app(qtbot: Any, con
                                                                  aloop: asyncio.AbstractEventLoop,
                                                                  sandbox_org: SandboxInfo,
                                                                  jwks_server: PublishedSet, tmp_path: Path) -> None:
-    from oktatool.core.okta.admin import AdminCredential, admin_api
-    from oktatool.core.okta.http import HttpOptions
-    from oktatool.core.okta.orgurl import parse_org_url
-    from oktatool.core.okta.rotation import new_app_key
-    from oktatool.core.okta.setup import SetupFlow, SetupRequest
-
-    org, http = parse_org_url(sandbox_org.org_url), HttpOptions()
-    key = new_app_key()
-    jwks_server.serve(publish_document([key]))  # the old set until the test serves the file
-    flow = SetupFlow(SetupRequest(org, "Rotating by URL", key, ("okta.users.read",), ("READ_ONLY_ADMIN",),
-                                  jwks_uri=jwks_server.url),
-                     admin_api(org, AdminCredential(ssws_token=sandbox_org.ssws_token), http), http)
-    assert flow.run()
-    profile = context.save_app_profile("by-url", org.base, flow.client_id or "", key, scopes=("okta.users.read",),
-                                       dpop=False)
-    context.save_settings(context.settings.settings.with_active("by-url"))
+    key, profile = _url_app(context, sandbox_org, jwks_server, ("okta.users.read",))
     before = _app(sandbox_org, profile.client_id)
     dialog = RotateKeyDialog(context)
     qtbot.addWidget(dialog)
@@ -176,3 +182,42 @@ def test_the_local_sandbox_profile_names_its_client_id(qtbot: Any, context: AppC
             assert f"(client {context.sandbox().client_id})" in dialog.intro.text(), (opened, dialog.intro.text())
     finally:
         context.close()
+
+
+def test_export_names_the_jwks_uri_read_from_the_app(qtbot: Any, context: AppContext,
+                                                     aloop: asyncio.AbstractEventLoop, sandbox_org: SandboxInfo,
+                                                     jwks_server: PublishedSet) -> None:
+    from oktatool.gui.dialogs.export_app import ExportDialog
+
+    _url_app(context, sandbox_org, jwks_server, ("okta.apps.read",))  # its token may read the app itself
+    dialog = ExportDialog(context)
+    qtbot.addWidget(dialog)
+    finish(aloop, dialog.reading_app)
+    assert dialog.jwks_uri.text() == jwks_server.url and jwks_server.url in dialog.message.text()
+    dialog.format.setCurrentIndex(dialog.format.findData("terraform"))
+    finish(aloop, dialog.request.task)
+    text = dialog.pane.text()
+    assert f'jwks_uri                   = "{jwks_server.url}"' in text and "jwks {" not in text
+    assert not dialog.pane.private
+
+
+def test_export_takes_the_jwks_uri_typed_when_the_app_cannot_be_read(qtbot: Any, context: AppContext,
+                                                                     aloop: asyncio.AbstractEventLoop,
+                                                                     sandbox_org: SandboxInfo,
+                                                                     jwks_server: PublishedSet) -> None:
+    from oktatool.gui.dialogs.export_app import ExportDialog
+
+    _url_app(context, sandbox_org, jwks_server, ("okta.users.read",))
+    dialog = ExportDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.reading_app is None and dialog.jwks_uri.text() == ""
+    dialog.format.setCurrentIndex(dialog.format.findData("terraform"))
+    finish(aloop, dialog.request.task)
+    assert dialog.jwks_uri.isEnabled() and "jwks {" in dialog.pane.text()  # keys saved in Okta, as far as it knows
+    dialog.jwks_uri.setText(jwks_server.url)
+    finish(aloop, dialog.request.task)
+    assert f'jwks_uri                   = "{jwks_server.url}"' in dialog.pane.text()
+    assert "jwks {" not in dialog.pane.text()
+    dialog.format.setCurrentIndex(dialog.format.findData("okta-yaml"))
+    finish(aloop, dialog.request.task)
+    assert not dialog.jwks_uri.isEnabled()  # only Terraform names where the keys are
