@@ -127,6 +127,7 @@ def test_rotate_key_on_a_jwks_uri_app_changes_nothing_on_the_app(qtbot: Any, con
     assert [k["kid"] for k in json.loads(published.read_text())["keys"]] == [new_key.kid]
     assert OktaClient(context.connection(switched)).token(use_cache=False).token_type == "Bearer"
     assert "the app is unchanged" in dialog.status.text()
+    assert dialog.run_button.text() == "Rotate" and not dialog.run_button.isEnabled()  # no failed step to retry
 
 
 def test_move_to_a_key_pair_published_at_a_url(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop,
@@ -221,3 +222,16 @@ def test_export_takes_the_jwks_uri_typed_when_the_app_cannot_be_read(qtbot: Any,
     dialog.format.setCurrentIndex(dialog.format.findData("okta-yaml"))
     finish(aloop, dialog.request.task)
     assert not dialog.jwks_uri.isEnabled()  # only Terraform names where the keys are
+
+
+def test_moving_an_app_made_in_the_local_sandbox_offers_no_borrowed_key(qtbot: Any, context: AppContext) -> None:
+    """The sandbox's own key belongs to its built-in app: an app made there without a key gets a new one."""
+    from oktatool.core.store.settings import SANDBOX_ORG
+    from oktatool.gui.dialogs.move_to_key import NEW_KEY, PROFILE_KEY, MoveToKeyDialog
+
+    made = Profile(name="made here", org_url=SANDBOX_ORG, client_id="0oaMadeHere", scopes=("okta.users.read",))
+    context.save_settings(context.settings.settings.with_profile(made).with_active(made.name))
+    dialog = MoveToKeyDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.new_key.currentData() == NEW_KEY and dialog.new_key.findData(PROFILE_KEY) == -1
+    assert "(client 0oaMadeHere)" in dialog.intro.text()

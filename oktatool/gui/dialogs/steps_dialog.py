@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from oktatool.core.okta.setup import Flow, Step
     from oktatool.core.store.settings import Profile
 
+#: the Run button's text after a step failed
+RETRY_BUTTON = "Retry failed step"
 #: prefix of a key choice's data naming a library key
 LIBRARY = "library:"
 
@@ -153,6 +155,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self.status = QLabel()
         self.status.setObjectName(f"{name}Status")
         self.status.setWordWrap(True)
+        self.run_text = run_text
         self.run_button = QPushButton(run_text)
         self.run_button.setObjectName(run_name)
         self.run_button.clicked.connect(self.start)
@@ -252,6 +255,8 @@ class StepsDialog(QDialog, Generic[FlowT]):
             self.model.set_steps(flow.steps)
             self.table.resizeRowsToContents()
             await self._after_run(flow)
+            if ok and self.run_button.text() == RETRY_BUTTON:  # the failed step went through
+                self.run_button.setText(self.run_text)
             if ok and not flow.done:
                 self.say(self._paused_text(flow), "warn")
                 return
@@ -262,7 +267,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
             assert failed is not None
             hint = f" Fix: {end_sentence(for_window(failed.hint))}" if failed.hint else ""
             self.say(f"“{failed.title}” failed: {end_sentence(failed.error)}{hint} {self.RETRY_TEXT}", "error")
-            self.run_button.setText("Retry failed step")
+            self.run_button.setText(RETRY_BUTTON)
         except OktaToolError as exc:
             self.say(plain_message(exc), "error")
         finally:
