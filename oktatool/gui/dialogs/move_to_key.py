@@ -40,7 +40,8 @@ class MoveToKeyDialog(StepsDialog["MigrationFlow"]):
                  "uses one stops working. Then a token signed with the key proves it.")
         self.new_key = QComboBox()
         self.new_key.setObjectName("moveKey")
-        if self.profile.key_ref or self.profile.is_sandbox:
+        # the sandbox's own key is the built-in app's: an app made there with no key of its own gets a new one
+        if self.profile.key_ref or (self.profile.is_sandbox and not self.profile.client_id):
             self.new_key.addItem(f"The profile's key ({self.profile.key_ref or 'the sandbox key'})", PROFILE_KEY)
         self.new_key.addItem("Generate a new RSA key (kept in the key library)", NEW_KEY)
         for name in context.library_names():
