@@ -127,10 +127,19 @@ def test_rotate_key_switches_the_profile_and_the_old_kid_is_refused(
     assert "INACTIVE" in dialog.status.text()
 
 
-def test_rotate_key_refuses_the_sandbox_profile(qtbot: Any, context: AppContext) -> None:
-    dialog = RotateKeyDialog(context)
-    qtbot.addWidget(dialog)
-    assert not dialog.run_button.isEnabled() and "sandbox's own key" in dialog.status.text()
+def test_rotate_key_refuses_the_sandbox_profile(qtbot: Any, context: AppContext,
+                                               aloop: asyncio.AbstractEventLoop) -> None:
+    from oktatool.gui import tasks
+
+    try:
+        dialog = RotateKeyDialog(context)
+        qtbot.addWidget(dialog)
+        for task in tasks.spawned():  # the intro names the sandbox's client id once the sandbox runs
+            finish(aloop, task)
+        assert not dialog.run_button.isEnabled() and "sandbox's own key" in dialog.status.text()
+        assert f"(client {context.sandbox().client_id})" in dialog.intro.text()
+    finally:
+        context.close()
 
 
 def test_diagnose_the_local_sandbox_passes_every_check(qtbot: Any, context: AppContext,

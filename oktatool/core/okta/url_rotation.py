@@ -123,8 +123,7 @@ class UrlRotationFlow(Flow):
             raise BadInputError(exc.description, code=exc.code,
                                 hint=Hint(f"serve {self.request.jwks_file} at {self.url}, then run the same "
                                           "command again: it goes on from here",
-                                          window=f"serve {self.request.jwks_file} at {self.url}, then press Run "
-                                                 "again")) from None
+                                          window=f"serve {self.request.jwks_file} at {self.url}")) from None
         return f"{self.url} serves {', '.join(found.kids)}"
 
     def _token(self, step: Step) -> str:

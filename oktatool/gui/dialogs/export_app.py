@@ -21,6 +21,7 @@ from oktatool.core.okta.export import FORMATS, ExportSpec, holds_private_key, ne
 from oktatool.core.shells import default_shell
 from oktatool.gui import tasks
 from oktatool.gui.dialogs.profile_watch import ProfileWatch
+from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.output_pane import OutputPane
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
@@ -36,6 +37,8 @@ _TITLES = {"okta-yaml": "okta.yaml (Okta SDKs for Python and Node)", "env": "Env
 _HOLDS_KEY = "Holds the app's private key: copied as a secret, saved readable by you only (0600)"
 _PLAIN_TEXT = "Holds no secret"
 _SUFFIXES = {"okta-yaml": ".yaml", "env": ".env", "terraform": ".tf", "curl": ".sh"}
+#: scopes whose token may read the app itself (its jwks_uri): the profile's token reads it when it has one
+_READS_APPS = ("okta.apps.read", "okta.apps.manage")
 _SHELLS = {"posix": ("POSIX shell (bash, zsh): export NAME='value'", ".env"),
            "powershell": ("PowerShell: $env:NAME = 'value'", ".ps1")}
 
@@ -66,11 +69,19 @@ class ExportDialog(QDialog):
         for shell, (title, _suffix) in _SHELLS.items():
             self.shell.addItem(title, shell)
         self.shell.setCurrentIndex(self.shell.findData(default_shell()))
+        self.jwks_uri = QLineEdit()
+        self.jwks_uri.setObjectName("exportJwksUri")
+        named(self.jwks_uri, "Keys at a URL (jwks_uri)")
+        self.jwks_uri.setPlaceholderText("empty: the keys are saved in Okta (a jwks block)")
+        self.jwks_uri.setToolTip("For an app that fetches its keys from a URL: Terraform names jwks_uri instead of "
+                                 "the public key. Read from the app when the profile's scopes let its token read "
+                                 "apps (okta.apps.read)")
         form = QFormLayout()
         form.addRow("Format", self.format)
         form.addRow("Shell", self.shell)
         form.addRow("Private key file", self.key_path)
         form.addRow("", self.by_path)
+        form.addRow("Keys at a URL", self.jwks_uri)
         self.pane = OutputPane("export", "Export", _HOLDS_KEY, private=True, suffix=".yaml")
         self.pane.file_stem = "okta"
         self.message = QLabel()
@@ -87,7 +98,37 @@ class ExportDialog(QDialog):
         self.key_path.textChanged.connect(self.refresh)
         self.by_path.toggled.connect(self.refresh)
         self.shell.currentIndexChanged.connect(self.refresh)
+        self.jwks_uri.textChanged.connect(self.refresh)
         self.refresh()
+        self.reading_app = self.read_app()
+
+    def read_app(self) -> asyncio.Task[None] | None:
+        """Fill in the app's jwks_uri, read with the profile's own token, when its scopes let it read apps."""
+        profile = self.profile
+        if profile.is_sandbox or not profile.client_id or not set(_READS_APPS) & set(profile.scopes):
+            return None
+        return tasks.spawn(self._read_app(profile))
+
+    async def _read_app(self, profile: Profile) -> None:
+        from oktatool.core.okta.apps import get_app
+        from oktatool.core.okta.client import OktaClient
+
+        read = self.watch.session.part("export.app", dict, app=True)  # the app's jwks_uri, read once
+
+        def jwks_uri() -> str | None:
+            api = OktaClient(self.context.connection(profile)).api_for("GET", f"/api/v1/apps/{profile.client_id}")
+            return get_app(api, profile.client_id).jwks_uri
+
+        try:
+            if "jwks_uri" not in read:
+                read["jwks_uri"] = await with_unlocked_store(self, self.context, jwks_uri)
+        except OktaToolError:
+            return  # not readable: the field stays for the user to fill in
+        url = read["jwks_uri"]
+        if url and not self.jwks_uri.text().strip() and not self.watch.left:
+            self.jwks_uri.setText(url)
+            self.message.setStyleSheet("")
+            self.message.setText(f"The app fetches its keys from {url} (read from the app).")
 
     @property
     def profile(self) -> Profile:
@@ -103,7 +144,7 @@ class ExportDialog(QDialog):
     def _profile_left(self, text: str) -> None:
         """Another profile is active: the export shown stays this one's; the choices stop changing it."""
         self.request.cancel()
-        for choice in (self.format, self.key_path, self.by_path, self.shell):
+        for choice in (self.format, self.key_path, self.by_path, self.shell, self.jwks_uri):
             choice.setEnabled(False)
         self.message.setStyleSheet(tone_style("error"))
         self.message.setText(text)
@@ -115,6 +156,7 @@ class ExportDialog(QDialog):
         sdk = fmt in ("okta-yaml", "env")
         self.by_path.setEnabled(sdk)
         self.shell.setEnabled(fmt == "env")
+        self.jwks_uri.setEnabled(fmt == "terraform")
         shell = str(self.shell.currentData())
         profile = self.profile
         try:
@@ -126,7 +168,7 @@ class ExportDialog(QDialog):
             spec = ExportSpec(profile.org_url, profile.client_id, profile.scopes, kid,
                               key_path=self.key_path.text().strip() or None,
                               by_path=sdk and self.by_path.isChecked(), dpop=profile.dpop, label=profile.name,
-                              profile=profile.name)
+                              profile=profile.name, jwks_uri=self.jwks_uri.text().strip() or None)
             if needs_key(fmt, spec):
                 loaded = self.watch.session.part("export.key", dict, app=True)  # the profile's key, read once
                 if "key" not in loaded:

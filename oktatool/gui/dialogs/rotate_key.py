@@ -48,7 +48,7 @@ class RotateKeyDialog(StepsDialog["RotationFlow | UrlRotationFlow"]):
         self.setWindowTitle(f"Rotate key — {self.profile.name}")
         self.resize(860, 480)
         name = html.escape(self.profile.name)
-        intro = (f"Rotates the key of <b>{name}</b> (client {html.escape(self.profile.client_id or '-')}) "
+        intro = (f"Rotates the key of <b>{name}</b> (client {{client}}) "
                  "in the safe order: add the new key, get a token with it, switch the profile, deactivate "
                  "the old key. The old key is not deleted: do that later, once nothing uses it.")
         self.new_key = QComboBox()
@@ -73,7 +73,7 @@ class RotateKeyDialog(StepsDialog["RotationFlow | UrlRotationFlow"]):
         self.build(intro, form, RotationFlow.planned_steps(), name="rotate", run_text="Rotate", run_name="runRotate")
         if not self.profile.key_ref:  # the Local sandbox's built-in app, or a profile without a library key
             self.run_button.setEnabled(False)
-            self._say("The Local sandbox profile always signs with the sandbox's own key; create a service app "
+            self.say("The Local sandbox profile always signs with the sandbox's own key; create a service app "
                       "(New service app…) and rotate its profile." if self.profile.is_sandbox else
                       "This profile has no key in the library to rotate from.", "error")
 

@@ -6,7 +6,6 @@ it, never creating a second app or granting a scope twice. The flow ends with a 
 
 from __future__ import annotations
 
-import asyncio
 import html
 from typing import TYPE_CHECKING
 
@@ -15,12 +14,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,77 +25,19 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import BadInputError, OktaToolError
 from oktatool.core.okta.grants import STANDARD_ROLES, least_role
 from oktatool.gui import tasks
+from oktatool.gui.dialogs.keys_at_url import KeysAtUrl
 from oktatool.gui.dialogs.steps_dialog import LIBRARY, StepsDialog, library_key, org_of
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
-from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from oktatool.context import AppContext
     from oktatool.core.keys.key import Key
     from oktatool.core.okta.setup import SetupFlow
 
 KEY_CHOICES = (("Generate a new RSA-2048 key", "new:RSA"), ("Generate a new EC P-256 key", "new:EC"))
-#: where Okta finds the app's public keys: saved on the app, or fetched from a URL (jwks_uri)
-KEYS_SAVED, KEYS_AT_URL = "saved", "url"
-
-
-class KeysAtUrl(QWidget):
-    """Where the public keys live: saved in Okta, or published at a URL (with the file to publish and a check)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.where = QComboBox()
-        self.where.setObjectName("keysWhere")
-        self.where.addItem("Saved in Okta", KEYS_SAVED)
-        self.where.addItem("Published at a URL (jwks_uri)", KEYS_AT_URL)
-        named(self.where, "Keys")
-        self.url = QLineEdit()
-        self.url.setObjectName("jwksUri")
-        self.url.setPlaceholderText("https://keys.example.com/reports/jwks.json")
-        named(self.url, "Key set URL (jwks_uri)")
-        self.save = QPushButton("Save JWKS to publish…")
-        self.save.setObjectName("saveJwks")
-        self.save.setToolTip("Write the key's public JWKS: serve that file at the URL (https, application/json)")
-        self.check = QPushButton("Check URL")
-        self.check.setObjectName("checkJwksUri")
-        self.check.setToolTip("Fetch the URL as Okta will: https, a JWKS with the key's kid, kids unique, no "
-                              "private key")
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.url, self.save, self.check):
-            row.addWidget(widget, 1 if widget is self.url else 0)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.where)
-        layout.addLayout(row)
-        self.where.currentIndexChanged.connect(self._follow)
-        self._follow()
-
-    def _follow(self) -> None:
-        at_url = self.at_url()
-        for widget in (self.url, self.save, self.check):
-            widget.setEnabled(at_url)
-
-    def at_url(self) -> bool:
-        """Say whether the keys are to be published at a URL."""
-        return self.where.currentData() == KEYS_AT_URL
-
-    def chosen_url(self) -> str | None:
-        """Return the URL when the keys are published at one (None: saved in Okta); refuse an empty one."""
-        if not self.at_url():
-            return None
-        url = self.url.text().strip()
-        if not url:
-            raise BadInputError("give the URL the key set is published at", hint="e.g. https://keys.example.com/"
-                                                                                 "jwks.json")
-        return url
-
-
 class ScopeChecklist(QWidget):
     """A filterable, checkable list of the Okta API scopes (the scope picker's plain stand-in)."""
 
@@ -194,9 +133,7 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         self.role_chosen = False
         self.role.activated.connect(self._role_chosen)
         self.scopes.list.itemChanged.connect(self._follow_scopes)
-        self.keys_at = KeysAtUrl()
-        self.keys_at.save.clicked.connect(self.save_jwks)
-        self.keys_at.check.clicked.connect(self.check_url)
+        self.keys_at = KeysAtUrl(self, self.key, self._chosen_key)
         #: the keys generated for each "new" choice, made once so that the published file and the app agree
         self._generated: dict[str, Key] = {}
         self.dpop = QCheckBox("Require DPoP-bound tokens")
@@ -235,7 +172,7 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
         try:
             catalog = await tasks.run_blocking(ScopeCatalog.load)
         except OktaToolError as exc:
-            self._say(plain_message(exc), "error")
+            self.say(plain_message(exc), "error")
             return
         usable = [(s.name, s.description) for s in catalog.scopes if catalog.unusable_reason(s.name) is None]
         self.scopes.set_scopes(usable, checked=self.scopes.selected() or ("okta.users.read",))
@@ -265,54 +202,6 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
                     else KeySpec("RSA", size=2048, use="sig", alg="RS256")).with_thumbprint_kid()
             key = self._generated[choice]
         return key
-
-    def save_jwks(self, path: Path | None = None) -> asyncio.Task[None] | None:
-        """Write the chosen key's public JWKS, the file to serve at the URL (asks where unless ``path``)."""
-        choice = str(self.key.currentData())
-        path = path or ask_save_path(self, "Save the JWKS to publish", "jwks.json")
-        if path is None:
-            return None
-        return self.request.start(self._save_jwks(choice, path))
-
-    async def _save_jwks(self, choice: str, path: Path) -> None:
-        from oktatool.core.files import write_atomic
-        from oktatool.core.okta.jwks_uri import SERVE_HOW, publish_text
-
-        def write() -> str:
-            key = self._chosen_key(choice)
-            write_atomic(path, publish_text([key]).encode("utf-8"), mode=0o644)  # public: served to anyone
-            return str(key.kid)
-
-        try:
-            kid = await with_unlocked_store(self, self.context, write)
-        except (OktaToolError, OSError) as exc:
-            self._say(plain_message(exc) if isinstance(exc, OktaToolError) else f"Not saved: {exc}", "error")
-            return
-        self._say(f"Saved {path} (kid {kid}): {SERVE_HOW}. Then Check URL.", "good")
-
-    def check_url(self) -> asyncio.Task[None]:
-        """Fetch the URL as Okta will, for the chosen key's kid, and say what Okta would answer."""
-        return self.request.start(self._check_url(str(self.key.currentData())))
-
-    async def _check_url(self, choice: str) -> None:
-        from oktatool.core.okta.http import HttpOptions
-        from oktatool.core.okta.jwks_uri import check_jwks_url, org_fetches_loopback
-
-        http = HttpOptions(read_timeout=self.context.settings.settings.preferences.network_timeout)
-        try:
-            url = self.keys_at.chosen_url() or ""
-
-            def check() -> str:
-                key = self._chosen_key(choice)
-                org, options = org_of(self.context, self.profile, http)
-                found = check_jwks_url(url, key.kid, allow_loopback_http=org_fetches_loopback(org), http=options)
-                return f"{url} serves kid {key.kid} ({len(found.keys)} key(s)): Okta can fetch it."
-
-            said = await with_unlocked_store(self, self.context, check)
-        except OktaToolError as exc:
-            self._say(plain_message(exc), "error")
-            return
-        self._say(said, "good")
 
     async def _prepare(self) -> SetupFlow:
         from oktatool.core.okta.admin import admin_api

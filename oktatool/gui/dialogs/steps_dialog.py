@@ -8,6 +8,7 @@ step", which goes on from it. Subclasses build the form and say how to prepare t
 from __future__ import annotations
 
 import asyncio
+import html
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from oktatool.core.okta.setup import Flow, Step
     from oktatool.core.store.settings import Profile
 
+#: the Run button's text after a step failed
+RETRY_BUTTON = "Retry failed step"
 #: prefix of a key choice's data naming a library key
 LIBRARY = "library:"
 
@@ -94,6 +97,20 @@ def org_of(context: AppContext, profile: Profile, http: HttpOptions) -> tuple[Or
     return parse_org_url(profile.org_url), http
 
 
+def client_of(context: AppContext, profile: Profile) -> str:
+    """Return the client id ``profile``'s app has (blocking for the Local sandbox: it may start).
+
+    A Local sandbox profile without one acts as the sandbox's built-in service app (or its DPoP twin).
+    """
+    if profile.is_sandbox and not profile.client_id:
+        return context.org_target(profile).client_id
+    return profile.client_id
+
+
+#: what an intro says of an app whose profile names no client id yet
+NO_CLIENT = "no client id yet"
+
+
 class StepsDialog(QDialog, Generic[FlowT]):
     """A form of choices, then the flow's steps as they run; subclasses fill in the hooks below."""
 
@@ -119,10 +136,14 @@ class StepsDialog(QDialog, Generic[FlowT]):
               run_name: str, stretch: tuple[int, int] = (0, 1)) -> None:
         """Lay out ``intro``, ``form``, the summary, the ``planned`` steps and the status row.
 
-        ``name`` prefixes the summary's and status's object names; ``stretch`` is (form, table).
+        ``intro`` is HTML; ``{client}`` in it stands for the app's client id, named once known (the Local
+        sandbox's built-in app has its id once the sandbox runs). ``name`` prefixes the summary's and status's
+        object names; ``stretch`` is (form, table).
         """
-        intro_label = QLabel(intro)
-        intro_label.setWordWrap(True)
+        self.intro = QLabel()
+        self.intro.setObjectName(f"{name}Intro")
+        self.intro.setWordWrap(True)
+        self._name_client(intro)
         self.form = QWidget()
         self.form.setLayout(form)
         self.summary = QLabel()
@@ -134,6 +155,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self.status = QLabel()
         self.status.setObjectName(f"{name}Status")
         self.status.setWordWrap(True)
+        self.run_text = run_text
         self.run_button = QPushButton(run_text)
         self.run_button.setObjectName(run_name)
         self.run_button.clicked.connect(self.start)
@@ -144,13 +166,35 @@ class StepsDialog(QDialog, Generic[FlowT]):
         row.addWidget(self.run_button)
         row.addWidget(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro_label)
+        layout.addWidget(self.intro)
         layout.addWidget(self.form, stretch[0])
         layout.addWidget(self.summary)
         layout.addWidget(self.table, stretch[1])
         layout.addLayout(row)
 
-    def _say(self, text: str, kind: str | None = None) -> None:
+    def _name_client(self, intro: str) -> None:
+        profile, running = self.profile, self.context.sandbox_running
+        known = profile.client_id or (None if profile.is_sandbox else NO_CLIENT)
+        if known is None and running is not None:
+            known = client_of(self.context, profile)  # not blocking: the sandbox runs
+
+        def show(client: str) -> None:
+            self.intro.setText(intro.replace("{client}", html.escape(client)))
+
+        if known is not None:
+            show(known)
+            return
+        show("…")
+
+        async def fill() -> None:
+            try:
+                show(await tasks.run_blocking(client_of, self.context, profile))
+            except OktaToolError as exc:
+                self.say(plain_message(exc), "error")
+
+        tasks.spawn(fill())
+
+    def say(self, text: str, kind: str | None = None) -> None:
         self.status.setStyleSheet(tone_style(kind) if kind else "")
         self.status.setText(text)
 
@@ -164,7 +208,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         """Another profile is active: start nothing more (steps already running finish, then say so)."""
         self.run_button.setEnabled(False)
         if not self.request.busy:
-            self._say(text, "error")
+            self.say(text, "error")
 
     async def _prepare(self) -> FlowT:
         """Return the flow made from the form's choices (raise OktaToolError to refuse them)."""
@@ -193,7 +237,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self.run_button.setEnabled(False)
         try:
             if self.flow is None:
-                self._say(self.PREPARING)
+                self.say(self.PREPARING)
                 self.flow = await self._prepare()
                 self.form.hide()  # the choices are made: the steps get the room
                 self.summary.setText(self._summary_text(self.flow))
@@ -205,26 +249,28 @@ class StepsDialog(QDialog, Generic[FlowT]):
             def changed(step: Step) -> None:  # on a worker thread
                 loop.call_soon_threadsafe(self.model.update, StepsModel.snapshot(step))
 
-            self._say(self.RUNNING)
+            self.say(self.RUNNING)
             ok = await tasks.run_blocking(flow.run, changed, until=self._stop_before(flow))
             await asyncio.sleep(0)
             self.model.set_steps(flow.steps)
             self.table.resizeRowsToContents()
             await self._after_run(flow)
+            if ok and self.run_button.text() == RETRY_BUTTON:  # the failed step went through
+                self.run_button.setText(self.run_text)
             if ok and not flow.done:
-                self._say(self._paused_text(flow), "warn")
+                self.say(self._paused_text(flow), "warn")
                 return
             if ok:
-                self._say(self._done_text(flow), "good")
+                self.say(self._done_text(flow), "good")
                 return
             failed = flow.failed
             assert failed is not None
             hint = f" Fix: {end_sentence(for_window(failed.hint))}" if failed.hint else ""
-            self._say(f"“{failed.title}” failed: {end_sentence(failed.error)}{hint} {self.RETRY_TEXT}", "error")
-            self.run_button.setText("Retry failed step")
+            self.say(f"“{failed.title}” failed: {end_sentence(failed.error)}{hint} {self.RETRY_TEXT}", "error")
+            self.run_button.setText(RETRY_BUTTON)
         except OktaToolError as exc:
-            self._say(plain_message(exc), "error")
+            self.say(plain_message(exc), "error")
         finally:
             self.run_button.setEnabled((self.flow is None or not self.flow.done) and not self.watch.left)
         if self.watch.left:
-            self._say(f"{self.status.text()} {self.watch.left_text}".strip(), "error")
+            self.say(f"{self.status.text()} {self.watch.left_text}".strip(), "error")
