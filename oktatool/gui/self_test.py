@@ -206,6 +206,8 @@ async def _roles_screenshot(window: MainWindow, path: Path) -> int:
         print("error: the Scopes tab did not load", file=sys.stderr)
         return 1
     tab.side.setCurrentIndex(tab.side.count() - 1)
+    total = sum(tab.splitter.sizes())  # the splitter dragged up, as one does to work with grants, roles and tokens
+    tab.splitter.setSizes([total * 2 // 5, total - total * 2 // 5])
     tab.pick_scopes(["okta.users.manage"])
     made = await tab.access.role_panel.show_scoped_example()
     if made is None:
