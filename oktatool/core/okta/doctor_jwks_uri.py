@@ -40,7 +40,8 @@ def jwks_uri_checks(url: str, kid: str | None, key: Key | None, org: OrgUrl, htt
         okta = _OKTA_SAYS.get(exc.code or "", FETCH_FAILED)
         fix = _PUBLISH if exc.code in _OKTA_SAYS else exc.hint or "make the URL answer the JWKS over https from the " \
                                                                   "internet"
-        add("jwks-kid", "fail", f"{where}: {exc.description}; Okta answers \"{okta}\"", fix)
+        says = "" if okta in exc.description else f"; Okta answers \"{okta}\""  # said once, not twice
+        add("jwks-kid", "fail", f"{where}: {exc.description}{says}", fix)
         add("jwks-active", "skip", "skipped: the key set at the URL is not usable", "")
         return
     kids = ", ".join(published.kids)
