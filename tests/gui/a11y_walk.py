@@ -297,10 +297,17 @@ def _keys_single(tab: Any) -> None:
     tab.outputs.select("cert")  # its subject, validity and alternative names
 
 
+def _console_two_tabs(tab: Any) -> None:
+    if len(tab.request_tab_titles()) < 2:
+        tab.new_request_tab().editor.set_request("GET", "/api/v1/groups")
+
+
 #: the states of a tab the walk shows, each a screen of its own: parts built only when first opened (the key
-#: library, the Certificate output's fields, All outputs) are opened so that they are walked too
+#: library, the Certificate output's fields, All outputs, a second request tab) are opened so that they are
+#: walked too
 STATES: dict[str, tuple[tuple[str, Callable[[Any], None]], ...]] = {
     "keys": (("", _keys_single), ("all outputs", lambda tab: tab.outputs.show_all(True))),
+    "console": (("", lambda _tab: None), ("two request tabs", _console_two_tabs)),
 }
 
 

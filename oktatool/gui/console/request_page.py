@@ -37,6 +37,7 @@ class RequestPage:
         self.editor.set_request(tab.draft.method, tab.draft.path, tab.draft.body, list(tab.draft.headers))
         self.editor.send_button.setToolTip(with_keys(SEND_TIP, RUN_KEYS[0]))
         self.response = ResponseView()
+        self.response.clear()
         self.request = tasks.LatestRequest()
         self.page_body = tasks.LatestRequest()
         #: set by Cancel, by closing the tab, or by the session closing (replaced for each call)
