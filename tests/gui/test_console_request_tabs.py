@@ -176,20 +176,23 @@ def test_history_and_saved_open_here_or_in_a_new_tab(console: ConsoleTab, aloop:
     assert console.request_tab_titles() == ["List admins", "DELETE users/00u1", "List admins"]
 
 
-def new_console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> ConsoleTab:
-    """A second Console on the same data dir, as after a restart."""
+def new_console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> tuple[Any, ConsoleTab]:
+    """The Console of a new window on the same data dir, as after a restart."""
     from oktatool.core.store.paths import AppPaths
     from oktatool.core.store.secrets import MemoryStore
     from oktatool.core.store.settings import SettingsStore
+    from oktatool.gui.main_window import MainWindow
 
     paths = context.paths
     again = AppContext(AppPaths(*paths), SettingsStore(paths.settings_file), secret_store=MemoryStore())
-    tab = ConsoleTab(again)
-    qtbot.addWidget(tab)
+    window = MainWindow(again)
+    qtbot.addWidget(window)
+    tab = window.show_tab("console")
+    assert isinstance(tab, ConsoleTab)
     finish(aloop, tab.loading)
     assert tab.tabs_restored is not None
     finish(aloop, tab.tabs_restored)
-    return tab
+    return window, tab
 
 
 def test_tabs_are_kept_without_secrets_and_come_back_after_a_restart(
@@ -208,7 +211,7 @@ def test_tabs_are_kept_without_secrets_and_come_back_after_a_restart(
     for secret in ("S3cr3t!", "SECRETSECRET", "abc123"):
         assert secret not in text
 
-    again = new_console(context, aloop, qtbot)
+    _window, again = new_console(context, aloop, qtbot)
     assert again.request_tab_titles() == ["GET groups", "Create Ada", "GET users"]
     assert again.state.current == 1 and again.editor.full_path().startswith("/api/v1/users?activate=false")
     body = json.loads(again.editor.body.toPlainText())
@@ -227,7 +230,7 @@ def test_a_damaged_tabs_file_is_said_once_set_aside_and_nothing_else_is_lost(
 
     store_for(paths).save([saved])
     before = paths.saved_requests_file.read_bytes()
-    tab = new_console(context, aloop, qtbot)
+    _window, tab = new_console(context, aloop, qtbot)
     said = tab.response.status.text()
     assert "request tabs could not be read" in said and "console-tabs.json.corrupt-" in said
     assert [p.name.startswith("console-tabs.json.corrupt-") for p in paths.data_dir.iterdir()].count(True) == 1
