@@ -192,6 +192,11 @@ def new_console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: An
     finish(aloop, tab.loading)
     assert tab.tabs_restored is not None
     finish(aloop, tab.tabs_restored)
+    from oktatool.gui import tasks
+
+    pending = tasks.spawned()  # what the new window loads (the authorization servers): done before the test ends
+    if pending:
+        aloop.run_until_complete(asyncio.wait(pending, timeout=60))
     return window, tab
 
 
