@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QMenu, QTabBar, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QTabBar, QTableView, QWidget
 
 from oktatool.gui import tasks
 from oktatool.gui.console.request_editor import RequestEditor
@@ -80,6 +80,8 @@ class RequestTabBar(QTabBar):
         self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setUsesScrollButtons(True)
         self.setDocumentMode(True)
+        # shrinks below its tabs' width (scroll buttons then) so that the New tab button stays in the window
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
