@@ -28,21 +28,37 @@ class RequestPage:
     """A request tab's editor, response view and requests; ``tab`` is the session's record of it.
 
     A request started here writes only to this page's widgets, shown or not; once the page is closed (its tab
-    closed, or another profile drawn) nothing more is written to it.
+    closed) or its session is (another profile drawn) nothing more is written to it. A page released at a profile
+    switch is bound to a tab of the next session rather than built again (building the widgets is most of a
+    switch's cost): what runs in it is cancelled, and what the old session's requests learn goes nowhere.
     """
 
     def __init__(self, tab: RequestTab) -> None:
-        self.tab = tab
         self.editor = RequestEditor()
-        self.editor.set_request(tab.draft.method, tab.draft.path, tab.draft.body, list(tab.draft.headers))
         self.editor.send_button.setToolTip(with_keys(SEND_TIP, RUN_KEYS[0]))
         self.response = ResponseView()
-        self.response.clear()
         self.request = tasks.LatestRequest()
         self.page_body = tasks.LatestRequest()
+        self.bind(tab)
+
+    def bind(self, tab: RequestTab) -> None:
+        """Show ``tab``'s request and no answer (a new page, or a released one reused)."""
+        self.tab = tab
+        self.closed = False
         #: set by Cancel, by closing the tab, or by the session closing (replaced for each call)
         self.cancel = threading.Event()
-        self.closed = False
+        self._fill(tab.draft.method, tab.draft.path, tab.draft.body, list(tab.draft.headers))
+        self.response.clear()
+
+    def _fill(self, method: str, path: str, body: str, headers: list[tuple[str, str]]) -> None:
+        """Fill the editor without a word to the tab: what it says while filled is the tab's draft, not an edit."""
+        self.editor.blockSignals(True)
+        try:
+            self.editor.set_busy(False)
+            self.editor.show_problem("")
+            self.editor.set_request(method, path, body, headers)
+        finally:
+            self.editor.blockSignals(False)
 
     def gone(self, session: ProfileSession) -> bool:
         """Say whether what a request of ``session`` learns can no longer be shown here."""
@@ -51,6 +67,14 @@ class RequestPage:
     def widgets(self) -> tuple[QWidget, QWidget, QWidget]:
         """Return the request line, the editor and the response view (each goes in its own stack)."""
         return self.editor.request_line, self.editor, self.response
+
+    def release(self) -> None:
+        """Stop what runs here and empty the page (it waits, hidden, to be bound to another profile's tab)."""
+        self.cancel.set()
+        self.request.cancel()
+        self.page_body.cancel()
+        self._fill("GET", "", "", [])
+        self.response.clear()
 
     def close(self) -> None:
         """Stop what runs here and let Qt delete the widgets."""

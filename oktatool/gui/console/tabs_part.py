@@ -65,6 +65,8 @@ class RequestTabsPart:
         """Make the tab bar (returned, with its New tab button), the three stacks and the tab shortcuts."""
         self.tabs_store = RequestTabsStore(self.context.paths.request_tabs_file)
         self.pages: dict[RequestTab, RequestPage] = {}
+        #: pages released at a profile switch, bound to the next session's tabs as they are shown
+        self._spare_pages: list[RequestPage] = []
         #: the latest write of the tabs file and the latest read of a profile's tabs (tests await them)
         self.tabs_saved: asyncio.Task[None] | None = None
         self.tabs_restored: asyncio.Task[None] | None = None
@@ -119,7 +121,12 @@ class RequestTabsPart:
     def page_of(self, tab: RequestTab) -> RequestPage:
         """Return ``tab``'s page, building its widgets the first time."""
         page = self.pages.get(tab)
-        if page is None:
+        if page is not None:
+            return page
+        if self._spare_pages:
+            page = self.pages[tab] = self._spare_pages.pop()
+            page.bind(tab)
+        else:
             page = self.pages[tab] = RequestPage(tab)
             for stack, widget in zip((self.line_stack, self.editor_stack, self.response_stack), page.widgets(),
                                      strict=True):
@@ -133,9 +140,11 @@ class RequestTabsPart:
         return [self.tab_bar.tabText(i) for i in range(self.tab_bar.count())]
 
     def _show_tabs_for(self, session: ProfileSession) -> None:
-        """Draw ``session``'s tabs (read back from the data dir the first time): the other profile's pages go."""
+        """Draw ``session``'s tabs (read back from the data dir the first time): the other profile's pages are
+        released, to be bound to this profile's tabs as they are shown."""
         for page in self.pages.values():
-            page.close()
+            page.release()
+            self._spare_pages.append(page)
         self.pages.clear()
         state = console_state(session)
         if state.tabs is None:
@@ -160,7 +169,9 @@ class RequestTabsPart:
             untouched = len(state.tabs) == 1 and first.draft == RequestDraft() and first.last_response is None \
                 and not self.page_of(first).editor.cancel_button.isEnabled()
             if untouched:  # the one tab shown while the file was read: the kept ones take its place
-                self.pages.pop(first).close()
+                placeholder = self.pages.pop(first)
+                placeholder.release()
+                self._spare_pages.append(placeholder)
                 state.tabs, state.current = restored, kept.current
             else:  # the user began meanwhile: the kept tabs come before the new work
                 state.tabs, state.current = restored + state.tabs, len(restored) + state.current
