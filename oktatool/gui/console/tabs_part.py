@@ -71,6 +71,8 @@ class RequestTabsPart:
         self.tabs_saved: asyncio.Task[None] | None = None
         self.tabs_restored: asyncio.Task[None] | None = None
         self._unsaved: tuple[Owner, TabSet] | None = None
+        #: each profile's tabs as last read or handed to a write
+        self._kept: dict[Owner, TabSet] = {}
         self.tab_bar = RequestTabBar()
         self.tab_bar.currentChanged.connect(self.show_request_tab)
         self.tab_bar.tabCloseRequested.connect(self.close_request_tab)
@@ -163,6 +165,8 @@ class RequestTabsPart:
             return
         state = console_state(session)
         state.tabs_read = True
+        if kept is not None:
+            self._kept[owner_of(session.profile)] = kept
         if kept is not None and state.tabs is not None:
             restored = [RequestTab(draft) for draft in kept.drafts]
             first = state.tabs[0]
@@ -326,7 +330,11 @@ class RequestTabsPart:
         state = console_state(session)
         if not state.tabs_read or not state.tabs:
             return
-        self._unsaved = (owner_of(session.profile), TabSet(tuple(t.draft for t in state.tabs), state.current))
+        owner, tabs = owner_of(session.profile), TabSet(tuple(t.draft for t in state.tabs), state.current)
+        if self._kept.get(owner) == tabs:  # as read back or last written: nothing to write
+            return
+        self._kept[owner] = tabs
+        self._unsaved = (owner, tabs)
         if self.tabs_saved is None or self.tabs_saved.done():
             self.tabs_saved = tasks.spawn(self._write_tabs())
 
