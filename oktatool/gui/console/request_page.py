@@ -49,6 +49,8 @@ class RequestPage:
         self.cancel = threading.Event()
         self._fill(tab.draft.method, tab.draft.path, tab.draft.body, list(tab.draft.headers))
         self.response.clear()
+        #: True while the page shows nothing of any profile (emptied, waiting for a tab)
+        self.is_empty = False
 
     def _fill(self, method: str, path: str, body: str, headers: list[tuple[str, str]]) -> None:
         """Fill the editor without a word to the tab: what it says while filled is the tab's draft, not an edit."""
@@ -69,12 +71,18 @@ class RequestPage:
         return self.editor.request_line, self.editor, self.response
 
     def release(self) -> None:
-        """Stop what runs here and empty the page (it waits, hidden, to be bound to another profile's tab)."""
+        """Stop what runs here (the page waits, hidden, to be bound to another profile's tab; ``empty`` it if it
+        is not)."""
         self.cancel.set()
         self.request.cancel()
         self.page_body.cancel()
-        self._fill("GET", "", "", [])
-        self.response.clear()
+
+    def empty(self) -> None:
+        """Show no request and no answer (a released page that no tab took)."""
+        if not self.is_empty:
+            self._fill("GET", "", "", [])
+            self.response.clear()
+            self.is_empty = True
 
     def close(self) -> None:
         """Stop what runs here and let Qt delete the widgets."""

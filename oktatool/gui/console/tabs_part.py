@@ -154,6 +154,12 @@ class RequestTabsPart:
             self.tabs_restored = tasks.spawn(self._restore_tabs(session))
         self._redraw_bar()
         self.show_request_tab(state.current)
+        self._empty_spares()
+
+    def _empty_spares(self) -> None:
+        """Empty the released pages no tab took: nothing of another profile stays in them."""
+        for page in self._spare_pages:
+            page.empty()
 
     async def _restore_tabs(self, session: ProfileSession) -> None:
         notice = ""
@@ -175,7 +181,7 @@ class RequestTabsPart:
             if untouched:  # the one tab shown while the file was read: the kept ones take its place
                 placeholder = self.pages.pop(first)
                 placeholder.release()
-                self._spare_pages.append(placeholder)
+                self._spare_pages.append(placeholder)  # (it showed nothing of the profile: no need to empty it)
                 state.tabs, state.current = restored, kept.current
             else:  # the user began meanwhile: the kept tabs come before the new work
                 state.tabs, state.current = restored + state.tabs, len(restored) + state.current
