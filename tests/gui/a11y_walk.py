@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QStackedWidget,
     QTabBar,
+    QTabWidget,
     QTextEdit,
     QToolButton,
     QWidget,
@@ -101,6 +102,11 @@ def _under(widget: QWidget, ancestors: list[QWidget]) -> bool:
     return any(ancestor.isAncestorOf(widget) for ancestor in ancestors)
 
 
+def _own_tab_bar(widget: QWidget) -> bool:
+    """Say whether ``widget`` is a tab bar of the app's own (the Console's request tabs), not a tab widget's."""
+    return isinstance(widget, QTabBar) and not isinstance(widget.parentWidget(), QTabWidget)
+
+
 def controls(root: QWidget, *, shown_only: bool = False) -> list[QWidget]:
     """Return the app's interactive controls on the screen ``root`` shows (those in a sub-tab not chosen too,
     unless ``shown_only``), leaving out Qt's inner parts of composite controls and what the app hid on purpose
@@ -108,7 +114,8 @@ def controls(root: QWidget, *, shown_only: bool = False) -> list[QWidget]:
     found = []
     elsewhere = _other_tabs(root)
     for widget in root.findChildren(QWidget):
-        if (not isinstance(widget, INTERACTIVE) or isinstance(widget, QScrollBar | QHeaderView)
+        if (not (isinstance(widget, INTERACTIVE) or _own_tab_bar(widget))
+                or isinstance(widget, QScrollBar | QHeaderView)
                 or type(widget).__name__ in QT_HELPERS or _inside_composite(widget, root)
                 or widget.window() is not root or _under(widget, elsewhere)):
             continue
