@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QMenu, QSizePolicy, QTabBar, QTableView, QWidget
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from oktatool.context import ProfileSession
     from oktatool.gui.console.state import RequestTab
 
+#: characters of a title a tab keeps when many tabs share the bar
+MIN_TITLE_CHARS = 12
 #: what Send's tooltip says (its shortcut is the Console's, pressing the shown tab's Send)
 SEND_TIP = "Send the request"
 
@@ -112,12 +114,20 @@ class RequestTabBar(QTabBar):
         self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setUsesScrollButtons(True)
         self.setDocumentMode(True)
-        # shrinks below its tabs' width (scroll buttons then) so that the New tab button stays in the window
+        # shrinks below its tabs' width (titles cut to a dozen characters, then scroll buttons): New tab stays in view
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.menu: QMenu | None = None
+
+    def minimumTabSizeHint(self, index: int) -> QSize:
+        """Let a title shrink to about a dozen characters, no further: then the bar scrolls (at "GE…" a title
+        says nothing)."""
+        least = super().minimumTabSizeHint(index)
+        whole = self.tabSizeHint(index)
+        wanted = least.width() + MIN_TITLE_CHARS * self.fontMetrics().averageCharWidth()
+        return QSize(min(whole.width(), wanted), least.height())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """Close a tab on a middle-click, as browsers and Postman do."""

@@ -96,9 +96,8 @@ class RequestTabsPart:
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.tab_bar)
-        layout.addWidget(self.new_tab_button)  # right after the last tab, as in Postman and browsers
-        layout.addStretch(1)
+        layout.addWidget(self.tab_bar, 1)
+        layout.addWidget(self.new_tab_button)
         return row
 
     # --- what is shown ------------------------------------------------------------------------------------
