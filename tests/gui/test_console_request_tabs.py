@@ -112,6 +112,15 @@ def test_close_duplicate_rename_and_the_titles(console: ConsoleTab, aloop: async
     assert console.request_tab_titles() == ["Grants"] and console.page is copy
     console.close_request_tab(0)  # the last tab closed: a fresh one takes its place
     assert console.request_tab_titles() == ["GET users"] and copy.closed
+    bar.customContextMenuRequested.emit(bar.tabRect(0).center())  # right-click on the tab: its menu
+    assert bar.menu is not None
+    menu = {action.text(): action for action in bar.menu.actions()}
+    menu["Duplicate"].trigger()
+    bar.menu.close()
+    bar.chosen.emit("new", -1)
+    assert console.request_tab_titles() == ["GET users", "GET users", "GET users"] and console.state.current == 2
+    bar.chosen.emit("close", 0)
+    assert len(console.request_tab_titles()) == 2 and console.state.current == 1
 
 
 async def _until(condition: Any) -> None:
