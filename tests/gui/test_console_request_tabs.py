@@ -34,49 +34,70 @@ def test_two_tabs_keep_their_answers_and_a_slow_call_lands_in_its_own_tab(
         console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=3, faults=(Fault("/api/v1/groups", "delay", seconds=1.5, times=1),))
     use_org(context, info)
-    first = console.page
-    console.editor.set_request("GET", "/api/v1/groups")
-    slow = console.send()  # tab A: its answer is held back by the org
-    second = console.new_request_tab()
-    assert console.page is second and console.request_tab_titles() == ["GET groups", "GET users"]
-    second.editor.set_request("GET", "/api/v1/users?limit=2")
-    finish(aloop, console.send(), timeout=120)
-    assert status(second).startswith("GET /api/v1/users?limit=2 → 200")
-    assert second.response.rows.rowCount() == 2
-    finish(aloop, slow, timeout=120)  # A answers while B is the tab shown
-    assert console.page is second and console.response_stack.currentWidget() is second.response
-    assert status(first).startswith("GET /api/v1/groups → 200")
-    assert status(second).startswith("GET /api/v1/users?limit=2 → 200")  # B's answer untouched
-    assert first.tab.last_response is not None and "/api/v1/groups" in first.tab.last_response.url
-    assert second.tab.last_response is not None and "/api/v1/users" in second.tab.last_response.url
-    console.show_request_tab(0)
-    assert console.response is first.response and console.state.last_response is first.tab.last_response
-    assert console.editor.full_path() == "/api/v1/groups"
+
+    async def scenario() -> None:  # one run of the loop: no task is left between two runs
+        first = console.page
+        console.editor.set_request("GET", "/api/v1/groups")
+        slow = console.send()  # tab A: its answer is held back by the org
+        second = console.new_request_tab()
+        assert console.page is second and console.request_tab_titles() == ["GET groups", "GET users"]
+        second.editor.set_request("GET", "/api/v1/users?limit=2")
+        await asyncio.wait_for(asyncio.shield(_started(console.send())), 120)
+        assert status(second).startswith("GET /api/v1/users?limit=2 → 200")
+        assert second.response.rows.rowCount() == 2
+        await asyncio.wait_for(asyncio.shield(_started(slow)), 120)  # A answers while B is the tab shown
+        assert console.page is second and console.response_stack.currentWidget() is second.response
+        assert status(first).startswith("GET /api/v1/groups → 200")
+        assert status(second).startswith("GET /api/v1/users?limit=2 → 200")  # B's answer untouched
+        assert first.tab.last_response is not None and "/api/v1/groups" in first.tab.last_response.url
+        assert second.tab.last_response is not None and "/api/v1/users" in second.tab.last_response.url
+        console.show_request_tab(0)
+        assert console.response is first.response and console.state.last_response is first.tab.last_response
+        assert console.editor.full_path() == "/api/v1/groups"
+        await _saved(console)
+
+    aloop.run_until_complete(scenario())
 
 
 def test_cancel_stops_only_its_own_tab_and_closing_a_tab_cancels_its_call(
         console: ConsoleTab, context: AppContext, sandbox_factory: Any, aloop: asyncio.AbstractEventLoop) -> None:
     info = sandbox_factory(users=2, faults=(Fault("/api/v1/groups", "delay", seconds=2, times=2),))
     use_org(context, info)
-    first = console.page
-    first.editor.set_request("GET", "/api/v1/groups")
-    held = console.send()
-    second = console.new_request_tab()
-    running = console.send()  # B: the users, not held
-    aloop.run_until_complete(asyncio.wait_for(_until(first.editor.cancel_button.isEnabled), 60))  # A is under way
-    first.editor.cancel_button.click()  # A's Cancel, while B is shown
-    finish(aloop, asyncio.gather(held, return_exceptions=True))
-    assert status(first) == "Cancelled."
-    finish(aloop, running, timeout=120)
-    assert status(second).startswith("GET /api/v1/users")
-    third = console.new_request_tab()
-    third.editor.set_request("GET", "/api/v1/groups")
-    held = console.send()
-    aloop.run_until_complete(asyncio.wait_for(_until(third.editor.cancel_button.isEnabled), 60))
-    console.close_request_tab(2)
-    finish(aloop, asyncio.gather(held, return_exceptions=True))
-    assert third.closed and console.request_tab_titles() == ["GET groups", "GET users"]
-    assert console.page is second
+
+    async def scenario() -> None:  # one run of the loop: no task is left between two runs
+        first = console.page
+        first.editor.set_request("GET", "/api/v1/groups")
+        held = _started(console.send())
+        second = console.new_request_tab()
+        running = _started(console.send())  # B: the users, not held
+        await asyncio.wait_for(_until(first.editor.cancel_button.isEnabled), 60)  # A is under way
+        first.editor.cancel_button.click()  # A's Cancel, while B is shown
+        await asyncio.gather(held, return_exceptions=True)
+        assert status(first) == "Cancelled."
+        await asyncio.wait_for(running, 120)
+        assert status(second).startswith("GET /api/v1/users")
+        third = console.new_request_tab()
+        third.editor.set_request("GET", "/api/v1/groups")
+        held = _started(console.send())
+        await asyncio.wait_for(_until(third.editor.cancel_button.isEnabled), 60)
+        console.close_request_tab(2)
+        await asyncio.gather(held, return_exceptions=True)
+        assert third.closed and console.request_tab_titles() == ["GET groups", "GET users"]
+        assert console.page is second
+        await _saved(console)
+
+    aloop.run_until_complete(scenario())
+
+
+def _started(task: asyncio.Task[None] | None) -> asyncio.Task[None]:
+    assert task is not None, "the action did not start a request"
+    return task
+
+
+async def _saved(console: ConsoleTab) -> None:
+    """Wait for the tabs file's latest write."""
+    if console.tabs_saved is not None:
+        await console.tabs_saved
 
 
 def test_close_duplicate_rename_and_the_titles(console: ConsoleTab, aloop: asyncio.AbstractEventLoop,
