@@ -206,6 +206,22 @@ def test_history_and_saved_open_here_or_in_a_new_tab(console: ConsoleTab, aloop:
     assert console.request_tab_titles() == ["List admins", "DELETE users/00u1", "List admins"]
 
 
+def test_the_history_menu_opens_a_call_in_a_new_tab(console: ConsoleTab, aloop: asyncio.AbstractEventLoop) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    console.history.remember(HistoryEntry.safe(time=1.0, profile=SANDBOX_PROFILE, method="GET",
+                                               path="/api/v1/groups", status=200, duration_ms=5, org="sandbox"))
+    finish(aloop, console.history_saved)
+    table = console.history.table
+    table.resize(600, 300)
+    table.customContextMenuRequested.emit(table.visualRect(table.model().index(0, 0)).center())
+    (menu,) = table.findChildren(QMenu)
+    actions = {action.text(): action for action in menu.actions()}
+    actions["Open in new tab (Ctrl+double-click)"].trigger()
+    menu.close()
+    assert console.request_tab_titles() == ["GET users", "GET groups"] and console.state.current == 1
+
+
 def new_console(context: AppContext, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> tuple[Any, ConsoleTab]:
     """The Console of a new window on the same data dir, as after a restart."""
     from oktatool.core.store.paths import AppPaths

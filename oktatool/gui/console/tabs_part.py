@@ -10,6 +10,7 @@ session reads its profile's tabs back.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,6 @@ from oktatool.gui.widgets.accessible import (
 from oktatool.gui.widgets.tones import plain_message
 
 if TYPE_CHECKING:
-    import asyncio
-
     from oktatool.context import AppContext, ProfileSession
     from oktatool.core.store.settings import Profile
     from oktatool.gui.console.request_editor import RequestEditor
@@ -67,9 +66,10 @@ class RequestTabsPart:
         self.pages: dict[RequestTab, RequestPage] = {}
         #: pages released at a profile switch, bound to the next session's tabs as they are shown
         self._spare_pages: list[RequestPage] = []
-        #: the latest write of the tabs file and the latest read of a profile's tabs (tests await them)
-        self.tabs_saved: asyncio.Task[None] | None = None
-        self.tabs_restored: asyncio.Task[None] | None = None
+        #: done when the tabs file holds the latest tabs, and when the latest read of a profile's tabs is drawn
+        #: (tests await them)
+        self.tabs_saved: asyncio.Future[None] | None = None
+        self.tabs_restored: asyncio.Future[None] | None = None
         self._unsaved: tuple[Owner, TabSet] | None = None
         #: each profile's tabs as last read or handed to a write
         self._kept: dict[Owner, TabSet] = {}
@@ -150,7 +150,7 @@ class RequestTabsPart:
         state = console_state(session)
         if state.tabs is None:
             state.tabs, state.current = [RequestTab(RequestDraft())], 0
-            self.tabs_restored = tasks.spawn(self._restore_tabs(session))
+            self._restore_tabs(session)
         self._redraw_bar()
         self.show_request_tab(state.current)
         self._empty_spares()
@@ -160,12 +160,33 @@ class RequestTabsPart:
         for page in self._spare_pages:
             page.empty()
 
-    async def _restore_tabs(self, session: ProfileSession) -> None:
+    def _restore_tabs(self, session: ProfileSession) -> None:
+        """Read ``session``'s kept tabs in the executor; ``tabs_restored`` is done once they are drawn.
+
+        No coroutine, as for the writes: the read's answer is drawn by a callback, which needs no running loop.
+        """
+        loop = asyncio.get_event_loop()
+        self.tabs_restored = restored = loop.create_future()
+        job = loop.run_in_executor(None, self.tabs_store.load, owner_of(session.profile))
+
+        def read(done: asyncio.Future[TabSet | None]) -> None:
+            try:
+                self._tabs_read(session, done)
+            finally:
+                if not restored.done():
+                    restored.set_result(None)
+
+        job.add_done_callback(read)
+
+    def _tabs_read(self, session: ProfileSession, done: asyncio.Future[TabSet | None]) -> None:
         notice = ""
-        try:
-            kept = await tasks.run_blocking(self.tabs_store.load, owner_of(session.profile))
-        except OktaToolError as exc:
-            kept, notice = None, f"{plain_message(exc)}."
+        problem = None if done.cancelled() else done.exception()
+        if isinstance(problem, OktaToolError):
+            kept, notice = None, f"{plain_message(problem)}."
+        elif problem is not None:
+            raise problem  # a bug: the loop's exception handler reports it
+        else:
+            kept = None if done.cancelled() else done.result()
         if session.closed:
             return
         state = console_state(session)
@@ -330,7 +351,12 @@ class RequestTabsPart:
     # --- kept in the data dir --------------------------------------------------------------------------------
 
     def _keep_tabs(self) -> None:
-        """Write the session's tabs to the data dir (once its kept tabs were read back: never over them)."""
+        """Write the session's tabs to the data dir (once its kept tabs were read back: never over them).
+
+        Writes go to the executor one after another, the newest tabs last; while one is under way, changes wait
+        as one. No coroutine: the chain needs no running loop to go on (a test's loop steps its tasks outside
+        it), and ``tabs_saved`` resolves once nothing waits.
+        """
         session = self.session
         state = console_state(session)
         if not state.tabs_read or not state.tabs:
@@ -341,15 +367,27 @@ class RequestTabsPart:
         self._kept[owner] = tabs
         self._unsaved = (owner, tabs)
         if self.tabs_saved is None or self.tabs_saved.done():
-            self.tabs_saved = tasks.spawn(self._write_tabs())
+            self.tabs_saved = asyncio.get_event_loop().create_future()
+            self._write_next()
 
-    async def _write_tabs(self) -> None:
-        while self._unsaved is not None:
-            owner, tabs = self._unsaved
-            self._unsaved = None
-            try:
-                await tasks.run_blocking(self.tabs_store.save, owner, tabs)
-            except (OSError, OktaToolError) as exc:
-                said = plain_message(exc) if isinstance(exc, OktaToolError) else str(exc)
-                if not self.session.closed:
-                    self.response.show_failure(f"The request tabs could not be kept: {said}")
+    def _write_next(self) -> None:
+        saved = self.tabs_saved
+        assert saved is not None
+        if self._unsaved is None:
+            if not saved.done():
+                saved.set_result(None)
+            return
+        owner, tabs = self._unsaved
+        self._unsaved = None
+        job = saved.get_loop().run_in_executor(None, self.tabs_store.save, owner, tabs)
+        job.add_done_callback(self._written)
+
+    def _written(self, job: asyncio.Future[None]) -> None:
+        problem = None if job.cancelled() else job.exception()
+        self._write_next()
+        if isinstance(problem, OSError | OktaToolError):
+            if not self.session.closed:
+                said = plain_message(problem) if isinstance(problem, OktaToolError) else str(problem)
+                self.response.show_failure(f"The request tabs could not be kept: {said}")
+        elif problem is not None:
+            raise problem  # a bug: the loop's exception handler reports it
