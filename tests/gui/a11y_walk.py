@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QStackedWidget,
     QTabBar,
+    QTabWidget,
     QTextEdit,
     QToolButton,
     QWidget,
@@ -101,6 +102,11 @@ def _under(widget: QWidget, ancestors: list[QWidget]) -> bool:
     return any(ancestor.isAncestorOf(widget) for ancestor in ancestors)
 
 
+def _own_tab_bar(widget: QWidget) -> bool:
+    """Say whether ``widget`` is a tab bar of the app's own (the Console's request tabs), not a tab widget's."""
+    return isinstance(widget, QTabBar) and not isinstance(widget.parentWidget(), QTabWidget)
+
+
 def controls(root: QWidget, *, shown_only: bool = False) -> list[QWidget]:
     """Return the app's interactive controls on the screen ``root`` shows (those in a sub-tab not chosen too,
     unless ``shown_only``), leaving out Qt's inner parts of composite controls and what the app hid on purpose
@@ -108,7 +114,8 @@ def controls(root: QWidget, *, shown_only: bool = False) -> list[QWidget]:
     found = []
     elsewhere = _other_tabs(root)
     for widget in root.findChildren(QWidget):
-        if (not isinstance(widget, INTERACTIVE) or isinstance(widget, QScrollBar | QHeaderView)
+        if (not (isinstance(widget, INTERACTIVE) or _own_tab_bar(widget))
+                or isinstance(widget, QScrollBar | QHeaderView)
                 or type(widget).__name__ in QT_HELPERS or _inside_composite(widget, root)
                 or widget.window() is not root or _under(widget, elsewhere)):
             continue
@@ -299,12 +306,19 @@ def _keys_single(tab: Any) -> None:
     tab.outputs.select("cert")  # its subject, validity and alternative names
 
 
+def _console_two_tabs(tab: Any) -> None:
+    if len(tab.request_tab_titles()) < 2:
+        tab.new_request_tab().editor.set_request("GET", "/api/v1/groups")
+
+
 #: the states of a tab the walk shows, each a screen of its own: parts built only when first opened (the key
-#: library, the Certificate output's fields, All outputs) are opened so that they are walked too
+#: library, the Certificate output's fields, All outputs, a second request tab) are opened so that they are
+#: walked too
 STATES: dict[str, tuple[tuple[str, Callable[[Any], None]], ...]] = {
     "keys": (("", _keys_single), ("all outputs", lambda tab: tab.outputs.show_all(True))),
     "scopes": (("", lambda tab: tab.side.setCurrentIndex(0)),
                ("Grants & roles", lambda tab: tab.side.setCurrentIndex(tab.side.count() - 1))),
+    "console": (("", lambda _tab: None), ("two request tabs", _console_two_tabs)),
 }
 
 

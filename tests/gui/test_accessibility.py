@@ -129,6 +129,8 @@ def test_help_lists_each_tabs_main_action_from_its_actions(window: MainWindow, a
     assert ("JWT tab", "Sign the editor's header and claims with the signing key") in where_what
     assert ("Scopes tab", "Get a token with the picked scopes") in where_what
     assert ("Console tab", "Send the request") in where_what
+    assert {("Console tab", "New request tab"), ("Console tab", "Close the request tab"),
+            ("Console tab", "Next request tab"), ("Console tab", "Previous request tab")} <= where_what
     assert any(where == "Console tab" and what.startswith("Copy") for where, what, _keys in rows)
     assert any(where == "Console tab" and what.startswith("Ask the profile's org for a token")
                for where, what, _keys in rows)

@@ -53,7 +53,7 @@ def test_save_then_replay_in_the_window_and_from_the_cli_with_a_picked_variable(
     console.editor.set_request("GET", "/api/v1/groups")  # the editor shows something else before the replay
     console.saved.table.selectRow(0)
     console.saved.buttons["Replay"].click()
-    finish(aloop, console.request.task)
+    finish(aloop, console.page.request.task)
     assert console.editor.full_path() == "/api/v1/users/{{userId}}"  # the saved request, variables kept in it
     assert "→ 200" in console.response.status.text()
     assert console.last_response is not None and console.last_response.json()["id"] == user_id

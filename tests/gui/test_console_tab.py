@@ -308,7 +308,7 @@ def test_a_huge_body_and_deep_nesting_give_a_note_not_a_freeze(console: ConsoleT
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    from oktatool.gui.console import tab as console_module
+    from oktatool.gui.console import calls as console_module
 
     parsed_on: list[tuple[str, int]] = []  # the thread that read each answer's body, and the body's size
     parse_body = console_module.parse_body
@@ -516,8 +516,8 @@ def test_fetch_all_pages_says_which_page_each_figure_belongs_to(
         assert view.request_id.text() == headers["X-Okta-Request-Id"] == ids[number - 1]
         assert f"Rate limit {headers['X-Rate-Limit-Remaining']}/" in view.rate.text()
         assert view.shown_request_id() == ids[number - 1]
-        if console.page_body.task is not None:
-            finish(aloop, console.page_body.task)  # the page body, parsed in the executor
+        if console.page.page_body.task is not None:
+            finish(aloop, console.page.page_body.task)  # the page body, parsed in the executor
         page_ids = [user["id"] for user in walk.pages[number - 1].data]
         assert [user["id"] for user in json.loads(view.text.toPlainText())] == page_ids
 

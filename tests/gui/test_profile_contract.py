@@ -16,7 +16,16 @@ from typing import Any
 import pytest
 import requests
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
 
 from oktatool.context import AppContext
 from oktatool.core.keys.key import load_key
@@ -102,7 +111,7 @@ def _model_texts(view: QAbstractItemView) -> list[str]:
 
 
 def shown_texts(tab: QWidget) -> list[str]:
-    """Return every text the tab's widgets hold: labels, fields, editors, choices and table cells."""
+    """Return every text the tab's widgets hold: labels, fields, editors, choices, tab titles and table cells."""
     texts: list[str] = []
     for widget in [tab, *tab.findChildren(QWidget)]:
         if isinstance(widget, QLabel):
@@ -113,6 +122,8 @@ def shown_texts(tab: QWidget) -> list[str]:
             texts.append(widget.toPlainText())
         elif isinstance(widget, QComboBox):
             texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QTabBar):
+            texts += [text for i in range(widget.count()) for text in (widget.tabText(i), widget.tabToolTip(i))]
         if isinstance(widget, QAbstractItemView) and not isinstance(widget.model(), KeyLibraryModel):
             texts += _model_texts(widget)  # (the key library lists every key it keeps, whoever uses it)
     return [text for text in texts if text]
@@ -171,8 +182,12 @@ def work_scopes(org: Org, tab: Any, *, in_flight: bool) -> asyncio.Task[Any] | N
 
 
 def work_console(org: Org, tab: Any, *, in_flight: bool) -> asyncio.Task[Any] | None:
-    """Get a token and list users."""
+    """Open a second request tab on the profile's own app, named after it; get a token and list users."""
     org.run(tab.loading)
+    org.run(tab.tabs_restored)
+    tab.editor.set_request("GET", f"/api/v1/apps/{org.info.client_id}")
+    tab.rename_request_tab(0, f"App {org.info.client_id}")
+    tab.new_request_tab()
     tab.editor.set_request("GET", "/api/v1/users?limit=5")
     if in_flight:
         return tab.send()

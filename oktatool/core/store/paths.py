@@ -56,6 +56,11 @@ class AppPaths(NamedTuple):
         return self.data_dir / "saved-requests.json"
 
     @property
+    def request_tabs_file(self) -> Path:
+        """Return the file of the Console's request tabs, per profile (request fields only, no secrets)."""
+        return self.data_dir / "console-tabs.json"
+
+    @property
     def variables_file(self) -> Path:
         """Return the file of the Console's per-profile ``{{name}}`` variables (no secrets)."""
         return self.data_dir / "console-variables.json"

@@ -33,7 +33,11 @@ class ConsoleTab(Protocol):
 
     context: AppContext
     engine: ConsoleEngine
-    response: ResponseView
+
+    @property
+    def response(self) -> ResponseView:
+        """Return the shown request tab's response view."""
+        ...
 
     @property
     def session(self) -> ProfileSession:
@@ -42,7 +46,7 @@ class ConsoleTab(Protocol):
 
     @property
     def state(self) -> ConsoleState:
-        """Return the Console's state in the active profile's session (token, pasted token, page walk)."""
+        """Return the Console's state in the active profile's session (token, pasted token, the shown tab's walk)."""
         ...
 
     def call_parts(self) -> tuple[str, str, Any, dict[str, str]] | None:

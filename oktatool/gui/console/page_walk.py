@@ -14,6 +14,8 @@ from oktatool.gui import tasks
 from oktatool.gui.console.engine import fetch_page, parse_body
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from oktatool.context import ProfileSession
     from oktatool.core.okta.api import ApiClient, ApiResponse
     from oktatool.gui.console.response_view import ResponseView
@@ -24,14 +26,16 @@ PROGRESS_EVERY = 0.25
 
 
 async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk, api: ApiClient, method: str,
-                     path: str, body: Any, cancel: threading.Event) -> ApiResponse | None:
+                     path: str, body: Any, cancel: threading.Event,
+                     gone: Callable[[], bool] = lambda: False) -> ApiResponse | None:
     """Follow every rel="next" page from ``path``, recording each in ``walk`` and streaming its items into
     ``view``'s table; return the last answer.
 
     The next page travels while one goes into the table. A 429 waits for the rate limit's reset (with a
     countdown) and asks again. A page seen twice, or an empty one, ends the walk; Cancel keeps every row
     that arrived. ``cancel`` (Cancel, or ``session`` closing) stops the walk after any wait; once ``session``
-    is closed (another profile is active) nothing more is written to ``view``.
+    is closed (another profile is active), or ``gone()`` says the view's request tab was closed, nothing more is
+    written to ``view``.
     """
     check_page_walk(method)  # the button is disabled for other methods; this holds whoever calls
     url: str | None = path
@@ -94,7 +98,7 @@ async def walk_pages(view: ResponseView, session: ProfileSession, walk: PageWalk
     finally:  # a cancelled walk keeps every row that arrived
         if ahead is not None:
             ahead.cancel()
-        if not session.closed:
+        if not session.closed and not gone():
             view.add_rows(pending)
     await view.all_rows_shown()
     pages = len(walk.pages)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.api import METHODS
+from oktatool.core.okta.request_tabs import DEFAULT_PATH, RequestDraft
 from oktatool.gui.models.key_values import KeyValueModel
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
@@ -49,6 +50,8 @@ class RequestEditor(QWidget):
     fetch_all_requested = Signal()
     cancel_requested = Signal()
     changed = Signal()
+    #: any field of the request edited (method, path, query, headers, body): the tab keeps its draft
+    edited = Signal()
     scoped_token_requested = Signal(list)
     save_requested = Signal()
 
@@ -57,7 +60,7 @@ class RequestEditor(QWidget):
         self.method = QComboBox()
         self.method.addItems(list(METHODS))
         self.method.currentTextChanged.connect(lambda _t: self.changed.emit())
-        self.path = QLineEdit("/api/v1/users?limit=200")
+        self.path = QLineEdit(DEFAULT_PATH)
         named(self.method, "Method")
         named(self.path, "Path")
         self.path.setPlaceholderText("/api/v1/users (type to complete from the scope catalog)")
@@ -130,6 +133,12 @@ class RequestEditor(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(tone_style("error"))
         self.problem.hide()
+
+        self.changed.connect(self.edited)
+        self.body.textChanged.connect(self.edited)
+        for signal in (self.headers.dataChanged, self.headers.rowsInserted, self.headers.rowsRemoved,
+                       self.headers.modelReset):
+            signal.connect(self.edited)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -232,8 +241,13 @@ class RequestEditor(QWidget):
         finally:
             self._syncing = False
 
+    def draft(self, name: str = "") -> RequestDraft:
+        """Return the request as the editor holds it (the body as typed), for a tab named ``name``."""
+        return RequestDraft(self.method.currentText(), self.path.text(), tuple(self.headers.pairs()),
+                            self.body.toPlainText(), name)
+
     def set_request(self, method: str, path: str, body: str = "", headers: list[tuple[str, str]] | None = None) -> None:
-        """Fill the editor (replay from history)."""
+        """Fill the editor (replay from history, a saved request, a tab's draft)."""
         self.method.setCurrentText(method.upper())
         self.path.setText(path)
         self.headers.set_pairs(headers or [])

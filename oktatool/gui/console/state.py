@@ -1,4 +1,5 @@
-"""What the Console holds for one profile (no Qt): its client, token, pasted token, last answer and page walk.
+"""What the Console holds for one profile (no Qt): its client, token, pasted token and request tabs (each with
+its last answer and page walk).
 
 It lives in the profile's session (``console_state(session)``), so a profile switch, or an edit of the active
 profile, drops all of it at once; the tab draws it and keeps no copy.
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from oktatool.core.okta.authserver import AuthServer
     from oktatool.core.okta.client import OktaClient
     from oktatool.core.okta.exchange import AccessTokenFacts
+    from oktatool.core.okta.request_tabs import RequestDraft
     from oktatool.core.okta.tokens import TokenResponse
 
 
@@ -99,6 +101,17 @@ class PageWalk:
         return text + ("." if self.complete else " (stopped before the last page).")
 
 
+class RequestTab:
+    """One request tab of the Console: the request as its editor holds it, its latest answer and page walk."""
+
+    def __init__(self, draft: RequestDraft) -> None:
+        self.draft = draft
+        #: the tab's latest answer (the last page after Fetch all pages)
+        self.last_response: ApiResponse | None = None
+        #: the pages of the tab's latest Fetch all pages (None when its latest answer was one call)
+        self.walk: PageWalk | None = None
+
+
 class ConsoleState:
     """The Console's part of one profile session."""
 
@@ -110,10 +123,28 @@ class ConsoleState:
         self.token: TokenOutcome | None = None
         #: an Authorization given by hand, sent instead of the profile's token to this profile's org only
         self.pasted: PastedToken | None = None
-        #: the latest answer (the last page after Fetch all pages)
-        self.last_response: ApiResponse | None = None
-        #: the pages of the latest Fetch all pages (None when the latest answer was one call)
-        self.walk: PageWalk | None = None
+        #: the request tabs, in order (None until the profile's kept tabs were read), and the one shown
+        self.tabs: list[RequestTab] | None = None
+        self.current = 0
+        #: True once the profile's kept tabs were read back (until then nothing is written over them)
+        self.tabs_read = False
+
+    @property
+    def shown(self) -> RequestTab | None:
+        """Return the request tab shown (None before the tabs were read)."""
+        return self.tabs[self.current] if self.tabs else None
+
+    @property
+    def last_response(self) -> ApiResponse | None:
+        """Return the shown tab's latest answer."""
+        shown = self.shown
+        return shown.last_response if shown is not None else None
+
+    @property
+    def walk(self) -> PageWalk | None:
+        """Return the shown tab's page walk (None when its latest answer was one call)."""
+        shown = self.shown
+        return shown.walk if shown is not None else None
 
     def traces(self) -> list[str]:
         """Return what this state would send or show that belongs to its profile (token, pasted token, cid,
@@ -123,8 +154,9 @@ class ConsoleState:
             values += [self.token.token.access_token, self.token.org_url, self.token.facts.client_id or ""]
         if self.pasted is not None:
             values.append(self.pasted.token)
-        if self.last_response is not None:
-            values += [self.last_response.url, self.last_response.request_id or ""]
+        for tab in self.tabs or ():
+            if tab.last_response is not None:
+                values += [tab.last_response.url, tab.last_response.request_id or ""]
         if self.client is not None:
             values += [self.client.connection.org.base, self.client.connection.client_id]
         return values

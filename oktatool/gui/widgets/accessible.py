@@ -33,12 +33,20 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QAbstractButton
 
 #: the keys of each tab's main action (the first is the one tooltips show)
 RUN_KEYS = ("Ctrl+Return", "Ctrl+Enter")
-TOKEN_KEYS = ("Ctrl+T",)
+#: Get token (Ctrl+T is the Console's New tab, as in Postman and browsers)
+TOKEN_KEYS = ("Ctrl+Shift+T",)
 COPY_TOKEN_KEYS = ("Ctrl+Shift+C",)
+#: the Console's request tabs (Ctrl+Shift+Tab arrives as Ctrl+Shift+Backtab on some platforms: both listed)
+NEW_TAB_KEYS = ("Ctrl+T",)
+CLOSE_TAB_KEYS = ("Ctrl+W",)
+NEXT_TAB_KEYS = ("Ctrl+Tab", "Ctrl+PgDown")
+PREVIOUS_TAB_KEYS = ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+PgUp")
 
 
 def with_keys(text: str, keys: str) -> str:
@@ -122,10 +130,16 @@ def main_action(button: QAbstractButton, scope: QWidget, keys: tuple[str, ...], 
     The action presses the button, so a disabled button stays disabled by keyboard too. Its text is what
     Help > Keyboard shortcuts shows.
     """
-    action = QAction(tip, scope)
+    action = tab_action(scope, keys, tip, button.click)
+    button.setToolTip(with_keys(tip, keys[0]))
+    return action
+
+
+def tab_action(scope: QWidget, keys: tuple[str, ...], text: str, trigger: Callable[[], object]) -> QAction:
+    """Run ``trigger`` with ``keys`` from anywhere inside ``scope``; Help > Keyboard shortcuts lists it as ``text``."""
+    action = QAction(text, scope)
     action.setShortcuts([QKeySequence(k) for k in keys])
     action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    action.triggered.connect(button.click)
+    action.triggered.connect(lambda _checked=False: trigger())
     scope.addAction(action)
-    button.setToolTip(with_keys(tip, keys[0]))
     return action
