@@ -167,6 +167,14 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.edit_profiles_action)
         edit_menu.addAction(self.preferences_action)
+        # each tab from anywhere (Ctrl+1…4, set after the first paint): inside the Console, Ctrl+Tab moves
+        # between its request tabs, as in a nested tab widget
+        view_menu = menubar.addMenu("&View")
+        self.tab_actions: dict[str, QAction] = {}
+        for spec in TAB_SPECS:
+            action = view_menu.addAction(f"&{spec.title} tab")
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_tab(key))
+            self.tab_actions[spec.key] = action
         menubar.addMenu(self.app_menu)
         help_menu = menubar.addMenu("&Help")
         help_menu.addAction(self.diagnose_action)  # macOS moves About to the application menu: Help keeps this

@@ -59,6 +59,7 @@ class MainWindow(Protocol):
     diagnose_action: QAction
     export_action: QAction
     shortcuts_action: QAction
+    tab_actions: dict[str, QAction]
     notice_box: QMessageBox | None
 
     def close(self) -> bool: ...
@@ -96,6 +97,8 @@ def wire(window: MainWindow) -> None:
                              (window.shortcuts_action, SHORTCUTS_KEYS)):
         action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(with_keys(action.text().replace("&", ""), shortcut))
+    for number, action in enumerate(window.tab_actions.values(), start=1):
+        action.setShortcut(QKeySequence(f"Ctrl+{number}"))
     window.reach_tool_bar_by_tab()
     window.open_action.triggered.connect(lambda: _dispatch(window, "open"))
     window.save_action.triggered.connect(lambda: _dispatch(window, "save"))

@@ -158,3 +158,27 @@ def test_ctrl_return_generates_in_the_keys_tab(window: MainWindow, aloop: asynci
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     finish(aloop, tab.request.task)
     assert tab.key is not None
+
+
+def test_ctrl_and_a_number_reach_each_tab_from_anywhere_even_from_inside_the_console(
+        window: MainWindow, aloop: asyncio.AbstractEventLoop, qtbot: Any) -> None:
+    from oktatool.gui.console.tab import ConsoleTab
+
+    def press(key: Qt.Key) -> None:
+        focused = QApplication.focusWidget() or window
+        QTest.keyClick(focused, key, Qt.KeyboardModifier.ControlModifier)
+        until_loaded(aloop)()
+
+    window.activateWindow()
+    press(Qt.Key.Key_4)
+    console = window.current_page()
+    assert window.tabs.currentWidget() is window.pages["console"] and isinstance(console, ConsoleTab)
+    console.new_request_tab()
+    console.editor.path.setFocus()
+    press(Qt.Key.Key_Tab)  # inside the Console Ctrl+Tab moves between its request tabs, not the window's tabs
+    assert window.tabs.currentWidget() is window.pages["console"] and console.state.current == 0
+    for number, key in enumerate(("keys", "jwt", "scopes", "console"), start=1):
+        press(getattr(Qt.Key, f"Key_{number}"))
+        assert window.tabs.currentWidget() is window.pages[key], key
+    listed = {(where, what) for where, what, _keys in window_shortcuts(window)}
+    assert {("View menu", f"{title} tab") for title in ("Keys", "JWT", "Scopes", "Console")} <= listed
