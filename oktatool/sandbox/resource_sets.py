@@ -254,6 +254,13 @@ class ResourceSetRoutes:
                                 "lastUpdated": stamp})
                 held.add(path)
 
+    @staticmethod
+    def _binding_edit(found: dict[str, Any], role_id: str, base: str) -> dict[str, Any]:
+        """Return Okta's answer to a change of a binding (created, or members added): links only, no id."""
+        href = f"{base}{SETS}/{found['id']}"
+        return {"_links": {"self": {"href": f"{href}/bindings/{role_id}"}, "bindings": {"href": f"{href}/bindings"},
+                           "resource-set": {"href": href}}}
+
     def create_binding(self, call: Call) -> Response:
         found = self._set(call)
         body = call.body()
@@ -268,7 +275,7 @@ class ResourceSetRoutes:
             if not members:
                 del found["bindings"][role["id"]]
             raise
-        return json_response(200, {"id": role["id"], "_links": self._binding_links(found, role["id"], call.base)})
+        return json_response(200, self._binding_edit(found, role["id"], call.base))
 
     def _binding(self, call: Call) -> tuple[dict[str, Any], str]:
         found = self._set(call)
@@ -305,10 +312,7 @@ class ResourceSetRoutes:
     def add_members(self, call: Call) -> Response:
         found, role_id = self._binding(call)
         self._add_members(found["bindings"][role_id], call.body().get("additions"), call.base)
-        return json_response(200, {"_links": {"self": {"href": f"{call.base}{SETS}/{found['id']}/bindings/"
-                                                               f"{role_id}"},
-                                              "bindings": {"href": f"{call.base}{SETS}/{found['id']}/bindings"},
-                                              "resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}}})
+        return json_response(200, self._binding_edit(found, role_id, call.base))
 
     def _member(self, call: Call) -> tuple[dict[str, Any], str, dict[str, Any]]:
         found, role_id = self._binding(call)
