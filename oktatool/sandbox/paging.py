@@ -48,6 +48,16 @@ def page_response(call: Call, items: list[dict[str, Any]], more: bool, limit: in
     return json_response(200, [render(item) for item in items], *links)
 
 
+def id_page(call: Call, items: list[dict[str, Any]], *, default: int = 200, maximum: int = 200) -> Response:
+    """Return the page of ``items`` (rendered, in their order) that follows the ``after`` id, with Link headers."""
+    request = call.request
+    limit = limit_param(request, default, maximum)
+    after = request.param("after")
+    start = next((index + 1 for index, item in enumerate(items) if item["id"] == after), len(items)) if after else 0
+    page = items[start:start + limit]
+    return page_response(call, page, len(items) > start + limit, limit, page[-1]["id"] if page else None, dict)
+
+
 def record_filter(request: Request, q_fields: tuple[str, ...]) -> Callable[[dict[str, Any]], bool] | None:
     """Return the predicate of a list request: ``q`` (prefix of a profile field) or ``search``/``filter``."""
     q = (request.param("q") or "").lower()
