@@ -70,3 +70,24 @@ def test_a_system_log_date_that_is_not_iso_8601_is_refused(sandbox_org: SandboxI
     # a date with an offset is compared as a moment, not as text
     assert _get(sandbox_org, "/api/v1/logs?since=2000-01-01T00:00:00.000%2B05:00").json()
     assert _get(sandbox_org, "/api/v1/logs?until=2000-01-01T00:00:00.000%2B05:00").json() == []
+
+
+def test_role_assignments_link_as_okta_links_them(sandbox_org: SandboxInfo) -> None:
+    # StandardRole._links is LinksAssignee; CustomRole._links is LinksCustomRoleResponse
+    org, admin = sandbox_org.org_url, ssws(sandbox_org)
+    roles = f"{org}/oauth2/v1/clients/{sandbox_org.client_id}/roles"
+    standard = requests.post(roles, json={"type": "USER_ADMIN"}, headers=admin, timeout=10).json()
+    assert standard["_links"] == {"assignee": {"href": f"{org}/oauth2/v1/clients/{sandbox_org.client_id}"}}
+    role = requests.post(f"{org}/api/v1/iam/roles", headers=admin, timeout=10, json={
+        "label": "Readers", "description": "reads", "permissions": ["okta.users.read"]}).json()
+    found = requests.post(f"{org}/api/v1/iam/resource-sets", headers=admin, timeout=10, json={
+        "label": "Users", "description": "all users", "resources": [f"{org}/api/v1/users"]}).json()
+    custom = requests.post(roles, json={"type": "CUSTOM", "role": role["id"], "resource-set": found["id"]},
+                           headers=admin, timeout=10).json()
+    sets = f"{org}/api/v1/iam/resource-sets/{found['id']}"
+    assert set(custom["_links"]) == {"assignee", "role", "permissions", "resource-set", "member"}
+    member = requests.get(custom["_links"]["member"]["href"], headers=admin, timeout=10)
+    assert member.status_code == 200 and member.json()["id"] == custom["id"]
+    assert custom["_links"]["resource-set"]["href"] == sets
+    listed = requests.get(roles, headers=admin, timeout=10).json()
+    assert all(set(r["_links"]) == ({"assignee"} if r["type"] != "CUSTOM" else set(custom["_links"])) for r in listed)
