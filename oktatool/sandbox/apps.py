@@ -8,6 +8,7 @@ from oktatool.sandbox.client_secrets import (
     NO_KEY_CAUSE,
     SECRET_METHODS,
     add_secret,
+    lifecycle_links,
     secrets_json,
     switch_auth_method,
 )
@@ -259,7 +260,9 @@ class AppRoutes:
     def _grant_json(self, grant: dict[str, Any], app: App, base: str) -> dict[str, Any]:
         href = f"{base}/api/v1/apps/{app.id}/grants/{grant['id']}"
         return {**grant, "_embedded": {"scope": {"id": grant["scopeId"]}},
-                "_links": {"self": {"href": href}, "app": {"href": f"{base}/api/v1/apps/{app.id}"}}}
+                "_links": {"app": {"href": f"{base}/api/v1/apps/{app.id}", "title": app.label},
+                           "self": {"href": href, "hints": {"allow": ["GET", "DELETE"]}},
+                           "client": {"href": f"{base}/oauth2/v1/clients/{app.id}", "title": app.label}}}
 
     def _grant(self, call: Call, app: App) -> dict[str, Any]:
         grant = next((g for g in app.grants if g["id"] == call.params["grantId"]), None)
@@ -294,10 +297,8 @@ class AppRoutes:
 
     def _key_json(self, key: AppKey, app: App, base: str) -> dict[str, Any]:
         href = f"{base}/api/v1/apps/{app.id}/credentials/jwks/{key.id}"
-        lifecycle = "deactivate" if key.status == "ACTIVE" else "activate"
         return {"id": key.id, **key.jwk, "status": key.status, "created": key.created,
-                "lastUpdated": key.last_updated,
-                "_links": {"self": {"href": href}, lifecycle: {"href": f"{href}/lifecycle/{lifecycle}"}}}
+                "lastUpdated": key.last_updated, "_links": lifecycle_links(href, key.status)}
 
     def _key(self, call: Call, app: App) -> AppKey:
         wanted = call.params["keyId"]

@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from oktatool.sandbox.custom_roles import find_custom_role
+from oktatool.sandbox.custom_roles import ROLES, find_custom_role
 from oktatool.sandbox.messages import (
     Call,
     OktaApiError,
@@ -73,6 +73,7 @@ class ResourceSetRoutes:
             ("DELETE", SET, "okta.roles.manage", self.delete_set),
             ("GET", SET + "/resources", "okta.roles.read", self.list_resources),
             ("PATCH", SET + "/resources", "okta.roles.manage", self.add_resources),
+            ("GET", SET + "/resources/{resourceId}", "okta.roles.read", self.get_resource),
             ("DELETE", SET + "/resources/{resourceId}", "okta.roles.manage", self.delete_resource),
             ("GET", SET + "/bindings", "okta.roles.read", self.list_bindings),
             ("POST", SET + "/bindings", "okta.roles.manage", self.create_binding),
@@ -139,7 +140,7 @@ class ResourceSetRoutes:
         return {"id": resource["id"], "orn": resource["orn"], "created": resource["created"],
                 "lastUpdated": resource["lastUpdated"],
                 "_links": {"self": {"href": f"{base}{resource['path']}"},
-                           "resource-set": {"href": f"{base}{SETS}/{found['id']}"}}}
+                           "resource": {"href": f"{base}{SETS}/{found['id']}/resources/{resource['id']}"}}}
 
     # sets -------------------------------------------------------------------------------------------------
 
@@ -210,11 +211,19 @@ class ResourceSetRoutes:
         found["lastUpdated"] = now_text()
         return json_response(200, self._set_json(found, call.base))
 
-    def delete_resource(self, call: Call) -> Response:
+    def _resource(self, call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
         found = self._set(call)
         resource = next((r for r in found["resources"] if r["id"] == call.params["resourceId"]), None)
         if resource is None:
             raise not_found(call.params["resourceId"], "ResourceSetResource")
+        return found, resource
+
+    def get_resource(self, call: Call) -> Response:
+        found, resource = self._resource(call)
+        return json_response(200, self._resource_json(found, resource, call.base))
+
+    def delete_resource(self, call: Call) -> Response:
+        found, resource = self._resource(call)
         found["resources"].remove(resource)
         return Response(204)
 
@@ -228,9 +237,11 @@ class ResourceSetRoutes:
     def list_bindings(self, call: Call) -> Response:
         found = self._set(call)
         roles = [{"id": role_id} for role_id in found["bindings"]]
+        # a listed binding links its role and members (ResourceSetBindingRole), not itself
         return object_page(call, "roles", roles,
-                           lambda item: {"id": item["id"], "_links": self._binding_links(found, item["id"],
-                                                                                         call.base)},
+                           lambda item: {"id": item["id"], "_links": {
+                               "self": {"href": f"{call.base}{ROLES}/{item['id']}"},
+                               "members": {"href": f"{call.base}{SETS}/{found['id']}/bindings/{item['id']}/members"}}},
                            links={"resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}})
 
     def _member_path(self, value: Any, base: str) -> str:

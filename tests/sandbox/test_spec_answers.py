@@ -91,3 +91,32 @@ def test_role_assignments_link_as_okta_links_them(sandbox_org: SandboxInfo) -> N
     assert custom["_links"]["resource-set"]["href"] == sets
     listed = requests.get(roles, headers=admin, timeout=10).json()
     assert all(set(r["_links"]) == ({"assignee"} if r["type"] != "CUSTOM" else set(custom["_links"])) for r in listed)
+
+
+def test_links_name_what_okta_links(sandbox_org: SandboxInfo) -> None:
+    org, admin, app = sandbox_org.org_url, ssws(sandbox_org), sandbox_org.client_id
+    # a saved key links what its status allows (OAuthClientSecretLinks), as a secret does: no self link
+    [key] = _get(sandbox_org, f"/api/v1/apps/{app}/credentials/jwks").json()
+    href = f"{org}/api/v1/apps/{app}/credentials/jwks/{key['id']}"
+    assert key["_links"] == {"deactivate": {"href": f"{href}/lifecycle/deactivate", "hints": {"allow": ["POST"]}}}
+    # a grant links its app, itself and its client
+    [grant, *_] = _get(sandbox_org, f"/api/v1/apps/{app}/grants").json()
+    assert set(grant["_links"]) == {"app", "self", "client"}
+    assert grant["_links"]["client"]["href"] == f"{org}/oauth2/v1/clients/{app}"
+    # a resource links the object it names and itself in the set; a listed binding links its role and members
+    group = _get(sandbox_org, "/api/v1/groups?q=Engineering").json()[0]
+    role = requests.post(f"{org}/api/v1/iam/roles", headers=admin, timeout=10, json={
+        "label": "Readers", "description": "reads", "permissions": ["okta.users.read"]}).json()
+    found = requests.post(f"{org}/api/v1/iam/resource-sets", headers=admin, timeout=10, json={
+        "label": "Engineering", "description": "eng", "resources": [f"{org}/api/v1/groups/{group['id']}"]}).json()
+    sets = f"{org}/api/v1/iam/resource-sets/{found['id']}"
+    [resource] = requests.get(f"{sets}/resources", headers=admin, timeout=10).json()["resources"]
+    assert resource["_links"] == {"self": {"href": f"{org}/api/v1/groups/{group['id']}"},
+                                  "resource": {"href": f"{sets}/resources/{resource['id']}"}}
+    again = requests.get(resource["_links"]["resource"]["href"], headers=admin, timeout=10)
+    assert again.status_code == 200 and again.json() == resource
+    requests.post(f"{sets}/bindings", headers=admin, timeout=10, json={
+        "role": role["id"], "members": [f"{org}/api/v1/groups/{group['id']}"]})
+    [binding] = requests.get(f"{sets}/bindings", headers=admin, timeout=10).json()["roles"]
+    assert binding["_links"] == {"self": {"href": f"{org}/api/v1/iam/roles/{role['id']}"},
+                                 "members": {"href": f"{sets}/bindings/{role['id']}/members"}}
