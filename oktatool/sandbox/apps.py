@@ -27,6 +27,7 @@ from oktatool.sandbox.messages import (
 )
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.paging import limit_param, page_response
+from oktatool.sandbox.resource_sets import orn_of
 from oktatool.sandbox.store import App, AppKey, OrgStore, now_text
 
 APPS = "/api/v1/apps"
@@ -116,6 +117,7 @@ class AppRoutes:
 
     def _app_json(self, app: App, base: str) -> dict[str, Any]:
         href = f"{base}/api/v1/apps/{app.id}"
+        lifecycle = "deactivate" if app.status == "ACTIVE" else "activate"
         return {
             "id": app.id,
             "name": app.name,
@@ -138,7 +140,13 @@ class AppRoutes:
                 "dpop_bound_access_tokens": app.dpop_bound_access_tokens,
                 **({"jwks_uri": app.jwks_uri} if app.jwks_uri else {}),
             }},
-            "_links": {"self": {"href": href}, "jwks": {"href": href + "/credentials/jwks"}},
+            "accessibility": {"selfService": False},
+            "visibility": {"autoLaunch": False, "autoSubmitToolbar": False, "hide": {"iOS": True, "web": True},
+                           "appLinks": {}},
+            "orn": orn_of(f"/api/v1/apps/{app.id}", app.name),
+            # ApplicationLinks: what its status allows, its users and groups (no jwks link in Okta's spec)
+            "_links": {"self": {"href": href}, lifecycle: {"href": f"{href}/lifecycle/{lifecycle}"},
+                       "users": {"href": f"{href}/users"}, "groups": {"href": f"{href}/groups"}},
         }
 
     def list_apps(self, call: Call) -> Response:

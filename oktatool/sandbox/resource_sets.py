@@ -48,9 +48,12 @@ def find_resource_set(store: OrgStore, id_or_label: str) -> dict[str, Any]:
     return found
 
 
-def orn_of(path: str) -> str:
-    """Return the ORN of a resource path."""
+def orn_of(path: str, app_name: str | None = None) -> str:
+    """Return the ORN of a resource path; an app's names its app name before its id, as Okta's ORNs do
+    (``orn:okta:idp:{org}:apps:oidc_client:0oa…``)."""
     kind, item, users = _PATHS.fullmatch(path).groups()  # type: ignore[union-attr]
+    if kind == "apps" and item and app_name:
+        item = f"{app_name}:{item}"
     realm = {"apps": "idp", "authorizationServers": "authorization"}.get(kind, "directory")
     return f"orn:okta:{realm}:{ORG_ID}:{kind}" + (f":{item}" if item else "") + (":contained_resources" if users
                                                                                 else "")
@@ -120,7 +123,9 @@ class ResourceSetRoutes:
 
     def _new_resource(self, path: str) -> dict[str, Any]:
         stamp = now_text()
-        return {"id": self.store.ids.new("ire"), "orn": orn_of(path), "path": path, "created": stamp,
+        app = self.store.apps.get(path.removeprefix("/api/v1/apps/")) if path.startswith("/api/v1/apps/") else None
+        return {"id": self.store.ids.new("ire"), "orn": orn_of(path, app.name if app else None), "path": path,
+                "created": stamp,
                 "lastUpdated": stamp}
 
     def _add_resources(self, found: dict[str, Any], values: Any, base: str) -> None:

@@ -120,3 +120,17 @@ def test_links_name_what_okta_links(sandbox_org: SandboxInfo) -> None:
     [binding] = requests.get(f"{sets}/bindings", headers=admin, timeout=10).json()["roles"]
     assert binding["_links"] == {"self": {"href": f"{org}/api/v1/iam/roles/{role['id']}"},
                                  "members": {"href": f"{sets}/bindings/{role['id']}/members"}}
+
+
+def test_an_app_carries_okta_fields_and_its_orn_names_app_name_and_id(sandbox_org: SandboxInfo) -> None:
+    org, admin, app_id = sandbox_org.org_url, ssws(sandbox_org), sandbox_org.client_id
+    app = _get(sandbox_org, f"/api/v1/apps/{app_id}").json()
+    assert app["orn"].endswith(f":apps:{app['name']}:{app_id}") and app["orn"].startswith("orn:okta:idp:")
+    assert isinstance(app["accessibility"], dict) and isinstance(app["visibility"], dict)
+    href = f"{org}/api/v1/apps/{app_id}"
+    assert app["_links"]["deactivate"] == {"href": f"{href}/lifecycle/deactivate"} and "jwks" not in app["_links"]
+    found = requests.post(f"{org}/api/v1/iam/resource-sets", headers=admin, timeout=10, json={
+        "label": "The app", "description": "one app", "resources": [href]}).json()
+    [resource] = requests.get(f"{org}/api/v1/iam/resource-sets/{found['id']}/resources", headers=admin,
+                              timeout=10).json()["resources"]
+    assert resource["orn"] == app["orn"]
