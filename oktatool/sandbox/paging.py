@@ -106,16 +106,19 @@ def _term_matches(record: dict[str, Any], term: str) -> bool:
 
 
 def object_page(call: Call, member: str, items: list[dict[str, Any]], render: Render, *, default: int = 20,
-                maximum: int = 100, links: dict[str, Any] | None = None) -> Response:
+                maximum: int = 100, links: dict[str, Any] | None = None, self_link: bool = False) -> Response:
     """Return a page of ``items`` (sorted by id) as ``{member: [...], "_links": {...}}``, the shape of the IAM
-    lists (roles, resource sets, bindings, members), with ``_links.next`` and a ``Link`` header when more follow."""
+    lists (roles, resource sets, bindings, members), with ``_links.next`` and a ``Link`` header when more follow.
+
+    ``_links.self`` only with ``self_link``: Okta's spec links a list of bindings or members to itself, not a list
+    of roles, resource sets or resources (LinksNext)."""
     request = call.request
     limit = limit_param(request, default, maximum)
     after = request.param("after")
     ordered = sorted((item for item in items if not after or item["id"] > after), key=lambda item: item["id"])
     page, more = ordered[:limit], len(ordered) > limit
     self_url = call.base + request.target
-    body_links: dict[str, Any] = {"self": {"href": self_url}, **(links or {})}
+    body_links: dict[str, Any] = {**({"self": {"href": self_url}} if self_link else {}), **(links or {})}
     headers = [("Link", f'<{self_url}>; rel="self"')]
     if more:
         params = {name: values[0] for name, values in request.query.items() if name not in ("after", "limit")}

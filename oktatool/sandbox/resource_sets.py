@@ -247,7 +247,7 @@ class ResourceSetRoutes:
                            lambda item: {"id": item["id"], "_links": {
                                "self": {"href": f"{call.base}{ROLES}/{item['id']}"},
                                "members": {"href": f"{call.base}{SETS}/{found['id']}/bindings/{item['id']}/members"}}},
-                           links={"resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}})
+                           links={"resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}}, self_link=True)
 
     def _member_path(self, value: Any, base: str) -> str:
         parts = urlsplit(value) if isinstance(value, str) else None
@@ -323,7 +323,7 @@ class ResourceSetRoutes:
         href = f"{call.base}{SETS}/{found['id']}/bindings/{role_id}"
         return object_page(call, "members", found["bindings"][role_id],
                            lambda member: self._member_json(found, role_id, member, call.base),
-                           links={"binding": {"href": href}})
+                           links={"binding": {"href": href}}, self_link=True)
 
     def add_members(self, call: Call) -> Response:
         found, role_id = self._binding(call)

@@ -134,3 +134,20 @@ def test_an_app_carries_okta_fields_and_its_orn_names_app_name_and_id(sandbox_or
     [resource] = requests.get(f"{org}/api/v1/iam/resource-sets/{found['id']}/resources", headers=admin,
                               timeout=10).json()["resources"]
     assert resource["orn"] == app["orn"]
+
+
+def test_iam_lists_link_themselves_only_where_okta_does(sandbox_org: SandboxInfo) -> None:
+    # IamRoles, ResourceSets and ResourceSetResources link next (LinksNext); bindings and members link self too
+    org, admin = sandbox_org.org_url, ssws(sandbox_org)
+    role = requests.post(f"{org}/api/v1/iam/roles", headers=admin, timeout=10, json={
+        "label": "Readers", "description": "reads", "permissions": ["okta.users.read"]}).json()
+    found = requests.post(f"{org}/api/v1/iam/resource-sets", headers=admin, timeout=10, json={
+        "label": "Users", "description": "all users", "resources": [f"{org}/api/v1/users"]}).json()
+    sets = f"{org}/api/v1/iam/resource-sets/{found['id']}"
+    requests.post(f"{sets}/bindings", headers=admin, timeout=10, json={
+        "role": role["id"], "members": [f"{org}/api/v1/users/{_get(sandbox_org, '/api/v1/users').json()[0]['id']}"]})
+    for path in ("/api/v1/iam/roles", "/api/v1/iam/resource-sets",
+                 f"/api/v1/iam/resource-sets/{found['id']}/resources"):
+        assert "self" not in _get(sandbox_org, path).json()["_links"], path
+    for url in (f"{sets}/bindings", f"{sets}/bindings/{role['id']}/members"):
+        assert requests.get(url, headers=admin, timeout=10).json()["_links"]["self"] == {"href": url}
