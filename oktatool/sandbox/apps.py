@@ -8,6 +8,7 @@ from oktatool.sandbox.client_secrets import (
     NO_KEY_CAUSE,
     SECRET_METHODS,
     add_secret,
+    lifecycle_links,
     secrets_json,
     switch_auth_method,
 )
@@ -26,6 +27,7 @@ from oktatool.sandbox.messages import (
 )
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.paging import limit_param, page_response
+from oktatool.sandbox.resource_sets import orn_of
 from oktatool.sandbox.store import App, AppKey, OrgStore, now_text
 
 APPS = "/api/v1/apps"
@@ -115,6 +117,7 @@ class AppRoutes:
 
     def _app_json(self, app: App, base: str) -> dict[str, Any]:
         href = f"{base}/api/v1/apps/{app.id}"
+        lifecycle = "deactivate" if app.status == "ACTIVE" else "activate"
         return {
             "id": app.id,
             "name": app.name,
@@ -137,7 +140,13 @@ class AppRoutes:
                 "dpop_bound_access_tokens": app.dpop_bound_access_tokens,
                 **({"jwks_uri": app.jwks_uri} if app.jwks_uri else {}),
             }},
-            "_links": {"self": {"href": href}, "jwks": {"href": href + "/credentials/jwks"}},
+            "accessibility": {"selfService": False},
+            "visibility": {"autoLaunch": False, "autoSubmitToolbar": False, "hide": {"iOS": True, "web": True},
+                           "appLinks": {}},
+            "orn": orn_of(f"/api/v1/apps/{app.id}", app.name),
+            # ApplicationLinks: what its status allows, its users and groups (no jwks link in Okta's spec)
+            "_links": {"self": {"href": href}, lifecycle: {"href": f"{href}/lifecycle/{lifecycle}"},
+                       "users": {"href": f"{href}/users"}, "groups": {"href": f"{href}/groups"}},
         }
 
     def list_apps(self, call: Call) -> Response:
@@ -259,7 +268,9 @@ class AppRoutes:
     def _grant_json(self, grant: dict[str, Any], app: App, base: str) -> dict[str, Any]:
         href = f"{base}/api/v1/apps/{app.id}/grants/{grant['id']}"
         return {**grant, "_embedded": {"scope": {"id": grant["scopeId"]}},
-                "_links": {"self": {"href": href}, "app": {"href": f"{base}/api/v1/apps/{app.id}"}}}
+                "_links": {"app": {"href": f"{base}/api/v1/apps/{app.id}", "title": app.label},
+                           "self": {"href": href, "hints": {"allow": ["GET", "DELETE"]}},
+                           "client": {"href": f"{base}/oauth2/v1/clients/{app.id}", "title": app.label}}}
 
     def _grant(self, call: Call, app: App) -> dict[str, Any]:
         grant = next((g for g in app.grants if g["id"] == call.params["grantId"]), None)
@@ -294,10 +305,8 @@ class AppRoutes:
 
     def _key_json(self, key: AppKey, app: App, base: str) -> dict[str, Any]:
         href = f"{base}/api/v1/apps/{app.id}/credentials/jwks/{key.id}"
-        lifecycle = "deactivate" if key.status == "ACTIVE" else "activate"
         return {"id": key.id, **key.jwk, "status": key.status, "created": key.created,
-                "lastUpdated": key.last_updated,
-                "_links": {"self": {"href": href}, lifecycle: {"href": f"{href}/lifecycle/{lifecycle}"}}}
+                "lastUpdated": key.last_updated, "_links": lifecycle_links(href, key.status)}
 
     def _key(self, call: Call, app: App) -> AppKey:
         wanted = call.params["keyId"]

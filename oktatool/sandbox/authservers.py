@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from joserfc.jwk import RSAKey
 
 from oktatool.sandbox.messages import Call, Response, RouteSpec, json_response, not_found
+from oktatool.sandbox.paging import id_page
 
 if TYPE_CHECKING:
     from oktatool.sandbox.store import App
@@ -175,17 +176,17 @@ class AuthServerRoutes:
         return server
 
     def list_servers(self, call: Call) -> Response:
-        return json_response(200, [server.document(call.base) for server in SERVERS])
+        return id_page(call, [server.document(call.base) for server in SERVERS])
 
     def get_server(self, call: Call) -> Response:
         return json_response(200, self._server(call).document(call.base))
 
     def list_scopes(self, call: Call) -> Response:
         server = self._server(call)
-        return json_response(200, [{"id": f"scp{server.id[3:8]}{index:02d}", "name": name, "description": text,
-                                    "system": False, "consent": "IMPLICIT", "default": False,
-                                    "metadataPublish": "ALL_CLIENTS"}
-                                   for index, (name, text) in enumerate(server.scopes)])
+        return id_page(call, [{"id": f"scp{server.id[3:8]}{index:02d}", "name": name, "description": text,
+                               "system": False, "consent": "IMPLICIT", "default": False,
+                               "metadataPublish": "ALL_CLIENTS"}
+                              for index, (name, text) in enumerate(server.scopes)])
 
     def list_policies(self, call: Call) -> Response:
         server = self._server(call)

@@ -98,16 +98,21 @@ def secret_client(store: OrgStore, request: Request, form: dict[str, str]) -> Ap
     return None
 
 
+def lifecycle_links(href: str, status: str) -> dict[str, Any]:
+    """Return the links of an app's secret or saved key at ``href`` (OAuthClientSecretLinks): what its status
+    allows, an ACTIVE one deactivating, an INACTIVE one activating or deleting."""
+    if status == "ACTIVE":
+        return {"deactivate": {"href": f"{href}/lifecycle/deactivate", "hints": {"allow": ["POST"]}}}
+    return {"activate": {"href": f"{href}/lifecycle/activate", "hints": {"allow": ["POST"]}},
+            "delete": {"href": href, "hints": {"allow": ["DELETE"]}}}
+
+
 def secrets_json(app: App, base: str) -> list[dict[str, Any]]:
     """Return GET /api/v1/apps/{appId}/credentials/secrets: the app's secrets masked, as Okta's spec shapes them."""
     listed = []
     for secret in app.secrets:
         href = f"{base}/api/v1/apps/{app.id}/credentials/secrets/{secret['id']}"
-        links: dict[str, Any] = (
-            {"deactivate": {"href": f"{href}/lifecycle/deactivate", "hints": {"allow": ["POST"]}}}
-            if secret["status"] == "ACTIVE" else
-            {"activate": {"href": f"{href}/lifecycle/activate", "hints": {"allow": ["POST"]}},
-             "delete": {"href": href, "hints": {"allow": ["DELETE"]}}})
         listed.append({name: secret[name] for name in ("id", "status", "client_secret", "secret_hash", "created",
-                                                       "lastUpdated")} | {"_links": links})
+                                                       "lastUpdated")} | {"_links": lifecycle_links(href,
+                                                                                                  secret["status"])})
     return listed

@@ -25,7 +25,6 @@ from oktatool.sandbox.messages import (
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.paging import limit_param, page_response
 from oktatool.sandbox.resource_sets import find_resource_set
-from oktatool.sandbox.role_targets import APP_TARGET_ROLES, GROUP_TARGET_ROLES
 from oktatool.sandbox.store import ROLE_TYPES, App, now_text
 
 CLIENTS = "/oauth2/v1/clients"
@@ -153,15 +152,15 @@ class ClientRoutes:
         return Response(204)
 
     def _role_json(self, role: dict[str, Any], app: App, base: str) -> dict[str, Any]:
-        href = f"{base}/oauth2/v1/clients/{app.id}/roles/{role['id']}"
-        links: dict[str, Any] = {"self": {"href": href}, "assignee": {"href": f"{base}/oauth2/v1/clients/{app.id}"}}
+        """Return a role assignment with Okta's links: a standard role's assignee (LinksAssignee); a custom
+        role's assignee, role, permissions, resource set and binding member (LinksCustomRoleResponse)."""
+        links: dict[str, Any] = {"assignee": {"href": f"{base}/oauth2/v1/clients/{app.id}"}}
         if role["type"] == "CUSTOM":
-            links["resource-set"] = {"href": f"{base}/api/v1/iam/resource-sets/{role['resource-set']}"}
+            found = f"{base}/api/v1/iam/resource-sets/{role['resource-set']}"
+            links["resource-set"] = {"href": found}
             links["role"] = {"href": f"{base}/api/v1/iam/roles/{role['role']}"}
             links["permissions"] = {"href": f"{base}/api/v1/iam/roles/{role['role']}/permissions"}
-        elif role["type"] in GROUP_TARGET_ROLES + APP_TARGET_ROLES:
-            kind = "groups" if role["type"] in GROUP_TARGET_ROLES else "catalog/apps"
-            links["targets"] = {"href": f"{href}/targets/{kind}"}
+            links["member"] = {"href": f"{found}/bindings/{role['role']}/members/{role['id']}"}
         return {**role, "_links": links}
 
     def _role(self, call: Call, app: App) -> dict[str, Any]:

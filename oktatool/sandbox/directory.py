@@ -114,7 +114,9 @@ class DirectoryRoutes:
     def _group_json(self, base: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
         def render(group: dict[str, Any]) -> dict[str, Any]:
             href = f"{base}/api/v1/groups/{group['id']}"
-            return {**group, "_links": {"self": {"href": href}, "users": {"href": href + "/users"}}}
+            # a profile property with no value is left out: Okta types description as a string, never null
+            profile = {name: value for name, value in group["profile"].items() if value is not None}
+            return {**group, "profile": profile, "_links": {"self": {"href": href}, "users": {"href": href + "/users"}}}
 
         return render
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from oktatool.sandbox.messages import Call, Response, RouteSpec
+from oktatool.sandbox.messages import Call, Request, Response, RouteSpec, validation_failed
 from oktatool.sandbox.org import SandboxOrg
 from oktatool.sandbox.paging import limit_param, matches, page_response
 
@@ -25,14 +26,15 @@ class LogRoutes:
     def list_logs(self, call: Call) -> Response:
         request = call.request
         limit = limit_param(request, 100, 1000)
-        since, until = request.param("since"), request.param("until")
+        since, until = _instant(request, "since"), _instant(request, "until")
         q = (request.param("q") or "").lower()
         log_filter = request.param("filter")
 
         def keep(event: dict[str, Any]) -> bool:
-            if since and event["published"] < since:
+            published = datetime.fromisoformat(event["published"])
+            if since and published < since:
                 return False
-            if until and event["published"] >= until:
+            if until and published >= until:
                 return False
             if q and q not in str(event).lower():
                 return False
@@ -43,3 +45,17 @@ class LogRoutes:
         # a query without ``until`` polls (Okta sorts it ASCENDING): it always links a next page
         polling = not until and (request.param("sortOrder") or "ASCENDING").upper() == "ASCENDING"
         return page_response(call, items, more, limit, cursor, dict, polling=polling)
+
+
+def _instant(request: Request, name: str) -> datetime | None:
+    """Return the ISO 8601 date-time of a query parameter (UTC when it names no offset), or None when absent;
+    refuse any other value with 400 E0000001, as Okta does (the spec's 400 for this operation)."""
+    raw = request.param(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise validation_failed(name, "The value must be a date and time in ISO 8601 format, "
+                                      "e.g. 2026-01-01T12:00:00.000Z.") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -48,6 +48,16 @@ def page_response(call: Call, items: list[dict[str, Any]], more: bool, limit: in
     return json_response(200, [render(item) for item in items], *links)
 
 
+def id_page(call: Call, items: list[dict[str, Any]], *, default: int = 200, maximum: int = 200) -> Response:
+    """Return the page of ``items`` (rendered, in their order) that follows the ``after`` id, with Link headers."""
+    request = call.request
+    limit = limit_param(request, default, maximum)
+    after = request.param("after")
+    start = next((index + 1 for index, item in enumerate(items) if item["id"] == after), len(items)) if after else 0
+    page = items[start:start + limit]
+    return page_response(call, page, len(items) > start + limit, limit, page[-1]["id"] if page else None, dict)
+
+
 def record_filter(request: Request, q_fields: tuple[str, ...]) -> Callable[[dict[str, Any]], bool] | None:
     """Return the predicate of a list request: ``q`` (prefix of a profile field) or ``search``/``filter``."""
     q = (request.param("q") or "").lower()
@@ -96,16 +106,19 @@ def _term_matches(record: dict[str, Any], term: str) -> bool:
 
 
 def object_page(call: Call, member: str, items: list[dict[str, Any]], render: Render, *, default: int = 20,
-                maximum: int = 100, links: dict[str, Any] | None = None) -> Response:
+                maximum: int = 100, links: dict[str, Any] | None = None, self_link: bool = False) -> Response:
     """Return a page of ``items`` (sorted by id) as ``{member: [...], "_links": {...}}``, the shape of the IAM
-    lists (roles, resource sets, bindings, members), with ``_links.next`` and a ``Link`` header when more follow."""
+    lists (roles, resource sets, bindings, members), with ``_links.next`` and a ``Link`` header when more follow.
+
+    ``_links.self`` only with ``self_link``: Okta's spec links a list of bindings or members to itself, not a list
+    of roles, resource sets or resources (LinksNext)."""
     request = call.request
     limit = limit_param(request, default, maximum)
     after = request.param("after")
     ordered = sorted((item for item in items if not after or item["id"] > after), key=lambda item: item["id"])
     page, more = ordered[:limit], len(ordered) > limit
     self_url = call.base + request.target
-    body_links: dict[str, Any] = {"self": {"href": self_url}, **(links or {})}
+    body_links: dict[str, Any] = {**({"self": {"href": self_url}} if self_link else {}), **(links or {})}
     headers = [("Link", f'<{self_url}>; rel="self"')]
     if more:
         params = {name: values[0] for name, values in request.query.items() if name not in ("after", "limit")}

@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from oktatool.sandbox.custom_roles import find_custom_role
+from oktatool.sandbox.custom_roles import ROLES, find_custom_role
 from oktatool.sandbox.messages import (
     Call,
     OktaApiError,
@@ -48,9 +48,12 @@ def find_resource_set(store: OrgStore, id_or_label: str) -> dict[str, Any]:
     return found
 
 
-def orn_of(path: str) -> str:
-    """Return the ORN of a resource path."""
+def orn_of(path: str, app_name: str | None = None) -> str:
+    """Return the ORN of a resource path; an app's names its app name before its id, as Okta's ORNs do
+    (``orn:okta:idp:{org}:apps:oidc_client:0oa…``)."""
     kind, item, users = _PATHS.fullmatch(path).groups()  # type: ignore[union-attr]
+    if kind == "apps" and item and app_name:
+        item = f"{app_name}:{item}"
     realm = {"apps": "idp", "authorizationServers": "authorization"}.get(kind, "directory")
     return f"orn:okta:{realm}:{ORG_ID}:{kind}" + (f":{item}" if item else "") + (":contained_resources" if users
                                                                                 else "")
@@ -73,6 +76,7 @@ class ResourceSetRoutes:
             ("DELETE", SET, "okta.roles.manage", self.delete_set),
             ("GET", SET + "/resources", "okta.roles.read", self.list_resources),
             ("PATCH", SET + "/resources", "okta.roles.manage", self.add_resources),
+            ("GET", SET + "/resources/{resourceId}", "okta.roles.read", self.get_resource),
             ("DELETE", SET + "/resources/{resourceId}", "okta.roles.manage", self.delete_resource),
             ("GET", SET + "/bindings", "okta.roles.read", self.list_bindings),
             ("POST", SET + "/bindings", "okta.roles.manage", self.create_binding),
@@ -119,7 +123,9 @@ class ResourceSetRoutes:
 
     def _new_resource(self, path: str) -> dict[str, Any]:
         stamp = now_text()
-        return {"id": self.store.ids.new("ire"), "orn": orn_of(path), "path": path, "created": stamp,
+        app = self.store.apps.get(path.removeprefix("/api/v1/apps/")) if path.startswith("/api/v1/apps/") else None
+        return {"id": self.store.ids.new("ire"), "orn": orn_of(path, app.name if app else None), "path": path,
+                "created": stamp,
                 "lastUpdated": stamp}
 
     def _add_resources(self, found: dict[str, Any], values: Any, base: str) -> None:
@@ -139,7 +145,7 @@ class ResourceSetRoutes:
         return {"id": resource["id"], "orn": resource["orn"], "created": resource["created"],
                 "lastUpdated": resource["lastUpdated"],
                 "_links": {"self": {"href": f"{base}{resource['path']}"},
-                           "resource-set": {"href": f"{base}{SETS}/{found['id']}"}}}
+                           "resource": {"href": f"{base}{SETS}/{found['id']}/resources/{resource['id']}"}}}
 
     # sets -------------------------------------------------------------------------------------------------
 
@@ -210,11 +216,19 @@ class ResourceSetRoutes:
         found["lastUpdated"] = now_text()
         return json_response(200, self._set_json(found, call.base))
 
-    def delete_resource(self, call: Call) -> Response:
+    def _resource(self, call: Call) -> tuple[dict[str, Any], dict[str, Any]]:
         found = self._set(call)
         resource = next((r for r in found["resources"] if r["id"] == call.params["resourceId"]), None)
         if resource is None:
             raise not_found(call.params["resourceId"], "ResourceSetResource")
+        return found, resource
+
+    def get_resource(self, call: Call) -> Response:
+        found, resource = self._resource(call)
+        return json_response(200, self._resource_json(found, resource, call.base))
+
+    def delete_resource(self, call: Call) -> Response:
+        found, resource = self._resource(call)
         found["resources"].remove(resource)
         return Response(204)
 
@@ -228,10 +242,12 @@ class ResourceSetRoutes:
     def list_bindings(self, call: Call) -> Response:
         found = self._set(call)
         roles = [{"id": role_id} for role_id in found["bindings"]]
+        # a listed binding links its role and members (ResourceSetBindingRole), not itself
         return object_page(call, "roles", roles,
-                           lambda item: {"id": item["id"], "_links": self._binding_links(found, item["id"],
-                                                                                         call.base)},
-                           links={"resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}})
+                           lambda item: {"id": item["id"], "_links": {
+                               "self": {"href": f"{call.base}{ROLES}/{item['id']}"},
+                               "members": {"href": f"{call.base}{SETS}/{found['id']}/bindings/{item['id']}/members"}}},
+                           links={"resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}}, self_link=True)
 
     def _member_path(self, value: Any, base: str) -> str:
         parts = urlsplit(value) if isinstance(value, str) else None
@@ -254,6 +270,13 @@ class ResourceSetRoutes:
                                 "lastUpdated": stamp})
                 held.add(path)
 
+    @staticmethod
+    def _binding_edit(found: dict[str, Any], role_id: str, base: str) -> dict[str, Any]:
+        """Return Okta's answer to a change of a binding (created, or members added): links only, no id."""
+        href = f"{base}{SETS}/{found['id']}"
+        return {"_links": {"self": {"href": f"{href}/bindings/{role_id}"}, "bindings": {"href": f"{href}/bindings"},
+                           "resource-set": {"href": href}}}
+
     def create_binding(self, call: Call) -> Response:
         found = self._set(call)
         body = call.body()
@@ -268,7 +291,7 @@ class ResourceSetRoutes:
             if not members:
                 del found["bindings"][role["id"]]
             raise
-        return json_response(200, {"id": role["id"], "_links": self._binding_links(found, role["id"], call.base)})
+        return json_response(200, self._binding_edit(found, role["id"], call.base))
 
     def _binding(self, call: Call) -> tuple[dict[str, Any], str]:
         found = self._set(call)
@@ -300,15 +323,12 @@ class ResourceSetRoutes:
         href = f"{call.base}{SETS}/{found['id']}/bindings/{role_id}"
         return object_page(call, "members", found["bindings"][role_id],
                            lambda member: self._member_json(found, role_id, member, call.base),
-                           links={"binding": {"href": href}})
+                           links={"binding": {"href": href}}, self_link=True)
 
     def add_members(self, call: Call) -> Response:
         found, role_id = self._binding(call)
         self._add_members(found["bindings"][role_id], call.body().get("additions"), call.base)
-        return json_response(200, {"_links": {"self": {"href": f"{call.base}{SETS}/{found['id']}/bindings/"
-                                                               f"{role_id}"},
-                                              "bindings": {"href": f"{call.base}{SETS}/{found['id']}/bindings"},
-                                              "resource-set": {"href": f"{call.base}{SETS}/{found['id']}"}}})
+        return json_response(200, self._binding_edit(found, role_id, call.base))
 
     def _member(self, call: Call) -> tuple[dict[str, Any], str, dict[str, Any]]:
         found, role_id = self._binding(call)

@@ -76,7 +76,8 @@ class AppTokenRoutes:
         return {
             "id": token.id, "status": "ACTIVE", "created": _time(token.issued_at),
             "lastUpdated": _time(token.issued_at), "expiresAt": _time(token.expires_at), "issuer": token.issuer,
-            "clientId": token.client_id, "userId": None, "scopes": list(token.scopes),
+            # no userId: a client credentials token has no user, and Okta types userId as a string, never null
+            "clientId": token.client_id, "scopes": list(token.scopes),
             "_links": {
                 "app": {"href": app_href, "title": app.label if app else token.client_id},
                 "self": {"href": f"{app_href}/tokens/{token.id}"},

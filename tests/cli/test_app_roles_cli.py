@@ -46,7 +46,7 @@ def test_assign_scoped_to_a_group_list_and_unassign(run_cli: CliRunner, org: San
     assert "targets: Engineering" in listed.stdout and "can do anything" in listed.stdout  # SUPER_ADMIN too
     as_json = json.loads(run_cli("app", "roles", "list", *target, "--json").stdout)
     scoped = next(r for r in as_json if r["type"] == "USER_ADMIN")
-    assert [t["name"] for t in scoped["targets"]] == ["Engineering"] and scoped["_links"]["targets"]
+    assert [t["name"] for t in scoped["targets"]] == ["Engineering"] and scoped["_links"]["assignee"]
     wrong = run_cli("app", "roles", "assign", "READ_ONLY_ADMIN", "--group", "Engineering", *target)
     assert wrong.returncode == 2 and "cannot be scoped to groups" in wrong.stderr
     missing = run_cli("app", "roles", "assign", "USER_ADMIN", "--group", "Nobody", *target)

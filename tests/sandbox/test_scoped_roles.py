@@ -50,7 +50,6 @@ def test_a_role_scoped_to_a_group_reaches_its_users_only(sandbox_org: SandboxInf
     inside, outside = _members(info, engineering)[0], _members(info, sales)[0]
     role = _only_role(info, {"type": "USER_ADMIN"})
     targets = f"/oauth2/v1/clients/{info.client_id}/roles/{role['id']}/targets/groups"
-    assert role["_links"]["targets"]["href"] == info.org_url + targets
     assert _call(info, "GET", targets).json() == []
     assert _call(info, "PUT", f"{targets}/{engineering['id']}").status_code == 204
     listed = _call(info, "GET", targets).json()
