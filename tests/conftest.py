@@ -8,9 +8,15 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import hypothesis  # noqa: F401  (see below)
 import pytest
 
 from oktatool.gui.qt_platform import give_offscreen_fonts
+
+# Hypothesis's pytest plugin imports hypothesis in the terminal summary when no collected test did, and pytest
+# then rewrites its modules with ast.parse after the GUI tests' loop and executor threads ran: a run of GUI tests
+# alone died there once with "SystemError: AST constructor recursion depth mismatch" (exit 1, every test passed;
+# CPython 3.11 keeps that depth in state shared by threads). Imported here, before any test runs, it never is.
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
