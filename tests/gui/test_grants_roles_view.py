@@ -7,25 +7,16 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
 import requests
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from oktatool.context import AppContext
 from oktatool.gui.scopes.tab import ScopesTab
 from tests.gui.conftest import answer_confirmation, answer_role_dialog, finish
+from tests.gui.test_scopes_tab import tab
 from tests.sandbox.client import bearer_token
 
-
-@pytest.fixture
-def tab(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> Any:
-    widget = ScopesTab(context)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    finish(aloop, widget.ready)
-    yield widget
-    context.close()
+__all__ = ["tab"]  # the fixture, shared with the Scopes tab tests
 
 
 def _press(qtbot: Any, aloop: asyncio.AbstractEventLoop, tab: ScopesTab, button: Any, answer: str = "Make the call"
