@@ -32,6 +32,7 @@ from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+from oktatool.gui.widgets.plain_text import plain_label
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self.summary.hide()
         self.model = StepsModel(planned, parent=self)
         self.table = steps_table(self.model)
-        self.status = QLabel()
+        self.status = plain_label(QLabel())  # says what the org or a URL answered: never markup
         self.status.setObjectName(f"{name}Status")
         self.status.setWordWrap(True)
         self.run_text = run_text
