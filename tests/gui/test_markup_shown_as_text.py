@@ -17,6 +17,7 @@ from oktatool.core.okta.jwks_uri import publish_document
 from oktatool.core.okta.rotation import new_app_key
 from oktatool.gui.dialogs.keys_at_url import KEYS_AT_URL
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
+from oktatool.gui.widgets.copy_value import CopyValue
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.sandbox import SandboxInfo
@@ -64,6 +65,16 @@ def test_a_message_line_and_its_tooltip_show_markup_as_text(qtbot: Any) -> None:
     line.show_message(message, "error")
     assert _label_draws_its_text(line)
     assert _drawn(line.toolTip()) == message
+
+
+def test_a_token_s_claim_in_a_copy_value_shows_markup_as_text(qtbot: Any) -> None:
+    value = CopyValue("audience (aud)")  # the Console's token panel: iss, aud, cid as the org wrote them
+    qtbot.addWidget(value)
+    value.resize(120, 30)
+    value.show()
+    value.setText(LINK)
+    assert _label_draws_its_text(value.label) and value.label.shown_text().endswith("…")
+    assert _drawn(value.label.toolTip()) == LINK
 
 
 def test_a_json_value_s_tooltip_shows_markup_as_text(qtbot: Any, sandbox_org: SandboxInfo) -> None:
