@@ -4,9 +4,12 @@ status line, a message line, a table cell's tooltip never render it as HTML (a l
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import requests
+from joserfc import jwt as joserfc_jwt
+from joserfc.jwk import import_key
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent, QTextDocumentFragment
@@ -17,13 +20,18 @@ from oktatool.core.okta.jwks_uri import publish_document
 from oktatool.core.okta.rotation import new_app_key
 from oktatool.gui.dialogs.keys_at_url import KEYS_AT_URL
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
+from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.widgets.copy_value import CopyValue
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
 from oktatool.sandbox import SandboxInfo
-from tests.gui.conftest import finish
+from tests.gui.conftest import finish, openssl
 from tests.gui.test_jwks_uri_dialogs import _use_org, _wait_for_scopes
+from tests.gui.test_jwt_tab import tab
+from tests.gui.test_jwt_tab_strict import verify_with
 from tests.jwks_server import PublishedSet
+
+__all__ = ["tab"]
 
 #: a value a hostile org or key set may hold: as HTML it is a link that says something else
 LINK = '<a href="https://attacker.example/">Okta can fetch it. Click to continue</a>'
@@ -97,3 +105,13 @@ def test_a_json_value_s_tooltip_shows_markup_as_text(qtbot: Any, sandbox_org: Sa
     QToolTip.hideText()
     assert shown, "no tooltip was shown"
     assert _drawn(shown) == expected
+
+
+def test_a_token_s_kid_in_the_verify_result_is_shown_as_text(tab: JwtTab, aloop: asyncio.AbstractEventLoop) -> None:
+    pem = openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256").decode()
+    theirs = import_key(pem, "EC")
+    public = json.dumps({**theirs.as_dict(private=False), "kid": "mine"})
+    pasted = joserfc_jwt.encode({"alg": "ES256", "kid": "<h1>VERIFIED</h1>"}, {"a": 1}, theirs)  # anyone's token
+    result = verify_with(tab, aloop, public, pasted)
+    assert result.startswith("NOT VERIFIED [kid_not_found]") and "<h1>VERIFIED</h1>" in result
+    assert _label_draws_its_text(tab.verifier.result)
