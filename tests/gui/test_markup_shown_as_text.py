@@ -115,3 +115,30 @@ def test_a_token_s_kid_in_the_verify_result_is_shown_as_text(tab: JwtTab, aloop:
     result = verify_with(tab, aloop, public, pasted)
     assert result.startswith("NOT VERIFIED [kid_not_found]") and "<h1>VERIFIED</h1>" in result
     assert _label_draws_its_text(tab.verifier.result)
+
+
+def test_a_key_s_kid_in_a_steps_dialog_s_summary_is_shown_as_text(qtbot: Any, context: AppContext,
+                                                                   aloop: asyncio.AbstractEventLoop,
+                                                                   sandbox_org: SandboxInfo, tmp_path: Any) -> None:
+    from tests.gui.test_jwks_uri_dialogs import _token_file
+
+    _use_org(context, sandbox_org)
+    context.key_library().save("theirs", new_app_key().with_kid("<h1>kid</h1>"))  # a JWK file someone sent
+    dialog = NewServiceAppDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _wait_for_scopes(aloop, dialog)
+    dialog.name.setText("Reports & <i>more</i>")
+    dialog.admin.set_file(_token_file(tmp_path, sandbox_org))
+    dialog.key.setCurrentIndex(dialog.key.findText("From the library: theirs"))
+    finish(aloop, dialog.start())
+    summary = dialog.summary.text()
+    assert "<h1>kid</h1>" in summary and "Reports & <i>more</i>" in summary, summary
+    assert _label_draws_its_text(dialog.summary), summary
+
+
+def test_a_key_file_s_kid_in_the_keys_tab_facts_is_shown_as_text() -> None:
+    from oktatool.gui.keys.tab import key_facts
+
+    key = new_app_key().with_kid("<h1>kid</h1> & co")  # a JWK file someone sent: the facts line is HTML
+    assert "kid <h1>kid</h1> & co" in QTextDocumentFragment.fromHtml(key_facts(key)).toPlainText()

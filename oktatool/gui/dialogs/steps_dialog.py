@@ -147,7 +147,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self._name_client(intro)
         self.form = QWidget()
         self.form.setLayout(form)
-        self.summary = QLabel()
+        self.summary = plain_label(QLabel())  # names keys, kids and URLs as they are: never markup
         self.summary.setObjectName(f"{name}Summary")
         self.summary.setWordWrap(True)
         self.summary.hide()
@@ -216,7 +216,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         raise NotImplementedError
 
     def _summary_text(self, flow: FlowT) -> str:
-        """Return the line that stands for the choices once the flow is prepared."""
+        """Return the line that stands for the choices once the flow is prepared (plain text)."""
         raise NotImplementedError
 
     def _stop_before(self, flow: FlowT) -> str | None:
