@@ -2,6 +2,8 @@
 
 Okta accepts an https ``jwks_uri`` only and fetches it when a client assertion arrives; the sandbox also takes
 plain http to a loopback address, so that a test (or a user trying the flow) can serve the set on this computer.
+It keeps any https URL as Okta does but fetches only from this computer (loopback by address or ``localhost``):
+a local org is no way to make requests to other hosts.
 The three ways the fetch fails answer Okta's three ``invalid_client`` errors.
 """
 
@@ -62,10 +64,11 @@ def fetch_keys(url: str) -> list[dict[str, Any]]:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http"):  # checked when the app was given it; never file: or others
         raise JwksUriFailed(FETCH_FAILED)
-    handlers: list[urllib.request.BaseHandler] = [_NoRedirect(),
+    if not _loopback(parts.hostname or ""):
+        # a local org never calls out: whoever can make an app here must not reach other hosts through it (SSRF)
+        raise JwksUriFailed(FETCH_FAILED)
+    handlers: list[urllib.request.BaseHandler] = [_NoRedirect(), urllib.request.ProxyHandler({}),  # reached directly
                                                    urllib.request.HTTPSHandler(context=ssl.create_default_context())]
-    if _loopback(parts.hostname or ""):
-        handlers.append(urllib.request.ProxyHandler({}))  # this computer is reached directly
     opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, headers={"Accept": "application/json",  # noqa: S310 - http(s) only
                                                    "User-Agent": "Okta sandbox"})

@@ -128,3 +128,13 @@ def test_a_refusal_outside_a_scoped_role_is_explained_as_such(sandbox_org: Sandb
     explained = refused.problem.explanation
     assert explained is not None and "a role scoped to groups or apps reaches only those" in explained.cause
     assert "app roles list" in explained.fix and "Grants & roles" in explained.fix
+
+
+def test_an_id_shaped_like_a_preview_placeholder_is_quoted_in_the_path(sandbox_org: SandboxInfo) -> None:
+    roles = _roles(sandbox_org)
+    engineering = roles.find_group("Engineering")
+    odd = "{new ../../../../api/v1/users/x}"  # an id an org chose (or a name typed) is a path segment, never more
+    path = roles.target_call(odd, engineering).path
+    assert "/../" not in path
+    assert path.split("/targets/")[0].endswith("/%7Bnew%20..%2F..%2F..%2F..%2Fapi%2Fv1%2Fusers%2Fx%7D")
+    assert roles.plan_standard("USER_ADMIN", [engineering])[1].path.split("/")[-4] == "{new assignment id}"

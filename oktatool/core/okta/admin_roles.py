@@ -40,9 +40,14 @@ ROLE_WORDS = {
 _OKTA_ID = re.compile(r"[0-9A-Za-z]{20}")
 
 
+#: what a preview names an id by before the call that makes it has answered
+NEW_ASSIGNMENT, NEW_ROLE, NEW_RESOURCE_SET = "{new assignment id}", "{new role id}", "{new resource set id}"
+
+
 def _q(text: str) -> str:
-    """Quote a path segment; a preview's placeholder ("{new role id}") is shown as it is."""
-    if text.startswith("{new ") and text.endswith("}"):
+    """Quote a path segment; a preview's own placeholder is shown as it is (an id or a name shaped like one is
+    quoted: it stays one segment)."""
+    if text in (NEW_ASSIGNMENT, NEW_ROLE, NEW_RESOURCE_SET):
         return text
     return quote(text, safe="")
 
@@ -169,14 +174,14 @@ class AppRoles:
         wanted = check_role_type(role_type)
         chosen = tuple(dict.fromkeys(targets))
         check_targets(wanted, chosen)
-        pending = "{new assignment id}"
+        pending = NEW_ASSIGNMENT
         return (self.access.assign_call(wanted), *(self.target_call(pending, t) for t in chosen))
 
     def plan_custom(self, label: str, permissions: Iterable[str], resources: Iterable[Resource]
                     ) -> tuple[PlannedCall, ...]:
         """Return the calls that create a custom role, its resource set, and bind them to the app."""
         return (self.create_role_call(label, permissions), self.create_set_call(label, resources),
-                self.assign_custom_call("{new role id}", "{new resource set id}"))
+                self.assign_custom_call(NEW_ROLE, NEW_RESOURCE_SET))
 
     def plan_remove(self, role: ScopedRole) -> tuple[PlannedCall, ...]:
         """Return the calls that remove a role assignment (and a custom role's set and role with it)."""

@@ -57,6 +57,12 @@ def _q(text: str) -> str:
     return json.dumps(text)  # a JSON string is a valid YAML and HCL string
 
 
+def _hcl(text: str) -> str:
+    """Return ``text`` as an HCL string that Terraform reads as exactly that text: JSON-quoted, and its template
+    sequences (``${`` and ``%{``, which Terraform evaluates in a quoted string) doubled into literals."""
+    return _q(text).replace("${", "$${").replace("%{", "%%{")
+
+
 def holds_private_key(fmt: str, spec: ExportSpec) -> bool:
     """Say whether the export of ``spec`` in ``fmt`` holds the private key (then it is a secret: 0600)."""
     return fmt in ("okta-yaml", "env") and not spec.by_path
@@ -146,7 +152,7 @@ def _provider_org(org_url: str) -> list[str]:
     host = parts.hostname or ""
     org_name, _, base_url = host.partition(".")
     if base_url in OKTA_DOMAINS and not parts.port:
-        return [f"  org_name = {_q(org_name)}", f"  base_url = {_q(base_url)}"]
+        return [f"  org_name = {_hcl(org_name)}", f"  base_url = {_hcl(base_url)}"]
     return [f"  # {org_url} cannot be written as org_name and base_url: the provider calls",
             "  # https://ORG_NAME.BASE_URL, an org under an Okta domain (" + ", ".join(OKTA_DOMAINS) + ") on the",
             "  # https port. Give the org's Okta domain instead (every org has one, also behind a custom domain;",
@@ -158,13 +164,13 @@ def _provider_org(org_url: str) -> list[str]:
 def _jwks_block(key: Key) -> list[str]:
     jwk = key.public().to_dict()
     members = ("kty", "kid", "e", "n") if key.kty == "RSA" else ("kty", "kid", "x", "y")
-    return ["", "  jwks {"] + [f"    {name:<3} = {_q(str(jwk[name]))}" for name in members] + ["  }"]
+    return ["", "  jwks {"] + [f"    {name:<3} = {_hcl(str(jwk[name]))}" for name in members] + ["  }"]
 
 
 def terraform(spec: ExportSpec) -> str:
     """Return the app as Terraform code for the okta/okta provider: provider, app, grants, role (no secret)."""
     if spec.jwks_uri:
-        keys = ["", f"  jwks_uri                   = {_q(spec.jwks_uri)}"]
+        keys = ["", f"  jwks_uri                   = {_hcl(spec.jwks_uri)}"]
     else:
         key = _signing_key(spec, "terraform")
         if not key.kid:
@@ -181,11 +187,11 @@ def terraform(spec: ExportSpec) -> str:
         "# and OKTA_API_SCOPES (okta.apps.manage,okta.appGrants.manage,okta.roles.manage). No key goes in here.",
         'provider "okta" {', *_provider_org(spec.org_url), "}",
         "",
-        "import {", "  to = okta_app_oauth.app", f"  id = {_q(spec.client_id)}", "}",
+        "import {", "  to = okta_app_oauth.app", f"  id = {_hcl(spec.client_id)}", "}",
         "",
         "# label is the app's name in Okta: make it the name the Admin Console shows, or the plan renames the app",
         'resource "okta_app_oauth" "app" {',
-        f"  label                      = {_q(label)}",
+        f"  label                      = {_hcl(label)}",
         '  type                       = "service"',
         '  token_endpoint_auth_method = "private_key_jwt"',
         '  grant_types                = ["client_credentials"]',
@@ -196,13 +202,13 @@ def terraform(spec: ExportSpec) -> str:
         lines += ["# The app requires DPoP-bound tokens (dpop_bound_access_tokens); the provider has no argument",
                   "# for it (okta_app_oauth schema, okta/okta 6.12): keep it on in the Admin Console (Require DPoP)."]
     lines += [
-        "", "import {", "  to = okta_app_oauth_api_scope.app", f"  id = {_q(spec.client_id)}", "}", "",
+        "", "import {", "  to = okta_app_oauth_api_scope.app", f"  id = {_hcl(spec.client_id)}", "}", "",
         'resource "okta_app_oauth_api_scope" "app" {', "  app_id = okta_app_oauth.app.id",
-        f"  issuer = {_q(spec.org_url)}", "  scopes = [" + ", ".join(_q(s) for s in spec.scopes) + "]", "}", "",
+        f"  issuer = {_hcl(spec.org_url)}", "  scopes = [" + ", ".join(_hcl(s) for s in spec.scopes) + "]", "}", "",
         "# the narrowest standard role that covers the scopes; when the app has it already, import it first:",
         f"# terraform import okta_app_oauth_role_assignment.app {spec.client_id}/ID (oktatool app roles list)",
         'resource "okta_app_oauth_role_assignment" "app" {', "  client_id = okta_app_oauth.app.client_id",
-        f"  type      = {_q(least_role(spec.scopes))}", "}",
+        f"  type      = {_hcl(least_role(spec.scopes))}", "}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -39,16 +39,21 @@ class PublishedKeys:
 
 
 def check_jwks_uri_text(url: str, *, allow_loopback_http: bool = False) -> str:
-    """Return ``url`` when Okta can fetch it (https); plain http only to loopback and only when allowed (tests)."""
+    """Return ``url`` when Okta can fetch it (https); a URL on this computer (loopback, over http too) only when
+    allowed: the org runs here (the sandbox). No other org can fetch it, and none may have us fetch it."""
     from oktatool.core.okta.http import check_url, is_loopback_host
 
     url = url.strip()
     parts = urlsplit(url)
-    loopback_http = parts.scheme == "http" and is_loopback_host(parts.hostname or "")
-    if parts.scheme != "https" and not (allow_loopback_http and loopback_http):
+    loopback = is_loopback_host(parts.hostname or "")
+    if parts.scheme != "https" and not (allow_loopback_http and loopback and parts.scheme == "http"):
         raise BadInputError(f"a jwks_uri must be an https URL, not {shorten(url)!r}",
                             hint="Okta fetches the key set over https from the internet: publish it at https://…",
                             code="jwks_uri_not_https")
+    if loopback and not allow_loopback_http:
+        raise BadInputError(f"the jwks_uri {shorten(url)} is on this computer, where Okta cannot fetch it",
+                            hint="Okta fetches the key set over https from the internet: publish it at https://…",
+                            code="jwks_uri_on_this_computer")
     return check_url(url)
 
 

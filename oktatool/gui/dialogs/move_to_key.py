@@ -99,7 +99,7 @@ class MoveToKeyDialog(StepsDialog["MigrationFlow"]):
 
     def _summary_text(self, flow: MigrationFlow) -> str:
         req = flow.request
-        where = f" published at {html.escape(req.jwks_uri)}" if req.jwks_uri else " saved in Okta"
+        where = f" published at {req.jwks_uri}" if req.jwks_uri else " saved in Okta"
         return f"Client {req.client_id} → {req.key.describe()} key, kid {req.key.kid},{where}"
 
     def _stop_before(self, flow: MigrationFlow) -> str | None:

@@ -229,11 +229,10 @@ class NewServiceAppDialog(StepsDialog["SetupFlow"]):
 
     def _summary_text(self, flow: SetupFlow) -> str:
         req = flow.request
-        return (f"<b>{html.escape(req.label)}</b> · key {req.key.describe()} (kid {req.key.kid}) · scopes "
+        return (f"“{req.label}” · key {req.key.describe()} (kid {req.key.kid}) · scopes "
                 f"{' '.join(req.scopes)} · role {', '.join(req.roles)} · DPoP "
                 f"{'required' if req.dpop else 'off'} · keys "
-                f"{'at ' + html.escape(req.jwks_uri) if req.jwks_uri else 'saved in Okta'} · profile "
-                f"“{html.escape(self._profile_name)}”")
+                f"{'at ' + req.jwks_uri if req.jwks_uri else 'saved in Okta'} · profile “{self._profile_name}”")
 
     async def _after_run(self, flow: SetupFlow) -> None:
         if flow.client_id and self.saved_profile is None:

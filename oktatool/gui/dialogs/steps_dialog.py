@@ -32,6 +32,7 @@ from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+from oktatool.gui.widgets.plain_text import plain_label
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -146,13 +147,13 @@ class StepsDialog(QDialog, Generic[FlowT]):
         self._name_client(intro)
         self.form = QWidget()
         self.form.setLayout(form)
-        self.summary = QLabel()
+        self.summary = plain_label(QLabel())  # names keys, kids and URLs as they are: never markup
         self.summary.setObjectName(f"{name}Summary")
         self.summary.setWordWrap(True)
         self.summary.hide()
         self.model = StepsModel(planned, parent=self)
         self.table = steps_table(self.model)
-        self.status = QLabel()
+        self.status = plain_label(QLabel())  # says what the org or a URL answered: never markup
         self.status.setObjectName(f"{name}Status")
         self.status.setWordWrap(True)
         self.run_text = run_text
@@ -215,7 +216,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         raise NotImplementedError
 
     def _summary_text(self, flow: FlowT) -> str:
-        """Return the line that stands for the choices once the flow is prepared."""
+        """Return the line that stands for the choices once the flow is prepared (plain text)."""
         raise NotImplementedError
 
     def _stop_before(self, flow: FlowT) -> str | None:

@@ -32,6 +32,7 @@ from oktatool.gui.jwt.key_chooser import KeyChooser
 from oktatool.gui.models.claims_model import DecodedMembersModel
 from oktatool.gui.widgets.accessible import form_row, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+from oktatool.gui.widgets.plain_text import plain_label
 from oktatool.gui.widgets.tones import plain_message, tone
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ class VerifyPanel(QWidget):
                                       "with the key chosen above")
         row.addWidget(self.verify_button)
         row.addStretch(1)
-        self.result = wrapping_label("Not verified: choose a key and press Verify.")
+        # the result quotes the token's kid and the key set's: anyone's text, drawn as text
+        self.result = plain_label(wrapping_label("Not verified: choose a key and press Verify."))
         self.result.setObjectName("verifyResult")
         layout.addLayout(row)
         layout.addWidget(self.result)

@@ -16,6 +16,7 @@ When another key replaces one that was never kept, that one stays in memory: Pre
 from __future__ import annotations
 
 import asyncio
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,18 +59,18 @@ LIBRARY_WIDTH = 340
 
 
 def key_facts(key: Key) -> str:
-    """Return the one-line facts shown for the current key."""
+    """Return the one-line facts shown for the current key, as HTML (what the key's file chose is escaped)."""
     access = "private key" if key.is_private else "public key only"
     if key.is_symmetric:
         access = "shared secret"
-    parts = [f"<b>{key.describe()}</b>", access, f"kid <code>{key.kid or '(none)'}</code>"]
+    parts = [f"<b>{html.escape(key.describe())}</b>", access, f"kid <code>{html.escape(key.kid or '(none)')}</code>"]
     shown = key.shown_thumbprint()
     if shown:
         parts.append(f"thumbprint <code>{shown}</code>")
     if key.use:
-        parts.append(f"use {key.use}")
+        parts.append(f"use {html.escape(key.use)}")
     if key.alg:
-        parts.append(f"alg {key.alg}")
+        parts.append(f"alg {html.escape(key.alg)}")
     return " · ".join(parts)
 
 
@@ -267,7 +268,7 @@ class KeysTab(QWidget):
         self._shown, self._kept = (key, exports, source), kept
         self.previous_button.setEnabled(self.previous is not None)
         self.key = key
-        self.facts.setText(f"{key_facts(key)} · {source}")
+        self.facts.setText(f"{key_facts(key)} · {html.escape(source)}")
         self.facts.setToolTip(self.facts.text())
         self.outputs.set_key(key, exports)
         self.kid_button.setEnabled(not key.is_symmetric and key.kid != key.thumbprint())

@@ -2,7 +2,8 @@
 
 A column elides what does not fit (a long path, a kid, a JSON value); without a tooltip the rest can only be
 read by widening the column. ``tip_elided_cells(view)`` gives a view a delegate that answers the tooltip
-request with the cell's whole text when it was cut, and with the model's own tooltip otherwise.
+request with the cell's whole text when it was cut, and with the model's own tooltip otherwise; either is
+shown as plain text (a cell quotes what an org, a token or a file chose, which Qt would draw as HTML).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QToolTip,
 )
+
+from oktatool.gui.widgets.plain_text import plain_tip
 
 
 class ElidedTipDelegate(QStyledItemDelegate):
@@ -40,12 +43,12 @@ class ElidedTipDelegate(QStyledItemDelegate):
 
     def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
                   index: QModelIndex | QPersistentModelIndex) -> bool:
-        """Show the whole text of a cut cell (the model's tooltip, when it has one, wins)."""
-        if event is not None and event.type() == QEvent.Type.ToolTip and index.isValid() \
-                and index.data(Qt.ItemDataRole.ToolTipRole) is None:
-            text = self.whole_text(option, index)
-            if text is not None:
-                QToolTip.showText(event.globalPos(), text, view, view.visualRect(index))
+        """Show the whole text of a cut cell (the model's tooltip, when it has one, wins), as plain text."""
+        if event is not None and event.type() == QEvent.Type.ToolTip and index.isValid():
+            tip = index.data(Qt.ItemDataRole.ToolTipRole)
+            text = self.whole_text(option, index) if tip is None else str(tip)
+            if text:  # a cell quotes what an org or a file chose: Qt would draw HTML-looking text as HTML
+                QToolTip.showText(event.globalPos(), plain_tip(text), view, view.visualRect(index))
                 return True
         return super().helpEvent(event, view, option, index)
 

@@ -46,10 +46,16 @@ class ElidedLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._whole = ""
+        self._plain = False
 
     def setText(self, text: str) -> None:
-        """Keep ``text`` and show as much of it as fits."""
+        """Keep ``text`` and show as much of it as fits, as the characters it holds (never as HTML)."""
         self._whole = text
+        if not self._plain and ("<" in text or "&" in text):  # what Qt could take for HTML: a claim, a path
+            from PySide6.QtCore import Qt  # only then: the bare window's labels never load the Qt namespace
+
+            self.setTextFormat(Qt.TextFormat.PlainText)
+            self._plain = True
         self._fit()
 
     def text(self) -> str:
@@ -80,4 +86,9 @@ class ElidedLabel(QLabel):
         shown = elide_right(self._whole, room, self.fontMetrics().horizontalAdvance)
         if shown != super().text():
             super().setText(shown)
-        self.setToolTip(self._whole.strip() if shown != self._whole else "")  # the whole text, when cut
+        whole = self._whole.strip() if shown != self._whole else ""  # the whole text, when cut
+        if self._plain and whole:
+            from oktatool.gui.widgets.plain_text import plain_tip
+
+            whole = plain_tip(whole)
+        self.setToolTip(whole)

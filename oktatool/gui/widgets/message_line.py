@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
 
+from oktatool.gui.widgets.plain_text import plain_tip
 from oktatool.gui.widgets.tones import restyle, tone_style
 
 #: how long a confirmation ("Copied", "Saved …") stays; errors stay until the next action
@@ -33,6 +34,7 @@ class MessageLine(QLabel):
         self._whole = ""
         self.kind = ""
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # a message quotes what others chose: never markup
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Ignored: the text never asks for more width, so a long message cannot widen the window.
@@ -117,7 +119,7 @@ class MessageLine(QLabel):
         self.kind = kind
         self._paint()
         self.setText(text)
-        self.setToolTip(text)
+        self.setToolTip(plain_tip(text))
         if timeout_ms is None and kind != "error":
             timeout_ms = DEFAULT_INFO_TIMEOUT_MS
         if not timeout_ms:
