@@ -143,7 +143,7 @@ def test_menus_use_the_platform_shortcuts(window: MainWindow) -> None:
     assert not window.preferences_action.shortcut().isEmpty()
     assert window.paste_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Paste)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&Service app", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Service app", "&Help"]
 
 
 def test_help_keyboard_shortcuts_opens_its_list(window: MainWindow) -> None:
