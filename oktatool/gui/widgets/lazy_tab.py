@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from oktatool.gui.widgets.plain_text import rich_label
+
 if TYPE_CHECKING:
     from oktatool.context import AppContext
 
@@ -29,7 +31,7 @@ def centered_label(text: str, parent: QWidget) -> QLabel:
     """Add a word-wrapped label centred in ``parent`` by stretches (no Qt enums before the first paint)."""
     outer = QVBoxLayout(parent)
     row = QHBoxLayout()
-    label = QLabel(text)
+    label = rich_label(QLabel(text))
     label.setWordWrap(True)
     label.setMinimumWidth(380)
     label.setMaximumWidth(560)
