@@ -11,6 +11,7 @@ label it polishes (the label Qt shows a tooltip in too), keeps it so.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -27,12 +28,14 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip,
 from oktatool.context import AppContext
 from oktatool.core.okta.rotation import new_app_key
 from oktatool.gui.console.tab import ConsoleTab
+from oktatool.gui.dialogs.diagnose import DiagnoseDialog
 from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.main_window import MainWindow
 from oktatool.gui.startup import warm_up
+from oktatool.gui.widgets.error_dialog import ErrorDialog
 from oktatool.sandbox import SandboxInfo
-from tests.gui.a11y_walk import describe
+from tests.gui.a11y_walk import describe, dialogs
 from tests.gui.conftest import finish, openssl
 from tests.gui.test_console_tab import settle, use_org
 from tests.gui.test_jwt_tab_strict import verify_with
@@ -72,7 +75,7 @@ def _tip_problem(name: str, tip: QLabel | None) -> list[str]:
 def _hostile_cell(view: QAbstractItemView) -> Any:
     model = view.model()
     for row in range(min(model.rowCount(), 100)):
-        for column in range(model.columnCount()):
+        for column in itertools.takewhile(lambda column: model.hasIndex(row, column), range(50)):
             index = model.index(row, column)
             shown = f"{index.data(Qt.ItemDataRole.DisplayRole)} {index.data(Qt.ItemDataRole.ToolTipRole)}"
             if HOSTILE in shown:
@@ -149,7 +152,17 @@ def test_no_hostile_value_is_drawn_as_html_in_any_label_or_tooltip(window: MainW
     finish(aloop, console.get_token(), timeout=120)
     console.editor.set_request("GET", "/api/v1/groups")
     finish(aloop, console.send())
+    console.editor.set_request("GET", f"/api/v1/groups/{HOSTILE}")  # the org's error quotes it
+    finish(aloop, console.send())
     settle(aloop)
+    made = dialogs()  # every dialog, as the window makes it, for the hostile profile
+    made[ErrorDialog] = lambda w: ErrorDialog(f"OktaToolError: {HOSTILE}", f"the org said {HOSTILE}", w)
+    opened = [make(window) for make in made.values()]
+    for dialog in opened:
+        dialog.show()
+    diagnose = next(dialog for dialog in opened if isinstance(dialog, DiagnoseDialog))
+    diagnose.admin.source.setCurrentIndex(diagnose.admin.source.findData("none"))
+    finish(aloop, diagnose.start())
     problems, hovered = html_shown()
     assert not problems, "\n".join(problems)
     assert hovered, "no tooltip quoted the hostile value: the walk checked no tooltip"
