@@ -74,8 +74,9 @@ def _tip_problem(name: str, tip: QLabel | None) -> list[str]:
 
 def _hostile_cell(view: QAbstractItemView) -> Any:
     model = view.model()
+    columns = next(column for column in itertools.count() if not model.hasIndex(0, column))  # a list model too
     for row in range(min(model.rowCount(), 100)):
-        for column in itertools.takewhile(lambda column: model.hasIndex(row, column), range(50)):
+        for column in range(columns):
             index = model.index(row, column)
             shown = f"{index.data(Qt.ItemDataRole.DisplayRole)} {index.data(Qt.ItemDataRole.ToolTipRole)}"
             if HOSTILE in shown:
