@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +44,8 @@ from tests.gui.test_jwt_tab_strict import verify_with
 #: what a hostile org, token or file may hold: as HTML, a link and an image (no quotes: JSON keeps it as it is)
 HOSTILE = "<a href=x>LINK</a><img src=y>"
 HTML_FORMATS = (Qt.TextFormat.RichText, Qt.TextFormat.MarkdownText)
+#: the window's own formatting: a label holding it as plain text shows the tags (it forgot rich_label)
+OWN_TAG = re.compile(r"</?(b|br|code|span|p|h3|a)\b")
 
 
 def drawn_as_html(text: str, text_format: Qt.TextFormat) -> bool:
@@ -93,6 +96,9 @@ def html_shown() -> tuple[list[str], int]:
         widget.ensurePolished()  # as Qt does before it draws a widget
         if isinstance(widget, QLabel) and drawn_as_html(widget.text(), widget.textFormat()):
             problems.append(f"{describe(widget)}: {widget.text()!r}")
+        elif (isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.PlainText
+              and HOSTILE not in widget.text() and OWN_TAG.search(widget.text())):
+            problems.append(f"{describe(widget)}: its own bold words shown as tags: {widget.text()!r}")
         if HOSTILE in widget.toolTip() and widget.isVisible():
             hovered += 1
             problems += _tip_problem(describe(widget), tip_at(widget, widget.rect().center()))
@@ -147,6 +153,7 @@ def test_no_hostile_value_is_drawn_as_html_in_any_label_or_tooltip(window: MainW
     assert isinstance(jwt_tab, JwtTab)
     token, key_set = _hostile_token()
     assert verify_with(jwt_tab, aloop, key_set, token).startswith("NOT VERIFIED")
+    window.show_tab("scopes")  # its labels with bold words: each must ask for HTML (the walk polishes hidden ones)
     console = window.show_tab("console")
     assert isinstance(console, ConsoleTab)
     finish(aloop, console.loading)
