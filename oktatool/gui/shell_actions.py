@@ -196,8 +196,11 @@ def about_text() -> str:
 
 
 def show_about(window: QWidget) -> None:
-    """Show the About box."""
-    QMessageBox.about(window, "About oktatool", about_text())
+    """Show the About box: HTML on purpose (it quotes only versions), the window's icon beside it."""
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "About oktatool", about_text(), QMessageBox.StandardButton.Ok, window)
+    box.setTextFormat(Qt.TextFormat.RichText)  # every other box's text is plain (plain_text.plain_by_default)
+    box.setIconPixmap(window.windowIcon().pixmap(64, 64))
+    box.exec()
 
 
 def show_shortcuts(window: MainWindow) -> None:

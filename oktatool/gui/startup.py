@@ -50,21 +50,24 @@ async def warm_up(window: MainWindow, context: AppContext, importing: Awaitable[
     opening = asyncio.get_running_loop().run_in_executor(None, context.secret_store)
     await asyncio.sleep(0)  # a loop turn: Qt lays out and paints the built tab before the icon is loaded
     apply_window_icon(window)  # the SVG, on the GUI thread while the store opens in the executor
-    store = await opening
-    window.set_store_text(f"Secrets: {store.short_name}", store.description)
-    from oktatool.gui.tab_page import StorePage
+    try:
+        store = await opening
+        window.set_store_text(f"Secrets: {store.short_name}", store.description)
+        from oktatool.gui.tab_page import StorePage
 
-    for page in window.built_pages().values():
-        if isinstance(page, StorePage):
-            page.store_ready()
-    await tasks.run_blocking(warm_later)
-    from oktatool.gui.readable_style import install_style
+        for page in window.built_pages().values():
+            if isinstance(page, StorePage):
+                page.store_ready()
+        await tasks.run_blocking(warm_later)
+    finally:  # a store that fails to open leaves no label drawing an org's text as HTML
+        from oktatool.gui.readable_style import install_style
 
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        # once the window is ready: the wheel guard, Tab out of views and editors, and with Fusion check-box
-        # outlines and focus rings at 3:1 (one style change, which re-polishes every widget)
-        install_style(app)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # once the window is ready: the wheel guard, Tab out of views and editors, every label plain text
+            # unless it asks for HTML, and with Fusion check-box outlines and focus rings at 3:1 (one style
+            # change, which re-polishes every widget)
+            install_style(app)
 
 
 async def main(app: QApplication, window: MainWindow, context: AppContext, args: argparse.Namespace,

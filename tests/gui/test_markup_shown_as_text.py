@@ -7,13 +7,14 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import requests
 from joserfc import jwt as joserfc_jwt
 from joserfc.jwk import import_key
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QHelpEvent, QTextDocumentFragment
-from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QLabel, QToolTip
 
 from oktatool.context import AppContext
 from oktatool.core.okta.jwks_uri import publish_document
@@ -21,6 +22,7 @@ from oktatool.core.okta.rotation import new_app_key
 from oktatool.gui.dialogs.keys_at_url import KEYS_AT_URL
 from oktatool.gui.dialogs.service_app import NewServiceAppDialog
 from oktatool.gui.jwt.tab import JwtTab
+from oktatool.gui.readable_style import install_style
 from oktatool.gui.widgets.copy_value import CopyValue
 from oktatool.gui.widgets.json_view import JsonView
 from oktatool.gui.widgets.message_line import MessageLine
@@ -29,6 +31,7 @@ from tests.gui.conftest import finish, openssl
 from tests.gui.test_jwks_uri_dialogs import _use_org, _wait_for_scopes
 from tests.gui.test_jwt_tab import tab
 from tests.gui.test_jwt_tab_strict import verify_with
+from tests.gui.test_plain_text_everywhere import tip_at
 from tests.jwks_server import PublishedSet
 
 __all__ = ["tab"]
@@ -46,6 +49,20 @@ def _drawn(text: str, text_format: Qt.TextFormat = Qt.TextFormat.AutoText) -> st
 
 def _label_draws_its_text(label: QLabel) -> bool:
     return _drawn(label.text(), label.textFormat()) == label.text()
+
+
+def _tip_drawn(tip: QLabel | None) -> str:
+    """Return what the tooltip's label draws (the tooltip must have been shown)."""
+    assert tip is not None, "no tooltip was shown"
+    drawn = _drawn(tip.text(), tip.textFormat())
+    QToolTip.hideText()
+    return drawn
+
+
+@pytest.fixture
+def app_style(qapp: Any) -> None:
+    """The style start-up gives the application once the window is ready: it makes every tooltip plain text."""
+    install_style(qapp)
 
 
 def test_a_key_set_s_kid_is_shown_as_text_in_the_dialog_s_status(qtbot: Any, context: AppContext,
@@ -66,26 +83,27 @@ def test_a_key_set_s_kid_is_shown_as_text_in_the_dialog_s_status(qtbot: Any, con
     assert _label_draws_its_text(dialog.status), dialog.status.text()
 
 
-def test_a_message_line_and_its_tooltip_show_markup_as_text(qtbot: Any) -> None:
+def test_a_message_line_and_its_tooltip_show_markup_as_text(qtbot: Any, app_style: None) -> None:
     line = MessageLine()
     qtbot.addWidget(line)
+    line.show()
     message = f"the group {LINK} is not in the org"
     line.show_message(message, "error")
     assert _label_draws_its_text(line)
-    assert _drawn(line.toolTip()) == message
+    assert _tip_drawn(tip_at(line, line.rect().center())) == message
 
 
-def test_a_token_s_claim_in_a_copy_value_shows_markup_as_text(qtbot: Any) -> None:
+def test_a_token_s_claim_in_a_copy_value_shows_markup_as_text(qtbot: Any, app_style: None) -> None:
     value = CopyValue("audience (aud)")  # the Console's token panel: iss, aud, cid as the org wrote them
     qtbot.addWidget(value)
     value.resize(120, 30)
     value.show()
     value.setText(LINK)
     assert _label_draws_its_text(value.label) and value.label.shown_text().endswith("…")
-    assert _drawn(value.label.toolTip()) == LINK
+    assert _tip_drawn(tip_at(value.label, value.label.rect().center())) == LINK
 
 
-def test_a_json_value_s_tooltip_shows_markup_as_text(qtbot: Any, sandbox_org: SandboxInfo) -> None:
+def test_a_json_value_s_tooltip_shows_markup_as_text(qtbot: Any, sandbox_org: SandboxInfo, app_style: None) -> None:
     headers = {"Authorization": f"SSWS {sandbox_org.ssws_token}"}
     made = requests.post(f"{sandbox_org.org_url}/api/v1/groups", headers=headers, timeout=10,
                          json={"profile": {"name": LINK, "description": "named by someone else"}})
@@ -98,13 +116,7 @@ def test_a_json_value_s_tooltip_shows_markup_as_text(qtbot: Any, sandbox_org: Sa
     index = view.model.index(0, 1)
     expected = index.data(Qt.ItemDataRole.ToolTipRole)  # the value as JSON: quoted, its quotes escaped
     assert expected.startswith('"<a href=')
-    at = view.tree.visualRect(index).center()
-    help_event = QHelpEvent(QEvent.Type.ToolTip, at, view.tree.viewport().mapToGlobal(at))
-    QApplication.sendEvent(view.tree.viewport(), help_event)
-    shown = QToolTip.text()
-    QToolTip.hideText()
-    assert shown, "no tooltip was shown"
-    assert _drawn(shown) == expected
+    assert _tip_drawn(tip_at(view.tree.viewport(), view.tree.visualRect(index).center())) == expected
 
 
 def test_a_token_s_kid_in_the_verify_result_is_shown_as_text(tab: JwtTab, aloop: asyncio.AbstractEventLoop) -> None:

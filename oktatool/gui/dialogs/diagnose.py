@@ -25,6 +25,7 @@ from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.dialogs.steps_dialog import rows_table
 from oktatool.gui.models.checks_model import COL_DETAIL, COL_FIX, COL_STATUS, COL_TITLE, ChecksModel, ProblemsFilter
 from oktatool.gui.widgets.admin_credential import AdminCredentialPicker, load_admin_credential
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -47,8 +48,8 @@ class DiagnoseDialog(QDialog):
                  self.profile.client_id else
                  f"the built-in sandbox org, client {self.profile.client_id}" if self.profile.is_sandbox else
                  f"{self.profile.org_url}, client {self.profile.client_id or '(none)'}")
-        intro = QLabel(f"Checks every cause of the common service-app problems for "
-                       f"<b>{html.escape(self.profile.name)}</b> ({html.escape(where)}).")
+        intro = rich_label(QLabel(f"Checks every cause of the common service-app problems for "
+                       f"<b>{html.escape(self.profile.name)}</b> ({html.escape(where)})."))
         intro.setWordWrap(True)
         self.admin = AdminCredentialPicker(context, sandbox=self.profile.is_sandbox, allow_none=True)
         if not self.profile.is_sandbox:  # run at once without one; the user adds it and runs again

@@ -32,7 +32,7 @@ from oktatool.gui.dialogs.profile_watch import ProfileWatch
 from oktatool.gui.models.steps_model import COL_CALLS, COL_RESULT, COL_STATUS, COL_STEP, StepsModel
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
-from oktatool.gui.widgets.plain_text import plain_label
+from oktatool.gui.widgets.plain_text import plain_label, rich_label
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ class StepsDialog(QDialog, Generic[FlowT]):
         sandbox's built-in app has its id once the sandbox runs). ``name`` prefixes the summary's and status's
         object names; ``stretch`` is (form, table).
         """
-        self.intro = QLabel()
+        self.intro = rich_label(QLabel())
         self.intro.setObjectName(f"{name}Intro")
         self.intro.setWordWrap(True)
         self._name_client(intro)

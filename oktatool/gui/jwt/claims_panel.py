@@ -39,6 +39,7 @@ from oktatool.gui.models.claims_model import OtherClaimsModel
 from oktatool.gui.widgets.accessible import form_row, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
 from oktatool.gui.widgets.json_highlighter import JsonHighlighter
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.tones import field_error_style, tone_style
 
 FORM_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
@@ -308,7 +309,7 @@ class ClaimsPanel(QWidget):
         self.highlighter = JsonHighlighter(self.raw.document())
         self.raw.textChanged.connect(self._json_edited)
         box.addWidget(self.raw, 1)
-        self.json_error = note_label("json")
+        self.json_error = rich_label(note_label("json"))  # a link to the spot
         self.json_error.setToolTip("Click to put the cursor where the JSON is wrong")
         self.json_error.linkActivated.connect(self.go_to_error)
         box.addWidget(self.json_error)

@@ -32,7 +32,7 @@ from oktatool.gui.jwt.key_chooser import KeyChooser
 from oktatool.gui.models.claims_model import DecodedMembersModel
 from oktatool.gui.widgets.accessible import form_row, named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
-from oktatool.gui.widgets.plain_text import plain_label
+from oktatool.gui.widgets.plain_text import plain_label, rich_label
 from oktatool.gui.widgets.tones import plain_message, tone
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class VerifyPanel(QWidget):
         self.request = tasks.LatestRequest()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.badges = wrapping_label("Nothing decoded yet.")
+        self.badges = rich_label(wrapping_label("Nothing decoded yet."))
         self.badges.setObjectName("tokenBadges")
         layout.addWidget(self.badges)
         form = QFormLayout()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.tones import tone_style
 
 #: the outputs shown together, left to right
@@ -21,7 +22,7 @@ class OutputColumn(QWidget):
     def __init__(self, fmt: str, copy: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fmt = fmt
-        self.title = QLabel()
+        self.title = rich_label(QLabel())
         self.where = QLabel()
         self.where.setWordWrap(True)
         self.where.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -28,6 +28,7 @@ from oktatool.gui import tasks
 from oktatool.gui.models.key_library_model import COL_ADDED, COL_THUMBPRINT, KeyLibraryModel
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message
 
@@ -63,7 +64,7 @@ class LibraryPanel(QWidget):
         self.request = tasks.LatestRequest()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
-        title = QLabel("<b>Key library</b>")
+        title = rich_label(QLabel("<b>Key library</b>"))
         layout.addWidget(title)
         self.store_label = QLabel("Keys are kept in the secret store; this list shows public facts only.")
         self.store_label.setWordWrap(True)

@@ -37,6 +37,7 @@ from oktatool.gui.keys.cert_fields import DEFAULT_CERT, CertFields, CertOptions
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import SECRET_CLEAR_MS, copy_text
 from oktatool.gui.widgets.code_view import CodeView
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.store_unlock import PassphraseDialog
 from oktatool.gui.widgets.tones import tone, tone_style
@@ -158,7 +159,7 @@ class OutputsPanel(QWidget):
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, spec.fmt)
             item.setToolTip(f"{spec.title}: {spec.where}")
-            label = QLabel()
+            label = rich_label(QLabel())
             label.setObjectName(f"output_{spec.fmt.replace('-', '_')}")
             label.setContentsMargins(6, 3, 6, 3)
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -183,7 +184,7 @@ class OutputsPanel(QWidget):
     def _build_viewer(self) -> QVBoxLayout:
         column = QVBoxLayout()
         header = QHBoxLayout()
-        self.title = QLabel()
+        self.title = rich_label(QLabel())
         self.title.setObjectName("outputTitle")
         self.where = QLabel()
         self.where.setObjectName("whereLabel")
@@ -199,7 +200,7 @@ class OutputsPanel(QWidget):
             header.addWidget(button)
         column.addLayout(header)
         # what Okta takes, and whether this key is such a key: two lines kept, so the viewer never moves
-        self.okta_note = QLabel(okta_accepts_text())
+        self.okta_note = rich_label(QLabel(okta_accepts_text()))
         self.okta_note.setObjectName("oktaNote")
         self.okta_note.setWordWrap(True)
         self.okta_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

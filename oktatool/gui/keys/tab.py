@@ -41,6 +41,7 @@ from oktatool.gui.keys.outputs import OUTPUTS, Exports, OutputsPanel, export_all
 from oktatool.gui.settings_follow import follow_profile, follow_settings
 from oktatool.gui.widgets.accessible import RUN_KEYS, main_action, with_keys
 from oktatool.gui.widgets.message_line import MessageLine
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.scroll_pane import ScrollPane
 from oktatool.gui.widgets.tones import plain_message
 
@@ -130,7 +131,8 @@ class KeysTab(QWidget):
 
     def _build_facts_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.facts = QLabel("No key yet: generate one, or import one by pasting, opening or dropping a file.")
+        self.facts = rich_label(QLabel("No key yet: generate one, or import one by pasting, opening or dropping a "
+                                       "file."))
         self.facts.setObjectName("keyFacts")
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.setWordWrap(True)

@@ -48,6 +48,7 @@ from oktatool.gui.scopes.admin_target import (
 from oktatool.gui.scopes.app_tokens import TokensPanel
 from oktatool.gui.scopes.roles import RolesPanel
 from oktatool.gui.widgets.clipboard import copy_text
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -438,7 +439,7 @@ def _diff_tip(diff: Any) -> str:
 def _titled_table(title: str, view: QTableView, controls: list[QWidget]) -> QVBoxLayout:
     """Return a column: ``title`` (naming the table: its buddy) over the table with ``controls`` beside it."""
     column = QVBoxLayout()
-    label = QLabel(title)
+    label = rich_label(QLabel(title))
     label.setBuddy(view)
     column.addWidget(label)
     row = QHBoxLayout()

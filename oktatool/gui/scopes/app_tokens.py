@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from oktatool.core.okta.app_tokens import TOKEN_MANAGE_SCOPES, TOKEN_READ_SCOPES, AppToken, AppTokens
 from oktatool.gui.models.access_models import TokenTableModel
 from oktatool.gui.scopes.access_parts import table_view
+from oktatool.gui.widgets.plain_text import rich_label
 
 if TYPE_CHECKING:
     from oktatool.gui.scopes.access_parts import AccessOwner
@@ -29,7 +30,7 @@ class TokensPanel(QWidget):
         self.owner = owner
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Tokens</b> of the app")
+        title = rich_label(QLabel("<b>Tokens</b> of the app"))
         layout.addWidget(title)
         self.model = TokenTableModel(self)
         self.view = table_view(self.model, "tokenTable", "Tokens of the app")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from oktatool.core.errors import OktaToolError
 from oktatool.core.okta.scopes import METHODS, parse_call
 from oktatool.gui.widgets.accessible import named
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class EndpointPanel(QWidget):
         self.needed: list[str] = []
         self.least: LeastPrivilege | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>One call</b>: a concrete call or a template"))
+        layout.addWidget(rich_label(QLabel("<b>One call</b>: a concrete call or a template")))
         self.endpoint = QLineEdit()
         self.endpoint.setObjectName("endpointSearch")
         named(self.endpoint, "Endpoint")
@@ -53,7 +54,7 @@ class EndpointPanel(QWidget):
         self.endpoint.setClearButtonEnabled(True)
         self.endpoint.setMaxLength(MAX_ENDPOINT)
         layout.addWidget(self.endpoint)
-        self.answer = QLabel()
+        self.answer = rich_label(QLabel())
         self.answer.setObjectName("endpointAnswer")
         self.answer.setWordWrap(True)
         self.answer.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 4)  # no jump as answers change
@@ -67,7 +68,7 @@ class EndpointPanel(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
 
-        layout.addWidget(QLabel("<b>Many calls</b>: one per line, get the smallest set of scopes"))
+        layout.addWidget(rich_label(QLabel("<b>Many calls</b>: one per line, get the smallest set of scopes")))
         self.calls = QPlainTextEdit()
         self.calls.setObjectName("callList")
         named(self.calls, "API calls, one a line")
@@ -86,7 +87,7 @@ class EndpointPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.pick_all)
         layout.addLayout(buttons)
-        self.result = QLabel()
+        self.result = rich_label(QLabel())
         self.result.setObjectName("leastResult")
         self.result.setWordWrap(True)
         self.result.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 4)

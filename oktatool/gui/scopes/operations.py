@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from oktatool.gui.models.scope_models import OperationTableModel, SortRole
 from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.elided_cells import tip_elided_cells
+from oktatool.gui.widgets.plain_text import rich_label
 
 if TYPE_CHECKING:
     from oktatool.core.okta.scopes import ScopeCatalog
@@ -24,7 +25,7 @@ class OperationsPanel(QWidget):
         self.catalog = catalog
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel("Select a scope to see the operations it opens.")
+        self.title = rich_label(QLabel("Select a scope to see the operations it opens."))
         self.title.setObjectName("operationsTitle")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)

@@ -31,6 +31,7 @@ from oktatool.gui import tasks
 from oktatool.gui.models.access_models import RoleTableModel
 from oktatool.gui.scopes.access_parts import table_view
 from oktatool.gui.widgets.accessible import named
+from oktatool.gui.widgets.plain_text import rich_label
 
 if TYPE_CHECKING:
     from oktatool.core.okta.admin_roles import AppRoles, Resource, ScopedRole
@@ -123,7 +124,7 @@ class RolesPanel(QWidget):
         self.picked: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Admin roles</b> of the app and what it can do")
+        title = rich_label(QLabel("<b>Admin roles</b> of the app and what it can do"))
         layout.addWidget(title)
         self.roles = RoleTableModel(self)
         self.role_view = table_view(self.roles, "roleTable", "Admin roles")

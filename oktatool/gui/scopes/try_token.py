@@ -15,6 +15,7 @@ from oktatool.core.errors import OktaToolError, for_window
 from oktatool.core.jose.jwt import format_duration
 from oktatool.gui import tasks
 from oktatool.gui.widgets.accessible import TOKEN_KEYS, with_keys
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.store_unlock import with_unlocked_store
 from oktatool.gui.widgets.tones import plain_message, tone_style
 
@@ -65,7 +66,7 @@ class TryTokenPanel(QWidget):
         row.addWidget(self.button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.result = QLabel()
+        self.result = rich_label(QLabel())
         self.result.setObjectName("tryResult")
         self.result.setWordWrap(True)
         layout.addWidget(self.result)

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from oktatool.gui.widgets.plain_text import plain_tip
-
 
 class ElidedTipDelegate(QStyledItemDelegate):
     """Paints as Qt does; a cell whose text does not fit gets that text as its tooltip."""
@@ -47,8 +45,8 @@ class ElidedTipDelegate(QStyledItemDelegate):
         if event is not None and event.type() == QEvent.Type.ToolTip and index.isValid():
             tip = index.data(Qt.ItemDataRole.ToolTipRole)
             text = self.whole_text(option, index) if tip is None else str(tip)
-            if text:  # a cell quotes what an org or a file chose: Qt would draw HTML-looking text as HTML
-                QToolTip.showText(event.globalPos(), plain_tip(text), view, view.visualRect(index))
+            if text:  # a cell quotes what an org or a file chose: plain, as every tooltip (plain_text)
+                QToolTip.showText(event.globalPos(), text, view, view.visualRect(index))
                 return True
         return super().helpEvent(event, view, option, index)
 

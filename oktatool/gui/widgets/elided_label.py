@@ -86,9 +86,4 @@ class ElidedLabel(QLabel):
         shown = elide_right(self._whole, room, self.fontMetrics().horizontalAdvance)
         if shown != super().text():
             super().setText(shown)
-        whole = self._whole.strip() if shown != self._whole else ""  # the whole text, when cut
-        if self._plain and whole:
-            from oktatool.gui.widgets.plain_text import plain_tip
-
-            whole = plain_tip(whole)
-        self.setToolTip(whole)
+        self.setToolTip(self._whole.strip() if shown != self._whole else "")  # the whole text, when cut

@@ -29,7 +29,7 @@ def centered_label(text: str, parent: QWidget) -> QLabel:
     """Add a word-wrapped label centred in ``parent`` by stretches (no Qt enums before the first paint)."""
     outer = QVBoxLayout(parent)
     row = QHBoxLayout()
-    label = QLabel(text)
+    label = QLabel(text)  # plain once the app's style polishes it (plain_text.plain_by_default)
     label.setWordWrap(True)
     label.setMinimumWidth(380)
     label.setMaximumWidth(560)
@@ -48,7 +48,9 @@ class PlaceholderTab(QWidget):
     def __init__(self, purpose: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("placeholderTab")
-        self.label = centered_label(purpose, self)
+        from oktatool.gui.widgets.plain_text import rich_label  # here: it loads the Qt namespace
+
+        self.label = rich_label(centered_label(purpose, self))  # a heading and paragraphs, on purpose
 
 
 class LazyTab(QWidget):

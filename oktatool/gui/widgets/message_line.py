@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
 
-from oktatool.gui.widgets.plain_text import plain_tip
 from oktatool.gui.widgets.tones import restyle, tone_style
 
 #: how long a confirmation ("Copied", "Saved …") stays; errors stay until the next action
@@ -119,7 +118,7 @@ class MessageLine(QLabel):
         self.kind = kind
         self._paint()
         self.setText(text)
-        self.setToolTip(plain_tip(text))
+        self.setToolTip(text)  # plain, as every tooltip (plain_text.plain_by_default)
         if timeout_ms is None and kind != "error":
             timeout_ms = DEFAULT_INFO_TIMEOUT_MS
         if not timeout_ms:

@@ -12,6 +12,7 @@ from oktatool.gui.widgets.accessible import named
 from oktatool.gui.widgets.clipboard import copy_text
 from oktatool.gui.widgets.code_view import CodeView
 from oktatool.gui.widgets.message_line import MessageLine
+from oktatool.gui.widgets.plain_text import rich_label
 from oktatool.gui.widgets.save_dialog import ask_save_path
 from oktatool.gui.widgets.tones import tone_style
 
@@ -35,7 +36,7 @@ class OutputPane(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = rich_label(QLabel(f"<b>{title}</b>"))
         layout.addWidget(self.title)
         self.where = QLabel(where)
         self.where.setObjectName("whereLabel")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from oktatool.gui.widgets.accessible import keyboard_defaults
+from oktatool.gui.widgets.plain_text import plain_by_default
 
 
 def is_guarded(widget: QWidget) -> bool:
@@ -56,7 +57,8 @@ class WheelGuard(QObject):
 
 class WheelGuardStyle(QProxyStyle):
     """The platform's style (or the one ``base`` names), guarding each spin box, date-time, combo box and slider
-    as it is polished, and giving every widget the keyboard defaults (accessible.keyboard_defaults)."""
+    as it is polished, and giving every widget the keyboard defaults (accessible.keyboard_defaults) and every
+    label plain text unless it asked for HTML (plain_text.plain_by_default)."""
 
     def __init__(self, guard: WheelGuard, base: str | None = None) -> None:
         if base is None:
@@ -72,6 +74,7 @@ class WheelGuardStyle(QProxyStyle):
             if is_guarded(item):
                 self.wheel_guard.guard(item)
             keyboard_defaults(item)
+            plain_by_default(item)
         return result
 
 
