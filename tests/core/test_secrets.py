@@ -16,9 +16,9 @@ from oktatool.core.errors import SecretStoreError
 from oktatool.core.keys.key import KeySpec, generate_key, load_key
 from oktatool.core.keys.library import KeyLibrary, read_entries
 from oktatool.core.store.file_store import EncryptedFileStore
-from oktatool.core.store.keyring_store import KEYRING_LIMIT, KeyringStore, keyring_problem
+from oktatool.core.store.keyring_store import KEYRING_LIMIT, SERVICE, KeyringStore, keyring_problem
 from oktatool.core.store.paths import AppPaths
-from oktatool.core.store.secrets import SERVICE, MemoryStore, open_secret_store
+from oktatool.core.store.secrets import MemoryStore, open_secret_store
 from tests.platforms import assert_mode
 
 BIG = "x" * 5000  # larger than Windows Credential Manager takes; like an RSA-4096 private JWK

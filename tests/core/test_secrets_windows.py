@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.store.keyring_store import KeyringStore
+from oktatool.core.store.keyring_store import SERVICE, KeyringStore
 from oktatool.core.store.paths import AppPaths
-from oktatool.core.store.secrets import SERVICE, open_secret_store
+from oktatool.core.store.secrets import open_secret_store
 from tests.core.test_secrets import BIG, DictKeyring
 
 

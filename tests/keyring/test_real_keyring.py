@@ -22,8 +22,7 @@ from typing import Any
 import pytest
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.store.keyring_store import KEYRING_LIMIT, KeyringStore
-from oktatool.core.store.secrets import SERVICE
+from oktatool.core.store.keyring_store import KEYRING_LIMIT, SERVICE, KeyringStore
 
 OPT_IN = "OKTATOOL_TEST_KEYRING"
 #: the unlock password .ci/run gives gnome-keyring-daemon for its throwaway login keyring

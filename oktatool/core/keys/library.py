@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from oktatool.core.encoding import dumps_pretty
 from oktatool.core.errors import BadInputError, SecretStoreError
 from oktatool.core.files import write_atomic
-from oktatool.core.store.secrets import locked_file
+from oktatool.core.store.store_parts import locked_file
 
 if TYPE_CHECKING:
     from oktatool.core.keys.key import Key

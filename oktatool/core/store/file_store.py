@@ -15,7 +15,7 @@ from typing import Any
 
 from oktatool.core.errors import SecretStoreError, StoreLockedError
 from oktatool.core.files import write_atomic
-from oktatool.core.store.secrets import b64, check_name, locked_file, unb64
+from oktatool.core.store.store_parts import b64, check_name, locked_file, unb64
 
 _FILE_FORMAT = "oktatool-secrets"
 #: scrypt work factors a store file may name: 2**10 (tests) to 2**20 (1 GiB with r=8); more is refused as damage

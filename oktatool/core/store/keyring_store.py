@@ -15,8 +15,10 @@ from typing import Any
 
 from oktatool.core.errors import SecretStoreError
 from oktatool.core.files import write_atomic
-from oktatool.core.store.secrets import SERVICE, b64, check_name, locked_file, unb64
+from oktatool.core.store.store_parts import b64, check_name, locked_file, unb64
 
+#: service name under which oktatool's entries appear in the OS keyring
+SERVICE = "oktatool"
 #: Windows Credential Manager's limit for one credential blob, in bytes (values are stored as UTF-16)
 KEYRING_LIMIT = 2560
 #: a keyring entry naming a sealed file: v1 ``prefix + key`` (file named for the secret), v2 ``prefix + id:key``

@@ -2,28 +2,21 @@
 
 ``KeyringStore`` (keyring_store.py) keeps short values in the OS keyring and larger ones as AES-GCM files whose
 keys sit in the keyring. ``EncryptedFileStore`` (file_store.py) is for machines without a working keyring: one
-AES-GCM file whose key is derived from a passphrase. ``MemoryStore`` is for tests. This module holds what every
-store shares (the protocol, names, base64, the file lock) and picks the store to use. Names are not secret.
+AES-GCM file whose key is derived from a passphrase. ``MemoryStore`` is for tests. This module holds the protocol
+and picks the store to use; store_parts.py holds what the stores share. Names are not secret.
 """
 
 from __future__ import annotations
 
-import base64
 import os
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from oktatool.core.errors import SecretStoreError
-from oktatool.core.files import exclusive_lock
+from oktatool.core.store.store_parts import check_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from oktatool.core.store.paths import AppPaths
 
-#: service name under which oktatool's entries appear in the OS keyring
-SERVICE = "oktatool"
 #: environment variable that forces a store: keyring, file, or memory (tests, demos)
 STORE_ENV = "OKTATOOL_SECRET_STORE"
 
@@ -56,23 +49,6 @@ class SecretStore(Protocol):
         """Return the stored names, sorted."""
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def unb64(text: Any) -> bytes:
-    if not isinstance(text, str):
-        raise ValueError("not text")
-    return base64.b64decode(text.encode("ascii"), validate=True)
-
-
-def check_name(name: str) -> str:
-    if not isinstance(name, str) or not name.strip() or len(name) > 200 or any(ord(c) < 32 for c in name):
-        raise SecretStoreError("a secret's name must be 1-200 printable characters",
-                               hint="choose a shorter name without control characters")
-    return name
-
-
 class MemoryStore:
     """Secrets in a dict, for tests; nothing is written anywhere."""
 
@@ -102,18 +78,6 @@ class MemoryStore:
     def names(self) -> list[str]:
         """Return the stored names, sorted."""
         return sorted(self._values)
-
-
-@contextmanager
-def locked_file(path: Path, what: str) -> Iterator[None]:
-    """Hold ``NAME.lock`` beside ``path`` against other processes (the window and a command) while it is read
-    and written; raise SecretStoreError when the lock cannot be taken."""
-    try:
-        with exclusive_lock(path.with_name(path.name + ".lock")):
-            yield
-    except OSError as exc:
-        raise SecretStoreError(f"cannot lock {what} {path}: {exc.strerror or exc}") from None
-
 
 
 def open_secret_store(paths: AppPaths, choice: str = "auto") -> SecretStore:
