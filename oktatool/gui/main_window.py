@@ -185,8 +185,8 @@ class MainWindow(QMainWindow):
         # would move too).
         roles = {self.quit_action: QAction.MenuRole.QuitRole, self.about_action: QAction.MenuRole.AboutRole,
                  self.preferences_action: QAction.MenuRole.PreferencesRole}
-        for menu in (file_menu, edit_menu, view_menu, self.app_menu, help_menu):
-            for action in menu.actions():
+        for top in menubar.actions():  # every menu, a new one too
+            for action in top.menu().actions():
                 action.setMenuRole(roles.get(action, QAction.MenuRole.NoRole))
 
     def reach_tool_bar_by_tab(self) -> None:
