@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 import requests
 
+from oktatool.core.keys.key import load_key
+from oktatool.core.okta.jwks_uri import publish_document
 from oktatool.sandbox import SandboxInfo
 from tests.cli.parser_tree import commands
 from tests.conftest import REPO_ROOT
+from tests.jwks_server import PublishedSet
 from tests.sandbox.client import secret_app
 
 NAME = "Łukasz 李"
@@ -35,7 +38,7 @@ def _run(home: Path, *args: str, stdin: bytes | None = None) -> tuple[Any, str]:
 
 
 def test_every_json_output_is_utf8_under_a_cp1252_locale(isolated_home: Path, sandbox_org: SandboxInfo,
-                                                          tmp_path: Path) -> None:
+                                                          tmp_path: Path, jwks_server: PublishedSet) -> None:
     org = sandbox_org
     admin = {"Authorization": f"SSWS {org.ssws_token}", "Accept": "application/json"}
     made = requests.post(f"{org.org_url}/api/v1/users?activate=true", headers=admin, timeout=10, json={
@@ -86,6 +89,11 @@ def test_every_json_output_is_utf8_under_a_cp1252_locale(isolated_home: Path, sa
     run(("app", "roles", "unassign"), assigned["id"], *app)
     assert isinstance(run(("app", "tokens", "list"), *app)[0], list)
     assert run(("app", "tokens", "revoke"), "--all", *app)[0] is not None
+    custom = run(("app", "roles", "custom"), "--scope", "okta.users.read", "--user", "lukasz@example.com", *app)[0]
+    assert custom["summary"]
+    run(("app", "roles", "unassign"), custom["id"], *app)
+    jwks_server.serve(publish_document([load_key(new_key.read_bytes())]))  # the key rotate made active
+    assert run(("app", "keys", "use-url"), jwks_server.url, "--yes", *app)[0]
     saved_file = tmp_path / "saved.json"
     saved_file.write_text(json.dumps({"format": 1, "requests": [
         {"name": NAME, "method": "GET", "path": "/api/v1/users", "owner": None}]}), encoding="utf-8")
