@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,3 +42,15 @@ def serve_on_loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def someone_connected(server: socket.socket) -> bool:
+    """Say whether anyone connected to a listening socket: a finished handshake waits in its backlog until
+    accepted (the socket never answers)."""
+    server.setblocking(False)
+    try:
+        peer, _ = server.accept()
+    except BlockingIOError:
+        return False
+    peer.close()
+    return True

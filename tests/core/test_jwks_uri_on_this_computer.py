@@ -12,6 +12,7 @@ import pytest
 from oktatool.core.errors import BadInputError
 from oktatool.core.okta.http import HttpOptions
 from oktatool.core.okta.jwks_uri import check_jwks_uri_text, check_jwks_url
+from tests.loopback_http import someone_connected
 
 
 @pytest.fixture
@@ -22,16 +23,6 @@ def listener() -> Iterator[socket.socket]:
     server.listen(8)
     yield server
     server.close()
-
-
-def _connected(server: socket.socket) -> bool:
-    server.setblocking(False)
-    try:
-        peer, _ = server.accept()
-    except BlockingIOError:
-        return False
-    peer.close()
-    return True
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
@@ -46,4 +37,4 @@ def test_a_jwks_uri_on_this_computer_is_never_fetched_for_an_org_elsewhere(liste
     port = listener.getsockname()[1]
     with pytest.raises(BadInputError):  # what rotate and doctor call with the URL the org's app names
         check_jwks_url(f"https://127.0.0.1:{port}/jwks.json", "kid-1", http=HttpOptions(read_timeout=2))
-    assert not _connected(listener), "the check connected to a service on this computer"
+    assert not someone_connected(listener), "the check connected to a service on this computer"

@@ -14,10 +14,8 @@ import asyncio
 import itertools
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import requests
 from joserfc import jwt as joserfc_jwt
 from joserfc.jwk import import_key
@@ -33,13 +31,15 @@ from oktatool.gui.dialogs.diagnose import DiagnoseDialog
 from oktatool.gui.jwt.tab import JwtTab
 from oktatool.gui.keys.tab import KeysTab
 from oktatool.gui.main_window import MainWindow
-from oktatool.gui.startup import warm_up
 from oktatool.gui.widgets.error_dialog import ErrorDialog
 from oktatool.sandbox import SandboxInfo
 from tests.gui.a11y_walk import describe, dialogs
 from tests.gui.conftest import finish, openssl
 from tests.gui.test_console_tab import settle, use_org
 from tests.gui.test_jwt_tab_strict import verify_with
+from tests.gui.test_wheel_guard import window
+
+__all__ = ["window"]  # the fixture (the window as start-up builds it), shared with the wheel guard tests
 
 #: what a hostile org, token or file may hold: as HTML, a link and an image (no quotes: JSON keeps it as it is)
 HOSTILE = "<a href=x>LINK</a><img src=y>"
@@ -110,19 +110,6 @@ def html_shown() -> tuple[list[str], int]:
                 tip = tip_at(widget.viewport(), widget.visualRect(index).center())
                 problems += _tip_problem(f"a cell of {describe(widget)}", tip) if tip is not None else []
     return problems, hovered
-
-
-@pytest.fixture
-def window(qtbot: Any, context: AppContext, aloop: asyncio.AbstractEventLoop) -> Iterator[MainWindow]:
-    win = MainWindow(context)
-    qtbot.addWidget(win)
-    win.resize(1100, 750)
-    win.show()
-    qtbot.waitExposed(win)
-    win.start()
-    aloop.run_until_complete(warm_up(win, context))  # start-up installs the app's style once the window is ready
-    yield win
-    context.close()
 
 
 def _hostile_org(sandbox_org: SandboxInfo) -> None:

@@ -14,6 +14,7 @@ import pytest
 from oktatool.core.errors import OktaToolError
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.sandbox import SandboxInfo
+from tests.loopback_http import someone_connected
 from tests.sandbox.test_jwks_uri import _app_on_url, _token
 
 
@@ -43,21 +44,10 @@ def listener() -> Iterator[socket.socket]:
     server.close()
 
 
-def _connected(server: socket.socket) -> bool:
-    """Say whether anyone connected: a finished handshake waits in the backlog until accepted."""
-    server.setblocking(False)
-    try:
-        peer, _ = server.accept()
-    except BlockingIOError:
-        return False
-    peer.close()
-    return True
-
-
 def test_a_jwks_uri_off_this_computer_is_never_fetched(sandbox_org: SandboxInfo, listener: socket.socket) -> None:
     host, port = listener.getsockname()[:2]
     signer = generate_key(KeySpec("RSA", size=2048, alg="RS256")).with_thumbprint_kid()
     client_id = _app_on_url(sandbox_org, f"https://{host}:{port}/jwks.json")  # kept as given, as Okta does
     with pytest.raises(OktaToolError, match="Error retrieving the client JWKSet from jwks_uri"):
         _token(sandbox_org, client_id, signer)
-    assert not _connected(listener), "the sandbox connected to a host off this computer"
+    assert not someone_connected(listener), "the sandbox connected to a host off this computer"
