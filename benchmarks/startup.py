@@ -108,7 +108,7 @@ def main() -> int:
     compiled = "no" if options.no_compile else "yes (as installed)"
     print(f"runs: {options.runs} each, interleaved, offscreen; oktatool byte-compiled: {compiled}")
     labels = {"bare": "bare four-tab window, first paint", "paint": "oktatool, first paint",
-              "ready": "oktatool, ready (tab built, loop, imports)"}
+              "ready": "oktatool, ready (tab and its imports, loop)"}
     for name, label in labels.items():
         print(f"{label:43}: median {median[name] * 1000:7.1f} ms  (min {min(times[name]) * 1000:.1f})")
     paint, ready = median["paint"] / median["bare"], median["ready"] / median["bare"]
