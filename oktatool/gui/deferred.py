@@ -1,30 +1,30 @@
 """The heavy modules the start-up path leaves out of the first paint and imports in the executor afterwards.
 
-Two groups: what the tabs work with (keys, JOSE) is imported before the shown tab is built; what is used
-only inside executor calls (HTTP, the OS keyring) is warmed after the tab is ready, so the first network
-call or store access does not pay for it, and the window is usable sooner.
+Two steps: what the shown tab's module needs (its ``TabSpec.heavy``: the key model and ``cryptography`` for
+the Keys tab, nothing for the Scopes tab) is imported before that tab is built; everything else the tabs
+and executor calls use (the JOSE library, HTTP, the OS keyring) is warmed once the tab is built, so the
+window is usable sooner and the first signature, network call or store access does not pay for it.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 
-#: modules the start-up path must not load before the first paint; imported before the shown tab is built
-DEFERRED_MODULES = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "oktatool.core.keys.key", "oktatool.core.jose.jwt",
-                    "oktatool.core.jose.verify")
-#: modules used only inside executor calls; warmed in the executor once the shown tab is ready
-WARM_LATER = ("requests", "keyring")
+#: every heavy module the tabs and executor calls use; warmed in the executor once the shown tab is built
+WARM_LATER = ("cryptography", "jwcrypto.jwk", "jwcrypto.jwt", "oktatool.core.keys.key", "oktatool.core.keys.export",
+              "oktatool.core.keys.library", "oktatool.core.jose.jwt", "oktatool.core.jose.verify",
+              "oktatool.core.jose.assertion", "requests", "keyring")
 
 
-def import_deferred() -> tuple[str, ...]:
-    """Import the modules the tabs need (run in the executor) and return their names."""
-    for name in DEFERRED_MODULES:
+def import_modules(names: Iterable[str]) -> tuple[str, ...]:
+    """Import ``names`` (run in the executor) and return them."""
+    names = tuple(names)
+    for name in names:
         importlib.import_module(name)
-    return DEFERRED_MODULES
+    return names
 
 
 def warm_later() -> tuple[str, ...]:
-    """Import the modules only executor calls use (run in the executor) and return their names."""
-    for name in WARM_LATER:
-        importlib.import_module(name)
-    return WARM_LATER
+    """Import every heavy module (run in the executor) and return their names."""
+    return import_modules(WARM_LATER)

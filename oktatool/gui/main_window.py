@@ -31,9 +31,12 @@ if TYPE_CHECKING:
 
 TAB_SPECS = (
     TabSpec("keys", "Keys", "oktatool.gui.keys.tab", "KeysTab",
-            "Generate, import and convert keys (JWK, JWKS, PEM, certificate) and keep them in the key library."),
+            "Generate, import and convert keys (JWK, JWKS, PEM, certificate) and keep them in the key library.",
+            ("oktatool.core.keys.key", "oktatool.core.keys.export", "oktatool.core.keys.library")),
     TabSpec("jwt", "JWT", "oktatool.gui.jwt.tab", "JwtTab",
-            "Sign Okta client assertions and any JWT; decode and verify tokens against a key or a JWKS."),
+            "Sign Okta client assertions and any JWT; decode and verify tokens against a key or a JWKS.",
+            ("oktatool.core.jose.jwt", "oktatool.core.jose.verify", "oktatool.core.jose.assertion",
+             "oktatool.core.keys.library")),
     TabSpec("scopes", "Scopes", "oktatool.gui.scopes.tab", "ScopesTab",
             "Find the Okta API scope an endpoint needs and get a scoped access token (Bearer or DPoP)."),
     TabSpec("console", "Console", "oktatool.gui.console.tab", "ConsoleTab",
@@ -280,6 +283,10 @@ class MainWindow(QMainWindow):
     def build_shown_tab(self) -> None:
         """Build the content of the tab being shown."""
         self._on_tab_changed(self.tabs.currentIndex())
+
+    def shown_spec(self) -> TabSpec:
+        """Return the spec of the tab being shown."""
+        return TAB_SPECS[max(0, self.tabs.currentIndex())]
 
     def current_page(self) -> TabPage | None:
         """Return the built content of the shown tab."""

@@ -56,16 +56,15 @@ async def run_self_test(window: MainWindow, context: AppContext, painted_after: 
         return f"{qasync_loop_kind(loop)} running, a 20 ms sleep took {(time.perf_counter() - started) * 1000:.0f} ms"
 
     async def deferred_imported() -> str:
-        from oktatool.gui.deferred import DEFERRED_MODULES, WARM_LATER, import_deferred, warm_later
+        from oktatool.gui.deferred import WARM_LATER, warm_later
 
-        await tasks.run_blocking(import_deferred)
         await tasks.run_blocking(warm_later)
-        missing = [m for m in DEFERRED_MODULES + WARM_LATER if m not in sys.modules]
+        missing = [m for m in WARM_LATER if m not in sys.modules]
         if missing:
             raise RuntimeError(f"not imported: {', '.join(missing)}")
         from oktatool.gui.shell_actions import crypto_versions
 
-        return f"{', '.join(DEFERRED_MODULES + WARM_LATER)} ({crypto_versions()})"
+        return f"{', '.join(WARM_LATER)} ({crypto_versions()})"
 
     async def resources_found() -> str:
         from oktatool.core.store.paths import resource

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QApplication
 
 from oktatool.gui import tasks
-from oktatool.gui.deferred import import_deferred, warm_later
+from oktatool.gui.deferred import import_modules, warm_later
 from oktatool.gui.widgets.error_dialog import ErrorReporter
 
 if TYPE_CHECKING:
@@ -38,11 +38,11 @@ def install_error_handlers(window: MainWindow, loop: asyncio.AbstractEventLoop) 
 
 
 async def warm_up(window: MainWindow, context: AppContext, importing: Awaitable[object] | None = None) -> None:
-    """Wait for the deferred modules (``importing``, already loading off the GUI thread, or loaded now), build
-    the shown tab, set the window icon, open the secret store, say which, then warm the modules only executor
-    calls use and make Fusion's parts readable."""
+    """Wait for the shown tab's heavy modules (``importing``, already loading off the GUI thread, or loaded
+    now), build the tab, set the window icon, open the secret store, say which, then warm every other heavy
+    module and make Fusion's parts readable."""
     try:
-        await (importing if importing is not None else tasks.run_blocking(import_deferred))
+        await (importing if importing is not None else tasks.run_blocking(import_modules, window.shown_spec().heavy))
     finally:
         window.build_shown_tab()  # a missing module then fails here, visibly, in the error dialog
     from oktatool.gui.shell_actions import apply_window_icon
@@ -79,7 +79,7 @@ async def main(app: QApplication, window: MainWindow, context: AppContext, args:
     headless = bool(getattr(args, "self_test", False) or args.screenshot)
     # the heavy modules load in the executor while the menus are wired: both hold the GIL for most of it, but
     # the import's file reads and library loads do not (about 15 ms sooner ready than one after the other)
-    importing = asyncio.get_running_loop().run_in_executor(None, import_deferred)
+    importing = asyncio.get_running_loop().run_in_executor(None, import_modules, window.shown_spec().heavy)
     window.start(build_shown_tab=False, remember_state=not headless)
     warm = tasks.spawn(warm_up(window, context, importing))
     if getattr(args, "self_test", False):

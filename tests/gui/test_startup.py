@@ -134,6 +134,32 @@ def test_the_window_runs_until_closed_and_saves_its_state(qapp: object, isolated
     assert load_settings(isolated_home / "config" / "settings.json").settings.window.tab == "console"
 
 
+FROZEN = """
+import gc
+import sys
+{before}
+from oktatool.cli import main
+status = main(["--smoke"])
+print("FROZEN", gc.get_freeze_count(), "AFTER", len(gc.get_objects()))
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize(("before", "frozen"), [("", True), ("import PySide6.QtWidgets", False)])
+def test_what_start_up_made_is_frozen_at_the_first_paint_when_the_process_is_ours(
+        isolated_home: Path, before: str, frozen: bool) -> None:
+    # frozen, no collection looks through start-up's objects again (the collector's, the interpreter's at exit);
+    # a host that loaded Qt first (pytest-qt) keeps its own objects collectable
+    done = _run(["-c", FROZEN.format(before=before)], isolated_home, platform="offscreen")
+    assert done.returncode == 0, done.stderr
+    words = next(x for x in done.stdout.splitlines() if x.startswith("FROZEN")).split()
+    frozen_count, tracked = int(words[1]), int(words[3])
+    if frozen:
+        assert frozen_count > 10_000 and tracked < frozen_count // 10
+    else:
+        assert frozen_count == 0 and tracked > 10_000
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
     ([], {"command": None, "smoke": False}),
     (["gui"], {"command": "gui"}),

@@ -7,24 +7,27 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from cryptography.x509.oid import NameOID
 
 from oktatool.core.errors import KeyMaterialError
 from oktatool.core.keys.jwk import PRIVATE_TYPES, Material, PrivateKey, public_of, shape_of
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 MAX_CERT_DAYS = 36500
 #: a certificate's validity when none is asked for (the CLI's --days, the Keys tab's Days)
 DEFAULT_CERT_DAYS = 365
 _CN_MAX = 64  # ub-common-name, RFC 5280 appendix A
-#: the subject attributes a certificate name may hold, by their openssl short names
+#: the subject attributes a certificate name may hold: openssl's short names and cryptography's NameOID names
+#: (cryptography.x509 is imported where a certificate is made: ~20 ms the Keys tab's build does without)
 SUBJECT_ATTRIBUTES = {
-    "CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME,
-    "C": NameOID.COUNTRY_NAME, "ST": NameOID.STATE_OR_PROVINCE_NAME, "L": NameOID.LOCALITY_NAME,
-    "emailAddress": NameOID.EMAIL_ADDRESS, "DC": NameOID.DOMAIN_COMPONENT, "serialNumber": NameOID.SERIAL_NUMBER,
+    "CN": "COMMON_NAME", "O": "ORGANIZATION_NAME", "OU": "ORGANIZATIONAL_UNIT_NAME", "C": "COUNTRY_NAME",
+    "ST": "STATE_OR_PROVINCE_NAME", "L": "LOCALITY_NAME", "emailAddress": "EMAIL_ADDRESS",
+    "DC": "DOMAIN_COMPONENT", "serialNumber": "SERIAL_NUMBER",
 }
 _ATTRIBUTE_START = re.compile(r"\s*[A-Za-z][A-Za-z0-9]*\s*=")
 
@@ -75,6 +78,9 @@ def parse_subject(text: str) -> list[tuple[str, str]]:
 
 
 def _subject_name(text: str) -> x509.Name:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     attributes = []
     for name, value in parse_subject(text):
         if name == "CN" and len(value) > _CN_MAX:
@@ -82,7 +88,7 @@ def _subject_name(text: str) -> x509.Name:
                                    f"(this one has {len(value)})", hint="give a shorter subject")
         if name == "C" and len(value) != 2:
             raise KeyMaterialError(f"the country (C) is a two-letter code, not {value!r}", hint="for example C=US")
-        attributes.append(x509.NameAttribute(SUBJECT_ATTRIBUTES[name], value))
+        attributes.append(x509.NameAttribute(getattr(NameOID, SUBJECT_ATTRIBUTES[name]), value))
     return x509.Name(attributes)
 
 
@@ -95,6 +101,8 @@ def parse_san(text: str) -> x509.GeneralName:
     """Read one subject alternative name: ``DNS:``, ``IP:``, ``email:`` or ``URI:`` and a value, as openssl
     writes them, or a bare value whose kind is plain (an address, ``user@host``, ``scheme://…``, a host name).
     """
+    from cryptography import x509
+
     stripped = text.strip()
     kind, colon, value = stripped.partition(":")
     known = {name.lower(): name for name in _SAN_KINDS}
@@ -215,6 +223,8 @@ def self_signed_cert(material: Material, *, subject: str, days: int, now: dateti
     alternative_names = parse_sans(sans)
     start = (now or datetime.now(UTC)).replace(microsecond=0)
     public = key.public_key()
+    from cryptography import x509
+
     builder = (
         x509.CertificateBuilder()
         .subject_name(name)

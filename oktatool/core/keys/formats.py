@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
@@ -230,6 +229,8 @@ def _is_encrypted(label: str, pem: bytes) -> bool:
 def _load_pem_block(label: str, pem: bytes, passphrase: bytes | None) -> Material:
     try:
         if label in _CERT_LABELS:
+            from cryptography import x509  # here: the Keys tab is built without it (core/keys/export.py)
+
             return _checked(x509.load_pem_x509_certificate(pem).public_key())
         if label in _PUBLIC_LABELS:
             return _checked(serialization.load_pem_public_key(pem))
@@ -262,6 +263,8 @@ def _checked(obj: Any) -> Material:
 
 def _from_der(data: bytes, passphrase: bytes | None) -> ParsedKey:
     """Read DER (private, public or certificate); anything else binary is refused."""
+    from cryptography import x509
+
     loaders = (
         lambda: serialization.load_der_private_key(data, passphrase),
         lambda: serialization.load_der_private_key(data, None),

@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 
 
 class TabSpec(NamedTuple):
-    """Where a tab's class lives and what the tab does (shown until it is built)."""
+    """Where a tab's class lives, what the tab does (shown until it is built), and the heavy modules its
+    module imports, which start-up imports off the GUI thread before building it (gui/deferred.py)."""
 
     key: str
     title: str
     module: str
     class_name: str
     purpose: str
+    heavy: tuple[str, ...] = ()
 
 
 def centered_label(text: str, parent: QWidget) -> QLabel:
