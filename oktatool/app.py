@@ -82,6 +82,13 @@ def run_gui(args: argparse.Namespace) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if args.screenshot:
+            import tempfile
+
+            # the README's pictures, of a fresh Local sandbox: the user's settings, keys, secrets and orgs are
+            # neither read nor changed (no real org gets the pictures' calls or their example role)
+            with tempfile.TemporaryDirectory(prefix="oktatool-screenshot-", ignore_cleanup_errors=True) as home:
+                return _show_window(args, home=home)
         return _show_window(args)
     finally:
         if collecting:
@@ -92,7 +99,8 @@ def run_gui(args: argparse.Namespace) -> int:
 _INTERRUPTED: list[bool] = []
 
 
-def _show_window(args: argparse.Namespace) -> int:
+def _show_window(args: argparse.Namespace, home: str | None = None) -> int:
+    """Run the window on the platform's folders, or on ``home`` with secrets in memory (--screenshot)."""
     import gc
     import signal
 
@@ -116,8 +124,13 @@ def _show_window(args: argparse.Namespace) -> int:
 
         qt_messages.install()  # only oktatool's own lines reach the terminal
     app = create_application()
-    paths = AppPaths.resolve()
-    context = AppContext(paths, SettingsStore(paths.settings_file), args=args)
+    paths = AppPaths.resolve(home)
+    secrets = None
+    if home is not None:
+        from oktatool.core.store.secrets import MemoryStore
+
+        secrets = MemoryStore()
+    context = AppContext(paths, SettingsStore(paths.settings_file), secret_store=secrets, args=args)
     if args.profile:
         _choose_profile(context, args.profile)
     from oktatool.gui.main_window import MainWindow

@@ -318,8 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check everything a first click needs; exit 0 if all of it works")
     parser.add_argument("--screenshot", metavar="DIR",
-                        help="write keys.png, jwt.png, scopes.png, console.png and doctor.png to DIR "
-                             "(created owner-only), then exit")
+                        help="write keys.png, jwt.png, scopes.png, console.png, roles.png and doctor.png to DIR "
+                             "(created owner-only), then exit; they show a fresh Local sandbox in a throwaway "
+                             "home: your settings, keys and orgs are not used")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("gui", help="open the window (the default)")

@@ -95,10 +95,15 @@ def rotate_on_url(args: argparse.Namespace, session: AdminSession, admin: ApiCli
     from oktatool.core.okta.grants import AppAccess
     from oktatool.core.okta.jwks_uri import check_jwks_url, org_fetches_loopback
     from oktatool.core.okta.rotation import RotationRequest
-    from oktatool.core.okta.url_rotation import UrlRotationFlow, UrlRotationRequest, published_app_kid
+    from oktatool.core.okta.url_rotation import (
+        UrlRotationFlow,
+        UrlRotationRequest,
+        default_jwks_file,
+        published_app_kid,
+    )
 
     profile, context, client_id = session.profile, session.context, session.require_client_id()
-    jwks_file = Path(args.jwks_file or f"jwks-{client_id}.json")
+    jwks_file = Path(args.jwks_file or default_jwks_file(client_id))
     loopback = org_fetches_loopback(session.org)
     old_public = None
     if profile is None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.commands.admin import admin_session
 from oktatool.commands.common import print_json, terminal_text
-from oktatool.core.errors import BadInputError
+from oktatool.core.errors import BadInputError, shorten
 
 if TYPE_CHECKING:
     from oktatool.commands.admin import AdminSession
@@ -107,7 +107,7 @@ def roles(args: argparse.Namespace) -> int:
         else:
             role = next((r for r in app.describe() if r.assignment.id == args.operand.strip()), None)
             if role is None:
-                raise BadInputError(f"no role assignment {args.operand!r} on the app {app.app_id}",
+                raise BadInputError(f"no role assignment {shorten(args.operand.strip())!r} on the app {app.app_id}",
                                     hint="`oktatool app roles list` shows the assignment ids")
             if args.dry_run:
                 return _dry_run(app.plan_remove(role), args.json)

@@ -7,6 +7,7 @@ contains private key material, tokens or passphrases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 #: Exit status for "the operation failed" (token refused, signature invalid, network down).
@@ -26,6 +27,29 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 #: what may close a sentence after its last mark: a quote or a bracket ('…wrong."', '(…running?)')
 _CLOSERS = "\"')]\u201d\u2019"
+#: what may open a quoted value: a quote or a bracket
+_OPENERS = "\"'([\u201c\u2018"
+
+#: the longest run of characters without a space an error keeps whole (a path, a URL); a longer one is a value
+#: the user gave that a message quoted without ``shorten`` (every error is cut by OktaToolError, the backstop)
+MAX_UNBROKEN = 240
+_UNBROKEN = re.compile(r"\S{" + str(MAX_UNBROKEN + 1) + ",}")
+
+
+def bounded(text: str) -> str:
+    """Return ``text`` with every run of more than MAX_UNBROKEN non-space characters cut as ``shorten`` cuts
+    (a closing quote or bracket kept), a Hint's window wording too."""
+    def cut(match: re.Match[str]) -> str:
+        run = match.group()
+        opener = run[0] if run[0] in _OPENERS else ""
+        closer = run[-1] if run[-1] in _CLOSERS else ""
+        return opener + shorten(run[len(opener):len(run) - len(closer)]) + closer
+
+    if len(text) <= MAX_UNBROKEN:
+        return text
+    if isinstance(text, Hint):
+        return Hint(_UNBROKEN.sub(cut, str(text)), window=_UNBROKEN.sub(cut, text.window))
+    return _UNBROKEN.sub(cut, text)
 
 
 def end_sentence(text: str) -> str:
@@ -85,9 +109,10 @@ class OktaToolError(Exception):
     exit_code: int = EXIT_FAILED
 
     def __init__(self, description: str, *, hint: str | None = None, code: str | None = None) -> None:
+        description = bounded(description)  # a value quoted whole (megabytes of input, a pasted secret) is cut
         super().__init__(description)
         self.description = description
-        self.hint = hint
+        self.hint = bounded(hint) if hint is not None else None
         if code is not None:
             self.code = code
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from oktatool.core.keys.key import KeySpec, generate_key
@@ -191,3 +192,18 @@ def test_an_ec_key_published_at_the_url_works_too(run_cli: CliRunner, sandbox_or
     jwks_server.serve(publish_document([key]))
     result = _create_on_url(run_cli, sandbox_org, tmp_path, jwks_server.url, key_file)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("client_id", "expected"), [
+    ("0oa1b2c3d4E5f6G7h8i9", "jwks-0oa1b2c3d4E5f6G7h8i9.json"),
+    ("../../etc/cron.d/x", "jwks-..-..-etc-cron.d-x.json"),
+    ("C:\\Windows\\x", "jwks-C--Windows-x.json"),
+    ("  ", "jwks-app.json"),
+])
+def test_the_default_jwks_file_is_a_plain_name_in_its_folder(client_id: str, expected: str) -> None:
+    # a client id typed into a profile names the file rotate writes when --jwks-file is left out
+    from oktatool.core.okta.url_rotation import default_jwks_file
+
+    name = default_jwks_file(client_id)
+    assert name == expected
+    assert Path(name).name == name and "/" not in name and "\\" not in name

@@ -72,3 +72,16 @@ def test_preflight_findings_quote_pasted_claims_briefly() -> None:
     findings = check_assertion_token(token, org, "0oa" + "b" * 200)
     assert findings
     assert all(len(f.message()) < MESSAGE_LIMIT for f in findings)
+
+
+def test_every_error_cuts_a_value_quoted_whole_and_keeps_a_path() -> None:
+    # the backstop: a message that quotes a value without shorten (an id, a name) still repeats only a piece
+    from oktatool.core.errors import MAX_UNBROKEN, BadInputError, Hint
+
+    error = BadInputError(f"no role assignment {HUGE!r} on the app 0oa1", hint=Hint(f"see {HUGE}", window=HUGE))
+    assert len(error.user_message()) < MESSAGE_LIMIT
+    assert str(error) == f"no role assignment '{'A' * QUOTE_LIMIT}…' on the app 0oa1"
+    assert isinstance(error.hint, Hint) and len(error.hint.window) < MESSAGE_LIMIT
+    path = "/home/admin/" + "keys/" * ((MAX_UNBROKEN - 20) // 5) + "a.pem"
+    assert len(path) <= MAX_UNBROKEN
+    assert path in str(BadInputError(f"cannot read {path}: no such file"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -92,9 +93,18 @@ def test_self_test_fails_when_a_bundle_lacks_its_resources(isolated_home: Path, 
 
 @pytest.mark.slow
 def test_screenshots_are_the_whole_window_with_each_tab(isolated_home: Path, tmp_path: Path) -> None:
+    # the user's own home: a real org's profile is active and the Console has tabs; the pictures use neither
+    (isolated_home / "config").mkdir()
+    (isolated_home / "config" / "settings.json").write_text(json.dumps({
+        "version": 1, "active_profile": "prod",
+        "profiles": [{"name": "prod", "org_url": "https://org.invalid", "client_id": "0oa1"}]}))
+    (isolated_home / "data").mkdir()
+    (isolated_home / "data" / "console-tabs.json").write_text('{"tabs": "the user\'s"}')
+    before = {p: p.read_bytes() for p in isolated_home.rglob("*") if p.is_file()}
     target = tmp_path / "new" / "shots"
-    done = run_app("--screenshot", str(target), home=isolated_home, extra={"OKTATOOL_SECRET_STORE": "memory"})
+    done = run_app("--screenshot", str(target), home=isolated_home)
     assert done.returncode == 0, done.stderr
+    assert {p: p.read_bytes() for p in isolated_home.rglob("*") if p.is_file()} == before
     assert done.stderr == ""  # Qt's "This plugin does not support propagateSizeHints()" is kept off
     for name in ("keys", "jwt", "scopes", "console", "roles", "doctor"):
         image = QImage(str(target / f"{name}.png"))

@@ -7,8 +7,8 @@ says what failed and never repeats a token or an assertion.
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
+import os
 import re
 import socket
 import ssl
@@ -21,11 +21,14 @@ from urllib.parse import urlsplit
 
 from oktatool import __version__
 from oktatool.core.errors import BadInputError, Hint, NetworkError, shorten
+from oktatool.core.okta.deadline import RequestDeadline
 
 #: the fix for an answer that did not come in time
 _SLOW = Hint("try again; raise --timeout for slow endpoints", window="try again")
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import requests
 
 USER_AGENT = f"oktatool/{__version__}"
@@ -146,59 +149,6 @@ def _ssl_context(ca_bundle: Path | None) -> ssl.SSLContext:
     return context
 
 
-class RequestDeadline:
-    """One request's wall-clock deadline: at it, every socket the request uses is shut down.
-
-    A per-read socket timeout never fires on a server that sends a byte a second, and urllib3 has no total
-    timeout for the status line and headers, so a timer thread ends the request instead: shutting a socket
-    down wakes the read blocked on it (connect, TLS handshake, headers or body). The request then fails as
-    a read timeout. Sockets are watched through duplicates of their descriptors, so a TLS wrapper (which
-    takes over the plain socket) is reached too; ``done`` closes the duplicates and stops the timer.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-        self.expired = False
-        self._watched: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def watch(self, sock: socket.socket | None) -> None:
-        """Shut ``sock`` down at the deadline (at once if it has passed)."""
-        if sock is None or sock.fileno() == -1:
-            return
-        try:
-            twin = socket.fromfd(sock.fileno(), sock.family, sock.type)
-        except OSError:
-            return
-        with self._lock:
-            self._watched.append(twin)
-            if self.expired:
-                self._shut(twin)
-
-    def done(self) -> None:
-        """Stop watching: the request is over (read, failed or closed)."""
-        self._timer.cancel()
-        with self._lock:
-            watched, self._watched = self._watched, []
-        for twin in watched:
-            twin.close()
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for twin in self._watched:
-                self._shut(twin)
-
-    @staticmethod
-    def _shut(twin: socket.socket) -> None:
-        with contextlib.suppress(OSError):  # already closed by its owner
-            twin.shutdown(socket.SHUT_RDWR)
-
-
 #: the deadline of the request this thread is sending (the connections below register with it)
 _sending = threading.local()
 #: where a response's deadline travels to read_body
@@ -275,6 +225,33 @@ def new_session(options: HttpOptions | None = None) -> requests.Session:
             conn.ca_cert_dir = None
 
     class _LoopbackHttpOnlySession(requests.Session):
+        def __init__(self) -> None:
+            super().__init__()
+            #: the proxy variables' answer for each origin (requests reads them anew for every request, ~1 ms;
+            #: a running process's environment does not change under it)
+            self._environ_proxies: dict[tuple[str, str, str | None], dict[str, str]] = {}
+
+        def merge_environment_settings(self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any,
+                                       cert: Any) -> Any:
+            if not self.trust_env:
+                return super().merge_environment_settings(url, proxies, stream, verify, cert)
+            from requests.sessions import merge_setting
+            from requests.utils import get_environ_proxies
+
+            merge: Callable[[Any, Any], Any] = merge_setting  # requests' own (untyped) merge
+            text = url.decode() if isinstance(url, bytes) else url or ""
+            parts = urlsplit(text)
+            no_proxy = proxies.get("no_proxy") if proxies is not None else None
+            key = (parts.scheme, parts.netloc, no_proxy)
+            found = self._environ_proxies.get(key)
+            if found is None:
+                found = self._environ_proxies[key] = get_environ_proxies(text, no_proxy=no_proxy)
+            proxies = {**found, **(proxies or {})}
+            if verify is True or verify is None:  # as requests does: its CA variables (cert_verify keeps ours)
+                verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or verify
+            return {"proxies": merge(proxies, self.proxies), "stream": merge(stream, self.stream),
+                    "verify": merge(verify, self.verify), "cert": merge(cert, self.cert)}
+
         def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             # every hop passes here, redirects included: a server cannot send us to plain http elsewhere
             _refuse_plain_http(request.url or "")

@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 URL_CHECK = "url-new"
 
 
+def default_jwks_file(client_id: str) -> str:
+    """Return the JWKS file's default name, ``jwks-CLIENT_ID.json``, as a plain file name: a client id typed
+    into a profile (``../x``, ``C:\\x``) cannot move the file out of its folder or be refused by the OS."""
+    from oktatool.core.files import safe_file_name
+
+    return safe_file_name(f"jwks-{client_id.strip() or 'app'}.json", fallback="jwks-app.json")
+
+
 @dataclass(frozen=True)
 class UrlRotationRequest:
     """A rotation of a jwks_uri app: who signs now and next, and the file written for the URL to serve."""

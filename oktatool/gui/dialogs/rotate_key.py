@@ -58,7 +58,9 @@ class RotateKeyDialog(StepsDialog["RotationFlow | UrlRotationFlow"]):
             if name != self.profile.key_ref:
                 self.new_key.addItem(f"From the library: {name}", LIBRARY + name)
         self.admin = AdminCredentialPicker(context, sandbox=self.profile.is_sandbox)
-        self.jwks_file = QLineEdit(str(Path.home() / f"jwks-{self.profile.client_id or 'app'}.json"))
+        from oktatool.core.okta.url_rotation import default_jwks_file
+
+        self.jwks_file = QLineEdit(str(Path.home() / default_jwks_file(self.profile.client_id)))
         self.jwks_file.setObjectName("jwksFile")
         named(self.jwks_file, "JWKS file to publish")
         self.jwks_file.setToolTip("Only for an app whose keys are published at a URL (jwks_uri): the file written "
