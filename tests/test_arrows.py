@@ -1,4 +1,5 @@
-"""The house's arrows (DESIGN.md): cli → commands → context → core; app → gui → context → core; no cycles.
+"""The house's arrows (DESIGN.md): cli → commands → context → core; cli → parsers → core; app → gui → context →
+core; no cycles.
 
 Every import counts: module level, function-local and type-only (``if TYPE_CHECKING:``) alike, since a
 type-only arrow still ties two modules together for a reader and for the next refactor.
@@ -23,13 +24,14 @@ PACKAGE = REPO_ROOT / "oktatool"
 #: (importer prefix, forbidden target prefixes): a module whose name starts with the importer prefix
 #: must not import a module whose name starts with any of the targets
 FORBIDDEN: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("oktatool.gui", ("oktatool.app", "oktatool.commands", "oktatool.cli")),
-    ("oktatool.context", ("oktatool.gui", "oktatool.app", "oktatool.cli", "oktatool.commands")),
-    ("oktatool.commands", ("oktatool.gui", "oktatool.app", "oktatool.cli")),
+    ("oktatool.gui", ("oktatool.app", "oktatool.commands", "oktatool.cli", "oktatool.parsers")),
+    ("oktatool.context", ("oktatool.gui", "oktatool.app", "oktatool.cli", "oktatool.commands", "oktatool.parsers")),
+    ("oktatool.commands", ("oktatool.gui", "oktatool.app", "oktatool.cli", "oktatool.parsers")),
+    ("oktatool.parsers", ("oktatool.gui", "oktatool.app", "oktatool.cli", "oktatool.commands", "oktatool.context")),
     ("oktatool.core", ("oktatool.gui", "oktatool.app", "oktatool.cli", "oktatool.commands", "oktatool.context",
-                       "oktatool.sandbox")),
+                       "oktatool.parsers", "oktatool.sandbox")),
     ("oktatool.sandbox", ("oktatool.core.jose", "oktatool.core.keys", "oktatool.gui", "oktatool.app",
-                          "oktatool.cli", "oktatool.commands", "oktatool.context")),
+                          "oktatool.cli", "oktatool.commands", "oktatool.context", "oktatool.parsers")),
 )
 
 

@@ -31,7 +31,8 @@ CONTEXT = ExplainContext(client_id="0oa1b2c3d4E5f6G7h8i9", token_url="https://de
 
 def _window_modules() -> list[Path]:
     return [path for path in sorted(PACKAGE.rglob("*.py"))
-            if path.relative_to(PACKAGE).as_posix() not in TERMINAL_ONLY and "commands" not in path.parts]
+            if path.relative_to(PACKAGE).as_posix() not in TERMINAL_ONLY
+            and not {"commands", "parsers"} & set(path.relative_to(PACKAGE).parts)]
 
 
 def flag_strings_outside_hints(source: str) -> list[tuple[int, str]]:
