@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from oktatool.core.encoding import loads_answer
 from oktatool.core.errors import Hint, OktaToolError, joined
 from oktatool.core.okta.doctor_authserver import AS_CHECKS
-from oktatool.core.okta.explain import dpop_rule_fix
+from oktatool.core.okta.explain_builders import dpop_rule_fix
 
 if TYPE_CHECKING:
     import requests
