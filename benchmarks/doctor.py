@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from oktatool.core.keys.key import load_key
 from oktatool.core.okta.admin import AdminCredential
 from oktatool.core.okta.client import Connection, OktaClient
-from oktatool.core.okta.doctor import DoctorInput, run_doctor
+from oktatool.core.okta.doctor import run_doctor
+from oktatool.core.okta.doctor_run import DoctorInput
 from oktatool.core.okta.http import HttpOptions
 from oktatool.core.okta.orgurl import parse_org_url
 from oktatool.sandbox import Sandbox, SandboxOptions

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from oktatool.core.keys.library import KeyLibrary
     from oktatool.core.okta.admin import AdminCredential
     from oktatool.core.okta.client import Connection
-    from oktatool.core.okta.doctor import DoctorInput
+    from oktatool.core.okta.doctor_run import DoctorInput
     from oktatool.core.okta.http import HttpOptions
     from oktatool.core.okta.orgurl import OrgUrl
     from oktatool.core.store.file_store import EncryptedFileStore
@@ -370,7 +370,7 @@ class AppContext:
         For the Local sandbox the sandbox's own API token is the admin credential when none is given.
         """
         from oktatool.core.okta.authserver import parse_server_id
-        from oktatool.core.okta.doctor import DoctorInput
+        from oktatool.core.okta.doctor_run import DoctorInput
         from oktatool.core.okta.http import HttpOptions
 
         key = self.profile_key(profile) if profile.is_sandbox or profile.key_ref else None

@@ -10,7 +10,8 @@ from oktatool.commands.common import load_key_arg, print_json, terminal_text
 from oktatool.core.errors import OrgUrlError
 
 if TYPE_CHECKING:
-    from oktatool.core.okta.doctor import Check, DoctorInput, DoctorReport
+    from oktatool.core.okta.doctor_report import Check, DoctorReport
+    from oktatool.core.okta.doctor_run import DoctorInput
 
 _MARKS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "SKIP"}
 
@@ -33,7 +34,8 @@ def _finish(report: DoctorReport, args: argparse.Namespace) -> int:
 
 def doctor(args: argparse.Namespace) -> int:
     """Run the checks against the app of --profile, or of --org/--client-id/--key."""
-    from oktatool.core.okta.doctor import DoctorInput, run_doctor
+    from oktatool.core.okta.doctor import run_doctor
+    from oktatool.core.okta.doctor_run import DoctorInput
 
     on_check = None if args.json else _print_check
     try:
@@ -50,7 +52,7 @@ def doctor(args: argparse.Namespace) -> int:
 def _doctor_input(args: argparse.Namespace, session: AdminSession) -> DoctorInput:
     """Return what to check: the flags, else the profile (the Local sandbox: its own app, key and scopes)."""
     from oktatool.core.okta.authserver import parse_server_id
-    from oktatool.core.okta.doctor import DoctorInput
+    from oktatool.core.okta.doctor_run import DoctorInput
     from oktatool.core.okta.tokens import normalize_scopes
 
     profile = session.profile

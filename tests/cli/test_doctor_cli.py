@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from oktatool.core.okta.doctor import ADMIN_CHECKS, CHECKS
+from oktatool.core.okta.doctor_report import ADMIN_CHECKS, CHECKS
 from oktatool.sandbox import SandboxInfo
 from tests.conftest import CliRunner
 from tests.sandbox_fixtures import SandboxFactory

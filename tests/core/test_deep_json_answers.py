@@ -12,7 +12,8 @@ from oktatool.core.errors import ApiError, TokenError
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta.api import ApiClient
 from oktatool.core.okta.client import Connection, OktaClient
-from oktatool.core.okta.doctor import DoctorInput, run_doctor
+from oktatool.core.okta.doctor import run_doctor
+from oktatool.core.okta.doctor_run import DoctorInput
 from oktatool.core.okta.exchange import RecordingTokenClient, TokenExchange
 from oktatool.core.okta.http import HttpOptions, new_session
 from oktatool.core.okta.orgurl import parse_org_url

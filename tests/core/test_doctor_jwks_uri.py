@@ -10,7 +10,9 @@ import pytest
 from oktatool.core.keys.key import Key
 from oktatool.core.okta import apps
 from oktatool.core.okta.admin import AdminCredential, admin_api
-from oktatool.core.okta.doctor import DoctorInput, DoctorReport, run_doctor
+from oktatool.core.okta.doctor import run_doctor
+from oktatool.core.okta.doctor_report import DoctorReport
+from oktatool.core.okta.doctor_run import DoctorInput
 from oktatool.core.okta.grants import AppAccess
 from oktatool.core.okta.http import HttpOptions
 from oktatool.core.okta.jwks_uri import publish_document

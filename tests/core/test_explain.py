@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oktatool.core.okta.explain import ExplainContext, explain, known_errors
+from oktatool.core.okta.explain import explain, known_errors
+from oktatool.core.okta.explanation import ExplainContext
 from oktatool.core.okta.problems import parse_problem
 from oktatool.core.okta.scopes import ScopeCatalog
 

@@ -14,7 +14,8 @@ from oktatool.core.errors import NetworkError
 from oktatool.core.jose.verify import fetch_jwks
 from oktatool.core.keys.key import KeySpec, generate_key
 from oktatool.core.okta.api import ApiClient
-from oktatool.core.okta.doctor import DoctorInput, run_doctor
+from oktatool.core.okta.doctor import run_doctor
+from oktatool.core.okta.doctor_run import DoctorInput
 from oktatool.core.okta.http import HttpOptions, new_session
 
 JWKS = generate_key(KeySpec("EC", kid="ec-1")).export("jwks-public").encode()

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from oktatool.core.errors import Hint, for_window
-from oktatool.core.okta.explain import ExplainContext, explain, known_errors
+from oktatool.core.okta.explain import explain, known_errors
+from oktatool.core.okta.explanation import ExplainContext
 from oktatool.core.okta.problems import Problem
 
 PACKAGE = Path(__file__).resolve().parents[2] / "oktatool"

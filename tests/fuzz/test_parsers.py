@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from oktatool.core.errors import OktaToolError
 from oktatool.core.jose.jwt import decode_token, parse_json_object, token_times
 from oktatool.core.keys.key import load_keys
-from oktatool.core.okta.doctor import metadata_check
+from oktatool.core.okta.doctor_connection import metadata_check
 from oktatool.core.okta.exchange import TokenLeg, decode_jws
 from oktatool.core.okta.headers import (
     next_link,

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from oktatool.context import AppContext
 from oktatool.core.errors import TokenError
 from oktatool.core.okta.client import OktaClient
-from oktatool.core.okta.doctor import CHECKS, Check
+from oktatool.core.okta.doctor_report import CHECKS, Check
 from oktatool.core.okta.setup import Step
 from oktatool.core.store.settings import Profile
 from oktatool.gui.dialogs.diagnose import DiagnoseDialog

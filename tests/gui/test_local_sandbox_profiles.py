@@ -14,7 +14,7 @@ from typing import Any
 from oktatool.context import AppContext
 from oktatool.core.errors import for_window
 from oktatool.core.okta.client import OktaClient
-from oktatool.core.okta.doctor import CHECKS
+from oktatool.core.okta.doctor_report import CHECKS
 from oktatool.core.store.paths import AppPaths
 from oktatool.core.store.secrets import MemoryStore
 from oktatool.core.store.settings import SANDBOX_ORG, SettingsStore

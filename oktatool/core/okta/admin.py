@@ -56,7 +56,7 @@ def admin_api(org: OrgUrl, credential: AdminCredential, http: HttpOptions,
     With a profile, ``scopes`` are the admin scopes its token must carry for the calls to come.
     """
     from oktatool.core.okta.api import ApiClient
-    from oktatool.core.okta.explain import ExplainContext
+    from oktatool.core.okta.explanation import ExplainContext
     from oktatool.core.okta.http import new_session
     from oktatool.core.okta.tokens import TokenResponse
 

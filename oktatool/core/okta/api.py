@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from oktatool.core.encoding import TOO_DEEP, TooDeepError, dumps_compact, loads_answer
 from oktatool.core.errors import ApiError, BadInputError, CancelledError, Hint, OktaToolError, joined
-from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.explanation import ExplainContext
 from oktatool.core.okta.headers import (
     RateLimit,
     next_link,

@@ -19,7 +19,7 @@ from oktatool.core.jose.dpop import DPoPKey, make_proof
 from oktatool.core.keys.key import Key
 from oktatool.core.okta.api import MAX_RETRIES, MAX_WAIT, ApiClient, ApiResponse, check_path, is_public_endpoint
 from oktatool.core.okta.authserver import ORG_SERVER, AuthServer, auth_server
-from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.explanation import ExplainContext
 from oktatool.core.okta.http import HttpOptions, new_session
 from oktatool.core.okta.orgurl import OrgUrl
 from oktatool.core.okta.tokens import ClientCredentials, NonceStore, TokenClient, TokenResponse, normalize_scopes

@@ -16,7 +16,8 @@ from typing import Any
 
 from oktatool.core.encoding import loads_answer
 from oktatool.core.errors import ApiError, TokenError, joined
-from oktatool.core.okta.explain import ExplainContext, Explanation, explain
+from oktatool.core.okta.explain import explain
+from oktatool.core.okta.explanation import ExplainContext, Explanation
 from oktatool.core.okta.headers import Challenge, parse_www_authenticate
 from oktatool.core.okta.http import redact_text
 

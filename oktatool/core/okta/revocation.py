@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from oktatool.core.encoding import loads_answer
 from oktatool.core.errors import BadInputError, TokenError
-from oktatool.core.okta.explain import ExplainContext
+from oktatool.core.okta.explanation import ExplainContext
 from oktatool.core.okta.problems import parse_problem
 from oktatool.core.okta.tokens import CLIENT_ASSERTION_TYPE, TokenRequest
 

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from oktatool.core.encoding import TOO_DEEP, TooDeepError, loads_answer
 from oktatool.core.errors import BadInputError, Hint, TokenError, with_article
-from oktatool.core.okta.explain import ExplainContext, dpop_rule_fix
+from oktatool.core.okta.explain_builders import dpop_rule_fix
+from oktatool.core.okta.explanation import ExplainContext
 from oktatool.core.okta.http import MAX_BODY_BYTES, explain_network_error, read_body
 from oktatool.core.okta.problems import oauth_error, parse_problem
 

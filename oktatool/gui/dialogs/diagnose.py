@@ -31,7 +31,7 @@ from oktatool.gui.widgets.tones import plain_message, tone_style
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext
-    from oktatool.core.okta.doctor import Check, DoctorReport
+    from oktatool.core.okta.doctor_report import Check, DoctorReport
     from oktatool.core.store.settings import Profile
 
 

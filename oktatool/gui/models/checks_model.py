@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from oktatool.core.errors import for_window
-from oktatool.core.okta.doctor import Check
+from oktatool.core.okta.doctor_report import Check
 from oktatool.gui.models.table_model import Index, TableModel, refilter
 from oktatool.gui.widgets.tones import tone
 
