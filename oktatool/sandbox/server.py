@@ -1,23 +1,15 @@
-"""Serve a sandbox org over HTTP(S) on loopback: dispatch, request ids, rate limits, start and stop."""
+"""Serve a sandbox org over HTTP(S) on loopback: start and stop, dispatch, request ids and rate limits (the HTTP layer
+is in ``http_server``, the limits in ``rate_limits``)."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import email.utils
 import json
-import math
 import os
-import re
 import secrets
-import socket
-import ssl
-import struct
 import sys
 import threading
-import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +19,20 @@ from oktatool.sandbox.api import ManagementApi
 from oktatool.sandbox.authservers import find_server, split_server_path
 from oktatool.sandbox.authservers import keys_document as custom_keys_document
 from oktatool.sandbox.authservers import metadata_document as custom_metadata_document
+from oktatool.sandbox.http_server import SandboxHttpServer
 from oktatool.sandbox.kept import ORG_FILE
 from oktatool.sandbox.messages import Request, Response, okta_error
 from oktatool.sandbox.oauth import TOKEN_PATH, TokenEndpoint, keys_document, metadata_document
 from oktatool.sandbox.org import Fault, SandboxOptions, SandboxOrg, make_service_key, reusable_service_key
+from oktatool.sandbox.rate_limits import RateLimiter, rate_bucket
 from oktatool.sandbox.tls import write_tls_files
 from oktatool.sandbox.tokens import INTROSPECT_PATH, REVOKE_PATH, TokenIntrospection
 
 KEY_PEM_FILE = "service-app.pem"
 KEY_JWK_FILE = "service-app.jwk.json"
-#: X-Rate-Limit-Limit shown when no limit is configured (counted, never enforced)
-NOMINAL_RATE_LIMIT = 10_000
-RATE_WINDOW_SECONDS = 60
-MAX_BODY_BYTES = 1024 * 1024
 _UNLIMITED_PATHS = ("/oauth2/v1/keys", "/.well-known/openid-configuration",
                     "/.well-known/oauth-authorization-server")
-_STATUS_SUMMARIES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-                     504: "Gateway Timeout"}
 _REQUEST_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-_HOST_HEADER = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -93,212 +80,8 @@ class SandboxInfo:
         return line
 
 
-@dataclass(frozen=True)
-class RateState:
-    """The X-Rate-Limit-* values of one response and whether the request may proceed."""
-
-    limit: int
-    remaining: int
-    reset: int
-    allowed: bool
-
-    def headers(self) -> tuple[tuple[str, str], ...]:
-        """Return the rate limit headers."""
-        return (("X-Rate-Limit-Limit", str(self.limit)), ("X-Rate-Limit-Remaining", str(self.remaining)),
-                ("X-Rate-Limit-Reset", str(self.reset)))
-
-
-class RateLimiter:
-    """Count requests per bucket in windows of ``window`` seconds; refuse beyond ``limit`` when one is set."""
-
-    def __init__(self, limit: int | None, window: int = RATE_WINDOW_SECONDS) -> None:
-        self.limit = limit
-        self.window = window
-        self._windows: dict[str, tuple[float, int]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, bucket: str, *, count: bool = True) -> RateState:
-        """Count one request in ``bucket`` (unless ``count`` is False) and return the state."""
-        ceiling = self.limit if self.limit is not None else NOMINAL_RATE_LIMIT
-        now = time.time()
-        with self._lock:
-            start, used = self._windows.get(bucket, (now, 0))
-            if now >= start + self.window:
-                start, used = now, 0
-            allowed = self.limit is None or used < self.limit
-            if count and allowed:
-                used += 1
-            self._windows[bucket] = (start, used)
-        return RateState(ceiling, max(0, ceiling - used), math.ceil(start + self.window), allowed)
-
-
-def rate_bucket(path: str) -> str:
-    """Return the rate-limit bucket of a path: its first three segments (/api/v1/users, /oauth2/v1/token)."""
-    return "/".join(path.split("/")[:4])
-
-
 def _new_request_id() -> str:
     return "".join(secrets.choice(_REQUEST_ID_ALPHABET) for _ in range(24))
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "oktatool-sandbox"
-    timeout = 30  # idle keep-alive connections close after this
-    server: _HttpServer
-
-    def setup(self) -> None:
-        """Turn Nagle's algorithm off: headers and body go out in two writes, and with delayed ACKs on the
-        client a keep-alive answer would otherwise wait ~40 ms for the second one."""
-        super().setup()
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def _serve(self) -> None:
-        length_text = self.headers.get("Content-Length") or "0"
-        try:
-            length = int(length_text)
-        except ValueError:
-            length = -1
-        sandbox = self.server.sandbox
-        if length < 0 or length > MAX_BODY_BYTES:
-            refusal = okta_error(413 if length > 0 else 400, "E0000003", "The request body was not well-formed.")
-            self._send(sandbox.stamp(refusal, self.path))
-            self.close_connection = True
-            return
-        body = self.rfile.read(length) if length else b""
-        fault = sandbox.take_fault(self.path)
-        if fault is not None and fault.kind == "reset":
-            # SO_LINGER with a zero timeout makes close() send RST: the client sees "connection reset"
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        if fault is not None and fault.kind == "delay":
-            time.sleep(fault.seconds)
-        if fault is not None and fault.kind == "status":
-            summary = _STATUS_SUMMARIES.get(fault.status, "Internal Server Error")
-            self._send(sandbox.stamp(okta_error(fault.status, "E0000009", summary), self.path))
-            return
-        if fault is not None and fault.kind in ("large", "large_error", "nested"):
-            self._send_fault_body(fault)
-            return
-        host = self.headers.get("Host") or ""
-        if not _HOST_HEADER.fullmatch(host):
-            host = sandbox.default_host
-        request = Request(method=self.command, target=self.path, headers=tuple(self.headers.items()), body=body,
-                          base_url=f"{sandbox.scheme}://{host}", client_ip=self.client_address[0])
-        self._send(sandbox.handle(request), fault)
-
-    def _send(self, response: Response, fault: Fault | None = None) -> None:
-        self.send_response(response.status)
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if fault is not None and fault.kind == "truncate":
-            self.wfile.write(response.body[:len(response.body) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-        elif fault is not None and fault.kind == "slow":
-            for index in range(len(response.body)):  # ends when the client hangs up (a broken pipe)
-                self.wfile.write(response.body[index:index + 1])
-                self.wfile.flush()
-                time.sleep(fault.seconds or 1.0)
-        else:
-            self.wfile.write(response.body)
-
-    def _send_fault_body(self, fault: Fault) -> None:
-        """Answer 200 with a huge JSON array (streamed, never held whole) or a deeply nested JSON value, or
-        ``fault.status`` with a huge OAuth error (streamed)."""
-        opening, closing = b"[", b"]"
-        if fault.kind == "nested":
-            body = b"[" * fault.size + b"]" * fault.size
-            chunks: list[bytes] = [body]
-            length = len(body)
-        elif fault.kind == "large_error":
-            opening, closing = b'{"error":"invalid_client","error_description":"', b'"}'
-            item = b"Client authentication failed. "
-            count = max(1, fault.size // len(item))
-            length = len(opening) + count * len(item) - 1 + len(closing)  # the last space becomes the closing
-            chunks = []
-        else:
-            item = b'{"id":"00u0000000000000000","status":"ACTIVE","profile":{"login":"bulk@example.com"}},'
-            count = max(1, fault.size // len(item))
-            length = 1 + count * len(item)  # "[" + items, the last comma becomes "]"
-            chunks = []
-        self.send_response(fault.status if fault.kind == "large_error" else 200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Okta-Request-Id", "fault" + str(int(time.time())))
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
-        try:
-            if chunks:
-                self.wfile.write(chunks[0])
-                return
-            self.wfile.write(opening)
-            block = item * 8192
-            left = count
-            while left > 0:
-                n = min(left, 8192)
-                data = block if n == 8192 else item * n
-                if left == n:
-                    data = data[:-1] + closing
-                self.wfile.write(data)
-                left -= n
-        except OSError:
-            self.close_connection = True  # the client stopped reading (a body cap): fine
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
-
-    def date_time_string(self, timestamp: float | None = None) -> str:
-        """Return the Date header: the org's clock, which ``clock_offset`` may set apart from ours."""
-        offset = self.server.sandbox.options.clock_offset
-        return email.utils.formatdate((time.time() if timestamp is None else timestamp) + offset, usegmt=True)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: requests are recorded in the System Log, and stdout carries the JSON line."""
-
-
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    # on Windows SO_REUSEADDR would let a second server take a port that is in use
-    allow_reuse_address = sys.platform != "win32"
-
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.tls_context: ssl.SSLContext | None = None
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        """Do the TLS handshake on the connection's own thread, then serve it; remember it for stop()."""
-        connection: socket.socket = request
-        if self.tls_context is not None:
-            try:
-                connection.settimeout(_Handler.timeout)
-                connection = self.tls_context.wrap_socket(connection, server_side=True)
-            except (ssl.SSLError, OSError):
-                return  # a client that does not trust the certificate hangs up during the handshake
-        with self._connections_lock:
-            self._connections.add(connection)
-        try:
-            _Handler(connection, client_address, self)
-        finally:
-            with self._connections_lock:
-                self._connections.discard(connection)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Ignore connections that clients drop; the sandbox keeps serving."""
-
-    def close_connections(self) -> None:
-        """Shut down every open connection so that no keep-alive thread outlives the sandbox."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
 
 def check_folder(directory: Path) -> str | None:
@@ -334,7 +117,7 @@ class Sandbox:
         self.limiter = RateLimiter(options.rate_limit, options.rate_window)
         self._fault_hits: dict[int, int] = {}
         self._fault_lock = threading.Lock()
-        self._server: _HttpServer | None = None
+        self._server: SandboxHttpServer | None = None
         self._thread: threading.Thread | None = None
         self._info: SandboxInfo | None = None
 
@@ -372,7 +155,7 @@ class Sandbox:
                                          window="make the sandbox folder writable by you only (chmod 700)"),
                                code="unsafe_folder")
         try:
-            server = _HttpServer((options.host, options.port), self)
+            server = SandboxHttpServer((options.host, options.port), self)
         except OSError as exc:
             raise SandboxError(f"cannot start the sandbox on {options.host}:{options.port}: {exc.strerror}",
                                hint=Hint("choose another --port, or leave it out to take a free one",

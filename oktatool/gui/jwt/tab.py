@@ -1,22 +1,21 @@
 """The JWT tab: one workflow with an editor side (template, key, header, claims) and a token side (token, decoder,
 verifier).
 
-Editing signs a new token (in the executor: RSA-4096 takes tens of milliseconds); pasting, dropping or opening a
-token decodes it into the editor and is never re-signed unless the user presses Sign. With the Okta
-client-assertion template every Okta rule is checked as you type, beside its field, quoting Okta's error.
+Editing signs a new token (in the executor: RSA-4096 takes tens of milliseconds; ``signing.SigningPart``); pasting,
+dropping or opening a token decodes it into the editor and is never re-signed unless the user presses Sign
+(``decoding.DecodingPart``). With the Okta client-assertion template every Okta rule is checked as you type, beside
+its field, quoting Okta's error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QGroupBox,
     QScrollArea,
@@ -25,24 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oktatool.core.errors import OktaToolError, end_sentence
 from oktatool.gui import tasks
-from oktatool.gui.jwt.claims_panel import ClaimsPanel, show_note, wrapping_label
+from oktatool.gui.jwt.claims_panel import ClaimsPanel, wrapping_label
+from oktatool.gui.jwt.decoding import DecodingPart
 from oktatool.gui.jwt.header_panel import HeaderPanel
 from oktatool.gui.jwt.key_chooser import PROFILE, PROFILE_SOURCES, KeyChooser
 from oktatool.gui.jwt.output import TokenOutput
+from oktatool.gui.jwt.signing import SigningPart
 from oktatool.gui.jwt.template_panel import OKTA, TemplatePanel
 from oktatool.gui.jwt.token_box import TokenBox
 from oktatool.gui.jwt.verify_panel import VerifyPanel
 from oktatool.gui.settings_follow import follow_profile
 from oktatool.gui.widgets.accessible import COPY_TOKEN_KEYS, RUN_KEYS, main_action
 from oktatool.gui.widgets.scroll_pane import ScrollPane
-from oktatool.gui.widgets.tones import plain_message, tone_style
+from oktatool.gui.widgets.tones import tone_style
 
 if TYPE_CHECKING:
     from oktatool.context import AppContext, ProfileSession
-    from oktatool.core.jose.assertion import Finding
-    from oktatool.core.keys.key import Key
 
 #: wait this long after the last keystroke before signing again
 SIGN_DELAY_MS = 120
@@ -50,14 +48,7 @@ SIGN_DELAY_MS = 120
 DECODE_DELAY_MS = 150
 
 
-def sign_editor(header: dict[str, Any], claims: dict[str, Any], key: Key, secret: bool) -> str:
-    """Sign the editor's header and claims (numbers exactly as written); runs in the executor."""
-    from oktatool.core.jose.jwt import sign_claims
-
-    return sign_claims(header, claims, key, short_secret_ok=secret)
-
-
-class JwtTab(QWidget):
+class JwtTab(QWidget, SigningPart, DecodingPart):
     """Build, sign, decode and verify JWTs; Okta client assertions and DPoP proofs from templates."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -178,150 +169,7 @@ class JwtTab(QWidget):
         self._update_buttons()
         return side
 
-    # --- editor -> token --------------------------------------------------------------------------
-
-    def _key_changed(self) -> None:
-        key = self.signer.selected_key()
-        self.header.set_key(key, short_secret_ok=self.signer.is_secret,
-                            keep_kid=self.template.currentText() == OKTA and bool(self.header.kid.text())
-                            and key is None)
-        self._edited()
-
-    def _edited(self) -> None:
-        self._run_preflight()
-        key = self.signer.selected_key()
-        kid = self.header.kid.text()
-        if key is not None and key.kid and not key.is_symmetric and kid and kid != key.kid \
-                and self.header.notes["kid"].isHidden():
-            show_note(self.header.notes["kid"], f"The signing key's kid is {key.kid}; verifiers pick the key by "
-                                                "the header's kid.")
-        if self.tracking:
-            self.sign_timer.start()
-        elif self.token.toPlainText():
-            self._status("The editor changed; the token shown is the one you pasted. Press Sign to sign the "
-                         "editor's claims with your key.")
-
-    def sign_now(self) -> asyncio.Task[None] | None:
-        """Sign the editor's content (after a paste too: the user asked)."""
-        self.tracking = True
-        return self.sign()
-
-    def _signing_problem(self) -> str | None:
-        key = self.signer.selected_key()
-        if self.claims.has_error():
-            return "Fix the claims JSON first (the token below is from the last valid claims)."
-        if self.header.has_error():
-            return "Fix the header's other members first."
-        if key is None:
-            return "Choose a signing key to make a token."
-        if not self.header.alg.currentText():  # the list holds only the algs the key may sign with
-            from oktatool.core.jose.jwa import why_not
-
-            return f"This {key.describe()} key cannot sign JWTs{why_not(key, 'sign')}."
-        return None
-
-    def sign(self) -> asyncio.Task[None] | None:
-        """Sign the header and claims in the executor (the newest edit wins)."""
-        self.sign_timer.stop()
-        problem = self._signing_problem()
-        key = self.signer.selected_key()
-        if problem or key is None:
-            self._status(problem or "", error=bool(self.token.toPlainText()))
-            return None
-        from oktatool.core.jose.jwa import okta_alg_warning
-        from oktatool.core.jose.jwt import short_secret_warning
-
-        alg = self.header.alg.currentText()
-        warning = short_secret_warning(key, alg) if self.signer.is_secret else okta_alg_warning(key, alg)
-        return self.sign_request.start(self._sign(self.header.header(), dict(self.claims.claims), key,
-                                                  self.signer.is_secret, warning))
-
-    async def _sign(self, header: dict[str, Any], claims: dict[str, Any], key: Key, secret: bool,
-                    warning: str | None) -> None:
-        generation = self.sign_request.generation
-        try:
-            token = await tasks.run_blocking(sign_editor, header, claims, key, secret)
-        except OktaToolError as exc:
-            if self.sign_request.is_current(generation):
-                self._status(plain_message(exc), error=True)
-            return
-        if not self.sign_request.is_current(generation):
-            return
-        self._set_token(token)
-        self._status(("Warning: " + warning[:1].upper() + warning[1:]) if warning else
-                     f"Signed with {header['alg']}.", error=bool(warning))
-
-    def _set_token(self, token: str) -> None:
-        self._setting_token = True
-        try:
-            self.token.setPlainText(token)
-        finally:
-            self._setting_token = False
-        self._show_decoded(token, fill_editor=False)
-
-    # --- token -> editor --------------------------------------------------------------------------
-
-    def _token_edited(self) -> None:
-        self._update_buttons()
-        if self._setting_token:
-            return
-        self.sign_request.cancel()
-        self.sign_timer.stop()
-        self.decode_timer.start()
-
-    def decode_current(self) -> None:
-        """Decode the token text into the editor (it is not re-signed)."""
-        self.decode_timer.stop()
-        text = self.token.toPlainText()
-        if not text.strip():
-            self.verifier.show_decoded("", None)
-            self._status("")
-            return
-        self.tracking = False
-        self._show_decoded(text, fill_editor=True)
-
-    def _show_decoded(self, token: str, *, fill_editor: bool) -> None:
-        from oktatool.core.jose.claims import parse_exact_object
-        from oktatool.core.jose.jwt import decode_token, parse_compact
-
-        try:
-            decoded = decode_token(token)
-        except OktaToolError as exc:
-            self.verifier.show_decoded("", None, plain_message(exc))
-            self._status(plain_message(exc), error=True)
-            return
-        self.verifier.show_decoded(token.strip(), decoded)
-        self._update_size(token)
-        if not fill_editor:
-            return
-        if decoded.encrypted:
-            self._status("An encrypted JWT (JWE): only its header can be shown.", error=True)
-            return
-        alg_problem = self.header.set_header(dict(decoded.header))
-        claims: dict[str, Any] | None = None
-        try:  # re-read the payload exactly, so 3.0 and big integers show as the token has them
-            payload = parse_compact(token).payload.decode("utf-8")
-            claims = parse_exact_object(payload, what="the claims")
-        except (OktaToolError, UnicodeDecodeError):
-            claims = None
-        self.claims.blockSignals(True)
-        self.claims.set_claims(claims or {})
-        self.claims.blockSignals(False)
-        self.templates.judge_token(decoded.claims)
-        self._run_preflight()
-        if decoded.signature_problem:
-            self._status(f"Decoded into the editor, but the signature is bad: {decoded.signature_problem}. It can "
-                         "never verify; copy the token again, or press Sign to sign the editor's claims.", error=True)
-            return
-        if alg_problem:
-            self._status(f"Decoded into the editor; not re-signed. {alg_problem}")
-            return
-        self._status("Decoded into the editor; not re-signed. Verify it below, or press Sign to sign the "
-                     "editor's claims with your key.")
-
-    def _update_size(self, token: str) -> None:
-        text = token.strip()
-        self.size_label.setText(f"{len(text):,} characters" if text else "")
+    # --- status and the clock ---------------------------------------------------------------------
 
     def _status(self, text: str, *, error: bool = False) -> None:
         style = tone_style("error") if error else ""
@@ -335,41 +183,6 @@ class JwtTab(QWidget):
         for button in (self.copy_button, self.save_button, self.console_button, self.assertion_button):
             button.setEnabled(has)
         self._update_size(self.token.toPlainText())
-
-    # --- templates and preflight ------------------------------------------------------------------
-
-    def apply_template(self) -> asyncio.Task[None] | None:
-        """Fill the editor from the chosen template (the Okta one reads the active profile in the executor)."""
-        self.tracking = True
-        return self.templates.apply()
-
-    def _run_preflight(self) -> list[Finding]:
-        from oktatool.core.jose.assertion import preflight_assertion
-
-        for name, label in {**self.claims.notes, **self.header.notes}.items():
-            if name not in ("other", "extra", "json"):
-                show_note(label, None)
-        show_note(self.key_note, None)
-        if self.template.currentText() != OKTA or self.templates.org is None:
-            self.preflight.setText("")
-            return []
-        held = self.templates.target()
-        findings = preflight_assertion(self.header.header(), self.claims.claims, self.signer.selected_key(),
-                                       self.templates.org, held.client_id, time.time(), held.token_url or None)
-        for finding in findings:
-            problem = end_sentence(finding.problem[:1].upper() + finding.problem[1:])
-            text = f'{problem} Okta: "{finding.okta_error}" Fix: {end_sentence(finding.fix)}'
-            member = finding.member
-            label = self.claims.notes.get(member or "") or self.header.notes.get(member or "") or self.key_note
-            show_note(label, (label.text() + "\n" if label.text() else "") + text)
-        if findings:
-            self.preflight.setText(f"Okta would refuse this assertion: {len(findings)} problem(s), shown beside "
-                                   "the fields.")
-            self.preflight.setStyleSheet(tone_style("error"))
-        else:
-            self.preflight.setText("Okta's rules for a client assertion all hold.")
-            self.preflight.setStyleSheet(tone_style("good"))
-        return findings
 
     def _tick(self) -> None:
         if not self.isVisible():
@@ -404,39 +217,6 @@ class JwtTab(QWidget):
     def use_as_assertion(self) -> bool:
         """Hand the token to the Console as a client assertion, or copy it and say how to use it."""
         return self.output.use_as_assertion()
-
-    def paste(self) -> None:
-        """Decode the JWT on the clipboard."""
-        self.token.clear()
-        self.token.paste()
-        self.decode_current()
-
-    def open_file(self) -> None:
-        """Ask for a file holding a JWT and decode it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a JWT", str(Path.home()), "All files (*)")
-        if path:
-            self.open_path(Path(path))
-
-    def open_path(self, path: Path) -> None:
-        """Decode the JWT in ``path`` (refusing big or binary files with a message)."""
-        from oktatool.core.jose.input_kind import token_text
-        from oktatool.core.jose.jwt import MAX_TOKEN_CHARS
-
-        try:
-            size = path.stat().st_size
-            if size > MAX_TOKEN_CHARS:
-                self._status(f"{path.name} is {size:,} bytes: too big to be a JWT.", error=True)
-                return
-            text = token_text(path.read_bytes())
-        except OSError as exc:
-            self._status(f"Cannot read {path.name}: {exc.strerror}.", error=True)
-            return
-        except OktaToolError as exc:
-            self.verifier.show_decoded("", None, plain_message(exc))
-            self._status(f"{path.name}: {plain_message(exc)}", error=True)
-            return
-        self.token.setPlainText(text.strip())
-        self.decode_current()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept a dropped file or text."""
