@@ -96,3 +96,23 @@ def test_the_clipboard_rule_catches_an_offender(tmp_path: Path) -> None:
     sample.write_text("from PySide6.QtGui import QGuiApplication as G\nG.clipboard().setText('a')\n"
                       "board = G.clipboard()\nboard.setMimeData(None)\nother.setText('b')\n", encoding="utf-8")
     assert _clipboard_writes(sample) == [2, 4]
+
+
+#: the house's size for a module: past it, split it by what it holds
+MAX_MODULE_LINES = 500
+
+
+def _long_modules(root: Path) -> dict[str, int]:
+    sizes = {str(path.relative_to(root)): len(path.read_text(encoding="utf-8").splitlines())
+             for path in root.rglob("*.py")}
+    return {name: lines for name, lines in sizes.items() if lines >= MAX_MODULE_LINES}
+
+
+def test_every_module_is_under_500_lines() -> None:
+    assert _long_modules(REPO_ROOT / "oktatool") == {}
+
+
+def test_the_size_rule_catches_a_long_module(tmp_path: Path) -> None:
+    (tmp_path / "big.py").write_text("x = 1\n" * MAX_MODULE_LINES)
+    (tmp_path / "small.py").write_text("x = 1\n")
+    assert _long_modules(tmp_path) == {"big.py": MAX_MODULE_LINES}
