@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oktatool.parsers.options import add_auth_server_option, add_store_option
+
+if TYPE_CHECKING:
+    import argparse
 
 #: what keygen and convert write (--format)
 KEY_FORMATS = ("jwk", "jwk-public", "jwks", "jwks-public", "pem", "pem-traditional", "pem-public", "cert")
@@ -30,11 +33,7 @@ def add_key_parsers(sub: Any) -> None:
     p.add_argument("--kid", metavar="ID", help="a kid of your choice (overrides --kid-mode)")
     p.add_argument("--format", choices=KEY_FORMATS, default="jwk", help="output format (default jwk)")
     p.add_argument("--password-file", metavar="FILE", help="encrypt a pem output with the passphrase in FILE")
-    p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
-    p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
-    p.add_argument("--san", action="append", default=[], metavar="NAME",
-                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
-    p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
+    _add_cert_and_output_options(p)
 
     p = sub.add_parser("convert", help="convert a key between JWK, JWKS and PEM forms")
     p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
@@ -43,16 +42,21 @@ def add_key_parsers(sub: Any) -> None:
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
     p.add_argument("--out-password-file", metavar="FILE", help="encrypt a pem output with this passphrase")
     p.add_argument("--format", required=True, choices=KEY_FORMATS, help="output format")
-    p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
-    p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
-    p.add_argument("--san", action="append", default=[], metavar="NAME",
-                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
-    p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
+    _add_cert_and_output_options(p)
 
     p = sub.add_parser("thumbprint", help="print the RFC 7638 SHA-256 thumbprint of a key (not of an oct secret)")
     p.add_argument("input", nargs="?", default="-", metavar="INPUT", help="key file, or - for stdin (default)")
     p.add_argument("--kid", metavar="ID", help="pick this key from a JWKS")
     p.add_argument("--password-file", metavar="FILE", help="passphrase of an encrypted input")
+
+
+def _add_cert_and_output_options(p: argparse.ArgumentParser) -> None:
+    """Add what keygen and convert share last: the certificate's validity, subject and SANs, and -o FILE."""
+    p.add_argument("--days", type=int, default=365, help="certificate validity in days (format cert)")
+    p.add_argument("--subject", metavar="NAME", help="certificate subject: NAME, CN=x,O=y or /CN=x/O=y (default: kid)")
+    p.add_argument("--san", action="append", default=[], metavar="NAME",
+                   help="certificate subject alternative name (repeatable): DNS:host, IP:addr, email:addr, URI:uri")
+    p.add_argument("-o", "--output", metavar="FILE", help=PRIVATE_OUTPUT_HELP)
 
 
 def add_jwt_parsers(sub: Any) -> None:
