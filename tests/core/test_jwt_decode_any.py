@@ -162,3 +162,12 @@ def test_the_okta_preflight_still_flags_an_hs256_token_when_asked() -> None:
     rules = {finding.rule for finding in preflight_assertion(decoded.header, decoded.claims or {}, None, ORG,
                                                               CLIENT, 1516239022)}
     assert {"alg", "kid_missing"} <= rules
+
+
+@pytest.mark.parametrize("last", [0x20, 0x85, 0xA0, 0x0A])
+def test_a_der_key_whose_last_byte_reads_as_a_space_is_still_named(der_files: dict[str, bytes], last: int) -> None:
+    # an EC key's DER has a short length that counts every byte: stripping a trailing "space" hid what it was
+    data = der_files["key"][:-1] + bytes([last])
+    assert data[1] == len(data) - 2
+    with pytest.raises(TokenFormatError, match="DER certificate or key"):
+        decode_token(data.decode("latin-1"))

@@ -35,7 +35,9 @@ def check_token_text(text: str) -> None:
     if all(ch in _TOKEN_CHARS for ch in stripped):
         return
     if "\ufffd" in stripped or any(_is_control(ch) for ch in stripped):
-        raise _binary(_original_bytes(stripped))
+        # the trailing characters kept: a DER blob's last byte may read as a space (0x20, 0x85, 0xa0) and its
+        # length byte counts it
+        raise _binary(_original_bytes(text.lstrip().lstrip("\ufeff")))
     if stripped.startswith("-----BEGIN "):
         raise _pem(stripped)
     if stripped.startswith(("{", "[")):

@@ -100,6 +100,7 @@ def _clean_token(token: str) -> str:
     if len(token) > MAX_TOKEN_CHARS:
         raise TokenFormatError(f"the input is {len(token):,} characters long; a JWT of more than "
                                f"{MAX_TOKEN_CHARS // 1024} kB is not accepted", code="token_too_long")
+    check_token_text(token)  # as given: binary input keeps its trailing bytes (a DER length counts them)
     text = token.strip()
     scheme, _, rest = text.partition(" ")
     if scheme.lower() in ("bearer", "dpop") and rest:
